@@ -1,0 +1,1 @@
+//! The `#[activity]` attribute and the `state_machine!` macro of sfn.

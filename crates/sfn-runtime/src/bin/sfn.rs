@@ -1,0 +1,2 @@
+//! The `sfn` command.
+fn main() {}

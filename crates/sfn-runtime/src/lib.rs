@@ -1,0 +1,3 @@
+//! Run AWS Step Functions state machines from Rust.
+
+pub use sfn_core as core;

@@ -1,0 +1,1 @@
+//! Runnable examples of sfn: see the `src/bin` folder.
