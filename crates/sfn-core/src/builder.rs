@@ -1,1 +1,1 @@
-//! (module builder)
+//! Building state machines in Rust code.

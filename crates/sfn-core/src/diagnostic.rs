@@ -1,1 +1,215 @@
-//! (module diagnostic)
+//! Diagnostics: what the validator found, where, and how bad it is.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Severity {
+    /// AWS accepts the definition, but it is rarely what was meant.
+    Warning,
+    /// AWS rejects the definition.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// What kind of problem a diagnostic reports. The names are AWS's
+/// (`ValidateStateMachineDefinition`) where AWS has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticCode {
+    /// The definition is not JSON.
+    InvalidJsonDescription,
+    /// The definition is empty.
+    MissingDescription,
+    /// A field is missing, unknown, misplaced or holds a value of the wrong kind or range.
+    SchemaValidationFailed,
+    /// A Task's `Resource` is not a resource AWS can call.
+    InvalidResource,
+    /// A `Next`, `Default` or `StartAt` names a state that does not exist.
+    MissingTransitionTarget,
+    /// No terminal state exists (no `End`, `Succeed` or `Fail`).
+    MissingEndState,
+    /// The same state name appears twice, in any scope.
+    DuplicateStateName,
+    /// A state name breaks the naming rules.
+    InvalidStateName,
+    /// A state cannot be reached from `StartAt`.
+    UnreachableState,
+    /// The definition exceeds 1,048,576 characters.
+    DefinitionTooLarge,
+    /// A JSONPath is not valid.
+    InvalidJsonPath,
+    /// An intrinsic function call is not valid.
+    InvalidIntrinsicFunction,
+    /// A JSONata expression is not valid.
+    InvalidJsonata,
+    /// Warning: a field looks like it holds a path but its name has no `.$`.
+    NoDollar,
+    /// Warning: a field value looks like a path, but the field name does not end in `Path`.
+    NoPath,
+    /// Warning: a Pass state's `Result` holds a path, which is not evaluated.
+    PassResultIsStatic,
+    /// Warning: no terminal state can be reached from this state.
+    NoTerminalReachable,
+    /// Warning: a Task has no `TimeoutSeconds`, so it may wait for a year.
+    TaskWithoutTimeout,
+}
+
+impl DiagnosticCode {
+    /// The code as AWS writes it (`SCHEMA_VALIDATION_FAILED`).
+    pub fn as_str(self) -> &'static str {
+        use DiagnosticCode::*;
+        match self {
+            InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
+            MissingDescription => "MISSING_DESCRIPTION",
+            SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
+            InvalidResource => "INVALID_RESOURCE",
+            MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
+            MissingEndState => "MISSING_END_STATE",
+            DuplicateStateName => "DUPLICATE_STATE_NAME",
+            InvalidStateName => "INVALID_STATE_NAME",
+            UnreachableState => "UNREACHABLE_STATE",
+            DefinitionTooLarge => "DEFINITION_TOO_LARGE",
+            InvalidJsonPath => "INVALID_JSON_PATH",
+            InvalidIntrinsicFunction => "INVALID_INTRINSIC_FUNCTION",
+            InvalidJsonata => "INVALID_JSONATA",
+            NoDollar => "NO_DOLLAR",
+            NoPath => "NO_PATH",
+            PassResultIsStatic => "PASS_RESULT_IS_STATIC",
+            NoTerminalReachable => "NO_TERMINAL_REACHABLE",
+            TaskWithoutTimeout => "TASK_WITHOUT_TIMEOUT",
+        }
+    }
+}
+
+impl fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DiagnosticCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in a definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// What kind of problem.
+    pub code: DiagnosticCode,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// Where: a JSON Pointer into the definition (`/States/Add/Next`); empty for the root.
+    #[serde(rename = "location")]
+    pub pointer: String,
+    /// How bad.
+    pub severity: Severity,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(code: DiagnosticCode, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { code, message: message.into(), pointer: pointer.into(), severity: Severity::Error }
+    }
+
+    /// A warning.
+    pub fn warning(code: DiagnosticCode, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { code, message: message.into(), pointer: pointer.into(), severity: Severity::Warning }
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The pointer as shown to people: `/` for the root.
+    pub fn location(&self) -> &str {
+        if self.pointer.is_empty() { "/" } else { &self.pointer }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} {}: {}", self.location(), self.severity, self.code, self.message)
+    }
+}
+
+/// Every diagnostic found in one definition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Whether the definition has no errors (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        !self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// All diagnostics.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// How many diagnostics there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds one.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}

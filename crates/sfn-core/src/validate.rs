@@ -1,1 +1,299 @@
-//! (module validate)
+//! The validator: every problem in a definition, at once.
+//!
+//! [`validate_str`] reads the text, reports every field-level problem (see
+//! [`crate::parse`]) and then the checks that need the whole machine: transition targets,
+//! reachability, terminal states, duplicate names across nested scopes, and the
+//! restrictions of Express machines. The graph checks read the JSON leniently, so a
+//! broken field elsewhere does not hide them.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde_json::{Map, Value};
+
+use crate::{
+    diagnostic::{Diagnostic, DiagnosticCode as Code, Diagnostics},
+    model::{ExecutionType, StateMachine},
+    parse::{self, ParseOutcome},
+    template::push_pointer,
+};
+
+/// What to validate against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// The type of the state machine (`STANDARD` by default): Express machines may not
+    /// use `.sync` or `.waitForTaskToken` integrations, nor activities.
+    pub machine_type: ExecutionType,
+    /// Whether to report warnings (on by default).
+    pub warnings: bool,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions { machine_type: ExecutionType::Standard, warnings: true }
+    }
+}
+
+/// Validates a model (built in code, or read earlier).
+pub fn validate(machine: &StateMachine) -> Diagnostics {
+    validate_value_with(&machine.to_value(), ValidateOptions::default()).1
+}
+
+/// Validates a definition's text.
+pub fn validate_str(text: &str) -> Diagnostics {
+    validate_str_with(text, ValidateOptions::default()).1
+}
+
+/// Validates a definition's text with options; returns the model too when it could be
+/// read.
+pub fn validate_str_with(text: &str, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
+    let ParseOutcome { machine, mut diagnostics } = parse::parse_str(text);
+    if diagnostics.iter().any(|d| matches!(d.code, Code::InvalidJsonDescription | Code::DefinitionTooLarge)) || text.trim().is_empty() {
+        return (None, diagnostics);
+    }
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        graph_checks(&value, options, &mut diagnostics.0);
+    }
+    finish(machine, diagnostics, options)
+}
+
+/// Validates a definition given as JSON.
+pub fn validate_value(value: &Value) -> Diagnostics {
+    validate_value_with(value, ValidateOptions::default()).1
+}
+
+/// Validates a definition given as JSON, with options; returns the model too when it
+/// could be read.
+pub fn validate_value_with(value: &Value, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
+    let ParseOutcome { machine, mut diagnostics } = parse::parse_value(value);
+    graph_checks(value, options, &mut diagnostics.0);
+    if let Ok(text) = serde_json::to_string(value) {
+        let chars = text.chars().count();
+        if chars > parse::MAX_DEFINITION_CHARS {
+            diagnostics.push(Diagnostic::error(
+                Code::DefinitionTooLarge,
+                "",
+                format!("The definition is {chars} characters long; at most {} are allowed", parse::MAX_DEFINITION_CHARS),
+            ));
+        }
+    }
+    finish(machine, diagnostics, options)
+}
+
+fn finish(machine: Option<StateMachine>, mut diagnostics: Diagnostics, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
+    if !options.warnings {
+        diagnostics.0.retain(Diagnostic::is_error);
+    }
+    // Errors first, then by location, for stable output.
+    diagnostics.0.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.pointer.cmp(&b.pointer)));
+    diagnostics.0.dedup();
+    (machine, diagnostics)
+}
+
+/// The checks that need the whole machine.
+fn graph_checks(root: &Value, options: ValidateOptions, out: &mut Vec<Diagnostic>) {
+    let Value::Object(map) = root else { return };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    check_scope(map, "", options, &mut seen, out);
+}
+
+fn state_ptr(scope_ptr: &str, name: &str) -> String {
+    let mut p = format!("{scope_ptr}/States");
+    push_pointer(&mut p, name);
+    p
+}
+
+fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, seen: &mut HashMap<String, String>, out: &mut Vec<Diagnostic>) {
+    let Some(Value::Object(states)) = scope.get("States") else { return };
+    let start_at = scope.get("StartAt").and_then(Value::as_str);
+
+    // Names, across every scope.
+    for name in states.keys() {
+        let here = state_ptr(ptr, name);
+        if let Some(first) = seen.get(name) {
+            out.push(Diagnostic::error(
+                Code::DuplicateStateName,
+                here.clone(),
+                format!("The state name '{name}' is used more than once (also at {first}); state names must be unique in the whole machine"),
+            ));
+        } else {
+            seen.insert(name.clone(), here);
+        }
+    }
+
+    // Transition targets.
+    if let Some(start) = start_at {
+        if !states.contains_key(start) {
+            out.push(Diagnostic::error(
+                Code::MissingTransitionTarget,
+                format!("{ptr}/StartAt"),
+                format!("Missing 'StartAt' target: '{start}' is not a state of {}", scope_name(ptr)),
+            ));
+        }
+    }
+    let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut terminal: HashSet<&str> = HashSet::new();
+    for (name, state) in states {
+        let Value::Object(s) = state else { continue };
+        let sp = state_ptr(ptr, name);
+        let targets = successors(s, &sp);
+        for (target, at) in &targets {
+            if !states.contains_key(*target) {
+                out.push(Diagnostic::error(
+                    Code::MissingTransitionTarget,
+                    at.clone(),
+                    format!("Missing transition target: '{target}' is not a state of {}", scope_name(ptr)),
+                ));
+            }
+        }
+        edges.insert(name.as_str(), targets.into_iter().map(|(t, _)| t).collect());
+        let ty = s.get("Type").and_then(Value::as_str);
+        if matches!(ty, Some("Succeed" | "Fail")) || s.get("End") == Some(&Value::Bool(true)) {
+            terminal.insert(name.as_str());
+        }
+
+        // Nested scopes.
+        if let Some(Value::Array(branches)) = s.get("Branches") {
+            for (i, b) in branches.iter().enumerate() {
+                if let Value::Object(b) = b {
+                    check_scope(b, &format!("{sp}/Branches/{i}"), options, seen, out);
+                }
+            }
+        }
+        for key in ["ItemProcessor", "Iterator"] {
+            if let Some(Value::Object(p)) = s.get(key) {
+                check_scope(p, &format!("{sp}/{key}"), options, seen, out);
+            }
+        }
+
+        if ty == Some("Task") {
+            check_task(s, &sp, options, out);
+        }
+    }
+
+    if terminal.is_empty() && !states.is_empty() {
+        out.push(Diagnostic::error(
+            Code::MissingEndState,
+            if ptr.is_empty() { String::new() } else { ptr.to_owned() },
+            format!("{} has no terminal state: no state has 'End: true' and there is no Succeed or Fail state", capitalize(&scope_name(ptr))),
+        ));
+    }
+
+    // Reachability from StartAt.
+    let Some(start) = start_at.filter(|s| states.contains_key(*s)) else { return };
+    let mut reached: HashSet<&str> = HashSet::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        if reached.insert(n) {
+            queue.extend(edges.get(n).into_iter().flatten().copied().filter(|t| states.contains_key(*t)));
+        }
+    }
+    for name in states.keys() {
+        if !reached.contains(name.as_str()) {
+            out.push(Diagnostic::error(
+                Code::UnreachableState,
+                state_ptr(ptr, name),
+                format!("The state '{name}' cannot be reached from 'StartAt' ('{start}'): no 'Next', 'Default', choice rule or catcher leads to it"),
+            ));
+        }
+    }
+
+    // Warning: reachable states from which no terminal state can be reached.
+    if options.warnings && !terminal.is_empty() {
+        let mut reverse: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (from, tos) in &edges {
+            for to in tos {
+                reverse.entry(to).or_default().push(from);
+            }
+        }
+        let mut can_end: HashSet<&str> = HashSet::new();
+        let mut queue: VecDeque<&str> = terminal.iter().copied().collect();
+        while let Some(n) = queue.pop_front() {
+            if can_end.insert(n) {
+                queue.extend(reverse.get(n).into_iter().flatten().copied());
+            }
+        }
+        for name in states.keys() {
+            if reached.contains(name.as_str()) && !can_end.contains(name.as_str()) {
+                out.push(Diagnostic::warning(
+                    Code::NoTerminalReachable,
+                    state_ptr(ptr, name),
+                    format!("No terminal state can be reached from '{name}': an execution that gets here can only loop until it times out"),
+                ));
+            }
+        }
+    }
+}
+
+/// The states a state can go to, with the pointer of each reference.
+fn successors<'a>(s: &'a Map<String, Value>, sp: &str) -> Vec<(&'a str, String)> {
+    let mut out = Vec::new();
+    if let Some(Value::String(n)) = s.get("Next") {
+        out.push((n.as_str(), format!("{sp}/Next")));
+    }
+    if let Some(Value::String(d)) = s.get("Default") {
+        out.push((d.as_str(), format!("{sp}/Default")));
+    }
+    if let Some(Value::Array(rules)) = s.get("Choices") {
+        for (i, r) in rules.iter().enumerate() {
+            if let Some(Value::String(n)) = r.get("Next") {
+                out.push((n.as_str(), format!("{sp}/Choices/{i}/Next")));
+            }
+        }
+    }
+    if let Some(Value::Array(catchers)) = s.get("Catch") {
+        for (i, c) in catchers.iter().enumerate() {
+            if let Some(Value::String(n)) = c.get("Next") {
+                out.push((n.as_str(), format!("{sp}/Catch/{i}/Next")));
+            }
+        }
+    }
+    out
+}
+
+fn check_task(s: &Map<String, Value>, sp: &str, options: ValidateOptions, out: &mut Vec<Diagnostic>) {
+    let resource = s.get("Resource").and_then(Value::as_str).unwrap_or_default();
+    let parts: Vec<&str> = resource.split(':').collect();
+    if s.contains_key("Resource") && !(parts.len() >= 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty()) {
+        out.push(Diagnostic::error(
+            Code::InvalidResource,
+            format!("{sp}/Resource"),
+            format!("The resource '{resource}' is not a valid ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"),
+        ));
+    }
+    if options.machine_type == ExecutionType::Express {
+        if resource.ends_with(".waitForTaskToken") {
+            out.push(Diagnostic::error(
+                Code::SchemaValidationFailed,
+                format!("{sp}/Resource"),
+                "Express state machine does not support '.waitForTaskToken' service integration ",
+            ));
+        } else if resource.contains(".sync") {
+            out.push(Diagnostic::error(
+                Code::SchemaValidationFailed,
+                format!("{sp}/Resource"),
+                "Express state machine does not support '.sync' service integration ",
+            ));
+        } else if resource.contains(":activity:") {
+            out.push(Diagnostic::error(Code::SchemaValidationFailed, format!("{sp}/Resource"), "Express state machine does not support activities"));
+        }
+    }
+    if options.warnings && !s.contains_key("TimeoutSeconds") && !s.contains_key("TimeoutSecondsPath") {
+        out.push(Diagnostic::warning(
+            Code::TaskWithoutTimeout,
+            sp.to_owned(),
+            "This Task has no 'TimeoutSeconds': if the work never answers, the state waits until the execution times out (a year by default)",
+        ));
+    }
+}
+
+fn scope_name(ptr: &str) -> String {
+    if ptr.is_empty() { "the state machine".to_owned() } else { format!("the scope at {ptr}") }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,175 @@
+//! The shared conformance corpus (`../shared/conformance`): every validation case gets
+//! AWS's verdict, every execution-case definition parses and round-trips.
+//!
+//! Where the corpus is absent the tests say so and pass, except under `CI=true`, where
+//! its absence fails.
+
+use std::{fs, path::PathBuf};
+
+use serde_json::Value;
+use sfn_core::{StateMachine, validate::{ValidateOptions, validate_str_with}};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("the conformance corpus is missing at {}; CI must provide ../shared", dir.display());
+    }
+    eprintln!("skipped: the conformance corpus is not at {}", dir.display());
+    None
+}
+
+fn cases(dir: PathBuf) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), v)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Cases whose recorded verdict we knowingly do not follow, and why. Each is a
+/// third-party verdict contradicting AWS's documented or recorded behaviour, or a verdict
+/// that depends on information the case does not carry.
+const DISAGREEMENTS: &[(&str, &str)] = &[
+    (
+        "statelint-rb__succeed-with-comment-in-catcher",
+        "AWS accepts 'Comment' in a catcher: the AWS-recorded execution corpus runs a definition with one",
+    ),
+    (
+        "asl-validator__invalid-jsonata-surround-syntax-no-spaces",
+        "AWS documents a JSONata expression as a string starting with '{%' and ending with '%}'; '{%10%}' is one",
+    ),
+    (
+        "asl-validator__invalid-json-surround-syntax-extra-spaces",
+        "AWS documents a JSONata expression as a string starting with '{%' and ending with '%}'; whitespace inside is JSONata's, which allows it",
+    ),
+    (
+        "asl-validator__invalid-jsonata-surround-syntax-no-open",
+        "a string not starting with '{%' is a literal string in JSONata states, which AWS accepts as Output",
+    ),
+    (
+        "aws__TestSfnApiExpress_test_illegal_callbacks_WAIT_FOR_TASK_TOKEN___creation_error_81340d",
+        "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
+    ),
+    (
+        "aws__TestSfnApiValidation_test_validate_state_machine_definition_type_express_ILLEGAL_WFTT___validation_response_ca999f",
+        "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
+    ),
+];
+
+#[test]
+fn validation_cases_agree_with_aws() {
+    let Some(dir) = corpus() else { return };
+    let mut total = 0;
+    let mut agree = 0;
+    let mut known = 0;
+    let mut failures = Vec::new();
+    for verdict in ["valid", "invalid"] {
+        for (name, case) in cases(dir.join("validation").join(verdict)) {
+            total += 1;
+            let text = case["definition_text"].as_str().unwrap_or_default();
+            let expected = case["expected"]["valid"].as_bool().unwrap_or(verdict == "valid");
+            let (_, diags) = validate_str_with(text, ValidateOptions::default());
+            let got = diags.is_valid();
+            if let Some((_, why)) = DISAGREEMENTS.iter().find(|(n, _)| *n == name) {
+                assert_ne!(got, expected, "{name} is listed as a disagreement ({why}) but now agrees: remove it from the list");
+                known += 1;
+                continue;
+            }
+            if got == expected {
+                agree += 1;
+            } else {
+                failures.push(format!("{name}: expected {}, got {}:\n{diags}", if expected { "valid" } else { "invalid" }, if got { "valid" } else { "invalid" }));
+            }
+        }
+    }
+    let compared = total - known;
+    println!(
+        "validation corpus: {agree}/{total} agree ({:.1}%), {known} known disagreements listed, {} unexpected",
+        100.0 * agree as f64 / total as f64,
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{} of {compared} cases disagree:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn express_cases() {
+    let Some(dir) = corpus() else { return };
+    for (name, case) in cases(dir.join("validation").join("invalid")) {
+        if !name.contains("express") && !name.contains("Express") {
+            continue;
+        }
+        let text = case["definition_text"].as_str().unwrap_or_default();
+        let options = ValidateOptions { machine_type: sfn_core::model::ExecutionType::Express, ..Default::default() };
+        let (_, diags) = validate_str_with(text, options);
+        assert!(!diags.is_valid(), "{name} must be rejected as an EXPRESS machine");
+        if let Some(aws) = case["expected"]["aws"]["diagnostics"].as_array() {
+            for d in aws {
+                if let Some(loc) = d["location"].as_str() {
+                    assert!(diags.errors().any(|e| e.location() == loc), "{name}: AWS reports {loc}; we report:\n{diags}");
+                }
+            }
+        }
+    }
+}
+
+/// Where AWS recorded a location, our diagnostics include an error at it.
+#[test]
+fn aws_locations_match() {
+    let Some(dir) = corpus() else { return };
+    for (name, case) in cases(dir.join("validation").join("invalid")) {
+        if !name.starts_with("aws__") || name.contains("express") || name.contains("Express") {
+            continue;
+        }
+        let aws = &case["expected"]["aws"];
+        let loc = aws["location"].as_str().or_else(|| aws["diagnostics"][0]["location"].as_str());
+        let Some(loc) = loc else { continue };
+        let text = case["definition_text"].as_str().unwrap_or_default();
+        let diags = sfn_core::validate_str(text);
+        assert!(diags.errors().any(|e| e.location() == loc), "{name}: AWS reports an error at {loc}; we report:\n{diags}");
+    }
+}
+
+#[test]
+fn execution_definitions_round_trip() {
+    let Some(dir) = corpus() else { return };
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for (name, case) in cases(dir.join("execution")) {
+        total += 1;
+        let def = &case["definition"];
+        match StateMachine::from_value(def) {
+            Ok(m) => {
+                let back = serde_json::to_value(&m).unwrap_or(Value::Null);
+                if &back != def {
+                    failures.push(format!("{name}: round trip differs:\n  in:  {def}\n  out: {back}"));
+                }
+            }
+            Err(e) => failures.push(format!("{name}: {e}\n{}", e.diagnostics)),
+        }
+    }
+    println!("execution corpus: {}/{total} definitions parse and round-trip", total - failures.len());
+    assert!(failures.is_empty(), "{} of {total} fail:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn valid_definitions_round_trip() {
+    let Some(dir) = corpus() else { return };
+    for (name, case) in cases(dir.join("validation").join("valid")) {
+        let text = case["definition_text"].as_str().unwrap_or_default();
+        let Ok(def) = serde_json::from_str::<Value>(text) else { continue };
+        if let Ok(m) = StateMachine::from_value(&def) {
+            assert_eq!(serde_json::to_value(&m).ok().as_ref(), Some(&def), "{name} does not round-trip");
+        }
+    }
+}
