@@ -26,7 +26,10 @@ pub(crate) enum Selector {
     /// `[0,2]`
     Indices(Vec<i64>),
     /// `[1:3]`, `[:2]`, `[-2:]`
-    Slice { start: Option<i64>, end: Option<i64> },
+    Slice {
+        start: Option<i64>,
+        end: Option<i64>,
+    },
     /// `[?(…)]`
     Filter(Box<Filter>),
 }

@@ -79,7 +79,13 @@ impl JsonPath {
         let (root, body) = parse::parse(text)?;
         let definite = body.is_definite() || body.length;
         let reference = body.is_reference();
-        Ok(JsonPath { text: text.into(), root, body, definite, reference })
+        Ok(JsonPath {
+            text: text.into(),
+            root,
+            body,
+            definite,
+            reference,
+        })
     }
 
     /// The path as written.
@@ -190,16 +196,21 @@ impl JsonPath {
                         return Ok(());
                     }
                     walked.push_str(&format!("['{name}']"));
-                    map.entry(name.to_string()).or_insert_with(|| Value::Object(Default::default()))
+                    map.entry(name.to_string())
+                        .or_insert_with(|| Value::Object(Default::default()))
                 }
                 Selector::Index(index) => {
                     let Value::Array(items) = node else {
                         return Err(self.set_error(&walked, node));
                     };
                     let len = items.len();
-                    let position = usize::try_from(if *index < 0 { index + len as i64 } else { *index })
-                        .ok()
-                        .filter(|p| *p < len);
+                    let position = usize::try_from(if *index < 0 {
+                        index + len as i64
+                    } else {
+                        *index
+                    })
+                    .ok()
+                    .filter(|p| *p < len);
                     let Some(position) = position else {
                         return Err(PathError {
                             message: format!(
@@ -215,7 +226,11 @@ impl JsonPath {
                     }
                     &mut items[position]
                 }
-                _ => return Err(PathError { message: format!("'{}' is not a reference path", self.text) }),
+                _ => {
+                    return Err(PathError {
+                        message: format!("'{}' is not a reference path", self.text),
+                    });
+                }
             };
         }
         *node = value;
@@ -232,7 +247,10 @@ impl JsonPath {
             Value::Object(_) => "an object",
         };
         PathError {
-            message: format!("Unable to apply ResultPath '{}': {walked} is {kind}", self.text),
+            message: format!(
+                "Unable to apply ResultPath '{}': {walked} is {kind}",
+                self.text
+            ),
         }
     }
 }

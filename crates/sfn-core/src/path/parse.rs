@@ -10,7 +10,11 @@ use super::ast::{Body, CompareOp, Filter, Operand, Selector, Step};
 const MAX_DEPTH: usize = 64;
 
 pub(crate) fn parse(text: &str) -> Result<(PathRoot, Body), PathError> {
-    let mut p = Parser { text, pos: 0, depth: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     // Jayway trims surrounding whitespace.
     p.skip_ws();
     let root = p.root()?;
@@ -37,8 +41,16 @@ struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     fn error(&self, reason: impl std::fmt::Display) -> PathError {
-        let position = self.text.get(..self.pos).map_or(self.pos, |s| s.chars().count());
-        PathError { message: format!("invalid JSONPath '{}': {reason} at position {position}", self.text) }
+        let position = self
+            .text
+            .get(..self.pos)
+            .map_or(self.pos, |s| s.chars().count());
+        PathError {
+            message: format!(
+                "invalid JSONPath '{}': {reason} at position {position}",
+                self.text
+            ),
+        }
     }
 
     fn rest(&self) -> &str {
@@ -180,8 +192,12 @@ impl<'t> Parser<'t> {
         }
         if self.pos == start {
             return Err(match self.peek() {
-                Some(c) => self.error(format!("expected a field name, '*' or '[' after '.' but found '{c}'")),
-                None => self.error("expected a field name, '*' or '[' after '.' but the path ended"),
+                Some(c) => self.error(format!(
+                    "expected a field name, '*' or '[' after '.' but found '{c}'"
+                )),
+                None => {
+                    self.error("expected a field name, '*' or '[' after '.' but the path ended")
+                }
             });
         }
         let text = self.text;
@@ -300,7 +316,11 @@ impl<'t> Parser<'t> {
             }
             self.skip_ws();
         }
-        Ok(if indices.len() == 1 { Selector::Index(first) } else { Selector::Indices(indices) })
+        Ok(if indices.len() == 1 {
+            Selector::Index(first)
+        } else {
+            Selector::Indices(indices)
+        })
     }
 
     fn enter(&mut self) -> Result<(), PathError> {
@@ -322,7 +342,11 @@ impl<'t> Parser<'t> {
             items.push(self.filter_and()?);
         }
         self.depth -= 1;
-        Ok(if items.len() == 1 { items.swap_remove(0) } else { Filter::Or(items) })
+        Ok(if items.len() == 1 {
+            items.swap_remove(0)
+        } else {
+            Filter::Or(items)
+        })
     }
 
     fn filter_and(&mut self) -> Result<Filter, PathError> {
@@ -334,7 +358,11 @@ impl<'t> Parser<'t> {
             }
             items.push(self.filter_unary()?);
         }
-        Ok(if items.len() == 1 { items.swap_remove(0) } else { Filter::And(items) })
+        Ok(if items.len() == 1 {
+            items.swap_remove(0)
+        } else {
+            Filter::And(items)
+        })
     }
 
     fn filter_unary(&mut self) -> Result<Filter, PathError> {
@@ -357,7 +385,9 @@ impl<'t> Parser<'t> {
         let Some(op) = self.operator() else {
             return match left {
                 Operand::Literal(_) => match self.peek() {
-                    Some(c) => Err(self.error(format!("expected a comparison operator but found '{c}'"))),
+                    Some(c) => {
+                        Err(self.error(format!("expected a comparison operator but found '{c}'")))
+                    }
                     None => Err(self.error("expected a comparison operator")),
                 },
                 path => Ok(Filter::Exists(path)),
@@ -384,7 +414,10 @@ impl<'t> Parser<'t> {
         for (word, op) in [("nin", CompareOp::Nin), ("in", CompareOp::In)] {
             let rest = self.rest();
             if rest.starts_with(word)
-                && rest[word.len()..].chars().next().is_some_and(|c| c.is_whitespace() || c == '[' || c == '@' || c == '$')
+                && rest[word.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_whitespace() || c == '[' || c == '@' || c == '$')
             {
                 self.pos += word.len();
                 return Some(op);
@@ -402,7 +435,10 @@ impl<'t> Parser<'t> {
             }
             Some('$') => {
                 self.bump();
-                if self.peek().is_some_and(|c| c != '.' && c != '[' && !self.ends_operand(c)) {
+                if self
+                    .peek()
+                    .is_some_and(|c| c != '.' && c != '[' && !self.ends_operand(c))
+                {
                     return Err(self.error("only '$' and '@' paths may appear in a filter"));
                 }
                 Ok(Operand::Root(self.body(true)?))
@@ -458,7 +494,10 @@ impl<'t> Parser<'t> {
             }
             Some(c) if c == '-' || c.is_ascii_digit() => {
                 let start = self.pos;
-                while self.peek().is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')) {
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+                {
                     self.bump();
                 }
                 let text = &self.text[start..self.pos];
@@ -468,9 +507,18 @@ impl<'t> Parser<'t> {
                 })
             }
             Some(_) => {
-                for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
+                for (word, value) in [
+                    ("true", Value::Bool(true)),
+                    ("false", Value::Bool(false)),
+                    ("null", Value::Null),
+                ] {
                     let rest = self.rest();
-                    if rest.starts_with(word) && !rest[word.len()..].chars().next().is_some_and(char::is_alphanumeric) {
+                    if rest.starts_with(word)
+                        && !rest[word.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                    {
                         self.pos += word.len();
                         return Ok(value);
                     }

@@ -26,7 +26,11 @@ pub(crate) fn follow<'v>(mut node: &'v Value, steps: &[Step]) -> Option<&'v Valu
 /// An index from the end when negative; `None` when out of bounds.
 #[inline]
 fn resolve_index(i: i64, len: usize) -> Option<usize> {
-    let i = if i < 0 { i.checked_add(i64::try_from(len).ok()?)? } else { i };
+    let i = if i < 0 {
+        i.checked_add(i64::try_from(len).ok()?)?
+    } else {
+        i
+    };
     let i = usize::try_from(i).ok()?;
     (i < len).then_some(i)
 }
@@ -34,19 +38,35 @@ fn resolve_index(i: i64, len: usize) -> Option<usize> {
 /// Evaluates a path body against `node` with Jayway's result shape: the single value for a
 /// definite path (or nothing), an array of matches otherwise. `root` is what `$` means inside
 /// filters.
-pub(crate) fn evaluate<'v>(body: &Body, node: &'v Value, root: &'v Value) -> Option<Cow<'v, Value>> {
+pub(crate) fn evaluate<'v>(
+    body: &Body,
+    node: &'v Value,
+    root: &'v Value,
+) -> Option<Cow<'v, Value>> {
     let value = if body.is_definite() {
         definite(&body.steps, node)?
     } else {
         let matches = collect(&body.steps, node, root);
-        Cow::Owned(Value::Array(matches.into_iter().map(Cow::into_owned).collect()))
+        Cow::Owned(Value::Array(
+            matches.into_iter().map(Cow::into_owned).collect(),
+        ))
     };
-    if body.length { length(&value).map(Cow::Owned) } else { Some(value) }
+    if body.length {
+        length(&value).map(Cow::Owned)
+    } else {
+        Some(value)
+    }
 }
 
 fn definite<'v>(steps: &[Step], node: &'v Value) -> Option<Cow<'v, Value>> {
     match steps.split_last() {
-        Some((Step { selector: Selector::Names(names), .. }, init)) => {
+        Some((
+            Step {
+                selector: Selector::Names(names),
+                ..
+            },
+            init,
+        )) => {
             let node = follow(node, init)?;
             merge_names(names, node).map(Cow::Owned)
         }
@@ -82,8 +102,16 @@ fn collect<'v>(steps: &[Step], node: &'v Value, root: &'v Value) -> Vec<Cow<'v, 
     for (i, step) in steps.iter().enumerate() {
         if i == last {
             if let Selector::Names(names) = &step.selector {
-                let targets = if step.deep { descendants_and_self(&current) } else { current };
-                return targets.into_iter().filter_map(|n| merge_names(names, n)).map(Cow::Owned).collect();
+                let targets = if step.deep {
+                    descendants_and_self(&current)
+                } else {
+                    current
+                };
+                return targets
+                    .into_iter()
+                    .filter_map(|n| merge_names(names, n))
+                    .map(Cow::Owned)
+                    .collect();
             }
         }
         let mut next = Vec::new();
@@ -91,7 +119,11 @@ fn collect<'v>(steps: &[Step], node: &'v Value, root: &'v Value) -> Vec<Cow<'v, 
             let visited = descendants_and_self(&current);
             if let Selector::Filter(filter) = &step.selector {
                 // Jayway's deep scan tests each object (not each array) against the filter.
-                next.extend(visited.into_iter().filter(|n| n.is_object() && test(filter, n, root)));
+                next.extend(
+                    visited
+                        .into_iter()
+                        .filter(|n| n.is_object() && test(filter, n, root)),
+                );
             } else {
                 for n in visited {
                     apply(&step.selector, n, root, &mut next);
@@ -148,7 +180,11 @@ fn apply<'v>(selector: &Selector, node: &'v Value, root: &'v Value, out: &mut Ve
         }
         Selector::Indices(indices) => {
             if let Some(items) = node.as_array() {
-                out.extend(indices.iter().filter_map(|i| resolve_index(*i, items.len()).and_then(|i| items.get(i))));
+                out.extend(
+                    indices
+                        .iter()
+                        .filter_map(|i| resolve_index(*i, items.len()).and_then(|i| items.get(i))),
+                );
             }
         }
         Selector::Slice { start, end } => {
@@ -198,12 +234,18 @@ fn test(filter: &Filter, current: &Value, root: &Value) -> bool {
 fn exists(body: &Body, node: &Value, root: &Value) -> bool {
     match evaluate(body, node, root) {
         None => false,
-        Some(v) if !body.is_definite() && !body.length => v.as_array().is_some_and(|a| !a.is_empty()),
+        Some(v) if !body.is_definite() && !body.length => {
+            v.as_array().is_some_and(|a| !a.is_empty())
+        }
         Some(_) => true,
     }
 }
 
-fn resolve<'v>(operand: &'v Operand, current: &'v Value, root: &'v Value) -> Option<Cow<'v, Value>> {
+fn resolve<'v>(
+    operand: &'v Operand,
+    current: &'v Value,
+    root: &'v Value,
+) -> Option<Cow<'v, Value>> {
     match operand {
         Operand::Current(body) => evaluate(body, current, root),
         Operand::Root(body) => evaluate(body, root, root),
@@ -216,10 +258,14 @@ fn compare(left: Option<&Value>, op: CompareOp, right: Option<&Value>) -> bool {
         CompareOp::Ne => !compare(left, CompareOp::Eq, right),
         CompareOp::Nin => !compare(left, CompareOp::In, right),
         _ => {
-            let (Some(l), Some(r)) = (left, right) else { return false };
+            let (Some(l), Some(r)) = (left, right) else {
+                return false;
+            };
             match op {
                 CompareOp::Eq => values_equal(l, r),
-                CompareOp::In => r.as_array().is_some_and(|items| items.iter().any(|i| values_equal(l, i))),
+                CompareOp::In => r
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|i| values_equal(l, i))),
                 CompareOp::Lt => order(l, r) == Some(Ordering::Less),
                 CompareOp::Le => matches!(order(l, r), Some(Ordering::Less | Ordering::Equal)),
                 CompareOp::Gt => order(l, r) == Some(Ordering::Greater),

@@ -36,7 +36,10 @@ fn roots() {
     assert_eq!(path("$$").root(), PathRoot::Context);
     assert_eq!(path("$$.Execution.Input").root(), PathRoot::Context);
     assert_eq!(path("$var").root(), PathRoot::Variable("var".into()));
-    assert_eq!(path("$_x1.field[0]").root(), PathRoot::Variable("_x1".into()));
+    assert_eq!(
+        path("$_x1.field[0]").root(),
+        PathRoot::Variable("_x1".into())
+    );
     assert_eq!(path("$var").root_ref(), &PathRoot::Variable("var".into()));
 }
 
@@ -46,10 +49,22 @@ fn definite_selection() {
     assert_eq!(sel("$", &input), Some(input.clone()));
     assert_eq!(sel("$.expensive", &input), Some(json!(10)));
     assert_eq!(sel("$.store.bicycle.color", &input), Some(json!("red")));
-    assert_eq!(sel("$['store']['bicycle']['color']", &input), Some(json!("red")));
-    assert_eq!(sel("$[\"store\"].bicycle[\"color\"]", &input), Some(json!("red")));
-    assert_eq!(sel("$.store.book[0].author", &input), Some(json!("Nigel Rees")));
-    assert_eq!(sel("$.store.book[-1].author", &input), Some(json!("J. R. R. Tolkien")));
+    assert_eq!(
+        sel("$['store']['bicycle']['color']", &input),
+        Some(json!("red"))
+    );
+    assert_eq!(
+        sel("$[\"store\"].bicycle[\"color\"]", &input),
+        Some(json!("red"))
+    );
+    assert_eq!(
+        sel("$.store.book[0].author", &input),
+        Some(json!("Nigel Rees"))
+    );
+    assert_eq!(
+        sel("$.store.book[-1].author", &input),
+        Some(json!("J. R. R. Tolkien"))
+    );
     assert_eq!(sel("$.store.book[4]", &input), None);
     assert_eq!(sel("$.store.book[-5]", &input), None);
     assert_eq!(sel("$.nope", &input), None);
@@ -71,22 +86,56 @@ fn indefinite_selection() {
     let input = store();
     assert_eq!(
         sel("$.store.book[*].author", &input),
-        Some(json!(["Nigel Rees", "Evelyn Waugh", "Herman Melville", "J. R. R. Tolkien"]))
+        Some(json!([
+            "Nigel Rees",
+            "Evelyn Waugh",
+            "Herman Melville",
+            "J. R. R. Tolkien"
+        ]))
     );
     assert_eq!(
         sel("$..author", &input),
-        Some(json!(["Nigel Rees", "Evelyn Waugh", "Herman Melville", "J. R. R. Tolkien"]))
+        Some(json!([
+            "Nigel Rees",
+            "Evelyn Waugh",
+            "Herman Melville",
+            "J. R. R. Tolkien"
+        ]))
     );
-    assert_eq!(sel("$.store.*", &input).and_then(|v| v.as_array().map(Vec::len)), Some(2));
-    assert_eq!(sel("$.store..price", &input), Some(json!([8.95, 12.99, 8.99, 22.99, 19.95])));
+    assert_eq!(
+        sel("$.store.*", &input).and_then(|v| v.as_array().map(Vec::len)),
+        Some(2)
+    );
+    assert_eq!(
+        sel("$.store..price", &input),
+        Some(json!([8.95, 12.99, 8.99, 22.99, 19.95]))
+    );
     assert_eq!(sel("$..book[2].title", &input), Some(json!(["Moby Dick"])));
-    assert_eq!(sel("$..book[-1:].title", &input), Some(json!(["The Lord of the Rings"])));
-    assert_eq!(sel("$..book[-2:].price", &input), Some(json!([8.99, 22.99])));
+    assert_eq!(
+        sel("$..book[-1:].title", &input),
+        Some(json!(["The Lord of the Rings"]))
+    );
+    assert_eq!(
+        sel("$..book[-2:].price", &input),
+        Some(json!([8.99, 22.99]))
+    );
     assert_eq!(sel("$..book[:2].price", &input), Some(json!([8.95, 12.99])));
-    assert_eq!(sel("$..book[1:3].price", &input), Some(json!([12.99, 8.99])));
-    assert_eq!(sel("$..book[0,1].price", &input), Some(json!([8.95, 12.99])));
-    assert_eq!(sel("$.store.book[?(@.isbn)].title", &input), Some(json!(["Moby Dick", "The Lord of the Rings"])));
-    assert_eq!(sel("$.store.book[?(@.price < 10)].price", &input), Some(json!([8.95, 8.99])));
+    assert_eq!(
+        sel("$..book[1:3].price", &input),
+        Some(json!([12.99, 8.99]))
+    );
+    assert_eq!(
+        sel("$..book[0,1].price", &input),
+        Some(json!([8.95, 12.99]))
+    );
+    assert_eq!(
+        sel("$.store.book[?(@.isbn)].title", &input),
+        Some(json!(["Moby Dick", "The Lord of the Rings"]))
+    );
+    assert_eq!(
+        sel("$.store.book[?(@.price < 10)].price", &input),
+        Some(json!([8.95, 8.99]))
+    );
     assert_eq!(
         sel("$.store.book[?(@.price <= $['expensive'])].price", &input),
         Some(json!([8.95, 8.99]))
@@ -108,7 +157,9 @@ fn filters() {
     ]});
     let count = |filter: &str| -> usize {
         let text = format!("$.items[?({filter})]");
-        sel(&text, &input).and_then(|v| v.as_array().map(Vec::len)).unwrap_or(usize::MAX)
+        sel(&text, &input)
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or(usize::MAX)
     };
     assert_eq!(count("@.n == 1"), 1);
     assert_eq!(count("@.n == 1.0"), 1);
@@ -141,7 +192,10 @@ fn deep_scan_with_filter_tests_objects() {
         sel("$..[?(@.isbn)].title", &input),
         Some(json!(["Moby Dick", "The Lord of the Rings"]))
     );
-    assert_eq!(sel("$..[?(@.price > 20)].price", &input), Some(json!([22.99])));
+    assert_eq!(
+        sel("$..[?(@.price > 20)].price", &input),
+        Some(json!([22.99]))
+    );
 }
 
 #[test]
@@ -151,7 +205,10 @@ fn multi_name_union() {
     assert_eq!(sel("$['a','zz']", &input), Some(json!({"a": 1})));
     assert!(path("$['a','b']").is_definite());
     assert!(!path("$['a','b']").is_reference_path());
-    assert_eq!(sel("$.arr[*]['a','b']", &input), Some(json!([{"a": 1, "b": 2}, {"a": 3}])));
+    assert_eq!(
+        sel("$.arr[*]['a','b']", &input),
+        Some(json!([{"a": 1, "b": 2}, {"a": 3}]))
+    );
     assert!(!path("$['a','b'].c").is_definite());
 }
 
@@ -175,11 +232,29 @@ fn filter_on_current_value() {
 
 #[test]
 fn reference_paths() {
-    for p in ["$", "$.a", "$.a.b", "$['a']", "$.a[0]", "$.a[-1].b", "$$.Execution.Id", "$v.x", "$v"] {
+    for p in [
+        "$",
+        "$.a",
+        "$.a.b",
+        "$['a']",
+        "$.a[0]",
+        "$.a[-1].b",
+        "$$.Execution.Id",
+        "$v.x",
+        "$v",
+    ] {
         assert!(path(p).is_reference_path(), "{p}");
         assert!(path(p).is_definite(), "{p}");
     }
-    for p in ["$.a[*]", "$..a", "$.a[0:1]", "$.a[0,1]", "$.a[?(@.b)]", "$.*", "$['a','b']"] {
+    for p in [
+        "$.a[*]",
+        "$..a",
+        "$.a[0:1]",
+        "$.a[0,1]",
+        "$.a[?(@.b)]",
+        "$.*",
+        "$['a','b']",
+    ] {
         assert!(!path(p).is_reference_path(), "{p}");
     }
 }
@@ -198,7 +273,10 @@ fn dot_notation_field_names() {
 fn quoted_names_keep_backslashes() {
     // AWS keeps the backslash of `\"` in a bracketed name (recorded in the conformance corpus).
     let input = json!({"Test\\\"\"Name\"": "Value\"\\"});
-    assert_eq!(sel("$['Test\\\"\"Name\"']", &input), Some(json!("Value\"\\")));
+    assert_eq!(
+        sel("$['Test\\\"\"Name\"']", &input),
+        Some(json!("Value\"\\"))
+    );
     let input = json!({"a b": 1, "a.b": 2, "a]b": 3, "a'b": 4});
     assert_eq!(sel("$[\"a b\"]", &input), Some(json!(1)));
     assert_eq!(sel("$['a.b']", &input), Some(json!(2)));
@@ -218,16 +296,46 @@ fn whitespace() {
 #[test]
 fn invalid_paths() {
     for p in [
-        "", "$.", "$[", "$.a[", "a.b", "$..", "$.a[?(@.x ==)]", "$.a b", "$.a.", "$a-b", "$1", "$.a[1:2:3]",
-        "$.a[?(@.x)", "$.a[?(@.x == 'y)]", "$.a['b'", "$.a[b]", "$.a[]", "$.a.[0]", "$.a.length().b",
-        "$.a.foo()", "$.a[0,]", "$.a[:]", "$.a[99999999999999999999]", "$.a[?(1)]", "$$$", ".a", "$.a[?(x > 1)]",
+        "",
+        "$.",
+        "$[",
+        "$.a[",
+        "a.b",
+        "$..",
+        "$.a[?(@.x ==)]",
+        "$.a b",
+        "$.a.",
+        "$a-b",
+        "$1",
+        "$.a[1:2:3]",
+        "$.a[?(@.x)",
+        "$.a[?(@.x == 'y)]",
+        "$.a['b'",
+        "$.a[b]",
+        "$.a[]",
+        "$.a.[0]",
+        "$.a.length().b",
+        "$.a.foo()",
+        "$.a[0,]",
+        "$.a[:]",
+        "$.a[99999999999999999999]",
+        "$.a[?(1)]",
+        "$$$",
+        ".a",
+        "$.a[?(x > 1)]",
     ] {
         let err = JsonPath::parse(p).err();
         assert!(err.is_some(), "{p:?} should not parse");
     }
-    let message = JsonPath::parse("$.a b").err().map(|e| e.message).unwrap_or_default();
+    let message = JsonPath::parse("$.a b")
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
     assert!(message.contains("position 4"), "{message}");
-    let message = JsonPath::parse("$.").err().map(|e| e.message).unwrap_or_default();
+    let message = JsonPath::parse("$.")
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
     assert!(message.contains("position 2"), "{message}");
 }
 
@@ -237,13 +345,18 @@ fn variables_and_context() {
     let context = json!({"Execution": {"Input": {"x": 1}}, "Map": {"Item": {"Value": "v", "Index": 0}}, "Task": {"Token": "t"}});
     let mut vars = Map::new();
     vars.insert("total".into(), json!({"sum": 7, "list": [1, 2]}));
-    let scope = Scope::new(&input).with_context(&context).with_variables(&vars);
+    let scope = Scope::new(&input)
+        .with_context(&context)
+        .with_variables(&vars);
     assert_eq!(path("$$.Execution.Input.x").select(&scope), Some(json!(1)));
     assert_eq!(path("$$.Map.Item.Value").select(&scope), Some(json!("v")));
     assert_eq!(path("$$.Task.Token").select(&scope), Some(json!("t")));
     assert_eq!(path("$total.sum").select(&scope), Some(json!(7)));
     assert_eq!(path("$total.list[1]").select(&scope), Some(json!(2)));
-    assert_eq!(path("$total").select(&scope), Some(json!({"sum": 7, "list": [1, 2]})));
+    assert_eq!(
+        path("$total").select(&scope),
+        Some(json!({"sum": 7, "list": [1, 2]}))
+    );
     assert_eq!(path("$nope").select(&scope), None);
     assert_eq!(path("$nope[*]").select(&scope), None);
     assert_eq!(path("$total.list[*]").select(&scope), Some(json!([1, 2])));
@@ -256,31 +369,49 @@ fn select_ref_and_cow() {
     let r = path("$.a.b[1]").select_ref(&scope);
     assert!(r.is_some_and(|v| std::ptr::eq(v, &input["a"]["b"][1])));
     assert_eq!(path("$.a.b[*]").select_ref(&scope), None);
-    assert!(matches!(path("$.a").select_cow(&scope), Some(std::borrow::Cow::Borrowed(_))));
-    assert_eq!(path("$.a.b[*]").select_cow(&scope).map(|c| c.into_owned()), Some(json!([1, 2])));
+    assert!(matches!(
+        path("$.a").select_cow(&scope),
+        Some(std::borrow::Cow::Borrowed(_))
+    ));
+    assert_eq!(
+        path("$.a.b[*]").select_cow(&scope).map(|c| c.into_owned()),
+        Some(json!([1, 2]))
+    );
 }
 
 #[test]
 fn set_result_path() {
     let mut v = json!({"a": 1});
-    path("$").set(&mut v, json!("whole")).unwrap_or_else(|e| panic!("{e}"));
+    path("$")
+        .set(&mut v, json!("whole"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v, json!("whole"));
 
     let mut v = json!({"a": 1});
-    path("$.b.c.d").set(&mut v, json!(2)).unwrap_or_else(|e| panic!("{e}"));
+    path("$.b.c.d")
+        .set(&mut v, json!(2))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v, json!({"a": 1, "b": {"c": {"d": 2}}}));
 
     let mut v = json!({"a": {"x": 1}});
-    path("$.a.y").set(&mut v, json!(2)).unwrap_or_else(|e| panic!("{e}"));
+    path("$.a.y")
+        .set(&mut v, json!(2))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v, json!({"a": {"x": 1, "y": 2}}));
 
     let mut v = json!({"a": 5});
-    path("$.a").set(&mut v, json!({"new": true})).unwrap_or_else(|e| panic!("{e}"));
+    path("$.a")
+        .set(&mut v, json!({"new": true}))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v, json!({"a": {"new": true}}));
 
     let mut v = json!({"a": [1, {"b": 2}]});
-    path("$.a[1].c").set(&mut v, json!(3)).unwrap_or_else(|e| panic!("{e}"));
-    path("$.a[0]").set(&mut v, json!(0)).unwrap_or_else(|e| panic!("{e}"));
+    path("$.a[1].c")
+        .set(&mut v, json!(3))
+        .unwrap_or_else(|e| panic!("{e}"));
+    path("$.a[0]")
+        .set(&mut v, json!(0))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v, json!({"a": [0, {"b": 2, "c": 3}]}));
 
     let mut v = json!({"a": 5});
