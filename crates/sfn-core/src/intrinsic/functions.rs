@@ -375,7 +375,7 @@ impl JavaRandom {
             let m = bound - 1;
             let mut r = self.next(31);
             if bound & m == 0 {
-                return ((i64::from(bound) * i64::from(r)) >> 31) as i64;
+                return (i64::from(bound) * i64::from(r)) >> 31;
             }
             let mut u = r;
             loop {

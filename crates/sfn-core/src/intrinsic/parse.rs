@@ -305,12 +305,8 @@ impl<'t> Parser<'t> {
         }
         let text = self.text[start..self.pos].trim_end();
         JsonPath::parse(text).map_err(|e| {
-            let end = self.pos;
             self.pos = start;
-            let mut err = self.error(format!("invalid path: {}", e.message));
-            self.pos = end;
-            err.message = err.message.replace("  ", " ");
-            err
+            self.error(format!("invalid path argument: {}", e.message))
         })
     }
 }

@@ -135,19 +135,18 @@ impl<'t> Parser<'t> {
     fn body(&mut self, in_filter: bool) -> Result<Body, PathError> {
         let mut body = Body::default();
         loop {
-            let deep;
-            match self.peek() {
+            let deep = match self.peek() {
                 Some('.') if self.peek2() == Some('.') => {
                     self.pos += 2;
-                    deep = true;
+                    true
                 }
                 Some('.') => {
                     self.pos += 1;
-                    deep = false;
+                    false
                 }
-                Some('[') => deep = false,
+                Some('[') => false,
                 _ => break,
-            }
+            };
             if body.length {
                 return Err(self.error("nothing may follow the function length()"));
             }

@@ -203,11 +203,7 @@ fn apply<'v>(selector: &Selector, node: &'v Value, root: &'v Value, out: &mut Ve
         }
         Selector::Filter(filter) => match node {
             Value::Array(items) => out.extend(items.iter().filter(|item| test(filter, item, root))),
-            Value::Object(_) => {
-                if test(filter, node, root) {
-                    out.push(node);
-                }
-            }
+            Value::Object(_) if test(filter, node, root) => out.push(node),
             _ => {}
         },
     }
