@@ -92,7 +92,7 @@ pub fn parse_str(text: &str) -> ParseOutcome {
 
 /// Reads a definition from a JSON value.
 pub fn parse_value(value: &Value) -> ParseOutcome {
-    let mut p = Parser { diags: Vec::new() };
+    let mut p = Parser { diags: Vec::new(), machine_ql: None };
     let machine = match value {
         Value::Object(map) => p.machine(map),
         _ => {
@@ -105,6 +105,8 @@ pub fn parse_value(value: &Value) -> ParseOutcome {
 
 struct Parser {
     diags: Vec<Diagnostic>,
+    /// The machine's own `QueryLanguage`, which nested states may not downgrade.
+    machine_ql: Option<QueryLanguage>,
 }
 
 /// An object being read: tracks which keys were used so the rest can be reported.
@@ -157,6 +159,12 @@ const JSONPATH_ONLY: &[&str] = &[
     "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "TimeoutSecondsPath",
     "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
     "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Iterator", "Result",
+];
+
+/// The intrinsic functions whose result is a string, as `ErrorPath`/`CausePath` need.
+const STRING_INTRINSICS: &[&str] = &[
+    "States.Format", "States.JsonToString", "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode",
+    "States.Hash", "States.UUID",
 ];
 
 /// Fields only JSONata states may have.
@@ -412,6 +420,7 @@ impl Parser {
         let mut obj = Obj::new(map, "");
         let comment = self.string(&mut obj, "Comment");
         let query_language = self.query_language(&mut obj);
+        self.machine_ql = query_language;
         let version = self.string(&mut obj, "Version");
         if let Some(v) = &version {
             if v != "1.0" {
@@ -421,14 +430,14 @@ impl Parser {
         }
         let timeout_seconds = self.uint(&mut obj, "TimeoutSeconds", 1, Some(99_999_999));
         let ql = query_language.unwrap_or_default();
-        let body = self.scope_body(&mut obj, ql, query_language);
+        let body = self.scope_body(&mut obj, ql);
         self.finish(obj, "a state machine");
         let (start_at, states) = body?;
         Some(StateMachine { comment, query_language, start_at, states, version, timeout_seconds })
     }
 
     /// `StartAt` and `States` of a machine, branch or processor.
-    fn scope_body(&mut self, obj: &mut Obj<'_>, ql: QueryLanguage, declared: Option<QueryLanguage>) -> Option<(StateName, IndexMap<StateName, State>)> {
+    fn scope_body(&mut self, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option<(StateName, IndexMap<StateName, State>)> {
         let mut missing = Vec::new();
         if !obj.has("StartAt") {
             missing.push("StartAt");
@@ -457,7 +466,7 @@ impl Parser {
                     if let Err(e) = names::check_state_name(name) {
                         self.error_code(Code::InvalidStateName, &ptr, format!("Invalid state name '{name}': {e}"));
                     }
-                    if let Some(state) = self.state(v, &ptr, ql, declared) {
+                    if let Some(state) = self.state(v, &ptr, ql) {
                         states.insert(StateName::new(name.clone()), state);
                     }
                 }
@@ -475,7 +484,7 @@ impl Parser {
 
     // ---- states ---------------------------------------------------------------------
 
-    fn state(&mut self, v: &Value, ptr: &str, inherited: QueryLanguage, machine_ql: Option<QueryLanguage>) -> Option<State> {
+    fn state(&mut self, v: &Value, ptr: &str, inherited: QueryLanguage) -> Option<State> {
         let Value::Object(map) = v else {
             self.error(ptr, format!("A state must be an object, not {}", kind(v)));
             return None;
@@ -502,10 +511,9 @@ impl Parser {
         };
         let comment = self.string(&mut obj, "Comment");
         let own_ql = self.query_language(&mut obj);
-        if let (Some(QueryLanguage::JSONPath), QueryLanguage::JSONata) = (own_ql, inherited) {
+        if let (Some(QueryLanguage::JSONPath), Some(QueryLanguage::JSONata)) = (own_ql, self.machine_ql) {
             self.error(ptr, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
         }
-        let _ = machine_ql;
         let ql = own_ql.unwrap_or(inherited);
         let Some(ty) = ty else {
             // Read nothing more: the fields cannot be judged without a type.
@@ -568,7 +576,7 @@ impl<'a> StateReader<'_, 'a> {
     }
 
     fn jsonpath_template(&mut self, key: &str) -> Option<Template> {
-        if self.jsonpath() { self.p.template(&mut self.obj, key, self.ql, true) } else { None }
+        if self.jsonpath() { self.p.template(&mut self.obj, key, self.ql, false) } else { None }
     }
 
     fn jsonata_template(&mut self, key: &str) -> Option<Template> {
@@ -1053,6 +1061,15 @@ impl<'a> StateReader<'_, 'a> {
         } else {
             (None, None)
         };
+        for (key, value) in [("ErrorPath", &error_path), ("CausePath", &cause_path)] {
+            if let Some(PathExpr::Intrinsic(call)) = value {
+                let name = call.as_str().split('(').next().unwrap_or_default();
+                if !STRING_INTRINSICS.contains(&name) {
+                    let at = self.at(key);
+                    self.p.error_code(Code::InvalidIntrinsicFunction, &at, format!("The intrinsic function {name} does not return a string, so it cannot be used in '{key}'; use one of: {}", STRING_INTRINSICS.join(", ")));
+                }
+            }
+        }
         for (a, b) in [("Error", "ErrorPath"), ("Cause", "CausePath")] {
             if self.obj.has(a) && self.obj.has(b) {
                 self.p.error(&ptr, format!("A Fail state may have '{a}' or '{b}', not both"));
@@ -1079,9 +1096,6 @@ impl<'a> StateReader<'_, 'a> {
             }
             Some(Value::Array(bs)) => {
                 let at = self.at("Branches");
-                if bs.is_empty() {
-                    self.p.error(&at, "A Parallel state must have at least one branch");
-                }
                 let mut out = Vec::with_capacity(bs.len());
                 for (i, b) in bs.iter().enumerate() {
                     let bptr = format!("{at}/{i}");
@@ -1090,7 +1104,7 @@ impl<'a> StateReader<'_, 'a> {
                             let mut obj = Obj::new(m, &bptr);
                             let comment = self.p.string(&mut obj, "Comment");
                             let own = self.p.query_language(&mut obj);
-                            let body = self.p.scope_body(&mut obj, own.unwrap_or(ql), own);
+                            let body = self.p.scope_body(&mut obj, own.unwrap_or(ql));
                             self.p.finish(obj, "a branch");
                             if let Some((start_at, states)) = body {
                                 out.push(Branch { comment, query_language: own, start_at, states });
@@ -1173,7 +1187,15 @@ impl<'a> StateReader<'_, 'a> {
                 None
             }
         };
-        let body = self.p.scope_body(&mut obj, own.unwrap_or(self.ql), own);
+        // A distributed processor runs as child executions: a machine of its own, whose
+        // states the parent's machine-wide `QueryLanguage` does not bind.
+        let distributed = matches!(processor_config.as_ref().and_then(|c| c.mode), Some(ProcessorMode::Distributed));
+        let outer = self.p.machine_ql;
+        if distributed {
+            self.p.machine_ql = own;
+        }
+        let body = self.p.scope_body(&mut obj, own.unwrap_or(self.ql));
+        self.p.machine_ql = outer;
         self.p.finish(obj, &format!("a Map's {key}"));
         let (start_at, states) = body?;
         Some(ItemProcessor { comment, processor_config, query_language: own, start_at, states })
@@ -1430,12 +1452,9 @@ impl<'a> StateReader<'_, 'a> {
                 None
             }
         };
-        if resource.is_none() && writer_config.is_none() {
-            self.p.error(&at, "A ResultWriter needs 'Resource' or 'WriterConfig'");
-        }
-        if resource.is_some() && parameters.is_none() && arguments.is_none() {
-            let field = if self.ql == QueryLanguage::JSONata { "Arguments" } else { "Parameters" };
-            self.p.error(&at, format!("A ResultWriter with a 'Resource' needs '{field}' (the Bucket and Prefix to write to)"));
+        let empty_config = writer_config.as_ref().is_none_or(|w| w.output_type.is_none() && w.transformation.is_none());
+        if resource.is_none() && empty_config {
+            self.p.error(&at, "A ResultWriter needs a 'Resource', or a 'WriterConfig' with 'OutputType' or 'Transformation'");
         }
         self.p.finish(obj, "a ResultWriter");
         Some(ResultWriter { resource, writer_config, parameters, arguments })

@@ -226,6 +226,20 @@ fn parse_node(value: &Value, language: QueryLanguage, pointer: &mut String, prob
         Value::Object(map) => {
             let mut entries = Vec::with_capacity(map.len());
             let mut dynamic = false;
+            if language == QueryLanguage::JSONPath {
+                for k in map.keys() {
+                    if let Some(plain) = k.strip_suffix(".$") {
+                        if map.contains_key(plain) {
+                            push_pointer(pointer, k);
+                            problems.push(TemplateProblem {
+                                pointer: pointer.clone(),
+                                message: format!("The fields '{k}' and '{plain}' would both produce '{plain}'"),
+                            });
+                            pointer.truncate(len);
+                        }
+                    }
+                }
+            }
             for (k, v) in map {
                 push_pointer(pointer, k);
                 let node = if language == QueryLanguage::JSONPath && k.ends_with(".$") {

@@ -106,7 +106,8 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
     let Some(Value::Object(states)) = scope.get("States") else { return };
     let start_at = scope.get("StartAt").and_then(Value::as_str);
 
-    // Names, across every scope.
+    // Names: unique in this scope and every enclosing one (sibling branches may repeat
+    // a name, as AWS accepts).
     for name in states.keys() {
         let here = state_ptr(ptr, name);
         if let Some(first) = seen.get(name) {
@@ -155,13 +156,13 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
         if let Some(Value::Array(branches)) = s.get("Branches") {
             for (i, b) in branches.iter().enumerate() {
                 if let Value::Object(b) = b {
-                    check_scope(b, &format!("{sp}/Branches/{i}"), options, seen, out);
+                    check_scope(b, &format!("{sp}/Branches/{i}"), options, &mut seen.clone(), out);
                 }
             }
         }
         for key in ["ItemProcessor", "Iterator"] {
             if let Some(Value::Object(p)) = s.get(key) {
-                check_scope(p, &format!("{sp}/{key}"), options, seen, out);
+                check_scope(p, &format!("{sp}/{key}"), options, &mut seen.clone(), out);
             }
         }
 
@@ -252,12 +253,11 @@ fn successors<'a>(s: &'a Map<String, Value>, sp: &str) -> Vec<(&'a str, String)>
 
 fn check_task(s: &Map<String, Value>, sp: &str, options: ValidateOptions, out: &mut Vec<Diagnostic>) {
     let resource = s.get("Resource").and_then(Value::as_str).unwrap_or_default();
-    let parts: Vec<&str> = resource.split(':').collect();
-    if s.contains_key("Resource") && !(parts.len() >= 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty()) {
+    if s.get("Resource").is_some_and(Value::is_string) && !is_resource_uri(resource) {
         out.push(Diagnostic::error(
             Code::InvalidResource,
             format!("{sp}/Resource"),
-            format!("The resource '{resource}' is not a valid ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"),
+            format!("The resource '{resource}' is not a URI such as an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), nor a '${{…}}' definition substitution"),
         ));
     }
     if options.machine_type == ExecutionType::Express {
@@ -284,6 +284,21 @@ fn check_task(s: &Map<String, Value>, sp: &str, options: ValidateOptions, out: &
             "This Task has no 'TimeoutSeconds': if the work never answers, the state waits until the execution times out (a year by default)",
         ));
     }
+}
+
+/// A Task resource: a URI (`scheme:rest`, which every ARN is), or a whole
+/// `${Name}` definition substitution as CloudFormation, SAM and CDK write them.
+fn is_resource_uri(r: &str) -> bool {
+    if let Some(inner) = r.strip_prefix("${").and_then(|x| x.strip_suffix('}')) {
+        return !inner.is_empty() && !inner.contains(['{', '}']);
+    }
+    let Some((scheme, rest)) = r.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && !rest.is_empty()
+        && !r.contains(char::is_whitespace)
+        && !r.contains(['{', '}'])
 }
 
 fn scope_name(ptr: &str) -> String {

@@ -58,6 +58,14 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "a string not starting with '{%' is a literal string in JSONata states, which AWS accepts as Output",
     ),
     (
+        "statelint-py__choice_rule__test_ok_all_of_or_not_and__6",
+        "the ASL specification gives a choice rule exactly one of And, Or, Not or a comparison; one holding all three has no defined meaning",
+    ),
+    (
+        "asl-validator__valid-task-intrisic-function",
+        "'Resource' holds CloudFormation intrinsic objects ({\"Fn::GetAtt\": …}), which CloudFormation replaces before AWS sees the definition; AWS itself rejects a non-string Resource",
+    ),
+    (
         "aws__TestSfnApiExpress_test_illegal_callbacks_WAIT_FOR_TASK_TOKEN___creation_error_81340d",
         "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
     ),
@@ -136,7 +144,8 @@ fn aws_locations_match() {
         let Some(loc) = loc else { continue };
         let text = case["definition_text"].as_str().unwrap_or_default();
         let diags = sfn_core::validate_str(text);
-        assert!(diags.errors().any(|e| e.location() == loc), "{name}: AWS reports an error at {loc}; we report:\n{diags}");
+        let within = |e: &sfn_core::Diagnostic| e.location() == loc || (loc != "/" && e.location().starts_with(&format!("{loc}/")));
+        assert!(diags.errors().any(within), "{name}: AWS reports an error at {loc}; we report:\n{diags}");
     }
 }
 

@@ -11,11 +11,14 @@ pub(crate) const MAX_NESTING: usize = 10;
 
 pub(crate) fn parse(text: &str) -> Result<IntrinsicCall, IntrinsicParseError> {
     let mut p = Parser { text, pos: 0 };
-    let call = p.call(1)?;
+    let mut call = p.call(1)?;
     p.skip_ws();
     if let Some(c) = p.peek() {
         return Err(p.error(format!("unexpected '{c}' after the call")));
     }
+    // Keep the text exactly as written (trailing blanks included), so a definition
+    // serializes back unchanged.
+    call.text = text.into();
     Ok(call)
 }
 
