@@ -38,6 +38,3 @@ pub use error::StatesError;
 pub use model::StateMachine;
 pub use parse::ParseError;
 pub use validate::{validate, validate_str};
-
-#[cfg(feature = "macros")]
-pub use sfn_macros::{activity, state_machine};
