@@ -1,2 +1,0 @@
-//! The `sfn` command.
-fn main() {}

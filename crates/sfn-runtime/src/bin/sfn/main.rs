@@ -1,0 +1,30 @@
+//! The `sfn` command: validate, run and manage AWS Step Functions state machines.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod validate;
+
+/// Validate, run and manage AWS Step Functions state machines.
+#[derive(Debug, Parser)]
+#[command(name = "sfn", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check definitions as strictly as AWS does, reporting every problem with its JSON Pointer.
+    ///
+    /// Exit status: 0 when every file is valid, 1 when any is invalid, 2 when any cannot be read.
+    Validate(validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    }
+}
