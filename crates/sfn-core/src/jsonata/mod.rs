@@ -1,18 +1,97 @@
 //! JSONata, as Step Functions runs it.
+//!
+//! A recursive-descent (Pratt) parser and a tree-walking evaluator written for sfn,
+//! following the reference implementation (jsonata-js 2.x) step by step: paths and
+//! sequences, predicates, `*`/`**`, `%` parent, `@`/`#` bindings, grouping, order-by,
+//! lambdas and closures with tail calls, partial application, regexes, transforms and the
+//! function library, plus the functions Step Functions adds (`$partition`, `$range`,
+//! `$hash`, `$random`, `$uuid`, `$parse`). `$eval` is not available (calling it fails with
+//! `T1006`, as for any undefined function).
+//!
+//! # Why our own implementation
+//!
+//! Two crates were weighed. `jsonata-rs` (Stedi, 0.3.x) calls itself incomplete: its own
+//! harness runs 835 of the reference suite's cases and skips 394 (transforms, grouping,
+//! signatures, `$formatNumber`, parent, sorting, errors, …), it allocates every value in a
+//! `bumpalo` arena with a lifetime-bound value type, and it pulls `clap`, `rand`, `uuid` and
+//! `regress` into the library. `jsonata` (0.0.0) is an abandoned stub. Step Functions needs
+//! its own functions, exact error codes (its causes quote them, e.g.
+//! `T1006: Attempted to invoke a non-function`) and full conformance, which a wrapper could
+//! not give us.
+//!
+//! # Example
+//!
+//! ```
+//! use sfn_core::jsonata::Expression;
+//!
+//! let expr = Expression::parse("$sum(items.price) * 2")?;
+//! let input = serde_json::json!({"items": [{"price": 1}, {"price": 2.5}]});
+//! let out = expr.evaluate(Some(&input), &sfn_core::eval::NoVariables)?;
+//! assert_eq!(out, Some(serde_json::json!(7)));
+//! # Ok::<(), sfn_core::jsonata::JsonataError>(())
+//! ```
 
 use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
 
-/// Why a JSONata expression failed to parse.
+mod ast;
+mod errors;
+mod evaluator;
+mod format;
+mod functions;
+mod hash;
+mod parser;
+mod signature;
+mod value;
+
+use crate::eval::Variables;
+
+/// Why a JSONata expression failed to parse or to evaluate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct JsonataError {
     /// JSONata's error code (`S0201`, `T2001`, …).
     pub code: String,
-    /// What is wrong, for a person.
+    /// What is wrong, for a person (jsonata-js's wording).
     pub message: String,
+    /// Where in the expression (in characters), when known.
+    pub position: Option<usize>,
+    /// The token the error is about (an operator, a function name), when known.
+    pub token: Option<String>,
+}
+
+impl JsonataError {
+    /// The error as Step Functions quotes it in a `States.QueryEvaluationError` cause:
+    /// `"{code}: {message}"`.
+    pub fn cause(&self) -> String {
+        format!("{}: {}", self.code, self.message)
+    }
+}
+
+/// Limits and the clock for one evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct EvaluateOptions {
+    /// The deepest nesting of evaluation steps allowed before failing with `U1001`.
+    /// Guards the native stack against runaway recursion.
+    pub max_depth: usize,
+    /// How long evaluation may run before failing with `U1001`.
+    pub time_limit: Option<Duration>,
+    /// What `$now()` and `$millis()` report, in milliseconds since the Unix epoch
+    /// (the current time when `None`).
+    pub now_millis: Option<i64>,
+}
+
+impl Default for EvaluateOptions {
+    fn default() -> Self {
+        EvaluateOptions { max_depth: 400, time_limit: Some(Duration::from_secs(10)), now_millis: None }
+    }
 }
 
 /// A parsed JSONata expression (the text between `{%` and `%}`).
+///
+/// The expression is checked when parsed; its syntax tree is rebuilt for each evaluation so
+/// that `Expression` stays `Send + Sync` (the tree shares closures and scopes through `Rc`).
 #[derive(Clone)]
 pub struct Expression {
     text: String,
@@ -21,6 +100,7 @@ pub struct Expression {
 impl Expression {
     /// Parses an expression.
     pub fn parse(text: &str) -> Result<Self, JsonataError> {
+        parser::parse(text).map_err(errors::Error::into_public)?;
         Ok(Expression { text: text.to_owned() })
     }
 
@@ -28,6 +108,70 @@ impl Expression {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// Evaluates the expression against `input` (`None` is JSONata's `undefined`), looking
+    /// variables up in `bindings` (`$states` is the binding named `states`). Returns `None`
+    /// when the result is `undefined`.
+    pub fn evaluate(
+        &self,
+        input: Option<&serde_json::Value>,
+        bindings: &dyn Variables,
+    ) -> Result<Option<serde_json::Value>, JsonataError> {
+        self.evaluate_with(input, bindings, &EvaluateOptions::default())
+    }
+
+    /// [`Expression::evaluate`] with explicit limits and clock.
+    pub fn evaluate_with(
+        &self,
+        input: Option<&serde_json::Value>,
+        bindings: &dyn Variables,
+        options: &EvaluateOptions,
+    ) -> Result<Option<serde_json::Value>, JsonataError> {
+        match self.evaluate_value(input, bindings, options)? {
+            Evaluated::Value(v) => Ok(v),
+            Evaluated::Function => Ok(Some(serde_json::Value::String(String::new()))),
+        }
+    }
+
+    /// Like [`Expression::evaluate_with`], but tells a function result apart (Step Functions
+    /// rejects it as "an unsupported result type").
+    pub fn evaluate_value(
+        &self,
+        input: Option<&serde_json::Value>,
+        bindings: &dyn Variables,
+        options: &EvaluateOptions,
+    ) -> Result<Evaluated, JsonataError> {
+        let ast = parser::parse(&self.text).map_err(errors::Error::into_public)?;
+        let now = options.now_millis.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+        let deadline = options.time_limit.map(|d| Instant::now() + d);
+        let mut ev = evaluator::Evaluator::new(bindings, options.max_depth, deadline, now);
+        let root = ev.root();
+        let mut input_val = input.map(value::Value::from_json).unwrap_or(value::Value::Undefined);
+        ev.bind(&root, "$", input_val.clone());
+        if let value::Value::Array(a, _) = &input_val {
+            input_val = value::Value::Array(
+                Rc::new(vec![value::Value::Array(a.clone(), value::Flags::NONE)]),
+                value::Flags { sequence: true, outer_wrapper: true, ..value::Flags::NONE },
+            );
+        }
+        let result = ev.evaluate(&ast, &input_val, &root);
+        let out = match result {
+            Ok(v) if v.is_function() => Ok(Evaluated::Function),
+            Ok(v) => Ok(Evaluated::Value(v.to_json())),
+            Err(e) => Err(e.into_public()),
+        };
+        ev.release();
+        out
+    }
+}
+
+/// The outcome of [`Expression::evaluate_value`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evaluated {
+    /// A JSON value, or `None` for `undefined`.
+    Value(Option<serde_json::Value>),
+    /// A function (a lambda, a built-in, a regex).
+    Function,
 }
 
 impl PartialEq for Expression {
