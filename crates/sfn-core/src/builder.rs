@@ -54,18 +54,23 @@ impl MachineBuilder {
     pub fn new(start_at: impl Into<String>) -> Self {
         let mut json = JsonMap::new();
         json.insert("StartAt".into(), Value::String(start_at.into()));
-        MachineBuilder { json, states: JsonMap::new() }
+        MachineBuilder {
+            json,
+            states: JsonMap::new(),
+        }
     }
 
     /// `Comment`.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.json.insert("Comment".into(), Value::String(comment.into()));
+        self.json
+            .insert("Comment".into(), Value::String(comment.into()));
         self
     }
 
     /// `QueryLanguage` of the whole machine.
     pub fn query_language(mut self, ql: QueryLanguage) -> Self {
-        self.json.insert("QueryLanguage".into(), Value::String(ql.to_string()));
+        self.json
+            .insert("QueryLanguage".into(), Value::String(ql.to_string()));
         self
     }
 
@@ -77,7 +82,8 @@ impl MachineBuilder {
 
     /// `Version`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.json.insert("Version".into(), Value::String(version.into()));
+        self.json
+            .insert("Version".into(), Value::String(version.into()));
         self
     }
 
@@ -96,17 +102,29 @@ impl MachineBuilder {
 
     /// Checks the machine with the full validator and builds the model.
     pub fn build(self) -> Result<StateMachine, ParseError> {
-        let (machine, diagnostics) = validate_value_with(&self.to_json(), ValidateOptions { warnings: false, ..Default::default() });
+        let (machine, diagnostics) = validate_value_with(
+            &self.to_json(),
+            ValidateOptions {
+                warnings: false,
+                ..Default::default()
+            },
+        );
         match machine {
             Some(m) if diagnostics.is_valid() => Ok(m),
-            _ => Err(ParseError { diagnostics: non_empty(diagnostics) }),
+            _ => Err(ParseError {
+                diagnostics: non_empty(diagnostics),
+            }),
         }
     }
 }
 
 fn non_empty(d: Diagnostics) -> Diagnostics {
     if d.is_empty() {
-        Diagnostics(vec![crate::Diagnostic::error(crate::DiagnosticCode::SchemaValidationFailed, "", "the machine could not be built")])
+        Diagnostics(vec![crate::Diagnostic::error(
+            crate::DiagnosticCode::SchemaValidationFailed,
+            "",
+            "the machine could not be built",
+        )])
     } else {
         d
     }
@@ -125,7 +143,10 @@ impl Graph {
     pub fn new(start_at: impl Into<String>) -> Self {
         let mut json = JsonMap::new();
         json.insert("StartAt".into(), Value::String(start_at.into()));
-        Graph { json, states: JsonMap::new() }
+        Graph {
+            json,
+            states: JsonMap::new(),
+        }
     }
 
     /// Adds a state.
@@ -136,7 +157,8 @@ impl Graph {
 
     /// `Comment`.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.json.insert("Comment".into(), Value::String(comment.into()));
+        self.json
+            .insert("Comment".into(), Value::String(comment.into()));
         self
     }
 
@@ -240,7 +262,10 @@ macro_rules! methods {
 }
 
 fn push(m: &mut JsonMap<String, Value>, key: &str, item: JsonMap<String, Value>) {
-    match m.entry(key.to_owned()).or_insert_with(|| Value::Array(Vec::new())) {
+    match m
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Array(Vec::new()))
+    {
         Value::Array(a) => a.push(Value::Object(item)),
         other => *other = Value::Array(vec![Value::Object(item)]),
     }
@@ -316,6 +341,7 @@ methods!(Choice: io, assign);
 
 impl Choice {
     /// A Choice with no rules yet.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self::blank()
     }
@@ -352,28 +378,44 @@ impl Rule {
     pub fn compare_path(variable: impl Into<String>, op: Op, path: impl Into<String>) -> Self {
         let mut m = JsonMap::new();
         m.insert("Variable".into(), Value::String(variable.into()));
-        m.insert(op.path_form().unwrap_or(op.as_str()).into(), Value::String(path.into()));
+        m.insert(
+            op.path_form().unwrap_or(op.as_str()).into(),
+            Value::String(path.into()),
+        );
         Rule(m)
     }
 
     /// `And`.
     pub fn and(rules: impl IntoIterator<Item = Rule>) -> Self {
-        Rule(JsonMap::from_iter([("And".to_owned(), Value::Array(rules.into_iter().map(|r| Value::Object(r.0)).collect()))]))
+        Rule(JsonMap::from_iter([(
+            "And".to_owned(),
+            Value::Array(rules.into_iter().map(|r| Value::Object(r.0)).collect()),
+        )]))
     }
 
     /// `Or`.
     pub fn or(rules: impl IntoIterator<Item = Rule>) -> Self {
-        Rule(JsonMap::from_iter([("Or".to_owned(), Value::Array(rules.into_iter().map(|r| Value::Object(r.0)).collect()))]))
+        Rule(JsonMap::from_iter([(
+            "Or".to_owned(),
+            Value::Array(rules.into_iter().map(|r| Value::Object(r.0)).collect()),
+        )]))
     }
 
     /// `Not`.
+    #[allow(clippy::should_implement_trait)]
     pub fn not(rule: Rule) -> Self {
-        Rule(JsonMap::from_iter([("Not".to_owned(), Value::Object(rule.0))]))
+        Rule(JsonMap::from_iter([(
+            "Not".to_owned(),
+            Value::Object(rule.0),
+        )]))
     }
 
     /// JSONata `Condition` (`{% … %}`).
     pub fn condition(expression: impl Into<String>) -> Self {
-        Rule(JsonMap::from_iter([("Condition".to_owned(), Value::String(expression.into()))]))
+        Rule(JsonMap::from_iter([(
+            "Condition".to_owned(),
+            Value::String(expression.into()),
+        )]))
     }
 
     /// `Next`: required on top-level rules, forbidden on nested ones.
@@ -396,7 +438,8 @@ impl Rule {
 
     /// `Comment`.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.0.insert("Comment".into(), Value::String(comment.into()));
+        self.0
+            .insert("Comment".into(), Value::String(comment.into()));
         self
     }
 }
@@ -533,7 +576,10 @@ impl Map {
             crate::model::ExecutionType::Express => "EXPRESS",
         };
         if let Value::Object(m) = &mut p {
-            m.insert("ProcessorConfig".into(), json!({"Mode": "DISTRIBUTED", "ExecutionType": et}));
+            m.insert(
+                "ProcessorConfig".into(),
+                json!({"Mode": "DISTRIBUTED", "ExecutionType": et}),
+            );
         }
         Self::blank().set("ItemProcessor", p)
     }
@@ -597,8 +643,14 @@ pub struct Retry(JsonMap<String, Value>);
 impl Retry {
     /// Retries the named errors.
     pub fn on<I: IntoIterator<Item = S>, S: Into<String>>(errors: I) -> Self {
-        let errors: Vec<Value> = errors.into_iter().map(|e| Value::String(e.into())).collect();
-        Retry(JsonMap::from_iter([("ErrorEquals".to_owned(), Value::Array(errors))]))
+        let errors: Vec<Value> = errors
+            .into_iter()
+            .map(|e| Value::String(e.into()))
+            .collect();
+        Retry(JsonMap::from_iter([(
+            "ErrorEquals".to_owned(),
+            Value::Array(errors),
+        )]))
     }
 
     /// `IntervalSeconds`.
@@ -631,7 +683,8 @@ impl Retry {
             JitterStrategy::Full => "FULL",
             JitterStrategy::None => "NONE",
         };
-        self.0.insert("JitterStrategy".into(), Value::String(s.into()));
+        self.0
+            .insert("JitterStrategy".into(), Value::String(s.into()));
         self
     }
 }
@@ -643,8 +696,14 @@ pub struct Catch(JsonMap<String, Value>);
 
 impl Catch {
     /// Catches the named errors and goes to `next`.
-    pub fn on<I: IntoIterator<Item = S>, S: Into<String>>(errors: I, next: impl Into<String>) -> Self {
-        let errors: Vec<Value> = errors.into_iter().map(|e| Value::String(e.into())).collect();
+    pub fn on<I: IntoIterator<Item = S>, S: Into<String>>(
+        errors: I,
+        next: impl Into<String>,
+    ) -> Self {
+        let errors: Vec<Value> = errors
+            .into_iter()
+            .map(|e| Value::String(e.into()))
+            .collect();
         Catch(JsonMap::from_iter([
             ("ErrorEquals".to_owned(), Value::Array(errors)),
             ("Next".to_owned(), Value::String(next.into())),
@@ -653,7 +712,8 @@ impl Catch {
 
     /// `ResultPath` (JSONPath).
     pub fn result_path(mut self, path: impl Into<String>) -> Self {
-        self.0.insert("ResultPath".into(), Value::String(path.into()));
+        self.0
+            .insert("ResultPath".into(), Value::String(path.into()));
         self
     }
 
@@ -677,7 +737,13 @@ mod tests {
     #[test]
     fn builds_every_state_type() {
         let m = MachineBuilder::new("P")
-            .state("P", Pass::new().result(json!({"a": 1})).result_path("$.p").next("W"))
+            .state(
+                "P",
+                Pass::new()
+                    .result(json!({"a": 1}))
+                    .result_path("$.p")
+                    .next("W"),
+            )
             .state("W", Wait::seconds(1).next("T"))
             .state(
                 "T",
@@ -688,9 +754,25 @@ mod tests {
                     .catch(Catch::on(["States.ALL"], "F").result_path("$.error"))
                     .next("Par"),
             )
-            .state("Par", Parallel::new().branch(Graph::new("B").state("B", Pass::new().end())).next("M"))
-            .state("M", Map::new(Graph::new("I").state("I", Pass::new().end())).items_path("$.items").max_concurrency(2).next("C"))
-            .state("C", Choice::new().rule(Rule::compare("$.x", Op::IsPresent, json!(true)).next("S")).default("F"))
+            .state(
+                "Par",
+                Parallel::new()
+                    .branch(Graph::new("B").state("B", Pass::new().end()))
+                    .next("M"),
+            )
+            .state(
+                "M",
+                Map::new(Graph::new("I").state("I", Pass::new().end()))
+                    .items_path("$.items")
+                    .max_concurrency(2)
+                    .next("C"),
+            )
+            .state(
+                "C",
+                Choice::new()
+                    .rule(Rule::compare("$.x", Op::IsPresent, json!(true)).next("S"))
+                    .default("F"),
+            )
             .state("S", Succeed::new())
             .state("F", Fail::new().error("E").cause("c"))
             .build();
@@ -705,14 +787,28 @@ mod tests {
     fn reports_every_problem() {
         let err = MachineBuilder::new("A")
             .state("A", Pass::new().input_path("not a path").next("Nowhere"))
-            .state("B", Task::new("arn:aws:states:::lambda:invoke").timeout_seconds(5).heartbeat_seconds(10).end())
+            .state(
+                "B",
+                Task::new("arn:aws:states:::lambda:invoke")
+                    .timeout_seconds(5)
+                    .heartbeat_seconds(10)
+                    .end(),
+            )
             .build()
             .err()
-            .map(|e| e.diagnostics.errors().map(|d| d.pointer.clone()).collect::<Vec<_>>())
+            .map(|e| {
+                e.diagnostics
+                    .errors()
+                    .map(|d| d.pointer.clone())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default();
         assert!(err.contains(&"/States/A/InputPath".to_owned()), "{err:?}");
         assert!(err.contains(&"/States/A/Next".to_owned()), "{err:?}");
         assert!(err.contains(&"/States/B".to_owned()), "{err:?}");
-        assert!(err.contains(&"/States/B/HeartbeatSeconds".to_owned()), "{err:?}");
+        assert!(
+            err.contains(&"/States/B/HeartbeatSeconds".to_owned()),
+            "{err:?}"
+        );
     }
 }

@@ -121,13 +121,31 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error.
-    pub fn error(code: DiagnosticCode, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { code, message: message.into(), pointer: pointer.into(), severity: Severity::Error }
+    pub fn error(
+        code: DiagnosticCode,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            pointer: pointer.into(),
+            severity: Severity::Error,
+        }
     }
 
     /// A warning.
-    pub fn warning(code: DiagnosticCode, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { code, message: message.into(), pointer: pointer.into(), severity: Severity::Warning }
+    pub fn warning(
+        code: DiagnosticCode,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            pointer: pointer.into(),
+            severity: Severity::Warning,
+        }
     }
 
     /// Whether this is an error.
@@ -137,13 +155,24 @@ impl Diagnostic {
 
     /// The pointer as shown to people: `/` for the root.
     pub fn location(&self) -> &str {
-        if self.pointer.is_empty() { "/" } else { &self.pointer }
+        if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}: {}", self.location(), self.severity, self.code, self.message)
+        write!(
+            f,
+            "{}: {} {}: {}",
+            self.location(),
+            self.severity,
+            self.code,
+            self.message
+        )
     }
 }
 

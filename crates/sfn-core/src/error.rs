@@ -53,7 +53,10 @@ pub struct StatesError {
 impl StatesError {
     /// An error with the given name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        Self { error: error.into(), cause: cause.into() }
+        Self {
+            error: error.into(),
+            cause: cause.into(),
+        }
     }
 
     /// A `States.Runtime` error.

@@ -45,7 +45,9 @@ pub use validate::{validate, validate_str};
 /// it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::activity::{Activity, ActivityDefinition, BoxFuture, IntoTaskFailure, TaskContext, TaskFailure};
+    pub use crate::activity::{
+        Activity, ActivityDefinition, BoxFuture, IntoTaskFailure, TaskContext, TaskFailure,
+    };
     pub use crate::definition::{StateMachineDefinition, support::*};
     pub use crate::model::{ExecutionType, StateMachine};
     pub use ::core::{

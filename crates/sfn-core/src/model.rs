@@ -13,8 +13,8 @@ use serde::{Serialize, Serializer};
 use serde_json::{Number, Value};
 
 pub use crate::names::{ErrorName, StateName};
-pub use crate::template::{JsonataString, PathExpr, QueryLanguage, Template};
 use crate::path::JsonPath;
+pub use crate::template::{JsonataString, PathExpr, QueryLanguage, Template};
 
 /// A state machine: the top level of a definition.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -106,6 +106,9 @@ pub enum ExecutionType {
 }
 
 /// One state.
+// States are read once per definition and borrowed from then on, so the size of the
+// largest variant costs nothing where it matters.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "Type")]
 pub enum State {
@@ -316,7 +319,9 @@ impl Resource {
                 // `first` starts right after the fifth colon.
                 let start = parts[..5].iter().map(|p| p.len() + 1).sum::<usize>();
                 let (service, rest) = match (first, parts[6].split_once(':')) {
-                    ("aws-sdk", Some((svc, action))) => (&arn[start..start + first.len() + 1 + svc.len()], action),
+                    ("aws-sdk", Some((svc, action))) => {
+                        (&arn[start..start + first.len() + 1 + svc.len()], action)
+                    }
                     _ => (first, parts[6]),
                 };
                 let (action, pattern) = if let Some(a) = rest.strip_suffix(".waitForTaskToken") {
@@ -326,7 +331,11 @@ impl Resource {
                 } else {
                     (rest, IntegrationPattern::RequestResponse)
                 };
-                ResourceKind::Service { service, action, pattern }
+                ResourceKind::Service {
+                    service,
+                    action,
+                    pattern,
+                }
             }
             _ => ResourceKind::Other,
         }
@@ -629,14 +638,25 @@ impl ComparisonOp {
     pub fn operand_kind(self) -> OperandKind {
         use ComparisonOp::*;
         match self {
-            StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals
+            StringEquals
+            | StringLessThan
+            | StringGreaterThan
+            | StringLessThanEquals
+            | StringGreaterThanEquals
             | StringMatches => OperandKind::String,
-            NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals | NumericGreaterThanEquals => {
-                OperandKind::Number
-            }
-            TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+            NumericEquals
+            | NumericLessThan
+            | NumericGreaterThan
+            | NumericLessThanEquals
+            | NumericGreaterThanEquals => OperandKind::Number,
+            TimestampEquals
+            | TimestampLessThan
+            | TimestampGreaterThan
+            | TimestampLessThanEquals
             | TimestampGreaterThanEquals => OperandKind::Timestamp,
-            BooleanEquals | IsNull | IsPresent | IsNumeric | IsString | IsBoolean | IsTimestamp => OperandKind::Boolean,
+            BooleanEquals | IsNull | IsPresent | IsNumeric | IsString | IsBoolean | IsTimestamp => {
+                OperandKind::Boolean
+            }
         }
     }
 }
@@ -652,8 +672,15 @@ impl ChoiceRule {
     pub fn to_value(&self) -> Value {
         let mut m = serde_json::Map::new();
         match &self.condition {
-            Condition::Compare { variable, op, operand } => {
-                m.insert("Variable".into(), Value::String(variable.as_str().to_owned()));
+            Condition::Compare {
+                variable,
+                op,
+                operand,
+            } => {
+                m.insert(
+                    "Variable".into(),
+                    Value::String(variable.as_str().to_owned()),
+                );
                 match operand {
                     Operand::Literal(v) => m.insert(op.as_str().into(), v.clone()),
                     Operand::Path(p) => m.insert(
@@ -663,10 +690,16 @@ impl ChoiceRule {
                 };
             }
             Condition::And(rules) => {
-                m.insert("And".into(), Value::Array(rules.iter().map(ChoiceRule::to_value).collect()));
+                m.insert(
+                    "And".into(),
+                    Value::Array(rules.iter().map(ChoiceRule::to_value).collect()),
+                );
             }
             Condition::Or(rules) => {
-                m.insert("Or".into(), Value::Array(rules.iter().map(ChoiceRule::to_value).collect()));
+                m.insert(
+                    "Or".into(),
+                    Value::Array(rules.iter().map(ChoiceRule::to_value).collect()),
+                );
             }
             Condition::Not(rule) => {
                 m.insert("Not".into(), rule.to_value());
@@ -1207,7 +1240,16 @@ impl State {
                 .branches
                 .iter()
                 .enumerate()
-                .map(|(i, b)| (format!("/Branches/{i}"), Scope { start_at: &b.start_at, states: &b.states, query_language: b.query_language }))
+                .map(|(i, b)| {
+                    (
+                        format!("/Branches/{i}"),
+                        Scope {
+                            start_at: &b.start_at,
+                            states: &b.states,
+                            query_language: b.query_language,
+                        },
+                    )
+                })
                 .collect(),
             State::Map(m) => {
                 let mut out = Vec::new();
@@ -1238,19 +1280,30 @@ pub struct Scope<'a> {
 impl ItemProcessor {
     /// The processor as a scope.
     pub fn scope(&self) -> Scope<'_> {
-        Scope { start_at: &self.start_at, states: &self.states, query_language: self.query_language }
+        Scope {
+            start_at: &self.start_at,
+            states: &self.states,
+            query_language: self.query_language,
+        }
     }
 
     /// Whether the processor runs as child executions.
     pub fn is_distributed(&self) -> bool {
-        matches!(self.processor_config.as_ref().and_then(|c| c.mode), Some(ProcessorMode::Distributed))
+        matches!(
+            self.processor_config.as_ref().and_then(|c| c.mode),
+            Some(ProcessorMode::Distributed)
+        )
     }
 }
 
 impl Branch {
     /// The branch as a scope.
     pub fn scope(&self) -> Scope<'_> {
-        Scope { start_at: &self.start_at, states: &self.states, query_language: self.query_language }
+        Scope {
+            start_at: &self.start_at,
+            states: &self.states,
+            query_language: self.query_language,
+        }
     }
 }
 
@@ -1264,7 +1317,11 @@ impl MapState {
 impl StateMachine {
     /// The machine as a scope.
     pub fn scope(&self) -> Scope<'_> {
-        Scope { start_at: &self.start_at, states: &self.states, query_language: self.query_language }
+        Scope {
+            start_at: &self.start_at,
+            states: &self.states,
+            query_language: self.query_language,
+        }
     }
 
     /// Reads a definition from JSON. Fails on the first error found; use
@@ -1297,7 +1354,11 @@ impl StateMachine {
             if let Some(s) = states.get(name) {
                 return Some(s);
             }
-            states.values().find_map(|s| s.nested().into_iter().find_map(|(_, scope)| find(scope.states, name)))
+            states.values().find_map(|s| {
+                s.nested()
+                    .into_iter()
+                    .find_map(|(_, scope)| find(scope.states, name))
+            })
         }
         find(&self.states, name)
     }

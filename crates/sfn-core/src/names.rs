@@ -187,7 +187,9 @@ pub enum NameError {
         max: usize,
     },
     /// The name holds a character AWS forbids.
-    #[error("the name contains {0:?}, which is not allowed (no whitespace, control characters or any of < > {{ }} [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /)")]
+    #[error(
+        "the name contains {0:?}, which is not allowed (no whitespace, control characters or any of < > {{ }} [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /)"
+    )]
     ForbiddenCharacter(char),
 }
 
@@ -199,7 +201,10 @@ pub fn check_resource_name(name: &str) -> Result<(), NameError> {
     }
     let len = name.chars().count();
     if len > MAX_RESOURCE_NAME_LEN {
-        return Err(NameError::TooLong { len, max: MAX_RESOURCE_NAME_LEN });
+        return Err(NameError::TooLong {
+            len,
+            max: MAX_RESOURCE_NAME_LEN,
+        });
     }
     if let Some(c) = name.chars().find(|&c| is_forbidden_in_resource_name(c)) {
         return Err(NameError::ForbiddenCharacter(c));
@@ -221,7 +226,10 @@ pub fn check_state_name(name: &str) -> Result<(), NameError> {
     }
     let len = name.chars().count();
     if len > MAX_STATE_NAME_LEN {
-        return Err(NameError::TooLong { len, max: MAX_STATE_NAME_LEN });
+        return Err(NameError::TooLong {
+            len,
+            max: MAX_STATE_NAME_LEN,
+        });
     }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return Err(NameError::ForbiddenCharacter(c));
@@ -237,9 +245,18 @@ mod tests {
     fn resource_names() {
         assert!(check_resource_name("orders-2024_v1.x").is_ok());
         assert_eq!(check_resource_name(""), Err(NameError::Empty));
-        assert_eq!(check_resource_name("a b"), Err(NameError::ForbiddenCharacter(' ')));
-        assert_eq!(check_resource_name("a:b"), Err(NameError::ForbiddenCharacter(':')));
-        assert!(matches!(check_resource_name(&"x".repeat(81)), Err(NameError::TooLong { len: 81, .. })));
+        assert_eq!(
+            check_resource_name("a b"),
+            Err(NameError::ForbiddenCharacter(' '))
+        );
+        assert_eq!(
+            check_resource_name("a:b"),
+            Err(NameError::ForbiddenCharacter(':'))
+        );
+        assert!(matches!(
+            check_resource_name(&"x".repeat(81)),
+            Err(NameError::TooLong { len: 81, .. })
+        ));
         assert!(check_resource_name(&"x".repeat(80)).is_ok());
     }
 

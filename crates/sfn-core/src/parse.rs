@@ -35,7 +35,12 @@ impl fmt::Display for ParseError {
         let errors: Vec<_> = self.diagnostics.errors().collect();
         match errors.as_slice() {
             [] => f.write_str("invalid state machine definition"),
-            [one] => write!(f, "invalid state machine definition: {}: {}", one.location(), one.message),
+            [one] => write!(
+                f,
+                "invalid state machine definition: {}: {}",
+                one.location(),
+                one.message
+            ),
             [first, rest @ ..] => write!(
                 f,
                 "invalid state machine definition: {}: {} (and {} more)",
@@ -63,7 +68,9 @@ impl ParseOutcome {
     pub fn into_result(self) -> Result<StateMachine, ParseError> {
         match self.machine {
             Some(m) if self.diagnostics.is_valid() => Ok(m),
-            _ => Err(ParseError { diagnostics: self.diagnostics }),
+            _ => Err(ParseError {
+                diagnostics: self.diagnostics,
+            }),
         }
     }
 }
@@ -75,24 +82,35 @@ pub fn parse_str(text: &str) -> ParseOutcome {
         diagnostics: Diagnostics(vec![Diagnostic::error(code, "", message)]),
     };
     if text.trim().is_empty() {
-        return fail(Code::SchemaValidationFailed, "Definition must be a valid JSON object".into());
+        return fail(
+            Code::SchemaValidationFailed,
+            "Definition must be a valid JSON object".into(),
+        );
     }
     let chars = text.chars().count();
     if chars > MAX_DEFINITION_CHARS {
         return fail(
             Code::DefinitionTooLarge,
-            format!("The definition is {chars} characters long; at most {MAX_DEFINITION_CHARS} are allowed"),
+            format!(
+                "The definition is {chars} characters long; at most {MAX_DEFINITION_CHARS} are allowed"
+            ),
         );
     }
     match serde_json::from_str::<Value>(text) {
         Ok(v) => parse_value(&v),
-        Err(e) => fail(Code::InvalidJsonDescription, format!("The definition is not valid JSON: {e}")),
+        Err(e) => fail(
+            Code::InvalidJsonDescription,
+            format!("The definition is not valid JSON: {e}"),
+        ),
     }
 }
 
 /// Reads a definition from a JSON value.
 pub fn parse_value(value: &Value) -> ParseOutcome {
-    let mut p = Parser { diags: Vec::new(), machine_ql: None };
+    let mut p = Parser {
+        diags: Vec::new(),
+        machine_ql: None,
+    };
     let machine = match value {
         Value::Object(map) => p.machine(map),
         _ => {
@@ -100,7 +118,10 @@ pub fn parse_value(value: &Value) -> ParseOutcome {
             None
         }
     };
-    ParseOutcome { machine, diagnostics: Diagnostics(p.diags) }
+    ParseOutcome {
+        machine,
+        diagnostics: Diagnostics(p.diags),
+    }
 }
 
 struct Parser {
@@ -118,7 +139,11 @@ struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     fn new(map: &'a Map<String, Value>, ptr: &str) -> Self {
-        Obj { map, ptr: ptr.to_owned(), used: Vec::with_capacity(map.len()) }
+        Obj {
+            map,
+            ptr: ptr.to_owned(),
+            used: Vec::with_capacity(map.len()),
+        }
     }
 
     fn get(&mut self, key: &str) -> Option<&'a Value> {
@@ -145,26 +170,86 @@ impl<'a> Obj<'a> {
 
 /// Fields of any state, to tell a misplaced field from an unknown one.
 const STATE_FIELDS: &[&str] = &[
-    "Type", "Comment", "QueryLanguage", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector",
-    "ResultPath", "Result", "Retry", "Catch", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
-    "HeartbeatSecondsPath", "Credentials", "Choices", "Default", "Seconds", "Timestamp", "SecondsPath", "TimestampPath",
-    "Error", "Cause", "ErrorPath", "CausePath", "Branches", "ItemProcessor", "Iterator", "ItemsPath", "Items",
-    "ItemSelector", "ItemReader", "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath",
-    "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount",
-    "ToleratedFailureCountPath", "Label", "Arguments", "Output", "Assign",
+    "Type",
+    "Comment",
+    "QueryLanguage",
+    "Next",
+    "End",
+    "InputPath",
+    "OutputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "Result",
+    "Retry",
+    "Catch",
+    "Resource",
+    "TimeoutSeconds",
+    "TimeoutSecondsPath",
+    "HeartbeatSeconds",
+    "HeartbeatSecondsPath",
+    "Credentials",
+    "Choices",
+    "Default",
+    "Seconds",
+    "Timestamp",
+    "SecondsPath",
+    "TimestampPath",
+    "Error",
+    "Cause",
+    "ErrorPath",
+    "CausePath",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "ItemsPath",
+    "Items",
+    "ItemSelector",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "MaxConcurrency",
+    "MaxConcurrencyPath",
+    "ToleratedFailurePercentage",
+    "ToleratedFailurePercentagePath",
+    "ToleratedFailureCount",
+    "ToleratedFailureCountPath",
+    "Label",
+    "Arguments",
+    "Output",
+    "Assign",
 ];
 
 /// Fields only JSONPath states may have.
 const JSONPATH_ONLY: &[&str] = &[
-    "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "TimeoutSecondsPath",
-    "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
-    "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Iterator", "Result",
+    "InputPath",
+    "OutputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "ItemsPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ErrorPath",
+    "CausePath",
+    "MaxConcurrencyPath",
+    "ToleratedFailurePercentagePath",
+    "ToleratedFailureCountPath",
+    "Iterator",
+    "Result",
 ];
 
 /// The intrinsic functions whose result is a string, as `ErrorPath`/`CausePath` need.
 const STRING_INTRINSICS: &[&str] = &[
-    "States.Format", "States.JsonToString", "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode",
-    "States.Hash", "States.UUID",
+    "States.Format",
+    "States.JsonToString",
+    "States.ArrayGetItem",
+    "States.Base64Encode",
+    "States.Base64Decode",
+    "States.Hash",
+    "States.UUID",
 ];
 
 /// Fields only JSONata states may have.
@@ -172,7 +257,11 @@ const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
 impl Parser {
     fn error(&mut self, ptr: &str, message: impl Into<String>) {
-        self.diags.push(Diagnostic::error(Code::SchemaValidationFailed, ptr, message));
+        self.diags.push(Diagnostic::error(
+            Code::SchemaValidationFailed,
+            ptr,
+            message,
+        ));
     }
 
     fn error_code(&mut self, code: Code, ptr: &str, message: impl Into<String>) {
@@ -198,7 +287,10 @@ impl Parser {
         match obj.get(key)? {
             Value::String(s) => Some(s.clone()),
             v => {
-                self.error(&obj.at(key), format!("The field '{key}' must be a string, not {}", kind(v)));
+                self.error(
+                    &obj.at(key),
+                    format!("The field '{key}' must be a string, not {}", kind(v)),
+                );
                 None
             }
         }
@@ -215,7 +307,10 @@ impl Parser {
         match obj.get(key)? {
             Value::Bool(b) => Some(*b),
             v => {
-                self.error(&obj.at(key), format!("The field '{key}' must be a boolean, not {}", kind(v)));
+                self.error(
+                    &obj.at(key),
+                    format!("The field '{key}' must be a boolean, not {}", kind(v)),
+                );
                 None
             }
         }
@@ -228,33 +323,62 @@ impl Parser {
         self.uint_value(v, key, &at, min, max)
     }
 
-    fn uint_value(&mut self, v: &Value, key: &str, at: &str, min: u64, max: Option<u64>) -> Option<u64> {
+    fn uint_value(
+        &mut self,
+        v: &Value,
+        key: &str,
+        at: &str,
+        min: u64,
+        max: Option<u64>,
+    ) -> Option<u64> {
         let n = match v {
             Value::Number(n) => n,
             _ => {
-                self.error(at, format!("The field '{key}' must be an integer, not {}", kind(v)));
+                self.error(
+                    at,
+                    format!("The field '{key}' must be an integer, not {}", kind(v)),
+                );
                 return None;
             }
         };
         let Some(i) = n.as_u64() else {
             if n.as_i64().is_some() {
-                self.error(at, format!("The field '{key}' must be at least {min}; it is {n}"));
+                self.error(
+                    at,
+                    format!("The field '{key}' must be at least {min}; it is {n}"),
+                );
             } else {
-                self.error(at, format!("The field '{key}' must be an integer; it is {n}"));
+                self.error(
+                    at,
+                    format!("The field '{key}' must be an integer; it is {n}"),
+                );
             }
             return None;
         };
         if i < min {
-            self.error(at, format!("The field '{key}' must be at least {min}; it is {i}"));
+            self.error(
+                at,
+                format!("The field '{key}' must be at least {min}; it is {i}"),
+            );
         }
         if let Some(max) = max.filter(|&m| i > m) {
-            self.error(at, format!("The field '{key}' must be at most {max}; it is {i}"));
+            self.error(
+                at,
+                format!("The field '{key}' must be at most {max}; it is {i}"),
+            );
         }
         Some(i)
     }
 
     /// An integer, or in JSONata states a `{% … %}` expression.
-    fn int_or_expr(&mut self, obj: &mut Obj<'_>, key: &str, ql: QueryLanguage, min: u64, max: Option<u64>) -> Option<IntOrExpr> {
+    fn int_or_expr(
+        &mut self,
+        obj: &mut Obj<'_>,
+        key: &str,
+        ql: QueryLanguage,
+        min: u64,
+        max: Option<u64>,
+    ) -> Option<IntOrExpr> {
         let v = obj.get(key)?;
         let at = obj.at(key);
         if let (QueryLanguage::JSONata, Value::String(s)) = (ql, v) {
@@ -267,7 +391,14 @@ impl Parser {
         match JsonataString::parse(s) {
             Some(Ok(j)) => Some(j),
             Some(Err(e)) => {
-                self.error_code(Code::InvalidJsonata, at, format!("The field '{key}' holds an invalid JSONata expression: {}", e.message));
+                self.error_code(
+                    Code::InvalidJsonata,
+                    at,
+                    format!(
+                        "The field '{key}' holds an invalid JSONata expression: {}",
+                        e.message
+                    ),
+                );
                 None
             }
             None => {
@@ -277,7 +408,12 @@ impl Parser {
         }
     }
 
-    fn string_or_expr(&mut self, obj: &mut Obj<'_>, key: &str, ql: QueryLanguage) -> Option<StringOrExpr> {
+    fn string_or_expr(
+        &mut self,
+        obj: &mut Obj<'_>,
+        key: &str,
+        ql: QueryLanguage,
+    ) -> Option<StringOrExpr> {
         let s = self.string(obj, key)?;
         if ql == QueryLanguage::JSONata && JsonataString::is_expression(&s) {
             let at = obj.at(key);
@@ -290,7 +426,14 @@ impl Parser {
         match JsonPath::parse(text) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error_code(Code::InvalidJsonPath, at, format!("The value for the field '{key}' must be a valid JSONPath: {}", e.message));
+                self.error_code(
+                    Code::InvalidJsonPath,
+                    at,
+                    format!(
+                        "The value for the field '{key}' must be a valid JSONPath: {}",
+                        e.message
+                    ),
+                );
                 None
             }
         }
@@ -303,7 +446,13 @@ impl Parser {
         match v {
             Value::String(s) => self.path_at(s, key, &at),
             v => {
-                self.error(&at, format!("The field '{key}' must be a string holding a JSONPath, not {}", kind(v)));
+                self.error(
+                    &at,
+                    format!(
+                        "The field '{key}' must be a string holding a JSONPath, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         }
@@ -326,7 +475,12 @@ impl Parser {
     }
 
     /// `InputPath`, `OutputPath`, `ResultPath`: a path or `null`.
-    fn nullable_path(&mut self, obj: &mut Obj<'_>, key: &str, reference: bool) -> Option<NullablePath> {
+    fn nullable_path(
+        &mut self,
+        obj: &mut Obj<'_>,
+        key: &str,
+        reference: bool,
+    ) -> Option<NullablePath> {
         match obj.get(key)? {
             Value::Null => Some(NullablePath::Null),
             Value::String(s) => {
@@ -339,7 +493,13 @@ impl Parser {
             }
             v => {
                 let at = obj.at(key);
-                self.error(&at, format!("The field '{key}' must be a JSONPath string or null, not {}", kind(v)));
+                self.error(
+                    &at,
+                    format!(
+                        "The field '{key}' must be a JSONPath string or null, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         }
@@ -351,24 +511,41 @@ impl Parser {
         match PathExpr::parse(&s) {
             Ok(p) => Some(p),
             Err(message) => {
-                let code = if IntrinsicCall::looks_like_call(&s) { Code::InvalidIntrinsicFunction } else { Code::InvalidJsonPath };
+                let code = if IntrinsicCall::looks_like_call(&s) {
+                    Code::InvalidIntrinsicFunction
+                } else {
+                    Code::InvalidJsonPath
+                };
                 self.error_code(code, &at, format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {message}"));
                 None
             }
         }
     }
 
-    fn template(&mut self, obj: &mut Obj<'_>, key: &str, ql: QueryLanguage, must_be_object: bool) -> Option<Template> {
+    fn template(
+        &mut self,
+        obj: &mut Obj<'_>,
+        key: &str,
+        ql: QueryLanguage,
+        must_be_object: bool,
+    ) -> Option<Template> {
         let v = obj.get(key)?;
         let at = obj.at(key);
         if must_be_object && !v.is_object() && !(ql == QueryLanguage::JSONata && v.is_string()) {
-            self.error(&at, format!("The field '{key}' must be an object, not {}", kind(v)));
+            self.error(
+                &at,
+                format!("The field '{key}' must be an object, not {}", kind(v)),
+            );
             return None;
         }
         let mut problems: Vec<TemplateProblem> = Vec::new();
         let t = Template::parse(v, ql, &mut problems);
         for pr in problems {
-            let code = if pr.message.starts_with("Invalid JSONata") { Code::InvalidJsonata } else { Code::SchemaValidationFailed };
+            let code = if pr.message.starts_with("Invalid JSONata") {
+                Code::InvalidJsonata
+            } else {
+                Code::SchemaValidationFailed
+            };
             self.error_code(code, &format!("{at}{}", pr.pointer), pr.message);
         }
         if ql == QueryLanguage::JSONPath {
@@ -385,7 +562,11 @@ impl Parser {
                     let mut p = at.to_owned();
                     push_pointer(&mut p, k);
                     if let Value::String(s) = v {
-                        if !k.ends_with(".$") && (s.starts_with("$.") || s.starts_with("$$.") || IntrinsicCall::looks_like_call(s)) {
+                        if !k.ends_with(".$")
+                            && (s.starts_with("$.")
+                                || s.starts_with("$$.")
+                                || IntrinsicCall::looks_like_call(s))
+                        {
                             self.warning(Code::NoDollar, &p, format!("The value of '{k}' looks like a path or an intrinsic function, but '{k}' does not end in '.$', so it is passed as a literal string"));
                         }
                     } else {
@@ -408,7 +589,12 @@ impl Parser {
             "JSONPath" => Some(QueryLanguage::JSONPath),
             "JSONata" => Some(QueryLanguage::JSONata),
             other => {
-                self.error(&at, format!("The field 'QueryLanguage' must be 'JSONPath' or 'JSONata', not '{other}'"));
+                self.error(
+                    &at,
+                    format!(
+                        "The field 'QueryLanguage' must be 'JSONPath' or 'JSONata', not '{other}'"
+                    ),
+                );
                 None
             }
         }
@@ -425,7 +611,10 @@ impl Parser {
         if let Some(v) = &version {
             if v != "1.0" {
                 let at = obj.at("Version");
-                self.error(&at, format!("The field 'Version' must be \"1.0\", not \"{v}\""));
+                self.error(
+                    &at,
+                    format!("The field 'Version' must be \"1.0\", not \"{v}\""),
+                );
             }
         }
         let timeout_seconds = self.uint(&mut obj, "TimeoutSeconds", 1, Some(99_999_999));
@@ -433,11 +622,22 @@ impl Parser {
         let body = self.scope_body(&mut obj, ql);
         self.finish(obj, "a state machine");
         let (start_at, states) = body?;
-        Some(StateMachine { comment, query_language, start_at, states, version, timeout_seconds })
+        Some(StateMachine {
+            comment,
+            query_language,
+            start_at,
+            states,
+            version,
+            timeout_seconds,
+        })
     }
 
     /// `StartAt` and `States` of a machine, branch or processor.
-    fn scope_body(&mut self, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option<(StateName, IndexMap<StateName, State>)> {
+    fn scope_body(
+        &mut self,
+        obj: &mut Obj<'_>,
+        ql: QueryLanguage,
+    ) -> Option<(StateName, IndexMap<StateName, State>)> {
         let mut missing = Vec::new();
         if !obj.has("StartAt") {
             missing.push("StartAt");
@@ -447,7 +647,10 @@ impl Parser {
         }
         if !missing.is_empty() {
             let ptr = obj.ptr.clone();
-            self.error(&ptr, format!("These fields are required: [{}]", missing.join(", ")));
+            self.error(
+                &ptr,
+                format!("These fields are required: [{}]", missing.join(", ")),
+            );
         }
         let start_at = self.required_string(obj, "StartAt");
         let states = match obj.get("States") {
@@ -464,7 +667,11 @@ impl Parser {
                         p
                     };
                     if let Err(e) = names::check_state_name(name) {
-                        self.error_code(Code::InvalidStateName, &ptr, format!("Invalid state name '{name}': {e}"));
+                        self.error_code(
+                            Code::InvalidStateName,
+                            &ptr,
+                            format!("Invalid state name '{name}': {e}"),
+                        );
                     }
                     if let Some(state) = self.state(v, &ptr, ql) {
                         states.insert(StateName::new(name.clone()), state);
@@ -474,7 +681,10 @@ impl Parser {
             }
             Some(v) => {
                 let at = obj.at("States");
-                self.error(&at, format!("The field 'States' must be an object, not {}", kind(v)));
+                self.error(
+                    &at,
+                    format!("The field 'States' must be an object, not {}", kind(v)),
+                );
                 None
             }
             None => None,
@@ -505,14 +715,22 @@ impl Parser {
             }
             Some(v) => {
                 let at = obj.at("Type");
-                self.error(&at, format!("The field 'Type' must be a string, not {}", kind(v)));
+                self.error(
+                    &at,
+                    format!("The field 'Type' must be a string, not {}", kind(v)),
+                );
                 None
             }
         };
         let comment = self.string(&mut obj, "Comment");
         let own_ql = self.query_language(&mut obj);
-        if let (Some(QueryLanguage::JSONPath), Some(QueryLanguage::JSONata)) = (own_ql, self.machine_ql) {
-            self.error(ptr, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+        if let (Some(QueryLanguage::JSONPath), Some(QueryLanguage::JSONata)) =
+            (own_ql, self.machine_ql)
+        {
+            self.error(
+                ptr,
+                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+            );
         }
         let ql = own_ql.unwrap_or(inherited);
         let Some(ty) = ty else {
@@ -531,7 +749,12 @@ impl Parser {
                 self.error(&at, format!("The field '{f}' is only supported in {other} states; this state's query language is {ql}"));
             }
         }
-        let mut st = StateReader { p: self, obj, ql, ty };
+        let mut st = StateReader {
+            p: self,
+            obj,
+            ql,
+            ty,
+        };
         let state = st.read(comment, own_ql);
         let StateReader { p, obj, .. } = st;
         // Report fields that do not belong to this type.
@@ -539,9 +762,15 @@ impl Parser {
         for key in unused {
             let at = obj.at(&key);
             if STATE_FIELDS.contains(&key.as_str()) {
-                p.error(&at, format!("Field '{key}' is not supported by a {ty} state"));
+                p.error(
+                    &at,
+                    format!("Field '{key}' is not supported by a {ty} state"),
+                );
             } else {
-                p.error(&at, format!("Field '{key}' is not a known field of a {ty} state"));
+                p.error(
+                    &at,
+                    format!("Field '{key}' is not a known field of a {ty} state"),
+                );
             }
         }
         state
@@ -565,22 +794,46 @@ impl<'a> StateReader<'_, 'a> {
     }
 
     fn input_output(&mut self) -> (Option<NullablePath>, Option<NullablePath>, Option<Template>) {
-        let input = if self.jsonpath() { self.p.nullable_path(&mut self.obj, "InputPath", false) } else { None };
-        let output_path = if self.jsonpath() { self.p.nullable_path(&mut self.obj, "OutputPath", false) } else { None };
-        let output = if self.jsonpath() { None } else { self.p.template(&mut self.obj, "Output", self.ql, false) };
+        let input = if self.jsonpath() {
+            self.p.nullable_path(&mut self.obj, "InputPath", false)
+        } else {
+            None
+        };
+        let output_path = if self.jsonpath() {
+            self.p.nullable_path(&mut self.obj, "OutputPath", false)
+        } else {
+            None
+        };
+        let output = if self.jsonpath() {
+            None
+        } else {
+            self.p.template(&mut self.obj, "Output", self.ql, false)
+        };
         (input, output_path, output)
     }
 
     fn result_path(&mut self) -> Option<NullablePath> {
-        if self.jsonpath() { self.p.nullable_path(&mut self.obj, "ResultPath", true) } else { None }
+        if self.jsonpath() {
+            self.p.nullable_path(&mut self.obj, "ResultPath", true)
+        } else {
+            None
+        }
     }
 
     fn jsonpath_template(&mut self, key: &str) -> Option<Template> {
-        if self.jsonpath() { self.p.template(&mut self.obj, key, self.ql, false) } else { None }
+        if self.jsonpath() {
+            self.p.template(&mut self.obj, key, self.ql, false)
+        } else {
+            None
+        }
     }
 
     fn jsonata_template(&mut self, key: &str) -> Option<Template> {
-        if self.jsonpath() { None } else { self.p.template(&mut self.obj, key, self.ql, false) }
+        if self.jsonpath() {
+            None
+        } else {
+            self.p.template(&mut self.obj, key, self.ql, false)
+        }
     }
 
     fn assign(&mut self) -> Option<Template> {
@@ -593,22 +846,34 @@ impl<'a> StateReader<'_, 'a> {
         let end = self.p.boolean(&mut self.obj, "End");
         let ptr = self.obj.ptr.clone();
         match (&next, end) {
-            (Some(_), Some(true)) => self.p.error(&ptr, "A state may have 'Next' or 'End', not both"),
-            (None, None | Some(false)) if !self.obj.has("Next") && !self.obj.has("End") => {
-                self.p.error(&ptr, "A state must have 'Next' or 'End: true'")
-            }
-            (None, Some(false)) => self.p.error(&ptr, "'End' must be true when there is no 'Next'"),
+            (Some(_), Some(true)) => self
+                .p
+                .error(&ptr, "A state may have 'Next' or 'End', not both"),
+            (None, None | Some(false)) if !self.obj.has("Next") && !self.obj.has("End") => self
+                .p
+                .error(&ptr, "A state must have 'Next' or 'End: true'"),
+            (None, Some(false)) => self
+                .p
+                .error(&ptr, "'End' must be true when there is no 'Next'"),
             _ => {}
         }
         (next, end)
     }
 
-    fn read(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> Option<State> {
+    fn read(
+        &mut self,
+        comment: Option<String>,
+        query_language: Option<QueryLanguage>,
+    ) -> Option<State> {
         Some(match self.ty {
             StateType::Pass => {
                 let (input_path, output_path, output) = self.input_output();
                 let parameters = self.jsonpath_template("Parameters");
-                let result = if self.jsonpath() { self.obj.get("Result").cloned() } else { None };
+                let result = if self.jsonpath() {
+                    self.obj.get("Result").cloned()
+                } else {
+                    None
+                };
                 if let Some(Value::String(s)) = &result {
                     if s.starts_with('$') {
                         let at = self.at("Result");
@@ -618,14 +883,32 @@ impl<'a> StateReader<'_, 'a> {
                 let result_path = self.result_path();
                 let assign = self.assign();
                 let (next, end) = self.transition();
-                State::Pass(PassState { comment, query_language, input_path, parameters, result, result_path, output_path, output, assign, next, end })
+                State::Pass(PassState {
+                    comment,
+                    query_language,
+                    input_path,
+                    parameters,
+                    result,
+                    result_path,
+                    output_path,
+                    output,
+                    assign,
+                    next,
+                    end,
+                })
             }
             StateType::Task => self.task(comment, query_language)?,
             StateType::Choice => self.choice(comment, query_language)?,
             StateType::Wait => self.wait(comment, query_language),
             StateType::Succeed => {
                 let (input_path, output_path, output) = self.input_output();
-                State::Succeed(SucceedState { comment, query_language, input_path, output_path, output })
+                State::Succeed(SucceedState {
+                    comment,
+                    query_language,
+                    input_path,
+                    output_path,
+                    output,
+                })
             }
             StateType::Fail => self.fail(comment, query_language),
             StateType::Parallel => self.parallel(comment, query_language)?,
@@ -639,11 +922,18 @@ impl<'a> StateReader<'_, 'a> {
         (retry, catch)
     }
 
-    fn list<T>(&mut self, key: &str, mut item: impl FnMut(&mut Self, &Map<String, Value>, &str) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(
+        &mut self,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &Map<String, Value>, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let v = self.obj.get(key)?;
         let at = self.at(key);
         let Value::Array(items) = v else {
-            self.p.error(&at, format!("The field '{key}' must be an array, not {}", kind(v)));
+            self.p.error(
+                &at,
+                format!("The field '{key}' must be an array, not {}", kind(v)),
+            );
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
@@ -651,7 +941,10 @@ impl<'a> StateReader<'_, 'a> {
             let ptr = format!("{at}/{i}");
             match v {
                 Value::Object(m) => out.extend(item(self, m, &ptr)),
-                v => self.p.error(&ptr, format!("Each element of '{key}' must be an object, not {}", kind(v))),
+                v => self.p.error(
+                    &ptr,
+                    format!("Each element of '{key}' must be an object, not {}", kind(v)),
+                ),
             }
         }
         Some(out)
@@ -661,26 +954,40 @@ impl<'a> StateReader<'_, 'a> {
         let at = obj.at("ErrorEquals");
         let Some(v) = obj.get("ErrorEquals") else {
             let ptr = obj.ptr.clone();
-            self.p.error(&ptr, "These fields are required: [ErrorEquals]");
+            self.p
+                .error(&ptr, "These fields are required: [ErrorEquals]");
             return None;
         };
         let Value::Array(items) = v else {
-            self.p.error(&at, format!("The field 'ErrorEquals' must be an array of strings, not {}", kind(v)));
+            self.p.error(
+                &at,
+                format!(
+                    "The field 'ErrorEquals' must be an array of strings, not {}",
+                    kind(v)
+                ),
+            );
             return None;
         };
         if items.is_empty() {
-            self.p.error(&at, "The field 'ErrorEquals' must name at least one error");
+            self.p
+                .error(&at, "The field 'ErrorEquals' must name at least one error");
         }
         let mut names = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {
             match v {
                 Value::String(s) => names.push(ErrorName::new(s.clone())),
-                v => self.p.error(&format!("{at}/{i}"), format!("Error names must be strings, not {}", kind(v))),
+                v => self.p.error(
+                    &format!("{at}/{i}"),
+                    format!("Error names must be strings, not {}", kind(v)),
+                ),
             }
         }
         if let Some(i) = names.iter().position(ErrorName::is_all) {
             if names.len() > 1 {
-                self.p.error(&format!("{at}/{i}"), "'States.ALL' must appear alone in 'ErrorEquals'");
+                self.p.error(
+                    &format!("{at}/{i}"),
+                    "'States.ALL' must appear alone in 'ErrorEquals'",
+                );
             }
         }
         for (i, n) in names.iter().enumerate() {
@@ -695,21 +1002,31 @@ impl<'a> StateReader<'_, 'a> {
         let mut obj = Obj::new(map, ptr);
         let error_equals = self.error_equals(&mut obj);
         let comment = self.p.string(&mut obj, "Comment");
-        let interval_seconds = self.p.uint(&mut obj, "IntervalSeconds", 1, Some(99_999_999));
+        let interval_seconds = self
+            .p
+            .uint(&mut obj, "IntervalSeconds", 1, Some(99_999_999));
         let max_attempts = self.p.uint(&mut obj, "MaxAttempts", 0, Some(99_999_999));
-        let max_delay_seconds = self.p.uint(&mut obj, "MaxDelaySeconds", 1, Some(31_622_400));
+        let max_delay_seconds = self
+            .p
+            .uint(&mut obj, "MaxDelaySeconds", 1, Some(31_622_400));
         let backoff_rate = match obj.get("BackoffRate") {
             None => None,
             Some(Value::Number(n)) => {
                 if n.as_f64().is_some_and(|f| f < 1.0) {
                     let at = obj.at("BackoffRate");
-                    self.p.error(&at, format!("The field 'BackoffRate' must be at least 1.0; it is {n}"));
+                    self.p.error(
+                        &at,
+                        format!("The field 'BackoffRate' must be at least 1.0; it is {n}"),
+                    );
                 }
                 Some(n.clone())
             }
             Some(v) => {
                 let at = obj.at("BackoffRate");
-                self.p.error(&at, format!("The field 'BackoffRate' must be a number, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!("The field 'BackoffRate' must be a number, not {}", kind(v)),
+                );
                 None
             }
         };
@@ -719,12 +1036,23 @@ impl<'a> StateReader<'_, 'a> {
             Some("FULL") => Some(JitterStrategy::Full),
             Some("NONE") => Some(JitterStrategy::None),
             Some(other) => {
-                self.p.error(&jitter_at, format!("The field 'JitterStrategy' must be 'FULL' or 'NONE', not '{other}'"));
+                self.p.error(
+                    &jitter_at,
+                    format!("The field 'JitterStrategy' must be 'FULL' or 'NONE', not '{other}'"),
+                );
                 None
             }
         };
         self.p.finish(obj, "a retrier");
-        Some(Retrier { error_equals: error_equals?, comment, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter_strategy })
+        Some(Retrier {
+            error_equals: error_equals?,
+            comment,
+            interval_seconds,
+            max_attempts,
+            backoff_rate,
+            max_delay_seconds,
+            jitter_strategy,
+        })
     }
 
     fn catcher(&mut self, map: &Map<String, Value>, ptr: &str) -> Option<Catcher> {
@@ -736,30 +1064,65 @@ impl<'a> StateReader<'_, 'a> {
         }
         let next = self.p.string(&mut obj, "Next").map(StateName::new);
         let ql = self.ql;
-        let result_path = if ql == QueryLanguage::JSONPath { self.p.nullable_path(&mut obj, "ResultPath", true) } else { None };
-        let output = if ql == QueryLanguage::JSONata { self.p.template(&mut obj, "Output", ql, false) } else { None };
+        let result_path = if ql == QueryLanguage::JSONPath {
+            self.p.nullable_path(&mut obj, "ResultPath", true)
+        } else {
+            None
+        };
+        let output = if ql == QueryLanguage::JSONata {
+            self.p.template(&mut obj, "Output", ql, false)
+        } else {
+            None
+        };
         let assign = self.p.template(&mut obj, "Assign", ql, true);
-        let other = if ql == QueryLanguage::JSONata { "ResultPath" } else { "Output" };
+        let other = if ql == QueryLanguage::JSONata {
+            "ResultPath"
+        } else {
+            "Output"
+        };
         if obj.has(other) {
             let at = obj.at(other);
             obj.get(other);
-            self.p.error(&at, format!("The field '{other}' of a catcher is not supported in {ql} states"));
+            self.p.error(
+                &at,
+                format!("The field '{other}' of a catcher is not supported in {ql} states"),
+            );
         }
         self.p.finish(obj, "a catcher");
-        Some(Catcher { error_equals: error_equals?, comment, next: next?, result_path, output, assign })
+        Some(Catcher {
+            error_equals: error_equals?,
+            comment,
+            next: next?,
+            result_path,
+            output,
+            assign,
+        })
     }
 
     fn timeout_pair(&mut self, key: &str, path_key: &str) -> (Option<IntOrExpr>, Option<JsonPath>) {
-        let value = self.p.int_or_expr(&mut self.obj, key, self.ql, 1, Some(99_999_999));
-        let path = if self.jsonpath() { self.p.reference_path(&mut self.obj, path_key, true) } else { None };
+        let value = self
+            .p
+            .int_or_expr(&mut self.obj, key, self.ql, 1, Some(99_999_999));
+        let path = if self.jsonpath() {
+            self.p.reference_path(&mut self.obj, path_key, true)
+        } else {
+            None
+        };
         if value.is_some() && path.is_some() {
             let ptr = self.obj.ptr.clone();
-            self.p.error(&ptr, format!("A state may have '{key}' or '{path_key}', not both"));
+            self.p.error(
+                &ptr,
+                format!("A state may have '{key}' or '{path_key}', not both"),
+            );
         }
         (value, path)
     }
 
-    fn task(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> Option<State> {
+    fn task(
+        &mut self,
+        comment: Option<String>,
+        query_language: Option<QueryLanguage>,
+    ) -> Option<State> {
         let ptr = self.obj.ptr.clone();
         if !self.obj.has("Resource") {
             self.p.error(&ptr, "These fields are required: [Resource]");
@@ -771,12 +1134,19 @@ impl<'a> StateReader<'_, 'a> {
         let result_selector = self.jsonpath_template("ResultSelector");
         let result_path = self.result_path();
         let assign = self.assign();
-        let (timeout_seconds, timeout_seconds_path) = self.timeout_pair("TimeoutSeconds", "TimeoutSecondsPath");
-        let (heartbeat_seconds, heartbeat_seconds_path) = self.timeout_pair("HeartbeatSeconds", "HeartbeatSecondsPath");
-        if let (Some(IntOrExpr::Int(t)), Some(IntOrExpr::Int(h))) = (&timeout_seconds, &heartbeat_seconds) {
+        let (timeout_seconds, timeout_seconds_path) =
+            self.timeout_pair("TimeoutSeconds", "TimeoutSecondsPath");
+        let (heartbeat_seconds, heartbeat_seconds_path) =
+            self.timeout_pair("HeartbeatSeconds", "HeartbeatSecondsPath");
+        if let (Some(IntOrExpr::Int(t)), Some(IntOrExpr::Int(h))) =
+            (&timeout_seconds, &heartbeat_seconds)
+        {
             if h >= t {
                 let at = self.at("HeartbeatSeconds");
-                self.p.error(&at, format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"));
+                self.p.error(
+                    &at,
+                    format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
+                );
             }
         }
         let credentials = match self.obj.get("Credentials") {
@@ -792,7 +1162,10 @@ impl<'a> StateReader<'_, 'a> {
             }
             Some(v) => {
                 let at = self.at("Credentials");
-                self.p.error(&at, format!("The field 'Credentials' must be an object, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!("The field 'Credentials' must be an object, not {}", kind(v)),
+                );
                 None
             }
         };
@@ -822,7 +1195,11 @@ impl<'a> StateReader<'_, 'a> {
         }))
     }
 
-    fn choice(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> Option<State> {
+    fn choice(
+        &mut self,
+        comment: Option<String>,
+        query_language: Option<QueryLanguage>,
+    ) -> Option<State> {
         let ptr = self.obj.ptr.clone();
         let (input_path, output_path, output) = self.input_output();
         let assign = self.assign();
@@ -831,7 +1208,8 @@ impl<'a> StateReader<'_, 'a> {
             if self.obj.has(f) {
                 let at = self.at(f);
                 self.obj.get(f);
-                self.p.error(&at, format!("A Choice state may not have '{f}'"));
+                self.p
+                    .error(&at, format!("A Choice state may not have '{f}'"));
             }
         }
         let choices = match self.obj.get("Choices") {
@@ -842,7 +1220,10 @@ impl<'a> StateReader<'_, 'a> {
             Some(Value::Array(rules)) => {
                 let at = self.at("Choices");
                 if rules.is_empty() {
-                    self.p.error(&at, "A Choice state must have at least one rule in 'Choices'");
+                    self.p.error(
+                        &at,
+                        "A Choice state must have at least one rule in 'Choices'",
+                    );
                 }
                 let mut out = Vec::with_capacity(rules.len());
                 for (i, r) in rules.iter().enumerate() {
@@ -852,16 +1233,31 @@ impl<'a> StateReader<'_, 'a> {
             }
             Some(v) => {
                 let at = self.at("Choices");
-                self.p.error(&at, format!("The field 'Choices' must be an array, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!("The field 'Choices' must be an array, not {}", kind(v)),
+                );
                 None
             }
         };
-        Some(State::Choice(ChoiceState { comment, query_language, input_path, output_path, choices: choices?, default, output, assign }))
+        Some(State::Choice(ChoiceState {
+            comment,
+            query_language,
+            input_path,
+            output_path,
+            choices: choices?,
+            default,
+            output,
+            assign,
+        }))
     }
 
     fn rule(&mut self, v: &Value, ptr: &str, top: bool) -> Option<ChoiceRule> {
         let Value::Object(map) = v else {
-            self.p.error(ptr, format!("A choice rule must be an object, not {}", kind(v)));
+            self.p.error(
+                ptr,
+                format!("A choice rule must be an object, not {}", kind(v)),
+            );
             return None;
         };
         let mut obj = Obj::new(map, ptr);
@@ -869,15 +1265,24 @@ impl<'a> StateReader<'_, 'a> {
         let comment = self.p.string(&mut obj, "Comment");
         let next = self.p.string(&mut obj, "Next").map(StateName::new);
         let assign = self.p.template(&mut obj, "Assign", ql, true);
-        let output = if ql == QueryLanguage::JSONata { self.p.template(&mut obj, "Output", ql, false) } else { None };
+        let output = if ql == QueryLanguage::JSONata {
+            self.p.template(&mut obj, "Output", ql, false)
+        } else {
+            None
+        };
         if top && next.is_none() && !obj.has("Next") {
             self.p.error(ptr, "These fields are required: [Next]");
         }
         if !top {
-            for (f, present) in [("Next", next.is_some()), ("Assign", assign.is_some()), ("Output", output.is_some())] {
+            for (f, present) in [
+                ("Next", next.is_some()),
+                ("Assign", assign.is_some()),
+                ("Output", output.is_some()),
+            ] {
                 if present {
                     let at = obj.at(f);
-                    self.p.error(&at, format!("A nested choice rule may not have '{f}'"));
+                    self.p
+                        .error(&at, format!("A nested choice rule may not have '{f}'"));
                 }
             }
         }
@@ -886,11 +1291,19 @@ impl<'a> StateReader<'_, 'a> {
                 let c = match obj.get("Condition") {
                     Some(Value::String(s)) => {
                         let at = obj.at("Condition");
-                        self.p.jsonata_string(s, "Condition", &at).map(Condition::Jsonata)
+                        self.p
+                            .jsonata_string(s, "Condition", &at)
+                            .map(Condition::Jsonata)
                     }
                     Some(v) => {
                         let at = obj.at("Condition");
-                        self.p.error(&at, format!("The field 'Condition' must be a {{% … %}} string, not {}", kind(v)));
+                        self.p.error(
+                            &at,
+                            format!(
+                                "The field 'Condition' must be a {{% … %}} string, not {}",
+                                kind(v)
+                            ),
+                        );
                         None
                     }
                     None => {
@@ -910,14 +1323,23 @@ impl<'a> StateReader<'_, 'a> {
             QueryLanguage::JSONPath => self.jsonpath_condition(&mut obj, ptr),
         };
         self.p.finish(obj, "a choice rule");
-        Some(ChoiceRule { condition: condition?, comment, next, assign, output })
+        Some(ChoiceRule {
+            condition: condition?,
+            comment,
+            next,
+            assign,
+            output,
+        })
     }
 
     fn jsonpath_condition(&mut self, obj: &mut Obj<'_>, ptr: &str) -> Option<Condition> {
         if obj.has("Condition") {
             let at = obj.at("Condition");
             obj.get("Condition");
-            self.p.error(&at, "The field 'Condition' is only supported in JSONata states");
+            self.p.error(
+                &at,
+                "The field 'Condition' is only supported in JSONata states",
+            );
         }
         let mut found: Vec<(&str, Condition)> = Vec::new();
         for combinator in ["And", "Or"] {
@@ -925,11 +1347,27 @@ impl<'a> StateReader<'_, 'a> {
                 let at = obj.at(combinator);
                 match v {
                     Value::Array(rules) if !rules.is_empty() => {
-                        let rules: Vec<_> = rules.iter().enumerate().filter_map(|(i, r)| self.rule(r, &format!("{at}/{i}"), false)).collect();
-                        found.push((combinator, if combinator == "And" { Condition::And(rules) } else { Condition::Or(rules) }));
+                        let rules: Vec<_> = rules
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, r)| self.rule(r, &format!("{at}/{i}"), false))
+                            .collect();
+                        found.push((
+                            combinator,
+                            if combinator == "And" {
+                                Condition::And(rules)
+                            } else {
+                                Condition::Or(rules)
+                            },
+                        ));
                     }
-                    Value::Array(_) => self.p.error(&at, format!("'{combinator}' must hold at least one rule")),
-                    v => self.p.error(&at, format!("'{combinator}' must be an array of rules, not {}", kind(v))),
+                    Value::Array(_) => self
+                        .p
+                        .error(&at, format!("'{combinator}' must hold at least one rule")),
+                    v => self.p.error(
+                        &at,
+                        format!("'{combinator}' must be an array of rules, not {}", kind(v)),
+                    ),
                 }
             }
         }
@@ -939,8 +1377,11 @@ impl<'a> StateReader<'_, 'a> {
                 found.push(("Not", Condition::Not(Box::new(r))));
             }
         }
-        let ops: Vec<(&String, ComparisonOp, bool)> =
-            obj.map.keys().filter_map(|k| ComparisonOp::from_field(k).map(|(op, is_path)| (k, op, is_path))).collect();
+        let ops: Vec<(&String, ComparisonOp, bool)> = obj
+            .map
+            .keys()
+            .filter_map(|k| ComparisonOp::from_field(k).map(|(op, is_path)| (k, op, is_path)))
+            .collect();
         let variable = obj.get("Variable");
         if !ops.is_empty() || variable.is_some() {
             let variable = match variable {
@@ -950,7 +1391,13 @@ impl<'a> StateReader<'_, 'a> {
                 }
                 Some(v) => {
                     let at = obj.at("Variable");
-                    self.p.error(&at, format!("The field 'Variable' must be a JSONPath string, not {}", kind(v)));
+                    self.p.error(
+                        &at,
+                        format!(
+                            "The field 'Variable' must be a JSONPath string, not {}",
+                            kind(v)
+                        ),
+                    );
                     None
                 }
                 None => {
@@ -992,12 +1439,25 @@ impl<'a> StateReader<'_, 'a> {
         }
     }
 
-    fn operand(&mut self, op: ComparisonOp, is_path: bool, value: Value, key: &str, at: &str) -> Option<Operand> {
+    fn operand(
+        &mut self,
+        op: ComparisonOp,
+        is_path: bool,
+        value: Value,
+        key: &str,
+        at: &str,
+    ) -> Option<Operand> {
         if is_path {
             return match &value {
                 Value::String(s) => self.p.path_at(s, key, at).map(Operand::Path),
                 v => {
-                    self.p.error(at, format!("The field '{key}' must be a JSONPath string, not {}", kind(v)));
+                    self.p.error(
+                        at,
+                        format!(
+                            "The field '{key}' must be a JSONPath string, not {}",
+                            kind(v)
+                        ),
+                    );
                     None
                 }
             };
@@ -1009,7 +1469,10 @@ impl<'a> StateReader<'_, 'a> {
             OperandKind::Timestamp => match &value {
                 Value::String(s) => {
                     if !is_rfc3339(s) {
-                        self.p.error(at, format!("The field '{key}' must be an RFC 3339 timestamp, not '{s}'"));
+                        self.p.error(
+                            at,
+                            format!("The field '{key}' must be an RFC 3339 timestamp, not '{s}'"),
+                        );
                         return None;
                     }
                     true
@@ -1024,7 +1487,10 @@ impl<'a> StateReader<'_, 'a> {
                 OperandKind::Boolean => "a boolean",
                 OperandKind::Timestamp => "a timestamp string",
             };
-            self.p.error(at, format!("The field '{key}' must be {expected}, not {}", kind(&value)));
+            self.p.error(
+                at,
+                format!("The field '{key}' must be {expected}, not {}", kind(&value)),
+            );
             return None;
         }
         Some(Operand::Literal(value))
@@ -1034,7 +1500,9 @@ impl<'a> StateReader<'_, 'a> {
         let ptr = self.obj.ptr.clone();
         let (input_path, output_path, output) = self.input_output();
         let assign = self.assign();
-        let seconds = self.p.int_or_expr(&mut self.obj, "Seconds", self.ql, 0, Some(99_999_999));
+        let seconds = self
+            .p
+            .int_or_expr(&mut self.obj, "Seconds", self.ql, 0, Some(99_999_999));
         let timestamp = self.p.string_or_expr(&mut self.obj, "Timestamp", self.ql);
         if let Some(StringOrExpr::String(s)) = &timestamp {
             if !is_rfc3339(s) {
@@ -1042,14 +1510,38 @@ impl<'a> StateReader<'_, 'a> {
                 self.p.error(&at, "String does not match RFC3339 timestamp");
             }
         }
-        let seconds_path = if self.jsonpath() { self.p.reference_path(&mut self.obj, "SecondsPath", true) } else { None };
-        let timestamp_path = if self.jsonpath() { self.p.reference_path(&mut self.obj, "TimestampPath", true) } else { None };
-        let count = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].iter().filter(|f| self.obj.has(f)).count();
+        let seconds_path = if self.jsonpath() {
+            self.p.reference_path(&mut self.obj, "SecondsPath", true)
+        } else {
+            None
+        };
+        let timestamp_path = if self.jsonpath() {
+            self.p.reference_path(&mut self.obj, "TimestampPath", true)
+        } else {
+            None
+        };
+        let count = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
+            .iter()
+            .filter(|f| self.obj.has(f))
+            .count();
         if count != 1 {
             self.p.error(&ptr, "A Wait state must have exactly one of 'Seconds', 'Timestamp', 'SecondsPath' or 'TimestampPath'");
         }
         let (next, end) = self.transition();
-        State::Wait(WaitState { comment, query_language, input_path, output_path, seconds, timestamp, seconds_path, timestamp_path, output, assign, next, end })
+        State::Wait(WaitState {
+            comment,
+            query_language,
+            input_path,
+            output_path,
+            seconds,
+            timestamp,
+            seconds_path,
+            timestamp_path,
+            output,
+            assign,
+            next,
+            end,
+        })
     }
 
     fn fail(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> State {
@@ -1057,7 +1549,10 @@ impl<'a> StateReader<'_, 'a> {
         let error = self.p.string_or_expr(&mut self.obj, "Error", self.ql);
         let cause = self.p.string_or_expr(&mut self.obj, "Cause", self.ql);
         let (error_path, cause_path) = if self.jsonpath() {
-            (self.p.path_expr(&mut self.obj, "ErrorPath"), self.p.path_expr(&mut self.obj, "CausePath"))
+            (
+                self.p.path_expr(&mut self.obj, "ErrorPath"),
+                self.p.path_expr(&mut self.obj, "CausePath"),
+            )
         } else {
             (None, None)
         };
@@ -1072,13 +1567,27 @@ impl<'a> StateReader<'_, 'a> {
         }
         for (a, b) in [("Error", "ErrorPath"), ("Cause", "CausePath")] {
             if self.obj.has(a) && self.obj.has(b) {
-                self.p.error(&ptr, format!("A Fail state may have '{a}' or '{b}', not both"));
+                self.p.error(
+                    &ptr,
+                    format!("A Fail state may have '{a}' or '{b}', not both"),
+                );
             }
         }
-        State::Fail(FailState { comment, query_language, error, cause, error_path, cause_path })
+        State::Fail(FailState {
+            comment,
+            query_language,
+            error,
+            cause,
+            error_path,
+            cause_path,
+        })
     }
 
-    fn parallel(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> Option<State> {
+    fn parallel(
+        &mut self,
+        comment: Option<String>,
+        query_language: Option<QueryLanguage>,
+    ) -> Option<State> {
         let ptr = self.obj.ptr.clone();
         let (input_path, output_path, output) = self.input_output();
         let parameters = self.jsonpath_template("Parameters");
@@ -1107,17 +1616,28 @@ impl<'a> StateReader<'_, 'a> {
                             let body = self.p.scope_body(&mut obj, own.unwrap_or(ql));
                             self.p.finish(obj, "a branch");
                             if let Some((start_at, states)) = body {
-                                out.push(Branch { comment, query_language: own, start_at, states });
+                                out.push(Branch {
+                                    comment,
+                                    query_language: own,
+                                    start_at,
+                                    states,
+                                });
                             }
                         }
-                        v => self.p.error(&bptr, format!("A branch must be an object, not {}", kind(v))),
+                        v => self.p.error(
+                            &bptr,
+                            format!("A branch must be an object, not {}", kind(v)),
+                        ),
                     }
                 }
                 Some(out)
             }
             Some(v) => {
                 let at = self.at("Branches");
-                self.p.error(&at, format!("The field 'Branches' must be an array, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!("The field 'Branches' must be an array, not {}", kind(v)),
+                );
                 None
             }
         };
@@ -1144,7 +1664,10 @@ impl<'a> StateReader<'_, 'a> {
         let v = self.obj.get(key)?;
         let at = self.at(key);
         let Value::Object(m) = v else {
-            self.p.error(&at, format!("The field '{key}' must be an object, not {}", kind(v)));
+            self.p.error(
+                &at,
+                format!("The field '{key}' must be an object, not {}", kind(v)),
+            );
             return None;
         };
         let mut obj = Obj::new(m, &at);
@@ -1161,7 +1684,12 @@ impl<'a> StateReader<'_, 'a> {
                     Some("INLINE") => Some(ProcessorMode::Inline),
                     Some("DISTRIBUTED") => Some(ProcessorMode::Distributed),
                     Some(o) => {
-                        self.p.error(&mode_at, format!("The field 'Mode' must be 'INLINE' or 'DISTRIBUTED', not '{o}'"));
+                        self.p.error(
+                            &mode_at,
+                            format!(
+                                "The field 'Mode' must be 'INLINE' or 'DISTRIBUTED', not '{o}'"
+                            ),
+                        );
                         None
                     }
                 };
@@ -1179,17 +1707,29 @@ impl<'a> StateReader<'_, 'a> {
                     self.p.error(&pat, "A distributed Map's 'ProcessorConfig' needs 'ExecutionType' ('STANDARD' or 'EXPRESS')");
                 }
                 self.p.finish(pobj, "a ProcessorConfig");
-                Some(ProcessorConfig { mode, execution_type })
+                Some(ProcessorConfig {
+                    mode,
+                    execution_type,
+                })
             }
             Some(v) => {
                 let pat = obj.at("ProcessorConfig");
-                self.p.error(&pat, format!("The field 'ProcessorConfig' must be an object, not {}", kind(v)));
+                self.p.error(
+                    &pat,
+                    format!(
+                        "The field 'ProcessorConfig' must be an object, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         };
         // A distributed processor runs as child executions: a machine of its own, whose
         // states the parent's machine-wide `QueryLanguage` does not bind.
-        let distributed = matches!(processor_config.as_ref().and_then(|c| c.mode), Some(ProcessorMode::Distributed));
+        let distributed = matches!(
+            processor_config.as_ref().and_then(|c| c.mode),
+            Some(ProcessorMode::Distributed)
+        );
         let outer = self.p.machine_ql;
         if distributed {
             self.p.machine_ql = own;
@@ -1198,14 +1738,28 @@ impl<'a> StateReader<'_, 'a> {
         self.p.machine_ql = outer;
         self.p.finish(obj, &format!("a Map's {key}"));
         let (start_at, states) = body?;
-        Some(ItemProcessor { comment, processor_config, query_language: own, start_at, states })
+        Some(ItemProcessor {
+            comment,
+            processor_config,
+            query_language: own,
+            start_at,
+            states,
+        })
     }
 
-    fn map(&mut self, comment: Option<String>, query_language: Option<QueryLanguage>) -> Option<State> {
+    fn map(
+        &mut self,
+        comment: Option<String>,
+        query_language: Option<QueryLanguage>,
+    ) -> Option<State> {
         let ptr = self.obj.ptr.clone();
         let ql = self.ql;
         let (input_path, output_path, output) = self.input_output();
-        let items_path = if self.jsonpath() { self.p.reference_path(&mut self.obj, "ItemsPath", true) } else { None };
+        let items_path = if self.jsonpath() {
+            self.p.reference_path(&mut self.obj, "ItemsPath", true)
+        } else {
+            None
+        };
         let items = if self.jsonpath() {
             None
         } else {
@@ -1215,19 +1769,32 @@ impl<'a> StateReader<'_, 'a> {
                     let at = self.at("Items");
                     if let Value::String(s) = v {
                         if !JsonataString::is_expression(s) {
-                            self.p.error(&at, "The field 'Items' must be an array or a JSONata expression");
+                            self.p.error(
+                                &at,
+                                "The field 'Items' must be an array or a JSONata expression",
+                            );
                         }
                     }
                     let mut problems = Vec::new();
                     let t = Template::parse(v, ql, &mut problems);
                     for pr in problems {
-                        self.p.error_code(Code::InvalidJsonata, &format!("{at}{}", pr.pointer), pr.message);
+                        self.p.error_code(
+                            Code::InvalidJsonata,
+                            &format!("{at}{}", pr.pointer),
+                            pr.message,
+                        );
                     }
                     Some(t)
                 }
                 Some(v) => {
                     let at = self.at("Items");
-                    self.p.error(&at, format!("The field 'Items' must be an array or a JSONata expression, not {}", kind(v)));
+                    self.p.error(
+                        &at,
+                        format!(
+                            "The field 'Items' must be an array or a JSONata expression, not {}",
+                            kind(v)
+                        ),
+                    );
                     None
                 }
             }
@@ -1235,23 +1802,45 @@ impl<'a> StateReader<'_, 'a> {
         let item_selector = self.p.template(&mut self.obj, "ItemSelector", ql, true);
         let parameters = self.jsonpath_template("Parameters");
         if item_selector.is_some() && parameters.is_some() {
-            self.p.error(&ptr, "A Map state may have 'ItemSelector' or 'Parameters', not both");
+            self.p.error(
+                &ptr,
+                "A Map state may have 'ItemSelector' or 'Parameters', not both",
+            );
         }
         let item_processor = self.processor("ItemProcessor");
-        let iterator = if self.jsonpath() { self.processor("Iterator") } else { None };
+        let iterator = if self.jsonpath() {
+            self.processor("Iterator")
+        } else {
+            None
+        };
         match (self.obj.has("ItemProcessor"), self.obj.has("Iterator")) {
-            (true, true) => self.p.error(&ptr, "A Map state may have 'ItemProcessor' or 'Iterator', not both"),
-            (false, false) => self.p.error(&ptr, "These fields are required: [ItemProcessor]"),
+            (true, true) => self.p.error(
+                &ptr,
+                "A Map state may have 'ItemProcessor' or 'Iterator', not both",
+            ),
+            (false, false) => self
+                .p
+                .error(&ptr, "These fields are required: [ItemProcessor]"),
             _ => {}
         }
         let item_reader = self.item_reader();
         let item_batcher = self.item_batcher();
         let result_writer = self.result_writer();
         let (max_concurrency, max_concurrency_path) = {
-            let v = self.p.int_or_expr(&mut self.obj, "MaxConcurrency", ql, 0, None);
-            let p = if self.jsonpath() { self.p.reference_path(&mut self.obj, "MaxConcurrencyPath", true) } else { None };
+            let v = self
+                .p
+                .int_or_expr(&mut self.obj, "MaxConcurrency", ql, 0, None);
+            let p = if self.jsonpath() {
+                self.p
+                    .reference_path(&mut self.obj, "MaxConcurrencyPath", true)
+            } else {
+                None
+            };
             if v.is_some() && p.is_some() {
-                self.p.error(&ptr, "A Map state may have 'MaxConcurrency' or 'MaxConcurrencyPath', not both");
+                self.p.error(
+                    &ptr,
+                    "A Map state may have 'MaxConcurrency' or 'MaxConcurrencyPath', not both",
+                );
             }
             (v, p)
         };
@@ -1266,35 +1855,67 @@ impl<'a> StateReader<'_, 'a> {
             }
             Some(Value::String(s)) if ql == QueryLanguage::JSONata => {
                 let at = self.at("ToleratedFailurePercentage");
-                self.p.jsonata_string(s, "ToleratedFailurePercentage", &at).map(NumberOrExpr::Jsonata)
+                self.p
+                    .jsonata_string(s, "ToleratedFailurePercentage", &at)
+                    .map(NumberOrExpr::Jsonata)
             }
             Some(v) => {
                 let at = self.at("ToleratedFailurePercentage");
-                self.p.error(&at, format!("The field 'ToleratedFailurePercentage' must be a number, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!(
+                        "The field 'ToleratedFailurePercentage' must be a number, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         };
-        let tolerated_failure_percentage_path =
-            if self.jsonpath() { self.p.reference_path(&mut self.obj, "ToleratedFailurePercentagePath", true) } else { None };
-        let tolerated_failure_count = self.p.int_or_expr(&mut self.obj, "ToleratedFailureCount", ql, 0, None);
-        let tolerated_failure_count_path =
-            if self.jsonpath() { self.p.reference_path(&mut self.obj, "ToleratedFailureCountPath", true) } else { None };
+        let tolerated_failure_percentage_path = if self.jsonpath() {
+            self.p
+                .reference_path(&mut self.obj, "ToleratedFailurePercentagePath", true)
+        } else {
+            None
+        };
+        let tolerated_failure_count =
+            self.p
+                .int_or_expr(&mut self.obj, "ToleratedFailureCount", ql, 0, None);
+        let tolerated_failure_count_path = if self.jsonpath() {
+            self.p
+                .reference_path(&mut self.obj, "ToleratedFailureCountPath", true)
+        } else {
+            None
+        };
         for (a, b) in [
-            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+            (
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+            ),
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
         ] {
             if self.obj.has(a) && self.obj.has(b) {
-                self.p.error(&ptr, format!("A Map state may have '{a}' or '{b}', not both"));
+                self.p.error(
+                    &ptr,
+                    format!("A Map state may have '{a}' or '{b}', not both"),
+                );
             }
         }
         let label = self.p.string(&mut self.obj, "Label");
         if let Some(l) = &label {
             let at = self.at("Label");
             if l.chars().count() > MAX_MAP_LABEL_LEN {
-                self.p.error(&at, format!("The field 'Label' must be at most {MAX_MAP_LABEL_LEN} characters long"));
+                self.p.error(
+                    &at,
+                    format!(
+                        "The field 'Label' must be at most {MAX_MAP_LABEL_LEN} characters long"
+                    ),
+                );
             }
             if let Err(names::NameError::ForbiddenCharacter(c)) = names::check_resource_name(l) {
-                self.p.error(&at, format!("The field 'Label' contains {c:?}, which is not allowed"));
+                self.p.error(
+                    &at,
+                    format!("The field 'Label' contains {c:?}, which is not allowed"),
+                );
             }
         }
         let result_selector = self.jsonpath_template("ResultSelector");
@@ -1341,7 +1962,10 @@ impl<'a> StateReader<'_, 'a> {
         match v {
             Value::Object(m) => Some((m, at)),
             v => {
-                self.p.error(&at, format!("The field '{key}' must be an object, not {}", kind(v)));
+                self.p.error(
+                    &at,
+                    format!("The field '{key}' must be an object, not {}", kind(v)),
+                );
                 None
             }
         }
@@ -1349,8 +1973,16 @@ impl<'a> StateReader<'_, 'a> {
 
     fn parameters_arguments(&mut self, obj: &mut Obj<'_>) -> (Option<Template>, Option<Template>) {
         let ql = self.ql;
-        let parameters = if ql == QueryLanguage::JSONPath { self.p.template(obj, "Parameters", ql, true) } else { None };
-        let arguments = if ql == QueryLanguage::JSONata { self.p.template(obj, "Arguments", ql, false) } else { None };
+        let parameters = if ql == QueryLanguage::JSONPath {
+            self.p.template(obj, "Parameters", ql, true)
+        } else {
+            None
+        };
+        let arguments = if ql == QueryLanguage::JSONata {
+            self.p.template(obj, "Arguments", ql, false)
+        } else {
+            None
+        };
         (parameters, arguments)
     }
 
@@ -1368,44 +2000,91 @@ impl<'a> StateReader<'_, 'a> {
                 let rat = obj.at("ReaderConfig");
                 let mut r = Obj::new(rm, &rat);
                 let ql = self.ql;
-                let input_type = self.enum_string(&mut r, "InputType", &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]);
-                let csv_header_location = self.enum_string(&mut r, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
-                let csv_delimiter = self.enum_string(&mut r, "CSVDelimiter", &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]);
-                let manifest_type = self.enum_string(&mut r, "ManifestType", &["S3_INVENTORY", "ATHENA_DATA"]);
+                let input_type = self.enum_string(
+                    &mut r,
+                    "InputType",
+                    &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
+                );
+                let csv_header_location =
+                    self.enum_string(&mut r, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
+                let csv_delimiter = self.enum_string(
+                    &mut r,
+                    "CSVDelimiter",
+                    &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+                );
+                let manifest_type =
+                    self.enum_string(&mut r, "ManifestType", &["S3_INVENTORY", "ATHENA_DATA"]);
                 let csv_headers = match r.get("CSVHeaders") {
                     None => None,
-                    Some(Value::Array(hs)) if hs.iter().all(Value::is_string) => {
-                        Some(hs.iter().filter_map(|h| h.as_str().map(str::to_owned)).collect())
-                    }
+                    Some(Value::Array(hs)) if hs.iter().all(Value::is_string) => Some(
+                        hs.iter()
+                            .filter_map(|h| h.as_str().map(str::to_owned))
+                            .collect(),
+                    ),
                     Some(_) => {
                         let hat = r.at("CSVHeaders");
-                        self.p.error(&hat, "The field 'CSVHeaders' must be an array of strings");
+                        self.p
+                            .error(&hat, "The field 'CSVHeaders' must be an array of strings");
                         None
                     }
                 };
-                let max_items = self.p.int_or_expr(&mut r, "MaxItems", ql, 1, Some(100_000_000));
-                let max_items_path = if ql == QueryLanguage::JSONPath { self.p.reference_path(&mut r, "MaxItemsPath", true) } else { None };
+                let max_items = self
+                    .p
+                    .int_or_expr(&mut r, "MaxItems", ql, 1, Some(100_000_000));
+                let max_items_path = if ql == QueryLanguage::JSONPath {
+                    self.p.reference_path(&mut r, "MaxItemsPath", true)
+                } else {
+                    None
+                };
                 if r.has("MaxItems") && r.has("MaxItemsPath") {
-                    self.p.error(&rat, "A ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both");
+                    self.p.error(
+                        &rat,
+                        "A ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both",
+                    );
                 }
                 self.p.finish(r, "a ReaderConfig");
-                Some(ReaderConfig { input_type, csv_header_location, csv_headers, csv_delimiter, manifest_type, max_items, max_items_path })
+                Some(ReaderConfig {
+                    input_type,
+                    csv_header_location,
+                    csv_headers,
+                    csv_delimiter,
+                    manifest_type,
+                    max_items,
+                    max_items_path,
+                })
             }
             Some(v) => {
                 let rat = obj.at("ReaderConfig");
-                self.p.error(&rat, format!("The field 'ReaderConfig' must be an object, not {}", kind(v)));
+                self.p.error(
+                    &rat,
+                    format!(
+                        "The field 'ReaderConfig' must be an object, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         };
         self.p.finish(obj, "an ItemReader");
-        Some(ItemReader { resource: resource?, reader_config, parameters, arguments })
+        Some(ItemReader {
+            resource: resource?,
+            reader_config,
+            parameters,
+            arguments,
+        })
     }
 
     fn enum_string(&mut self, obj: &mut Obj<'_>, key: &str, allowed: &[&str]) -> Option<String> {
         let at = obj.at(key);
         let s = self.p.string(obj, key)?;
         if !allowed.contains(&s.as_str()) {
-            self.p.error(&at, format!("The field '{key}' should have one of these values: [{}], not '{s}'", allowed.join(", ")));
+            self.p.error(
+                &at,
+                format!(
+                    "The field '{key}' should have one of these values: [{}], not '{s}'",
+                    allowed.join(", ")
+                ),
+            );
         }
         Some(s)
     }
@@ -1414,21 +2093,43 @@ impl<'a> StateReader<'_, 'a> {
         let (m, at) = self.object_field("ItemBatcher")?;
         let mut obj = Obj::new(m, &at);
         let ql = self.ql;
-        let max_items_per_batch = self.p.int_or_expr(&mut obj, "MaxItemsPerBatch", ql, 1, None);
-        let max_input_bytes_per_batch = self.p.int_or_expr(&mut obj, "MaxInputBytesPerBatch", ql, 1, Some(262_144));
-        let (max_items_per_batch_path, max_input_bytes_per_batch_path) = if ql == QueryLanguage::JSONPath {
-            (self.p.reference_path(&mut obj, "MaxItemsPerBatchPath", true), self.p.reference_path(&mut obj, "MaxInputBytesPerBatchPath", true))
-        } else {
-            (None, None)
-        };
-        for (a, b) in [("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")] {
+        let max_items_per_batch = self
+            .p
+            .int_or_expr(&mut obj, "MaxItemsPerBatch", ql, 1, None);
+        let max_input_bytes_per_batch =
+            self.p
+                .int_or_expr(&mut obj, "MaxInputBytesPerBatch", ql, 1, Some(262_144));
+        let (max_items_per_batch_path, max_input_bytes_per_batch_path) =
+            if ql == QueryLanguage::JSONPath {
+                (
+                    self.p
+                        .reference_path(&mut obj, "MaxItemsPerBatchPath", true),
+                    self.p
+                        .reference_path(&mut obj, "MaxInputBytesPerBatchPath", true),
+                )
+            } else {
+                (None, None)
+            };
+        for (a, b) in [
+            ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
+            ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
+        ] {
             if obj.has(a) && obj.has(b) {
-                self.p.error(&at, format!("An ItemBatcher may have '{a}' or '{b}', not both"));
+                self.p.error(
+                    &at,
+                    format!("An ItemBatcher may have '{a}' or '{b}', not both"),
+                );
             }
         }
         let batch_input = self.p.template(&mut obj, "BatchInput", ql, true);
         self.p.finish(obj, "an ItemBatcher");
-        Some(ItemBatcher { max_items_per_batch, max_items_per_batch_path, max_input_bytes_per_batch, max_input_bytes_per_batch_path, batch_input })
+        Some(ItemBatcher {
+            max_items_per_batch,
+            max_items_per_batch_path,
+            max_input_bytes_per_batch,
+            max_input_bytes_per_batch_path,
+            batch_input,
+        })
     }
 
     fn result_writer(&mut self) -> Option<ResultWriter> {
@@ -1442,22 +2143,39 @@ impl<'a> StateReader<'_, 'a> {
                 let wat = obj.at("WriterConfig");
                 let mut w = Obj::new(wm, &wat);
                 let output_type = self.enum_string(&mut w, "OutputType", &["JSON", "JSONL"]);
-                let transformation = self.enum_string(&mut w, "Transformation", &["NONE", "COMPACT", "FLATTEN"]);
+                let transformation =
+                    self.enum_string(&mut w, "Transformation", &["NONE", "COMPACT", "FLATTEN"]);
                 self.p.finish(w, "a WriterConfig");
-                Some(WriterConfig { output_type, transformation })
+                Some(WriterConfig {
+                    output_type,
+                    transformation,
+                })
             }
             Some(v) => {
                 let wat = obj.at("WriterConfig");
-                self.p.error(&wat, format!("The field 'WriterConfig' must be an object, not {}", kind(v)));
+                self.p.error(
+                    &wat,
+                    format!(
+                        "The field 'WriterConfig' must be an object, not {}",
+                        kind(v)
+                    ),
+                );
                 None
             }
         };
-        let empty_config = writer_config.as_ref().is_none_or(|w| w.output_type.is_none() && w.transformation.is_none());
+        let empty_config = writer_config
+            .as_ref()
+            .is_none_or(|w| w.output_type.is_none() && w.transformation.is_none());
         if resource.is_none() && empty_config {
             self.p.error(&at, "A ResultWriter needs a 'Resource', or a 'WriterConfig' with 'OutputType' or 'Transformation'");
         }
         self.p.finish(obj, "a ResultWriter");
-        Some(ResultWriter { resource, writer_config, parameters, arguments })
+        Some(ResultWriter {
+            resource,
+            writer_config,
+            parameters,
+            arguments,
+        })
     }
 }
 
@@ -1477,4 +2195,3 @@ fn kind(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
-

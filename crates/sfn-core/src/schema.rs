@@ -11,8 +11,13 @@ mod tests {
     #[test]
     fn schema_names_every_state_type() {
         let text = super::definition_schema().to_string();
-        for t in ["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"] {
-            assert!(text.contains(&format!("\"{t}\"")), "{t} missing from the schema");
+        for t in [
+            "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+        ] {
+            assert!(
+                text.contains(&format!("\"{t}\"")),
+                "{t} missing from the schema"
+            );
         }
         assert!(text.contains("StartAt"));
     }

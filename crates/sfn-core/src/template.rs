@@ -18,7 +18,18 @@ use crate::{
 };
 
 /// The query language of a state: how its dynamic values are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum QueryLanguage {
     /// JSONPath, intrinsic functions and `.$` keys (the default).
     #[default]
@@ -55,7 +66,10 @@ impl JsonataString {
             return None;
         }
         let inner = &s[2..s.len() - 2];
-        Some(Expression::parse(inner).map(|expr| JsonataString { raw: s.to_owned(), expr }))
+        Some(Expression::parse(inner).map(|expr| JsonataString {
+            raw: s.to_owned(),
+            expr,
+        }))
     }
 
     /// The string as written, delimiters included.
@@ -94,9 +108,13 @@ impl PathExpr {
     /// Parses a path, or a call when the text looks like one.
     pub fn parse(text: &str) -> Result<Self, String> {
         if IntrinsicCall::looks_like_call(text) {
-            IntrinsicCall::parse(text).map(PathExpr::Intrinsic).map_err(|e| e.message)
+            IntrinsicCall::parse(text)
+                .map(PathExpr::Intrinsic)
+                .map_err(|e| e.message)
         } else {
-            JsonPath::parse(text).map(PathExpr::Path).map_err(|e| e.message)
+            JsonPath::parse(text)
+                .map(PathExpr::Path)
+                .map_err(|e| e.message)
         }
     }
 
@@ -141,7 +159,11 @@ pub struct TemplateProblem {
 
 impl Template {
     /// Reads a template written in `language`, collecting every problem.
-    pub fn parse(value: &Value, language: QueryLanguage, problems: &mut Vec<TemplateProblem>) -> Template {
+    pub fn parse(
+        value: &Value,
+        language: QueryLanguage,
+        problems: &mut Vec<TemplateProblem>,
+    ) -> Template {
         let mut pointer = String::new();
         parse_node(value, language, &mut pointer, problems)
     }
@@ -155,7 +177,12 @@ impl Template {
     pub fn to_value(&self) -> Value {
         match self {
             Template::Literal(v) => v.clone(),
-            Template::Object(entries) => Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_value())).collect()),
+            Template::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_value()))
+                    .collect(),
+            ),
             Template::Array(items) => Value::Array(items.iter().map(Template::to_value).collect()),
             Template::Dynamic(p) => Value::String(p.as_str().to_owned()),
             Template::Jsonata(j) => Value::String(j.as_str().to_owned()),
@@ -220,7 +247,12 @@ pub(crate) fn push_pointer(pointer: &mut String, key: &str) {
     }
 }
 
-fn parse_node(value: &Value, language: QueryLanguage, pointer: &mut String, problems: &mut Vec<TemplateProblem>) -> Template {
+fn parse_node(
+    value: &Value,
+    language: QueryLanguage,
+    pointer: &mut String,
+    problems: &mut Vec<TemplateProblem>,
+) -> Template {
     let len = pointer.len();
     match value {
         Value::Object(map) => {
@@ -233,7 +265,9 @@ fn parse_node(value: &Value, language: QueryLanguage, pointer: &mut String, prob
                             push_pointer(pointer, k);
                             problems.push(TemplateProblem {
                                 pointer: pointer.clone(),
-                                message: format!("The fields '{k}' and '{plain}' would both produce '{plain}'"),
+                                message: format!(
+                                    "The fields '{k}' and '{plain}' would both produce '{plain}'"
+                                ),
                             });
                             pointer.truncate(len);
                         }
@@ -271,7 +305,11 @@ fn parse_node(value: &Value, language: QueryLanguage, pointer: &mut String, prob
                 dynamic |= !node.is_literal();
                 entries.push((k.clone(), node));
             }
-            if dynamic { Template::Object(entries) } else { Template::Literal(value.clone()) }
+            if dynamic {
+                Template::Object(entries)
+            } else {
+                Template::Literal(value.clone())
+            }
         }
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -284,12 +322,19 @@ fn parse_node(value: &Value, language: QueryLanguage, pointer: &mut String, prob
                 dynamic |= !node.is_literal();
                 out.push(node);
             }
-            if dynamic { Template::Array(out) } else { Template::Literal(value.clone()) }
+            if dynamic {
+                Template::Array(out)
+            } else {
+                Template::Literal(value.clone())
+            }
         }
         Value::String(s) if language == QueryLanguage::JSONata => match JsonataString::parse(s) {
             Some(Ok(j)) => Template::Jsonata(j),
             Some(Err(e)) => {
-                problems.push(TemplateProblem { pointer: pointer.clone(), message: format!("Invalid JSONata expression: {}", e.message) });
+                problems.push(TemplateProblem {
+                    pointer: pointer.clone(),
+                    message: format!("Invalid JSONata expression: {}", e.message),
+                });
                 Template::Literal(value.clone())
             }
             None => Template::Literal(value.clone()),
@@ -376,8 +421,18 @@ mod tests {
         let mut problems = vec![];
         let t = Template::parse(&v, QueryLanguage::JSONPath, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
-        let parts: Vec<_> = t.dynamic_parts().into_iter().map(|(p, d)| (p, d.as_str().to_owned())).collect();
-        assert_eq!(parts, vec![("/a/1/b.$".to_owned(), "$.x".to_owned()), ("/c.$".to_owned(), "States.UUID()".to_owned())]);
+        let parts: Vec<_> = t
+            .dynamic_parts()
+            .into_iter()
+            .map(|(p, d)| (p, d.as_str().to_owned()))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("/a/1/b.$".to_owned(), "$.x".to_owned()),
+                ("/c.$".to_owned(), "States.UUID()".to_owned())
+            ]
+        );
         assert_eq!(serde_json::to_value(&t).ok(), Some(v));
     }
 

@@ -29,7 +29,10 @@ pub struct ValidateOptions {
 
 impl Default for ValidateOptions {
     fn default() -> Self {
-        ValidateOptions { machine_type: ExecutionType::Standard, warnings: true }
+        ValidateOptions {
+            machine_type: ExecutionType::Standard,
+            warnings: true,
+        }
     }
 }
 
@@ -45,9 +48,21 @@ pub fn validate_str(text: &str) -> Diagnostics {
 
 /// Validates a definition's text with options; returns the model too when it could be
 /// read.
-pub fn validate_str_with(text: &str, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
-    let ParseOutcome { machine, mut diagnostics } = parse::parse_str(text);
-    if diagnostics.iter().any(|d| matches!(d.code, Code::InvalidJsonDescription | Code::DefinitionTooLarge)) || text.trim().is_empty() {
+pub fn validate_str_with(
+    text: &str,
+    options: ValidateOptions,
+) -> (Option<StateMachine>, Diagnostics) {
+    let ParseOutcome {
+        machine,
+        mut diagnostics,
+    } = parse::parse_str(text);
+    if diagnostics.iter().any(|d| {
+        matches!(
+            d.code,
+            Code::InvalidJsonDescription | Code::DefinitionTooLarge
+        )
+    }) || text.trim().is_empty()
+    {
         return (None, diagnostics);
     }
     if let Ok(value) = serde_json::from_str::<Value>(text) {
@@ -63,8 +78,14 @@ pub fn validate_value(value: &Value) -> Diagnostics {
 
 /// Validates a definition given as JSON, with options; returns the model too when it
 /// could be read.
-pub fn validate_value_with(value: &Value, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
-    let ParseOutcome { machine, mut diagnostics } = parse::parse_value(value);
+pub fn validate_value_with(
+    value: &Value,
+    options: ValidateOptions,
+) -> (Option<StateMachine>, Diagnostics) {
+    let ParseOutcome {
+        machine,
+        mut diagnostics,
+    } = parse::parse_value(value);
     graph_checks(value, options, &mut diagnostics.0);
     if let Ok(text) = serde_json::to_string(value) {
         let chars = text.chars().count();
@@ -72,19 +93,30 @@ pub fn validate_value_with(value: &Value, options: ValidateOptions) -> (Option<S
             diagnostics.push(Diagnostic::error(
                 Code::DefinitionTooLarge,
                 "",
-                format!("The definition is {chars} characters long; at most {} are allowed", parse::MAX_DEFINITION_CHARS),
+                format!(
+                    "The definition is {chars} characters long; at most {} are allowed",
+                    parse::MAX_DEFINITION_CHARS
+                ),
             ));
         }
     }
     finish(machine, diagnostics, options)
 }
 
-fn finish(machine: Option<StateMachine>, mut diagnostics: Diagnostics, options: ValidateOptions) -> (Option<StateMachine>, Diagnostics) {
+fn finish(
+    machine: Option<StateMachine>,
+    mut diagnostics: Diagnostics,
+    options: ValidateOptions,
+) -> (Option<StateMachine>, Diagnostics) {
     if !options.warnings {
         diagnostics.0.retain(Diagnostic::is_error);
     }
     // Errors first, then by location, for stable output.
-    diagnostics.0.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.pointer.cmp(&b.pointer)));
+    diagnostics.0.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.pointer.cmp(&b.pointer))
+    });
     diagnostics.0.dedup();
     (machine, diagnostics)
 }
@@ -102,8 +134,16 @@ fn state_ptr(scope_ptr: &str, name: &str) -> String {
     p
 }
 
-fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, seen: &mut HashMap<String, String>, out: &mut Vec<Diagnostic>) {
-    let Some(Value::Object(states)) = scope.get("States") else { return };
+fn check_scope(
+    scope: &Map<String, Value>,
+    ptr: &str,
+    options: ValidateOptions,
+    seen: &mut HashMap<String, String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(Value::Object(states)) = scope.get("States") else {
+        return;
+    };
     let start_at = scope.get("StartAt").and_then(Value::as_str);
 
     // Names: unique in this scope and every enclosing one (sibling branches may repeat
@@ -127,7 +167,10 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
             out.push(Diagnostic::error(
                 Code::MissingTransitionTarget,
                 format!("{ptr}/StartAt"),
-                format!("Missing 'StartAt' target: '{start}' is not a state of {}", scope_name(ptr)),
+                format!(
+                    "Missing 'StartAt' target: '{start}' is not a state of {}",
+                    scope_name(ptr)
+                ),
             ));
         }
     }
@@ -142,7 +185,10 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
                 out.push(Diagnostic::error(
                     Code::MissingTransitionTarget,
                     at.clone(),
-                    format!("Missing transition target: '{target}' is not a state of {}", scope_name(ptr)),
+                    format!(
+                        "Missing transition target: '{target}' is not a state of {}",
+                        scope_name(ptr)
+                    ),
                 ));
             }
         }
@@ -156,7 +202,13 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
         if let Some(Value::Array(branches)) = s.get("Branches") {
             for (i, b) in branches.iter().enumerate() {
                 if let Value::Object(b) = b {
-                    check_scope(b, &format!("{sp}/Branches/{i}"), options, &mut seen.clone(), out);
+                    check_scope(
+                        b,
+                        &format!("{sp}/Branches/{i}"),
+                        options,
+                        &mut seen.clone(),
+                        out,
+                    );
                 }
             }
         }
@@ -180,12 +232,21 @@ fn check_scope(scope: &Map<String, Value>, ptr: &str, options: ValidateOptions, 
     }
 
     // Reachability from StartAt.
-    let Some(start) = start_at.filter(|s| states.contains_key(*s)) else { return };
+    let Some(start) = start_at.filter(|s| states.contains_key(*s)) else {
+        return;
+    };
     let mut reached: HashSet<&str> = HashSet::new();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         if reached.insert(n) {
-            queue.extend(edges.get(n).into_iter().flatten().copied().filter(|t| states.contains_key(*t)));
+            queue.extend(
+                edges
+                    .get(n)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|t| states.contains_key(*t)),
+            );
         }
     }
     for name in states.keys() {
@@ -251,8 +312,16 @@ fn successors<'a>(s: &'a Map<String, Value>, sp: &str) -> Vec<(&'a str, String)>
     out
 }
 
-fn check_task(s: &Map<String, Value>, sp: &str, options: ValidateOptions, out: &mut Vec<Diagnostic>) {
-    let resource = s.get("Resource").and_then(Value::as_str).unwrap_or_default();
+fn check_task(
+    s: &Map<String, Value>,
+    sp: &str,
+    options: ValidateOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let resource = s
+        .get("Resource")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if s.get("Resource").is_some_and(Value::is_string) && !is_resource_uri(resource) {
         out.push(Diagnostic::error(
             Code::InvalidResource,
@@ -274,10 +343,17 @@ fn check_task(s: &Map<String, Value>, sp: &str, options: ValidateOptions, out: &
                 "Express state machine does not support '.sync' service integration ",
             ));
         } else if resource.contains(":activity:") {
-            out.push(Diagnostic::error(Code::SchemaValidationFailed, format!("{sp}/Resource"), "Express state machine does not support activities"));
+            out.push(Diagnostic::error(
+                Code::SchemaValidationFailed,
+                format!("{sp}/Resource"),
+                "Express state machine does not support activities",
+            ));
         }
     }
-    if options.warnings && !s.contains_key("TimeoutSeconds") && !s.contains_key("TimeoutSecondsPath") {
+    if options.warnings
+        && !s.contains_key("TimeoutSeconds")
+        && !s.contains_key("TimeoutSecondsPath")
+    {
         out.push(Diagnostic::warning(
             Code::TaskWithoutTimeout,
             sp.to_owned(),
@@ -292,7 +368,9 @@ fn is_resource_uri(r: &str) -> bool {
     if let Some(inner) = r.strip_prefix("${").and_then(|x| x.strip_suffix('}')) {
         return !inner.is_empty() && !inner.contains(['{', '}']);
     }
-    let Some((scheme, rest)) = r.split_once(':') else { return false };
+    let Some((scheme, rest)) = r.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
@@ -302,7 +380,11 @@ fn is_resource_uri(r: &str) -> bool {
 }
 
 fn scope_name(ptr: &str) -> String {
-    if ptr.is_empty() { "the state machine".to_owned() } else { format!("the scope at {ptr}") }
+    if ptr.is_empty() {
+        "the state machine".to_owned()
+    } else {
+        format!("the scope at {ptr}")
+    }
 }
 
 fn capitalize(s: &str) -> String {

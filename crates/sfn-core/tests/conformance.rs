@@ -7,7 +7,10 @@
 use std::{fs, path::PathBuf};
 
 use serde_json::Value;
-use sfn_core::{StateMachine, validate::{ValidateOptions, validate_str_with}};
+use sfn_core::{
+    StateMachine,
+    validate::{ValidateOptions, validate_str_with},
+};
 
 fn corpus() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
@@ -15,9 +18,15 @@ fn corpus() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("the conformance corpus is missing at {}; CI must provide ../shared", dir.display());
+        panic!(
+            "the conformance corpus is missing at {}; CI must provide ../shared",
+            dir.display()
+        );
     }
-    eprintln!("skipped: the conformance corpus is not at {}", dir.display());
+    eprintln!(
+        "skipped: the conformance corpus is not at {}",
+        dir.display()
+    );
     None
 }
 
@@ -29,8 +38,14 @@ fn cases(dir: PathBuf) -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
             let text = fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), v)
+            let v: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                v,
+            )
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -86,18 +101,27 @@ fn validation_cases_agree_with_aws() {
         for (name, case) in cases(dir.join("validation").join(verdict)) {
             total += 1;
             let text = case["definition_text"].as_str().unwrap_or_default();
-            let expected = case["expected"]["valid"].as_bool().unwrap_or(verdict == "valid");
+            let expected = case["expected"]["valid"]
+                .as_bool()
+                .unwrap_or(verdict == "valid");
             let (_, diags) = validate_str_with(text, ValidateOptions::default());
             let got = diags.is_valid();
             if let Some((_, why)) = DISAGREEMENTS.iter().find(|(n, _)| *n == name) {
-                assert_ne!(got, expected, "{name} is listed as a disagreement ({why}) but now agrees: remove it from the list");
+                assert_ne!(
+                    got, expected,
+                    "{name} is listed as a disagreement ({why}) but now agrees: remove it from the list"
+                );
                 known += 1;
                 continue;
             }
             if got == expected {
                 agree += 1;
             } else {
-                failures.push(format!("{name}: expected {}, got {}:\n{diags}", if expected { "valid" } else { "invalid" }, if got { "valid" } else { "invalid" }));
+                failures.push(format!(
+                    "{name}: expected {}, got {}:\n{diags}",
+                    if expected { "valid" } else { "invalid" },
+                    if got { "valid" } else { "invalid" }
+                ));
             }
         }
     }
@@ -107,7 +131,12 @@ fn validation_cases_agree_with_aws() {
         100.0 * agree as f64 / total as f64,
         failures.len()
     );
-    assert!(failures.is_empty(), "{} of {compared} cases disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} cases disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -118,13 +147,22 @@ fn express_cases() {
             continue;
         }
         let text = case["definition_text"].as_str().unwrap_or_default();
-        let options = ValidateOptions { machine_type: sfn_core::model::ExecutionType::Express, ..Default::default() };
+        let options = ValidateOptions {
+            machine_type: sfn_core::model::ExecutionType::Express,
+            ..Default::default()
+        };
         let (_, diags) = validate_str_with(text, options);
-        assert!(!diags.is_valid(), "{name} must be rejected as an EXPRESS machine");
+        assert!(
+            !diags.is_valid(),
+            "{name} must be rejected as an EXPRESS machine"
+        );
         if let Some(aws) = case["expected"]["aws"]["diagnostics"].as_array() {
             for d in aws {
                 if let Some(loc) = d["location"].as_str() {
-                    assert!(diags.errors().any(|e| e.location() == loc), "{name}: AWS reports {loc}; we report:\n{diags}");
+                    assert!(
+                        diags.errors().any(|e| e.location() == loc),
+                        "{name}: AWS reports {loc}; we report:\n{diags}"
+                    );
                 }
             }
         }
@@ -140,12 +178,19 @@ fn aws_locations_match() {
             continue;
         }
         let aws = &case["expected"]["aws"];
-        let loc = aws["location"].as_str().or_else(|| aws["diagnostics"][0]["location"].as_str());
+        let loc = aws["location"]
+            .as_str()
+            .or_else(|| aws["diagnostics"][0]["location"].as_str());
         let Some(loc) = loc else { continue };
         let text = case["definition_text"].as_str().unwrap_or_default();
         let diags = sfn_core::validate_str(text);
-        let within = |e: &sfn_core::Diagnostic| e.location() == loc || (loc != "/" && e.location().starts_with(&format!("{loc}/")));
-        assert!(diags.errors().any(within), "{name}: AWS reports an error at {loc}; we report:\n{diags}");
+        let within = |e: &sfn_core::Diagnostic| {
+            e.location() == loc || (loc != "/" && e.location().starts_with(&format!("{loc}/")))
+        };
+        assert!(
+            diags.errors().any(within),
+            "{name}: AWS reports an error at {loc}; we report:\n{diags}"
+        );
     }
 }
 
@@ -161,14 +206,24 @@ fn execution_definitions_round_trip() {
             Ok(m) => {
                 let back = serde_json::to_value(&m).unwrap_or(Value::Null);
                 if &back != def {
-                    failures.push(format!("{name}: round trip differs:\n  in:  {def}\n  out: {back}"));
+                    failures.push(format!(
+                        "{name}: round trip differs:\n  in:  {def}\n  out: {back}"
+                    ));
                 }
             }
             Err(e) => failures.push(format!("{name}: {e}\n{}", e.diagnostics)),
         }
     }
-    println!("execution corpus: {}/{total} definitions parse and round-trip", total - failures.len());
-    assert!(failures.is_empty(), "{} of {total} fail:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "execution corpus: {}/{total} definitions parse and round-trip",
+        total - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -176,9 +231,15 @@ fn valid_definitions_round_trip() {
     let Some(dir) = corpus() else { return };
     for (name, case) in cases(dir.join("validation").join("valid")) {
         let text = case["definition_text"].as_str().unwrap_or_default();
-        let Ok(def) = serde_json::from_str::<Value>(text) else { continue };
+        let Ok(def) = serde_json::from_str::<Value>(text) else {
+            continue;
+        };
         if let Ok(m) = StateMachine::from_value(&def) {
-            assert_eq!(serde_json::to_value(&m).ok().as_ref(), Some(&def), "{name} does not round-trip");
+            assert_eq!(
+                serde_json::to_value(&m).ok().as_ref(),
+                Some(&def),
+                "{name} does not round-trip"
+            );
         }
     }
 }

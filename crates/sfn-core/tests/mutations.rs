@@ -62,7 +62,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec(("[A-Za-z.$]{1,8}", inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            prop::collection::vec(("[A-Za-z.$]{1,8}", inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
         ]
     })
 }
@@ -91,7 +92,6 @@ fn arb_mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-
 fn apply(v: &mut Value, m: &Mutation) {
     // Mutate the root or one of the nested objects, chosen by index.
     let mut targets: Vec<Vec<String>> = Vec::new();
@@ -100,10 +100,15 @@ fn apply(v: &mut Value, m: &Mutation) {
         return;
     }
     let idx = match m {
-        Mutation::Remove(i) | Mutation::Replace(i, _) | Mutation::Rename(i, _) | Mutation::Insert(i, _, _) => *i,
+        Mutation::Remove(i)
+        | Mutation::Replace(i, _)
+        | Mutation::Rename(i, _)
+        | Mutation::Insert(i, _, _) => *i,
     };
     let path = &targets[idx % targets.len()];
-    let Some(obj) = lookup(v, path).and_then(Value::as_object_mut) else { return };
+    let Some(obj) = lookup(v, path).and_then(Value::as_object_mut) else {
+        return;
+    };
     let keys: Vec<String> = obj.keys().cloned().collect();
     let key = keys.get(idx % keys.len().max(1)).cloned();
     match (m, key) {

@@ -8,7 +8,10 @@ use sfn_core::{
 };
 
 fn machine(states: Value) -> Value {
-    let start = states.as_object().and_then(|m| m.keys().next().cloned()).unwrap_or_default();
+    let start = states
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .unwrap_or_default();
     json!({"StartAt": start, "States": states})
 }
 
@@ -24,7 +27,10 @@ fn has(def: &Value, code: C, pointer: &str) {
 #[track_caller]
 fn error(def: &Value, pointer: &str) {
     let d = validate_value(def);
-    assert!(d.errors().any(|x| x.pointer == pointer), "expected an error at {pointer:?}; got:\n{d}");
+    assert!(
+        d.errors().any(|x| x.pointer == pointer),
+        "expected an error at {pointer:?}; got:\n{d}"
+    );
 }
 
 #[track_caller]
@@ -35,11 +41,21 @@ fn valid(def: &Value) {
 
 #[test]
 fn required_fields() {
-    has(&json!({"States": {"A": {"Type": "Pass", "End": true}}}), C::SchemaValidationFailed, "");
+    has(
+        &json!({"States": {"A": {"Type": "Pass", "End": true}}}),
+        C::SchemaValidationFailed,
+        "",
+    );
     has(&json!({"StartAt": "A"}), C::SchemaValidationFailed, "");
-    error(&machine(json!({"A": {"Type": "Task", "End": true}})), "/States/A");
+    error(
+        &machine(json!({"A": {"Type": "Task", "End": true}})),
+        "/States/A",
+    );
     error(&machine(json!({"A": {"End": true}})), "/States/A");
-    error(&machine(json!({"A": {"Type": "Choice", "Default": "A"}})), "/States/A");
+    error(
+        &machine(json!({"A": {"Type": "Choice", "Default": "A"}})),
+        "/States/A",
+    );
 }
 
 #[test]
@@ -53,48 +69,100 @@ fn not_an_object() {
 
 #[test]
 fn unknown_and_misplaced_fields() {
-    error(&machine(json!({"A": {"Type": "Pass", "End": true, "Bogus": 1}})), "/States/A/Bogus");
-    error(&machine(json!({"A": {"Type": "Succeed", "Next": "A"}})), "/States/A/Next");
-    error(&machine(json!({"A": {"Type": "Fail", "ResultPath": "$.x"}})), "/States/A/ResultPath");
-    error(&json!({"StartAt": "A", "Extra": 1, "States": {"A": {"Type": "Succeed"}}}), "/Extra");
+    error(
+        &machine(json!({"A": {"Type": "Pass", "End": true, "Bogus": 1}})),
+        "/States/A/Bogus",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Succeed", "Next": "A"}})),
+        "/States/A/Next",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Fail", "ResultPath": "$.x"}})),
+        "/States/A/ResultPath",
+    );
+    error(
+        &json!({"StartAt": "A", "Extra": 1, "States": {"A": {"Type": "Succeed"}}}),
+        "/Extra",
+    );
 }
 
 #[test]
 fn types_and_ranges() {
-    error(&machine(json!({"A": {"Type": "Unknown", "End": true}})), "/States/A/Type");
-    error(&machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 0, "End": true}})), "/States/A/TimeoutSeconds");
-    error(&machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": "5", "End": true}})), "/States/A/TimeoutSeconds");
-    error(&machine(json!({"A": {"Type": "Wait", "Seconds": -1, "End": true}})), "/States/A/Seconds");
-    error(&machine(json!({"A": {"Type": "Map", "MaxConcurrency": -2, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}})), "/States/A/MaxConcurrency");
+    error(
+        &machine(json!({"A": {"Type": "Unknown", "End": true}})),
+        "/States/A/Type",
+    );
+    error(
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 0, "End": true}}),
+        ),
+        "/States/A/TimeoutSeconds",
+    );
+    error(
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": "5", "End": true}}),
+        ),
+        "/States/A/TimeoutSeconds",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Wait", "Seconds": -1, "End": true}})),
+        "/States/A/Seconds",
+    );
+    error(
+        &machine(
+            json!({"A": {"Type": "Map", "MaxConcurrency": -2, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}}),
+        ),
+        "/States/A/MaxConcurrency",
+    );
 }
 
 #[test]
 fn heartbeat_below_timeout() {
     error(
-        &machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 10, "HeartbeatSeconds": 10, "End": true}})),
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 10, "HeartbeatSeconds": 10, "End": true}}),
+        ),
         "/States/A/HeartbeatSeconds",
     );
     error(
-        &machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 10, "TimeoutSecondsPath": "$.t", "End": true}})),
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 10, "TimeoutSecondsPath": "$.t", "End": true}}),
+        ),
         "/States/A",
     );
 }
 
 #[test]
 fn transitions() {
-    has(&json!({"StartAt": "X", "States": {"A": {"Type": "Succeed"}}}), C::MissingTransitionTarget, "/StartAt");
-    has(&machine(json!({"A": {"Type": "Pass", "Next": "Nope"}})), C::MissingTransitionTarget, "/States/A/Next");
     has(
-        &machine(json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Nope"}], "Default": "Gone"}})),
+        &json!({"StartAt": "X", "States": {"A": {"Type": "Succeed"}}}),
+        C::MissingTransitionTarget,
+        "/StartAt",
+    );
+    has(
+        &machine(json!({"A": {"Type": "Pass", "Next": "Nope"}})),
+        C::MissingTransitionTarget,
+        "/States/A/Next",
+    );
+    has(
+        &machine(
+            json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Nope"}], "Default": "Gone"}}),
+        ),
         C::MissingTransitionTarget,
         "/States/A/Choices/0/Next",
     );
     has(
-        &machine(json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "A"}], "Default": "Gone"}})),
+        &machine(
+            json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "A"}], "Default": "Gone"}}),
+        ),
         C::MissingTransitionTarget,
         "/States/A/Default",
     );
-    error(&machine(json!({"A": {"Type": "Pass", "Next": "A", "End": true}})), "/States/A");
+    error(
+        &machine(json!({"A": {"Type": "Pass", "Next": "A", "End": true}})),
+        "/States/A",
+    );
     error(&machine(json!({"A": {"Type": "Pass"}})), "/States/A");
 }
 
@@ -103,24 +171,44 @@ fn nested_targets_stay_in_their_scope() {
     let def = machine(json!({
         "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "P"}}}]}
     }));
-    has(&def, C::MissingTransitionTarget, "/States/P/Branches/0/States/B/Next");
+    has(
+        &def,
+        C::MissingTransitionTarget,
+        "/States/P/Branches/0/States/B/Next",
+    );
     let def = machine(json!({
         "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "Nope", "States": {"B": {"Type": "Succeed"}}}]}
     }));
-    has(&def, C::MissingTransitionTarget, "/States/P/Branches/0/StartAt");
+    has(
+        &def,
+        C::MissingTransitionTarget,
+        "/States/P/Branches/0/StartAt",
+    );
 }
 
 #[test]
 fn unreachable_and_terminal() {
-    has(&machine(json!({"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}})), C::UnreachableState, "/States/B");
-    has(&machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}})), C::MissingEndState, "");
+    has(
+        &machine(json!({"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}})),
+        C::UnreachableState,
+        "/States/B",
+    );
+    has(
+        &machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}})),
+        C::MissingEndState,
+        "",
+    );
     let d = validate_value(&machine(json!({
         "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "L"}], "Default": "E"},
         "L": {"Type": "Pass", "Next": "L"},
         "E": {"Type": "Succeed"}
     })));
     assert!(d.is_valid(), "{d}");
-    assert!(d.warnings().any(|w| w.code == C::NoTerminalReachable && w.pointer == "/States/L"), "{d}");
+    assert!(
+        d.warnings()
+            .any(|w| w.code == C::NoTerminalReachable && w.pointer == "/States/L"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -144,35 +232,94 @@ fn duplicate_names() {
 #[test]
 fn state_names() {
     let long = "n".repeat(81);
-    has(&json!({"StartAt": long, "States": {long.clone(): {"Type": "Succeed"}}}), C::InvalidStateName, &format!("/States/{long}"));
+    has(
+        &json!({"StartAt": long, "States": {long.clone(): {"Type": "Succeed"}}}),
+        C::InvalidStateName,
+        &format!("/States/{long}"),
+    );
 }
 
 #[test]
 fn paths() {
-    has(&machine(json!({"A": {"Type": "Pass", "InputPath": "$.a[", "End": true}})), C::InvalidJsonPath, "/States/A/InputPath");
-    error(&machine(json!({"A": {"Type": "Pass", "ResultPath": "$.a[*]", "End": true}})), "/States/A/ResultPath");
-    error(&machine(json!({"A": {"Type": "Pass", "ResultPath": "$$.a", "End": true}})), "/States/A/ResultPath");
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "nope"}, "End": true}})), "/States/A/Parameters/x.$");
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": 3}, "End": true}})), "/States/A/Parameters/x.$");
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "$.a", "x": 1}, "End": true}})), "/States/A/Parameters/x.$");
-    valid(&machine(json!({"A": {"Type": "Pass", "InputPath": null, "ResultPath": null, "OutputPath": "$$.Execution.Input", "End": true}})));
+    has(
+        &machine(json!({"A": {"Type": "Pass", "InputPath": "$.a[", "End": true}})),
+        C::InvalidJsonPath,
+        "/States/A/InputPath",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "ResultPath": "$.a[*]", "End": true}})),
+        "/States/A/ResultPath",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "ResultPath": "$$.a", "End": true}})),
+        "/States/A/ResultPath",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "nope"}, "End": true}})),
+        "/States/A/Parameters/x.$",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": 3}, "End": true}})),
+        "/States/A/Parameters/x.$",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "$.a", "x": 1}, "End": true}})),
+        "/States/A/Parameters/x.$",
+    );
+    valid(&machine(
+        json!({"A": {"Type": "Pass", "InputPath": null, "ResultPath": null, "OutputPath": "$$.Execution.Input", "End": true}}),
+    ));
 }
 
 #[test]
 fn intrinsic_functions() {
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Nope(1)"}, "End": true}})), "/States/A/Parameters/x.$");
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.MathAdd(1)"}, "End": true}})), "/States/A/Parameters/x.$");
-    error(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Format('{} {}', 1)"}, "End": true}})), "/States/A/Parameters/x.$");
-    error(&machine(json!({"A": {"Type": "Fail", "ErrorPath": "States.MathAdd(1, 2)"}})), "/States/A/ErrorPath");
-    valid(&machine(json!({"A": {"Type": "Fail", "ErrorPath": "States.Format('E{}', $.n)", "CausePath": "$.c"}})));
+    error(
+        &machine(
+            json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Nope(1)"}, "End": true}}),
+        ),
+        "/States/A/Parameters/x.$",
+    );
+    error(
+        &machine(
+            json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.MathAdd(1)"}, "End": true}}),
+        ),
+        "/States/A/Parameters/x.$",
+    );
+    error(
+        &machine(
+            json!({"A": {"Type": "Pass", "Parameters": {"x.$": "States.Format('{} {}', 1)"}, "End": true}}),
+        ),
+        "/States/A/Parameters/x.$",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Fail", "ErrorPath": "States.MathAdd(1, 2)"}})),
+        "/States/A/ErrorPath",
+    );
+    valid(&machine(
+        json!({"A": {"Type": "Fail", "ErrorPath": "States.Format('E{}', $.n)", "CausePath": "$.c"}}),
+    ));
 }
 
 #[test]
 fn query_languages() {
-    error(&machine(json!({"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Parameters": {}, "End": true}})), "/States/A/Parameters");
-    error(&machine(json!({"A": {"Type": "Pass", "Output": {}, "End": true}})), "/States/A/Output");
-    error(&machine(json!({"A": {"Type": "Pass", "QueryLanguage": "SQL", "End": true}})), "/States/A/QueryLanguage");
-    error(&json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}), "/States/A");
+    error(
+        &machine(
+            json!({"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Parameters": {}, "End": true}}),
+        ),
+        "/States/A/Parameters",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "Output": {}, "End": true}})),
+        "/States/A/Output",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Pass", "QueryLanguage": "SQL", "End": true}})),
+        "/States/A/QueryLanguage",
+    );
+    error(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}),
+        "/States/A",
+    );
     error(
         &json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "A"}]}}}),
         "/States/A/Choices/0/Variable",
@@ -181,44 +328,109 @@ fn query_languages() {
 
 #[test]
 fn retry_and_catch() {
-    let task = |retry: Value| machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Retry": retry, "End": true}}));
-    error(&task(json!([{"ErrorEquals": ["States.ALL"], "BackoffRate": 0.5}])), "/States/A/Retry/0/BackoffRate");
-    error(&task(json!([{"ErrorEquals": ["States.ALL"], "MaxAttempts": -1}])), "/States/A/Retry/0/MaxAttempts");
-    error(&task(json!([{"ErrorEquals": ["States.ALL"], "JitterStrategy": "SOME"}])), "/States/A/Retry/0/JitterStrategy");
-    error(&task(json!([{"ErrorEquals": ["States.ALL", "X"]}])), "/States/A/Retry/0/ErrorEquals/0");
-    error(&task(json!([{"ErrorEquals": []}])), "/States/A/Retry/0/ErrorEquals");
-    error(&task(json!([{"ErrorEquals": ["States.Bogus"]}])), "/States/A/Retry/0/ErrorEquals/0");
+    let task = |retry: Value| {
+        machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Retry": retry, "End": true}}),
+        )
+    };
+    error(
+        &task(json!([{"ErrorEquals": ["States.ALL"], "BackoffRate": 0.5}])),
+        "/States/A/Retry/0/BackoffRate",
+    );
+    error(
+        &task(json!([{"ErrorEquals": ["States.ALL"], "MaxAttempts": -1}])),
+        "/States/A/Retry/0/MaxAttempts",
+    );
+    error(
+        &task(json!([{"ErrorEquals": ["States.ALL"], "JitterStrategy": "SOME"}])),
+        "/States/A/Retry/0/JitterStrategy",
+    );
+    error(
+        &task(json!([{"ErrorEquals": ["States.ALL", "X"]}])),
+        "/States/A/Retry/0/ErrorEquals/0",
+    );
+    error(
+        &task(json!([{"ErrorEquals": []}])),
+        "/States/A/Retry/0/ErrorEquals",
+    );
+    error(
+        &task(json!([{"ErrorEquals": ["States.Bogus"]}])),
+        "/States/A/Retry/0/ErrorEquals/0",
+    );
     error(&task(json!([{"IntervalSeconds": 1}])), "/States/A/Retry/0");
     error(
-        &machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Catch": [{"ErrorEquals": ["States.ALL"]}], "End": true}})),
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Catch": [{"ErrorEquals": ["States.ALL"]}], "End": true}}),
+        ),
         "/States/A/Catch/0",
     );
 }
 
 #[test]
 fn choice_rules() {
-    let choice = |rule: Value| machine(json!({"A": {"Type": "Choice", "Choices": [rule], "Default": "B"}, "B": {"Type": "Succeed"}}));
-    error(&machine(json!({"A": {"Type": "Choice", "Choices": []}})), "/States/A/Choices");
-    error(&choice(json!({"Variable": "$.x", "NumericEquals": "1", "Next": "B"})), "/States/A/Choices/0/NumericEquals");
-    error(&choice(json!({"Variable": "$.x", "TimestampEquals": "yesterday", "Next": "B"})), "/States/A/Choices/0/TimestampEquals");
-    error(&choice(json!({"Variable": "$.x", "Next": "B"})), "/States/A/Choices/0");
-    error(&choice(json!({"Variable": "$.x", "IsNull": true, "IsString": true, "Next": "B"})), "/States/A/Choices/0/IsString");
-    error(&choice(json!({"Not": {"Variable": "$.x", "IsNull": true, "Next": "B"}, "Next": "B"})), "/States/A/Choices/0/Not/Next");
-    error(&choice(json!({"Variable": "$.x", "IsNull": true})), "/States/A/Choices/0");
-    valid(&choice(json!({"Or": [{"Variable": "$.x", "StringEqualsPath": "$.y"}, {"Variable": "$.x", "StringMatches": "a*"}], "Next": "B"})));
+    let choice = |rule: Value| {
+        machine(
+            json!({"A": {"Type": "Choice", "Choices": [rule], "Default": "B"}, "B": {"Type": "Succeed"}}),
+        )
+    };
+    error(
+        &machine(json!({"A": {"Type": "Choice", "Choices": []}})),
+        "/States/A/Choices",
+    );
+    error(
+        &choice(json!({"Variable": "$.x", "NumericEquals": "1", "Next": "B"})),
+        "/States/A/Choices/0/NumericEquals",
+    );
+    error(
+        &choice(json!({"Variable": "$.x", "TimestampEquals": "yesterday", "Next": "B"})),
+        "/States/A/Choices/0/TimestampEquals",
+    );
+    error(
+        &choice(json!({"Variable": "$.x", "Next": "B"})),
+        "/States/A/Choices/0",
+    );
+    error(
+        &choice(json!({"Variable": "$.x", "IsNull": true, "IsString": true, "Next": "B"})),
+        "/States/A/Choices/0/IsString",
+    );
+    error(
+        &choice(json!({"Not": {"Variable": "$.x", "IsNull": true, "Next": "B"}, "Next": "B"})),
+        "/States/A/Choices/0/Not/Next",
+    );
+    error(
+        &choice(json!({"Variable": "$.x", "IsNull": true})),
+        "/States/A/Choices/0",
+    );
+    valid(&choice(
+        json!({"Or": [{"Variable": "$.x", "StringEqualsPath": "$.y"}, {"Variable": "$.x", "StringMatches": "a*"}], "Next": "B"}),
+    ));
 }
 
 #[test]
 fn wait_forms() {
-    error(&machine(json!({"A": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}})), "/States/A");
-    error(&machine(json!({"A": {"Type": "Wait", "End": true}})), "/States/A");
-    error(&machine(json!({"A": {"Type": "Wait", "Timestamp": "2016-03-14 01:59:00Z", "End": true}})), "/States/A/Timestamp");
-    valid(&machine(json!({"A": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00.123+02:00", "End": true}})));
+    error(
+        &machine(json!({"A": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}})),
+        "/States/A",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Wait", "End": true}})),
+        "/States/A",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Wait", "Timestamp": "2016-03-14 01:59:00Z", "End": true}})),
+        "/States/A/Timestamp",
+    );
+    valid(&machine(
+        json!({"A": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00.123+02:00", "End": true}}),
+    ));
 }
 
 #[test]
 fn fail_fields() {
-    error(&machine(json!({"A": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}})), "/States/A");
+    error(
+        &machine(json!({"A": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}})),
+        "/States/A",
+    );
 }
 
 #[test]
@@ -232,38 +444,87 @@ fn map_rules() {
     };
     error(&map(json!({"Label": "l".repeat(41)})), "/States/A/Label");
     error(&map(json!({"Label": "a:b"})), "/States/A/Label");
-    error(&map(json!({"ToleratedFailurePercentage": 101})), "/States/A/ToleratedFailurePercentage");
-    error(&map(json!({"ItemSelector": {}, "Parameters": {}})), "/States/A");
-    error(&map(json!({"ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"MaxItems": 1, "MaxItemsPath": "$.m"}}})), "/States/A/ItemReader/ReaderConfig");
-    error(&map(json!({"ResultWriter": {"WriterConfig": {}}})), "/States/A/ResultWriter");
-    error(&machine(json!({"A": {"Type": "Map", "End": true}})), "/States/A");
-    valid(&map(json!({"Label": "ok", "ToleratedFailureCount": 3, "ItemBatcher": {"MaxItemsPerBatch": 10}})));
+    error(
+        &map(json!({"ToleratedFailurePercentage": 101})),
+        "/States/A/ToleratedFailurePercentage",
+    );
+    error(
+        &map(json!({"ItemSelector": {}, "Parameters": {}})),
+        "/States/A",
+    );
+    error(
+        &map(
+            json!({"ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"MaxItems": 1, "MaxItemsPath": "$.m"}}}),
+        ),
+        "/States/A/ItemReader/ReaderConfig",
+    );
+    error(
+        &map(json!({"ResultWriter": {"WriterConfig": {}}})),
+        "/States/A/ResultWriter",
+    );
+    error(
+        &machine(json!({"A": {"Type": "Map", "End": true}})),
+        "/States/A",
+    );
+    valid(&map(
+        json!({"Label": "ok", "ToleratedFailureCount": 3, "ItemBatcher": {"MaxItemsPerBatch": 10}}),
+    ));
 }
 
 #[test]
 fn resources() {
-    has(&machine(json!({"A": {"Type": "Task", "Resource": "not a uri", "End": true}})), C::InvalidResource, "/States/A/Resource");
-    valid(&machine(json!({"A": {"Type": "Task", "Resource": "${FunctionArn}", "TimeoutSeconds": 1, "End": true}})));
+    has(
+        &machine(json!({"A": {"Type": "Task", "Resource": "not a uri", "End": true}})),
+        C::InvalidResource,
+        "/States/A/Resource",
+    );
+    valid(&machine(
+        json!({"A": {"Type": "Task", "Resource": "${FunctionArn}", "TimeoutSeconds": 1, "End": true}}),
+    ));
 }
 
 #[test]
 fn express_restrictions() {
-    let def = machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}}));
+    let def = machine(
+        json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}}),
+    );
     assert!(validate_value(&def).is_valid());
-    let (_, d) = validate_value_with(&def, ValidateOptions { machine_type: ExecutionType::Express, ..Default::default() });
+    let (_, d) = validate_value_with(
+        &def,
+        ValidateOptions {
+            machine_type: ExecutionType::Express,
+            ..Default::default()
+        },
+    );
     assert!(d.errors().any(|e| e.pointer == "/States/A/Resource"), "{d}");
 }
 
 #[test]
 fn warnings() {
-    let d = validate_value(&machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}})));
+    let d = validate_value(&machine(
+        json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}),
+    ));
     assert!(d.is_valid());
-    assert!(d.warnings().any(|w| w.code == C::TaskWithoutTimeout && w.severity == Severity::Warning));
-    let d = validate_value(&machine(json!({"A": {"Type": "Pass", "Parameters": {"x": "$.y"}, "End": true}})));
-    assert!(d.warnings().any(|w| w.code == C::NoDollar && w.pointer == "/States/A/Parameters/x"), "{d}");
+    assert!(
+        d.warnings()
+            .any(|w| w.code == C::TaskWithoutTimeout && w.severity == Severity::Warning)
+    );
+    let d = validate_value(&machine(
+        json!({"A": {"Type": "Pass", "Parameters": {"x": "$.y"}, "End": true}}),
+    ));
+    assert!(
+        d.warnings()
+            .any(|w| w.code == C::NoDollar && w.pointer == "/States/A/Parameters/x"),
+        "{d}"
+    );
     let (_, d) = validate_value_with(
-        &machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}})),
-        ValidateOptions { warnings: false, ..Default::default() },
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}),
+        ),
+        ValidateOptions {
+            warnings: false,
+            ..Default::default()
+        },
     );
     assert!(d.is_empty());
 }

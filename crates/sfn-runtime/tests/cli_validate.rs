@@ -21,9 +21,18 @@ fn tempdir(name: &str) -> PathBuf {
 #[test]
 fn valid_definition_exits_zero() {
     let dir = tempdir("valid");
-    let f = write(&dir, "ok.asl.json", r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#);
+    let f = write(
+        &dir,
+        "ok.asl.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#,
+    );
     let out = sfn().arg("validate").arg(&f).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("valid (0 errors"));
 }
 
@@ -39,26 +48,48 @@ fn invalid_definition_lists_every_problem_and_exits_one() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let name = f.display().to_string();
-    assert!(text.contains(&format!("{name}: /States/A/Next: error MISSING_TRANSITION_TARGET")), "{text}");
-    assert!(text.contains(&format!("{name}: /States/B: error")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{name}: /States/A/Next: error MISSING_TRANSITION_TARGET"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{name}: /States/B: error")),
+        "{text}"
+    );
     assert!(text.contains("UNREACHABLE_STATE"), "{text}");
 }
 
 #[test]
 fn json_format() {
     let dir = tempdir("json");
-    let f = write(&dir, "bad.json", r#"{"States":{"A":{"Type":"Pass","End":true}}}"#);
-    let out = sfn().args(["validate", "--format", "json"]).arg(&f).output().expect("runs");
+    let f = write(
+        &dir,
+        "bad.json",
+        r#"{"States":{"A":{"Type":"Pass","End":true}}}"#,
+    );
+    let out = sfn()
+        .args(["validate", "--format", "json"])
+        .arg(&f)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
     assert_eq!(v[0]["valid"], false);
     assert_eq!(v[0]["diagnostics"][0]["code"], "SCHEMA_VALIDATION_FAILED");
-    assert_eq!(v[0]["diagnostics"][0]["message"], "These fields are required: [StartAt]");
+    assert_eq!(
+        v[0]["diagnostics"][0]["message"],
+        "These fields are required: [StartAt]"
+    );
 }
 
 #[test]
 fn unreadable_file_exits_two() {
-    let out = sfn().args(["validate", "/nonexistent/definition.json"]).output().expect("runs");
+    let out = sfn()
+        .args(["validate", "/nonexistent/definition.json"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
 

@@ -71,11 +71,17 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         invalid |= !diags.is_valid();
         match args.format {
             Format::Text => print_text(&mut out, &name, &diags),
-            Format::Json => report.push(serde_json::json!({"file": name, "valid": diags.is_valid(), "diagnostics": diags})),
+            Format::Json => report.push(
+                serde_json::json!({"file": name, "valid": diags.is_valid(), "diagnostics": diags}),
+            ),
         }
     }
     if args.format == Format::Json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     }
     if unreadable {
         ExitCode::from(2)
@@ -88,9 +94,19 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 
 fn print_text(out: &mut impl Write, name: &str, diags: &Diagnostics) {
     for d in diags {
-        let _ = writeln!(out, "{name}: {}: {} {}: {}", d.location(), d.severity, d.code, d.message);
+        let _ = writeln!(
+            out,
+            "{name}: {}: {} {}: {}",
+            d.location(),
+            d.severity,
+            d.code,
+            d.message
+        );
     }
     let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
     let verdict = if errors == 0 { "valid" } else { "invalid" };
-    let _ = writeln!(out, "{name}: {verdict} ({errors} errors, {warnings} warnings)");
+    let _ = writeln!(
+        out,
+        "{name}: {verdict} ({errors} errors, {warnings} warnings)"
+    );
 }
