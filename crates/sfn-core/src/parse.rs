@@ -1425,7 +1425,17 @@ impl<'a> StateReader<'_, 'a> {
                 }
             }
         }
+        let attempted = obj.has("Variable")
+            || obj.has("And")
+            || obj.has("Or")
+            || obj.has("Not")
+            || obj
+                .map
+                .keys()
+                .any(|k| ComparisonOp::from_field(k).is_some());
         match found.len() {
+            // A malformed comparison or combinator was reported where it stands.
+            0 if attempted => None,
             0 => {
                 self.p.error(ptr, "A choice rule needs a comparison ('Variable' and an operator), 'And', 'Or' or 'Not'");
                 None

@@ -168,8 +168,9 @@ fn check_scope(
                 Code::MissingTransitionTarget,
                 format!("{ptr}/StartAt"),
                 format!(
-                    "Missing 'StartAt' target: '{start}' is not a state of {}",
-                    scope_name(ptr)
+                    "Missing 'StartAt' target: '{start}' is not a state of {}{}",
+                    scope_name(ptr),
+                    suggestion(start, states.keys())
                 ),
             ));
         }
@@ -186,8 +187,9 @@ fn check_scope(
                     Code::MissingTransitionTarget,
                     at.clone(),
                     format!(
-                        "Missing transition target: '{target}' is not a state of {}",
-                        scope_name(ptr)
+                        "Missing transition target: '{target}' is not a state of {}{}",
+                        scope_name(ptr),
+                        suggestion(target, states.keys())
                     ),
                 ));
             }
@@ -377,6 +379,33 @@ fn is_resource_uri(r: &str) -> bool {
         && !rest.is_empty()
         && !r.contains(char::is_whitespace)
         && !r.contains(['{', '}'])
+}
+
+/// `; did you mean 'X'?` for the closest state name, when one is close.
+fn suggestion<'a>(target: &str, names: impl Iterator<Item = &'a String>) -> String {
+    let target = target.to_lowercase();
+    names
+        .map(|n| (edit_distance(&target, &n.to_lowercase()), n))
+        .filter(|(d, n)| *d <= (n.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| format!("; did you mean '{n}'?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn scope_name(ptr: &str) -> String {
