@@ -2,10 +2,9 @@
 
 use super::JsonataError;
 
-/// An error under construction: the code and the values its message refers to.
+/// What an error refers to (kept behind a box so results stay small).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Error {
-    pub(crate) code: &'static str,
+pub(crate) struct Details {
     pub(crate) position: Option<usize>,
     pub(crate) token: Option<String>,
     pub(crate) value: Option<String>,
@@ -15,68 +14,99 @@ pub(crate) struct Error {
     pub(crate) message: Option<String>,
 }
 
+/// An error under construction: the code and the values its message refers to.
+#[derive(Debug, Clone)]
+pub(crate) struct Error {
+    pub(crate) code: &'static str,
+    d: Box<Details>,
+}
+
 /// The result of anything that can fail during parsing or evaluation.
 pub(crate) type Result<T> = std::result::Result<T, Error>;
 
+impl std::ops::Deref for Error {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.d
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.d
+    }
+}
+
 impl Error {
     pub(crate) fn new(code: &'static str) -> Error {
-        Error { code, ..Error::default() }
+        Error {
+            code,
+            d: Box::default(),
+        }
     }
 
     pub(crate) fn at(mut self, position: usize) -> Error {
-        self.position = Some(position);
+        self.d.position = Some(position);
         self
     }
 
     pub(crate) fn token(mut self, token: impl Into<String>) -> Error {
-        self.token = Some(token.into());
+        self.d.token = Some(token.into());
         self
     }
 
     pub(crate) fn value(mut self, value: impl Into<String>) -> Error {
-        self.value = Some(value.into());
+        self.d.value = Some(value.into());
         self
     }
 
     pub(crate) fn value2(mut self, value: impl Into<String>) -> Error {
-        self.value2 = Some(value.into());
+        self.d.value2 = Some(value.into());
         self
     }
 
     pub(crate) fn index(mut self, index: usize) -> Error {
-        self.index = Some(index);
+        self.d.index = Some(index);
         self
     }
 
     pub(crate) fn message(mut self, message: impl Into<String>) -> Error {
-        self.message = Some(message.into());
+        self.d.message = Some(message.into());
         self
     }
 
     /// Sets the position if none is set yet.
     pub(crate) fn or_at(mut self, position: usize) -> Error {
-        if self.position.is_none() {
-            self.position = Some(position);
+        if self.d.position.is_none() {
+            self.d.position = Some(position);
         }
         self
     }
 
     /// Sets the token if none is set yet.
     pub(crate) fn or_token(mut self, token: &str) -> Error {
-        if self.token.is_none() {
-            self.token = Some(token.to_owned());
+        if self.d.token.is_none() {
+            self.d.token = Some(token.to_owned());
         }
         self
     }
 
     pub(crate) fn into_public(self) -> JsonataError {
         let message = match &self.message {
-            Some(m) if matches!(self.code, "D3137" | "D3141" | "D3140" | "T2013") || template(self.code).is_none() => {
+            Some(m)
+                if matches!(self.code, "D3137" | "D3141" | "D3140" | "T2013")
+                    || template(self.code).is_none() =>
+            {
                 m.clone()
             }
             _ => fill(template(self.code).unwrap_or("{{message}}"), &self),
         };
-        JsonataError { code: self.code.to_owned(), message, position: self.position, token: self.token }
+        JsonataError {
+            code: self.code.to_owned(),
+            message,
+            position: self.d.position,
+            token: self.d.token.clone(),
+        }
     }
 }
 
@@ -113,7 +143,9 @@ fn template(code: &str) -> Option<&'static str> {
         "S0205" => "Unexpected token: {{token}}",
         "S0206" => "Unknown expression type: {{token}}",
         "S0207" => "Unexpected end of expression",
-        "S0208" => "Parameter {{value}} of function definition must be a variable name (start with $)",
+        "S0208" => {
+            "Parameter {{value}} of function definition must be a variable name (start with $)"
+        }
         "S0209" => "A predicate cannot follow a grouping expression in a step",
         "S0210" => "Each step can only have one grouping expression",
         "S0211" => "The symbol {{token}} cannot be used as a unary operator",
@@ -130,7 +162,9 @@ fn template(code: &str) -> Option<&'static str> {
         "S0401" => "Type parameters can only be applied to functions and arrays",
         "S0500" => "Attempted to evaluate an expression containing syntax error(s)",
         "T0410" => "Argument {{index}} of function {{token}} does not match function signature",
-        "T0411" => "Context value is not a compatible type with argument {{index}} of function {{token}}",
+        "T0411" => {
+            "Context value is not a compatible type with argument {{index}} of function {{token}}"
+        }
         "T0412" => "Argument {{index}} of function {{token}} must be an array of {{type}}",
         "D1001" => "Number out of range: {{value}}",
         "D1002" => "Cannot negate a non-numeric value: {{value}}",
@@ -149,11 +183,21 @@ fn template(code: &str) -> Option<&'static str> {
         "T2003" => "The left side of the range operator (..) must evaluate to an integer",
         "T2004" => "The right side of the range operator (..) must evaluate to an integer",
         "T2006" => "The right side of the function application operator ~> must be a function",
-        "T2007" => "Type mismatch when comparing values {{value}} and {{value2}} in order-by clause",
-        "T2008" => "The expressions within an order-by clause must evaluate to numeric or string values",
-        "T2009" => "The values {{value}} and {{value2}} either side of operator {{token}} must be of the same data type",
-        "T2010" => "The expressions either side of operator {{token}} must evaluate to numeric or string values",
-        "T2011" => "The insert/update clause of the transform expression must evaluate to an object: {{value}}",
+        "T2007" => {
+            "Type mismatch when comparing values {{value}} and {{value2}} in order-by clause"
+        }
+        "T2008" => {
+            "The expressions within an order-by clause must evaluate to numeric or string values"
+        }
+        "T2009" => {
+            "The values {{value}} and {{value2}} either side of operator {{token}} must be of the same data type"
+        }
+        "T2010" => {
+            "The expressions either side of operator {{token}} must evaluate to numeric or string values"
+        }
+        "T2011" => {
+            "The insert/update clause of the transform expression must evaluate to an object: {{value}}"
+        }
         "T2012" => {
             "The delete clause of the transform expression must evaluate to a string or array of strings: {{value}}"
         }
@@ -167,7 +211,9 @@ fn template(code: &str) -> Option<&'static str> {
         "D3020" => "Third argument of split function must evaluate to a positive number",
         "D3030" => "Unable to cast value to a number: {{value}}",
         "D3040" => "Third argument of match function must evaluate to a positive number",
-        "D3050" => "The second argument of reduce function must be a function with at least two arguments",
+        "D3050" => {
+            "The second argument of reduce function must be a function with at least two arguments"
+        }
         "D3060" => "The sqrt function cannot be applied to a negative number: {{value}}",
         "D3061" => {
             "The power function has resulted in a value that cannot be represented as a JSON number: base={{value}}, exponent={{value2}}"
@@ -176,9 +222,15 @@ fn template(code: &str) -> Option<&'static str> {
             "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"
         }
         "D3080" => "The picture string must only contain a maximum of two sub-pictures",
-        "D3081" => "The sub-picture must not contain more than one instance of the 'decimal-separator' character",
-        "D3082" => "The sub-picture must not contain more than one instance of the 'percent' character",
-        "D3083" => "The sub-picture must not contain more than one instance of the 'per-mille' character",
+        "D3081" => {
+            "The sub-picture must not contain more than one instance of the 'decimal-separator' character"
+        }
+        "D3082" => {
+            "The sub-picture must not contain more than one instance of the 'percent' character"
+        }
+        "D3083" => {
+            "The sub-picture must not contain more than one instance of the 'per-mille' character"
+        }
         "D3084" => "The sub-picture must not contain both a 'percent' and a 'per-mille' character",
         "D3085" => {
             "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
@@ -189,8 +241,12 @@ fn template(code: &str) -> Option<&'static str> {
         "D3087" => {
             "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
         }
-        "D3088" => "The sub-picture must not contain a 'grouping-separator' at the end of the integer part",
-        "D3089" => "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character",
+        "D3088" => {
+            "The sub-picture must not contain a 'grouping-separator' at the end of the integer part"
+        }
+        "D3089" => {
+            "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character"
+        }
         "D3090" => {
             "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
         }
@@ -203,8 +259,12 @@ fn template(code: &str) -> Option<&'static str> {
         "D3093" => {
             "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'"
         }
-        "D3100" => "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}",
-        "D3110" => "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}",
+        "D3100" => {
+            "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}"
+        }
+        "D3110" => {
+            "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}"
+        }
         "D3120" => "Syntax error in expression passed to function eval: {{value}}",
         "D3121" => "Dynamic error evaluating the expression passed to function eval: {{value}}",
         "D3130" => {
@@ -217,9 +277,15 @@ fn template(code: &str) -> Option<&'static str> {
         }
         "D3134" => "The timezone integer format specifier cannot have more than four digits",
         "D3135" => "No matching closing bracket ']' in date/time picture string",
-        "D3136" => "The date/time picture string is missing specifiers required to parse the timestamp",
-        "D3138" => "The $single() function expected exactly 1 matching result.  Instead it matched more.",
-        "D3139" => "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
+        "D3136" => {
+            "The date/time picture string is missing specifiers required to parse the timestamp"
+        }
+        "D3138" => {
+            "The $single() function expected exactly 1 matching result.  Instead it matched more."
+        }
+        "D3139" => {
+            "The $single() function expected exactly 1 matching result.  Instead it matched 0."
+        }
         "D3140" => "Malformed URL passed to {{token}}(): {{value}}",
         "U1001" => {
             "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."

@@ -23,7 +23,10 @@ pub(crate) type Env = Rc<Frame>;
 
 impl Frame {
     pub(crate) fn child(parent: &Env) -> Env {
-        Rc::new(Frame { vars: RefCell::new(HashMap::new()), parent: Some(parent.clone()) })
+        Rc::new(Frame {
+            vars: RefCell::new(HashMap::new()),
+            parent: Some(parent.clone()),
+        })
     }
 
     fn lookup_local(&self, name: &str) -> Option<Value> {
@@ -42,6 +45,14 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) rng: u64,
     lambda_frames: Vec<Weak<Frame>>,
     root: Env,
+    stack_base: usize,
+    stack_budget: usize,
+}
+
+/// The address of a local: how deep the native stack is, measured without `unsafe`.
+pub(crate) fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 fn is_numeric(v: &Value) -> Result<bool> {
@@ -136,7 +147,14 @@ fn tuple_map(t: &Value) -> Map {
 }
 
 fn tuple_stream(items: Vec<Value>) -> Value {
-    Value::Array(Rc::new(items), Flags { sequence: true, tuple_stream: true, ..Flags::NONE })
+    Value::Array(
+        Rc::new(items),
+        Flags {
+            sequence: true,
+            tuple_stream: true,
+            ..Flags::NONE
+        },
+    )
 }
 
 fn flatten_into(v: &Value, out: &mut Vec<Value>) {
@@ -147,7 +165,13 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
 }
 
 impl<'a> Evaluator<'a> {
-    pub(crate) fn new(bindings: &'a dyn Variables, max_depth: usize, deadline: Option<Instant>, now_millis: i64) -> Self {
+    pub(crate) fn new(
+        bindings: &'a dyn Variables,
+        max_depth: usize,
+        stack_budget: usize,
+        deadline: Option<Instant>,
+        now_millis: i64,
+    ) -> Self {
         let seed = (now_millis as u64) ^ 0x9e37_79b9_7f4a_7c15;
         Evaluator {
             bindings,
@@ -159,6 +183,8 @@ impl<'a> Evaluator<'a> {
             rng: seed,
             lambda_frames: Vec::new(),
             root: Rc::new(Frame::default()),
+            stack_base: stack_address(),
+            stack_budget,
         }
     }
 
@@ -198,18 +224,23 @@ impl<'a> Evaluator<'a> {
                 None => return Value::Undefined,
             },
         };
-        self.root.vars.borrow_mut().insert(name.to_owned(), found.clone());
+        self.root
+            .vars
+            .borrow_mut()
+            .insert(name.to_owned(), found.clone());
         found
     }
 
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
-        if self.depth > self.max_depth {
+        if self.depth > self.max_depth
+            || stack_address().abs_diff(self.stack_base) > self.stack_budget
+        {
             return Err(Error::new("U1001"));
         }
         if let Some(deadline) = self.deadline {
             self.ticks = self.ticks.wrapping_add(1);
-            if self.ticks % 64 == 0 && Instant::now() > deadline {
+            if self.ticks & 63 == 0 && Instant::now() > deadline {
                 return Err(Error::new("U1001")
                     .message("Expression evaluation timeout: Check for infinite loop".to_owned()));
             }
@@ -235,7 +266,12 @@ impl<'a> Evaluator<'a> {
                 match v {
                     Value::Undefined => Value::Undefined,
                     Value::Number(n) if is_numeric(&v)? => Value::Number(-n),
-                    other => return Err(Error::new("D1002").at(expr.pos).token("-").value(describe(&other))),
+                    other => {
+                        return Err(Error::new("D1002")
+                            .at(expr.pos)
+                            .token("-")
+                            .value(describe(&other)));
+                    }
                 }
             }
             Kind::Array(items) => {
@@ -247,7 +283,9 @@ impl<'a> Evaluator<'a> {
                     }
                     if item.is_array_constructor() {
                         let mut a = match result {
-                            Value::Array(a, _) => Rc::try_unwrap(a).unwrap_or_else(|rc| rc.as_ref().clone()),
+                            Value::Array(a, _) => {
+                                Rc::try_unwrap(a).unwrap_or_else(|rc| rc.as_ref().clone())
+                            }
                             _ => vec![],
                         };
                         a.push(v);
@@ -257,7 +295,10 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 if expr.consarray {
-                    result = result.with_flags(Flags { cons: true, ..Flags::NONE });
+                    result = result.with_flags(Flags {
+                        cons: true,
+                        ..Flags::NONE
+                    });
                 }
                 result
             }
@@ -269,14 +310,20 @@ impl<'a> Evaluator<'a> {
             Kind::Null => Value::Null,
             Kind::Wildcard => {
                 let mut input = input.clone();
-                if let Value::Array(a, f) = &input {
-                    if f.outer_wrapper && !a.is_empty() {
-                        input = a[0].clone();
-                    }
+                if let Value::Array(a, f) = &input
+                    && f.outer_wrapper
+                    && !a.is_empty()
+                {
+                    input = a[0].clone();
                 }
                 let mut results = Value::seq(vec![]);
-                if let Value::Object(o) = &input {
-                    for v in o.values() {
+                let values: Vec<Value> = match &input {
+                    Value::Object(o) => o.values().cloned().collect(),
+                    Value::Array(a, _) => a.as_ref().clone(),
+                    _ => vec![],
+                };
+                {
+                    for v in values.iter() {
                         if v.is_array() {
                             let mut flat = Vec::new();
                             flatten_into(v, &mut flat);
@@ -284,7 +331,8 @@ impl<'a> Evaluator<'a> {
                         } else {
                             results = match results {
                                 Value::Array(a, f) => {
-                                    let mut a = Rc::try_unwrap(a).unwrap_or_else(|rc| rc.as_ref().clone());
+                                    let mut a =
+                                        Rc::try_unwrap(a).unwrap_or_else(|rc| rc.as_ref().clone());
                                     a.push(v.clone());
                                     Value::Array(Rc::new(a), f)
                                 }
@@ -301,7 +349,11 @@ impl<'a> Evaluator<'a> {
                 } else {
                     let mut out = Vec::new();
                     recurse_descendants(input, &mut out);
-                    if out.len() == 1 { out.pop().unwrap_or(Value::Undefined) } else { Value::seq(out) }
+                    if out.len() == 1 {
+                        out.pop().unwrap_or(Value::Undefined)
+                    } else {
+                        Value::seq(out)
+                    }
                 }
             }
             Kind::Parent(slot) => {
@@ -320,11 +372,19 @@ impl<'a> Evaluator<'a> {
             }
             Kind::Coalesce(l, r) => {
                 let v = self.evaluate(l, input, env)?;
-                if v.is_undefined() { self.evaluate(r, input, env)? } else { v }
+                if v.is_undefined() {
+                    self.evaluate(r, input, env)?
+                } else {
+                    v
+                }
             }
             Kind::Elvis(l, r) => {
                 let v = self.evaluate(l, input, env)?;
-                if boolize(&v) { v } else { self.evaluate(r, input, env)? }
+                if boolize(&v) {
+                    v
+                } else {
+                    self.evaluate(r, input, env)?
+                }
             }
             Kind::Block(exprs) => {
                 let frame = Frame::child(env);
@@ -340,12 +400,16 @@ impl<'a> Evaluator<'a> {
                 v
             }
             Kind::Regex(r) => Value::Regex(r.clone()),
-            Kind::Function(proc, args) => self.evaluate_function(expr.pos, proc, args, input, env, None)?,
+            Kind::Function(proc, args) => {
+                self.evaluate_function(expr.pos, proc, args, input, env, None)?
+            }
             Kind::Partial(proc, args) => self.evaluate_partial(expr.pos, proc, args, input, env)?,
             Kind::Variable(name) => {
                 if name.is_empty() {
                     match input {
-                        Value::Array(a, f) if f.outer_wrapper => a.first().cloned().unwrap_or(Value::Undefined),
+                        Value::Array(a, f) if f.outer_wrapper => {
+                            a.first().cloned().unwrap_or(Value::Undefined)
+                        }
                         other => other.clone(),
                     }
                 } else {
@@ -353,7 +417,20 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Kind::Lambda(def) => self.make_lambda(def, input, env),
-            Kind::Apply(l, r) => self.evaluate_apply(expr.pos, l, r, input, env)?,
+            Kind::Apply(l, r) => {
+                let v = self.evaluate_apply(expr.pos, l, r, input, env)?;
+                if r.keep_array
+                    && let Value::Array(_, f) = &v
+                    && f.sequence
+                {
+                    let f = Flags {
+                        keep_singleton: true,
+                        ..*f
+                    };
+                    return Ok(v.with_flags(f));
+                }
+                v
+            }
             Kind::Sort(terms) => self.evaluate_sort(expr.pos, terms, input.clone(), env)?,
             Kind::Transform(def) => Value::Lambda(Rc::new(Lambda {
                 params: vec!["obj".into()],
@@ -370,10 +447,10 @@ impl<'a> Evaluator<'a> {
         for p in &expr.predicate {
             result = self.evaluate_filter(p, result, env)?;
         }
-        if !matches!(expr.kind, Kind::Path(_)) {
-            if let Some(g) = &expr.group {
-                result = self.evaluate_group(&g.pairs, g.pos, result, env)?;
-            }
+        if !matches!(expr.kind, Kind::Path(_))
+            && let Some(g) = &expr.group
+        {
+            result = self.evaluate_group(&g.pairs, g.pos, result, env)?;
         }
         if let Value::Array(a, mut f) = result {
             if f.sequence && !f.tuple_stream {
@@ -403,9 +480,21 @@ impl<'a> Evaluator<'a> {
         }))
     }
 
-    fn evaluate_path(&mut self, expr: &Node, steps: &[Node], input: &Value, env: &Env) -> Result<Value> {
-        let first_is_var = steps.first().is_some_and(|s| matches!(s.kind, Kind::Variable(_)));
-        let mut input_seq = if input.is_array() && !first_is_var { input.clone() } else { Value::seq(vec![input.clone()]) };
+    fn evaluate_path(
+        &mut self,
+        expr: &Node,
+        steps: &[Node],
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
+        let first_is_var = steps
+            .first()
+            .is_some_and(|s| matches!(s.kind, Kind::Variable(_)));
+        let mut input_seq = if input.is_array() && !first_is_var {
+            input.clone()
+        } else {
+            Value::seq(vec![input.clone()])
+        };
         let mut result_seq = Value::Undefined;
         let mut is_tuple = false;
         let mut tuple_bindings: Option<Value> = None;
@@ -417,7 +506,8 @@ impl<'a> Evaluator<'a> {
             if ii == 0 && step.consarray {
                 result_seq = self.evaluate(step, &input_seq, env)?;
             } else if is_tuple {
-                tuple_bindings = Some(self.evaluate_tuple_step(step, &input_seq, tuple_bindings.take(), env)?);
+                tuple_bindings =
+                    Some(self.evaluate_tuple_step(step, &input_seq, tuple_bindings.take(), env)?);
             } else {
                 result_seq = self.evaluate_step(step, &input_seq, env, ii == last)?;
             }
@@ -436,24 +526,32 @@ impl<'a> Evaluator<'a> {
             }
         }
         if is_tuple {
-            let tb = tuple_bindings.take().unwrap_or_else(|| tuple_stream(vec![]));
+            let tb = tuple_bindings
+                .take()
+                .unwrap_or_else(|| tuple_stream(vec![]));
             if expr.tuple {
                 result_seq = tb.clone();
             } else {
-                let items = tb.array_items().map(|a| a.iter().map(|t| tuple_get(t, "@")).collect()).unwrap_or_default();
+                let items = tb
+                    .array_items()
+                    .map(|a| a.iter().map(|t| tuple_get(t, "@")).collect())
+                    .unwrap_or_default();
                 result_seq = Value::seq(items);
             }
             tuple_bindings = Some(tb);
         }
-        if expr.keep_singleton_array {
-            if let Value::Array(_, f) = &result_seq {
-                let f = *f;
-                if f.cons && !f.sequence {
-                    result_seq = Value::seq(vec![result_seq.clone()]);
-                }
-                let f2 = Flags { keep_singleton: true, ..result_seq.flags() };
-                result_seq = result_seq.with_flags(f2);
+        if expr.keep_singleton_array
+            && let Value::Array(_, f) = &result_seq
+        {
+            let f = *f;
+            if f.cons && !f.sequence {
+                result_seq = Value::seq(vec![result_seq.clone()]);
             }
+            let f2 = Flags {
+                keep_singleton: true,
+                ..result_seq.flags()
+            };
+            result_seq = result_seq.with_flags(f2);
         }
         if let Some(g) = &expr.group {
             let src = match (is_tuple, tuple_bindings) {
@@ -465,7 +563,13 @@ impl<'a> Evaluator<'a> {
         Ok(result_seq)
     }
 
-    fn evaluate_step(&mut self, expr: &Node, input: &Value, env: &Env, last_step: bool) -> Result<Value> {
+    fn evaluate_step(
+        &mut self,
+        expr: &Node,
+        input: &Value,
+        env: &Env,
+        last_step: bool,
+    ) -> Result<Value> {
         if let Kind::Sort(terms) = &expr.kind {
             let mut result = self.evaluate_sort(expr.pos, terms, input.clone(), env)?;
             if !expr.stages.is_empty() {
@@ -631,19 +735,23 @@ impl<'a> Evaluator<'a> {
             other => vec![other.clone()],
         };
         let mut results = Vec::new();
-        let flags = Flags { sequence: true, tuple_stream: is_stream, ..Flags::NONE };
+        let flags = Flags {
+            sequence: true,
+            tuple_stream: is_stream,
+            ..Flags::NONE
+        };
         if let Kind::Num(n) = predicate.kind {
             let mut index = n.floor();
             if index < 0.0 {
                 index += items.len() as f64;
             }
-            if index >= 0.0 {
-                if let Some(item) = items.get(index as usize) {
-                    if item.is_array() {
-                        return Ok(item.clone());
-                    }
-                    results.push(item.clone());
+            if index >= 0.0
+                && let Some(item) = items.get(index as usize)
+            {
+                if item.is_array() {
+                    return Ok(item.clone());
                 }
+                results.push(item.clone());
             }
             return Ok(Value::Array(Rc::new(results), flags));
         }
@@ -687,7 +795,15 @@ impl<'a> Evaluator<'a> {
         Ok(Value::Array(Rc::new(results), flags))
     }
 
-    fn evaluate_binary(&mut self, expr: &Node, op: BinOp, l: &Node, r: &Node, input: &Value, env: &Env) -> Result<Value> {
+    fn evaluate_binary(
+        &mut self,
+        expr: &Node,
+        op: BinOp,
+        l: &Node,
+        r: &Node,
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
         let lhs = self.evaluate(l, input, env)?;
         let wrap = |e: Error| e.at(expr.pos).token(op.symbol());
         if op == BinOp::And || op == BinOp::Or {
@@ -703,7 +819,13 @@ impl<'a> Evaluator<'a> {
         binary_op(op, &lhs, &rhs).map_err(wrap)
     }
 
-    pub(crate) fn evaluate_group(&mut self, pairs: &[(Node, Node)], pos: usize, input: Value, env: &Env) -> Result<Value> {
+    pub(crate) fn evaluate_group(
+        &mut self,
+        pairs: &[(Node, Node)],
+        pos: usize,
+        input: Value,
+        env: &Env,
+    ) -> Result<Value> {
         let reduce = input.flags().tuple_stream;
         let mut items: Vec<Value> = match &input {
             Value::Array(a, _) => a.as_ref().clone(),
@@ -715,8 +837,16 @@ impl<'a> Evaluator<'a> {
         // key -> (data, expression index)
         let mut groups: indexmap::IndexMap<String, (Value, usize)> = indexmap::IndexMap::new();
         for item in &items {
-            let item_env = if reduce { self.frame_from_tuple(env, item) } else { env.clone() };
-            let context = if reduce { tuple_get(item, "@") } else { item.clone() };
+            let item_env = if reduce {
+                self.frame_from_tuple(env, item)
+            } else {
+                env.clone()
+            };
+            let context = if reduce {
+                tuple_get(item, "@")
+            } else {
+                item.clone()
+            };
             for (pi, (kexpr, _)) in pairs.iter().enumerate() {
                 let key = self.evaluate(kexpr, &context, &item_env)?;
                 match key {
@@ -756,7 +886,13 @@ impl<'a> Evaluator<'a> {
         Ok(Value::object(result))
     }
 
-    fn evaluate_sort(&mut self, pos: usize, terms: &[SortTerm], input: Value, env: &Env) -> Result<Value> {
+    fn evaluate_sort(
+        &mut self,
+        pos: usize,
+        terms: &[SortTerm],
+        input: Value,
+        env: &Env,
+    ) -> Result<Value> {
         let is_tuple = input.flags().tuple_stream;
         let items = match &input {
             Value::Array(a, _) => a.as_ref().clone(),
@@ -781,59 +917,73 @@ impl<'a> Evaluator<'a> {
             }
             keyed.push((item, keys));
         }
-        let mut cmp = |_: &mut Self, a: &(Value, Vec<Value>), b: &(Value, Vec<Value>)| -> Result<bool> {
-            let mut comp = 0;
-            for (i, term) in terms.iter().enumerate() {
-                if comp != 0 {
-                    break;
-                }
-                let aa = &a.1[i];
-                let bb = &b.1[i];
-                if aa.is_undefined() {
-                    comp = if bb.is_undefined() { 0 } else { 1 };
-                    continue;
-                }
-                if bb.is_undefined() {
-                    comp = -1;
-                    continue;
-                }
-                let ok = |v: &Value| matches!(v, Value::Number(_) | Value::String(_));
-                if !ok(aa) || !ok(bb) {
-                    let bad = if !ok(aa) { aa } else { bb };
-                    return Err(Error::new("T2008").at(pos).value(describe(bad)));
-                }
-                comp = match (aa, bb) {
-                    (Value::Number(x), Value::Number(y)) => {
-                        if x == y {
-                            0
-                        } else if x < y {
-                            -1
-                        } else {
-                            1
-                        }
+        let mut cmp =
+            |_: &mut Self, a: &(Value, Vec<Value>), b: &(Value, Vec<Value>)| -> Result<bool> {
+                let mut comp = 0;
+                for (i, term) in terms.iter().enumerate() {
+                    if comp != 0 {
+                        break;
                     }
-                    (Value::String(x), Value::String(y)) => {
-                        if x == y {
-                            0
-                        } else if js_str_lt(x, y) {
-                            -1
-                        } else {
-                            1
-                        }
+                    let aa = &a.1[i];
+                    let bb = &b.1[i];
+                    if aa.is_undefined() {
+                        comp = if bb.is_undefined() { 0 } else { 1 };
+                        continue;
                     }
-                    _ => return Err(Error::new("T2007").at(pos).value(describe(aa)).value2(describe(bb))),
-                };
-                if term.descending {
-                    comp = -comp;
+                    if bb.is_undefined() {
+                        comp = -1;
+                        continue;
+                    }
+                    let ok = |v: &Value| matches!(v, Value::Number(_) | Value::String(_));
+                    if !ok(aa) || !ok(bb) {
+                        let bad = if !ok(aa) { aa } else { bb };
+                        return Err(Error::new("T2008").at(pos).value(describe(bad)));
+                    }
+                    comp = match (aa, bb) {
+                        (Value::Number(x), Value::Number(y)) => {
+                            if x == y {
+                                0
+                            } else if x < y {
+                                -1
+                            } else {
+                                1
+                            }
+                        }
+                        (Value::String(x), Value::String(y)) => {
+                            if x == y {
+                                0
+                            } else if js_str_lt(x, y) {
+                                -1
+                            } else {
+                                1
+                            }
+                        }
+                        _ => {
+                            return Err(Error::new("T2007")
+                                .at(pos)
+                                .value(describe(aa))
+                                .value2(describe(bb)));
+                        }
+                    };
+                    if term.descending {
+                        comp = -comp;
+                    }
                 }
-            }
-            Ok(comp == 1)
-        };
+                Ok(comp == 1)
+            };
         let sorted = self.merge_sort(keyed, &mut cmp)?;
         let items: Vec<Value> = sorted.into_iter().map(|(v, _)| v).collect();
         Ok(Value::Array(
             Rc::new(items),
-            if is_tuple { Flags { sequence: true, tuple_stream: true, ..Flags::NONE } } else { Flags::NONE },
+            if is_tuple {
+                Flags {
+                    sequence: true,
+                    tuple_stream: true,
+                    ..Flags::NONE
+                }
+            } else {
+                Flags::NONE
+            },
         ))
     }
 
@@ -866,7 +1016,14 @@ impl<'a> Evaluator<'a> {
         Ok(out)
     }
 
-    fn evaluate_apply(&mut self, pos: usize, l: &Node, r: &Node, input: &Value, env: &Env) -> Result<Value> {
+    fn evaluate_apply(
+        &mut self,
+        pos: usize,
+        l: &Node,
+        r: &Node,
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
         let lhs = self.evaluate(l, input, env)?;
         if let Kind::Function(proc, args) = &r.kind {
             return self.evaluate_function(r.pos, proc, args, input, env, Some(lhs));
@@ -906,12 +1063,11 @@ impl<'a> Evaluator<'a> {
             Kind::Variable(v) => Some(v.clone()),
             _ => None,
         };
-        if proc.is_undefined() {
-            if let (Kind::Path(_), Some(name)) = (&proc_node.kind, &proc_name) {
-                if !self.lookup(env, name).is_undefined() {
-                    return Err(Error::new("T1005").at(pos).token(name.clone()));
-                }
-            }
+        if proc.is_undefined()
+            && let (Kind::Path(_), Some(name)) = (&proc_node.kind, &proc_name)
+            && !self.lookup(env, name).is_undefined()
+        {
+            return Err(Error::new("T1005").at(pos).token(name.clone()));
         }
         let mut args = Vec::with_capacity(arg_nodes.len() + 1);
         if let Some(a) = applyto {
@@ -930,7 +1086,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Applies a function value to arguments (with the tail-call trampoline).
-    pub(crate) fn apply(&mut self, proc: &Value, args: Vec<Value>, input: &Value, env: &Env) -> Result<Value> {
+    pub(crate) fn apply(
+        &mut self,
+        proc: &Value,
+        args: Vec<Value>,
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
         let mut result = self.apply_inner(proc, args, input, env)?;
         loop {
             let (def, l_input, l_env) = match &result {
@@ -940,7 +1102,9 @@ impl<'a> Evaluator<'a> {
                 },
                 _ => break,
             };
-            let Kind::Function(proc_node, arg_nodes) = &def.body.kind else { break };
+            let Kind::Function(proc_node, arg_nodes) = &def.body.kind else {
+                break;
+            };
             let next = self.evaluate(proc_node, &l_input, &l_env)?;
             let mut args = Vec::with_capacity(arg_nodes.len());
             for a in arg_nodes {
@@ -965,7 +1129,13 @@ impl<'a> Evaluator<'a> {
         Ok(result)
     }
 
-    fn apply_inner(&mut self, proc: &Value, args: Vec<Value>, input: &Value, env: &Env) -> Result<Value> {
+    fn apply_inner(
+        &mut self,
+        proc: &Value,
+        args: Vec<Value>,
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
         match proc {
             Value::Lambda(l) => {
                 let args = match &l.signature {
@@ -1028,7 +1198,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn evaluate_partial(&mut self, pos: usize, proc_node: &Node, arg_nodes: &[Node], input: &Value, env: &Env) -> Result<Value> {
+    fn evaluate_partial(
+        &mut self,
+        pos: usize,
+        proc_node: &Node,
+        arg_nodes: &[Node],
+        input: &Value,
+        env: &Env,
+    ) -> Result<Value> {
         let mut args: Vec<Option<Value>> = Vec::new();
         for a in arg_nodes {
             if matches!(a.kind, Kind::Placeholder) {
@@ -1046,12 +1223,11 @@ impl<'a> Evaluator<'a> {
             Kind::Variable(v) => Some(v.clone()),
             _ => None,
         };
-        if proc.is_undefined() {
-            if let (Kind::Path(_), Some(n)) = (&proc_node.kind, &name) {
-                if !self.lookup(env, n).is_undefined() {
-                    return Err(Error::new("T1007").at(pos).token(n.clone()));
-                }
-            }
+        if proc.is_undefined()
+            && let (Kind::Path(_), Some(n)) = (&proc_node.kind, &name)
+            && !self.lookup(env, n).is_undefined()
+        {
+            return Err(Error::new("T1007").at(pos).token(n.clone()));
         }
         match &proc {
             Value::Lambda(l) => Ok(self.partial_apply(l, args)),
@@ -1087,7 +1263,14 @@ impl<'a> Evaluator<'a> {
             LambdaBody::NativePartial(all, n) => LambdaBody::NativePartial(all.clone(), n.clone()),
             LambdaBody::Chain(f, g) => LambdaBody::Chain(f.clone(), g.clone()),
         };
-        Value::Lambda(Rc::new(Lambda { params: unbound, body, signature: None, input: l.input.clone(), env, thunk: false }))
+        Value::Lambda(Rc::new(Lambda {
+            params: unbound,
+            body,
+            signature: None,
+            input: l.input.clone(),
+            env,
+            thunk: false,
+        }))
     }
 
     fn transform(&mut self, def: &TransformDef, obj: Value, env: &Env) -> Result<Value> {
@@ -1113,12 +1296,17 @@ impl<'a> Evaluator<'a> {
                 // only objects can be updated
                 let update = self.evaluate(&def.update, &m, env)?;
                 if !update.is_undefined() && !matches!(update, Value::Object(_)) {
-                    return Err(Error::new("T2011").at(def.update.pos).value(describe(&update)));
+                    return Err(Error::new("T2011")
+                        .at(def.update.pos)
+                        .value(describe(&update)));
                 }
                 continue;
             };
             let key = Rc::as_ptr(orig);
-            let current = replacements.get(&key).cloned().unwrap_or_else(|| orig.clone());
+            let current = replacements
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| orig.clone());
             let current_val = Value::Object(current.clone());
             let update = self.evaluate(&def.update, &current_val, env)?;
             let mut map = current.as_ref().clone();
@@ -1129,7 +1317,11 @@ impl<'a> Evaluator<'a> {
                         map.insert(k.clone(), v.clone());
                     }
                 }
-                other => return Err(Error::new("T2011").at(def.update.pos).value(describe(other))),
+                other => {
+                    return Err(Error::new("T2011")
+                        .at(def.update.pos)
+                        .value(describe(other)));
+                }
             }
             if let Some(del) = &def.delete {
                 let deletions = self.evaluate(del, &current_val, env)?;
@@ -1157,14 +1349,23 @@ fn rebuild(v: &Value, reps: &HashMap<*const Map, Rc<Map>>, depth: usize) -> Valu
     }
     match v {
         Value::Object(o) => {
-            let src = reps.get(&Rc::as_ptr(o)).cloned().unwrap_or_else(|| o.clone());
-            Value::object(src.iter().map(|(k, x)| (k.clone(), rebuild(x, reps, depth + 1))).collect())
+            let src = reps
+                .get(&Rc::as_ptr(o))
+                .cloned()
+                .unwrap_or_else(|| o.clone());
+            Value::object(
+                src.iter()
+                    .map(|(k, x)| (k.clone(), rebuild(x, reps, depth + 1)))
+                    .collect(),
+            )
         }
-        Value::Array(a, f) => Value::Array(Rc::new(a.iter().map(|x| rebuild(x, reps, depth + 1)).collect()), *f),
+        Value::Array(a, f) => Value::Array(
+            Rc::new(a.iter().map(|x| rebuild(x, reps, depth + 1)).collect()),
+            *f,
+        ),
         other => other.clone(),
     }
 }
-
 
 fn reduce_tuple_stream(data: &Value) -> Map {
     match data {
@@ -1209,7 +1410,9 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
             if !rhs.is_undefined() && !is_numeric(rhs)? {
                 return Err(Error::new("T2002").value(describe(rhs)));
             }
-            let (Some(a), Some(b)) = (lhs.as_f64(), rhs.as_f64()) else { return Ok(Value::Undefined) };
+            let (Some(a), Some(b)) = (lhs.as_f64(), rhs.as_f64()) else {
+                return Ok(Value::Undefined);
+            };
             Ok(Value::Number(match op {
                 BinOp::Add => a + b,
                 BinOp::Sub => a - b,
@@ -1226,9 +1429,14 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
             Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
         }
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let comparable = |v: &Value| matches!(v, Value::Undefined | Value::String(_) | Value::Number(_));
+            let comparable =
+                |v: &Value| matches!(v, Value::Undefined | Value::String(_) | Value::Number(_));
             if !comparable(lhs) || !comparable(rhs) {
-                let bad = if !matches!(lhs, Value::String(_) | Value::Number(_)) { lhs } else { rhs };
+                let bad = if !matches!(lhs, Value::String(_) | Value::Number(_)) {
+                    lhs
+                } else {
+                    rhs
+                };
                 return Err(Error::new("T2010").value(describe(bad)));
             }
             if lhs.is_undefined() || rhs.is_undefined() {
@@ -1236,8 +1444,14 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
             }
             let ord = match (lhs, rhs) {
                 (Value::Number(a), Value::Number(b)) => a.partial_cmp(b),
-                (Value::String(a), Value::String(b)) => Some(a.encode_utf16().cmp(b.encode_utf16())),
-                _ => return Err(Error::new("T2009").value(describe(lhs)).value2(describe(rhs))),
+                (Value::String(a), Value::String(b)) => {
+                    Some(a.encode_utf16().cmp(b.encode_utf16()))
+                }
+                _ => {
+                    return Err(Error::new("T2009")
+                        .value(describe(lhs))
+                        .value2(describe(rhs)));
+                }
             };
             use std::cmp::Ordering::*;
             Ok(Value::Bool(match (op, ord) {
@@ -1249,19 +1463,30 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
             }))
         }
         BinOp::Concat => {
-            let l = if lhs.is_undefined() { String::new() } else { functions::to_js_string(lhs)? };
-            let r = if rhs.is_undefined() { String::new() } else { functions::to_js_string(rhs)? };
+            let l = if lhs.is_undefined() {
+                String::new()
+            } else {
+                functions::to_js_string(lhs)?
+            };
+            let r = if rhs.is_undefined() {
+                String::new()
+            } else {
+                functions::to_js_string(rhs)?
+            };
             Ok(Value::string(l + &r))
         }
         BinOp::Range => {
-            let is_int = |v: &Value| matches!(v, Value::Number(n) if n.fract() == 0.0 && n.is_finite());
+            let is_int =
+                |v: &Value| matches!(v, Value::Number(n) if n.fract() == 0.0 && n.is_finite());
             if !lhs.is_undefined() && !is_int(lhs) {
                 return Err(Error::new("T2003").value(describe(lhs)));
             }
             if !rhs.is_undefined() && !is_int(rhs) {
                 return Err(Error::new("T2004").value(describe(rhs)));
             }
-            let (Some(a), Some(b)) = (lhs.as_f64(), rhs.as_f64()) else { return Ok(Value::Undefined) };
+            let (Some(a), Some(b)) = (lhs.as_f64(), rhs.as_f64()) else {
+                return Ok(Value::Undefined);
+            };
             if a > b {
                 return Ok(Value::Undefined);
             }
@@ -1270,7 +1495,9 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
                 return Err(Error::new("D2014").value(super::value::format_number(size)));
             }
             let (a, b) = (a as i64, b as i64);
-            Ok(Value::seq((a..=b).map(|i| Value::Number(i as f64)).collect()))
+            Ok(Value::seq(
+                (a..=b).map(|i| Value::Number(i as f64)).collect(),
+            ))
         }
         BinOp::In => {
             if lhs.is_undefined() || rhs.is_undefined() {
@@ -1285,4 +1512,3 @@ fn binary_op(op: BinOp, lhs: &Value, rhs: &Value) -> Result<Value> {
         BinOp::And | BinOp::Or => Ok(Value::Bool(false)),
     }
 }
-

@@ -6,7 +6,9 @@ use super::ast::RegexLit;
 use super::errors::{Error, Result};
 use super::evaluator::{Env, Evaluator, append, boolize, js_str_lt, lookup_field, to_boolean};
 use super::signature::Signature;
-use super::value::{Flags, Map, Native, NativeFn, Value, deep_equal, describe, format_number, stringify};
+use super::value::{
+    Flags, Map, Native, NativeFn, Value, deep_equal, describe, format_number, stringify,
+};
 
 type Args<'x> = &'x [Value];
 
@@ -32,7 +34,12 @@ pub(crate) fn transform_signature() -> Option<Rc<Signature>> {
 }
 
 fn native(name: &'static str, sig: &str, arity: usize, f: NativeFn) -> Value {
-    Value::Native(Rc::new(Native { name, arity, signature: Signature::parse(sig).ok().map(Rc::new), f }))
+    Value::Native(Rc::new(Native {
+        name,
+        arity,
+        signature: Signature::parse(sig).ok().map(Rc::new),
+        f,
+    }))
 }
 
 /// Looks up a built-in function by name (`$eval` is deliberately absent: Step Functions removes it).
@@ -43,7 +50,7 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "max" => native("max", "<a<n>:n>", 1, f_max),
         "min" => native("min", "<a<n>:n>", 1, f_min),
         "average" => native("average", "<a<n>:n>", 1, f_average),
-        "string" => native("string", "<x-b?:s>", 2, f_string),
+        "string" => native("string", "<x-b?:s>", 1, f_string),
         "substring" => native("substring", "<s-nn?:s>", 3, f_substring),
         "substringBefore" => native("substringBefore", "<s-s:s>", 2, f_substring_before),
         "substringAfter" => native("substringAfter", "<s-s:s>", 2, f_substring_after),
@@ -57,12 +64,24 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "replace" => native("replace", "<s-(sf)(sf)n?:s>", 4, f_replace),
         "split" => native("split", "<s-(sf)n?:a<s>>", 3, f_split),
         "join" => native("join", "<a<s>s?:s>", 2, f_join),
-        "formatNumber" => native("formatNumber", "<n-so?:s>", 3, super::format::f_format_number),
+        "formatNumber" => native(
+            "formatNumber",
+            "<n-so?:s>",
+            3,
+            super::format::f_format_number,
+        ),
         "formatBase" => native("formatBase", "<n-n?:s>", 2, f_format_base),
-        "formatInteger" => native("formatInteger", "<n-s:s>", 2, super::format::f_format_integer),
+        "formatInteger" => native(
+            "formatInteger",
+            "<n-s:s>",
+            2,
+            super::format::f_format_integer,
+        ),
         "parseInteger" => native("parseInteger", "<s-s:n>", 2, super::format::f_parse_integer),
         "number" => native("number", "<(nsb)-:n>", 1, f_number),
-        "floor" => native("floor", "<n-:n>", 1, |_, a, _, _| Ok(num_map(a, f64::floor))),
+        "floor" => native("floor", "<n-:n>", 1, |_, a, _, _| {
+            Ok(num_map(a, f64::floor))
+        }),
         "ceil" => native("ceil", "<n-:n>", 1, |_, a, _, _| Ok(num_map(a, f64::ceil))),
         "round" => native("round", "<n-n?:n>", 2, f_round),
         "abs" => native("abs", "<n-:n>", 1, |_, a, _, _| Ok(num_map(a, f64::abs))),
@@ -70,10 +89,14 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "power" => native("power", "<n-n:n>", 2, f_power),
         "random" => native("random", "<n?:n>", 1, f_random),
         "boolean" => native("boolean", "<x-:b>", 1, |_, a, _, _| {
-            Ok(to_boolean(&arg(a, 0)).map(Value::Bool).unwrap_or(Value::Undefined))
+            Ok(to_boolean(&arg(a, 0))
+                .map(Value::Bool)
+                .unwrap_or(Value::Undefined))
         }),
         "not" => native("not", "<x-:b>", 1, |_, a, _, _| {
-            Ok(to_boolean(&arg(a, 0)).map(|b| Value::Bool(!b)).unwrap_or(Value::Undefined))
+            Ok(to_boolean(&arg(a, 0))
+                .map(|b| Value::Bool(!b))
+                .unwrap_or(Value::Undefined))
         }),
         "map" => native("map", "<af>", 2, f_map),
         "zip" => native("zip", "<a+>", 0, f_zip),
@@ -85,39 +108,58 @@ pub(crate) fn builtin(name: &str) -> Option<Value> {
         "lookup" => native("lookup", "<x-s:x>", 2, |_, a, _, _| {
             Ok(lookup_field(&arg(a, 0), s(a, 1).as_deref().unwrap_or("")))
         }),
-        "append" => native("append", "<xx:a>", 2, |_, a, _, _| Ok(append(arg(a, 0), arg(a, 1)))),
-        "exists" => native("exists", "<x:b>", 1, |_, a, _, _| Ok(Value::Bool(!arg(a, 0).is_undefined()))),
-        "spread" => native("spread", "<x-:a<o>>", 1, |_, a, _, _| Ok(spread(&arg(a, 0)))),
+        "append" => native("append", "<xx:a>", 2, |_, a, _, _| {
+            Ok(append(arg(a, 0), arg(a, 1)))
+        }),
+        "exists" => native("exists", "<x:b>", 1, |_, a, _, _| {
+            Ok(Value::Bool(!arg(a, 0).is_undefined()))
+        }),
+        "spread" => native("spread", "<x-:a<o>>", 1, |_, a, _, _| {
+            Ok(spread(&arg(a, 0)))
+        }),
         "merge" => native("merge", "<a<o>:o>", 1, f_merge),
         "reverse" => native("reverse", "<a:a>", 1, f_reverse),
         "each" => native("each", "<o-f:a>", 2, f_each),
         "error" => native("error", "<s?:x>", 1, |_, a, _, _| {
-            Err(Error::new("D3137").message(s(a, 0).unwrap_or_else(|| "$error() function evaluated".into())))
+            Err(Error::new("D3137")
+                .message(s(a, 0).unwrap_or_else(|| "$error() function evaluated".into())))
         }),
         "assert" => native("assert", "<bs?:x>", 2, |_, a, _, _| {
             if matches!(arg(a, 0), Value::Bool(true)) {
                 Ok(Value::Undefined)
             } else {
-                Err(Error::new("D3141").message(s(a, 1).unwrap_or_else(|| "$assert() statement failed".into())))
+                Err(Error::new("D3141")
+                    .message(s(a, 1).unwrap_or_else(|| "$assert() statement failed".into())))
             }
         }),
         "type" => native("type", "<x:s>", 1, |_, a, _, _| {
-            Ok(arg(a, 0).type_name().map(Value::str).unwrap_or(Value::Undefined))
+            Ok(arg(a, 0)
+                .type_name()
+                .map(Value::str)
+                .unwrap_or(Value::Undefined))
         }),
         "sort" => native("sort", "<af?:a>", 2, f_sort),
         "shuffle" => native("shuffle", "<a:a>", 1, f_shuffle),
         "distinct" => native("distinct", "<x:x>", 1, f_distinct),
         "base64encode" => native("base64encode", "<s-:s>", 1, f_base64encode),
         "base64decode" => native("base64decode", "<s-:s>", 1, f_base64decode),
-        "encodeUrlComponent" => native("encodeUrlComponent", "<s-:s>", 1, |_, a, _, _| url_encode(a, true)),
+        "encodeUrlComponent" => native("encodeUrlComponent", "<s-:s>", 1, |_, a, _, _| {
+            url_encode(a, true)
+        }),
         "encodeUrl" => native("encodeUrl", "<s-:s>", 1, |_, a, _, _| url_encode(a, false)),
-        "decodeUrlComponent" => native("decodeUrlComponent", "<s-:s>", 1, |_, a, _, _| url_decode(a, true)),
+        "decodeUrlComponent" => native("decodeUrlComponent", "<s-:s>", 1, |_, a, _, _| {
+            url_decode(a, true)
+        }),
         "decodeUrl" => native("decodeUrl", "<s-:s>", 1, |_, a, _, _| url_decode(a, false)),
         "toMillis" => native("toMillis", "<s-s?:n>", 2, super::format::f_to_millis),
         "fromMillis" => native("fromMillis", "<n-s?s?:s>", 3, super::format::f_from_millis),
         "now" => native("now", "<s?s?:s>", 2, super::format::f_now),
-        "millis" => native("millis", "<:n>", 0, |ev, _, _, _| Ok(Value::Number(ev.now_millis as f64))),
-        "clone" => native("clone", "<(oa)-:o>", 1, |_, a, _, _| Ok(deep_clone(&arg(a, 0)))),
+        "millis" => native("millis", "<:n>", 0, |ev, _, _, _| {
+            Ok(Value::Number(ev.now_millis as f64))
+        }),
+        "clone" => native("clone", "<(oa)-:o>", 1, |_, a, _, _| {
+            Ok(deep_clone(&arg(a, 0)))
+        }),
         // Step Functions additions
         "partition" => native("partition", "<an:a>", 2, f_partition),
         "range" => native("range", "<nnn?:a>", 3, f_range),
@@ -152,12 +194,18 @@ fn f_count(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
 
 fn f_max(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
     let n = numbers(&arg(a, 0));
-    Ok(n.into_iter().reduce(f64::max).map(Value::Number).unwrap_or(Value::Undefined))
+    Ok(n.into_iter()
+        .reduce(f64::max)
+        .map(Value::Number)
+        .unwrap_or(Value::Undefined))
 }
 
 fn f_min(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
     let n = numbers(&arg(a, 0));
-    Ok(n.into_iter().reduce(f64::min).map(Value::Number).unwrap_or(Value::Undefined))
+    Ok(n.into_iter()
+        .reduce(f64::min)
+        .map(Value::Number)
+        .unwrap_or(Value::Undefined))
 }
 
 fn f_average(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
@@ -187,7 +235,9 @@ fn to_js_string_pretty(v: &Value, pretty: bool) -> Result<String> {
         Value::String(s) => s.to_string(),
         Value::Lambda(_) | Value::Native(_) | Value::Regex(_) => String::new(),
         Value::Number(n) if !n.is_finite() => return Err(Error::new("D3001").value(describe(v))),
-        Value::Array(a, f) if f.outer_wrapper && !a.is_empty() => to_js_string_pretty(&a[0], pretty)?,
+        Value::Array(a, f) if f.outer_wrapper && !a.is_empty() => {
+            to_js_string_pretty(&a[0], pretty)?
+        }
         other => {
             check_finite(other)?;
             stringify(other, if pretty { Some(2) } else { None })
@@ -217,15 +267,25 @@ fn slice_bounds(len: usize, start: f64, end: Option<f64>) -> (usize, usize) {
     let len_i = len as i64;
     let norm = |x: f64| {
         let x = to_int(x);
-        if x < 0 { (len_i + x).max(0) } else { x.min(len_i) }
+        if x < 0 {
+            (len_i + x).max(0)
+        } else {
+            x.min(len_i)
+        }
     };
     let s = norm(start);
     let e = end.map(norm).unwrap_or(len_i);
-    if e <= s { (0, 0) } else { (s as usize, e as usize) }
+    if e <= s {
+        (0, 0)
+    } else {
+        (s as usize, e as usize)
+    }
 }
 
 fn f_substring(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let chars: Vec<char> = st.chars().collect();
     let len = chars.len() as f64;
     let mut start = num(a, 1).unwrap_or(0.0);
@@ -236,7 +296,11 @@ fn f_substring(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result
         if length <= 0.0 {
             return Ok(Value::str(""));
         }
-        let end = if start >= 0.0 { start + length } else { len + start + length };
+        let end = if start >= 0.0 {
+            start + length
+        } else {
+            len + start + length
+        };
         let (x, y) = slice_bounds(chars.len(), start, Some(end));
         return Ok(Value::string(chars[x..y].iter().collect()));
     }
@@ -245,7 +309,9 @@ fn f_substring(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result
 }
 
 fn f_substring_before(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let chars = s(a, 1).unwrap_or_default();
     Ok(Value::string(match st.find(&chars) {
         Some(i) => st[..i].to_owned(),
@@ -254,7 +320,9 @@ fn f_substring_before(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) ->
 }
 
 fn f_substring_after(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let chars = s(a, 1).unwrap_or_default();
     Ok(Value::string(match st.find(&chars) {
         Some(i) => st[i + chars.len()..].to_owned(),
@@ -263,19 +331,27 @@ fn f_substring_after(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> 
 }
 
 fn f_lowercase(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    Ok(s(a, 0).map(|x| Value::string(x.to_lowercase())).unwrap_or(Value::Undefined))
+    Ok(s(a, 0)
+        .map(|x| Value::string(x.to_lowercase()))
+        .unwrap_or(Value::Undefined))
 }
 
 fn f_uppercase(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    Ok(s(a, 0).map(|x| Value::string(x.to_uppercase())).unwrap_or(Value::Undefined))
+    Ok(s(a, 0)
+        .map(|x| Value::string(x.to_uppercase()))
+        .unwrap_or(Value::Undefined))
 }
 
 fn f_length(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    Ok(s(a, 0).map(|x| Value::Number(x.chars().count() as f64)).unwrap_or(Value::Undefined))
+    Ok(s(a, 0)
+        .map(|x| Value::Number(x.chars().count() as f64))
+        .unwrap_or(Value::Undefined))
 }
 
 fn f_trim(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let mut out = String::new();
     let mut ws = false;
     for c in st.chars() {
@@ -293,20 +369,26 @@ fn f_trim(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
 }
 
 fn f_pad(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let width = num(a, 1).unwrap_or(0.0);
     let mut ch = s(a, 2).unwrap_or_default();
     if ch.is_empty() {
         ch = " ".into();
     }
     let len = st.chars().count() as f64;
-    let size = width.abs();
-    let pad_len = (size - len).ceil();
+    let size = width.abs().floor();
+    let pad_len = size - len;
     if pad_len <= 0.0 {
         return Ok(Value::string(st));
     }
     let padding: String = ch.chars().cycle().take(pad_len as usize).collect();
-    Ok(Value::string(if width < 0.0 { padding + &st } else { st + &padding }))
+    Ok(Value::string(if width < 0.0 {
+        padding + &st
+    } else {
+        st + &padding
+    }))
 }
 
 /// One regex match, in character offsets.
@@ -336,7 +418,11 @@ pub(crate) fn regex_matches(r: &RegexLit, s: &str, limit: Option<usize>) -> Resu
             text: m.as_str().to_owned(),
             start: char_index(s, m.start()),
             end: char_index(s, m.end()),
-            groups: caps.iter().skip(1).map(|g| g.map(|g| g.as_str().to_owned())).collect(),
+            groups: caps
+                .iter()
+                .skip(1)
+                .map(|g| g.map(|g| g.as_str().to_owned()))
+                .collect(),
         });
     }
     Ok(out)
@@ -346,14 +432,27 @@ pub(crate) fn regex_matches(r: &RegexLit, s: &str, limit: Option<usize>) -> Resu
 pub(crate) fn regex_match_object(r: &RegexLit, s: &str, _from: usize) -> Value {
     match r.regex.captures(s) {
         Some(caps) => {
-            let Some(m) = caps.get(0) else { return Value::Undefined };
+            let Some(m) = caps.get(0) else {
+                return Value::Undefined;
+            };
             let mut o = Map::new();
             o.insert("match".into(), Value::str(m.as_str()));
-            o.insert("start".into(), Value::Number(char_index(s, m.start()) as f64));
+            o.insert(
+                "start".into(),
+                Value::Number(char_index(s, m.start()) as f64),
+            );
             o.insert("end".into(), Value::Number(char_index(s, m.end()) as f64));
             o.insert(
                 "groups".into(),
-                Value::array(caps.iter().skip(1).map(|g| g.map(|g| Value::str(g.as_str())).unwrap_or(Value::Undefined)).collect()),
+                Value::array(
+                    caps.iter()
+                        .skip(1)
+                        .map(|g| {
+                            g.map(|g| Value::str(g.as_str()))
+                                .unwrap_or(Value::Undefined)
+                        })
+                        .collect(),
+                ),
             );
             Value::object(o)
         }
@@ -362,12 +461,16 @@ pub(crate) fn regex_match_object(r: &RegexLit, s: &str, _from: usize) -> Value {
 }
 
 fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let limit = num(a, 2);
     if limit.is_some_and(|l| l < 0.0) {
         return Err(Error::new("D3040").value(describe(&arg(a, 2))));
     }
-    let Value::Regex(r) = arg(a, 1) else { return Err(Error::new("T1010")) };
+    let Value::Regex(r) = arg(a, 1) else {
+        return Err(Error::new("T1010"));
+    };
     let ms = regex_matches(&r, &st, limit.map(|l| l as usize))?;
     let items = ms
         .into_iter()
@@ -377,7 +480,12 @@ fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
             o.insert("index".into(), Value::Number(m.start as f64));
             o.insert(
                 "groups".into(),
-                Value::array(m.groups.into_iter().map(|g| g.map(Value::string).unwrap_or(Value::Undefined)).collect()),
+                Value::array(
+                    m.groups
+                        .into_iter()
+                        .map(|g| g.map(Value::string).unwrap_or(Value::Undefined))
+                        .collect(),
+                ),
             );
             Value::object(o)
         })
@@ -386,7 +494,12 @@ fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
 }
 
 fn f_contains(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
+    if arg(a, 1).is_undefined() {
+        return Ok(Value::Undefined);
+    }
     Ok(Value::Bool(match arg(a, 1) {
         Value::String(t) => st.contains(t.as_ref()),
         Value::Regex(r) => r.regex.is_match(&st),
@@ -416,8 +529,16 @@ fn substitute(replacement: &str, m: &Match) -> String {
             }
             _ => {
                 let n = m.groups.len();
-                let max_digits = if n == 0 { 1 } else { (n as f64).log10().floor() as usize + 1 };
-                let digits: String = chars[i..].iter().take(max_digits).take_while(|c| c.is_ascii_digit()).collect();
+                let max_digits = if n == 0 {
+                    1
+                } else {
+                    (n as f64).log10().floor() as usize + 1
+                };
+                let digits: String = chars[i..]
+                    .iter()
+                    .take(max_digits)
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 let mut parsed: Option<usize> = digits.parse().ok();
                 let mut used = digits.len();
                 if max_digits > 1 && parsed.is_some_and(|p| p > n) {
@@ -427,10 +548,11 @@ fn substitute(replacement: &str, m: &Match) -> String {
                 }
                 match parsed {
                     Some(idx) => {
-                        if n > 0 && idx >= 1 {
-                            if let Some(Some(g)) = m.groups.get(idx - 1) {
-                                out.push_str(g);
-                            }
+                        if n > 0
+                            && idx >= 1
+                            && let Some(Some(g)) = m.groups.get(idx - 1)
+                        {
+                            out.push_str(g);
                         }
                         i += used.max(1).min(idx.to_string().len().max(used));
                     }
@@ -443,7 +565,9 @@ fn substitute(replacement: &str, m: &Match) -> String {
 }
 
 fn f_replace(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let pattern = arg(a, 1);
     let replacement = arg(a, 2);
     if matches!(&pattern, Value::String(p) if p.is_empty()) {
@@ -494,7 +618,12 @@ fn f_replace(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Resul
                         o.insert(
                             "groups".into(),
                             Value::array(
-                                m.groups.iter().map(|g| g.clone().map(Value::string).unwrap_or(Value::Undefined)).collect(),
+                                m.groups
+                                    .iter()
+                                    .map(|g| {
+                                        g.clone().map(Value::string).unwrap_or(Value::Undefined)
+                                    })
+                                    .collect(),
                             ),
                         );
                         let v = ev.apply(f, vec![Value::object(o)], &Value::Null, env)?;
@@ -515,7 +644,9 @@ fn f_replace(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Resul
 }
 
 fn f_split(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let limit = num(a, 2);
     if limit.is_some_and(|l| l < 0.0) {
         return Err(Error::new("D3020").value(describe(&arg(a, 2))));
@@ -555,12 +686,18 @@ fn f_join(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
         return Ok(Value::Undefined);
     }
     let sep = s(a, 1).unwrap_or_default();
-    let parts: Vec<String> = v.members().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
+    let parts: Vec<String> = v
+        .members()
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_owned))
+        .collect();
     Ok(Value::string(parts.join(&sep)))
 }
 
 fn f_format_base(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(n) = num(a, 0) else { return Ok(Value::Undefined) };
+    let Some(n) = num(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let n = round_half_even(n, 0);
     let radix = num(a, 1).unwrap_or(10.0);
     if !(2.0..=36.0).contains(&radix) {
@@ -665,7 +802,11 @@ pub(crate) fn round_half_even(x: f64, precision: i32) -> f64 {
         };
         format!("{m}e{}", e + p).parse().unwrap_or(v)
     };
-    let arg = if precision != 0 { shift(x, precision) } else { x };
+    let arg = if precision != 0 {
+        shift(x, precision)
+    } else {
+        x
+    };
     let mut result = (arg + 0.5).floor();
     let diff = result - arg;
     if diff.abs() == 0.5 && (result % 2.0).abs() == 1.0 {
@@ -678,13 +819,17 @@ pub(crate) fn round_half_even(x: f64, precision: i32) -> f64 {
 }
 
 fn f_round(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(n) = num(a, 0) else { return Ok(Value::Undefined) };
+    let Some(n) = num(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let p = num(a, 1).map(|p| p as i32).unwrap_or(0);
     Ok(Value::Number(round_half_even(n, p)))
 }
 
 fn f_sqrt(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(n) = num(a, 0) else { return Ok(Value::Undefined) };
+    let Some(n) = num(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     if n < 0.0 {
         return Err(Error::new("D3060").value(format_number(n)).index(1));
     }
@@ -692,11 +837,16 @@ fn f_sqrt(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
 }
 
 fn f_power(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(b) = num(a, 0) else { return Ok(Value::Undefined) };
+    let Some(b) = num(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let e = num(a, 1).unwrap_or(f64::NAN);
     let r = b.powf(e);
     if !r.is_finite() {
-        return Err(Error::new("D3061").value(format_number(b)).value2(format_number(e)).index(1));
+        return Err(Error::new("D3061")
+            .value(format_number(b))
+            .value2(format_number(e))
+            .index(1));
     }
     Ok(Value::Number(r))
 }
@@ -756,7 +906,12 @@ fn f_map(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Va
     let f = arg(a, 1);
     let mut out = Vec::new();
     for (i, v) in arr.members().into_iter().enumerate() {
-        let r = ev.apply(&f, hof_args(&f, v, Value::Number(i as f64), &arr), &Value::Null, env)?;
+        let r = ev.apply(
+            &f,
+            hof_args(&f, v, Value::Number(i as f64), &arr),
+            &Value::Null,
+            env,
+        )?;
         if !r.is_undefined() {
             out.push(r);
         }
@@ -772,7 +927,12 @@ fn f_filter(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result
     let f = arg(a, 1);
     let mut out = Vec::new();
     for (i, v) in arr.members().into_iter().enumerate() {
-        let r = ev.apply(&f, hof_args(&f, v.clone(), Value::Number(i as f64), &arr), &Value::Null, env)?;
+        let r = ev.apply(
+            &f,
+            hof_args(&f, v.clone(), Value::Number(i as f64), &arr),
+            &Value::Null,
+            env,
+        )?;
         if boolize(&r) {
             out.push(v);
         }
@@ -791,7 +951,12 @@ fn f_single(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result
         let ok = if f.is_undefined() {
             true
         } else {
-            let r = ev.apply(&f, hof_args(&f, v.clone(), Value::Number(i as f64), &arr), &Value::Null, env)?;
+            let r = ev.apply(
+                &f,
+                hof_args(&f, v.clone(), Value::Number(i as f64), &arr),
+                &Value::Null,
+                env,
+            )?;
             boolize(&r)
         };
         if ok {
@@ -805,10 +970,22 @@ fn f_single(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result
 }
 
 fn f_zip(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let arrays: Vec<Vec<Value>> =
-        a.iter().map(|v| if let Value::Array(x, _) = v { x.as_ref().clone() } else { vec![] }).collect();
+    let arrays: Vec<Vec<Value>> = a
+        .iter()
+        .map(|v| {
+            if let Value::Array(x, _) = v {
+                x.as_ref().clone()
+            } else {
+                vec![]
+            }
+        })
+        .collect();
     let len = arrays.iter().map(Vec::len).min().unwrap_or(0);
-    Ok(Value::array((0..len).map(|i| Value::array(arrays.iter().map(|x| x[i].clone()).collect())).collect()))
+    Ok(Value::array(
+        (0..len)
+            .map(|i| Value::array(arrays.iter().map(|x| x[i].clone()).collect()))
+            .collect(),
+    ))
 }
 
 fn f_reduce(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
@@ -823,7 +1000,11 @@ fn f_reduce(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result
     }
     let items = seq.members();
     let init = arg(a, 2);
-    let (mut result, start) = if init.is_undefined() && !items.is_empty() { (items[0].clone(), 1) } else { (init, 0) };
+    let (mut result, start) = if init.is_undefined() && !items.is_empty() {
+        (items[0].clone(), 1)
+    } else {
+        (init, 0)
+    };
     for (i, item) in items.iter().enumerate().skip(start) {
         let mut args = vec![result, item.clone()];
         if arity >= 3 {
@@ -838,17 +1019,28 @@ fn f_reduce(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result
 }
 
 fn f_sift(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
-    let Value::Object(o) = arg(a, 0) else { return Ok(Value::Undefined) };
+    let Value::Object(o) = arg(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let f = arg(a, 1);
     let whole = Value::Object(o.clone());
     let mut out = Map::new();
     for (k, v) in o.iter() {
-        let r = ev.apply(&f, hof_args(&f, v.clone(), Value::str(k), &whole), &Value::Null, env)?;
+        let r = ev.apply(
+            &f,
+            hof_args(&f, v.clone(), Value::str(k), &whole),
+            &Value::Null,
+            env,
+        )?;
         if boolize(&r) {
             out.insert(k.clone(), v.clone());
         }
     }
-    if out.is_empty() { Ok(Value::Undefined) } else { Ok(Value::object(out)) }
+    if out.is_empty() {
+        Ok(Value::Undefined)
+    } else {
+        Ok(Value::object(out))
+    }
 }
 
 fn keys_of(v: &Value, out: &mut indexmap::IndexSet<String>) {
@@ -914,12 +1106,19 @@ fn f_reverse(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<V
 }
 
 fn f_each(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
-    let Value::Object(o) = arg(a, 0) else { return Ok(Value::Undefined) };
+    let Value::Object(o) = arg(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let f = arg(a, 1);
     let whole = Value::Object(o.clone());
     let mut out = Vec::new();
     for (k, v) in o.iter() {
-        let r = ev.apply(&f, hof_args(&f, v.clone(), Value::str(k), &whole), &Value::Null, env)?;
+        let r = ev.apply(
+            &f,
+            hof_args(&f, v.clone(), Value::str(k), &whole),
+            &Value::Null,
+            env,
+        )?;
         if !r.is_undefined() {
             out.push(r);
         }
@@ -974,7 +1173,9 @@ fn f_shuffle(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<
 
 fn f_distinct(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
     let v = arg(a, 0);
-    let Value::Array(items, f) = &v else { return Ok(v) };
+    let Value::Array(items, f) = &v else {
+        return Ok(v);
+    };
     if items.len() <= 1 {
         return Ok(v);
     }
@@ -984,17 +1185,26 @@ fn f_distinct(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<
             out.push(x.clone());
         }
     }
-    Ok(Value::Array(Rc::new(out), if f.sequence { Flags::SEQ } else { Flags::NONE }))
+    Ok(Value::Array(
+        Rc::new(out),
+        if f.sequence { Flags::SEQ } else { Flags::NONE },
+    ))
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn f_base64encode(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let bytes = st.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -1008,12 +1218,16 @@ fn f_base64encode(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Res
 }
 
 fn f_base64decode(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let mut bits = 0u32;
     let mut nbits = 0;
     let mut out = Vec::new();
     for c in st.bytes() {
-        let Some(v) = B64.iter().position(|&x| x == c) else { continue };
+        let Some(v) = B64.iter().position(|&x| x == c) else {
+            continue;
+        };
         bits = (bits << 6) | v as u32;
         nbits += 6;
         if nbits >= 8 {
@@ -1026,7 +1240,9 @@ fn f_base64decode(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Res
 }
 
 fn url_encode(a: Args<'_>, component: bool) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let keep = |c: char| {
         c.is_ascii_alphanumeric()
             || "-_.!~*'()".contains(c)
@@ -1047,11 +1263,16 @@ fn url_encode(a: Args<'_>, component: bool) -> Result<Value> {
 }
 
 fn url_decode(a: Args<'_>, component: bool) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
-    let name = if component { "$decodeUrlComponent" } else { "$decodeUrl" };
-    let malformed = || {
-        Error::new("D3140").message(format!("Malformed URL passed to {name}(): \"{st}\""))
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
     };
+    let name = if component {
+        "$decodeUrlComponent"
+    } else {
+        "$decodeUrl"
+    };
+    let malformed =
+        || Error::new("D3140").message(format!("Malformed URL passed to {name}(): \"{st}\""));
     let bytes = st.as_bytes();
     let mut out: Vec<u8> = Vec::new();
     let mut i = 0;
@@ -1070,14 +1291,18 @@ fn url_decode(a: Args<'_>, component: bool) -> Result<Value> {
             i += 1;
         }
     }
-    String::from_utf8(out).map(Value::string).map_err(|_| malformed())
+    String::from_utf8(out)
+        .map(Value::string)
+        .map_err(|_| malformed())
 }
 
 /// A deep copy with fresh identities (what `$clone` does through JSON).
 pub(crate) fn deep_clone(v: &Value) -> Value {
     match v {
         Value::Array(a, f) => Value::Array(Rc::new(a.iter().map(deep_clone).collect()), *f),
-        Value::Object(o) => Value::object(o.iter().map(|(k, x)| (k.clone(), deep_clone(x))).collect()),
+        Value::Object(o) => {
+            Value::object(o.iter().map(|(k, x)| (k.clone(), deep_clone(x))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -1097,14 +1322,23 @@ fn f_partition(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result
         )));
     }
     let items = v.members();
-    Ok(Value::array(items.chunks(size as usize).map(|c| Value::array(c.to_vec())).collect()))
+    Ok(Value::array(
+        items
+            .chunks(size as usize)
+            .map(|c| Value::array(c.to_vec()))
+            .collect(),
+    ))
 }
 
 fn f_range(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let (Some(start), Some(end)) = (num(a, 0), num(a, 1)) else { return Ok(Value::Undefined) };
+    let (Some(start), Some(end)) = (num(a, 0), num(a, 1)) else {
+        return Ok(Value::Undefined);
+    };
     let step = num(a, 2).unwrap_or(1.0);
     if step == 0.0 || !step.is_finite() {
-        return Err(Error::new("D3201").message("The step of $range must be a non-zero number".to_owned()));
+        return Err(
+            Error::new("D3201").message("The step of $range must be a non-zero number".to_owned())
+        );
     }
     let mut out = Vec::new();
     let mut x = start;
@@ -1119,7 +1353,9 @@ fn f_range(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
 }
 
 fn f_hash(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     let alg = s(a, 1).unwrap_or_else(|| "SHA-256".into());
     let digest = match alg.as_str() {
         "MD5" => super::hash::md5(st.as_bytes()),
@@ -1133,7 +1369,9 @@ fn f_hash(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
             )));
         }
     };
-    Ok(Value::string(digest.iter().map(|b| format!("{b:02x}")).collect()))
+    Ok(Value::string(
+        digest.iter().map(|b| format!("{b:02x}")).collect(),
+    ))
 }
 
 fn f_uuid(ev: &mut Evaluator<'_>, _: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
@@ -1145,14 +1383,22 @@ fn f_uuid(ev: &mut Evaluator<'_>, _: Args<'_>, _: &Value, _: &Env) -> Result<Val
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Value::string(format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])))
+    Ok(Value::string(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )))
 }
 
 fn f_parse(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
-    let Some(st) = s(a, 0) else { return Ok(Value::Undefined) };
+    let Some(st) = s(a, 0) else {
+        return Ok(Value::Undefined);
+    };
     match serde_json::from_str::<serde_json::Value>(&st) {
         Ok(v) => Ok(Value::from_json(&v)),
         Err(e) => Err(Error::new("D3203").message(format!("Unable to parse {st:?} as JSON: {e}"))),
     }
 }
-

@@ -75,6 +75,10 @@ pub struct EvaluateOptions {
     /// The deepest nesting of evaluation steps allowed before failing with `U1001`.
     /// Guards the native stack against runaway recursion.
     pub max_depth: usize,
+    /// How many bytes of native stack evaluation may use before failing with `U1001`;
+    /// keep it well below the stack size of the thread that evaluates (tokio's workers
+    /// have 2 MiB).
+    pub max_stack_bytes: usize,
     /// How long evaluation may run before failing with `U1001`.
     pub time_limit: Option<Duration>,
     /// What `$now()` and `$millis()` report, in milliseconds since the Unix epoch
@@ -84,7 +88,12 @@ pub struct EvaluateOptions {
 
 impl Default for EvaluateOptions {
     fn default() -> Self {
-        EvaluateOptions { max_depth: 400, time_limit: Some(Duration::from_secs(10)), now_millis: None }
+        EvaluateOptions {
+            max_depth: 1000,
+            max_stack_bytes: 1024 * 1024,
+            time_limit: Some(Duration::from_secs(10)),
+            now_millis: None,
+        }
     }
 }
 
@@ -101,7 +110,9 @@ impl Expression {
     /// Parses an expression.
     pub fn parse(text: &str) -> Result<Self, JsonataError> {
         parser::parse(text).map_err(errors::Error::into_public)?;
-        Ok(Expression { text: text.to_owned() })
+        Ok(Expression {
+            text: text.to_owned(),
+        })
     }
 
     /// The expression as written.
@@ -142,16 +153,30 @@ impl Expression {
         options: &EvaluateOptions,
     ) -> Result<Evaluated, JsonataError> {
         let ast = parser::parse(&self.text).map_err(errors::Error::into_public)?;
-        let now = options.now_millis.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+        let now = options
+            .now_millis
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
         let deadline = options.time_limit.map(|d| Instant::now() + d);
-        let mut ev = evaluator::Evaluator::new(bindings, options.max_depth, deadline, now);
+        let mut ev = evaluator::Evaluator::new(
+            bindings,
+            options.max_depth,
+            options.max_stack_bytes,
+            deadline,
+            now,
+        );
         let root = ev.root();
-        let mut input_val = input.map(value::Value::from_json).unwrap_or(value::Value::Undefined);
+        let mut input_val = input
+            .map(value::Value::from_json)
+            .unwrap_or(value::Value::Undefined);
         ev.bind(&root, "$", input_val.clone());
         if let value::Value::Array(a, _) = &input_val {
             input_val = value::Value::Array(
                 Rc::new(vec![value::Value::Array(a.clone(), value::Flags::NONE)]),
-                value::Flags { sequence: true, outer_wrapper: true, ..value::Flags::NONE },
+                value::Flags {
+                    sequence: true,
+                    outer_wrapper: true,
+                    ..value::Flags::NONE
+                },
             );
         }
         let result = ev.evaluate(&ast, &input_val, &root);
@@ -183,5 +208,87 @@ impl PartialEq for Expression {
 impl fmt::Debug for Expression {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Expression({:?})", self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::NoVariables;
+
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        let h = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(f)
+            .expect("spawn");
+        assert!(h.join().is_ok(), "overflowed or panicked on a 2 MiB stack");
+    }
+
+    #[test]
+    fn deep_recursion_fails_cleanly_on_a_small_stack() {
+        on_small_stack(|| {
+            let e = Expression::parse(
+                "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))",
+            )
+            .expect("parses");
+            let err = e.evaluate(None, &NoVariables).expect_err("too deep");
+            assert_eq!(err.code, "U1001");
+        });
+    }
+
+    #[test]
+    fn deep_nesting_fails_cleanly_on_a_small_stack() {
+        on_small_stack(|| {
+            let text = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+            assert!(Expression::parse(&text).is_err());
+            let text = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+            assert!(Expression::parse(&text).is_err());
+            let text = format!("{}1", "-".repeat(5000));
+            assert!(Expression::parse(&text).is_err());
+        });
+    }
+
+    #[test]
+    fn step_functions_functions() {
+        let eval = |s: &str| Expression::parse(s).and_then(|e| e.evaluate(None, &NoVariables));
+        assert_eq!(
+            eval("$partition([1,2,3], 2)").ok().flatten(),
+            Some(serde_json::json!([[1, 2], [3]]))
+        );
+        assert_eq!(
+            eval("$range(0, 10, 3)").ok().flatten(),
+            Some(serde_json::json!([0, 3, 6, 9]))
+        );
+        assert_eq!(
+            eval("$hash('abc', 'SHA-256')").ok().flatten(),
+            Some(serde_json::json!(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            ))
+        );
+        assert_eq!(
+            eval("$parse('[1, \"a\"]')").ok().flatten(),
+            Some(serde_json::json!([1, "a"]))
+        );
+        assert_eq!(
+            eval("$length($uuid())").ok().flatten(),
+            Some(serde_json::json!(36))
+        );
+        let r = eval("$random(7) = $random(7)").ok().flatten();
+        assert_eq!(r, Some(serde_json::json!(true)));
+        let err = eval("$eval('1')").expect_err("no $eval");
+        assert_eq!(err.cause(), "T1006: Attempted to invoke a non-function");
+        let err = eval("$randomSeeded(1)").expect_err("undefined function");
+        assert_eq!(err.cause(), "T1006: Attempted to invoke a non-function");
+    }
+
+    #[test]
+    fn states_binding() {
+        let mut vars = serde_json::Map::new();
+        vars.insert("states".into(), serde_json::json!({"input": {"a": [1, 2]}}));
+        let e = Expression::parse("$sum($states.input.a)").expect("parses");
+        assert_eq!(e.evaluate(None, &vars), Ok(Some(serde_json::json!(3))));
+        let f = Expression::parse("function($x){$x}").expect("parses");
+        let out = f.evaluate_value(None, &vars, &EvaluateOptions::default());
+        assert_eq!(out, Ok(Evaluated::Function));
     }
 }

@@ -3,12 +3,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::ast::{Group, Kind, LambdaDef, Node, RegexLit, Slot, SlotRef, SortTerm, Stage, TransformDef};
+use super::ast::{
+    Group, Kind, LambdaDef, Node, RegexLit, Slot, SlotRef, SortTerm, Stage, TransformDef,
+};
 use super::errors::{Error, Result};
 use super::signature::Signature;
 
-/// How deeply expressions may nest before parsing fails (protects the stack).
+/// How deeply expressions may nest before parsing fails.
 const MAX_NESTING: usize = 400;
+
+/// How much native stack parsing may use before failing (protects small thread stacks).
+const STACK_BUDGET: usize = 1024 * 1024;
+
+fn too_deep(base: usize) -> bool {
+    super::evaluator::stack_address().abs_diff(base) > STACK_BUDGET
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -30,8 +39,8 @@ struct Token {
 }
 
 const OPERATORS: &[&str] = &[
-    ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "^",
-    "&", "!", "~",
+    ".", "[", "]", "{", "}", "(", ")", ",", "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|",
+    "=", "<", ">", "^", "&", "!", "~",
 ];
 
 fn is_op_char(c: char) -> bool {
@@ -156,7 +165,8 @@ impl Lexer {
                         'r' => s.push('\r'),
                         't' => s.push('\t'),
                         'u' => {
-                            let hex: String = self.chars.iter().skip(self.pos + 1).take(4).collect();
+                            let hex: String =
+                                self.chars.iter().skip(self.pos + 1).take(4).collect();
                             if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
                                 let mut cp = u32::from_str_radix(&hex, 16).unwrap_or(0xfffd);
                                 self.pos += 4;
@@ -165,12 +175,13 @@ impl Lexer {
                                     && self.at(self.pos + 1) == Some('\\')
                                     && self.at(self.pos + 2) == Some('u')
                                 {
-                                    let lo: String = self.chars.iter().skip(self.pos + 3).take(4).collect();
-                                    if let Ok(l) = u32::from_str_radix(&lo, 16) {
-                                        if (0xdc00..0xe000).contains(&l) {
-                                            cp = 0x10000 + ((cp - 0xd800) << 10) + (l - 0xdc00);
-                                            self.pos += 6;
-                                        }
+                                    let lo: String =
+                                        self.chars.iter().skip(self.pos + 3).take(4).collect();
+                                    if let Ok(l) = u32::from_str_radix(&lo, 16)
+                                        && (0xdc00..0xe000).contains(&l)
+                                    {
+                                        cp = 0x10000 + ((cp - 0xd800) << 10) + (l - 0xdc00);
+                                        self.pos += 6;
                                     }
                                 }
                                 s.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
@@ -178,7 +189,9 @@ impl Lexer {
                                 return Err(Error::new("S0104").at(self.pos));
                             }
                         }
-                        other => return Err(Error::new("S0103").at(self.pos).token(other.to_string())),
+                        other => {
+                            return Err(Error::new("S0103").at(self.pos).token(other.to_string()));
+                        }
                     }
                 } else if ch == c {
                     self.pos += 1;
@@ -298,6 +311,7 @@ struct Parser {
     node: Token,
     depth: usize,
     source_len: usize,
+    stack_base: usize,
 }
 
 fn describe(tok: &Tok) -> String {
@@ -319,19 +333,29 @@ impl Parser {
         if let Some(id) = expect {
             let matches = matches!(&self.node.tok, Tok::Op(o) if *o == id);
             if !matches {
-                let code = if self.node.tok == Tok::End { "S0203" } else { "S0202" };
-                return Err(Error::new(code).at(self.node.pos).token(describe(&self.node.tok)).value(id));
+                let code = if self.node.tok == Tok::End {
+                    "S0203"
+                } else {
+                    "S0202"
+                };
+                return Err(Error::new(code)
+                    .at(self.node.pos)
+                    .token(describe(&self.node.tok))
+                    .value(id));
             }
         }
         let t = self.lexer.next(infix)?;
         if t.tok == Tok::End {
-            self.node = Token { tok: Tok::End, pos: self.source_len };
+            self.node = Token {
+                tok: Tok::End,
+                pos: self.source_len,
+            };
             return Ok(());
         }
-        if let Tok::Op(op) = t.tok {
-            if matches!(op, "!" | "~") {
-                return Err(Error::new("S0204").at(t.pos).token(op));
-            }
+        if let Tok::Op(op) = t.tok
+            && matches!(op, "!" | "~")
+        {
+            return Err(Error::new("S0204").at(t.pos).token(op));
         }
         self.node = t;
         Ok(())
@@ -343,10 +367,11 @@ impl Parser {
 
     fn expression(&mut self, rbp: u32) -> Result<Node> {
         self.depth += 1;
-        if self.depth > MAX_NESTING {
-            return Err(Error::new("S0201").at(self.node.pos).token(describe(&self.node.tok)).message(
-                "Syntax error: the expression is nested too deeply".to_owned(),
-            ));
+        if self.depth > MAX_NESTING || too_deep(self.stack_base) {
+            return Err(Error::new("S0201")
+                .at(self.node.pos)
+                .token(describe(&self.node.tok))
+                .message("Syntax error: the expression is nested too deeply".to_owned()));
         }
         let t = self.node.clone();
         self.advance(None, true)?;
@@ -377,8 +402,15 @@ impl Parser {
                     src.push(')');
                 }
                 src.push_str(&translate_regex(&pattern));
-                let regex = regex::Regex::new(&src).map_err(|_| Error::new("S0303").at(pos).value(pattern.clone()))?;
-                Node::new(Kind::Regex(Rc::new(RegexLit { source: pattern, regex })), pos)
+                let regex = regex::Regex::new(&src)
+                    .map_err(|_| Error::new("S0303").at(pos).value(pattern.clone()))?;
+                Node::new(
+                    Kind::Regex(Rc::new(RegexLit {
+                        source: pattern,
+                        regex,
+                    })),
+                    pos,
+                )
             }
             Tok::End => return Err(Error::new("S0207").at(pos).token("(end)")),
             Tok::Op(op) => match op {
@@ -411,7 +443,10 @@ impl Parser {
                                 let rpos = self.node.pos;
                                 self.advance(Some(".."), false)?;
                                 let rhs = self.expression(0)?;
-                                item = Node::new(Kind::Infix("..".into(), Box::new(item), Box::new(rhs)), rpos);
+                                item = Node::new(
+                                    Kind::Infix("..".into(), Box::new(item), Box::new(rhs)),
+                                    rpos,
+                                );
                             }
                             items.push(item);
                             if !self.is(",") {
@@ -437,7 +472,14 @@ impl Parser {
                         delete = Some(self.expression(0)?);
                     }
                     self.advance(Some("|"), false)?;
-                    Node::new(Kind::Transform(Rc::new(TransformDef { pattern, update, delete })), pos)
+                    Node::new(
+                        Kind::Transform(Rc::new(TransformDef {
+                            pattern,
+                            update,
+                            delete,
+                        })),
+                        pos,
+                    )
                 }
                 _ => return Err(Error::new("S0211").at(pos).token(op)),
             },
@@ -487,45 +529,51 @@ impl Parser {
                     }
                 }
                 self.advance(Some(")"), true)?;
-                if let Kind::Name(n) = &left.kind {
-                    if n == "function" || n == "\u{3bb}" {
-                        let mut params = Vec::new();
-                        for (i, a) in args.iter().enumerate() {
-                            match &a.kind {
-                                Kind::Variable(v) => params.push(v.clone()),
-                                _ => {
-                                    return Err(Error::new("S0208")
-                                        .at(a.pos)
-                                        .token(token_text(a))
-                                        .value((i + 1).to_string()));
-                                }
+                if let Kind::Name(n) = &left.kind
+                    && (n == "function" || n == "\u{3bb}")
+                {
+                    let mut params = Vec::new();
+                    for (i, a) in args.iter().enumerate() {
+                        match &a.kind {
+                            Kind::Variable(v) => params.push(v.clone()),
+                            _ => {
+                                return Err(Error::new("S0208")
+                                    .at(a.pos)
+                                    .token(token_text(a))
+                                    .value((i + 1).to_string()));
                             }
                         }
-                        let mut signature = None;
-                        if self.is("<") {
-                            let sig_pos = self.node.pos;
-                            let mut depth = 1;
-                            let mut sig = String::from("<");
-                            while depth > 0 && !self.is("{") && self.node.tok != Tok::End {
-                                self.advance(None, false)?;
-                                if self.is(">") {
-                                    depth -= 1;
-                                } else if self.is("<") {
-                                    depth += 1;
-                                }
-                                sig.push_str(&describe(&self.node.tok));
-                            }
-                            self.advance(Some(">"), false)?;
-                            signature = Some(Rc::new(Signature::parse(&sig).map_err(|e| e.at(sig_pos))?));
-                        }
-                        self.advance(Some("{"), false)?;
-                        let body = self.expression(0)?;
-                        self.advance(Some("}"), false)?;
-                        return Ok(Node::new(
-                            Kind::Lambda(Rc::new(LambdaDef { params, signature, body, thunk: false })),
-                            pos,
-                        ));
                     }
+                    let mut signature = None;
+                    if self.is("<") {
+                        let sig_pos = self.node.pos;
+                        let mut depth = 1;
+                        let mut sig = String::from("<");
+                        while depth > 0 && !self.is("{") && self.node.tok != Tok::End {
+                            self.advance(None, false)?;
+                            if self.is(">") {
+                                depth -= 1;
+                            } else if self.is("<") {
+                                depth += 1;
+                            }
+                            sig.push_str(&describe(&self.node.tok));
+                        }
+                        self.advance(Some(">"), false)?;
+                        signature =
+                            Some(Rc::new(Signature::parse(&sig).map_err(|e| e.at(sig_pos))?));
+                    }
+                    self.advance(Some("{"), false)?;
+                    let body = self.expression(0)?;
+                    self.advance(Some("}"), false)?;
+                    return Ok(Node::new(
+                        Kind::Lambda(Rc::new(LambdaDef {
+                            params,
+                            signature,
+                            body,
+                            thunk: false,
+                        })),
+                        pos,
+                    ));
                 }
                 if partial {
                     Node::new(Kind::Partial(Box::new(left), args), pos)
@@ -596,10 +644,13 @@ impl Parser {
                 }
                 Node::new(Kind::Condition(Box::new(left), Box::new(then), els), pos)
             }
-            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&" | "and" | "or" | "in"
-            | "~>" | "??" | "?:" => {
+            "." | "+" | "-" | "*" | "/" | "%" | "=" | "<" | ">" | "!=" | "<=" | ">=" | "&"
+            | "and" | "or" | "in" | "~>" | "??" | "?:" => {
                 let rhs = self.expression(lbp(&Tok::Op(op)))?;
-                Node::new(Kind::Infix(op.to_owned(), Box::new(left), Box::new(rhs)), pos)
+                Node::new(
+                    Kind::Infix(op.to_owned(), Box::new(left), Box::new(rhs)),
+                    pos,
+                )
             }
             _ => return Err(Error::new("S0201").at(pos).token(op)),
         })
@@ -648,13 +699,29 @@ pub(crate) fn translate_regex(src: &str) -> String {
 pub(crate) fn parse(source: &str) -> Result<Node> {
     let chars: Vec<char> = source.chars().collect();
     let source_len = chars.len();
-    let mut p = Parser { lexer: Lexer { chars, pos: 0 }, node: Token { tok: Tok::End, pos: 0 }, depth: 0, source_len };
+    let stack_base = super::evaluator::stack_address();
+    let mut p = Parser {
+        lexer: Lexer { chars, pos: 0 },
+        node: Token {
+            tok: Tok::End,
+            pos: 0,
+        },
+        depth: 0,
+        source_len,
+        stack_base,
+    };
     p.advance(None, false)?;
     let expr = p.expression(0)?;
     if p.node.tok != Tok::End {
-        return Err(Error::new("S0201").at(p.node.pos).token(describe(&p.node.tok)));
+        return Err(Error::new("S0201")
+            .at(p.node.pos)
+            .token(describe(&p.node.tok)));
     }
-    let mut post = Post { ancestor_label: 0, depth: 0 };
+    let mut post = Post {
+        ancestor_label: 0,
+        depth: 0,
+        stack_base,
+    };
     let expr = post.process(expr)?;
     if matches!(expr.kind, Kind::Parent(_)) || !expr.seeking_parent.is_empty() {
         return Err(Error::new("S0217").at(expr.pos).token(expr.type_name()));
@@ -665,6 +732,7 @@ pub(crate) fn parse(source: &str) -> Result<Node> {
 struct Post {
     ancestor_label: usize,
     depth: usize,
+    stack_base: usize,
 }
 
 fn push_ancestry(result: &mut Vec<SlotRef>, value: &Node) {
@@ -718,8 +786,12 @@ fn seek_parent(node: &mut Node, slot: &SlotRef) -> Result<()> {
 }
 
 fn resolve_ancestry(path: &mut Node) -> Result<()> {
-    let Kind::Path(steps) = &mut path.kind else { return Ok(()) };
-    let Some(last) = steps.last() else { return Ok(()) };
+    let Kind::Path(steps) = &mut path.kind else {
+        return Ok(());
+    };
+    let Some(last) = steps.last() else {
+        return Ok(());
+    };
     let mut slots: Vec<SlotRef> = last.seeking_parent.clone();
     if let Kind::Parent(s) = &last.kind {
         slots.push(s.clone());
@@ -749,10 +821,21 @@ fn tail_call_optimize(expr: Node) -> Node {
     match expr.kind {
         Kind::Function(..) if expr.predicate.is_empty() => {
             let pos = expr.pos;
-            Node::new(Kind::Lambda(Rc::new(LambdaDef { params: vec![], signature: None, body: expr, thunk: true })), pos)
+            Node::new(
+                Kind::Lambda(Rc::new(LambdaDef {
+                    params: vec![],
+                    signature: None,
+                    body: expr,
+                    thunk: true,
+                })),
+                pos,
+            )
         }
         Kind::Condition(c, t, e) => {
-            let mut n = Node { kind: Kind::Null, ..expr };
+            let mut n = Node {
+                kind: Kind::Null,
+                ..expr
+            };
             let t = Box::new(tail_call_optimize(*t));
             let e = e.map(|e| Box::new(tail_call_optimize(*e)));
             n.kind = Kind::Condition(c, t, e);
@@ -762,7 +845,10 @@ fn tail_call_optimize(expr: Node) -> Node {
             if let Some(last) = exprs.pop() {
                 exprs.push(tail_call_optimize(last));
             }
-            Node { kind: Kind::Block(exprs), ..expr }
+            Node {
+                kind: Kind::Block(exprs),
+                ..expr
+            }
         }
         _ => expr,
     }
@@ -771,7 +857,7 @@ fn tail_call_optimize(expr: Node) -> Node {
 impl Post {
     fn process(&mut self, expr: Node) -> Result<Node> {
         self.depth += 1;
-        if self.depth > MAX_NESTING * 2 {
+        if self.depth > MAX_NESTING * 2 || too_deep(self.stack_base) {
             return Err(Error::new("S0201").at(expr.pos).token(expr.type_name()));
         }
         let r = self.process_inner(expr);
@@ -779,10 +865,12 @@ impl Post {
         r
     }
 
-    fn process_inner(&mut self, expr: Node) -> Result<Node> {
+    #[inline(never)]
+    fn process_arm_0(&mut self, expr: Node) -> Result<Node> {
         let keep_array = expr.keep_array;
         let pos = expr.pos;
-        let mut result = match expr.kind {
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Infix(op, lhs, rhs) => match op.as_str() {
                 "." => {
                     let lstep = self.process(*lhs)?;
@@ -798,7 +886,9 @@ impl Post {
                         p
                     };
                     let mut rest = self.process(*rhs)?;
-                    let Kind::Path(steps) = &mut result.kind else { unreachable_path()? };
+                    let Kind::Path(steps) = &mut result.kind else {
+                        unreachable_path()?
+                    };
                     if let Kind::Path(rsteps) = rest.kind {
                         steps.extend(rsteps);
                     } else {
@@ -811,10 +901,16 @@ impl Post {
                     for step in steps.iter_mut() {
                         match &step.kind {
                             Kind::Num(n) => {
-                                return Err(Error::new("S0213").at(step.pos).value(super::value::format_number(*n)));
+                                return Err(Error::new("S0213")
+                                    .at(step.pos)
+                                    .value(super::value::format_number(*n)));
                             }
-                            Kind::Bool(b) => return Err(Error::new("S0213").at(step.pos).value(b.to_string())),
-                            Kind::Null => return Err(Error::new("S0213").at(step.pos).value("null")),
+                            Kind::Bool(b) => {
+                                return Err(Error::new("S0213").at(step.pos).value(b.to_string()));
+                            }
+                            Kind::Null => {
+                                return Err(Error::new("S0213").at(step.pos).value("null"));
+                            }
                             Kind::Str(s) => {
                                 let s = s.clone();
                                 step.kind = Kind::Name(s);
@@ -825,16 +921,18 @@ impl Post {
                     if steps.iter().any(|s| s.keep_array) {
                         result.keep_singleton_array = true;
                     }
-                    let Kind::Path(steps) = &mut result.kind else { unreachable_path()? };
-                    if let Some(first) = steps.first_mut() {
-                        if first.is_array_constructor() {
-                            first.consarray = true;
-                        }
+                    let Kind::Path(steps) = &mut result.kind else {
+                        unreachable_path()?
+                    };
+                    if let Some(first) = steps.first_mut()
+                        && first.is_array_constructor()
+                    {
+                        first.consarray = true;
                     }
-                    if let Some(last) = steps.last_mut() {
-                        if last.is_array_constructor() {
-                            last.consarray = true;
-                        }
+                    if let Some(last) = steps.last_mut()
+                        && last.is_array_constructor()
+                    {
+                        last.consarray = true;
                     }
                     resolve_ancestry(&mut result)?;
                     result
@@ -879,6 +977,17 @@ impl Post {
                     n
                 }
             },
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_1(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Filter(lhs, rhs) => {
                 let mut result = self.process(*lhs)?;
                 let is_path = matches!(result.kind, Kind::Path(_));
@@ -917,6 +1026,17 @@ impl Post {
                 }
                 result
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_2(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::GroupBy(lhs, pairs) => {
                 let mut result = self.process(*lhs)?;
                 if result.group.is_some() {
@@ -929,16 +1049,33 @@ impl Post {
                 result.group = Some(Box::new(Group { pairs: out, pos }));
                 result
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_3(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::OrderBy(lhs, terms) => {
                 let result = self.process(*lhs)?;
-                let mut result =
-                    if matches!(result.kind, Kind::Path(_)) { result } else { Node::new(Kind::Path(vec![result]), pos) };
+                let mut result = if matches!(result.kind, Kind::Path(_)) {
+                    result
+                } else {
+                    Node::new(Kind::Path(vec![result]), pos)
+                };
                 let mut sort = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
                 for t in terms {
                     let e = self.process(t.expr)?;
                     push_ancestry(&mut sort.seeking_parent, &e);
-                    out.push(SortTerm { descending: t.descending, expr: e });
+                    out.push(SortTerm {
+                        descending: t.descending,
+                        expr: e,
+                    });
                 }
                 sort.kind = Kind::Sort(out);
                 if let Kind::Path(steps) = &mut result.kind {
@@ -947,6 +1084,17 @@ impl Post {
                 resolve_ancestry(&mut result)?;
                 result
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_4(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::FocusBind(lhs, var) => {
                 let lhs_keep = lhs.keep_array;
                 let mut result = self.process(*lhs)?;
@@ -970,6 +1118,17 @@ impl Post {
                 step.tuple = true;
                 result
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_5(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::IndexBind(lhs, var) => {
                 let result = self.process(*lhs)?;
                 let mut result = if matches!(result.kind, Kind::Path(_)) {
@@ -982,22 +1141,36 @@ impl Post {
                     }
                     Node::new(Kind::Path(vec![r]), pos)
                 };
-                if let Kind::Path(steps) = &mut result.kind {
-                    if let Some(step) = steps.last_mut() {
-                        if step.stages.is_empty() {
-                            step.index = Some(var);
-                        } else {
-                            step.stages.push(Stage::Index(var));
-                        }
-                        step.tuple = true;
+                if let Kind::Path(steps) = &mut result.kind
+                    && let Some(step) = steps.last_mut()
+                {
+                    if step.stages.is_empty() {
+                        step.index = Some(var);
+                    } else {
+                        step.stages.push(Stage::Index(var));
                     }
+                    step.tuple = true;
                 }
                 result
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_6(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Negate(e) => {
                 let e = self.process(*e)?;
                 if let Kind::Num(n) = e.kind {
-                    Node { kind: Kind::Num(-n), ..e }
+                    Node {
+                        kind: Kind::Num(-n),
+                        ..e
+                    }
                 } else {
                     let mut n = Node::new(Kind::Null, pos);
                     push_ancestry(&mut n.seeking_parent, &e);
@@ -1005,6 +1178,17 @@ impl Post {
                     n
                 }
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_7(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Array(items) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
@@ -1016,6 +1200,17 @@ impl Post {
                 n.kind = Kind::Array(out);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_8(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Object(pairs) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
@@ -1029,6 +1224,17 @@ impl Post {
                 n.kind = Kind::Object(out);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_9(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Function(proc, args) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
@@ -1041,6 +1247,17 @@ impl Post {
                 n.kind = Kind::Function(Box::new(p), out);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_10(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Partial(proc, args) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
@@ -1053,15 +1270,42 @@ impl Post {
                 n.kind = Kind::Partial(Box::new(p), out);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_11(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Lambda(def) => {
                 let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
                 let body = self.process(def.body)?;
                 let body = tail_call_optimize(body);
                 Node::new(
-                    Kind::Lambda(Rc::new(LambdaDef { params: def.params, signature: def.signature, body, thunk: false })),
+                    Kind::Lambda(Rc::new(LambdaDef {
+                        params: def.params,
+                        signature: def.signature,
+                        body,
+                        thunk: false,
+                    })),
                     pos,
                 )
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_12(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Condition(c, t, e) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let c = self.process(*c)?;
@@ -1079,6 +1323,17 @@ impl Post {
                 n.kind = Kind::Condition(Box::new(c), Box::new(t), e);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_13(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Transform(def) => {
                 let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
                 let pattern = self.process(def.pattern)?;
@@ -1087,15 +1342,34 @@ impl Post {
                     Some(d) => Some(self.process(d)?),
                     None => None,
                 };
-                Node::new(Kind::Transform(Rc::new(TransformDef { pattern, update, delete })), pos)
+                Node::new(
+                    Kind::Transform(Rc::new(TransformDef {
+                        pattern,
+                        update,
+                        delete,
+                    })),
+                    pos,
+                )
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_14(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Block(exprs) => {
                 let mut n = Node::new(Kind::Null, pos);
                 let mut out = Vec::new();
                 for e in exprs {
                     let part = self.process(e)?;
                     push_ancestry(&mut n.seeking_parent, &part);
-                    if part.consarray || matches!(&part.kind, Kind::Path(s) if s.first().is_some_and(|f| f.consarray))
+                    if part.consarray
+                        || matches!(&part.kind, Kind::Path(s) if s.first().is_some_and(|f| f.consarray))
                     {
                         n.consarray = true;
                     }
@@ -1104,6 +1378,17 @@ impl Post {
                 n.kind = Kind::Block(out);
                 n
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_15(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::Name(name) => {
                 let keep = keep_array;
                 let mut step = Node::new(Kind::Name(name), pos);
@@ -1114,17 +1399,87 @@ impl Post {
                 }
                 p
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_16(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::ParentRaw => {
                 let label = format!("!{}", self.ancestor_label);
                 self.ancestor_label += 1;
-                Node::new(Kind::Parent(Rc::new(RefCell::new(Slot { label, level: 1 }))), pos)
+                Node::new(
+                    Kind::Parent(Rc::new(RefCell::new(Slot { label, level: 1 }))),
+                    pos,
+                )
             }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    #[allow(unreachable_code)]
+    fn process_arm_17(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
             Kind::OperatorName(name) => {
-                let n = Node { kind: Kind::Name(name), ..Node::new(Kind::Null, pos) };
+                let n = Node {
+                    kind: Kind::Name(name),
+                    ..Node::new(Kind::Null, pos)
+                };
                 let n = Node { keep_array, ..n };
                 return self.process(n);
             }
-            kind => Node { kind, ..Node::new(Kind::Null, pos) },
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    #[inline(never)]
+    fn process_arm_18(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let pos = expr.pos;
+        let _ = (keep_array, pos);
+        Ok(match expr.kind {
+            kind => Node {
+                kind,
+                ..Node::new(Kind::Null, pos)
+            },
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::new("S0201").at(pos)),
+        })
+    }
+
+    fn process_inner(&mut self, expr: Node) -> Result<Node> {
+        let keep_array = expr.keep_array;
+        let mut result = match expr.kind {
+            Kind::Infix(..) => self.process_arm_0(expr)?,
+            Kind::Filter(..) => self.process_arm_1(expr)?,
+            Kind::GroupBy(..) => self.process_arm_2(expr)?,
+            Kind::OrderBy(..) => self.process_arm_3(expr)?,
+            Kind::FocusBind(..) => self.process_arm_4(expr)?,
+            Kind::IndexBind(..) => self.process_arm_5(expr)?,
+            Kind::Negate(..) => self.process_arm_6(expr)?,
+            Kind::Array(..) => self.process_arm_7(expr)?,
+            Kind::Object(..) => self.process_arm_8(expr)?,
+            Kind::Function(..) => self.process_arm_9(expr)?,
+            Kind::Partial(..) => self.process_arm_10(expr)?,
+            Kind::Lambda(..) => self.process_arm_11(expr)?,
+            Kind::Condition(..) => self.process_arm_12(expr)?,
+            Kind::Transform(..) => self.process_arm_13(expr)?,
+            Kind::Block(..) => self.process_arm_14(expr)?,
+            Kind::Name(..) => self.process_arm_15(expr)?,
+            Kind::ParentRaw => self.process_arm_16(expr)?,
+            Kind::OperatorName(..) => self.process_arm_17(expr)?,
+            _ => self.process_arm_18(expr)?,
         };
         if keep_array {
             result.keep_array = true;

@@ -56,7 +56,13 @@ impl Signature {
         let chars: Vec<char> = sig.chars().collect();
         let mut params: Vec<Param> = Vec::new();
         let mut position = 1;
-        let new_param = || Param { regex: String::new(), ty: String::new(), context: false, context_regex: None, subtype: None };
+        let new_param = || Param {
+            regex: String::new(),
+            ty: String::new(),
+            context: false,
+            context_regex: None,
+            subtype: None,
+        };
         let mut param = new_param();
         while position < chars.len() {
             let c = chars[position];
@@ -119,7 +125,8 @@ impl Signature {
                     let prev_ty = params.last().map(|p| p.ty.clone()).unwrap_or_default();
                     if prev_ty == "a" || prev_ty == "f" {
                         let end = closing(&chars, position, '<', '>');
-                        let sub: String = chars[position + 1..end.min(chars.len())].iter().collect();
+                        let sub: String =
+                            chars[position + 1..end.min(chars.len())].iter().collect();
                         if let Some(prev) = params.last_mut() {
                             prev.subtype = Some(sub);
                         }
@@ -132,7 +139,13 @@ impl Signature {
             }
             position += 1;
         }
-        let pattern = format!("^{}$", params.iter().map(|p| format!("({})", p.regex)).collect::<String>());
+        let pattern = format!(
+            "^{}$",
+            params
+                .iter()
+                .map(|p| format!("({})", p.regex))
+                .collect::<String>()
+        );
         let regex = regex::Regex::new(&pattern).map_err(|_| Error::new("S0401"))?;
         Ok(Signature { params, regex })
     }
@@ -151,10 +164,16 @@ impl Signature {
             if matched.is_empty() {
                 if param.context && param.context_regex.is_some() {
                     let ctype = symbol(context).to_string();
-                    if param.context_regex.as_ref().is_some_and(|r| r.is_match(&ctype)) {
+                    if param
+                        .context_regex
+                        .as_ref()
+                        .is_some_and(|r| r.is_match(&ctype))
+                    {
                         out.push(context.clone());
                     } else {
-                        return Err(Error::new("T0411").value(describe(context)).index(arg_index + 1));
+                        return Err(Error::new("T0411")
+                            .value(describe(context))
+                            .index(arg_index + 1));
                     }
                 } else {
                     out.push(args.get(arg_index).cloned().unwrap_or(Value::Undefined));
@@ -172,21 +191,22 @@ impl Signature {
                         if let Some(sub) = &param.subtype {
                             if single != 'a' && matched != sub {
                                 ok = false;
-                            } else if single == 'a' {
-                                if let Value::Array(items, _) = &arg {
-                                    if let Some(first) = items.first() {
-                                        let it = symbol(first);
-                                        if Some(it) != sub.chars().next() {
-                                            ok = false;
-                                        } else {
-                                            ok = items.iter().all(|v| symbol(v) == it);
-                                        }
-                                    }
+                            } else if single == 'a'
+                                && let Value::Array(items, _) = &arg
+                                && let Some(first) = items.first()
+                            {
+                                let it = symbol(first);
+                                if !sub.starts_with(it) {
+                                    ok = false;
+                                } else {
+                                    ok = items.iter().all(|v| symbol(v) == it);
                                 }
                             }
                         }
                         if !ok {
-                            let mut e = Error::new("T0412").value(describe(&arg)).index(arg_index + 1);
+                            let mut e = Error::new("T0412")
+                                .value(describe(&arg))
+                                .index(arg_index + 1);
                             e.type_name = Some(
                                 match param.subtype.as_deref() {
                                     Some("a") => "arrays",
@@ -221,13 +241,18 @@ impl Signature {
         let mut good_to = 0;
         for p in &self.params {
             partial.push_str(&p.regex);
-            let m = regex::Regex::new(&partial).ok().and_then(|r| r.find(supplied).map(|m| m.end()));
+            let m = regex::Regex::new(&partial)
+                .ok()
+                .and_then(|r| r.find(supplied).map(|m| m.end()));
             match m {
                 None => break,
                 Some(end) => good_to = end,
             }
         }
-        let value = args.get(good_to).map(describe).unwrap_or_else(|| "undefined".into());
+        let value = args
+            .get(good_to)
+            .map(describe)
+            .unwrap_or_else(|| "undefined".into());
         Error::new("T0410").value(value).index(good_to + 1)
     }
 }

@@ -20,10 +20,20 @@ pub(crate) struct Flags {
 }
 
 impl Flags {
-    pub(crate) const NONE: Flags =
-        Flags { sequence: false, keep_singleton: false, cons: false, outer_wrapper: false, tuple_stream: false };
-    pub(crate) const SEQ: Flags =
-        Flags { sequence: true, keep_singleton: false, cons: false, outer_wrapper: false, tuple_stream: false };
+    pub(crate) const NONE: Flags = Flags {
+        sequence: false,
+        keep_singleton: false,
+        cons: false,
+        outer_wrapper: false,
+        tuple_stream: false,
+    };
+    pub(crate) const SEQ: Flags = Flags {
+        sequence: true,
+        keep_singleton: false,
+        cons: false,
+        outer_wrapper: false,
+        tuple_stream: false,
+    };
 }
 
 /// An object: insertion-ordered keys.
@@ -71,8 +81,12 @@ pub(crate) struct Lambda {
 }
 
 /// The implementation of a built-in function.
-pub(crate) type NativeFn =
-    fn(&mut super::evaluator::Evaluator<'_>, &[Value], &Value, &Env) -> super::errors::Result<Value>;
+pub(crate) type NativeFn = fn(
+    &mut super::evaluator::Evaluator<'_>,
+    &[Value],
+    &Value,
+    &Env,
+) -> super::errors::Result<Value>;
 
 /// A built-in function.
 pub(crate) struct Native {
@@ -190,9 +204,11 @@ impl Value {
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(o) => {
-                Value::object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -205,13 +221,19 @@ impl Value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.to_string()),
-            Value::Array(a, _) => {
-                serde_json::Value::Array(a.iter().map(|v| v.to_json().unwrap_or(serde_json::Value::Null)).collect())
+            Value::Array(a, _) => serde_json::Value::Array(
+                a.iter()
+                    .map(|v| v.to_json().unwrap_or(serde_json::Value::Null))
+                    .collect(),
+            ),
+            Value::Object(o) => serde_json::Value::Object(
+                o.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.to_json()?)))
+                    .collect(),
+            ),
+            Value::Lambda(_) | Value::Native(_) | Value::Regex(_) => {
+                serde_json::Value::String(String::new())
             }
-            Value::Object(o) => {
-                serde_json::Value::Object(o.iter().filter_map(|(k, v)| Some((k.clone(), v.to_json()?))).collect())
-            }
-            Value::Lambda(_) | Value::Native(_) | Value::Regex(_) => serde_json::Value::String(String::new()),
         })
     }
 }
@@ -221,7 +243,9 @@ pub(crate) fn number_to_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
         serde_json::Value::Number(serde_json::Number::from(n as i64))
     } else {
-        serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -231,7 +255,11 @@ pub(crate) fn format_number(n: f64) -> String {
         return "NaN".into();
     }
     if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if n == 0.0 {
         return "0".into();
@@ -269,7 +297,7 @@ pub(crate) fn format_number(n: f64) -> String {
             out.push_str(&digits[1..]);
         }
         out.push('e');
-        let _ = write!(out, "{}{}", if e - 1 >= 0 { "+" } else { "-" }, (e - 1).abs());
+        let _ = write!(out, "{}{}", if e > 0 { "+" } else { "-" }, (e - 1).abs());
     }
     out
 }
@@ -324,7 +352,12 @@ fn stringify_into(v: &Value, indent: Option<usize>, level: usize, out: &mut Stri
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
             if n.is_finite() {
-                out.push_str(&format_number(to_precision_15(*n)))
+                let n = if n.fract() == 0.0 {
+                    *n
+                } else {
+                    to_precision_15(*n)
+                };
+                out.push_str(&format_number(n))
             } else {
                 out.push_str("null")
             }
@@ -383,7 +416,9 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
         }
         (Value::Lambda(x), Value::Lambda(y)) => Rc::ptr_eq(x, y),
         (Value::Native(x), Value::Native(y)) => Rc::ptr_eq(x, y),
