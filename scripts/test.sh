@@ -18,12 +18,12 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== cargo test"
 mkdir -p "${CARGO_TARGET_DIR}"
 set +e
-cargo test --workspace --locked --no-fail-fast 2>&1 | tee "${CARGO_TARGET_DIR}/test-output.txt"
+cargo test --workspace --no-fail-fast 2>&1 | tee "${CARGO_TARGET_DIR}/test-output.txt"
 status=${PIPESTATUS[0]}
 set -e
 
