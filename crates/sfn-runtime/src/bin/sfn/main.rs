@@ -20,11 +20,18 @@ enum Command {
     ///
     /// Exit status: 0 when every file is valid, 1 when any is invalid, 2 when any cannot be read.
     Validate(validate::Args),
+    /// Print the JSON Schema of state machine definitions.
+    Schema,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Schema => {
+            let schema = sfn_runtime::core::schema::definition_schema();
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
     }
 }
