@@ -1,6 +1,6 @@
 //! The `sfn` command: validate, run and manage AWS Step Functions state machines.
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -30,7 +30,9 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            // A closed pipe (`sfn schema | head`) is not an error worth reporting.
+            let _ = writeln!(std::io::stdout(), "{text}");
             ExitCode::SUCCESS
         }
     }
