@@ -1,0 +1,210 @@
+//! JSONata expressions as a state evaluates them, with `$states` bound.
+//!
+//! In a JSONata state every expression sees the reserved variable `$states`:
+//! `$states.input` (the state's input), `$states.context` (the context object),
+//! `$states.result` (the task, Map or Parallel result, in `Output` and `Assign`) and
+//! `$states.errorOutput` (in a catcher's `Output` and `Assign`), next to the workflow
+//! variables.
+
+use serde_json::{Map, Value};
+
+use crate::{error::StatesError, eval::Variables, jsonata::Expression, template::JsonataString};
+
+/// What a JSONata expression of a state sees: `$states` and the variables in scope.
+pub struct JsonataScope<'a> {
+    states: Value,
+    variables: &'a dyn Variables,
+}
+
+impl<'a> JsonataScope<'a> {
+    /// A scope with `$states.input` and `$states.context`.
+    pub fn new(input: &Value, context: &Value, variables: &'a dyn Variables) -> Self {
+        let mut states = Map::with_capacity(4);
+        states.insert("input".to_owned(), input.clone());
+        states.insert("context".to_owned(), context.clone());
+        JsonataScope {
+            states: Value::Object(states),
+            variables,
+        }
+    }
+
+    /// The same scope with `$states.result` set.
+    pub fn with_result(mut self, result: &Value) -> Self {
+        self.set("result", result.clone());
+        self
+    }
+
+    /// The same scope with `$states.errorOutput` set.
+    pub fn with_error_output(mut self, error_output: &Value) -> Self {
+        self.set("errorOutput", error_output.clone());
+        self
+    }
+
+    fn set(&mut self, key: &str, value: Value) {
+        if let Value::Object(m) = &mut self.states {
+            m.insert(key.to_owned(), value);
+        }
+    }
+
+    /// `$states.input`.
+    pub fn input(&self) -> &Value {
+        static NULL: Value = Value::Null;
+        self.states.get("input").unwrap_or(&NULL)
+    }
+
+    /// `$states.result`, when set.
+    pub fn result(&self) -> Option<&Value> {
+        self.states.get("result")
+    }
+
+    /// `$states.errorOutput`, when set.
+    pub fn error_output(&self) -> Option<&Value> {
+        self.states.get("errorOutput")
+    }
+
+    /// The `$states` object.
+    pub fn states(&self) -> &Value {
+        &self.states
+    }
+}
+
+impl Variables for JsonataScope<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        if name == "states" {
+            Some(&self.states)
+        } else {
+            self.variables.get(name)
+        }
+    }
+}
+
+impl std::fmt::Debug for JsonataScope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonataScope")
+            .field("states", &self.states)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The expression as AWS quotes it in causes: the text between `{%` and `%}`, trimmed.
+pub fn expression_text(expr: &JsonataString) -> &str {
+    let raw = expr.as_str();
+    raw.get(2..raw.len().saturating_sub(2))
+        .unwrap_or(raw)
+        .trim()
+}
+
+/// Runs the parsed expression. The one place this module calls the JSONata evaluator.
+fn run(
+    expr: &Expression,
+    input: &Value,
+    variables: &dyn Variables,
+) -> Result<Option<Value>, (String, String)> {
+    expr.evaluate(Some(input), variables)
+        .map_err(|e| (e.code, e.message))
+}
+
+/// Evaluates `expr`, the value of `field` (such as `Output/result`); `None` when the
+/// expression yields nothing (JSONata's `undefined`).
+///
+/// # Errors
+///
+/// `States.QueryEvaluationError`, worded as AWS words it, when the expression fails.
+pub fn evaluate_optional(
+    expr: &JsonataString,
+    field: &str,
+    scope: &JsonataScope<'_>,
+) -> Result<Option<Value>, StatesError> {
+    run(expr.expression(), scope.input(), scope).map_err(|e| {
+        StatesError::query_evaluation(format!(
+            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {}: {}",
+            expression_text(expr),
+            e.0,
+            e.1
+        ))
+    })
+}
+
+/// Evaluates `expr`, the value of `field`, which must yield a value.
+///
+/// # Errors
+///
+/// `States.QueryEvaluationError` when the expression fails or yields nothing.
+pub fn evaluate(
+    expr: &JsonataString,
+    field: &str,
+    scope: &JsonataScope<'_>,
+) -> Result<Value, StatesError> {
+    evaluate_optional(expr, field, scope)?.ok_or_else(|| undefined(expr, field))
+}
+
+/// The error for an expression that yielded nothing.
+pub fn undefined(expr: &JsonataString, field: &str) -> StatesError {
+    StatesError::query_evaluation(format!(
+        "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
+        expression_text(expr)
+    ))
+}
+
+/// The name AWS gives a JSON value's type in causes (`'boolean'`, `'object'`, …).
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The error for an expression that yielded a value of the wrong type.
+pub fn unexpected_type(
+    expr: &JsonataString,
+    field: &str,
+    expected: &str,
+    found: &Value,
+) -> StatesError {
+    StatesError::query_evaluation(format!(
+        "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {}",
+        expression_text(expr),
+        type_name(found),
+        found
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::NoVariables;
+    use serde_json::json;
+
+    #[test]
+    fn states_is_bound() {
+        let input = json!({"a": 1});
+        let scope = JsonataScope::new(&input, &Value::Null, &NoVariables).with_result(&json!(2));
+        assert_eq!(
+            scope.get("states").and_then(|s| s.get("input")),
+            Some(&input)
+        );
+        assert_eq!(scope.result(), Some(&json!(2)));
+        assert_eq!(scope.input(), &input);
+        assert!(scope.error_output().is_none());
+    }
+
+    #[test]
+    fn wording() {
+        let Some(Ok(expr)) = JsonataString::parse("{% $x %}") else {
+            panic!("parse")
+        };
+        assert_eq!(expression_text(&expr), "$x");
+        assert_eq!(
+            undefined(&expr, "Output/a").cause,
+            "The JSONata expression '$x' specified for the field 'Output/a' returned nothing (undefined)."
+        );
+        assert_eq!(
+            unexpected_type(&expr, "Items", "array", &json!(true)).cause,
+            "The JSONata expression '$x' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'boolean' for value: true"
+        );
+    }
+}

@@ -1,0 +1,498 @@
+//! Execution history, with AWS's event types, ids and details.
+//!
+//! Events are cheap to record: inputs and outputs are shared (`Arc<Value>`), names are
+//! interned, and nothing is serialized until the history is read.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+
+/// The most events a Standard execution's history may hold.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
+macro_rules! event_types {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// The type of a history event, as AWS names it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum EventType {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl EventType {
+            /// The name AWS gives the type (`TaskStateEntered`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(EventType::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+event_types! {
+    /// The execution started.
+    ExecutionStarted,
+    /// The execution succeeded.
+    ExecutionSucceeded,
+    /// The execution failed.
+    ExecutionFailed,
+    /// The execution was stopped.
+    ExecutionAborted,
+    /// The execution ran longer than the machine's `TimeoutSeconds`.
+    ExecutionTimedOut,
+    /// A Pass state was entered.
+    PassStateEntered,
+    /// A Pass state was exited.
+    PassStateExited,
+    /// A Task state was entered.
+    TaskStateEntered,
+    /// A Task state was exited.
+    TaskStateExited,
+    /// A Choice state was entered.
+    ChoiceStateEntered,
+    /// A Choice state was exited.
+    ChoiceStateExited,
+    /// A Wait state was entered.
+    WaitStateEntered,
+    /// A Wait state was exited.
+    WaitStateExited,
+    /// A Succeed state was entered.
+    SucceedStateEntered,
+    /// A Succeed state was exited.
+    SucceedStateExited,
+    /// A Fail state was entered.
+    FailStateEntered,
+    /// A Parallel state was entered.
+    ParallelStateEntered,
+    /// A Parallel state started its branches.
+    ParallelStateStarted,
+    /// Every branch of a Parallel state succeeded.
+    ParallelStateSucceeded,
+    /// A branch of a Parallel state failed.
+    ParallelStateFailed,
+    /// A Parallel state was exited.
+    ParallelStateExited,
+    /// A Map state was entered.
+    MapStateEntered,
+    /// A Map state started its iterations.
+    MapStateStarted,
+    /// Every iteration of a Map state succeeded.
+    MapStateSucceeded,
+    /// A Map state failed.
+    MapStateFailed,
+    /// A Map state was exited.
+    MapStateExited,
+    /// A Map iteration started.
+    MapIterationStarted,
+    /// A Map iteration succeeded.
+    MapIterationSucceeded,
+    /// A Map iteration failed.
+    MapIterationFailed,
+    /// A Map iteration was stopped.
+    MapIterationAborted,
+    /// A distributed Map started its child executions.
+    MapRunStarted,
+    /// A distributed Map's child executions succeeded.
+    MapRunSucceeded,
+    /// A distributed Map's child executions failed.
+    MapRunFailed,
+    /// A task was scheduled.
+    TaskScheduled,
+    /// A task started.
+    TaskStarted,
+    /// A task succeeded.
+    TaskSucceeded,
+    /// A task failed.
+    TaskFailed,
+    /// A task ran longer than its timeout or heartbeat.
+    TaskTimedOut,
+    /// An activity task was scheduled.
+    ActivityScheduled,
+    /// A worker took the activity task.
+    ActivityStarted,
+    /// The activity task succeeded.
+    ActivitySucceeded,
+    /// The activity task failed.
+    ActivityFailed,
+    /// The activity task timed out.
+    ActivityTimedOut,
+    /// A Lambda function was scheduled.
+    LambdaFunctionScheduled,
+    /// The Lambda function started.
+    LambdaFunctionStarted,
+    /// The Lambda function succeeded.
+    LambdaFunctionSucceeded,
+    /// The Lambda function failed.
+    LambdaFunctionFailed,
+    /// The Lambda function timed out.
+    LambdaFunctionTimedOut,
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The details of an event.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum EventDetails {
+    /// None.
+    None,
+    /// `ExecutionStarted`.
+    ExecutionStarted {
+        /// The execution input.
+        input: Arc<Value>,
+        /// The role.
+        role_arn: Arc<str>,
+    },
+    /// `ExecutionSucceeded`.
+    ExecutionSucceeded {
+        /// The execution output.
+        output: Arc<Value>,
+    },
+    /// A state entered: its name and input.
+    StateEntered {
+        /// The state.
+        name: Arc<str>,
+        /// The state's input.
+        input: Arc<Value>,
+    },
+    /// A state exited: its name and output.
+    StateExited {
+        /// The state.
+        name: Arc<str>,
+        /// The state's output.
+        output: Arc<Value>,
+    },
+    /// A failure (execution, task, Map, Parallel) or an abort.
+    Failure {
+        /// The error name.
+        error: Option<String>,
+        /// The cause.
+        cause: Option<String>,
+    },
+    /// A task scheduled.
+    TaskScheduled {
+        /// `lambda`, `activity`, `sqs`, …
+        resource_type: Arc<str>,
+        /// The resource.
+        resource: Arc<str>,
+        /// The task's input.
+        parameters: Arc<Value>,
+        /// `TimeoutSeconds`, if set.
+        timeout_seconds: Option<u64>,
+        /// `HeartbeatSeconds`, if set.
+        heartbeat_seconds: Option<u64>,
+    },
+    /// A task started.
+    TaskStarted {
+        /// The resource type.
+        resource_type: Arc<str>,
+        /// The resource.
+        resource: Arc<str>,
+    },
+    /// A task succeeded.
+    TaskSucceeded {
+        /// The resource type.
+        resource_type: Arc<str>,
+        /// The resource.
+        resource: Arc<str>,
+        /// The task's result.
+        output: Arc<Value>,
+    },
+    /// A task failed or timed out.
+    TaskFailed {
+        /// The resource type.
+        resource_type: Arc<str>,
+        /// The resource.
+        resource: Arc<str>,
+        /// The error name.
+        error: Option<String>,
+        /// The cause.
+        cause: Option<String>,
+    },
+    /// A Map state started.
+    MapStateStarted {
+        /// The number of iterations.
+        length: usize,
+    },
+    /// A Map iteration event.
+    MapIteration {
+        /// The Map state.
+        name: Arc<str>,
+        /// The iteration.
+        index: usize,
+    },
+}
+
+/// One history event.
+#[derive(Debug, Clone)]
+pub struct HistoryEvent {
+    /// The event's id, from 1.
+    pub id: u64,
+    /// The id of the event before it in the same thread of the execution (0: none).
+    pub previous_event_id: u64,
+    /// When it happened.
+    pub timestamp: DateTime<Utc>,
+    /// What happened.
+    pub event_type: EventType,
+    /// The details.
+    pub details: EventDetails,
+}
+
+fn payload(v: &Value) -> Value {
+    Value::String(v.to_string())
+}
+
+impl HistoryEvent {
+    /// The event as the AWS API returns it (`GetExecutionHistory`).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert(
+            "timestamp".into(),
+            Value::String(self.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        );
+        m.insert(
+            "type".into(),
+            Value::String(self.event_type.as_str().to_owned()),
+        );
+        m.insert("id".into(), json!(self.id));
+        m.insert("previousEventId".into(), json!(self.previous_event_id));
+        let key = details_key(self.event_type);
+        let details = match &self.details {
+            EventDetails::None => None,
+            EventDetails::ExecutionStarted { input, role_arn } => Some(json!({
+                "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
+            })),
+            EventDetails::ExecutionSucceeded { output } => {
+                Some(json!({"output": payload(output), "outputDetails": {"truncated": false}}))
+            }
+            EventDetails::StateEntered { name, input } => Some(
+                json!({"name": &**name, "input": payload(input), "inputDetails": {"truncated": false}}),
+            ),
+            EventDetails::StateExited { name, output } => Some(
+                json!({"name": &**name, "output": payload(output), "outputDetails": {"truncated": false}}),
+            ),
+            EventDetails::Failure { error, cause } => {
+                let mut d = Map::new();
+                if let Some(e) = error {
+                    d.insert("error".into(), Value::String(e.clone()));
+                }
+                if let Some(c) = cause {
+                    d.insert("cause".into(), Value::String(c.clone()));
+                }
+                Some(Value::Object(d))
+            }
+            EventDetails::TaskScheduled {
+                resource_type,
+                resource,
+                parameters,
+                timeout_seconds,
+                heartbeat_seconds,
+            } => {
+                let mut d = Map::new();
+                d.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                d.insert("resource".into(), Value::String(resource.to_string()));
+                d.insert("region".into(), Value::String("us-east-1".into()));
+                d.insert("parameters".into(), payload(parameters));
+                if let Some(t) = timeout_seconds {
+                    d.insert("timeoutInSeconds".into(), json!(t));
+                }
+                if let Some(h) = heartbeat_seconds {
+                    d.insert("heartbeatInSeconds".into(), json!(h));
+                }
+                Some(Value::Object(d))
+            }
+            EventDetails::TaskStarted {
+                resource_type,
+                resource,
+            } => Some(json!({"resourceType": &**resource_type, "resource": &**resource})),
+            EventDetails::TaskSucceeded {
+                resource_type,
+                resource,
+                output,
+            } => Some(json!({
+                "resourceType": &**resource_type, "resource": &**resource,
+                "output": payload(output), "outputDetails": {"truncated": false}
+            })),
+            EventDetails::TaskFailed {
+                resource_type,
+                resource,
+                error,
+                cause,
+            } => {
+                let mut d = Map::new();
+                d.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                d.insert("resource".into(), Value::String(resource.to_string()));
+                if let Some(e) = error {
+                    d.insert("error".into(), Value::String(e.clone()));
+                }
+                if let Some(c) = cause {
+                    d.insert("cause".into(), Value::String(c.clone()));
+                }
+                Some(Value::Object(d))
+            }
+            EventDetails::MapStateStarted { length } => Some(json!({"length": length})),
+            EventDetails::MapIteration { name, index } => {
+                Some(json!({"name": &**name, "index": index}))
+            }
+        };
+        if let (Some(key), Some(details)) = (key, details) {
+            m.insert(key.into(), details);
+        }
+        Value::Object(m)
+    }
+}
+
+fn details_key(t: EventType) -> Option<&'static str> {
+    use EventType::*;
+    Some(match t {
+        ExecutionStarted => "executionStartedEventDetails",
+        ExecutionSucceeded => "executionSucceededEventDetails",
+        ExecutionFailed => "executionFailedEventDetails",
+        ExecutionAborted => "executionAbortedEventDetails",
+        ExecutionTimedOut => "executionTimedOutEventDetails",
+        PassStateEntered | TaskStateEntered | ChoiceStateEntered | WaitStateEntered
+        | SucceedStateEntered | FailStateEntered | ParallelStateEntered | MapStateEntered => {
+            "stateEnteredEventDetails"
+        }
+        PassStateExited | TaskStateExited | ChoiceStateExited | WaitStateExited
+        | SucceedStateExited | ParallelStateExited | MapStateExited => "stateExitedEventDetails",
+        MapStateStarted => "mapStateStartedEventDetails",
+        MapIterationStarted => "mapIterationStartedEventDetails",
+        MapIterationSucceeded => "mapIterationSucceededEventDetails",
+        MapIterationFailed => "mapIterationFailedEventDetails",
+        MapIterationAborted => "mapIterationAbortedEventDetails",
+        TaskScheduled => "taskScheduledEventDetails",
+        TaskStarted => "taskStartedEventDetails",
+        TaskSucceeded => "taskSucceededEventDetails",
+        TaskFailed => "taskFailedEventDetails",
+        TaskTimedOut => "taskTimedOutEventDetails",
+        ActivityScheduled => "activityScheduledEventDetails",
+        ActivityStarted => "activityStartedEventDetails",
+        ActivitySucceeded => "activitySucceededEventDetails",
+        ActivityFailed => "activityFailedEventDetails",
+        ActivityTimedOut => "activityTimedOutEventDetails",
+        LambdaFunctionScheduled => "lambdaFunctionScheduledEventDetails",
+        LambdaFunctionStarted => return None,
+        LambdaFunctionSucceeded => "lambdaFunctionSucceededEventDetails",
+        LambdaFunctionFailed => "lambdaFunctionFailedEventDetails",
+        LambdaFunctionTimedOut => "lambdaFunctionTimedOutEventDetails",
+        MapStateFailed | ParallelStateFailed | MapRunFailed => "evaluationFailedEventDetails",
+        _ => return None,
+    })
+}
+
+/// The events of one execution, in order.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    events: Vec<HistoryEvent>,
+}
+
+/// The history reached [`MAX_HISTORY_EVENTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HistoryFull;
+
+impl History {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        History {
+            events: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends an event and returns its id.
+    pub(crate) fn push(
+        &mut self,
+        previous_event_id: u64,
+        timestamp: DateTime<Utc>,
+        event_type: EventType,
+        details: EventDetails,
+    ) -> Result<u64, HistoryFull> {
+        if self.events.len() >= MAX_HISTORY_EVENTS {
+            return Err(HistoryFull);
+        }
+        let id = self.events.len() as u64 + 1;
+        self.events.push(HistoryEvent {
+            id,
+            previous_event_id,
+            timestamp,
+            event_type,
+            details,
+        });
+        Ok(id)
+    }
+
+    /// Appends a closing event (execution succeeded, failed, …) even past the limit.
+    pub(crate) fn push_final(
+        &mut self,
+        timestamp: DateTime<Utc>,
+        event_type: EventType,
+        details: EventDetails,
+    ) -> u64 {
+        let id = self.events.len() as u64 + 1;
+        let previous_event_id = id - 1;
+        self.events.push(HistoryEvent {
+            id,
+            previous_event_id,
+            timestamp,
+            event_type,
+            details,
+        });
+        id
+    }
+
+    /// The id of the last event (0 when empty).
+    pub fn last_id(&self) -> u64 {
+        self.events.len() as u64
+    }
+
+    /// The events.
+    pub fn events(&self) -> &[HistoryEvent] {
+        &self.events
+    }
+
+    /// The number of events.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The events as the AWS API returns them.
+    pub fn to_json(&self) -> Value {
+        Value::Array(self.events.iter().map(HistoryEvent::to_json).collect())
+    }
+
+    /// One line per event: id, type, and the state name where there is one.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for e in &self.events {
+            let name = match &e.details {
+                EventDetails::StateEntered { name, .. }
+                | EventDetails::StateExited { name, .. }
+                | EventDetails::MapIteration { name, .. } => name.to_string(),
+                EventDetails::Failure { error, .. } | EventDetails::TaskFailed { error, .. } => {
+                    error.clone().unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "{:>5} {:<28} {name}\n",
+                e.id,
+                e.event_type.as_str()
+            ));
+        }
+        out
+    }
+}

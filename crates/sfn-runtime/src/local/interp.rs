@@ -1,0 +1,1902 @@
+//! The interpreter: runs a compiled scope state by state.
+//!
+//! Pure states (Pass, Choice, Succeed, Fail, and Wait on a virtual clock) are stepped
+//! synchronously in a loop: no task, channel or await per transition. Tasks, Waits on a
+//! real clock, Parallel and Map suspend. Parallel branches and Map iterations run
+//! concurrently on the execution's own task.
+
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    time::Duration,
+};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::{StreamExt, future::try_join_all, stream};
+use serde_json::{Map, Value};
+use sfn_core::{
+    StatesError,
+    error::names,
+    eval::{
+        Scope, choice, io,
+        jsonata::{self as ja, JsonataScope},
+        limits, retry, template,
+        wait::parse_timestamp,
+    },
+    model::{
+        Catcher, FailState, IntOrExpr, IntegrationPattern, MapState, NullablePath, NumberOrExpr,
+        ParallelState, PassState, ResourceKind, Retrier, State, StringOrExpr, TaskState, Template,
+        WaitState,
+    },
+    path::JsonPath,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    clock::Clock,
+    history::{EventDetails, EventType, History},
+    mock::{MockResponse, Mocks},
+    plan::{ScopePlan, StatePlan},
+    task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome},
+};
+
+type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Why a scope stopped without an output.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Failure {
+    /// An error `Retry` and `Catch` may handle (unless it is `States.Runtime` or
+    /// `States.DataLimitExceeded`, which `ErrorName::matches` keeps from `States.ALL`).
+    Error {
+        error: String,
+        cause: Option<String>,
+    },
+    /// The execution was stopped.
+    Aborted,
+    /// The history is full.
+    HistoryFull,
+}
+
+impl Failure {
+    fn new(error: impl Into<String>, cause: Option<String>) -> Self {
+        Failure::Error {
+            error: error.into(),
+            cause,
+        }
+    }
+
+    /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
+    /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
+    fn handleable(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            Failure::Error { error, cause }
+                if error != names::RUNTIME && error != names::DATA_LIMIT_EXCEEDED =>
+            {
+                Some((error, cause.as_deref()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Everything one execution shares between its branches.
+pub(crate) struct Run {
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) handlers: Arc<std::sync::RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) mocks: Option<Arc<Mocks>>,
+    pub(crate) mock_counts: Mutex<HashMap<Arc<str>, u64>>,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) execution_arn: Arc<str>,
+    /// `$$.Execution` without `Input`, and `$$.StateMachine`.
+    pub(crate) context_base: Value,
+    pub(crate) input: Arc<Value>,
+}
+
+/// One thread of the execution: where it records, what it sees.
+pub(crate) struct Frame {
+    pub(crate) history: Arc<Mutex<History>>,
+    pub(crate) last: u64,
+    pub(crate) vars: Map<String, Value>,
+    pub(crate) map_item: Option<(usize, Value)>,
+}
+
+enum Step {
+    Next(usize, Arc<Value>),
+    End(Arc<Value>),
+}
+
+/// What a state needs to know about its own entry.
+struct Entry<'a> {
+    st: &'a StatePlan,
+    event_id: u64,
+    time: DateTime<Utc>,
+}
+
+impl Run {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn record(
+        &self,
+        frame: &mut Frame,
+        ty: EventType,
+        details: EventDetails,
+    ) -> Result<u64, Failure> {
+        let now = self.now();
+        let id = lock(&frame.history)
+            .push(frame.last, now, ty, details)
+            .map_err(|_| Failure::HistoryFull)?;
+        frame.last = id;
+        Ok(id)
+    }
+
+    /// An error raised while evaluating the state, with AWS's prefix.
+    fn state_error(&self, entry: &Entry<'_>, e: StatesError) -> Failure {
+        Failure::new(
+            e.error,
+            Some(format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                entry.st.name, entry.event_id, e.cause
+            )),
+        )
+    }
+
+    fn context(
+        &self,
+        entry: &Entry<'_>,
+        retry_count: u64,
+        frame: &Frame,
+        token: Option<&str>,
+    ) -> Value {
+        let mut ctx = match &self.context_base {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        if let Some(Value::Object(exec)) = ctx.get_mut("Execution") {
+            exec.insert("Input".into(), (*self.input).clone());
+        }
+        let mut state = Map::with_capacity(3);
+        state.insert(
+            "EnteredTime".into(),
+            Value::String(entry.time.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        );
+        state.insert("Name".into(), Value::String(entry.st.name.to_string()));
+        state.insert("RetryCount".into(), Value::from(retry_count));
+        ctx.insert("State".into(), Value::Object(state));
+        if let Some(token) = token {
+            let mut task = Map::new();
+            task.insert("Token".into(), Value::String(token.to_owned()));
+            ctx.insert("Task".into(), Value::Object(task));
+        }
+        if let Some((index, value)) = &frame.map_item {
+            let mut item = Map::new();
+            item.insert("Index".into(), Value::from(*index));
+            item.insert("Value".into(), value.clone());
+            let mut map = Map::new();
+            map.insert("Item".into(), Value::Object(item));
+            ctx.insert("Map".into(), Value::Object(map));
+        }
+        Value::Object(ctx)
+    }
+
+    fn context_if_needed(&self, entry: &Entry<'_>, frame: &Frame) -> Value {
+        if entry.st.needs_context {
+            self.context(entry, 0, frame, None)
+        } else {
+            Value::Null
+        }
+    }
+
+    /// Runs a scope from its start state to its end.
+    pub(crate) fn run_scope<'a>(
+        &'a self,
+        scope: &'a ScopePlan,
+        input: Arc<Value>,
+        frame: &'a mut Frame,
+    ) -> BoxFut<'a, Result<Arc<Value>, Failure>> {
+        Box::pin(async move {
+            let mut idx = scope.start;
+            let mut data = input;
+            loop {
+                if self.cancel.is_cancelled() {
+                    return Err(Failure::Aborted);
+                }
+                let st = scope
+                    .states
+                    .get(idx)
+                    .ok_or_else(|| Failure::new(names::RUNTIME, Some("no such state".into())))?;
+                let event_id = self.record(
+                    frame,
+                    entered_type(&st.def),
+                    EventDetails::StateEntered {
+                        name: st.name.clone(),
+                        input: data.clone(),
+                    },
+                )?;
+                let entry = Entry {
+                    st,
+                    event_id,
+                    time: self.now(),
+                };
+                let step = match &st.def {
+                    State::Pass(p) => self.pass(&entry, p, data, frame),
+                    State::Choice(_) => self.choice(&entry, data, frame),
+                    State::Succeed(_) => self.succeed(&entry, data, frame),
+                    State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
+                    State::Wait(w) => self.wait(&entry, w, data, frame).await,
+                    State::Task(t) => self.task(&entry, t, data, frame).await,
+                    State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
+                    State::Map(m) => self.map(&entry, m, data, frame).await,
+                }?;
+                let exited = exited_type(&st.def);
+                match step {
+                    Step::Next(next, out) => {
+                        if let Some(ty) = exited {
+                            self.record(
+                                frame,
+                                ty,
+                                EventDetails::StateExited {
+                                    name: st.name.clone(),
+                                    output: out.clone(),
+                                },
+                            )?;
+                        }
+                        idx = next;
+                        data = out;
+                    }
+                    Step::End(out) => {
+                        if let Some(ty) = exited {
+                            self.record(
+                                frame,
+                                ty,
+                                EventDetails::StateExited {
+                                    name: st.name.clone(),
+                                    output: out.clone(),
+                                },
+                            )?;
+                        }
+                        return Ok(out);
+                    }
+                }
+            }
+        })
+    }
+
+    fn transition(&self, entry: &Entry<'_>, out: Arc<Value>) -> Result<Step, Failure> {
+        if limits::exceeds_limit(&out) {
+            return Err(Failure::new(
+                names::DATA_LIMIT_EXCEEDED,
+                Some(format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    entry.st.name
+                )),
+            ));
+        }
+        Ok(match entry.st.next {
+            Some(n) => Step::Next(n, out),
+            None => Step::End(out),
+        })
+    }
+
+    fn jsonata_scope<'v>(
+        &self,
+        input: &Value,
+        ctx: &Value,
+        vars: &'v Map<String, Value>,
+    ) -> JsonataScope<'v> {
+        JsonataScope::new(input, ctx, vars)
+    }
+
+    // ---- Pass ------------------------------------------------------------------------
+
+    fn pass(
+        &self,
+        entry: &Entry<'_>,
+        p: &PassState,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let err = |e| self.state_error(entry, e);
+        if entry.st.jsonata {
+            let ctx = self.context_if_needed(entry, frame);
+            let js = self.jsonata_scope(&input, &ctx, &frame.vars);
+            let assigned = p
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match &p.output {
+                Some(o) => Arc::new(template::evaluate_jsonata(o, "Output", &js).map_err(err)?),
+                None => input,
+            };
+            assign(frame, assigned);
+            return self.transition(entry, out);
+        }
+        if p.input_path.is_none()
+            && p.parameters.is_none()
+            && p.result.is_none()
+            && p.result_path.is_none()
+            && p.output_path.is_none()
+            && p.assign.is_none()
+        {
+            // Nothing changes: the input passes through, already within the limits.
+            return Ok(match entry.st.next {
+                Some(n) => Step::Next(n, input),
+                None => Step::End(input),
+            });
+        }
+        let ctx = self.context_if_needed(entry, frame);
+        let (result, assigned) = {
+            let scope = Scope {
+                input: &input,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let effective: Cow<'_, Value> = match &p.input_path {
+                None => Cow::Borrowed(&*input),
+                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+            };
+            let result = match (&p.parameters, &p.result) {
+                (Some(params), _) => template::evaluate(
+                    params,
+                    &Scope {
+                        input: &effective,
+                        ..scope
+                    },
+                )
+                .map_err(err)?,
+                (None, Some(r)) => r.clone(),
+                (None, None) => effective.into_owned(),
+            };
+            let assigned = p
+                .assign
+                .as_ref()
+                .map(|a| {
+                    template::evaluate_assign(
+                        a,
+                        &Scope {
+                            input: &result,
+                            ..scope
+                        },
+                        None,
+                    )
+                })
+                .transpose()
+                .map_err(err)?;
+            (result, assigned)
+        };
+        let out = self.finish_jsonpath(
+            entry,
+            input,
+            result,
+            p.result_path.as_ref(),
+            p.output_path.as_ref(),
+            &ctx,
+            frame,
+        )?;
+        assign(frame, assigned);
+        self.transition(entry, Arc::new(out))
+    }
+
+    /// `ResultPath` then `OutputPath`.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_jsonpath(
+        &self,
+        entry: &Entry<'_>,
+        raw_input: Arc<Value>,
+        result: Value,
+        result_path: Option<&NullablePath>,
+        output_path: Option<&NullablePath>,
+        ctx: &Value,
+        frame: &Frame,
+    ) -> Result<Value, Failure> {
+        let err = |e| self.state_error(entry, e);
+        let combined = match result_path {
+            None => result,
+            Some(NullablePath::Null) => Arc::unwrap_or_clone(raw_input),
+            Some(rp) => io::apply_result_path(Some(rp), Arc::unwrap_or_clone(raw_input), result)
+                .map_err(err)?,
+        };
+        match output_path {
+            None => Ok(combined),
+            Some(op) => io::apply_path(
+                op,
+                &Scope {
+                    input: &combined,
+                    context: ctx,
+                    variables: &frame.vars,
+                },
+            )
+            .map_err(err),
+        }
+    }
+
+    // ---- Choice, Succeed, Fail ---------------------------------------------------------
+
+    fn choice(
+        &self,
+        entry: &Entry<'_>,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let State::Choice(c) = &entry.st.def else {
+            return Err(Failure::new(names::RUNTIME, None));
+        };
+        let err = |e| self.state_error(entry, e);
+        let ctx = self.context_if_needed(entry, frame);
+        if entry.st.jsonata {
+            let js = self.jsonata_scope(&input, &ctx, &frame.vars);
+            let scope = Scope {
+                input: &input,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let rule = choice::choose(&c.choices, &scope, Some(&js)).map_err(err)?;
+            let (next, assign_t, output_t) = match rule {
+                Some(r) => {
+                    let i = rule_index(&c.choices, r);
+                    (
+                        entry.st.choice_next.get(i).copied(),
+                        r.assign.as_ref().or(c.assign.as_ref()),
+                        r.output.as_ref().or(c.output.as_ref()),
+                    )
+                }
+                None => (entry.st.default_next, c.assign.as_ref(), c.output.as_ref()),
+            };
+            let Some(next) = next else {
+                return Err(no_choice(entry));
+            };
+            let assigned = assign_t
+                .map(|a| template::evaluate_assign(a, &scope, Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match output_t {
+                Some(o) => Arc::new(template::evaluate_jsonata(o, "Output", &js).map_err(err)?),
+                None => input.clone(),
+            };
+            assign(frame, assigned);
+            return Ok(Step::Next(next, out));
+        }
+        let scope = Scope {
+            input: &input,
+            context: &ctx,
+            variables: &frame.vars,
+        };
+        let effective: Cow<'_, Value> = match &c.input_path {
+            None => Cow::Borrowed(&*input),
+            Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+        };
+        let escope = Scope {
+            input: &effective,
+            ..scope
+        };
+        let rule = choice::choose(&c.choices, &escope, None).map_err(err)?;
+        let (next, assign_t) = match rule {
+            Some(r) => (
+                entry.st.choice_next.get(rule_index(&c.choices, r)).copied(),
+                r.assign.as_ref().or(c.assign.as_ref()),
+            ),
+            None => (entry.st.default_next, c.assign.as_ref()),
+        };
+        let Some(next) = next else {
+            return Err(no_choice(entry));
+        };
+        let assigned = assign_t
+            .map(|a| template::evaluate_assign(a, &escope, None))
+            .transpose()
+            .map_err(err)?;
+        let out = match (&c.output_path, effective) {
+            (None, Cow::Borrowed(_)) => input.clone(),
+            (None, Cow::Owned(v)) => Arc::new(v),
+            (Some(op), eff) => Arc::new(
+                io::apply_path(
+                    op,
+                    &Scope {
+                        input: &eff,
+                        ..scope
+                    },
+                )
+                .map_err(err)?,
+            ),
+        };
+        assign(frame, assigned);
+        Ok(Step::Next(next, out))
+    }
+
+    fn succeed(
+        &self,
+        entry: &Entry<'_>,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let State::Succeed(s) = &entry.st.def else {
+            return Err(Failure::new(names::RUNTIME, None));
+        };
+        let err = |e| self.state_error(entry, e);
+        let ctx = self.context_if_needed(entry, frame);
+        if entry.st.jsonata {
+            let out = match &s.output {
+                Some(o) => {
+                    let js = self.jsonata_scope(&input, &ctx, &frame.vars);
+                    Arc::new(template::evaluate_jsonata(o, "Output", &js).map_err(err)?)
+                }
+                None => input,
+            };
+            return Ok(Step::End(out));
+        }
+        if s.input_path.is_none() && s.output_path.is_none() {
+            return Ok(Step::End(input));
+        }
+        let scope = Scope {
+            input: &input,
+            context: &ctx,
+            variables: &frame.vars,
+        };
+        let effective = match &s.input_path {
+            None => (*input).clone(),
+            Some(path) => io::apply_path(path, &scope).map_err(err)?,
+        };
+        let out = match &s.output_path {
+            None => effective,
+            Some(op) => io::apply_path(
+                op,
+                &Scope {
+                    input: &effective,
+                    ..scope
+                },
+            )
+            .map_err(err)?,
+        };
+        Ok(Step::End(Arc::new(out)))
+    }
+
+    fn fail(&self, entry: &Entry<'_>, f: &FailState, input: &Value, frame: &Frame) -> Failure {
+        let ctx = self.context_if_needed(entry, frame);
+        let scope = Scope {
+            input,
+            context: &ctx,
+            variables: &frame.vars,
+        };
+        let js = entry
+            .st
+            .jsonata
+            .then(|| self.jsonata_scope(input, &ctx, &frame.vars));
+        let text = |v: Option<&StringOrExpr>, field: &str| -> Result<Option<String>, StatesError> {
+            match v {
+                None => Ok(None),
+                Some(StringOrExpr::String(s)) => Ok(Some(s.clone())),
+                Some(StringOrExpr::Jsonata(expr)) => match &js {
+                    Some(js) => match ja::evaluate(expr, field, js)? {
+                        Value::String(s) => Ok(Some(s)),
+                        other => Ok(Some(other.to_string())),
+                    },
+                    None => Ok(Some(expr.as_str().to_owned())),
+                },
+            }
+        };
+        let path = |p: Option<&sfn_core::model::PathExpr>,
+                    field: &str|
+         -> Result<Option<String>, StatesError> {
+            match p {
+                None => Ok(None),
+                Some(p) => match template::evaluate_dynamic(p, field, &scope)? {
+                    Value::String(s) => Ok(Some(s)),
+                    other => Ok(Some(other.to_string())),
+                },
+            }
+        };
+        let error = match (
+            text(f.error.as_ref(), "Error"),
+            path(f.error_path.as_ref(), "ErrorPath"),
+        ) {
+            (Ok(a), Ok(b)) => a.or(b),
+            (Err(e), _) | (_, Err(e)) => return self.state_error(entry, e),
+        };
+        let cause = match (
+            text(f.cause.as_ref(), "Cause"),
+            path(f.cause_path.as_ref(), "CausePath"),
+        ) {
+            (Ok(a), Ok(b)) => a.or(b),
+            (Err(e), _) | (_, Err(e)) => return self.state_error(entry, e),
+        };
+        Failure::Error {
+            error: error.unwrap_or_default(),
+            cause,
+        }
+    }
+
+    // ---- Wait --------------------------------------------------------------------------
+
+    async fn wait(
+        &self,
+        entry: &Entry<'_>,
+        w: &WaitState,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let err = |e| self.state_error(entry, e);
+        let ctx = self.context_if_needed(entry, frame);
+        let (delay, out, assigned) = if entry.st.jsonata {
+            let js = self.jsonata_scope(&input, &ctx, &frame.vars);
+            let delay = match (&w.seconds, &w.timestamp) {
+                (Some(IntOrExpr::Int(s)), _) => Duration::from_secs(*s),
+                (Some(IntOrExpr::Jsonata(expr)), _) => {
+                    let v = ja::evaluate(expr, "Seconds", &js).map_err(err)?;
+                    match io::as_integer(&v) {
+                        Some(s) if s >= 0 => Duration::from_secs(s.unsigned_abs()),
+                        _ => return Err(err(ja::unexpected_type(expr, "Seconds", "integer", &v))),
+                    }
+                }
+                (None, Some(ts)) => {
+                    let text = match ts {
+                        StringOrExpr::String(s) => s.clone(),
+                        StringOrExpr::Jsonata(expr) => {
+                            match ja::evaluate(expr, "Timestamp", &js).map_err(err)? {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            }
+                        }
+                    };
+                    let Some(t) = parse_timestamp(&text) else {
+                        return Err(err(StatesError::query_evaluation(format!(
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                        ))));
+                    };
+                    until(t.with_timezone(&Utc), self.now())
+                }
+                (None, None) => Duration::ZERO,
+            };
+            let assigned = w
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match &w.output {
+                Some(o) => Arc::new(template::evaluate_jsonata(o, "Output", &js).map_err(err)?),
+                None => input.clone(),
+            };
+            (delay, out, assigned)
+        } else {
+            let scope = Scope {
+                input: &input,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let effective: Cow<'_, Value> = match &w.input_path {
+                None => Cow::Borrowed(&*input),
+                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+            };
+            let escope = Scope {
+                input: &effective,
+                ..scope
+            };
+            let delay = if let Some(IntOrExpr::Int(s)) = &w.seconds {
+                Duration::from_secs(*s)
+            } else if let Some(path) = &w.seconds_path {
+                let v = io::select(path, &escope).map_err(err)?;
+                match io::as_integer(&v).filter(|s| *s >= 0) {
+                    Some(s) if v.as_i64().is_some() || v.as_u64().is_some() => {
+                        Duration::from_secs(s.unsigned_abs())
+                    }
+                    _ => {
+                        return Err(err(StatesError::runtime(format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {path} == {v}"
+                        ))));
+                    }
+                }
+            } else if let Some(StringOrExpr::String(ts)) = &w.timestamp {
+                match parse_timestamp(ts) {
+                    Some(t) => until(t.with_timezone(&Utc), self.now()),
+                    None => Duration::ZERO,
+                }
+            } else if let Some(path) = &w.timestamp_path {
+                let v = io::select(path, &escope).map_err(err)?;
+                match v.as_str().and_then(parse_timestamp) {
+                    Some(t) => until(t.with_timezone(&Utc), self.now()),
+                    None => {
+                        let shown = match &v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        return Err(err(StatesError::runtime(format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {shown}"
+                        ))));
+                    }
+                }
+            } else {
+                Duration::ZERO
+            };
+            let assigned = w
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &escope, None))
+                .transpose()
+                .map_err(err)?;
+            let out = match (&w.output_path, effective) {
+                (None, Cow::Borrowed(_)) => input.clone(),
+                (None, Cow::Owned(v)) => Arc::new(v),
+                (Some(op), eff) => Arc::new(
+                    io::apply_path(
+                        op,
+                        &Scope {
+                            input: &eff,
+                            ..scope
+                        },
+                    )
+                    .map_err(err)?,
+                ),
+            };
+            (delay, out, assigned)
+        };
+        self.sleep(delay).await?;
+        assign(frame, assigned);
+        self.transition(entry, out)
+    }
+
+    /// Waits on the clock; a virtual clock just moves.
+    async fn sleep(&self, delay: Duration) -> Result<(), Failure> {
+        if delay.is_zero() {
+            return Ok(());
+        }
+        if self.clock.is_virtual() {
+            self.clock.advance(delay);
+            return Ok(());
+        }
+        tokio::select! {
+            _ = self.cancel.cancelled() => Err(Failure::Aborted),
+            _ = self.clock.sleep(delay) => Ok(()),
+        }
+    }
+
+    // ---- Task --------------------------------------------------------------------------
+
+    async fn task(
+        &self,
+        entry: &Entry<'_>,
+        t: &TaskState,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let wait_for_token = matches!(
+            t.resource.kind(),
+            ResourceKind::Service {
+                pattern: IntegrationPattern::WaitForTaskToken,
+                ..
+            }
+        );
+        let token = wait_for_token.then(|| uuid::Uuid::new_v4().to_string());
+        let mut retries: Vec<u64> = vec![0; t.retry.as_ref().map_or(0, Vec::len)];
+        let mut retry_count = 0u64;
+        loop {
+            let attempt = self
+                .task_attempt(entry, t, &input, frame, retry_count, token.as_deref())
+                .await;
+            let failure = match attempt {
+                Ok(step) => return Ok(step),
+                Err(f) => f,
+            };
+            let Some((error, cause)) = failure.handleable() else {
+                return Err(failure);
+            };
+            let retriers: &[Retrier] = t.retry.as_deref().unwrap_or_default();
+            if let Some(i) = retry::retrier_for(retriers, error)
+                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
+            {
+                retries[i] += 1;
+                retry_count += 1;
+                self.sleep(delay).await?;
+                continue;
+            }
+            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
+            return self.catch(
+                entry,
+                t.catch.as_deref().unwrap_or_default(),
+                &st.catch_next,
+                input,
+                error,
+                cause,
+                frame,
+            );
+        }
+    }
+
+    /// One attempt: input processing, the call, result processing.
+    async fn task_attempt(
+        &self,
+        entry: &Entry<'_>,
+        t: &TaskState,
+        input: &Arc<Value>,
+        frame: &mut Frame,
+        retry_count: u64,
+        token: Option<&str>,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let err = |e| self.state_error(entry, e);
+        let ctx = if st.needs_context {
+            self.context(entry, retry_count, frame, token)
+        } else {
+            Value::Null
+        };
+        let (params, timeout, heartbeat) = {
+            let scope = Scope {
+                input,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            if st.jsonata {
+                let js = self.jsonata_scope(input, &ctx, &frame.vars);
+                let params = match &t.arguments {
+                    Some(a) => {
+                        Arc::new(template::evaluate_jsonata(a, "Arguments", &js).map_err(err)?)
+                    }
+                    None => input.clone(),
+                };
+                let timeout = int_field(
+                    t.timeout_seconds.as_ref(),
+                    None,
+                    "TimeoutSeconds",
+                    &scope,
+                    Some(&js),
+                )
+                .map_err(err)?;
+                let heartbeat = int_field(
+                    t.heartbeat_seconds.as_ref(),
+                    None,
+                    "HeartbeatSeconds",
+                    &scope,
+                    Some(&js),
+                )
+                .map_err(err)?;
+                (params, timeout, heartbeat)
+            } else {
+                let effective: Cow<'_, Value> = match &t.input_path {
+                    None => Cow::Borrowed(&**input),
+                    Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+                };
+                let escope = Scope {
+                    input: &effective,
+                    ..scope
+                };
+                let timeout = int_field(
+                    t.timeout_seconds.as_ref(),
+                    t.timeout_seconds_path.as_ref(),
+                    "TimeoutSecondsPath",
+                    &escope,
+                    None,
+                )
+                .map_err(err)?;
+                let heartbeat = int_field(
+                    t.heartbeat_seconds.as_ref(),
+                    t.heartbeat_seconds_path.as_ref(),
+                    "HeartbeatSecondsPath",
+                    &escope,
+                    None,
+                )
+                .map_err(err)?;
+                let params = match (&t.parameters, effective) {
+                    (Some(p), eff) => Arc::new(
+                        template::evaluate(
+                            p,
+                            &Scope {
+                                input: &eff,
+                                ..scope
+                            },
+                        )
+                        .map_err(err)?,
+                    ),
+                    (None, Cow::Borrowed(_)) => input.clone(),
+                    (None, Cow::Owned(v)) => Arc::new(v),
+                };
+                (params, timeout, heartbeat)
+            }
+        };
+        let (scheduled, started, succeeded, failed, timed_out) = task_events(t);
+        self.record(
+            frame,
+            scheduled,
+            EventDetails::TaskScheduled {
+                resource_type: st.resource_type.clone(),
+                resource: st.resource.clone(),
+                parameters: params.clone(),
+                timeout_seconds: timeout,
+                heartbeat_seconds: heartbeat,
+            },
+        )?;
+        let outcome = self
+            .invoke(entry, t, params, frame, timeout, heartbeat, token, started)
+            .await;
+        let result = match outcome {
+            Ok(v) => v,
+            Err(Failure::Error { error, cause }) => {
+                let ty = if error == names::TIMEOUT || error == names::HEARTBEAT_TIMEOUT {
+                    timed_out
+                } else {
+                    failed
+                };
+                self.record(
+                    frame,
+                    ty,
+                    EventDetails::TaskFailed {
+                        resource_type: st.resource_type.clone(),
+                        resource: st.resource.clone(),
+                        error: Some(error.clone()),
+                        cause: cause.clone(),
+                    },
+                )?;
+                return Err(Failure::Error { error, cause });
+            }
+            Err(other) => return Err(other),
+        };
+        let result = Arc::new(result);
+        self.record(
+            frame,
+            succeeded,
+            EventDetails::TaskSucceeded {
+                resource_type: st.resource_type.clone(),
+                resource: st.resource.clone(),
+                output: result.clone(),
+            },
+        )?;
+        self.finish_result(
+            entry,
+            input.clone(),
+            result,
+            &ctx,
+            frame,
+            t.result_selector.as_ref(),
+            t.result_path.as_ref(),
+            t.output_path.as_ref(),
+            t.output.as_ref(),
+            t.assign.as_ref(),
+        )
+    }
+
+    /// `ResultSelector`, `Assign`, `ResultPath`, `OutputPath` (JSONPath) or `Assign`,
+    /// `Output` (JSONata) of a Task, Parallel or Map.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_result(
+        &self,
+        entry: &Entry<'_>,
+        input: Arc<Value>,
+        result: Arc<Value>,
+        ctx: &Value,
+        frame: &mut Frame,
+        result_selector: Option<&Template>,
+        result_path: Option<&NullablePath>,
+        output_path: Option<&NullablePath>,
+        output: Option<&Template>,
+        assign_t: Option<&Template>,
+    ) -> Result<Step, Failure> {
+        let err = |e| self.state_error(entry, e);
+        if entry.st.jsonata {
+            let js = self
+                .jsonata_scope(&input, ctx, &frame.vars)
+                .with_result(&result);
+            let assigned = assign_t
+                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match output {
+                Some(o) => Arc::new(template::evaluate_jsonata(o, "Output", &js).map_err(err)?),
+                None => result,
+            };
+            assign(frame, assigned);
+            return self.transition(entry, out);
+        }
+        let selected = match result_selector {
+            Some(rs) => template::evaluate(
+                rs,
+                &Scope {
+                    input: &result,
+                    context: ctx,
+                    variables: &frame.vars,
+                },
+            )
+            .map_err(err)?,
+            None => Arc::unwrap_or_clone(result),
+        };
+        let assigned = assign_t
+            .map(|a| {
+                template::evaluate_assign(
+                    a,
+                    &Scope {
+                        input: &selected,
+                        context: ctx,
+                        variables: &frame.vars,
+                    },
+                    None,
+                )
+            })
+            .transpose()
+            .map_err(err)?;
+        let out =
+            self.finish_jsonpath(entry, input, selected, result_path, output_path, ctx, frame)?;
+        assign(frame, assigned);
+        self.transition(entry, Arc::new(out))
+    }
+
+    /// Applies the first matching catcher, or gives the failure back.
+    #[allow(clippy::too_many_arguments)]
+    fn catch(
+        &self,
+        entry: &Entry<'_>,
+        catchers: &[Catcher],
+        targets: &[usize],
+        input: Arc<Value>,
+        error: String,
+        cause: Option<String>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let Some(catcher) = retry::catcher_for(catchers, &error) else {
+            return Err(Failure::Error { error, cause });
+        };
+        let i = catchers
+            .iter()
+            .position(|c| std::ptr::eq(c, catcher))
+            .unwrap_or(0);
+        let Some(&next) = targets.get(i) else {
+            return Err(Failure::Error { error, cause });
+        };
+        let err = |e| self.state_error(entry, e);
+        let error_output = retry::error_output(&error, cause.as_deref());
+        let ctx = self.context_if_needed(entry, frame);
+        let (out, assigned) = if entry.st.jsonata {
+            let js = self
+                .jsonata_scope(&input, &ctx, &frame.vars)
+                .with_error_output(&error_output);
+            let assigned = catcher
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match &catcher.output {
+                Some(o) => template::evaluate_jsonata(o, "Output", &js).map_err(err)?,
+                None => error_output,
+            };
+            (out, assigned)
+        } else {
+            let scope = Scope {
+                input: &error_output,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let assigned = catcher
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &scope, None))
+                .transpose()
+                .map_err(err)?;
+            let out = io::apply_result_path(
+                catcher.result_path.as_ref(),
+                Arc::unwrap_or_clone(input),
+                error_output,
+            )
+            .map_err(err)?;
+            (out, assigned)
+        };
+        assign(frame, assigned);
+        Ok(Step::Next(next, Arc::new(out)))
+    }
+
+    /// Calls the task's resource: a mock, a handler, an activity; with timeouts.
+    #[allow(clippy::too_many_arguments)]
+    async fn invoke(
+        &self,
+        entry: &Entry<'_>,
+        t: &TaskState,
+        params: Arc<Value>,
+        frame: &mut Frame,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+        token: Option<&str>,
+        started: EventType,
+    ) -> Result<Value, Failure> {
+        let st = entry.st;
+        let started_details = || EventDetails::TaskStarted {
+            resource_type: st.resource_type.clone(),
+            resource: st.resource.clone(),
+        };
+        // Mocks.
+        if let Some(responses) = self.mocks.as_ref().and_then(|m| m.get(&st.name)) {
+            let n = {
+                let mut counts = lock(&self.mock_counts);
+                let c = counts.entry(st.name.clone()).or_insert(0);
+                *c += 1;
+                *c - 1
+            };
+            self.record(frame, started, started_details())?;
+            return match responses.response(n) {
+                Some(MockResponse::Return(v)) => Ok(v.clone()),
+                Some(MockResponse::Throw { error, cause }) => {
+                    Err(Failure::new(error.clone(), cause.clone()))
+                }
+                None => Err(Failure::new(
+                    names::TASK_FAILED,
+                    Some(format!(
+                        "The mock for the state '{}' has no responses",
+                        st.name
+                    )),
+                )),
+            };
+        }
+        let handler = self
+            .handlers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(t.resource.as_str())
+            .cloned();
+        let timeout_d = timeout.map(Duration::from_secs);
+        if let Some(handler) = handler {
+            self.record(frame, started, started_details())?;
+            let wait = token.map(|tok| self.tasks.register_token(tok));
+            let request = TaskRequest {
+                resource: t.resource.to_string(),
+                state_name: st.name.to_string(),
+                execution_arn: self.execution_arn.to_string(),
+                input: (*params).clone(),
+                task_token: token.map(str::to_owned),
+            };
+            let call = async {
+                let direct = handler
+                    .call(request)
+                    .await
+                    .map_err(|f| Failure::new(f.error, f.cause))?;
+                match wait {
+                    None => Ok(direct),
+                    Some(w) => match w.outcome.await {
+                        Ok(TokenOutcome::Success(v)) => Ok(v),
+                        Ok(TokenOutcome::Failure(f)) => Err(Failure::new(f.error, f.cause)),
+                        Err(_) => Err(Failure::new(
+                            names::TASK_FAILED,
+                            Some("The task token was dropped".into()),
+                        )),
+                    },
+                }
+            };
+            let r = self.with_timeout(call, timeout_d).await;
+            if let Some(tok) = token {
+                self.tasks.forget_token(tok);
+            }
+            return r;
+        }
+        if let ResourceKind::Activity { .. } = t.resource.kind() {
+            let arn = t.resource.as_str();
+            if !self.tasks.activity_exists(arn) {
+                return Err(Failure::new(
+                    names::RUNTIME,
+                    Some(format!("The activity {arn} does not exist.")),
+                ));
+            }
+            let token = uuid::Uuid::new_v4().to_string();
+            let mut wait = self.tasks.register_token(&token);
+            self.tasks.enqueue(
+                arn,
+                super::task::ActivityTask {
+                    task_token: token.clone(),
+                    input: (*params).clone(),
+                },
+            );
+            let history = frame.history.clone();
+            let run = async {
+                // Wait for a worker to take it, then for its answer, renewing the heartbeat.
+                if (&mut wait.started).await.is_err() {
+                    return Err(Failure::new(
+                        names::TASK_FAILED,
+                        Some("The activity task was dropped".into()),
+                    ));
+                }
+                {
+                    let now = self.now();
+                    let mut h = lock(&history);
+                    let last = h.last_id();
+                    let _ = h.push(last, now, started, started_details());
+                }
+                loop {
+                    let beat = wait.heartbeat.notified();
+                    let hb = async {
+                        match heartbeat {
+                            Some(h) => self.clock.sleep(Duration::from_secs(h)).await,
+                            None => std::future::pending::<()>().await,
+                        }
+                    };
+                    tokio::select! {
+                        biased;
+                        r = &mut wait.outcome => return match r {
+                            Ok(TokenOutcome::Success(v)) => Ok(v),
+                            Ok(TokenOutcome::Failure(TaskFailure { error, cause })) => Err(Failure::new(error, cause)),
+                            Err(_) => Err(Failure::new(names::TASK_FAILED, Some("The activity task was dropped".into()))),
+                        },
+                        _ = beat => continue,
+                        _ = hb => return Err(Failure::new(names::HEARTBEAT_TIMEOUT, None)),
+                    }
+                }
+            };
+            let r = self.with_timeout(run, timeout_d).await;
+            self.tasks.forget_token(&token);
+            frame.last = lock(&frame.history).last_id();
+            return r;
+        }
+        Err(Failure::new(
+            names::RUNTIME,
+            Some(format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). No mock, handler or activity answers the resource '{}'.",
+                st.name, entry.event_id, t.resource
+            )),
+        ))
+    }
+
+    async fn with_timeout<F>(&self, fut: F, timeout: Option<Duration>) -> Result<Value, Failure>
+    where
+        F: Future<Output = Result<Value, Failure>>,
+    {
+        let timer = async {
+            match timeout {
+                Some(d) => self.clock.sleep(d).await,
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            r = fut => r,
+            _ = self.cancel.cancelled() => Err(Failure::Aborted),
+            _ = timer => Err(Failure::new(names::TIMEOUT, None)),
+        }
+    }
+
+    // ---- Parallel ----------------------------------------------------------------------
+
+    async fn parallel(
+        &self,
+        entry: &Entry<'_>,
+        p: &ParallelState,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let mut retries: Vec<u64> = vec![0; p.retry.as_ref().map_or(0, Vec::len)];
+        loop {
+            let attempt = self.parallel_attempt(entry, p, &input, frame).await;
+            let failure = match attempt {
+                Ok(step) => return Ok(step),
+                Err(f) => f,
+            };
+            let Some((error, cause)) = failure.handleable() else {
+                return Err(failure);
+            };
+            let retriers: &[Retrier] = p.retry.as_deref().unwrap_or_default();
+            if let Some(i) = retry::retrier_for(retriers, error)
+                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
+            {
+                retries[i] += 1;
+                self.sleep(delay).await?;
+                continue;
+            }
+            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
+            return self.catch(
+                entry,
+                p.catch.as_deref().unwrap_or_default(),
+                &st.catch_next,
+                input,
+                error,
+                cause,
+                frame,
+            );
+        }
+    }
+
+    async fn parallel_attempt(
+        &self,
+        entry: &Entry<'_>,
+        p: &ParallelState,
+        input: &Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let err = |e| self.state_error(entry, e);
+        let ctx = self.context_if_needed(entry, frame);
+        let branch_input = if st.jsonata {
+            match &p.arguments {
+                Some(a) => {
+                    let js = self.jsonata_scope(input, &ctx, &frame.vars);
+                    Arc::new(template::evaluate_jsonata(a, "Arguments", &js).map_err(err)?)
+                }
+                None => input.clone(),
+            }
+        } else {
+            let scope = Scope {
+                input,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let effective: Cow<'_, Value> = match &p.input_path {
+                None => Cow::Borrowed(&**input),
+                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+            };
+            match (&p.parameters, effective) {
+                (Some(t), eff) => Arc::new(
+                    template::evaluate(
+                        t,
+                        &Scope {
+                            input: &eff,
+                            ..scope
+                        },
+                    )
+                    .map_err(err)?,
+                ),
+                (None, Cow::Borrowed(_)) => input.clone(),
+                (None, Cow::Owned(v)) => Arc::new(v),
+            }
+        };
+        let started = self.record(frame, EventType::ParallelStateStarted, EventDetails::None)?;
+        let branches = st.nested.iter().map(|b| {
+            let mut f = Frame {
+                history: frame.history.clone(),
+                last: started,
+                vars: frame.vars.clone(),
+                map_item: None,
+            };
+            let data = branch_input.clone();
+            async move {
+                self.run_scope(b, data, &mut f)
+                    .await
+                    .map(|out| (out, f.last))
+            }
+        });
+        let results = try_join_all(branches).await;
+        frame.last = lock(&frame.history).last_id();
+        let results = match results {
+            Ok(r) => r,
+            Err(f) => {
+                if let Failure::Error { error, cause } = &f {
+                    self.record(
+                        frame,
+                        EventType::ParallelStateFailed,
+                        EventDetails::Failure {
+                            error: Some(error.clone()),
+                            cause: cause.clone(),
+                        },
+                    )?;
+                }
+                return Err(f);
+            }
+        };
+        self.record(frame, EventType::ParallelStateSucceeded, EventDetails::None)?;
+        let result = Arc::new(Value::Array(
+            results
+                .into_iter()
+                .map(|(v, _)| Arc::unwrap_or_clone(v))
+                .collect(),
+        ));
+        self.finish_result(
+            entry,
+            input.clone(),
+            result,
+            &ctx,
+            frame,
+            p.result_selector.as_ref(),
+            p.result_path.as_ref(),
+            p.output_path.as_ref(),
+            p.output.as_ref(),
+            p.assign.as_ref(),
+        )
+    }
+
+    // ---- Map ---------------------------------------------------------------------------
+
+    async fn map(
+        &self,
+        entry: &Entry<'_>,
+        m: &MapState,
+        input: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let mut retries: Vec<u64> = vec![0; m.retry.as_ref().map_or(0, Vec::len)];
+        loop {
+            let attempt = self.map_attempt(entry, m, &input, frame).await;
+            let failure = match attempt {
+                Ok(step) => return Ok(step),
+                Err(f) => f,
+            };
+            let Some((error, cause)) = failure.handleable() else {
+                return Err(failure);
+            };
+            let retriers: &[Retrier] = m.retry.as_deref().unwrap_or_default();
+            if let Some(i) = retry::retrier_for(retriers, error)
+                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
+            {
+                retries[i] += 1;
+                self.sleep(delay).await?;
+                continue;
+            }
+            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
+            return self.catch(
+                entry,
+                m.catch.as_deref().unwrap_or_default(),
+                &st.catch_next,
+                input,
+                error,
+                cause,
+                frame,
+            );
+        }
+    }
+
+    async fn map_attempt(
+        &self,
+        entry: &Entry<'_>,
+        m: &MapState,
+        input: &Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let st = entry.st;
+        let err = |e| self.state_error(entry, e);
+        let ctx = self.context_if_needed(entry, frame);
+        let distributed = m.processor().is_some_and(|p| p.is_distributed());
+        let Some(processor) = st.nested.first() else {
+            return Err(err(StatesError::runtime(
+                "The Map state has no ItemProcessor",
+            )));
+        };
+        if let Some(reader) = &m.item_reader {
+            return Err(Failure::new(
+                names::ITEM_READER_FAILED,
+                Some(format!(
+                    "The local engine has no data store to read items from with '{}'; give the items in the input instead.",
+                    reader.resource
+                )),
+            ));
+        }
+        let vars = frame.vars.clone();
+        let (inputs, count, max_concurrency, tolerated_count, tolerated_pct, run_started) = {
+            let scope = Scope {
+                input,
+                context: &ctx,
+                variables: &vars,
+            };
+            let js = st.jsonata.then(|| self.jsonata_scope(input, &ctx, &vars));
+            // The effective input, the items, and the numbers that shape the run.
+            let effective: Cow<'_, Value> = match (&js, &m.input_path) {
+                (None, Some(path)) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
+                _ => Cow::Borrowed(&**input),
+            };
+            let escope = Scope {
+                input: &effective,
+                ..scope
+            };
+            let items: Vec<Value> = match &js {
+                Some(js) => match &m.items {
+                    Some(Template::Jsonata(expr)) => match ja::evaluate(expr, "Items", js)
+                        .map_err(err)?
+                    {
+                        Value::Array(a) => a,
+                        other => {
+                            return Err(err(ja::unexpected_type(expr, "Items", "array", &other)));
+                        }
+                    },
+                    Some(t) => match template::evaluate_jsonata(t, "Items", js).map_err(err)? {
+                        Value::Array(a) => a,
+                        other => {
+                            return Err(err(StatesError::query_evaluation(format!(
+                                "Map state input must be an array but was: {other}"
+                            ))));
+                        }
+                    },
+                    None => match &**input {
+                        Value::Array(a) => a.clone(),
+                        other => {
+                            return Err(err(StatesError::query_evaluation(format!(
+                                "Map state input must be an array but was: {other}"
+                            ))));
+                        }
+                    },
+                },
+                None => {
+                    let v = match &m.items_path {
+                        Some(p) => io::select(p, &escope).map_err(err)?,
+                        None => effective.clone().into_owned(),
+                    };
+                    match v {
+                        Value::Array(a) => a,
+                        other => {
+                            return Err(err(StatesError::runtime(format!(
+                                "Map state input must be an array but was: {other}"
+                            ))));
+                        }
+                    }
+                }
+            };
+            let max_concurrency = int_field(
+                m.max_concurrency.as_ref(),
+                m.max_concurrency_path.as_ref(),
+                "MaxConcurrencyPath",
+                &escope,
+                js.as_ref(),
+            )
+            .map_err(err)?
+            .unwrap_or(0);
+            let tolerated_count = match int_field_signed(
+                m.tolerated_failure_count.as_ref(),
+                m.tolerated_failure_count_path.as_ref(),
+                "ToleratedFailureCountPath",
+                &escope,
+                js.as_ref(),
+            )
+            .map_err(err)?
+            {
+                Some(n) if n < 0 => {
+                    return Err(err(StatesError::runtime(
+                        "ToleratedFailureCount cannot be negative.",
+                    )));
+                }
+                n => n.map(|n| n.unsigned_abs()),
+            };
+            let tolerated_pct = number_field(
+                m.tolerated_failure_percentage.as_ref(),
+                m.tolerated_failure_percentage_path.as_ref(),
+                "ToleratedFailurePercentagePath",
+                &escope,
+                js.as_ref(),
+            )
+            .map_err(err)?;
+            if let Some(p) = tolerated_pct
+                && !(0.0..=100.0).contains(&p)
+            {
+                return Err(err(StatesError::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                )));
+            }
+            // Batches.
+            let items = match &m.item_batcher {
+                Some(b) => {
+                    let per_batch = int_field(
+                        b.max_items_per_batch.as_ref(),
+                        b.max_items_per_batch_path.as_ref(),
+                        "MaxItemsPerBatchPath",
+                        &escope,
+                        js.as_ref(),
+                    )
+                    .map_err(err)?
+                    .unwrap_or(0);
+                    let batch_input = match (&b.batch_input, &js) {
+                        (Some(t), Some(js)) => {
+                            Some(template::evaluate_jsonata(t, "BatchInput", js).map_err(err)?)
+                        }
+                        (Some(t), None) => Some(template::evaluate(t, &escope).map_err(err)?),
+                        (None, _) => None,
+                    };
+                    let size = if per_batch == 0 {
+                        items.len().max(1)
+                    } else {
+                        usize::try_from(per_batch).unwrap_or(usize::MAX)
+                    };
+                    items
+                        .chunks(size)
+                        .map(|chunk| {
+                            let mut o = Map::new();
+                            if let Some(bi) = &batch_input {
+                                o.insert("BatchInput".into(), bi.clone());
+                            }
+                            o.insert("Items".into(), Value::Array(chunk.to_vec()));
+                            Value::Object(o)
+                        })
+                        .collect()
+                }
+                None => items,
+            };
+            let count = items.len();
+            let run_started = if distributed {
+                self.record(frame, EventType::MapRunStarted, EventDetails::None)?
+            } else {
+                self.record(
+                    frame,
+                    EventType::MapStateStarted,
+                    EventDetails::MapStateStarted { length: count },
+                )?
+            };
+            // Each iteration's input.
+            let selector = m.item_selector.as_ref().or(m.parameters.as_ref());
+            let mut inputs = Vec::with_capacity(count);
+            for (index, item) in items.into_iter().enumerate() {
+                let v = match selector {
+                    None => item,
+                    Some(sel) => {
+                        let probe = Frame {
+                            history: frame.history.clone(),
+                            last: 0,
+                            vars: Map::new(),
+                            map_item: Some((index, item.clone())),
+                        };
+                        let ictx = self.context(entry, 0, &probe, None);
+                        match &js {
+                            Some(_) => {
+                                let ijs = self.jsonata_scope(input, &ictx, &vars);
+                                template::evaluate_jsonata(sel, "ItemSelector", &ijs)
+                                    .map_err(err)?
+                            }
+                            None => template::evaluate(
+                                sel,
+                                &Scope {
+                                    input: &effective,
+                                    context: &ictx,
+                                    variables: &vars,
+                                },
+                            )
+                            .map_err(err)?,
+                        }
+                    }
+                };
+                inputs.push(v);
+            }
+            (
+                inputs,
+                count,
+                max_concurrency,
+                tolerated_count,
+                tolerated_pct,
+                run_started,
+            )
+        };
+        let limit = match (max_concurrency, distributed) {
+            (0, false) => 40,
+            (0, true) => 1000,
+            (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        let name = st.name.clone();
+        let runs = inputs.into_iter().enumerate().map(|(index, v)| {
+            let history = if distributed {
+                Arc::new(Mutex::new(History::default()))
+            } else {
+                frame.history.clone()
+            };
+            let mut f = Frame {
+                history,
+                last: run_started,
+                vars: frame.vars.clone(),
+                map_item: Some((index, v.clone())),
+            };
+            let name = name.clone();
+            async move {
+                if !distributed {
+                    self.record(
+                        &mut f,
+                        EventType::MapIterationStarted,
+                        EventDetails::MapIteration {
+                            name: name.clone(),
+                            index,
+                        },
+                    )?;
+                }
+                let r = self.run_scope(processor, Arc::new(v), &mut f).await;
+                if !distributed {
+                    let ty = if r.is_ok() {
+                        EventType::MapIterationSucceeded
+                    } else {
+                        EventType::MapIterationFailed
+                    };
+                    self.record(&mut f, ty, EventDetails::MapIteration { name, index })?;
+                }
+                r
+            }
+        });
+        let mut results = stream::iter(runs).buffered(limit.max(1));
+        let mut outputs = Vec::with_capacity(count);
+        let mut failures = 0usize;
+        let mut first_failure = None;
+        while let Some(r) = results.next().await {
+            match r {
+                Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
+                Err(f @ (Failure::Aborted | Failure::HistoryFull)) => return Err(f),
+                Err(f) => {
+                    if !distributed {
+                        drop(results);
+                        frame.last = lock(&frame.history).last_id();
+                        if let Failure::Error { error, cause } = &f {
+                            self.record(
+                                frame,
+                                EventType::MapStateFailed,
+                                EventDetails::Failure {
+                                    error: Some(error.clone()),
+                                    cause: cause.clone(),
+                                },
+                            )?;
+                        }
+                        return Err(f);
+                    }
+                    failures += 1;
+                    first_failure.get_or_insert(f);
+                }
+            }
+        }
+        drop(results);
+        frame.last = lock(&frame.history).last_id();
+        if distributed && failures > 0 {
+            let over_count = tolerated_count.is_none_or(|c| failures as u64 > c);
+            let over_pct =
+                tolerated_pct.is_none_or(|p| (failures as f64) * 100.0 / (count.max(1) as f64) > p);
+            if over_count && over_pct {
+                self.record(frame, EventType::MapRunFailed, EventDetails::None)?;
+                return Err(Failure::new(
+                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                    Some("The specified tolerance threshold was exceeded".into()),
+                ));
+            }
+        }
+        if m.result_writer.is_some() {
+            return Err(Failure::new(
+                names::RESULT_WRITER_FAILED,
+                Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
+            ));
+        }
+        let done = if distributed {
+            EventType::MapRunSucceeded
+        } else {
+            EventType::MapStateSucceeded
+        };
+        self.record(frame, done, EventDetails::None)?;
+        let result = Arc::new(Value::Array(outputs));
+        self.finish_result(
+            entry,
+            input.clone(),
+            result,
+            &ctx,
+            frame,
+            m.result_selector.as_ref(),
+            m.result_path.as_ref(),
+            m.output_path.as_ref(),
+            m.output.as_ref(),
+            m.assign.as_ref(),
+        )
+    }
+}
+
+fn assign(frame: &mut Frame, assigned: Option<Map<String, Value>>) {
+    if let Some(vars) = assigned {
+        for (k, v) in vars {
+            frame.vars.insert(k, v);
+        }
+    }
+}
+
+fn rule_index(rules: &[sfn_core::model::ChoiceRule], rule: &sfn_core::model::ChoiceRule) -> usize {
+    rules
+        .iter()
+        .position(|r| std::ptr::eq(r, rule))
+        .unwrap_or(usize::MAX)
+}
+
+fn no_choice(entry: &Entry<'_>) -> Failure {
+    Failure::new(
+        names::NO_CHOICE_MATCHED,
+        Some(format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). No Matches!",
+            entry.st.name, entry.event_id
+        )),
+    )
+}
+
+fn until(t: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (t - now).to_std().unwrap_or(Duration::ZERO)
+}
+
+/// An integer field given as a literal, a JSONata expression or a path.
+fn int_field(
+    literal: Option<&IntOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Scope<'_>,
+    js: Option<&JsonataScope<'_>>,
+) -> Result<Option<u64>, StatesError> {
+    Ok(int_field_signed(literal, path, path_field, scope, js)?.map(|n| n.max(0).unsigned_abs()))
+}
+
+fn int_field_signed(
+    literal: Option<&IntOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Scope<'_>,
+    js: Option<&JsonataScope<'_>>,
+) -> Result<Option<i64>, StatesError> {
+    match (literal, path) {
+        (Some(IntOrExpr::Int(n)), _) => Ok(Some(i64::try_from(*n).unwrap_or(i64::MAX))),
+        (Some(IntOrExpr::Jsonata(expr)), _) => {
+            let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+            let Some(js) = js else { return Ok(None) };
+            let v = ja::evaluate(expr, field, js)?;
+            io::as_integer(&v)
+                .map(Some)
+                .ok_or_else(|| ja::unexpected_type(expr, field, "integer", &v))
+        }
+        (None, Some(p)) => io::integer_from_path(path_field, p, scope).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn number_field(
+    literal: Option<&NumberOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Scope<'_>,
+    js: Option<&JsonataScope<'_>>,
+) -> Result<Option<f64>, StatesError> {
+    match (literal, path) {
+        (Some(NumberOrExpr::Number(n)), _) => Ok(n.as_f64()),
+        (Some(NumberOrExpr::Jsonata(expr)), _) => {
+            let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+            let Some(js) = js else { return Ok(None) };
+            let v = ja::evaluate(expr, field, js)?;
+            v.as_f64()
+                .map(Some)
+                .ok_or_else(|| ja::unexpected_type(expr, field, "number", &v))
+        }
+        (None, Some(p)) => io::float_from_path(path_field, p, scope).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn entered_type(s: &State) -> EventType {
+    match s {
+        State::Pass(_) => EventType::PassStateEntered,
+        State::Task(_) => EventType::TaskStateEntered,
+        State::Choice(_) => EventType::ChoiceStateEntered,
+        State::Wait(_) => EventType::WaitStateEntered,
+        State::Succeed(_) => EventType::SucceedStateEntered,
+        State::Fail(_) => EventType::FailStateEntered,
+        State::Parallel(_) => EventType::ParallelStateEntered,
+        State::Map(_) => EventType::MapStateEntered,
+    }
+}
+
+fn exited_type(s: &State) -> Option<EventType> {
+    Some(match s {
+        State::Pass(_) => EventType::PassStateExited,
+        State::Task(_) => EventType::TaskStateExited,
+        State::Choice(_) => EventType::ChoiceStateExited,
+        State::Wait(_) => EventType::WaitStateExited,
+        State::Succeed(_) => EventType::SucceedStateExited,
+        State::Fail(_) => return None,
+        State::Parallel(_) => EventType::ParallelStateExited,
+        State::Map(_) => EventType::MapStateExited,
+    })
+}
+
+/// Scheduled, started, succeeded, failed, timed out: by resource kind.
+fn task_events(t: &TaskState) -> (EventType, EventType, EventType, EventType, EventType) {
+    use EventType::*;
+    match t.resource.kind() {
+        ResourceKind::Activity { .. } => (
+            ActivityScheduled,
+            ActivityStarted,
+            ActivitySucceeded,
+            ActivityFailed,
+            ActivityTimedOut,
+        ),
+        ResourceKind::LambdaFunction { .. } => (
+            LambdaFunctionScheduled,
+            LambdaFunctionStarted,
+            LambdaFunctionSucceeded,
+            LambdaFunctionFailed,
+            LambdaFunctionTimedOut,
+        ),
+        _ => (
+            TaskScheduled,
+            TaskStarted,
+            TaskSucceeded,
+            TaskFailed,
+            TaskTimedOut,
+        ),
+    }
+}

@@ -1,0 +1,813 @@
+//! The embedded engine: runs state machines in-process, as AWS Step Functions does.
+//!
+//! Evaluation (paths, templates, intrinsic functions, JSONata, choice rules, retry
+//! arithmetic) is sfn-core's; this module schedules states, records history, answers
+//! tasks (mocks, Rust handlers, activity queues) and keeps executions.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use serde_json::json;
+//! use sfn_runtime::local::{LocalEngine, StartExecution, VirtualClock, ExecutionStatus};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+//! let machine = r#"{"StartAt": "Hi", "States": {"Hi": {"Type": "Pass", "Result": "world", "End": true}}}"#;
+//! let arn = engine.create_state_machine("hello", machine.parse().unwrap())?;
+//! let run = engine.start_execution(&arn, StartExecution::new(json!({}))).await?;
+//! let done = run.wait().await?;
+//! assert_eq!(done.status, ExecutionStatus::Succeeded);
+//! assert_eq!(done.output, Some(json!("world")));
+//! # Ok::<(), sfn_runtime::local::Error>(())
+//! # }).unwrap();
+//! ```
+
+mod clock;
+mod error;
+mod history;
+mod interp;
+mod mock;
+mod plan;
+mod task;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock},
+    time::Duration,
+};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use indexmap::IndexMap;
+use serde_json::{Map, Value, json};
+use sfn_core::{StateMachine, eval::limits, names::check_resource_name};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
+pub use error::Error;
+pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
+pub use mock::{MockResponse, MockedResponses, Mocks};
+pub use task::{ActivityTask, BoxFuture, TaskFailure, TaskHandler, TaskRequest};
+
+use interp::{Failure, Frame, Run};
+use plan::ScopePlan;
+use task::{Tasks, TokenOutcome};
+
+const REGION: &str = "us-east-1";
+const ACCOUNT: &str = "123456789012";
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The status of an execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExecutionStatus {
+    /// Still running.
+    Running,
+    /// Ended with an output.
+    Succeeded,
+    /// Ended with an error.
+    Failed,
+    /// Ran longer than the machine's `TimeoutSeconds`.
+    TimedOut,
+    /// Stopped.
+    Aborted,
+}
+
+impl ExecutionStatus {
+    /// The status as AWS writes it (`SUCCEEDED`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
+impl std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What `DescribeExecution` tells about an execution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionDescription {
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// The machine's ARN.
+    pub state_machine_arn: String,
+    /// The execution's name.
+    pub name: String,
+    /// Its status.
+    pub status: ExecutionStatus,
+    /// When it started.
+    pub start_date: DateTime<Utc>,
+    /// When it ended.
+    pub stop_date: Option<DateTime<Utc>>,
+    /// Its input.
+    pub input: Value,
+    /// Its output, when it succeeded.
+    pub output: Option<Value>,
+    /// The error, when it failed, timed out or was stopped.
+    pub error: Option<String>,
+    /// The cause.
+    pub cause: Option<String>,
+}
+
+impl ExecutionDescription {
+    /// `{"status": …, "output": …}` or `{"status": …, "error": …, "cause": …}`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("status".into(), Value::String(self.status.as_str().into()));
+        if let Some(o) = &self.output {
+            m.insert("output".into(), o.clone());
+        }
+        if self.status != ExecutionStatus::Succeeded && self.status != ExecutionStatus::Running {
+            m.insert(
+                "error".into(),
+                self.error.clone().map_or(Value::Null, Value::String),
+            );
+            m.insert(
+                "cause".into(),
+                self.cause.clone().map_or(Value::Null, Value::String),
+            );
+        }
+        Value::Object(m)
+    }
+}
+
+/// How to start an execution.
+#[derive(Debug, Clone, Default)]
+pub struct StartExecution {
+    input: Value,
+    name: Option<String>,
+    mocks: Option<Arc<Mocks>>,
+}
+
+impl StartExecution {
+    /// An execution with this input and a generated name.
+    pub fn new(input: Value) -> Self {
+        StartExecution {
+            input,
+            name: None,
+            mocks: None,
+        }
+    }
+
+    /// Names the execution.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Answers Task states with these mocked responses, by state name.
+    pub fn mocks(mut self, mocks: Mocks) -> Self {
+        self.mocks = Some(Arc::new(mocks));
+        self
+    }
+}
+
+struct MachineEntry {
+    arn: String,
+    name: String,
+    definition: Arc<StateMachine>,
+    plan: Arc<ScopePlan>,
+}
+
+struct ExecState {
+    status: ExecutionStatus,
+    stop_date: Option<DateTime<Utc>>,
+    output: Option<Arc<Value>>,
+    error: Option<String>,
+    cause: Option<String>,
+}
+
+struct ExecutionEntry {
+    arn: String,
+    name: String,
+    machine_arn: String,
+    input: Arc<Value>,
+    start: DateTime<Utc>,
+    history: Arc<Mutex<History>>,
+    state: Mutex<ExecState>,
+    cancel: CancellationToken,
+    done: watch::Sender<bool>,
+}
+
+impl ExecutionEntry {
+    fn describe(&self) -> ExecutionDescription {
+        let s = lock(&self.state);
+        ExecutionDescription {
+            execution_arn: self.arn.clone(),
+            state_machine_arn: self.machine_arn.clone(),
+            name: self.name.clone(),
+            status: s.status,
+            start_date: self.start,
+            stop_date: s.stop_date,
+            input: (*self.input).clone(),
+            output: s.output.as_deref().cloned(),
+            error: s.error.clone(),
+            cause: s.cause.clone(),
+        }
+    }
+
+    /// Closes the execution, once: the first ending wins.
+    fn finish(
+        &self,
+        now: DateTime<Utc>,
+        status: ExecutionStatus,
+        output: Option<Arc<Value>>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
+        {
+            let mut s = lock(&self.state);
+            if s.status != ExecutionStatus::Running {
+                return;
+            }
+            let (ty, details) = match status {
+                ExecutionStatus::Succeeded => (
+                    EventType::ExecutionSucceeded,
+                    EventDetails::ExecutionSucceeded {
+                        output: output.clone().unwrap_or_else(|| Arc::new(Value::Null)),
+                    },
+                ),
+                ExecutionStatus::Failed => (
+                    EventType::ExecutionFailed,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+                ExecutionStatus::TimedOut => (
+                    EventType::ExecutionTimedOut,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+                ExecutionStatus::Aborted | ExecutionStatus::Running => (
+                    EventType::ExecutionAborted,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+            };
+            lock(&self.history).push_final(now, ty, details);
+            *s = ExecState {
+                status,
+                stop_date: Some(now),
+                output,
+                error,
+                cause,
+            };
+        }
+        self.cancel.cancel();
+        self.done.send_replace(true);
+    }
+}
+
+struct Inner {
+    clock: Arc<dyn Clock>,
+    handlers: Arc<RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
+    tasks: Arc<Tasks>,
+    machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
+    executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
+}
+
+/// The embedded engine. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct LocalEngine {
+    inner: Arc<Inner>,
+}
+
+impl Default for LocalEngine {
+    fn default() -> Self {
+        LocalEngine::new()
+    }
+}
+
+impl std::fmt::Debug for LocalEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalEngine").finish_non_exhaustive()
+    }
+}
+
+/// A started execution.
+#[derive(Clone)]
+pub struct Execution {
+    engine: LocalEngine,
+    entry: Arc<ExecutionEntry>,
+}
+
+impl std::fmt::Debug for Execution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Execution")
+            .field("arn", &self.entry.arn)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Execution {
+    /// The execution's ARN.
+    pub fn arn(&self) -> &str {
+        &self.entry.arn
+    }
+
+    /// Waits for the execution to end.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EngineStopped`] if the runtime shut down first.
+    pub async fn wait(&self) -> Result<ExecutionDescription, Error> {
+        let mut rx = self.entry.done.subscribe();
+        rx.wait_for(|done| *done)
+            .await
+            .map_err(|_| Error::EngineStopped)?;
+        Ok(self.entry.describe())
+    }
+
+    /// The execution as it is now.
+    pub fn describe(&self) -> ExecutionDescription {
+        self.entry.describe()
+    }
+
+    /// The history so far.
+    pub fn history(&self) -> History {
+        lock(&self.entry.history).clone()
+    }
+
+    /// Stops the execution.
+    ///
+    /// # Errors
+    ///
+    /// As [`LocalEngine::stop_execution`].
+    pub fn stop(
+        &self,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<DateTime<Utc>, Error> {
+        self.engine.stop_execution(&self.entry.arn, error, cause)
+    }
+}
+
+impl LocalEngine {
+    /// An engine on the real clock.
+    pub fn new() -> Self {
+        LocalEngine::with_clock(Arc::new(SystemClock))
+    }
+
+    /// An engine on the given clock ([`VirtualClock`] for instant, deterministic runs).
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        LocalEngine {
+            inner: Arc::new(Inner {
+                clock,
+                handlers: Arc::default(),
+                tasks: Arc::default(),
+                machines: Mutex::default(),
+                executions: Mutex::default(),
+            }),
+        }
+    }
+
+    /// The engine's clock.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
+    }
+
+    /// Answers every Task state whose `Resource` is `resource` with `handler`.
+    pub fn register_handler(&self, resource: impl Into<String>, handler: impl TaskHandler) {
+        self.inner
+            .handlers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(resource.into(), Arc::new(handler));
+    }
+
+    /// Creates a state machine and returns its ARN. Creating one again with the same
+    /// definition returns the same ARN.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`], [`Error::InvalidDefinition`] (a transition to a state
+    /// that does not exist), [`Error::StateMachineAlreadyExists`] (same name, another
+    /// definition).
+    pub fn create_state_machine(
+        &self,
+        name: &str,
+        definition: StateMachine,
+    ) -> Result<String, Error> {
+        check_resource_name(name).map_err(|e| Error::InvalidName {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let plan =
+            plan::compile(&definition).map_err(|message| Error::InvalidDefinition { message })?;
+        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}");
+        let mut machines = lock(&self.inner.machines);
+        if let Some(existing) = machines.get(&arn) {
+            if *existing.definition == definition {
+                return Ok(arn);
+            }
+            return Err(Error::StateMachineAlreadyExists { arn });
+        }
+        machines.insert(
+            arn.clone(),
+            Arc::new(MachineEntry {
+                arn: arn.clone(),
+                name: name.to_owned(),
+                definition: Arc::new(definition),
+                plan: Arc::new(plan),
+            }),
+        );
+        Ok(arn)
+    }
+
+    /// Reads, validates and creates a state machine from its JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDefinition`] with every diagnostic, or as
+    /// [`create_state_machine`](Self::create_state_machine).
+    pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
+        let diagnostics = sfn_core::validate_str(definition);
+        if !diagnostics.is_valid() {
+            let message = diagnostics
+                .errors()
+                .map(|d| format!("{} at {}", d.message, d.location()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(Error::InvalidDefinition { message });
+        }
+        let machine: StateMachine =
+            definition
+                .parse()
+                .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
+                    message: e.to_string(),
+                })?;
+        self.create_state_machine(name, machine)
+    }
+
+    /// The ARNs of the state machines, in creation order.
+    pub fn list_state_machines(&self) -> Vec<String> {
+        lock(&self.inner.machines).keys().cloned().collect()
+    }
+
+    /// Starts an execution of the machine `machine_arn`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
+    /// [`Error::InvalidExecutionInput`] (over 256 KiB), [`Error::ExecutionAlreadyExists`].
+    pub async fn start_execution(
+        &self,
+        machine_arn: &str,
+        start: StartExecution,
+    ) -> Result<Execution, Error> {
+        let machine = lock(&self.inner.machines)
+            .get(machine_arn)
+            .cloned()
+            .ok_or_else(|| Error::StateMachineDoesNotExist {
+                arn: machine_arn.to_owned(),
+            })?;
+        let name = start
+            .name
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        check_resource_name(&name).map_err(|e| Error::InvalidName {
+            name: name.clone(),
+            reason: e.to_string(),
+        })?;
+        if limits::exceeds_limit(&start.input) {
+            return Err(Error::InvalidExecutionInput {
+                message: format!(
+                    "the input is larger than {} bytes",
+                    limits::MAX_PAYLOAD_BYTES
+                ),
+            });
+        }
+        let arn = format!(
+            "arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{name}",
+            machine.name
+        );
+        let input = Arc::new(start.input);
+        let now = self.inner.clock.now();
+        let (done, _) = watch::channel(false);
+        let entry = Arc::new(ExecutionEntry {
+            arn: arn.clone(),
+            name: name.clone(),
+            machine_arn: machine.arn.clone(),
+            input: input.clone(),
+            start: now,
+            history: Arc::new(Mutex::new(History::with_capacity(64))),
+            state: Mutex::new(ExecState {
+                status: ExecutionStatus::Running,
+                stop_date: None,
+                output: None,
+                error: None,
+                cause: None,
+            }),
+            cancel: CancellationToken::new(),
+            done,
+        });
+        {
+            let mut executions = lock(&self.inner.executions);
+            if let Some(existing) = executions.get(&arn) {
+                let same = *existing.input == *input
+                    && lock(&existing.state).status == ExecutionStatus::Running;
+                if same {
+                    return Ok(Execution {
+                        engine: self.clone(),
+                        entry: existing.clone(),
+                    });
+                }
+                return Err(Error::ExecutionAlreadyExists { arn });
+            }
+            executions.insert(arn.clone(), entry.clone());
+        }
+        let role_arn: Arc<str> = Arc::from(format!("arn:aws:iam::{ACCOUNT}:role/sfn-local"));
+        let _ = lock(&entry.history).push(
+            0,
+            now,
+            EventType::ExecutionStarted,
+            EventDetails::ExecutionStarted {
+                input: input.clone(),
+                role_arn: role_arn.clone(),
+            },
+        );
+        let context_base = json!({
+            "Execution": {
+                "Id": arn,
+                "Name": name,
+                "RoleArn": &*role_arn,
+                "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": machine.arn, "Name": machine.name},
+        });
+        let run = Run {
+            clock: self.inner.clock.clone(),
+            handlers: self.inner.handlers.clone(),
+            tasks: self.inner.tasks.clone(),
+            mocks: start.mocks,
+            mock_counts: Mutex::default(),
+            cancel: entry.cancel.clone(),
+            execution_arn: Arc::from(arn.as_str()),
+            context_base,
+            input: input.clone(),
+        };
+        let timeout = machine.definition.timeout_seconds.map(Duration::from_secs);
+        let driver_entry = entry.clone();
+        tokio::spawn(drive(run, machine, driver_entry, input, timeout));
+        Ok(Execution {
+            engine: self.clone(),
+            entry,
+        })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
+        lock(&self.inner.executions)
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| Error::ExecutionDoesNotExist {
+                arn: arn.to_owned(),
+            })
+    }
+
+    /// Describes an execution.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn describe_execution(&self, arn: &str) -> Result<ExecutionDescription, Error> {
+        Ok(self.execution(arn)?.describe())
+    }
+
+    /// A handle on an execution.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn get_execution(&self, arn: &str) -> Result<Execution, Error> {
+        Ok(Execution {
+            engine: self.clone(),
+            entry: self.execution(arn)?,
+        })
+    }
+
+    /// Stops an execution at once, even with a task outstanding. Returns the stop date.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<DateTime<Utc>, Error> {
+        let entry = self.execution(arn)?;
+        let now = self.inner.clock.now();
+        entry.finish(now, ExecutionStatus::Aborted, None, error, cause);
+        Ok(lock(&entry.state).stop_date.unwrap_or(now))
+    }
+
+    /// The executions, of one machine or of all, in start order.
+    pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
+        let entries: Vec<Arc<ExecutionEntry>> =
+            lock(&self.inner.executions).values().cloned().collect();
+        entries
+            .iter()
+            .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m))
+            .map(|e| e.describe())
+            .collect()
+    }
+
+    /// An execution's history.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn get_execution_history(&self, arn: &str) -> Result<History, Error> {
+        Ok(lock(&self.execution(arn)?.history).clone())
+    }
+
+    /// Creates an activity (or finds it) and returns its ARN.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`].
+    pub fn create_activity(&self, name: &str) -> Result<String, Error> {
+        check_resource_name(name).map_err(|e| Error::InvalidName {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:activity:{name}");
+        self.inner.tasks.create_activity(&arn);
+        Ok(arn)
+    }
+
+    /// Deletes an activity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActivityDoesNotExist`].
+    pub fn delete_activity(&self, arn: &str) -> Result<(), Error> {
+        if self.inner.tasks.delete_activity(arn) {
+            Ok(())
+        } else {
+            Err(Error::ActivityDoesNotExist {
+                arn: arn.to_owned(),
+            })
+        }
+    }
+
+    /// The ARNs of the activities.
+    pub fn list_activities(&self) -> Vec<String> {
+        self.inner.tasks.activity_arns()
+    }
+
+    /// Takes a task from an activity, waiting up to `wait` (AWS holds the call up to
+    /// 60 seconds). `None` when no task came.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActivityDoesNotExist`].
+    pub async fn get_activity_task(
+        &self,
+        activity_arn: &str,
+        wait: Duration,
+    ) -> Result<Option<ActivityTask>, Error> {
+        self.inner.tasks.poll(activity_arn, wait).await
+    }
+
+    /// Completes a task (activity or `.waitForTaskToken`) with its output.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidToken`], [`Error::TaskTimedOut`], [`Error::InvalidOutput`] (over
+    /// 256 KiB).
+    pub fn send_task_success(&self, task_token: &str, output: Value) -> Result<(), Error> {
+        if limits::exceeds_limit(&output) {
+            return Err(Error::InvalidOutput {
+                message: format!(
+                    "the output is larger than {} bytes",
+                    limits::MAX_PAYLOAD_BYTES
+                ),
+            });
+        }
+        self.inner
+            .tasks
+            .complete(task_token, TokenOutcome::Success(output))
+    }
+
+    /// Fails a task.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidToken`], [`Error::TaskTimedOut`].
+    pub fn send_task_failure(
+        &self,
+        task_token: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<(), Error> {
+        let failure = TaskFailure {
+            error: error.unwrap_or_default(),
+            cause,
+        };
+        self.inner
+            .tasks
+            .complete(task_token, TokenOutcome::Failure(failure))
+    }
+
+    /// Reports that a task is still being worked on.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidToken`].
+    pub fn send_task_heartbeat(&self, task_token: &str) -> Result<(), Error> {
+        self.inner.tasks.heartbeat(task_token)
+    }
+
+    /// Creates (or reuses) a machine named `name`, runs it on `input` with `mocks`, and
+    /// waits for the end.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_state_machine`](Self::create_state_machine) and
+    /// [`start_execution`](Self::start_execution).
+    pub async fn run(
+        &self,
+        name: &str,
+        definition: StateMachine,
+        input: Value,
+        mocks: Option<Mocks>,
+    ) -> Result<(ExecutionDescription, History), Error> {
+        let arn = self.create_state_machine(name, definition)?;
+        let mut start = StartExecution::new(input);
+        if let Some(m) = mocks {
+            start = start.mocks(m);
+        }
+        let run = self.start_execution(&arn, start).await?;
+        let done = run.wait().await?;
+        Ok((done, run.history()))
+    }
+}
+
+async fn drive(
+    run: Run,
+    machine: Arc<MachineEntry>,
+    entry: Arc<ExecutionEntry>,
+    input: Arc<Value>,
+    timeout: Option<Duration>,
+) {
+    let mut frame = Frame {
+        history: entry.history.clone(),
+        last: 1,
+        vars: Map::new(),
+        map_item: None,
+    };
+    let body = run.run_scope(&machine.plan, input, &mut frame);
+    let timer = async {
+        match timeout {
+            Some(d) => run.clock.sleep(d).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    let outcome = tokio::select! {
+        biased;
+        r = body => Some(r),
+        _ = timer => None,
+    };
+    let now = run.clock.now();
+    match outcome {
+        Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
+        Some(Err(Failure::Error { error, cause })) => {
+            entry.finish(now, ExecutionStatus::Failed, None, Some(error), cause)
+        }
+        Some(Err(Failure::HistoryFull)) => entry.finish(
+            now,
+            ExecutionStatus::Failed,
+            None,
+            Some(sfn_core::error::names::RUNTIME.to_owned()),
+            Some(format!(
+                "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+            )),
+        ),
+        Some(Err(Failure::Aborted)) => {
+            entry.finish(now, ExecutionStatus::Aborted, None, None, None)
+        }
+        None => entry.finish(
+            now,
+            ExecutionStatus::TimedOut,
+            None,
+            Some(sfn_core::error::names::TIMEOUT.to_owned()),
+            None,
+        ),
+    }
+}

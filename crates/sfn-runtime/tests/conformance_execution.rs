@@ -1,0 +1,172 @@
+//! Runs the recorded execution corpus (`shared/conformance/execution`) on the local engine
+//! with a virtual clock, and checks the pass counts against floors.
+
+use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
+
+use serde_json::Value;
+use sfn_runtime::local::{ExecutionStatus, LocalEngine, Mocks, StartExecution, VirtualClock};
+
+/// Cases that must pass, at the level reached; raise them as the engine improves.
+const MIN_HARD_PASSED: usize = 527;
+const MIN_SOFT_PASSED: usize = 112;
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/conformance/execution"
+    ));
+    dir.is_dir().then_some(dir)
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    total: usize,
+}
+
+async fn run_case(case: &Value) -> Result<(), String> {
+    let definition = case.get("definition").ok_or("no definition")?;
+    let machine =
+        sfn_core::StateMachine::from_value(definition).map_err(|e| format!("definition: {e}"))?;
+    let input = case
+        .get("input")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
+    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let arn = engine
+        .create_state_machine("case", machine)
+        .map_err(|e| e.to_string())?;
+    let mut start = StartExecution::new(input);
+    if let Some(m) = case.get("mocks").filter(|m| !m.is_null()) {
+        start = start.mocks(Mocks::from_value(m).map_err(|e| e.to_string())?);
+    }
+    let run = engine
+        .start_execution(&arn, start)
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = tokio::time::timeout(std::time::Duration::from_secs(10), run.wait())
+        .await
+        .map_err(|_| "did not finish in 10 s".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let expected = case.get("expected").ok_or("no expected")?;
+    let hard = case.get("hard").and_then(Value::as_bool).unwrap_or(false);
+    let status = expected
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if done.status.as_str() != status {
+        return Err(format!(
+            "status {} (error {:?}, cause {:?}), expected {status}",
+            done.status, done.error, done.cause
+        ));
+    }
+    if done.status == ExecutionStatus::Succeeded {
+        if hard && done.output.as_ref() != expected.get("output") {
+            return Err(format!(
+                "output {}, expected {}",
+                done.output.map(|o| o.to_string()).unwrap_or_default(),
+                expected
+                    .get("output")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+            ));
+        }
+        return Ok(());
+    }
+    let want_error = expected.get("error").and_then(Value::as_str);
+    if done.error.as_deref() != want_error {
+        return Err(format!(
+            "error {:?} (cause {:?}), expected {want_error:?}",
+            done.error, done.cause
+        ));
+    }
+    if hard {
+        let want_cause = expected.get("cause").and_then(Value::as_str);
+        if done.cause.as_deref() != want_cause {
+            return Err(format!("cause {:?}, expected {want_cause:?}", done.cause));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn execution_corpus() {
+    let Some(dir) = corpus_dir() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the conformance corpus is missing beside the checkout");
+        }
+        println!("skipped: no conformance corpus");
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let (mut hard, mut soft) = (Tally::default(), Tally::default());
+    let mut by_feature: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(case) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let name = case
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let is_hard = case.get("hard").and_then(Value::as_bool).unwrap_or(false);
+        let result = run_case(&case).await;
+        let tally = if is_hard { &mut hard } else { &mut soft };
+        tally.total += 1;
+        let ok = result.is_ok();
+        if ok {
+            tally.passed += 1;
+        }
+        for f in case
+            .get("features")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let e = by_feature.entry(f.to_owned()).or_default();
+            e.1 += 1;
+            if ok {
+                e.0 += 1;
+            }
+        }
+        if let Err(why) = result {
+            failures.push(format!("{name}: {why}"));
+        }
+    }
+    println!(
+        "execution corpus: hard {}/{}, soft {}/{}",
+        hard.passed, hard.total, soft.passed, soft.total
+    );
+    for (feature, (passed, total)) in &by_feature {
+        println!("  {feature:<50} {passed:>4}/{total}");
+    }
+    println!("failing cases ({}):", failures.len());
+    for f in &failures {
+        let line: String = f.chars().take(400).collect();
+        println!("  {line}");
+    }
+    assert!(
+        hard.passed >= MIN_HARD_PASSED,
+        "hard cases passed: {} < {MIN_HARD_PASSED}",
+        hard.passed
+    );
+    assert!(
+        soft.passed >= MIN_SOFT_PASSED,
+        "soft cases passed: {} < {MIN_SOFT_PASSED}",
+        soft.passed
+    );
+}
