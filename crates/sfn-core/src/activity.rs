@@ -71,7 +71,11 @@ pub trait Activity: Send + Sync + 'static {
     }
 
     /// Runs the handler on a task's input.
-    fn call(&self, input: Value, ctx: TaskContext) -> BoxFuture<'static, Result<Value, TaskFailure>>;
+    fn call(
+        &self,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'static, Result<Value, TaskFailure>>;
 }
 
 /// What is known about an activity at compile time; `state_machine!` reads it to write a
@@ -101,7 +105,9 @@ pub fn activity_placeholder_arn(name: &str) -> String {
 /// The name of the activity a placeholder resource (`arn:aws:states:::activity:NAME`)
 /// refers to; `None` for any other resource, full activity ARNs included.
 pub fn placeholder_activity_name(resource: &str) -> Option<&str> {
-    resource.strip_prefix("arn:aws:states:::activity:").filter(|n| !n.is_empty())
+    resource
+        .strip_prefix("arn:aws:states:::activity:")
+        .filter(|n| !n.is_empty())
 }
 
 /// A failure reported to Step Functions: `SendTaskFailure`'s `error` and `cause`.
@@ -116,13 +122,20 @@ pub struct TaskFailure {
 impl TaskFailure {
     /// A failure with a name and a cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        TaskFailure { error: error.into(), cause: cause.into() }
+        TaskFailure {
+            error: error.into(),
+            cause: cause.into(),
+        }
     }
 }
 
 impl fmt::Display for TaskFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.cause.is_empty() { f.write_str(&self.error) } else { write!(f, "{}: {}", self.error, self.cause) }
+        if self.cause.is_empty() {
+            f.write_str(&self.error)
+        } else {
+            write!(f, "{}: {}", self.error, self.cause)
+        }
     }
 }
 
@@ -147,7 +160,10 @@ pub trait ActivityError {
 
     /// The failure as Step Functions receives it.
     fn to_task_failure(&self) -> TaskFailure {
-        TaskFailure { error: self.error_name().into_owned(), cause: self.cause() }
+        TaskFailure {
+            error: self.error_name().into_owned(),
+            cause: self.cause(),
+        }
     }
 }
 
@@ -250,7 +266,10 @@ impl fmt::Display for TaskError {
 
 impl fmt::Debug for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskError").field("error", &self.0.error).field("cause", &self.0.cause).finish()
+        f.debug_struct("TaskError")
+            .field("error", &self.0.error)
+            .field("cause", &self.0.cause)
+            .finish()
     }
 }
 
@@ -345,14 +364,29 @@ pub struct TaskContext {
 
 impl TaskContext {
     /// A context (the runtime builds these).
-    pub fn new(task_token: impl Into<String>, activity: impl Into<String>, execution: ExecutionInfo, control: Arc<dyn TaskControl>) -> Self {
-        TaskContext { task_token: task_token.into(), activity: activity.into(), execution, control }
+    pub fn new(
+        task_token: impl Into<String>,
+        activity: impl Into<String>,
+        execution: ExecutionInfo,
+        control: Arc<dyn TaskControl>,
+    ) -> Self {
+        TaskContext {
+            task_token: task_token.into(),
+            activity: activity.into(),
+            execution,
+            control,
+        }
     }
 
     /// A context for calling a handler in a test: token `test-token`, no execution, and a
     /// control that accepts heartbeats and never stops.
     pub fn for_test(activity: impl Into<String>) -> Self {
-        TaskContext::new("test-token", activity, ExecutionInfo::default(), Arc::new(NoopControl))
+        TaskContext::new(
+            "test-token",
+            activity,
+            ExecutionInfo::default(),
+            Arc::new(NoopControl),
+        )
     }
 
     /// The task token.
@@ -411,8 +445,17 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(activity_placeholder_arn("add"), "arn:aws:states:::activity:add");
-        assert_eq!(placeholder_activity_name("arn:aws:states:::activity:add"), Some("add"));
-        assert_eq!(placeholder_activity_name("arn:aws:states:us-east-1:1:activity:add"), None);
+        assert_eq!(
+            activity_placeholder_arn("add"),
+            "arn:aws:states:::activity:add"
+        );
+        assert_eq!(
+            placeholder_activity_name("arn:aws:states:::activity:add"),
+            Some("add")
+        );
+        assert_eq!(
+            placeholder_activity_name("arn:aws:states:us-east-1:1:activity:add"),
+            None
+        );
     }
 }

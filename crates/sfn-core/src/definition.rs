@@ -57,7 +57,10 @@ pub fn resolve_activity_arns(machine: &mut StateMachine, mut arn: impl FnMut(&st
                     }
                 }
                 State::Map(m) => {
-                    for p in [&mut m.item_processor, &mut m.iterator].into_iter().flatten() {
+                    for p in [&mut m.item_processor, &mut m.iterator]
+                        .into_iter()
+                        .flatten()
+                    {
                         processor(p, arn);
                     }
                 }
@@ -132,8 +135,13 @@ pub mod support {
         while i < pieces.len() {
             len += match pieces[i] {
                 Piece::Text(s) | Piece::Name(s) => s.len(),
-                Piece::Defaults { indent, timeout, heartbeat } => {
-                    field_len(indent, TIMEOUT_KEY, timeout) + field_len(indent, HEARTBEAT_KEY, heartbeat)
+                Piece::Defaults {
+                    indent,
+                    timeout,
+                    heartbeat,
+                } => {
+                    field_len(indent, TIMEOUT_KEY, timeout)
+                        + field_len(indent, HEARTBEAT_KEY, heartbeat)
                 }
             };
             i += 1;
@@ -151,7 +159,13 @@ pub mod support {
         (out, at)
     }
 
-    const fn field<const N: usize>(out: [u8; N], at: usize, indent: &str, key: &[u8], v: Option<u64>) -> ([u8; N], usize) {
+    const fn field<const N: usize>(
+        out: [u8; N],
+        at: usize,
+        indent: &str,
+        key: &[u8],
+        v: Option<u64>,
+    ) -> ([u8; N], usize) {
         let Some(n) = v else { return (out, at) };
         let (out, at) = copy(out, at, indent.as_bytes());
         let (mut out, at) = copy(out, at, key);
@@ -174,7 +188,11 @@ pub mod support {
         while i < pieces.len() {
             (out, at) = match pieces[i] {
                 Piece::Text(s) | Piece::Name(s) => copy(out, at, s.as_bytes()),
-                Piece::Defaults { indent, timeout, heartbeat } => {
+                Piece::Defaults {
+                    indent,
+                    timeout,
+                    heartbeat,
+                } => {
                     let (out, at) = field(out, at, indent, TIMEOUT_KEY, timeout);
                     field(out, at, indent, HEARTBEAT_KEY, heartbeat)
                 }
@@ -200,6 +218,22 @@ pub mod support {
         }
     }
 
+    /// Whether two strings are equal, at compile time.
+    pub const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
     /// The first of two options that is set.
     pub const fn or(a: Option<u64>, b: Option<u64>) -> Option<u64> {
         match a {
@@ -212,35 +246,58 @@ pub mod support {
     pub fn parse_definition(name: &str, asl: &str) -> StateMachine {
         match asl.parse() {
             Ok(m) => m,
-            Err(e) => panic!("the definition of the state machine {name} was checked at compile time but does not read: {e}"),
+            Err(e) => panic!(
+                "the definition of the state machine {name} was checked at compile time but does not read: {e}"
+            ),
         }
     }
 
     /// Reads a task's input.
-    pub fn decode_input<T: DeserializeOwned>(activity: &str, input: Value) -> Result<T, TaskFailure> {
+    pub fn decode_input<T: ActivityInput>(activity: &str, input: Value) -> Result<T, TaskFailure> {
         serde_json::from_value(input).map_err(|e| {
-            TaskFailure::new(crate::error::names::RUNTIME, format!("the input of the activity {activity} does not match its type: {e}"))
+            TaskFailure::new(
+                crate::error::names::RUNTIME,
+                format!("the input of the activity {activity} does not match its type: {e}"),
+            )
         })
     }
 
     /// Writes a task's output.
-    pub fn encode_output<O: Serialize>(activity: &str, output: O) -> Result<Value, TaskFailure> {
+    pub fn encode_output<O: ActivityOutput>(
+        activity: &str,
+        output: O,
+    ) -> Result<Value, TaskFailure> {
         serde_json::to_value(output).map_err(|e| {
-            TaskFailure::new(crate::error::names::RUNTIME, format!("the output of the activity {activity} cannot be written as JSON: {e}"))
+            TaskFailure::new(
+                crate::error::names::RUNTIME,
+                format!("the output of the activity {activity} cannot be written as JSON: {e}"),
+            )
         })
     }
 
     /// Writes a task's result.
-    pub fn encode_result<O: Serialize, E: IntoTaskFailure>(activity: &str, result: Result<O, E>) -> Result<Value, TaskFailure> {
+    pub fn encode_result<O: ActivityOutput, E: IntoTaskFailure>(
+        activity: &str,
+        result: Result<O, E>,
+    ) -> Result<Value, TaskFailure> {
         match result {
             Ok(o) => encode_output(activity, o),
             Err(e) => Err(e.into_task_failure()),
         }
     }
 
-    /// The JSON Schema of a type.
-    pub fn schema_for<T: schemars::JsonSchema>() -> Value {
-        schemars::SchemaGenerator::default().into_root_schema_for::<T>().to_value()
+    /// The JSON Schema of an input type.
+    pub fn input_schema<T: ActivityInput>() -> Value {
+        schemars::SchemaGenerator::default()
+            .into_root_schema_for::<T>()
+            .to_value()
+    }
+
+    /// The JSON Schema of an output type.
+    pub fn output_schema<T: ActivityOutput>() -> Value {
+        schemars::SchemaGenerator::default()
+            .into_root_schema_for::<T>()
+            .to_value()
     }
 
     /// The input type of an activity.
@@ -267,8 +324,12 @@ pub mod support {
     /// Checks that `T` can be an activity's output.
     pub const fn assert_output<T: ActivityOutput>() {}
 
-    /// Checks that `E` can be an activity's error.
-    pub const fn assert_error<E: IntoTaskFailure>() {}
+    /// A handler's `Result`, whose error type must be reportable.
+    pub trait ActivityResult {}
+    impl<O, E: IntoTaskFailure> ActivityResult for Result<O, E> {}
+
+    /// Checks that the error type of a handler's `Result` can be reported.
+    pub const fn assert_result_error<R: ActivityResult>() {}
 
     /// Checks that `A` is an activity.
     pub const fn assert_activity<A: crate::activity::ActivityDefinition>() {}
@@ -284,8 +345,16 @@ mod tests {
             Piece::Text("{\n  \"Resource\": \"arn:aws:states:::activity:"),
             Piece::Name("add"),
             Piece::Text("\",\n"),
-            Piece::Defaults { indent: "  ", timeout: Some(300), heartbeat: None },
-            Piece::Defaults { indent: "  ", timeout: None, heartbeat: Some(7) },
+            Piece::Defaults {
+                indent: "  ",
+                timeout: Some(300),
+                heartbeat: None,
+            },
+            Piece::Defaults {
+                indent: "  ",
+                timeout: None,
+                heartbeat: Some(7),
+            },
             Piece::Text("  \"End\": true\n}"),
         ];
         const LEN: usize = asl_len(PIECES);
@@ -303,7 +372,12 @@ mod tests {
             {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::activity:add","End":true}}}]}}}"#
             .parse()
             .expect("valid");
-        super::resolve_activity_arns(&mut m, |n| super::activity_arn("aws", "eu-west-1", "123456789012", n));
-        assert!(m.to_json().contains("arn:aws:states:eu-west-1:123456789012:activity:add"));
+        super::resolve_activity_arns(&mut m, |n| {
+            super::activity_arn("aws", "eu-west-1", "123456789012", n)
+        });
+        assert!(
+            m.to_json()
+                .contains("arn:aws:states:eu-west-1:123456789012:activity:add")
+        );
     }
 }

@@ -46,7 +46,8 @@ pub use validate::{validate, validate_str};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::activity::{
-        Activity, ActivityDefinition, BoxFuture, IntoTaskFailure, TaskContext, TaskFailure,
+        Activity, ActivityDefinition, ActivityError, BoxFuture, IntoTaskFailure, TaskContext,
+        TaskFailure,
     };
     pub use crate::definition::{StateMachineDefinition, support::*};
     pub use crate::model::{ExecutionType, StateMachine};

@@ -1,1 +1,73 @@
-//! The `#[activity]` attribute and the `state_machine!` macro of sfn.
+//! The `#[activity]` attribute, the `state_machine!` macro and `#[derive(TaskError)]` of
+//! sfn. Use them through `sfn_runtime` (or, with `crate = ::sfn_core`, through
+//! `sfn-core`): see the documentation there.
+//!
+//! Each macro is a pipeline: parse (syn) → a model that keeps every span → checks (for
+//! `state_machine!`, sfn-core's validator, whose JSON Pointers map back to the DSL's
+//! tokens) → expansion (quote). Every error is reported in one build, on the offending
+//! token, and a best-effort expansion keeps one mistake from cascading.
+
+use proc_macro::TokenStream;
+
+mod activity;
+mod ctxt;
+mod docs;
+mod krate;
+mod machine;
+mod task_error;
+
+/// Turns a function into an activity: a unit struct of the same name that implements
+/// `Activity` and stays callable like the function.
+///
+/// ```ignore
+/// /// Adds two numbers.
+/// #[activity(name = "add", heartbeat = 20, timeout = 300)]
+/// async fn add(input: Numbers, ctx: &TaskContext) -> Result<i64, TaskError> {
+///     Ok(input.a + input.b)
+/// }
+/// ```
+///
+/// Options: `name = "…"` (the function's name by default), `heartbeat = SECONDS` and
+/// `timeout = SECONDS` (defaults for the Task states that call it), `crate = path` (where
+/// the sfn API is, `::sfn_runtime` by default).
+#[proc_macro_attribute]
+pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
+    activity::expand(args.into(), item.into()).into()
+}
+
+/// Defines a state machine in Rust, checked at compile time by sfn-core's validator.
+///
+/// ```ignore
+/// state_machine! {
+///     /// Adds two numbers and reports the sign.
+///     pub TestAdding {
+///         start_at: Add,
+///         states: {
+///             Add: Task(add) { result_path: "$.sum", next: Sign },
+///             Sign: Choice {
+///                 rules: [ { variable: "$.sum", numeric_greater_than: 0, next: Positive } ],
+///                 default: Negative,
+///             },
+///             Positive: Succeed,
+///             Negative: Fail { error: "Negative", cause: "the sum is below zero" },
+///         }
+///     }
+/// }
+/// ```
+///
+/// Or from a file, relative to the crate's manifest:
+/// `state_machine!(Orders = "machines/orders.asl.json", activities { "arn:…:charge" => charge })`.
+#[proc_macro]
+pub fn state_machine(input: TokenStream) -> TokenStream {
+    machine::expand(input.into()).into()
+}
+
+/// Makes an error type reportable to Step Functions: implements `ActivityError`, so it
+/// can be an activity's error type and converts into `TaskError` with `?`.
+///
+/// For an enum the error name is the variant's name, for a struct the type's name; either
+/// can be set with `#[task_error(name = "…")]`. The cause is the `Display` text.
+#[proc_macro_derive(TaskError, attributes(task_error))]
+pub fn derive_task_error(input: TokenStream) -> TokenStream {
+    task_error::expand(input.into()).into()
+}

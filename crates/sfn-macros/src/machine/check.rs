@@ -1,0 +1,86 @@
+//! Runs sfn-core's validator on the lowered JSON and turns each diagnostic into a compile
+//! error on the token behind its JSON Pointer.
+
+use serde_json::Value as Json;
+use sfn_core::{
+    Diagnostic, StateMachine,
+    model::ExecutionType,
+    validate::{ValidateOptions, validate_value_with},
+};
+
+use super::lower::{self, Spans};
+use crate::ctxt::Errors;
+
+/// Validates; returns the model when the definition is valid.
+///
+/// Warnings are not reported: a procedural macro cannot emit warnings on stable Rust,
+/// and reporting them as errors would refuse machines AWS accepts. Run
+/// `sfn_core::validate(&T::definition())` to see them.
+pub(crate) fn validate(
+    json: &Json,
+    machine_type: ExecutionType,
+    spans: &Spans,
+    errors: &mut Errors,
+) -> Option<StateMachine> {
+    let (model, diagnostics) = validate_value_with(
+        json,
+        ValidateOptions {
+            machine_type,
+            warnings: false,
+        },
+    );
+    let names = lower::field_names();
+    let mut any = false;
+    for d in diagnostics.errors() {
+        any = true;
+        let (key, value, exact) = spans.find(&d.pointer).unwrap_or_else(|| {
+            let s = proc_macro2::Span::call_site();
+            (s, s, false)
+        });
+        let span = if exact && about_the_field(d) {
+            key
+        } else {
+            value
+        };
+        errors.at(span, message(d, &names));
+    }
+    if any || !errors.is_empty() {
+        None
+    } else {
+        model
+    }
+}
+
+/// Whether a diagnostic is about a field's presence rather than its value.
+fn about_the_field(d: &Diagnostic) -> bool {
+    let m = &d.message;
+    m.contains("is not supported")
+        || m.contains("only supported")
+        || m.contains("is not a known field")
+        || m.contains("not both")
+}
+
+/// The validator's message, with ASL field names written as in the DSL.
+pub(crate) fn message(d: &Diagnostic, names: &[(String, String)]) -> String {
+    let mut m = d.message.clone();
+    for (pascal, snake) in names {
+        m = m.replace(&format!("'{pascal}'"), &format!("`{snake}`"));
+    }
+    if let Some(start) = m.find("required: [") {
+        let open = start + "required: [".len();
+        if let Some(len) = m[open..].find(']') {
+            let list: Vec<String> = m[open..open + len]
+                .split(", ")
+                .map(|f| {
+                    names
+                        .iter()
+                        .find(|(p, _)| p == f)
+                        .map(|(_, s)| s.clone())
+                        .unwrap_or_else(|| f.to_owned())
+                })
+                .collect();
+            m = format!("{}{}{}", &m[..open], list.join(", "), &m[open + len..]);
+        }
+    }
+    format!("{m} [{}]", d.code)
+}

@@ -1,0 +1,123 @@
+//! `state_machine!(Name = "path.asl.json", activities { "<resource>" => activity })`: a
+//! definition read from a file relative to the crate's manifest, validated like the DSL.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::Span;
+use serde_json::Value as Json;
+use sfn_core::validate::{ValidateOptions, validate_value_with};
+use syn::LitStr;
+
+use super::{emit::Emitted, lower};
+use crate::ctxt::Errors;
+
+pub(crate) fn load(
+    path: &LitStr,
+    activities: &[(LitStr, syn::Path)],
+    errors: &mut Errors,
+) -> Emitted {
+    let rel = path.value();
+    let bindings = || {
+        activities
+            .iter()
+            .map(|(r, p)| (p.clone(), name_in(&r.value()), r.span()))
+            .collect::<Vec<_>>()
+    };
+    let Some(abs) = resolve(&rel, path.span(), errors) else {
+        return Emitted::file(String::new(), path.span(), bindings(), false);
+    };
+    let text = match std::fs::read_to_string(&abs) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.at(path.span(), format!("cannot read {}: {e}", abs.display()));
+            return Emitted::file(String::new(), path.span(), bindings(), false);
+        }
+    };
+    let json: Json = match serde_json::from_str(&text) {
+        Ok(j) => j,
+        Err(e) => {
+            errors.at(path.span(), format!("{rel} is not valid JSON: {e}"));
+            return Emitted::file(String::new(), path.span(), bindings(), false);
+        }
+    };
+    let (_, diagnostics) = validate_value_with(
+        &json,
+        ValidateOptions {
+            warnings: false,
+            ..ValidateOptions::default()
+        },
+    );
+    let names = lower::field_names();
+    let mut valid = true;
+    for d in diagnostics.errors() {
+        valid = false;
+        let _ = &names;
+        errors.at(
+            path.span(),
+            format!("{rel} at {}: {} [{}]", d.location(), d.message, d.code),
+        );
+    }
+    let mut resources = Vec::new();
+    collect_resources(&json, &mut resources);
+    for (r, _) in activities {
+        if !resources.contains(&r.value()) {
+            valid = false;
+            let listed = if resources.is_empty() {
+                "none".to_owned()
+            } else {
+                resources.join(", ")
+            };
+            errors.at(
+                r.span(),
+                format!("no Task state in {rel} has this resource; its resources are: {listed}"),
+            );
+        }
+    }
+    Emitted::file(
+        abs.to_string_lossy().into_owned(),
+        path.span(),
+        bindings(),
+        valid,
+    )
+}
+
+/// The activity name at the end of a resource (`…:activity:NAME`), or the whole string.
+fn name_in(resource: &str) -> String {
+    match resource.rsplit_once(":activity:") {
+        Some((_, name)) => name.to_owned(),
+        None => resource.rsplit(':').next().unwrap_or(resource).to_owned(),
+    }
+}
+
+fn resolve(rel: &str, span: Span, errors: &mut Errors) -> Option<PathBuf> {
+    if Path::new(rel).is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
+        errors.at(
+            span,
+            "use a path relative to the crate's Cargo.toml, not an absolute path",
+        );
+        return None;
+    }
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(rel)),
+        None => {
+            errors.at(span, "CARGO_MANIFEST_DIR is not set: build with cargo");
+            None
+        }
+    }
+}
+
+/// Every Task `Resource` in the definition, nested scopes included.
+fn collect_resources(v: &Json, out: &mut Vec<String>) {
+    match v {
+        Json::Object(m) => {
+            if m.get("Type").and_then(Json::as_str) == Some("Task") {
+                if let Some(Json::String(r)) = m.get("Resource") {
+                    out.push(r.clone());
+                }
+            }
+            m.values().for_each(|v| collect_resources(v, out));
+        }
+        Json::Array(a) => a.iter().for_each(|v| collect_resources(v, out)),
+        _ => {}
+    }
+}

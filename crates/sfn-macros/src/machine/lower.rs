@@ -1,0 +1,1130 @@
+//! Lowering: the DSL tree → the ASL as JSON, remembering which token produced each JSON
+//! Pointer so that the validator's diagnostics land on the right token.
+//!
+//! Field names are Rust-style (`result_path`) and become ASL's (`ResultPath`). This step
+//! only checks what JSON cannot express (unknown and repeated fields, values of a kind
+//! the field cannot hold); everything else is the validator's job.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::Span;
+use serde_json::{Map, Number, Value as Json};
+use sfn_core::model::{ComparisonOp, ExecutionType};
+use syn::{Ident, ext::IdentExt};
+
+use super::ast::{Call, Field, Key, Object, Value};
+use crate::{ctxt::Errors, docs};
+
+/// The spans of the tokens behind each JSON Pointer: the field's name, and its value.
+#[derive(Default)]
+pub(crate) struct Spans(BTreeMap<String, (Span, Span)>);
+
+impl Spans {
+    fn record(&mut self, ptr: &str, key: Span, value: Span) {
+        self.0.insert(ptr.to_owned(), (key, value));
+    }
+
+    /// The tokens behind `ptr`, or behind its nearest recorded ancestor.
+    pub(crate) fn find(&self, ptr: &str) -> Option<(Span, Span, bool)> {
+        let mut p = ptr;
+        loop {
+            if let Some(&(k, v)) = self.0.get(p) {
+                return Some((k, v, p.len() == ptr.len()));
+            }
+            let cut = p.rfind('/')?;
+            p = &p[..cut];
+        }
+    }
+}
+
+/// A Task state that calls a Rust activity.
+pub(crate) struct ActivityTask {
+    /// The JSON Pointer of the state.
+    pub(crate) ptr: String,
+    /// The activity, as written in `Task(…)`.
+    pub(crate) path: syn::Path,
+    /// The state's own `TimeoutSeconds`: `Some(None)` when set by a path or expression.
+    pub(crate) timeout: Option<Option<u64>>,
+    /// The state's own `HeartbeatSeconds`, likewise.
+    pub(crate) heartbeat: Option<Option<u64>>,
+}
+
+/// The lowered machine.
+pub(crate) struct Lowered {
+    pub(crate) json: Json,
+    pub(crate) spans: Spans,
+    pub(crate) activities: Vec<ActivityTask>,
+    pub(crate) machine_type: ExecutionType,
+}
+
+/// How a field's value is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Any JSON value (literals, templates, paths).
+    Json,
+    /// A state name: an identifier or a string.
+    Ref,
+    /// An enumeration written as an identifier (`Distributed`) or a string.
+    Enum(EnumStyle),
+    /// `ErrorEquals`: a list of strings.
+    Errors,
+    /// A machine's or scope's `States`.
+    States,
+    /// A Choice state's rules.
+    Rules,
+    /// `And`, `Or`: a list of nested rules.
+    RuleList,
+    /// `Not`: one nested rule.
+    Rule,
+    /// `Retry`.
+    Retry,
+    /// `Catch`.
+    Catch,
+    /// A Parallel state's branches.
+    Branches,
+    /// `ItemProcessor` / `Iterator`.
+    Processor,
+    /// An object read with another table.
+    Nested(Table),
+    /// Not ASL: the machine's type.
+    MachineType,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EnumStyle {
+    /// As written (`JSONata`).
+    AsIs,
+    /// `SCREAMING_SNAKE_CASE` (`Distributed` → `DISTRIBUTED`).
+    Screaming,
+}
+
+/// The field tables.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Table {
+    Machine,
+    Branch,
+    Processor,
+    ProcessorConfig,
+    State,
+    Retrier,
+    Catcher,
+    Rule,
+    ItemReader,
+    ReaderConfig,
+    ItemBatcher,
+    ResultWriter,
+    WriterConfig,
+}
+
+use EnumStyle::*;
+use Kind::*;
+
+const SCOPE: &[(&str, Kind)] = &[
+    ("comment", Json),
+    ("query_language", Enum(AsIs)),
+    ("start_at", Ref),
+    ("states", States),
+];
+
+const STATE: &[(&str, Kind)] = &[
+    ("comment", Json),
+    ("query_language", Enum(AsIs)),
+    ("input_path", Json),
+    ("parameters", Json),
+    ("arguments", Json),
+    ("result", Json),
+    ("result_selector", Json),
+    ("result_path", Json),
+    ("output_path", Json),
+    ("output", Json),
+    ("assign", Json),
+    ("timeout_seconds", Json),
+    ("timeout_seconds_path", Json),
+    ("heartbeat_seconds", Json),
+    ("heartbeat_seconds_path", Json),
+    ("credentials", Json),
+    ("retry", Retry),
+    ("catch", Catch),
+    ("rules", Rules),
+    ("choices", Rules),
+    ("default", Ref),
+    ("seconds", Json),
+    ("timestamp", Json),
+    ("seconds_path", Json),
+    ("timestamp_path", Json),
+    ("error", Json),
+    ("cause", Json),
+    ("error_path", Json),
+    ("cause_path", Json),
+    ("branches", Branches),
+    ("item_processor", Processor),
+    ("iterator", Processor),
+    ("items_path", Json),
+    ("items", Json),
+    ("item_selector", Json),
+    ("item_reader", Nested(Table::ItemReader)),
+    ("item_batcher", Nested(Table::ItemBatcher)),
+    ("result_writer", Nested(Table::ResultWriter)),
+    ("max_concurrency", Json),
+    ("max_concurrency_path", Json),
+    ("tolerated_failure_percentage", Json),
+    ("tolerated_failure_percentage_path", Json),
+    ("tolerated_failure_count", Json),
+    ("tolerated_failure_count_path", Json),
+    ("label", Json),
+    ("next", Ref),
+    ("end", Json),
+];
+
+/// The fields each state type accepts, for "expected one of" messages.
+fn state_fields(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "Pass" => &[
+            "comment",
+            "query_language",
+            "input_path",
+            "parameters",
+            "result",
+            "result_path",
+            "output_path",
+            "output",
+            "assign",
+            "next",
+            "end",
+        ],
+        "Task" => &[
+            "comment",
+            "query_language",
+            "input_path",
+            "parameters",
+            "arguments",
+            "result_selector",
+            "result_path",
+            "output_path",
+            "output",
+            "assign",
+            "timeout_seconds",
+            "timeout_seconds_path",
+            "heartbeat_seconds",
+            "heartbeat_seconds_path",
+            "credentials",
+            "retry",
+            "catch",
+            "next",
+            "end",
+        ],
+        "Choice" => &[
+            "comment",
+            "query_language",
+            "input_path",
+            "output_path",
+            "rules",
+            "default",
+            "output",
+            "assign",
+        ],
+        "Wait" => &[
+            "comment",
+            "query_language",
+            "input_path",
+            "output_path",
+            "seconds",
+            "timestamp",
+            "seconds_path",
+            "timestamp_path",
+            "output",
+            "assign",
+            "next",
+            "end",
+        ],
+        "Succeed" => &[
+            "comment",
+            "query_language",
+            "input_path",
+            "output_path",
+            "output",
+        ],
+        "Fail" => &[
+            "comment",
+            "query_language",
+            "error",
+            "cause",
+            "error_path",
+            "cause_path",
+        ],
+        "Parallel" => &[
+            "comment",
+            "query_language",
+            "branches",
+            "input_path",
+            "parameters",
+            "arguments",
+            "result_selector",
+            "result_path",
+            "output_path",
+            "output",
+            "assign",
+            "retry",
+            "catch",
+            "next",
+            "end",
+        ],
+        _ => &[
+            "comment",
+            "query_language",
+            "item_processor",
+            "iterator",
+            "input_path",
+            "items_path",
+            "items",
+            "item_selector",
+            "parameters",
+            "item_reader",
+            "item_batcher",
+            "result_writer",
+            "max_concurrency",
+            "max_concurrency_path",
+            "tolerated_failure_percentage",
+            "tolerated_failure_percentage_path",
+            "tolerated_failure_count",
+            "tolerated_failure_count_path",
+            "label",
+            "result_selector",
+            "result_path",
+            "output_path",
+            "output",
+            "assign",
+            "retry",
+            "catch",
+            "next",
+            "end",
+        ],
+    }
+}
+
+fn table(t: Table) -> Vec<(&'static str, Kind)> {
+    match t {
+        Table::Machine => {
+            let mut v = SCOPE.to_vec();
+            v.extend([
+                ("version", Json),
+                ("timeout_seconds", Json),
+                ("machine_type", MachineType),
+            ]);
+            v
+        }
+        Table::Branch => SCOPE.to_vec(),
+        Table::Processor => {
+            let mut v = SCOPE.to_vec();
+            v.push(("processor_config", Nested(Table::ProcessorConfig)));
+            v
+        }
+        Table::ProcessorConfig => vec![
+            ("mode", Enum(Screaming)),
+            ("execution_type", Enum(Screaming)),
+        ],
+        Table::State => STATE.to_vec(),
+        Table::Retrier => vec![
+            ("error_equals", Errors),
+            ("comment", Json),
+            ("interval_seconds", Json),
+            ("max_attempts", Json),
+            ("backoff_rate", Json),
+            ("max_delay_seconds", Json),
+            ("jitter_strategy", Enum(Screaming)),
+        ],
+        Table::Catcher => {
+            vec![
+                ("error_equals", Errors),
+                ("comment", Json),
+                ("next", Ref),
+                ("result_path", Json),
+                ("output", Json),
+                ("assign", Json),
+            ]
+        }
+        Table::Rule => {
+            let mut v = vec![
+                ("variable", Json),
+                ("condition", Json),
+                ("and", RuleList),
+                ("or", RuleList),
+                ("not", Rule),
+                ("comment", Json),
+                ("next", Ref),
+                ("assign", Json),
+                ("output", Json),
+            ];
+            for op in ComparisonOp::ALL {
+                v.push((leak(snake(op.as_str())), Json));
+                if let Some(p) = op.path_form() {
+                    v.push((leak(snake(p)), Json));
+                }
+            }
+            v
+        }
+        Table::ItemReader => vec![
+            ("resource", Json),
+            ("reader_config", Nested(Table::ReaderConfig)),
+            ("parameters", Json),
+            ("arguments", Json),
+        ],
+        Table::ReaderConfig => vec![
+            ("input_type", Enum(Screaming)),
+            ("csv_header_location", Enum(Screaming)),
+            ("csv_headers", Json),
+            ("csv_delimiter", Enum(Screaming)),
+            ("manifest_type", Enum(Screaming)),
+            ("max_items", Json),
+            ("max_items_path", Json),
+        ],
+        Table::ItemBatcher => vec![
+            ("max_items_per_batch", Json),
+            ("max_items_per_batch_path", Json),
+            ("max_input_bytes_per_batch", Json),
+            ("max_input_bytes_per_batch_path", Json),
+            ("batch_input", Json),
+        ],
+        Table::ResultWriter => vec![
+            ("resource", Json),
+            ("writer_config", Nested(Table::WriterConfig)),
+            ("parameters", Json),
+            ("arguments", Json),
+        ],
+        Table::WriterConfig => vec![
+            ("output_type", Enum(Screaming)),
+            ("transformation", Enum(Screaming)),
+        ],
+    }
+}
+
+fn leak(s: String) -> &'static str {
+    // The tables are built once per expansion and are small; the operator names are a
+    // fixed set, so this leaks a bounded amount in the compiler process.
+    Box::leak(s.into_boxed_str())
+}
+
+/// `ResultPath` → `result_path`.
+pub(crate) fn snake(pascal: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = pascal.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `result_path` → `ResultPath` (and `rules` → `Choices`, `csv_headers` → `CSVHeaders`).
+pub(crate) fn pascal(snake: &str) -> String {
+    match snake {
+        "rules" => return "Choices".to_owned(),
+        "csv_header_location" => return "CSVHeaderLocation".to_owned(),
+        "csv_headers" => return "CSVHeaders".to_owned(),
+        "csv_delimiter" => return "CSVDelimiter".to_owned(),
+        _ => {}
+    }
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// `Distributed` → `DISTRIBUTED`, `FirstRow` → `FIRST_ROW`.
+fn screaming(s: &str) -> String {
+    snake(s).to_ascii_uppercase()
+}
+
+/// `send_message` → `sendMessage`.
+fn camel(s: &str) -> String {
+    let p = pascal(s);
+    let mut c = p.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Every ASL field name the DSL writes in snake case, for translating messages.
+pub(crate) fn field_names() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in [
+        Table::Machine,
+        Table::Processor,
+        Table::ProcessorConfig,
+        Table::State,
+        Table::Retrier,
+        Table::Catcher,
+        Table::Rule,
+        Table::ItemReader,
+        Table::ReaderConfig,
+        Table::ItemBatcher,
+        Table::ResultWriter,
+        Table::WriterConfig,
+    ] {
+        for (s, k) in table(t) {
+            if k == MachineType || s == "choices" {
+                continue;
+            }
+            let p = pascal(s);
+            if !out.iter().any(|(a, _)| *a == p) {
+                out.push((p, s.to_owned()));
+            }
+        }
+    }
+    // Longest first, so that `TimeoutSecondsPath` is replaced before `TimeoutSeconds`.
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// The services `Task(service::action)` names as an optimized integration.
+const SERVICES: &[&str] = &[
+    "lambda",
+    "sns",
+    "sqs",
+    "dynamodb",
+    "ecs",
+    "eks",
+    "batch",
+    "glue",
+    "states",
+    "events",
+    "sagemaker",
+    "athena",
+    "codebuild",
+    "apigateway",
+    "bedrock",
+    "http",
+    "elasticmapreduce",
+    "emr_serverless",
+    "emr_containers",
+    "databrew",
+    "mediaconvert",
+    "aws_sdk",
+];
+
+const STATE_TYPES: &[&str] = &[
+    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
+
+pub(crate) struct Lowerer<'e> {
+    errors: &'e mut Errors,
+    spans: Spans,
+    activities: Vec<ActivityTask>,
+    machine_type: ExecutionType,
+}
+
+fn push(ptr: &str, key: &str) -> String {
+    let mut p = ptr.to_owned();
+    p.push('/');
+    p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    p
+}
+
+impl<'e> Lowerer<'e> {
+    pub(crate) fn new(errors: &'e mut Errors) -> Self {
+        Lowerer {
+            errors,
+            spans: Spans::default(),
+            activities: Vec::new(),
+            machine_type: ExecutionType::Standard,
+        }
+    }
+
+    pub(crate) fn machine(mut self, body: &Object, name: &Ident, doc: Option<String>) -> Lowered {
+        self.spans.record("", name.span(), name.span());
+        let mut map = self.object(body, "", Table::Machine, None);
+        self.doc_comment(&mut map, doc, body, "");
+        Lowered {
+            json: Json::Object(map),
+            spans: self.spans,
+            activities: self.activities,
+            machine_type: self.machine_type,
+        }
+    }
+
+    /// Adds a doc comment as `Comment`, first among the keys.
+    fn doc_comment(
+        &mut self,
+        map: &mut Map<String, Json>,
+        doc: Option<String>,
+        obj: &Object,
+        _ptr: &str,
+    ) {
+        let Some(doc) = doc else { return };
+        if map.contains_key("Comment") {
+            if let Some(f) = obj.fields.iter().find(|f| f.key.name() == "comment") {
+                self.errors.at(
+                    f.key.span(),
+                    "this has both a doc comment and `comment`; keep one",
+                );
+            }
+            return;
+        }
+        let rest = std::mem::take(map);
+        map.insert("Comment".to_owned(), Json::String(doc));
+        map.extend(rest);
+    }
+
+    /// Reads an object's fields with a table.
+    fn object(
+        &mut self,
+        obj: &Object,
+        ptr: &str,
+        t: Table,
+        state_type: Option<&str>,
+    ) -> Map<String, Json> {
+        let fields = table(t);
+        let mut map = Map::new();
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        for f in &obj.fields {
+            let name = f.key.name();
+            if let Some((_, first)) = seen
+                .iter()
+                .find(|(n, _)| *n == name || (pascal(n) == pascal(&name)))
+            {
+                let _ = first;
+                self.errors
+                    .at(f.key.span(), format!("`{name}` is set more than once"));
+                continue;
+            }
+            seen.push((name.clone(), f.key.span()));
+            if matches!(f.key, Key::Str(_)) && t != Table::State {
+                self.errors.at(
+                    f.key.span(),
+                    format!("write field names as identifiers: `{}`", snake(&name)),
+                );
+                continue;
+            }
+            if !f.attrs.is_empty() && docs::text(&f.attrs).is_some() {
+                self.errors.at(f.key.span(), "doc comments become `Comment` on states and on the machine only; use `comment: \"…\"` here");
+            }
+            let Some(&(_, kind)) = fields.iter().find(|(n, _)| *n == name) else {
+                let expected: Vec<&str> = match (t, state_type) {
+                    (Table::State, Some(ty)) => state_fields(ty).to_vec(),
+                    _ => fields
+                        .iter()
+                        .filter(|(n, k)| *n != "choices" && *k != MachineType)
+                        .map(|(n, _)| *n)
+                        .collect(),
+                };
+                let what = match (t, state_type) {
+                    (Table::State, Some(ty)) => format!("a {ty} state"),
+                    (Table::Rule, _) => "a choice rule".to_owned(),
+                    (Table::Machine, _) => "a state machine".to_owned(),
+                    (other, _) => format!("{other:?}")
+                        .to_lowercase()
+                        .replace("itemreader", "item_reader"),
+                };
+                let hint = if name.chars().any(|c| c.is_ascii_uppercase())
+                    && expected.contains(&snake(&name).as_str())
+                {
+                    format!("; did you mean `{}`?", snake(&name))
+                } else {
+                    String::new()
+                };
+                self.errors.at(
+                    f.key.span(),
+                    format!(
+                        "unknown field `{name}` of {what}{hint}; expected one of: {}",
+                        expected.join(", ")
+                    ),
+                );
+                continue;
+            };
+            if kind == MachineType {
+                self.machine_type_field(f);
+                continue;
+            }
+            let key = pascal(&name);
+            let at = push(ptr, &key);
+            self.spans.record(&at, f.key.span(), f.value.span());
+            if let Some(v) = self.field(&f.value, &at, kind) {
+                map.insert(key, v);
+            }
+        }
+        map
+    }
+
+    fn machine_type_field(&mut self, f: &Field) {
+        match self.enum_text(&f.value, Screaming).as_deref() {
+            Some("STANDARD") => self.machine_type = ExecutionType::Standard,
+            Some("EXPRESS") => self.machine_type = ExecutionType::Express,
+            Some(_) | None => self
+                .errors
+                .at(f.value.span(), "expected `Standard` or `Express`"),
+        }
+    }
+
+    fn field(&mut self, v: &Value, ptr: &str, kind: Kind) -> Option<Json> {
+        match kind {
+            Json | MachineType => self.json(v, ptr),
+            Ref => self.state_ref(v).map(Json::String),
+            Enum(style) => match self.enum_text(v, style) {
+                Some(s) => Some(Json::String(s)),
+                None => {
+                    self.errors.at(
+                        v.span(),
+                        format!("expected a name or a string, not {}", v.kind()),
+                    );
+                    None
+                }
+            },
+            Errors => match v {
+                Value::Array { items, .. } => {
+                    let mut out = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        self.spans
+                            .record(&format!("{ptr}/{i}"), item.span(), item.span());
+                        match item {
+                            Value::Str(s) => out.push(Json::String(s.value())),
+                            other => self.errors.at(
+                                other.span(),
+                                format!(
+                                    "error names are strings (`\"States.ALL\"`), not {}",
+                                    other.kind()
+                                ),
+                            ),
+                        }
+                    }
+                    Some(Json::Array(out))
+                }
+                other => {
+                    self.errors.at(
+                        other.span(),
+                        format!(
+                            "expected a list of error names: `[\"States.ALL\"]`, not {}",
+                            other.kind()
+                        ),
+                    );
+                    None
+                }
+            },
+            States => self.states(v, ptr),
+            Rules | RuleList => self.list(v, ptr, |me, item, at| {
+                me.nested(item, at, Table::Rule, "a choice rule `{ … }`")
+            }),
+            Rule => self.nested(v, ptr, Table::Rule, "a choice rule `{ … }`"),
+            Retry => self.list(v, ptr, |me, item, at| {
+                me.nested(
+                    item,
+                    at,
+                    Table::Retrier,
+                    "a retrier `{ error_equals: […], … }`",
+                )
+            }),
+            Catch => self.list(v, ptr, |me, item, at| {
+                me.nested(
+                    item,
+                    at,
+                    Table::Catcher,
+                    "a catcher `{ error_equals: […], next: …, … }`",
+                )
+            }),
+            Branches => self.list(v, ptr, |me, item, at| {
+                me.nested(
+                    item,
+                    at,
+                    Table::Branch,
+                    "a branch `{ start_at: …, states: { … } }`",
+                )
+            }),
+            Processor => self.nested(
+                v,
+                ptr,
+                Table::Processor,
+                "an item processor `{ start_at: …, states: { … } }`",
+            ),
+            Nested(t) => self.nested(v, ptr, t, "an object `{ … }`"),
+        }
+    }
+
+    fn list(
+        &mut self,
+        v: &Value,
+        ptr: &str,
+        mut item: impl FnMut(&mut Self, &Value, &str) -> Option<Json>,
+    ) -> Option<Json> {
+        let Value::Array { items, .. } = v else {
+            self.errors
+                .at(v.span(), format!("expected a list `[…]`, not {}", v.kind()));
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            let at = format!("{ptr}/{i}");
+            self.spans.record(&at, it.span(), it.span());
+            out.extend(item(self, it, &at));
+        }
+        Some(Json::Array(out))
+    }
+
+    fn nested(&mut self, v: &Value, ptr: &str, t: Table, what: &str) -> Option<Json> {
+        let Value::Object(o) = v else {
+            self.errors
+                .at(v.span(), format!("expected {what}, not {}", v.kind()));
+            return None;
+        };
+        Some(Json::Object(self.object(o, ptr, t, None)))
+    }
+
+    fn state_ref(&mut self, v: &Value) -> Option<String> {
+        match v {
+            Value::Str(s) => Some(s.value()),
+            Value::Call(c) if c.bare_ident().is_some() => {
+                c.bare_ident().map(|i| i.unraw().to_string())
+            }
+            other => {
+                self.errors.at(
+                    other.span(),
+                    format!(
+                        "expected a state name (`Next` or `\"Next state\"`), not {}",
+                        other.kind()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn enum_text(&mut self, v: &Value, style: EnumStyle) -> Option<String> {
+        match v {
+            Value::Str(s) => Some(s.value()),
+            Value::Call(c) => c.bare_ident().map(|i| {
+                let s = i.unraw().to_string();
+                match style {
+                    AsIs => s,
+                    Screaming => screaming(&s),
+                }
+            }),
+            _ => None,
+        }
+    }
+
+    /// A JSON value: literals, lists and objects, with string or identifier keys.
+    fn json(&mut self, v: &Value, ptr: &str) -> Option<Json> {
+        Some(match v {
+            Value::Str(s) => Json::String(s.value()),
+            Value::Bool(b) => Json::Bool(b.value),
+            Value::Int {
+                lit,
+                negative,
+                span,
+            } => {
+                let n = if *negative {
+                    lit.base10_parse::<i64>()
+                        .ok()
+                        .and_then(|n| n.checked_neg())
+                        .map(Number::from)
+                } else {
+                    lit.base10_parse::<u64>().ok().map(Number::from)
+                };
+                match n {
+                    Some(n) => Json::Number(n),
+                    None => {
+                        self.errors.at(*span, "this number does not fit in 64 bits");
+                        return None;
+                    }
+                }
+            }
+            Value::Float {
+                lit,
+                negative,
+                span,
+            } => {
+                let f = lit
+                    .base10_parse::<f64>()
+                    .ok()
+                    .map(|f| if *negative { -f } else { f });
+                match f.and_then(Number::from_f64) {
+                    Some(n) => Json::Number(n),
+                    None => {
+                        self.errors.at(*span, "expected a finite number");
+                        return None;
+                    }
+                }
+            }
+            Value::Array { items, .. } => {
+                let mut out = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let at = format!("{ptr}/{i}");
+                    self.spans.record(&at, it.span(), it.span());
+                    out.extend(self.json(it, &at));
+                }
+                Json::Array(out)
+            }
+            Value::Object(o) => {
+                let mut map = Map::new();
+                for f in &o.fields {
+                    let k = f.key.name();
+                    let at = push(ptr, &k);
+                    if map.contains_key(&k) {
+                        self.errors
+                            .at(f.key.span(), format!("`{k}` is set more than once"));
+                        continue;
+                    }
+                    self.spans.record(&at, f.key.span(), f.value.span());
+                    if let Some(v) = self.json(&f.value, &at) {
+                        map.insert(k, v);
+                    }
+                }
+                Json::Object(map)
+            }
+            Value::Call(c) if c.bare_ident().is_some_and(|i| i == "null") => Json::Null,
+            Value::Call(c) => {
+                let hint = match c.bare_ident() {
+                    Some(i) => format!("; write a string as `\"{i}\"`"),
+                    None => String::new(),
+                };
+                self.errors.at(v.span(), format!("expected a JSON value (a string, number, boolean, `null`, list or object){hint}"));
+                let _ = c;
+                return None;
+            }
+        })
+    }
+
+    /// A scope's `States`.
+    fn states(&mut self, v: &Value, ptr: &str) -> Option<Json> {
+        let Value::Object(o) = v else {
+            self.errors.at(
+                v.span(),
+                format!(
+                    "expected the states: `{{ Name: Type {{ … }}, … }}`, not {}",
+                    v.kind()
+                ),
+            );
+            return None;
+        };
+        let mut map = Map::new();
+        for f in &o.fields {
+            let name = f.key.name();
+            let at = push(ptr, &name);
+            if map.contains_key(&name) {
+                self.errors.at(f.key.span(), format!("duplicate state name `{name}`: state names must be unique in the whole machine"));
+                continue;
+            }
+            self.spans.record(&at, f.key.span(), f.key.span());
+            if let Some(s) = self.state(f, &at) {
+                map.insert(name, s);
+            }
+        }
+        Some(Json::Object(map))
+    }
+
+    fn state(&mut self, f: &Field, ptr: &str) -> Option<Json> {
+        let Value::Call(call) = &f.value else {
+            self.errors.at(
+                f.value.span(),
+                format!("expected a state type, one of: {}", STATE_TYPES.join(", ")),
+            );
+            return None;
+        };
+        let Some(ty_ident) = call
+            .ident()
+            .filter(|i| STATE_TYPES.contains(&i.to_string().as_str()))
+        else {
+            self.errors.at(
+                call.path.span_of_first(),
+                format!(
+                    "unknown state type; expected one of: {}",
+                    STATE_TYPES.join(", ")
+                ),
+            );
+            return None;
+        };
+        let ty = ty_ident.to_string();
+        if let Some(s) = &call.suffix {
+            self.errors
+                .at(s.span(), "unexpected `.` after the state type");
+        }
+        let mut map = Map::new();
+        map.insert("Type".to_owned(), Json::String(ty.clone()));
+        if ty == "Task" {
+            match &call.arg {
+                Some(arg) => {
+                    let at = push(ptr, "Resource");
+                    self.spans.record(&at, arg.span(), arg.span());
+                    if let Some(r) = self.resource(arg, ptr, call.body.as_ref()) {
+                        map.insert("Resource".to_owned(), Json::String(r));
+                    }
+                }
+                None => self.errors.at(
+                    ty_ident.span(),
+                    "a Task names what it calls: `Task(my_activity)`, `Task(lambda::invoke)` or `Task(\"arn:…\")`",
+                ),
+            }
+        } else if let Some(arg) = &call.arg {
+            self.errors.at(
+                arg.span(),
+                format!("only Task takes an argument; write `{ty} {{ … }}`"),
+            );
+        }
+        if let Some(body) = &call.body {
+            let fields = self.object(body, ptr, Table::State, Some(&ty));
+            map.extend(fields);
+        }
+        let doc = docs::text(&f.attrs);
+        let empty = Object {
+            span: f.key.span(),
+            fields: Vec::new(),
+        };
+        let body = call.body.as_ref().unwrap_or(&empty);
+        // `Type` stays first; the comment goes right after it.
+        if let Some(doc) = doc {
+            if map.contains_key("Comment") {
+                if let Some(c) = body.fields.iter().find(|x| x.key.name() == "comment") {
+                    self.errors.at(
+                        c.key.span(),
+                        "this state has both a doc comment and `comment`; keep one",
+                    );
+                }
+            } else {
+                let mut out = Map::new();
+                out.insert("Type".to_owned(), map.remove("Type").unwrap_or(Json::Null));
+                out.insert("Comment".to_owned(), Json::String(doc));
+                out.extend(map);
+                map = out;
+            }
+        }
+        Some(Json::Object(map))
+    }
+
+    /// A Task's `Resource`, from `Task(…)`.
+    fn resource(&mut self, arg: &Value, state_ptr: &str, body: Option<&Object>) -> Option<String> {
+        match arg {
+            Value::Str(s) => Some(s.value()),
+            Value::Call(c) if c.arg.is_none() && c.body.is_none() => {
+                let segs: Vec<String> = c
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.unraw().to_string())
+                    .collect();
+                let first = segs.first().cloned().unwrap_or_default();
+                if segs.len() >= 2
+                    && c.path.leading_colon.is_none()
+                    && SERVICES.contains(&first.as_str())
+                {
+                    return self.integration(c, &segs);
+                }
+                if let Some(s) = &c.suffix {
+                    self.errors.at(s.span(), "an activity takes no integration pattern; `.sync` and `.wait_for_task_token` are for service integrations");
+                }
+                let last = segs.last().cloned().unwrap_or_default();
+                let (timeout, heartbeat) = own_timeouts(body);
+                self.activities.push(ActivityTask {
+                    ptr: state_ptr.to_owned(),
+                    path: c.path.clone(),
+                    timeout,
+                    heartbeat,
+                });
+                Some(sfn_core::activity::activity_placeholder_arn(&last))
+            }
+            other => {
+                self.errors.at(
+                    other.span(),
+                    "expected an activity (`Task(add)`), a service integration (`Task(lambda::invoke)`) or a resource ARN (`Task(\"arn:…\")`)",
+                );
+                None
+            }
+        }
+    }
+
+    fn integration(&mut self, c: &Call, segs: &[String]) -> Option<String> {
+        let pattern = match c.suffix.as_ref().map(|s| s.to_string()) {
+            None => "",
+            Some(s) if s == "sync" => ".sync",
+            Some(s) if s == "sync2" => ".sync:2",
+            Some(s) if s == "wait_for_task_token" => ".waitForTaskToken",
+            Some(_) => {
+                if let Some(s) = &c.suffix {
+                    self.errors.at(s.span(), "unknown integration pattern; expected one of: sync, sync2, wait_for_task_token");
+                }
+                return None;
+            }
+        };
+        let (service, action) = match segs {
+            [sdk, svc, action] if sdk == "aws_sdk" => {
+                (format!("aws-sdk:{}", svc.replace('_', "")), camel(action))
+            }
+            [svc, action] if svc != "aws_sdk" => (svc.replace('_', "-"), camel(action)),
+            _ => {
+                self.errors.at(
+                    c.path.span_of_first(),
+                    "expected `service::action` (`lambda::invoke`) or `aws_sdk::service::action` (`aws_sdk::s3::list_buckets`)",
+                );
+                return None;
+            }
+        };
+        Some(format!("arn:aws:states:::{service}:{action}{pattern}"))
+    }
+}
+
+/// A state's own `TimeoutSeconds` / `HeartbeatSeconds` (or their `…Path` forms).
+fn own_timeouts(body: Option<&Object>) -> (Option<Option<u64>>, Option<Option<u64>>) {
+    let mut timeout = None;
+    let mut heartbeat = None;
+    for f in body.map(|b| b.fields.as_slice()).unwrap_or_default() {
+        let n = match &f.value {
+            Value::Int {
+                lit,
+                negative: false,
+                ..
+            } => lit.base10_parse::<u64>().ok(),
+            _ => None,
+        };
+        match f.key.name().as_str() {
+            "timeout_seconds" | "timeout_seconds_path" => timeout = Some(n),
+            "heartbeat_seconds" | "heartbeat_seconds_path" => heartbeat = Some(n),
+            _ => {}
+        }
+    }
+    (timeout, heartbeat)
+}
+
+trait SpanOfFirst {
+    fn span_of_first(&self) -> Span;
+}
+
+impl SpanOfFirst for syn::Path {
+    fn span_of_first(&self) -> Span {
+        self.segments
+            .first()
+            .map(|s| s.ident.span())
+            .unwrap_or_else(Span::call_site)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            snake("NumericGreaterThanEqualsPath"),
+            "numeric_greater_than_equals_path"
+        );
+        assert_eq!(snake("CSVHeaders"), "csv_headers");
+        assert_eq!(pascal("result_path"), "ResultPath");
+        assert_eq!(screaming("Distributed"), "DISTRIBUTED");
+        assert_eq!(screaming("S3Inventory"), "S3_INVENTORY");
+        assert_eq!(camel("send_message"), "sendMessage");
+    }
+}
