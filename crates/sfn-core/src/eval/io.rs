@@ -155,7 +155,11 @@ pub fn integer_from_path(
     scope: &Scope<'_>,
 ) -> Result<i64, StatesError> {
     let value = select(path, scope)?;
-    as_integer(&value).ok_or_else(|| {
+    let parsed = match &value {
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        other => as_integer(other),
+    };
+    parsed.ok_or_else(|| {
         StatesError::runtime(format!(
             "The {field} field refers to value {} which is not a valid integer: {path}",
             quoted(&value)

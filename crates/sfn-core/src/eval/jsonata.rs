@@ -8,7 +8,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::{error::StatesError, eval::Variables, jsonata::Expression, template::JsonataString};
+use crate::{
+    error::StatesError,
+    eval::Variables,
+    jsonata::{EvaluateOptions, Evaluated, Expression},
+    template::JsonataString,
+};
 
 /// What a JSONata expression of a state sees: `$states` and the variables in scope.
 pub struct JsonataScope<'a> {
@@ -94,14 +99,25 @@ pub fn expression_text(expr: &JsonataString) -> &str {
         .trim()
 }
 
+/// Why an expression gave no value.
+enum RunError {
+    /// JSONata's error code and message.
+    Jsonata(String, String),
+    /// The expression yielded a function, which is not JSON.
+    Function,
+}
+
 /// Runs the parsed expression. The one place this module calls the JSONata evaluator.
 fn run(
     expr: &Expression,
     input: &Value,
     variables: &dyn Variables,
-) -> Result<Option<Value>, (String, String)> {
-    expr.evaluate(Some(input), variables)
-        .map_err(|e| (e.code, e.message))
+) -> Result<Option<Value>, RunError> {
+    match expr.evaluate_value(Some(input), variables, &EvaluateOptions::default()) {
+        Ok(Evaluated::Value(v)) => Ok(v),
+        Ok(Evaluated::Function) => Err(RunError::Function),
+        Err(e) => Err(RunError::Jsonata(e.code, e.message)),
+    }
 }
 
 /// Evaluates `expr`, the value of `field` (such as `Output/result`); `None` when the
@@ -115,13 +131,15 @@ pub fn evaluate_optional(
     field: &str,
     scope: &JsonataScope<'_>,
 ) -> Result<Option<Value>, StatesError> {
-    run(expr.expression(), scope.input(), scope).map_err(|e| {
-        StatesError::query_evaluation(format!(
-            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {}: {}",
+    run(expr.expression(), scope.input(), scope).map_err(|e| match e {
+        RunError::Jsonata(code, message) => StatesError::query_evaluation(format!(
+            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {code}: {message}",
             expression_text(expr),
-            e.0,
-            e.1
-        ))
+        )),
+        RunError::Function => StatesError::query_evaluation(format!(
+            "The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
+            expression_text(expr)
+        )),
     })
 }
 

@@ -76,9 +76,7 @@ impl Failure {
     /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
     fn handleable(&self) -> Option<(&str, Option<&str>)> {
         match self {
-            Failure::Error { error, cause }
-                if error != names::RUNTIME && error != names::DATA_LIMIT_EXCEEDED =>
-            {
+            Failure::Error { error, cause } if error != names::RUNTIME => {
                 Some((error, cause.as_deref()))
             }
             _ => None,
@@ -917,6 +915,19 @@ impl Run {
         let outcome = self
             .invoke(entry, t, params, frame, timeout, heartbeat, token, started)
             .await;
+        let outcome = outcome.and_then(|v| {
+            if limits::exceeds_limit(&v) {
+                Err(Failure::new(
+                    names::DATA_LIMIT_EXCEEDED,
+                    Some(format!(
+                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                        st.resource
+                    )),
+                ))
+            } else {
+                Ok(v)
+            }
+        });
         let result = match outcome {
             Ok(v) => v,
             Err(Failure::Error { error, cause }) => {

@@ -788,7 +788,9 @@ async fn drive(
     match outcome {
         Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
         Some(Err(Failure::Error { error, cause })) => {
-            entry.finish(now, ExecutionStatus::Failed, None, Some(error), cause)
+            // A Fail state without `Error` fails the execution without an error name.
+            let error = Some(error).filter(|e| !e.is_empty());
+            entry.finish(now, ExecutionStatus::Failed, None, error, cause)
         }
         Some(Err(Failure::HistoryFull)) => entry.finish(
             now,
@@ -809,5 +811,139 @@ async fn drive(
             Some(sfn_core::error::names::TIMEOUT.to_owned()),
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTER: &str = r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericGreaterThanEquals": 5000, "Next": "Done"}], "Default": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}}"#;
+
+    #[tokio::test]
+    async fn counter_loop_with_history() -> Result<(), Error> {
+        let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+        let machine: StateMachine =
+            COUNTER
+                .parse()
+                .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
+                    message: e.to_string(),
+                })?;
+        let arn = engine.create_state_machine("counter", machine)?;
+        let started = std::time::Instant::now();
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({})))
+            .await?;
+        let done = run.wait().await?;
+        let elapsed = started.elapsed();
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(done.output, Some(json!({"count": 5000})));
+        let history = run.history();
+        let transitions = history
+            .events()
+            .iter()
+            .filter(|e| matches!(e.details, EventDetails::StateEntered { .. }))
+            .count();
+        assert_eq!(transitions, 10_003);
+        println!(
+            "{transitions} transitions in {elapsed:?}: {:.0}/s",
+            transitions as f64 / elapsed.as_secs_f64()
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn stop_with_an_activity_outstanding() -> Result<(), Error> {
+        let engine = LocalEngine::new();
+        let activity = engine.create_activity("work")?;
+        let def = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
+        );
+        let arn = engine.create_state_machine_json("act", &def)?;
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"x": 1})).name("one"))
+            .await?;
+        let task = engine
+            .get_activity_task(&activity, Duration::from_secs(5))
+            .await?;
+        assert!(task.is_some());
+        run.stop(Some("Stopped".into()), None)?;
+        let done = run.wait().await?;
+        assert_eq!(done.status, ExecutionStatus::Aborted);
+        assert!(
+            engine
+                .start_execution(&arn, StartExecution::new(json!({})).name("one"))
+                .await
+                .is_err()
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn activity_round_trip() -> Result<(), Error> {
+        let engine = LocalEngine::new();
+        let activity = engine.create_activity("add")?;
+        let def = format!(
+            r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{activity}", "HeartbeatSeconds": 5, "End": true}}}}}}"#
+        );
+        let arn = engine.create_state_machine_json("adder", &def)?;
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"a": 1, "b": 2})))
+            .await?;
+        let task = engine
+            .get_activity_task(&activity, Duration::from_secs(5))
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        engine.send_task_heartbeat(&task.task_token)?;
+        let sum = task.input["a"].as_i64().unwrap_or(0) + task.input["b"].as_i64().unwrap_or(0);
+        engine.send_task_success(&task.task_token, json!(sum))?;
+        let done = run.wait().await?;
+        assert_eq!(done.output, Some(json!(3)));
+        let types: Vec<_> = run
+            .history()
+            .events()
+            .iter()
+            .map(|e| e.event_type.as_str())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "ExecutionStarted",
+                "TaskStateEntered",
+                "ActivityScheduled",
+                "ActivityStarted",
+                "ActivitySucceeded",
+                "TaskStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn handler_answers_a_resource() -> Result<(), Error> {
+        let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+        engine.register_handler(
+            "arn:aws:lambda:us-east-1:123456789012:function:double",
+            |req: TaskRequest| async move { Ok(json!(req.input.as_i64().unwrap_or(0) * 2)) },
+        );
+        let def = r#"{"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double", "End": true}}}"#;
+        let (done, _) = engine
+            .run(
+                "double",
+                def.parse()
+                    .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
+                        message: e.to_string(),
+                    })?,
+                json!(21),
+                None,
+            )
+            .await?;
+        assert_eq!(done.output, Some(json!(42)));
+        Ok(())
     }
 }
