@@ -1,7 +1,6 @@
 //! The syntax tree the parser produces and the evaluator walks.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::signature::Signature;
 
@@ -13,7 +12,20 @@ pub(crate) struct Slot {
 }
 
 /// A shared, mutable parent slot (the parser relabels it while resolving ancestry).
-pub(crate) type SlotRef = Rc<RefCell<Slot>>;
+///
+/// A `Mutex` rather than a `RefCell` keeps the syntax tree `Send + Sync`; the evaluator only
+/// reads the label.
+pub(crate) type SlotRef = Arc<Mutex<Slot>>;
+
+/// Creates a parent slot.
+pub(crate) fn new_slot(label: String) -> SlotRef {
+    Arc::new(Mutex::new(Slot { label, level: 1 }))
+}
+
+/// Locks a parent slot (a poisoned lock still holds a consistent slot).
+pub(crate) fn slot(s: &SlotRef) -> MutexGuard<'_, Slot> {
+    s.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// A node of the syntax tree with the annotations the post-parse stage adds.
 #[derive(Debug)]
@@ -60,7 +72,7 @@ pub(crate) struct SortTerm {
 #[derive(Debug)]
 pub(crate) struct LambdaDef {
     pub(crate) params: Vec<String>,
-    pub(crate) signature: Option<Rc<Signature>>,
+    pub(crate) signature: Option<Arc<Signature>>,
     pub(crate) body: Node,
     pub(crate) thunk: bool,
 }
@@ -186,15 +198,15 @@ pub(crate) enum Kind {
     Elvis(Box<Node>, Box<Node>),
     Block(Vec<Node>),
     Bind(String, Box<Node>),
-    Regex(Rc<RegexLit>),
+    Regex(Arc<RegexLit>),
     Function(Box<Node>, Vec<Node>),
     Partial(Box<Node>, Vec<Node>),
     Placeholder,
     Variable(String),
-    Lambda(Rc<LambdaDef>),
+    Lambda(Arc<LambdaDef>),
     Apply(Box<Node>, Box<Node>),
     Sort(Vec<SortTerm>),
-    Transform(Rc<TransformDef>),
+    Transform(Arc<TransformDef>),
 }
 
 impl Node {

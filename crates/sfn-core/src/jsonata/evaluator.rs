@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::ast::{BinOp, Kind, LambdaDef, Node, SortTerm, Stage, TransformDef};
@@ -357,7 +358,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Kind::Parent(slot) => {
-                let label = slot.borrow().label.clone();
+                let label = super::ast::slot(slot).label.clone();
                 self.lookup(env, &label)
             }
             Kind::Condition(c, t, e) => {
@@ -469,7 +470,7 @@ impl<'a> Evaluator<'a> {
         Ok(result)
     }
 
-    fn make_lambda(&mut self, def: &Rc<LambdaDef>, input: &Value, env: &Env) -> Value {
+    fn make_lambda(&mut self, def: &Arc<LambdaDef>, input: &Value, env: &Env) -> Value {
         Value::Lambda(Rc::new(Lambda {
             params: def.params.clone(),
             body: LambdaBody::Expr(def.clone()),
@@ -713,7 +714,7 @@ impl<'a> Evaluator<'a> {
                         t.insert(index.clone(), Value::Number(bb as f64));
                     }
                     if let Some(anc) = &expr.ancestor {
-                        let label = anc.borrow().label.clone();
+                        let label = super::ast::slot(anc).label.clone();
                         t.insert(label, context.clone());
                     }
                 }

@@ -1,6 +1,8 @@
 //! The built-in function library, including the functions Step Functions adds.
 
+use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::ast::RegexLit;
 use super::errors::{Error, Result};
@@ -24,20 +26,31 @@ fn s(args: Args<'_>, i: usize) -> Option<String> {
     args.get(i).and_then(|v| v.as_str().map(str::to_owned))
 }
 
-thread_local! {
-    static TRANSFORM_SIG: Option<Rc<Signature>> = Signature::parse("<(oa):o>").ok().map(Rc::new);
+/// Parsed signatures, shared by every thread: parsing one compiles a regex.
+static SIGNATURES: OnceLock<Mutex<SignatureCache>> = OnceLock::new();
+
+/// Signatures by their text (`None` for one that does not parse).
+type SignatureCache = HashMap<&'static str, Option<Arc<Signature>>>;
+
+fn signature(sig: &'static str) -> Option<Arc<Signature>> {
+    let cache = SIGNATURES.get_or_init(Mutex::default);
+    let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    cache
+        .entry(sig)
+        .or_insert_with(|| Signature::parse(sig).ok().map(Arc::new))
+        .clone()
 }
 
 /// The signature of a transform expression's function.
-pub(crate) fn transform_signature() -> Option<Rc<Signature>> {
-    TRANSFORM_SIG.with(|s| s.clone())
+pub(crate) fn transform_signature() -> Option<Arc<Signature>> {
+    signature("<(oa):o>")
 }
 
-fn native(name: &'static str, sig: &str, arity: usize, f: NativeFn) -> Value {
+fn native(name: &'static str, sig: &'static str, arity: usize, f: NativeFn) -> Value {
     Value::Native(Rc::new(Native {
         name,
         arity,
-        signature: Signature::parse(sig).ok().map(Rc::new),
+        signature: signature(sig),
         f,
     }))
 }

@@ -33,6 +33,7 @@
 
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod ast;
@@ -99,19 +100,28 @@ impl Default for EvaluateOptions {
 
 /// A parsed JSONata expression (the text between `{%` and `%}`).
 ///
-/// The expression is checked when parsed; its syntax tree is rebuilt for each evaluation so
-/// that `Expression` stays `Send + Sync` (the tree shares closures and scopes through `Rc`).
+/// The expression is parsed once; evaluations share its immutable syntax tree, so an
+/// `Expression` is cheap to clone and can be evaluated from many threads at once (runtime
+/// values, scopes and closures are created per evaluation).
 #[derive(Clone)]
 pub struct Expression {
     text: String,
+    ast: Arc<ast::Node>,
 }
+
+// The syntax tree is shared across threads: keep it `Send + Sync`.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Expression>();
+};
 
 impl Expression {
     /// Parses an expression.
     pub fn parse(text: &str) -> Result<Self, JsonataError> {
-        parser::parse(text).map_err(errors::Error::into_public)?;
+        let ast = parser::parse(text).map_err(errors::Error::into_public)?;
         Ok(Expression {
             text: text.to_owned(),
+            ast: Arc::new(ast),
         })
     }
 
@@ -152,7 +162,6 @@ impl Expression {
         bindings: &dyn Variables,
         options: &EvaluateOptions,
     ) -> Result<Evaluated, JsonataError> {
-        let ast = parser::parse(&self.text).map_err(errors::Error::into_public)?;
         let now = options
             .now_millis
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
@@ -179,7 +188,7 @@ impl Expression {
                 },
             );
         }
-        let result = ev.evaluate(&ast, &input_val, &root);
+        let result = ev.evaluate(&self.ast, &input_val, &root);
         let out = match result {
             Ok(v) if v.is_function() => Ok(Evaluated::Function),
             Ok(v) => Ok(Evaluated::Value(v.to_json())),

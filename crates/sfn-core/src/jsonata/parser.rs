@@ -1,10 +1,9 @@
 //! Tokenizer, Pratt parser and post-parse stage (path flattening, ancestry, tail calls).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ast::{
-    Group, Kind, LambdaDef, Node, RegexLit, Slot, SlotRef, SortTerm, Stage, TransformDef,
+    self, Group, Kind, LambdaDef, Node, RegexLit, SlotRef, SortTerm, Stage, TransformDef,
 };
 use super::errors::{Error, Result};
 use super::signature::Signature;
@@ -405,7 +404,7 @@ impl Parser {
                 let regex = regex::Regex::new(&src)
                     .map_err(|_| Error::new("S0303").at(pos).value(pattern.clone()))?;
                 Node::new(
-                    Kind::Regex(Rc::new(RegexLit {
+                    Kind::Regex(Arc::new(RegexLit {
                         source: pattern,
                         regex,
                     })),
@@ -473,7 +472,7 @@ impl Parser {
                     }
                     self.advance(Some("|"), false)?;
                     Node::new(
-                        Kind::Transform(Rc::new(TransformDef {
+                        Kind::Transform(Arc::new(TransformDef {
                             pattern,
                             update,
                             delete,
@@ -560,13 +559,13 @@ impl Parser {
                         }
                         self.advance(Some(">"), false)?;
                         signature =
-                            Some(Rc::new(Signature::parse(&sig).map_err(|e| e.at(sig_pos))?));
+                            Some(Arc::new(Signature::parse(&sig).map_err(|e| e.at(sig_pos))?));
                     }
                     self.advance(Some("{"), false)?;
                     let body = self.expression(0)?;
                     self.advance(Some("}"), false)?;
                     return Ok(Node::new(
-                        Kind::Lambda(Rc::new(LambdaDef {
+                        Kind::Lambda(Arc::new(LambdaDef {
                             params,
                             signature,
                             body,
@@ -746,21 +745,21 @@ fn seek_parent(node: &mut Node, slot: &SlotRef) -> Result<()> {
     match &mut node.kind {
         Kind::Name(_) | Kind::Wildcard => {
             let level = {
-                let mut s = slot.borrow_mut();
+                let mut s = ast::slot(slot);
                 s.level -= 1;
                 s.level
             };
             if level == 0 {
                 if let Some(existing) = &node.ancestor {
-                    let label = existing.borrow().label.clone();
-                    slot.borrow_mut().label = label;
+                    let label = ast::slot(existing).label.clone();
+                    ast::slot(slot).label = label;
                 }
                 node.ancestor = Some(slot.clone());
                 node.tuple = true;
             }
         }
         Kind::Parent(_) => {
-            slot.borrow_mut().level += 1;
+            ast::slot(slot).level += 1;
         }
         Kind::Block(exprs) => {
             if let Some(last) = exprs.last_mut() {
@@ -775,7 +774,7 @@ fn seek_parent(node: &mut Node, slot: &SlotRef) -> Result<()> {
                 seek_parent(&mut steps[index as usize], slot)?;
                 index -= 1;
             }
-            while slot.borrow().level > 0 && index >= 0 {
+            while ast::slot(slot).level > 0 && index >= 0 {
                 seek_parent(&mut steps[index as usize], slot)?;
                 index -= 1;
             }
@@ -799,7 +798,7 @@ fn resolve_ancestry(path: &mut Node) -> Result<()> {
     let mut unresolved = Vec::new();
     for slot in slots {
         let mut index = steps.len() as isize - 2;
-        while slot.borrow().level > 0 {
+        while ast::slot(&slot).level > 0 {
             if index < 0 {
                 unresolved.push(slot.clone());
                 break;
@@ -822,7 +821,7 @@ fn tail_call_optimize(expr: Node) -> Node {
         Kind::Function(..) if expr.predicate.is_empty() => {
             let pos = expr.pos;
             Node::new(
-                Kind::Lambda(Rc::new(LambdaDef {
+                Kind::Lambda(Arc::new(LambdaDef {
                     params: vec![],
                     signature: None,
                     body: expr,
@@ -1007,11 +1006,11 @@ impl Post {
                     if !predicate.seeking_parent.is_empty() {
                         let slots = predicate.seeking_parent.clone();
                         for slot in &slots {
-                            let level = slot.borrow().level;
+                            let level = ast::slot(slot).level;
                             if level == 1 {
                                 seek_parent(step, slot)?;
                             } else {
-                                slot.borrow_mut().level -= 1;
+                                ast::slot(slot).level -= 1;
                             }
                         }
                         let mut sp = std::mem::take(&mut step.seeking_parent);
@@ -1282,11 +1281,11 @@ impl Post {
         let _ = (keep_array, pos);
         Ok(match expr.kind {
             Kind::Lambda(def) => {
-                let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
+                let def = Arc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
                 let body = self.process(def.body)?;
                 let body = tail_call_optimize(body);
                 Node::new(
-                    Kind::Lambda(Rc::new(LambdaDef {
+                    Kind::Lambda(Arc::new(LambdaDef {
                         params: def.params,
                         signature: def.signature,
                         body,
@@ -1335,7 +1334,7 @@ impl Post {
         let _ = (keep_array, pos);
         Ok(match expr.kind {
             Kind::Transform(def) => {
-                let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
+                let def = Arc::try_unwrap(def).map_err(|_| Error::new("S0201").at(pos))?;
                 let pattern = self.process(def.pattern)?;
                 let update = self.process(def.update)?;
                 let delete = match def.delete {
@@ -1343,7 +1342,7 @@ impl Post {
                     None => None,
                 };
                 Node::new(
-                    Kind::Transform(Rc::new(TransformDef {
+                    Kind::Transform(Arc::new(TransformDef {
                         pattern,
                         update,
                         delete,
@@ -1413,10 +1412,7 @@ impl Post {
             Kind::ParentRaw => {
                 let label = format!("!{}", self.ancestor_label);
                 self.ancestor_label += 1;
-                Node::new(
-                    Kind::Parent(Rc::new(RefCell::new(Slot { label, level: 1 }))),
-                    pos,
-                )
+                Node::new(Kind::Parent(ast::new_slot(label)), pos)
             }
             #[allow(unreachable_patterns)]
             _ => return Err(Error::new("S0201").at(pos)),

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -51,16 +52,16 @@ pub(crate) enum Value {
     Object(Rc<Map>),
     Lambda(Rc<Lambda>),
     Native(Rc<Native>),
-    Regex(Rc<RegexLit>),
+    Regex(Arc<RegexLit>),
 }
 
 /// The body of a user-visible function value.
 #[derive(Debug)]
 pub(crate) enum LambdaBody {
     /// A `function(...) {...}` definition.
-    Expr(Rc<LambdaDef>),
+    Expr(Arc<LambdaDef>),
     /// A transform expression's function.
-    Transform(Rc<TransformDef>),
+    Transform(Arc<TransformDef>),
     /// A native function wrapped for partial application (parameters named by position).
     Native(Rc<Native>),
     /// A partially applied native function: all parameter names, in order.
@@ -74,7 +75,7 @@ pub(crate) enum LambdaBody {
 pub(crate) struct Lambda {
     pub(crate) params: Vec<String>,
     pub(crate) body: LambdaBody,
-    pub(crate) signature: Option<Rc<Signature>>,
+    pub(crate) signature: Option<Arc<Signature>>,
     pub(crate) input: Value,
     pub(crate) env: Env,
     pub(crate) thunk: bool,
@@ -92,7 +93,7 @@ pub(crate) type NativeFn = fn(
 pub(crate) struct Native {
     pub(crate) name: &'static str,
     pub(crate) arity: usize,
-    pub(crate) signature: Option<Rc<Signature>>,
+    pub(crate) signature: Option<Arc<Signature>>,
     pub(crate) f: NativeFn,
 }
 
