@@ -92,7 +92,7 @@ fn the_activity_stays_callable_and_runs_on_json() {
 
     let out = block_on(add.call(json!({"a": 3, "b": 42}), ctx.clone()));
     assert_eq!(out, Ok(json!(45)));
-    let bad = block_on(add.call(json!({"a": "x"}), ctx)).unwrap_err();
+    let bad = block_on(add.call(json!({"a": "x"}), ctx)).expect_err("a string is not a number");
     assert_eq!(bad.error, "States.Runtime");
 
     assert_eq!(add.name(), "add");

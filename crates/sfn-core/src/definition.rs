@@ -252,87 +252,92 @@ pub mod support {
         }
     }
 
-    /// Reads a task's input.
-    pub fn decode_input<T: ActivityInput>(activity: &str, input: Value) -> Result<T, TaskFailure> {
-        serde_json::from_value(input).map_err(|e| {
-            TaskFailure::new(
-                crate::error::names::RUNTIME,
-                format!("the input of the activity {activity} does not match its type: {e}"),
-            )
-        })
-    }
-
-    /// Writes a task's output.
-    pub fn encode_output<O: ActivityOutput>(
-        activity: &str,
-        output: O,
-    ) -> Result<Value, TaskFailure> {
-        serde_json::to_value(output).map_err(|e| {
-            TaskFailure::new(
-                crate::error::names::RUNTIME,
-                format!("the output of the activity {activity} cannot be written as JSON: {e}"),
-            )
-        })
-    }
-
-    /// Writes a task's result.
-    pub fn encode_result<O: ActivityOutput, E: IntoTaskFailure>(
-        activity: &str,
-        result: Result<O, E>,
-    ) -> Result<Value, TaskFailure> {
-        match result {
-            Ok(o) => encode_output(activity, o),
-            Err(e) => Err(e.into_task_failure()),
-        }
-    }
-
-    /// The JSON Schema of an input type.
-    pub fn input_schema<T: ActivityInput>() -> Value {
-        schemars::SchemaGenerator::default()
-            .into_root_schema_for::<T>()
-            .to_value()
-    }
-
-    /// The JSON Schema of an output type.
-    pub fn output_schema<T: ActivityOutput>() -> Value {
-        schemars::SchemaGenerator::default()
-            .into_root_schema_for::<T>()
-            .to_value()
-    }
-
-    /// The input type of an activity.
+    /// The input type of an activity: read from a task's JSON, described by a schema.
     #[diagnostic::on_unimplemented(
         message = "the input of an activity must implement `Deserialize` and `JsonSchema`; `{Self}` does not",
         label = "this type cannot be read from a task's JSON input",
         note = "add `#[derive(Deserialize, JsonSchema)]` to `{Self}`"
     )]
-    pub trait ActivityInput: DeserializeOwned + schemars::JsonSchema {}
-    impl<T: DeserializeOwned + schemars::JsonSchema> ActivityInput for T {}
+    pub trait ActivityInput: Sized {
+        /// Reads a task's input.
+        fn decode(activity: &str, input: Value) -> Result<Self, TaskFailure>;
+        /// The JSON Schema of the type.
+        fn schema() -> Value;
+    }
 
-    /// The output type of an activity.
+    impl<T: DeserializeOwned + schemars::JsonSchema> ActivityInput for T {
+        fn decode(activity: &str, input: Value) -> Result<Self, TaskFailure> {
+            serde_json::from_value(input).map_err(|e| {
+                TaskFailure::new(
+                    crate::error::names::RUNTIME,
+                    format!("the input of the activity {activity} does not match its type: {e}"),
+                )
+            })
+        }
+
+        fn schema() -> Value {
+            schemars::SchemaGenerator::default()
+                .into_root_schema_for::<T>()
+                .to_value()
+        }
+    }
+
+    /// The output type of an activity: written as JSON, described by a schema.
     #[diagnostic::on_unimplemented(
         message = "the output of an activity must implement `Serialize` and `JsonSchema`; `{Self}` does not",
         label = "this type cannot be written as a task's JSON output",
         note = "add `#[derive(Serialize, JsonSchema)]` to `{Self}`"
     )]
-    pub trait ActivityOutput: Serialize + schemars::JsonSchema {}
-    impl<T: Serialize + schemars::JsonSchema> ActivityOutput for T {}
+    pub trait ActivityOutput {
+        /// Writes a task's output.
+        fn encode(self, activity: &str) -> Result<Value, TaskFailure>;
+        /// The JSON Schema of the type.
+        fn schema() -> Value;
+    }
 
-    /// Checks that `T` can be an activity's input.
-    pub const fn assert_input<T: ActivityInput>() {}
+    impl<T: Serialize + schemars::JsonSchema> ActivityOutput for T {
+        fn encode(self, activity: &str) -> Result<Value, TaskFailure> {
+            serde_json::to_value(self).map_err(|e| {
+                TaskFailure::new(
+                    crate::error::names::RUNTIME,
+                    format!("the output of the activity {activity} cannot be written as JSON: {e}"),
+                )
+            })
+        }
 
-    /// Checks that `T` can be an activity's output.
-    pub const fn assert_output<T: ActivityOutput>() {}
+        fn schema() -> Value {
+            schemars::SchemaGenerator::default()
+                .into_root_schema_for::<T>()
+                .to_value()
+        }
+    }
 
-    /// A handler's `Result`, whose error type must be reportable.
-    pub trait ActivityResult {}
-    impl<O, E: IntoTaskFailure> ActivityResult for Result<O, E> {}
+    /// A handler's `Result`: its value is written as JSON, its error reported.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the result of an activity",
+        label = "the error type must name itself for Step Functions",
+        note = "return `Result<_, TaskError>`, or add `#[derive(TaskError)]` to the error type"
+    )]
+    pub trait ActivityResult {
+        /// Writes the output, or reports the error.
+        fn encode(self, activity: &str) -> Result<Value, TaskFailure>;
+    }
 
-    /// Checks that the error type of a handler's `Result` can be reported.
-    pub const fn assert_result_error<R: ActivityResult>() {}
+    impl<O: ActivityOutput, E: IntoTaskFailure> ActivityResult for Result<O, E> {
+        fn encode(self, activity: &str) -> Result<Value, TaskFailure> {
+            match self {
+                Ok(o) => o.encode(activity),
+                Err(e) => Err(e.into_task_failure()),
+            }
+        }
+    }
 
-    /// Checks that `A` is an activity.
-    pub const fn assert_activity<A: crate::activity::ActivityDefinition>() {}
+    /// An activity as a trait object.
+    pub fn as_activity<A: crate::activity::ActivityDefinition>(
+        a: &'static A,
+    ) -> &'static dyn crate::activity::Activity {
+        a
+    }
 }
 
 #[cfg(test)]

@@ -311,19 +311,24 @@ fn expand_fn(options: &Options, func: &ItemFn, errors: &mut Errors) -> Option<To
         Ctx::None => quote!(let _ = ctx;),
         _ => quote!(),
     };
-    let (output_ty, encode) = match &output {
-        Output::Result { ok } => (ok.clone(), quote!(#p::encode_result::<#ok, _>(NAME, out))),
-        Output::Plain(o) => (o.clone(), quote!(#p::encode_output::<#o>(NAME, out))),
+    let output_ty = match &output {
+        Output::Result { ok } => ok.clone(),
+        Output::Plain(o) => o.clone(),
     };
-
-    // Spanned checks, so that a wrong type is reported on the user's token.
-    let assert_input = quote_spanned!(input_ty.span()=> #p::assert_input::<#input_ty>(););
-    let assert_output = quote_spanned!(output_ty.span()=> #p::assert_output::<#output_ty>(););
-    let assert_error = match (&output, &sig.output) {
-        (Output::Result { .. }, ReturnType::Type(_, ty)) => {
-            quote_spanned!(ty.span()=> #p::assert_result_error::<#ty>();)
+    // Each use of a user type goes through a trait, spanned on the user's token, so that
+    // a missing `Deserialize` or `Serialize` is reported there, once.
+    let decode =
+        quote_spanned!(input_ty.span()=> <#input_ty as #p::ActivityInput>::decode(NAME, input));
+    let input_schema = quote_spanned!(input_ty.span()=> <#input_ty as #p::ActivityInput>::schema());
+    let output_schema =
+        quote_spanned!(output_ty.span()=> <#output_ty as #p::ActivityOutput>::schema());
+    let encode = match &output {
+        Output::Result { .. } => {
+            quote_spanned!(ret_ty.span()=> <#ret_ty as #p::ActivityResult>::encode(out, NAME))
         }
-        _ => quote!(),
+        Output::Plain(o) => {
+            quote_spanned!(o.span()=> <#o as #p::ActivityOutput>::encode(out, NAME))
+        }
     };
 
     Some(quote! {
@@ -333,12 +338,6 @@ fn expand_fn(options: &Options, func: &ItemFn, errors: &mut Errors) -> Option<To
         #[allow(non_camel_case_types)]
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #fn_name;
-
-        const _: () = {
-            #assert_input
-            #assert_output
-            #assert_error
-        };
 
         impl #p::Deref for #fn_name {
             type Target = #target;
@@ -364,11 +363,11 @@ fn expand_fn(options: &Options, func: &ItemFn, errors: &mut Errors) -> Option<To
             }
 
             fn input_schema(&self) -> #p::Value {
-                #p::input_schema::<#input_ty>()
+                #input_schema
             }
 
             fn output_schema(&self) -> #p::Value {
-                #p::output_schema::<#output_ty>()
+                #output_schema
             }
 
             fn heartbeat_seconds(&self) -> #p::Option<u64> {
@@ -383,7 +382,7 @@ fn expand_fn(options: &Options, func: &ItemFn, errors: &mut Errors) -> Option<To
                 #p::Box::pin(async move {
                     const NAME: &str = #activity_name;
                     #drop_ctx
-                    let input: #input_ty = #p::decode_input::<#input_ty>(NAME, input)?;
+                    let input: #input_ty = #decode?;
                     let out = #call_inner;
                     #encode
                 })

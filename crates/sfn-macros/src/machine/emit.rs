@@ -214,9 +214,9 @@ pub(crate) fn expand(
     };
     let asl = asl(&out);
     let activities = &out.activities;
-    let asserts = activities
+    let refs = activities
         .iter()
-        .map(|a| quote_spanned!(a.span()=> const _: () = __p::assert_activity::<#a>();));
+        .map(|a| quote_spanned!(a.span()=> __p::as_activity(&#a)));
     let checks = &out.checks;
     let file_names = out.file_names.iter().map(|(path, expected, span)| {
         let message = format!("the activity's name must be `{expected}`, the name in the resource it is bound to");
@@ -232,7 +232,6 @@ pub(crate) fn expand(
 
         const _: () = {
             use #p as __p;
-            #(#asserts)*
             #(#checks)*
             #(#file_names)*
 
@@ -244,7 +243,7 @@ pub(crate) fn expand(
                 type Output = #output_ty;
 
                 fn activities() -> __p::Vec<&'static dyn __p::Activity> {
-                    __p::Vec::from([#(&#activities as &'static dyn __p::Activity),*])
+                    __p::Vec::from([#(#refs),*])
                 }
             }
         };

@@ -1,0 +1,13 @@
+use sfn_runtime::prelude::*;
+
+state_machine! {
+    pub M {
+        start_at: A,
+        states: {
+            A: Pass { next: Nowhere },
+            B: Succeed,
+        }
+    }
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+use sfn_runtime::prelude::*;
+
+state_machine! {
+    pub M {
+        start_at: A,
+        states: {
+            A: Map {
+                item_processor: {
+                    processor_config: { mode: Distributed, execution_type: Express },
+                    start_at: B,
+                    states: { B: Succeed },
+                },
+                label: "a-label-that-is-much-longer-than-forty-characters",
+                end: true,
+            },
+        }
+    }
+}
+
+fn main() {}

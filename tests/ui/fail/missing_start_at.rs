@@ -1,0 +1,9 @@
+use sfn_runtime::prelude::*;
+
+state_machine! {
+    pub M {
+        states: { A: Succeed }
+    }
+}
+
+fn main() {}

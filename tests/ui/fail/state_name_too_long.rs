@@ -1,0 +1,12 @@
+use sfn_runtime::prelude::*;
+
+state_machine! {
+    pub M {
+        start_at: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        states: {
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA": Succeed,
+        }
+    }
+}
+
+fn main() {}
