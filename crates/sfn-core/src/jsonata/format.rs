@@ -2,14 +2,17 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
+use super::datetime;
 use super::errors::{Error, Result};
 use super::evaluator::{Env, Evaluator};
-use super::value::{Value, describe};
+use super::integer_picture;
+use super::number_picture::{self, DecimalFormat};
+use super::value::{Value, describe, format_number};
 
 type Args<'x> = &'x [Value];
 
-fn unsupported(what: &str) -> Error {
-    Error::new("D3137").message(format!("{what} is not supported by this implementation"))
+fn string_arg(a: Args<'_>, i: usize) -> Option<&str> {
+    a.get(i).and_then(Value::as_str)
 }
 
 /// `$formatNumber(number, picture, options)`.
@@ -19,10 +22,26 @@ pub(crate) fn f_format_number(
     _: &Value,
     _: &Env,
 ) -> Result<Value> {
-    if a.first().is_none_or(Value::is_undefined) {
+    let Some(Value::Number(n)) = a.first() else {
         return Ok(Value::Undefined);
+    };
+    let picture = string_arg(a, 1).unwrap_or("");
+    let mut properties = DecimalFormat::default();
+    if let Some(Value::Object(options)) = a.get(2) {
+        for (name, value) in options.iter() {
+            let value = match value {
+                Value::String(s) => s.to_string(),
+                Value::Number(n) => format_number(*n),
+                _ => continue,
+            };
+            properties.set(name, value);
+        }
     }
-    Err(unsupported("$formatNumber"))
+    Ok(Value::string(number_picture::format(
+        *n,
+        picture,
+        &properties,
+    )?))
 }
 
 /// `$formatInteger(number, picture)`.
@@ -32,10 +51,11 @@ pub(crate) fn f_format_integer(
     _: &Value,
     _: &Env,
 ) -> Result<Value> {
-    if a.first().is_none_or(Value::is_undefined) {
+    let Some(Value::Number(n)) = a.first() else {
         return Ok(Value::Undefined);
-    }
-    Err(unsupported("$formatInteger"))
+    };
+    let format = integer_picture::analyse(string_arg(a, 1).unwrap_or(""))?;
+    Ok(Value::string(integer_picture::format(n.floor(), &format)?))
 }
 
 /// `$parseInteger(string, picture)`.
@@ -45,10 +65,11 @@ pub(crate) fn f_parse_integer(
     _: &Value,
     _: &Env,
 ) -> Result<Value> {
-    if a.first().is_none_or(Value::is_undefined) {
+    let Some(Value::String(s)) = a.first() else {
         return Ok(Value::Undefined);
-    }
-    Err(unsupported("$parseInteger"))
+    };
+    let format = integer_picture::analyse(string_arg(a, 1).unwrap_or(""))?;
+    Ok(Value::Number(integer_picture::parse(s, &format)?))
 }
 
 fn iso_millis(t: &str) -> Option<i64> {
@@ -98,23 +119,29 @@ fn iso_millis(t: &str) -> Option<i64> {
 }
 
 /// `$toMillis(timestamp, picture)`.
-pub(crate) fn f_to_millis(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
+pub(crate) fn f_to_millis(
+    ev: &mut Evaluator<'_>,
+    a: Args<'_>,
+    _: &Value,
+    _: &Env,
+) -> Result<Value> {
     let Some(Value::String(t)) = a.first() else {
         return Ok(Value::Undefined);
     };
-    if a.get(1).is_some_and(|p| !p.is_undefined()) {
-        return Err(unsupported("$toMillis with a picture string"));
+    if let Some(picture) = string_arg(a, 1) {
+        return Ok(
+            match datetime::parse_date_time(t, picture, ev.now_millis as f64)? {
+                Some(ms) => Value::Number(ms),
+                None => Value::Undefined,
+            },
+        );
     }
-    match iso_millis(t) {
-        Some(ms) => Ok(Value::Number(ms as f64)),
-        None => Err(Error::new("D3110").value(describe(&a[0]))),
+    if !datetime::iso_timestamp_shape(t) {
+        return Err(Error::new("D3110").value(describe(&a[0])));
     }
-}
-
-/// Formats milliseconds since the epoch as ISO 8601 in UTC.
-pub(crate) fn iso_string(ms: f64) -> Option<String> {
-    let dt = Utc.timestamp_millis_opt(ms as i64).single()?;
-    Some(dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    Ok(Value::Number(
+        iso_millis(t).map_or(f64::NAN, |ms| ms as f64),
+    ))
 }
 
 /// `$fromMillis(millis, picture, timezone)`.
@@ -127,12 +154,12 @@ pub(crate) fn f_from_millis(
     let Some(Value::Number(ms)) = a.first() else {
         return Ok(Value::Undefined);
     };
-    if a.get(1).is_some_and(|p| !p.is_undefined()) || a.get(2).is_some_and(|p| !p.is_undefined()) {
-        return Err(unsupported("$fromMillis with a picture string"));
-    }
-    Ok(iso_string(*ms)
-        .map(Value::string)
-        .unwrap_or(Value::Undefined))
+    Ok(
+        match datetime::format_date_time(*ms, string_arg(a, 1), string_arg(a, 2))? {
+            Some(s) => Value::string(s),
+            None => Value::Undefined,
+        },
+    )
 }
 
 /// `$now(picture, timezone)`.

@@ -37,11 +37,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod ast;
+mod datetime;
 mod errors;
 mod evaluator;
 mod format;
 mod functions;
 mod hash;
+mod integer_picture;
+mod number_picture;
 mod parser;
 mod signature;
 mod value;
