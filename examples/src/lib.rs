@@ -1,1 +1,3 @@
 //! Runnable examples of sfn: see the `src/bin` folder.
+
+pub mod orders;

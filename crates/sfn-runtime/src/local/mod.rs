@@ -45,7 +45,7 @@ use tokio_util::sync::CancellationToken;
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use error::Error;
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
-pub use mock::{MockResponse, MockedResponses, Mocks};
+pub use mock::{MockConfig, MockConfigError, MockResponse, MockedResponses, Mocks};
 pub use task::{ActivityTask, BoxFuture, TaskFailure, TaskHandler, TaskRequest};
 
 use interp::{Failure, Frame, Run};

@@ -4,6 +4,7 @@ use std::{io::Write, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
+mod run;
 mod validate;
 
 /// Validate, run and manage AWS Step Functions state machines.
@@ -20,6 +21,12 @@ enum Command {
     ///
     /// Exit status: 0 when every file is valid, 1 when any is invalid, 2 when any cannot be read.
     Validate(validate::Args),
+    /// Run a definition on the embedded engine (no AWS account needed).
+    ///
+    /// Prints `{"status", "output"}` or `{"status", "error", "cause"}`. Exit status: 0
+    /// when the execution succeeded, 1 when it ended otherwise, 2 when the definition,
+    /// the input or the mocks are unreadable or invalid.
+    Run(run::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
 }
@@ -28,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

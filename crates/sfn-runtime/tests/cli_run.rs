@@ -1,0 +1,400 @@
+//! `sfn run`, run as a user runs it.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+fn sfn() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sfn"))
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sfn-cli-run-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    p
+}
+
+fn run(args: &[&str]) -> Output {
+    sfn()
+        .arg("run")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sfn: {e}"))
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The one line of JSON `--output json` prints.
+fn json_of(out: &Output) -> Value {
+    serde_json::from_str(stdout(out).trim())
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", stdout(out), stderr(out)))
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str()
+        .unwrap_or_else(|| panic!("not UTF-8: {}", p.display()))
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/machines")
+}
+
+const HELLO: &str = r#"{"StartAt": "Greet", "States": {
+    "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hello {}', $.name)"}, "End": true}}}"#;
+
+#[test]
+fn success_prints_the_output_and_exits_zero() {
+    let dir = tempdir("success");
+    let def = write(&dir, "hello.asl.json", HELLO);
+    let out = run(&[
+        path(&def),
+        "--input",
+        r#"{"name": "ada"}"#,
+        "--output",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        json_of(&out),
+        json!({"status": "SUCCEEDED", "output": {"greeting": "hello ada"}})
+    );
+
+    let text = run(&[path(&def), "--input", r#"{"name": "ada"}"#]);
+    assert_eq!(text.status.code(), Some(0));
+    let s = stdout(&text);
+    assert!(s.contains("status: SUCCEEDED"), "{s}");
+    assert!(
+        s.contains("\"greeting\": \"hello ada\""),
+        "pretty-printed: {s}"
+    );
+}
+
+#[test]
+fn input_from_a_file() {
+    let dir = tempdir("input-file");
+    let def = write(&dir, "hello.json", HELLO);
+    let input = write(&dir, "input.json", r#"{"name": "grace"}"#);
+    let at = format!("@{}", path(&input));
+    let out = run(&[path(&def), "--input", &at, "--output", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["output"], json!({"greeting": "hello grace"}));
+    let missing = format!("@{}", path(&dir.join("missing.json")));
+    let out = run(&[path(&def), "--input", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+}
+
+#[test]
+fn failure_prints_error_and_cause_and_exits_one() {
+    let dir = tempdir("failure");
+    let def = write(
+        &dir,
+        "fails.asl.json",
+        r#"{"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Nope", "Cause": "not today"}}}"#,
+    );
+    let out = run(&[path(&def), "--output", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        json_of(&out),
+        json!({"status": "FAILED", "error": "Nope", "cause": "not today"})
+    );
+    let text = run(&[path(&def)]);
+    assert_eq!(text.status.code(), Some(1));
+    let s = stdout(&text);
+    assert!(
+        s.contains("status: FAILED") && s.contains("Nope") && s.contains("not today"),
+        "{s}"
+    );
+}
+
+#[test]
+fn bad_input_json_exits_two() {
+    let dir = tempdir("bad-input");
+    let def = write(&dir, "hello.asl.json", HELLO);
+    let out = run(&[path(&def), "--input", "{\"name\": "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("not valid JSON"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_invalid_definition_exits_two_with_its_diagnostics() {
+    let dir = tempdir("invalid");
+    let def = write(
+        &dir,
+        "broken.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#,
+    );
+    let out = run(&[path(&def)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("/States/A/Next"), "{err}");
+    assert!(err.contains("invalid (2 errors"), "{err}");
+    // The same lines as `sfn validate`.
+    let validate = sfn()
+        .args(["validate", path(&def)])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = stdout(&validate).lines().next().map(str::to_owned);
+    assert_eq!(err.lines().next().map(str::to_owned), first);
+
+    let out = run(&[path(&def), "--output", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = json_of(&out);
+    assert_eq!(report["valid"], json!(false));
+    let locations: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["location"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(locations.contains(&"/States/A/Next"), "{report}");
+
+    let missing = run(&[path(&dir.join("missing.asl.json"))]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read"));
+}
+
+const RETRIED: &str = r#"{"StartAt": "Charge", "States": {
+    "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:charge",
+      "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 600, "MaxAttempts": 2}],
+      "End": true}}}"#;
+
+const RETRY_MOCKS: &str = r#"{
+  "StateMachines": {"charge": {"TestCases": {
+    "Retried": {"Charge": "BusyThenCharged"},
+    "GivesUp": {"Charge": "AlwaysBusy"}
+  }}},
+  "MockedResponses": {
+    "BusyThenCharged": {
+      "0": {"Throw": {"Error": "Busy", "Cause": "try again"}},
+      "1": {"Return": {"chargeId": "ch_1"}}
+    },
+    "AlwaysBusy": {"0-2": {"Throw": {"Error": "Busy", "Cause": "still busy"}}}
+  }
+}"#;
+
+#[test]
+fn mocks_throw_then_return_through_a_retry() {
+    let dir = tempdir("mocks");
+    let def = write(&dir, "charge.asl.json", RETRIED);
+    let mocks = write(&dir, "mocks.json", RETRY_MOCKS);
+    let args = |case: &'static str| {
+        vec![
+            path(&def).to_owned(),
+            "--mocks".into(),
+            path(&mocks).to_owned(),
+            "--test-case".into(),
+            case.into(),
+            "--clock".into(),
+            "virtual".into(),
+            "--history".into(),
+            "--output".into(),
+            "json".into(),
+        ]
+    };
+    let out = sfn()
+        .arg("run")
+        .args(args("Retried"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let result = json_of(&out);
+    assert_eq!(result["output"], json!({"chargeId": "ch_1"}));
+    let types: Vec<&str> = result["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["type"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| **t == "LambdaFunctionFailed")
+            .count(),
+        1,
+        "{types:?}"
+    );
+    assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
+
+    let out = sfn()
+        .arg("run")
+        .args(args("GivesUp"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let result = json_of(&out);
+    assert_eq!(result["error"], json!("Busy"));
+    assert_eq!(result["cause"], json!("still busy"));
+}
+
+#[test]
+fn mock_file_errors_exit_two_with_their_location() {
+    let dir = tempdir("mock-errors");
+    let def = write(&dir, "charge.asl.json", RETRIED);
+    let mocks = write(&dir, "mocks.json", RETRY_MOCKS);
+    let out = run(&[path(&def), "--mocks", path(&mocks), "--test-case", "Retry"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/StateMachines/charge/TestCases: no test case 'Retry'"),
+        "{err}"
+    );
+    assert!(err.contains("'Retried', 'GivesUp'"), "{err}");
+
+    // The machine is named after the file: another name is not in the mock file.
+    let other = write(&dir, "refund.asl.json", RETRIED);
+    let out = run(&[
+        path(&other),
+        "--mocks",
+        path(&mocks),
+        "--test-case",
+        "Retried",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no state machine 'refund'"),
+        "{}",
+        stderr(&out)
+    );
+
+    let bad = write(
+        &dir,
+        "bad.json",
+        r#"{"StateMachines": {"charge": {"TestCases": {"T": {"Charge": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Return": 1}, "2": {"Return": 2}}}}"#,
+    );
+    let out = run(&[path(&def), "--mocks", path(&bad), "--test-case", "T"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.json: /MockedResponses/R: invocation 1 has no response"),
+        "{err}"
+    );
+
+    // --mocks and --test-case go together.
+    let out = run(&[path(&def), "--mocks", path(&mocks)]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_long_wait_passes_instantly_on_the_virtual_clock() {
+    let dir = tempdir("wait");
+    let def = write(
+        &dir,
+        "sleepy.asl.json",
+        r#"{"StartAt": "Year", "States": {
+            "Year": {"Type": "Wait", "Seconds": 31536000, "Next": "Done"},
+            "Done": {"Type": "Pass", "Result": "woke up", "End": true}}}"#,
+    );
+    let started = Instant::now();
+    let out = run(&[
+        path(&def),
+        "--clock",
+        "virtual",
+        "--history",
+        "--output",
+        "json",
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let result = json_of(&out);
+    assert_eq!(result["output"], json!("woke up"));
+    let stamps: Vec<&str> = result["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["timestamp"].as_str()).collect())
+        .unwrap_or_default();
+    let (Some(first), Some(last)) = (stamps.first(), stamps.last()) else {
+        panic!("no history: {result}");
+    };
+    let year = |s: &str| s.get(..4).and_then(|y| y.parse::<i32>().ok()).unwrap_or(0);
+    assert!(
+        year(last) - year(first) >= 1 || last > first,
+        "{first} .. {last}"
+    );
+}
+
+#[test]
+fn history_is_readable_by_default() {
+    let dir = tempdir("history");
+    let def = write(&dir, "hello.asl.json", HELLO);
+    let out = run(&[path(&def), "--input", r#"{"name": "ada"}"#, "--history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = stdout(&out);
+    for needle in [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "Greet",
+        "ExecutionSucceeded",
+    ] {
+        assert!(s.contains(needle), "{needle} in\n{s}");
+    }
+    assert!(s.trim_end().ends_with('}'), "the result comes last:\n{s}");
+}
+
+#[test]
+fn the_example_machine_runs_with_its_mocks() {
+    let dir = examples();
+    let def = dir.join("orders.asl.json");
+    let mocks = dir.join("orders.mocks.json");
+    let input = format!("@{}", path(&dir.join("orders.input.json")));
+    let case = |name: &str| {
+        run(&[
+            path(&def),
+            "--input",
+            &input,
+            "--mocks",
+            path(&mocks),
+            "--test-case",
+            name,
+            "--clock",
+            "virtual",
+            "--output",
+            "json",
+        ])
+    };
+    let happy = case("HappyPath");
+    assert_eq!(happy.status.code(), Some(0), "{}", stderr(&happy));
+    assert_eq!(
+        json_of(&happy)["output"],
+        json!({"orderId": "o-1001", "status": "SHIPPED", "total": 91.0, "chargeId": "ch_0001", "items": 2})
+    );
+    let declined = case("CardDeclined");
+    assert_eq!(declined.status.code(), Some(1));
+    assert_eq!(json_of(&declined)["error"], json!("PaymentFailed"));
+    let rejected = case("Rejected");
+    assert_eq!(rejected.status.code(), Some(1));
+    assert_eq!(json_of(&rejected)["error"], json!("OrderRejected"));
+}
+
+#[test]
+fn a_ten_thousand_transition_loop() {
+    let dir = tempdir("loop");
+    let def = write(
+        &dir,
+        "counter.asl.json",
+        r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericGreaterThanEquals": 5000, "Next": "Done"}], "Default": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}}"#,
+    );
+    let started = Instant::now();
+    let out = run(&[path(&def), "--clock", "virtual", "--output", "json"]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["output"], json!({"count": 5000}));
+    println!("10,003 transitions through `sfn run` in {elapsed:?}");
+}
