@@ -43,6 +43,10 @@ async fn an_expensive_order_is_declined_and_caught() -> Result<(), sfn_runtime::
     let (done, _) = orders::run(&engine, orders::expensive_order()).await?;
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("PaymentFailed"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("4999 is over the card's limit.")
+    );
     Ok(())
 }
 

@@ -373,7 +373,10 @@ fn the_example_machine_runs_with_its_mocks() {
     );
     let declined = case("CardDeclined");
     assert_eq!(declined.status.code(), Some(1));
-    assert_eq!(json_of(&declined)["error"], json!("PaymentFailed"));
+    assert_eq!(
+        json_of(&declined),
+        json!({"status": "FAILED", "error": "PaymentFailed", "cause": "Insufficient funds."})
+    );
     let rejected = case("Rejected");
     assert_eq!(rejected.status.code(), Some(1));
     assert_eq!(json_of(&rejected)["error"], json!("OrderRejected"));
