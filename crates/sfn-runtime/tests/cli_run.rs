@@ -401,3 +401,53 @@ fn a_ten_thousand_transition_loop() {
     assert_eq!(json_of(&out)["output"], json!({"count": 5000}));
     println!("10,003 transitions through `sfn run` in {elapsed:?}");
 }
+
+#[test]
+fn input_from_standard_input() {
+    use std::io::Write;
+    let dir = tempdir("stdin");
+    let def = write(&dir, "hello.asl.json", HELLO);
+    let mut child = sfn()
+        .args(["run", path(&def), "--input", "@-", "--output", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(br#"{"name": "piped"}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["output"], json!({"greeting": "hello piped"}));
+}
+
+#[test]
+fn mocking_a_state_that_is_not_a_task_warns() {
+    let dir = tempdir("mock-warning");
+    let def = write(&dir, "charge.asl.json", RETRIED);
+    let mocks = write(
+        &dir,
+        "mocks.json",
+        r#"{"StateMachines": {"charge": {"TestCases": {"T": {"Charge": "Ok", "Chrage": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {"chargeId": "ch_2"}}}}}"#,
+    );
+    let out = run(&[
+        path(&def),
+        "--mocks",
+        path(&mocks),
+        "--test-case",
+        "T",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["output"], json!({"chargeId": "ch_2"}));
+    assert!(
+        stderr(&out).contains("mocks 'Chrage', which is not a Task state of 'charge'"),
+        "{}",
+        stderr(&out)
+    );
+}
