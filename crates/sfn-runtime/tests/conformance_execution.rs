@@ -7,8 +7,41 @@ use serde_json::Value;
 use sfn_runtime::local::{ExecutionStatus, LocalEngine, Mocks, StartExecution, VirtualClock};
 
 /// Cases that must pass, at the level reached; raise them as the engine improves.
-const MIN_HARD_PASSED: usize = 532;
-const MIN_SOFT_PASSED: usize = 115;
+const MIN_HARD_PASSED: usize = 533;
+const MIN_SOFT_PASSED: usize = 117;
+
+/// Cases the recorded data cannot run, with the reason. They are counted and listed,
+/// not run; each name must exist in the corpus.
+const NOT_RUNNABLE: &[(&str, &str)] = &[
+    (
+        "TestSnfApi_test_stop_execution__exec_hist_resp",
+        "needs an API call: ABORTED comes from a StopExecution call during the Wait, which the case format cannot express; tests/engine_executions.rs runs it with a stop (stop_during_a_wait_aborts)",
+    ),
+    (
+        "TestBaseScenarios_test_map_state_config_distributed_reentrant_lambda",
+        "no mock: the item processor's Task calls a Lambda function whose response is not recorded",
+    ),
+    (
+        "TestBaseScenarios_test_map_state_lambda",
+        "no mock: the item processor's Task calls a Lambda function whose response is not recorded",
+    ),
+    (
+        "TestBaseScenarios_test_map_state_nested_config_distributed_no_max_max_concurrency",
+        "no mock: the inner Map's lambda:invoke Task has no recorded response",
+    ),
+    (
+        "TestExpressSync_test_catch__express_sync",
+        "no mock: the lambda:invoke Task's failure (the function raised an exception) is not recorded as a response",
+    ),
+    (
+        "TestSfnWait_test_wait_timestamppath_.00Z_6ebd4b",
+        "masked input: the TimestampPath value was recorded as \"<timestamp>\", so the Wait has no date to wait for",
+    ),
+    (
+        "TestSfnWait_test_wait_timestamppath_Z_e5d917",
+        "masked input: the TimestampPath value was recorded as \"<timestamp>\", so the Wait has no date to wait for",
+    ),
+];
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(concat!(
@@ -108,6 +141,7 @@ async fn execution_corpus() {
         .unwrap_or_default();
     files.sort();
     let (mut hard, mut soft) = (Tally::default(), Tally::default());
+    let mut not_runnable = Vec::new();
     let mut by_feature: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for path in &files {
@@ -123,6 +157,10 @@ async fn execution_corpus() {
             .unwrap_or_default()
             .to_owned();
         let is_hard = case.get("hard").and_then(Value::as_bool).unwrap_or(false);
+        if let Some((_, why)) = NOT_RUNNABLE.iter().find(|(n, _)| *n == name) {
+            not_runnable.push(format!("{name}: {why}"));
+            continue;
+        }
         let result = run_case(&case).await;
         let tally = if is_hard { &mut hard } else { &mut soft };
         tally.total += 1;
@@ -154,11 +192,23 @@ async fn execution_corpus() {
     for (feature, (passed, total)) in &by_feature {
         println!("  {feature:<50} {passed:>4}/{total}");
     }
+    println!(
+        "not runnable from the recorded data ({}):",
+        not_runnable.len()
+    );
+    for n in &not_runnable {
+        println!("  {n}");
+    }
     println!("failing cases ({}):", failures.len());
     for f in &failures {
         let line: String = f.chars().take(400).collect();
         println!("  {line}");
     }
+    assert_eq!(
+        not_runnable.len(),
+        NOT_RUNNABLE.len(),
+        "every case listed as not runnable must exist in the corpus"
+    );
     assert!(
         hard.passed >= MIN_HARD_PASSED,
         "hard cases passed: {} < {MIN_HARD_PASSED}",

@@ -167,7 +167,8 @@ pub fn integer_from_path(
     })
 }
 
-/// Reads a number field through a path (`ToleratedFailurePercentagePath`).
+/// Reads a number field through a path (`ToleratedFailurePercentagePath`). A string
+/// holding a number (`"1.5"`) is read as that number, as AWS does.
 ///
 /// # Errors
 ///
@@ -178,7 +179,11 @@ pub fn float_from_path(
     scope: &Scope<'_>,
 ) -> Result<f64, StatesError> {
     let value = select(path, scope)?;
-    value.as_f64().ok_or_else(|| {
+    let parsed = match &value {
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        other => other.as_f64(),
+    };
+    parsed.ok_or_else(|| {
         StatesError::runtime(format!(
             "The {field} field refers to value {} which is not a valid float: {path}",
             quoted(&value)
@@ -275,6 +280,23 @@ mod tests {
             Ok(3)
         );
         let e = integer_from_path("MaxConcurrencyPath", &p("$.s"), &Scope::new(&input));
+        let pct = json!({"p": "1.5", "o": {}});
+        assert_eq!(
+            float_from_path(
+                "ToleratedFailurePercentagePath",
+                &p("$.p"),
+                &Scope::new(&pct)
+            ),
+            Ok(1.5)
+        );
+        assert!(
+            float_from_path(
+                "ToleratedFailurePercentagePath",
+                &p("$.o"),
+                &Scope::new(&pct)
+            )
+            .is_err()
+        );
         assert_eq!(
             e.map_err(|e| e.cause),
             Err("The MaxConcurrencyPath field refers to value \"NoNumber\" which is not a valid integer: $.s".to_owned())

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Catcher, JitterStrategy, Retrier};
+use crate::model::{Catcher, ErrorName, JitterStrategy, Retrier};
 
 /// The default `IntervalSeconds`.
 pub const DEFAULT_INTERVAL_SECONDS: u64 = 1;
@@ -13,21 +13,56 @@ pub const DEFAULT_MAX_ATTEMPTS: u64 = 3;
 /// The default `BackoffRate`.
 pub const DEFAULT_BACKOFF_RATE: f64 = 2.0;
 
+/// Who raised an error. It decides whether `States.ALL` sees `States.DataLimitExceeded`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// The state itself: evaluating its fields, or an input or output over the size
+    /// limit. `States.ALL` matches neither `States.DataLimitExceeded` nor
+    /// `States.Runtime`, which are terminal.
+    #[default]
+    State,
+    /// The task's resource: its failure, or its result over the size limit. AWS lets
+    /// `States.ALL` catch a `States.DataLimitExceeded` raised for a task's result (the
+    /// recorded `catch_state_all_data_limit_exceeded_on_large_utf8_response`).
+    Task,
+}
+
+fn matches(name: &ErrorName, raised: &str, origin: Origin) -> bool {
+    name.matches(raised)
+        || (origin == Origin::Task
+            && name.is_all()
+            && raised == crate::error::names::DATA_LIMIT_EXCEEDED)
+}
+
 /// The index of the first retrier whose `ErrorEquals` matches `error`.
 ///
 /// Only the first matching retrier counts: when its attempts are used up, the error is
 /// not retried, even if a later retrier also matches.
 pub fn retrier_for(retriers: &[Retrier], error: &str) -> Option<usize> {
+    retrier_for_origin(retriers, error, Origin::State)
+}
+
+/// As [`retrier_for`], for an error raised by `origin`.
+pub fn retrier_for_origin(retriers: &[Retrier], error: &str, origin: Origin) -> Option<usize> {
     retriers
         .iter()
-        .position(|r| r.error_equals.iter().any(|e| e.matches(error)))
+        .position(|r| r.error_equals.iter().any(|e| matches(e, error, origin)))
 }
 
 /// The first catcher whose `ErrorEquals` matches `error`.
 pub fn catcher_for<'c>(catchers: &'c [Catcher], error: &str) -> Option<&'c Catcher> {
+    catcher_for_origin(catchers, error, Origin::State)
+}
+
+/// As [`catcher_for`], for an error raised by `origin`.
+pub fn catcher_for_origin<'c>(
+    catchers: &'c [Catcher],
+    error: &str,
+    origin: Origin,
+) -> Option<&'c Catcher> {
     catchers
         .iter()
-        .find(|c| c.error_equals.iter().any(|e| e.matches(error)))
+        .find(|c| c.error_equals.iter().any(|e| matches(e, error, origin)))
 }
 
 /// How long to wait before the retry that follows `retries_done` earlier retries by the
@@ -78,7 +113,6 @@ pub fn error_output(error: &str, cause: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ErrorName;
     use serde_json::{Number, json};
 
     fn retrier(errors: &[&str]) -> Retrier {
@@ -130,6 +164,15 @@ mod tests {
         assert_eq!(retrier_for(&rs, "A"), Some(0));
         assert_eq!(retrier_for(&rs, "B"), Some(1));
         assert_eq!(retrier_for(&rs, "States.Runtime"), None);
+        assert_eq!(retrier_for(&rs, "States.DataLimitExceeded"), None);
+        assert_eq!(
+            retrier_for_origin(&rs, "States.DataLimitExceeded", Origin::Task),
+            Some(1)
+        );
+        assert_eq!(
+            retrier_for_origin(&rs, "States.Runtime", Origin::Task),
+            None
+        );
         assert_eq!(error_output("E", None), json!({"Error": "E"}));
         assert_eq!(
             error_output("E", Some("c")),

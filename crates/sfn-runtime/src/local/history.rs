@@ -100,6 +100,8 @@ event_types! {
     TaskScheduled,
     /// A task started.
     TaskStarted,
+    /// A `.waitForTaskToken` task's call went out; it now waits for its token.
+    TaskSubmitted,
     /// A task succeeded.
     TaskSucceeded,
     /// A task failed.
@@ -213,6 +215,11 @@ pub enum EventDetails {
         /// The cause.
         cause: Option<String>,
     },
+    /// A worker took an activity task.
+    ActivityStarted {
+        /// The name the worker gave when it polled, if any.
+        worker_name: Option<String>,
+    },
     /// A Map state started.
     MapStateStarted {
         /// The number of iterations.
@@ -293,17 +300,30 @@ impl HistoryEvent {
                 heartbeat_seconds,
             } => {
                 let mut d = Map::new();
-                d.insert(
-                    "resourceType".into(),
-                    Value::String(resource_type.to_string()),
+                let service = !matches!(
+                    self.event_type,
+                    EventType::ActivityScheduled | EventType::LambdaFunctionScheduled
                 );
+                if service {
+                    d.insert(
+                        "resourceType".into(),
+                        Value::String(resource_type.to_string()),
+                    );
+                }
                 d.insert("resource".into(), Value::String(resource.to_string()));
-                d.insert("region".into(), Value::String("us-east-1".into()));
-                d.insert("parameters".into(), payload(parameters));
+                if service {
+                    d.insert("region".into(), Value::String("us-east-1".into()));
+                    d.insert("parameters".into(), payload(parameters));
+                } else {
+                    d.insert("input".into(), payload(parameters));
+                    d.insert("inputDetails".into(), json!({"truncated": false}));
+                }
                 if let Some(t) = timeout_seconds {
                     d.insert("timeoutInSeconds".into(), json!(t));
                 }
-                if let Some(h) = heartbeat_seconds {
+                if let Some(h) = heartbeat_seconds
+                    && self.event_type != EventType::LambdaFunctionScheduled
+                {
                     d.insert("heartbeatInSeconds".into(), json!(h));
                 }
                 Some(Value::Object(d))
@@ -316,10 +336,14 @@ impl HistoryEvent {
                 resource_type,
                 resource,
                 output,
-            } => Some(json!({
-                "resourceType": &**resource_type, "resource": &**resource,
-                "output": payload(output), "outputDetails": {"truncated": false}
-            })),
+            } => Some(if is_task_event(self.event_type) {
+                json!({
+                    "resourceType": &**resource_type, "resource": &**resource,
+                    "output": payload(output), "outputDetails": {"truncated": false}
+                })
+            } else {
+                json!({"output": payload(output), "outputDetails": {"truncated": false}})
+            }),
             EventDetails::TaskFailed {
                 resource_type,
                 resource,
@@ -327,11 +351,13 @@ impl HistoryEvent {
                 cause,
             } => {
                 let mut d = Map::new();
-                d.insert(
-                    "resourceType".into(),
-                    Value::String(resource_type.to_string()),
-                );
-                d.insert("resource".into(), Value::String(resource.to_string()));
+                if is_task_event(self.event_type) {
+                    d.insert(
+                        "resourceType".into(),
+                        Value::String(resource_type.to_string()),
+                    );
+                    d.insert("resource".into(), Value::String(resource.to_string()));
+                }
                 if let Some(e) = error {
                     d.insert("error".into(), Value::String(e.clone()));
                 }
@@ -340,6 +366,10 @@ impl HistoryEvent {
                 }
                 Some(Value::Object(d))
             }
+            EventDetails::ActivityStarted { worker_name } => Some(match worker_name {
+                Some(w) => json!({"workerName": w}),
+                None => json!({}),
+            }),
             EventDetails::MapStateStarted { length } => Some(json!({"length": length})),
             EventDetails::MapIteration { name, index } => {
                 Some(json!({"name": &**name, "index": index}))
@@ -350,6 +380,20 @@ impl HistoryEvent {
         }
         Value::Object(m)
     }
+}
+
+/// Whether the event is one of a service integration's (`Task…`), whose details name the
+/// resource; activity and Lambda function events do not.
+fn is_task_event(t: EventType) -> bool {
+    matches!(
+        t,
+        EventType::TaskScheduled
+            | EventType::TaskStarted
+            | EventType::TaskSubmitted
+            | EventType::TaskSucceeded
+            | EventType::TaskFailed
+            | EventType::TaskTimedOut
+    )
 }
 
 fn details_key(t: EventType) -> Option<&'static str> {
@@ -373,6 +417,7 @@ fn details_key(t: EventType) -> Option<&'static str> {
         MapIterationAborted => "mapIterationAbortedEventDetails",
         TaskScheduled => "taskScheduledEventDetails",
         TaskStarted => "taskStartedEventDetails",
+        TaskSubmitted => "taskSubmittedEventDetails",
         TaskSucceeded => "taskSucceededEventDetails",
         TaskFailed => "taskFailedEventDetails",
         TaskTimedOut => "taskTimedOutEventDetails",
@@ -408,7 +453,9 @@ impl History {
         }
     }
 
-    /// Appends an event and returns its id.
+    /// Appends an event and returns its id. The last of the [`MAX_HISTORY_EVENTS`] is
+    /// kept for the closing event: as on AWS, an execution whose 25,000th event would
+    /// not be `ExecutionSucceeded` fails with `ExecutionFailed` as that event.
     pub(crate) fn push(
         &mut self,
         previous_event_id: u64,
@@ -416,7 +463,7 @@ impl History {
         event_type: EventType,
         details: EventDetails,
     ) -> Result<u64, HistoryFull> {
-        if self.events.len() >= MAX_HISTORY_EVENTS {
+        if self.events.len() + 1 >= MAX_HISTORY_EVENTS {
             return Err(HistoryFull);
         }
         let id = self.events.len() as u64 + 1;
@@ -430,7 +477,8 @@ impl History {
         Ok(id)
     }
 
-    /// Appends a closing event (execution succeeded, failed, …) even past the limit.
+    /// Appends a closing event (execution succeeded, failed, …), which may be the last
+    /// one the limit allows.
     pub(crate) fn push_final(
         &mut self,
         timestamp: DateTime<Utc>,

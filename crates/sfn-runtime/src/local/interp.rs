@@ -40,7 +40,7 @@ use super::{
     history::{EventDetails, EventType, History},
     mock::{MockResponse, Mocks},
     plan::{ScopePlan, StatePlan},
-    task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome},
+    task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
 };
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -62,6 +62,8 @@ pub(crate) enum Failure {
     Aborted,
     /// The history is full.
     HistoryFull,
+    /// The machine's `TimeoutSeconds` passed (seen by a Wait on a virtual clock).
+    TimedOut,
 }
 
 impl Failure {
@@ -96,6 +98,8 @@ pub(crate) struct Run {
     /// `$$.Execution` without `Input`, and `$$.StateMachine`.
     pub(crate) context_base: Value,
     pub(crate) input: Arc<Value>,
+    /// When the machine's `TimeoutSeconds` runs out.
+    pub(crate) deadline: Option<DateTime<Utc>>,
 }
 
 /// One thread of the execution: where it records, what it sees.
@@ -104,6 +108,23 @@ pub(crate) struct Frame {
     pub(crate) last: u64,
     pub(crate) vars: Map<String, Value>,
     pub(crate) map_item: Option<(usize, Value)>,
+}
+
+/// What answers a Task state.
+enum Answerer {
+    Mock,
+    Handler(Arc<dyn TaskHandler>),
+    Activity,
+    Nothing,
+}
+
+/// One call of a Task state's resource.
+struct Call<'a> {
+    params: Arc<Value>,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+    token: &'a str,
+    started: EventType,
 }
 
 enum Step {
@@ -742,12 +763,19 @@ impl Run {
         self.transition(entry, out)
     }
 
-    /// Waits on the clock; a virtual clock just moves.
+    /// Waits on the clock; a virtual clock just moves, up to the execution's deadline.
     async fn sleep(&self, delay: Duration) -> Result<(), Failure> {
         if delay.is_zero() {
             return Ok(());
         }
         if self.clock.is_virtual() {
+            if let Some(deadline) = self.deadline {
+                let left = until(deadline, self.now());
+                if delay >= left {
+                    self.clock.advance(left);
+                    return Err(Failure::TimedOut);
+                }
+            }
             self.clock.advance(delay);
             return Ok(());
         }
@@ -767,20 +795,17 @@ impl Run {
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
         let st = entry.st;
-        let wait_for_token = matches!(
-            t.resource.kind(),
-            ResourceKind::Service {
-                pattern: IntegrationPattern::WaitForTaskToken,
-                ..
-            }
-        );
-        let token = wait_for_token.then(|| uuid::Uuid::new_v4().to_string());
         let mut retries: Vec<u64> = vec![0; t.retry.as_ref().map_or(0, Vec::len)];
         let mut retry_count = 0u64;
         loop {
+            let mut origin = retry::Origin::State;
+            // Every attempt has its own token (`$$.Task.Token`, the activity task's
+            // token): an answer to an earlier attempt gets `TaskTimedOut`.
+            let token = uuid::Uuid::new_v4().to_string();
             let attempt = self
-                .task_attempt(entry, t, &input, frame, retry_count, token.as_deref())
+                .task_attempt(entry, t, &input, frame, retry_count, &token, &mut origin)
                 .await;
+            self.tasks.forget_token(&token);
             let failure = match attempt {
                 Ok(step) => return Ok(step),
                 Err(f) => f,
@@ -789,7 +814,7 @@ impl Run {
                 return Err(failure);
             };
             let retriers: &[Retrier] = t.retry.as_deref().unwrap_or_default();
-            if let Some(i) = retry::retrier_for(retriers, error)
+            if let Some(i) = retry::retrier_for_origin(retriers, error, origin)
                 && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
             {
                 retries[i] += 1;
@@ -803,14 +828,14 @@ impl Run {
                 t.catch.as_deref().unwrap_or_default(),
                 &st.catch_next,
                 input,
-                error,
-                cause,
+                (error, cause, origin),
                 frame,
             );
         }
     }
 
     /// One attempt: input processing, the call, result processing.
+    #[allow(clippy::too_many_arguments)]
     async fn task_attempt(
         &self,
         entry: &Entry<'_>,
@@ -818,12 +843,13 @@ impl Run {
         input: &Arc<Value>,
         frame: &mut Frame,
         retry_count: u64,
-        token: Option<&str>,
+        token: &str,
+        origin: &mut retry::Origin,
     ) -> Result<Step, Failure> {
         let st = entry.st;
         let err = |e| self.state_error(entry, e);
         let ctx = if st.needs_context {
-            self.context(entry, retry_count, frame, token)
+            self.context(entry, retry_count, frame, Some(token))
         } else {
             Value::Null
         };
@@ -900,6 +926,15 @@ impl Run {
                 (params, timeout, heartbeat)
             }
         };
+        let answer = self.answerer(t, &st.name);
+        if let Answerer::Activity = answer
+            && !self.tasks.activity_exists(t.resource.as_str())
+        {
+            return Err(err(StatesError::runtime(format!(
+                "The activity {} does not exist.",
+                t.resource
+            ))));
+        }
         let (scheduled, started, succeeded, failed, timed_out) = task_events(t);
         self.record(
             frame,
@@ -913,7 +948,19 @@ impl Run {
             },
         )?;
         let outcome = self
-            .invoke(entry, t, params, frame, timeout, heartbeat, token, started)
+            .invoke(
+                entry,
+                t,
+                answer,
+                Call {
+                    params,
+                    timeout,
+                    heartbeat,
+                    token,
+                    started,
+                },
+                frame,
+            )
             .await;
         let outcome = outcome.and_then(|v| {
             if limits::exceeds_limit(&v) {
@@ -946,6 +993,7 @@ impl Run {
                         cause: cause.clone(),
                     },
                 )?;
+                *origin = retry::Origin::Task;
                 return Err(Failure::Error { error, cause });
             }
             Err(other) => return Err(other),
@@ -1046,11 +1094,10 @@ impl Run {
         catchers: &[Catcher],
         targets: &[usize],
         input: Arc<Value>,
-        error: String,
-        cause: Option<String>,
+        (error, cause, origin): (String, Option<String>, retry::Origin),
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let Some(catcher) = retry::catcher_for(catchers, &error) else {
+        let Some(catcher) = retry::catcher_for_origin(catchers, &error, origin) else {
             return Err(Failure::Error { error, cause });
         };
         let i = catchers
@@ -1102,151 +1149,210 @@ impl Run {
         Ok(Step::Next(next, Arc::new(out)))
     }
 
-    /// Calls the task's resource: a mock, a handler, an activity; with timeouts.
-    #[allow(clippy::too_many_arguments)]
+    /// What answers a Task state: its mocked responses, then a handler registered for
+    /// its resource (or for the resource without its `.sync`/`.waitForTaskToken`
+    /// suffix), then, for an activity, the activity's queue.
+    fn answerer(&self, t: &TaskState, state: &str) -> Answerer {
+        if self.mocks.as_ref().is_some_and(|m| m.get(state).is_some()) {
+            return Answerer::Mock;
+        }
+        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+        let resource = t.resource.as_str();
+        if let Some(h) = handlers.get(resource) {
+            return Answerer::Handler(h.clone());
+        }
+        if let ResourceKind::Service { pattern, .. } = t.resource.kind()
+            && pattern != IntegrationPattern::RequestResponse
+        {
+            let base = [".sync:2", ".sync", ".waitForTaskToken"]
+                .iter()
+                .find_map(|suffix| resource.strip_suffix(suffix));
+            if let Some(h) = base.and_then(|b| handlers.get(b)) {
+                return Answerer::Handler(h.clone());
+            }
+        }
+        if let ResourceKind::Activity { .. } = t.resource.kind() {
+            return Answerer::Activity;
+        }
+        Answerer::Nothing
+    }
+
+    /// Calls the task's resource; with its timeout and heartbeat.
     async fn invoke(
         &self,
         entry: &Entry<'_>,
         t: &TaskState,
-        params: Arc<Value>,
+        answer: Answerer,
+        call: Call<'_>,
         frame: &mut Frame,
-        timeout: Option<u64>,
-        heartbeat: Option<u64>,
-        token: Option<&str>,
-        started: EventType,
     ) -> Result<Value, Failure> {
         let st = entry.st;
         let started_details = || EventDetails::TaskStarted {
             resource_type: st.resource_type.clone(),
             resource: st.resource.clone(),
         };
-        // Mocks.
-        if let Some(responses) = self.mocks.as_ref().and_then(|m| m.get(&st.name)) {
-            let n = {
-                let mut counts = lock(&self.mock_counts);
-                let c = counts.entry(st.name.clone()).or_insert(0);
-                *c += 1;
-                *c - 1
-            };
-            self.record(frame, started, started_details())?;
-            return match responses.response(n) {
-                Some(MockResponse::Return(v)) => Ok(v.clone()),
-                Some(MockResponse::Throw { error, cause }) => {
-                    Err(Failure::new(error.clone(), cause.clone()))
-                }
-                None => Err(Failure::new(
-                    names::TASK_FAILED,
-                    Some(format!(
-                        "The mock for the state '{}' has no responses",
-                        st.name
-                    )),
-                )),
-            };
-        }
-        let handler = self
-            .handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(t.resource.as_str())
-            .cloned();
-        let timeout_d = timeout.map(Duration::from_secs);
-        if let Some(handler) = handler {
-            self.record(frame, started, started_details())?;
-            let wait = token.map(|tok| self.tasks.register_token(tok));
-            let request = TaskRequest {
-                resource: t.resource.to_string(),
-                state_name: st.name.to_string(),
-                execution_arn: self.execution_arn.to_string(),
-                input: (*params).clone(),
-                task_token: token.map(str::to_owned),
-            };
-            let call = async {
-                let direct = handler
-                    .call(request)
-                    .await
-                    .map_err(|f| Failure::new(f.error, f.cause))?;
-                match wait {
-                    None => Ok(direct),
-                    Some(w) => match w.outcome.await {
-                        Ok(TokenOutcome::Success(v)) => Ok(v),
-                        Ok(TokenOutcome::Failure(f)) => Err(Failure::new(f.error, f.cause)),
-                        Err(_) => Err(Failure::new(
-                            names::TASK_FAILED,
-                            Some("The task token was dropped".into()),
-                        )),
-                    },
-                }
-            };
-            let r = self.with_timeout(call, timeout_d).await;
-            if let Some(tok) = token {
-                self.tasks.forget_token(tok);
-            }
-            return r;
-        }
-        if let ResourceKind::Activity { .. } = t.resource.kind() {
-            let arn = t.resource.as_str();
-            if !self.tasks.activity_exists(arn) {
-                return Err(Failure::new(
-                    names::RUNTIME,
-                    Some(format!("The activity {arn} does not exist.")),
-                ));
-            }
-            let token = uuid::Uuid::new_v4().to_string();
-            let mut wait = self.tasks.register_token(&token);
-            self.tasks.enqueue(
-                arn,
-                super::task::ActivityTask {
-                    task_token: token.clone(),
-                    input: (*params).clone(),
-                },
-            );
-            let history = frame.history.clone();
-            let run = async {
-                // Wait for a worker to take it, then for its answer, renewing the heartbeat.
-                if (&mut wait.started).await.is_err() {
-                    return Err(Failure::new(
+        let timeout = call.timeout.map(Duration::from_secs);
+        let heartbeat = call.heartbeat.map(Duration::from_secs);
+        let pattern = match t.resource.kind() {
+            ResourceKind::Service { pattern, .. } => pattern,
+            _ => IntegrationPattern::RequestResponse,
+        };
+        match answer {
+            Answerer::Mock => {
+                let Some(responses) = self.mocks.as_ref().and_then(|m| m.get(&st.name)) else {
+                    return Err(Failure::new(names::RUNTIME, None));
+                };
+                let n = {
+                    let mut counts = lock(&self.mock_counts);
+                    let c = counts.entry(st.name.clone()).or_insert(0);
+                    *c += 1;
+                    *c - 1
+                };
+                self.record(frame, call.started, started_details())?;
+                match responses.response(n) {
+                    Some(MockResponse::Return(v)) => Ok(v.clone()),
+                    Some(MockResponse::Throw { error, cause }) => {
+                        Err(Failure::new(error.clone(), cause.clone()))
+                    }
+                    None => Err(Failure::new(
                         names::TASK_FAILED,
-                        Some("The activity task was dropped".into()),
+                        Some(format!(
+                            "The mock for the state '{}' has no responses",
+                            st.name
+                        )),
+                    )),
+                }
+            }
+            Answerer::Handler(handler) => {
+                self.record(frame, call.started, started_details())?;
+                let wait_for_token = pattern == IntegrationPattern::WaitForTaskToken;
+                let mut wait = wait_for_token.then(|| self.tasks.register_token(call.token));
+                let request = TaskRequest {
+                    resource: t.resource.to_string(),
+                    state_name: st.name.to_string(),
+                    execution_arn: self.execution_arn.to_string(),
+                    input: (*call.params).clone(),
+                    task_token: Some(call.token.to_owned()),
+                    integration_pattern: pattern,
+                };
+                let history = frame.history.clone();
+                let run = async {
+                    let direct = handler
+                        .call(request)
+                        .await
+                        .map_err(|f| Failure::new(f.error, f.cause))?;
+                    let Some(wait) = wait.as_mut() else {
+                        return Ok(direct);
+                    };
+                    // The call went out; now the task waits for its token.
+                    {
+                        let now = self.now();
+                        let mut h = lock(&history);
+                        let last = h.last_id();
+                        h.push(
+                            last,
+                            now,
+                            EventType::TaskSubmitted,
+                            EventDetails::TaskSucceeded {
+                                resource_type: st.resource_type.clone(),
+                                resource: st.resource.clone(),
+                                output: Arc::new(direct),
+                            },
+                        )
+                        .map_err(|_| Failure::HistoryFull)?;
+                    }
+                    self.wait_for_token(wait, heartbeat).await
+                };
+                let r = self.with_timeout(run, timeout).await;
+                frame.last = lock(&frame.history).last_id();
+                r
+            }
+            Answerer::Activity => {
+                let arn = t.resource.as_str();
+                let mut wait = self.tasks.register_token(call.token);
+                if !self.tasks.enqueue(
+                    arn,
+                    super::task::ActivityTask {
+                        task_token: call.token.to_owned(),
+                        input: (*call.params).clone(),
+                    },
+                ) {
+                    return Err(self.state_error(
+                        entry,
+                        StatesError::runtime(format!("The activity {arn} does not exist.")),
                     ));
                 }
-                {
-                    let now = self.now();
-                    let mut h = lock(&history);
-                    let last = h.last_id();
-                    let _ = h.push(last, now, started, started_details());
-                }
-                loop {
-                    let beat = wait.heartbeat.notified();
-                    let hb = async {
-                        match heartbeat {
-                            Some(h) => self.clock.sleep(Duration::from_secs(h)).await,
-                            None => std::future::pending::<()>().await,
+                let history = frame.history.clone();
+                let run = async {
+                    // Wait for a worker to take it, then for its answer.
+                    let worker_name = match (&mut wait.started).await {
+                        Ok(name) => name,
+                        Err(_) => {
+                            return Err(Failure::new(
+                                names::TASK_FAILED,
+                                Some("The activity task was dropped".into()),
+                            ));
                         }
                     };
-                    tokio::select! {
-                        biased;
-                        r = &mut wait.outcome => return match r {
-                            Ok(TokenOutcome::Success(v)) => Ok(v),
-                            Ok(TokenOutcome::Failure(TaskFailure { error, cause })) => Err(Failure::new(error, cause)),
-                            Err(_) => Err(Failure::new(names::TASK_FAILED, Some("The activity task was dropped".into()))),
-                        },
-                        _ = beat => continue,
-                        _ = hb => return Err(Failure::new(names::HEARTBEAT_TIMEOUT, None)),
+                    {
+                        let now = self.now();
+                        let mut h = lock(&history);
+                        let last = h.last_id();
+                        h.push(
+                            last,
+                            now,
+                            call.started,
+                            EventDetails::ActivityStarted { worker_name },
+                        )
+                        .map_err(|_| Failure::HistoryFull)?;
                     }
+                    self.wait_for_token(&mut wait, heartbeat).await
+                };
+                let r = self.with_timeout(run, timeout).await;
+                frame.last = lock(&frame.history).last_id();
+                r
+            }
+            Answerer::Nothing => Err(Failure::new(
+                names::RUNTIME,
+                Some(format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). No mock, handler or activity answers the resource '{}'.",
+                    st.name, entry.event_id, t.resource
+                )),
+            )),
+        }
+    }
+
+    /// Waits for a token's answer; `HeartbeatSeconds` without a heartbeat fails it with
+    /// `States.HeartbeatTimeout`.
+    async fn wait_for_token(
+        &self,
+        wait: &mut TokenWait,
+        heartbeat: Option<Duration>,
+    ) -> Result<Value, Failure> {
+        loop {
+            let beat = wait.heartbeat.notified();
+            let hb = async {
+                match heartbeat {
+                    Some(h) => self.clock.sleep(h).await,
+                    None => std::future::pending::<()>().await,
                 }
             };
-            let r = self.with_timeout(run, timeout_d).await;
-            self.tasks.forget_token(&token);
-            frame.last = lock(&frame.history).last_id();
-            return r;
+            tokio::select! {
+                biased;
+                r = &mut wait.outcome => return match r {
+                    Ok(TokenOutcome::Success(v)) => Ok(v),
+                    Ok(TokenOutcome::Failure(TaskFailure { error, cause })) => {
+                        Err(Failure::new(error, cause))
+                    }
+                    Err(_) => Err(Failure::new(
+                        names::TASK_FAILED,
+                        Some("The task token was dropped".into()),
+                    )),
+                },
+                _ = beat => continue,
+                _ = hb => return Err(Failure::new(names::HEARTBEAT_TIMEOUT, None)),
+            }
         }
-        Err(Failure::new(
-            names::RUNTIME,
-            Some(format!(
-                "An error occurred while executing the state '{}' (entered at the event id #{}). No mock, handler or activity answers the resource '{}'.",
-                st.name, entry.event_id, t.resource
-            )),
-        ))
     }
 
     async fn with_timeout<F>(&self, fut: F, timeout: Option<Duration>) -> Result<Value, Failure>
@@ -1301,8 +1407,7 @@ impl Run {
                 p.catch.as_deref().unwrap_or_default(),
                 &st.catch_next,
                 input,
-                error,
-                cause,
+                (error, cause, retry::Origin::State),
                 frame,
             );
         }
@@ -1439,8 +1544,7 @@ impl Run {
                 m.catch.as_deref().unwrap_or_default(),
                 &st.catch_next,
                 input,
-                error,
-                cause,
+                (error, cause, retry::Origin::State),
                 frame,
             );
         }
@@ -1710,7 +1814,9 @@ impl Run {
         while let Some(r) = results.next().await {
             match r {
                 Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
-                Err(f @ (Failure::Aborted | Failure::HistoryFull)) => return Err(f),
+                Err(f @ (Failure::Aborted | Failure::HistoryFull | Failure::TimedOut)) => {
+                    return Err(f);
+                }
                 Err(f) => {
                     if !distributed {
                         drop(results);

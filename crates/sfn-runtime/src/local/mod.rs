@@ -143,16 +143,39 @@ impl ExecutionDescription {
 /// How to start an execution.
 #[derive(Debug, Clone, Default)]
 pub struct StartExecution {
-    input: Value,
+    input: Input,
     name: Option<String>,
     mocks: Option<Arc<Mocks>>,
+}
+
+#[derive(Debug, Clone)]
+enum Input {
+    Value(Value),
+    Text(String),
+}
+
+impl Default for Input {
+    fn default() -> Self {
+        Input::Value(Value::Object(Map::new()))
+    }
 }
 
 impl StartExecution {
     /// An execution with this input and a generated name.
     pub fn new(input: Value) -> Self {
         StartExecution {
-            input,
+            input: Input::Value(input),
+            name: None,
+            mocks: None,
+        }
+    }
+
+    /// An execution whose input is JSON text, as the `StartExecution` API takes it. The
+    /// text is checked when the execution starts: it must be JSON and at most 256 KiB
+    /// ([`Error::InvalidExecutionInput`] otherwise).
+    pub fn from_json(input: impl Into<String>) -> Self {
+        StartExecution {
+            input: Input::Text(input.into()),
             name: None,
             mocks: None,
         }
@@ -278,7 +301,11 @@ struct Inner {
     tasks: Arc<Tasks>,
     machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
     executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
+    activity_poll_micros: std::sync::atomic::AtomicU64,
 }
+
+/// How long AWS holds a `GetActivityTask` call.
+const ACTIVITY_POLL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The embedded engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
@@ -371,6 +398,9 @@ impl LocalEngine {
                 tasks: Arc::default(),
                 machines: Mutex::default(),
                 executions: Mutex::default(),
+                activity_poll_micros: std::sync::atomic::AtomicU64::new(
+                    ACTIVITY_POLL_TIMEOUT.as_micros() as u64,
+                ),
             }),
         }
     }
@@ -482,19 +512,33 @@ impl LocalEngine {
             name: name.clone(),
             reason: e.to_string(),
         })?;
-        if limits::exceeds_limit(&start.input) {
-            return Err(Error::InvalidExecutionInput {
-                message: format!(
-                    "the input is larger than {} bytes",
-                    limits::MAX_PAYLOAD_BYTES
-                ),
-            });
-        }
+        let too_large = || Error::InvalidExecutionInput {
+            message: format!(
+                "the input is larger than {} bytes",
+                limits::MAX_PAYLOAD_BYTES
+            ),
+        };
+        let start_input = match start.input {
+            Input::Value(v) => {
+                if limits::exceeds_limit(&v) {
+                    return Err(too_large());
+                }
+                v
+            }
+            Input::Text(text) => {
+                if text.len() > limits::MAX_PAYLOAD_BYTES {
+                    return Err(too_large());
+                }
+                serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
+                    message: format!("the input is not JSON: {e}"),
+                })?
+            }
+        };
         let arn = format!(
             "arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{name}",
             machine.name
         );
-        let input = Arc::new(start.input);
+        let input = Arc::new(start_input);
         let now = self.inner.clock.now();
         let (done, _) = watch::channel(false);
         let entry = Arc::new(ExecutionEntry {
@@ -559,6 +603,12 @@ impl LocalEngine {
             execution_arn: Arc::from(arn.as_str()),
             context_base,
             input: input.clone(),
+            deadline: machine
+                .definition
+                .timeout_seconds
+                .and_then(|t| i64::try_from(t).ok())
+                .and_then(chrono::Duration::try_seconds)
+                .and_then(|d| now.checked_add_signed(d)),
         };
         let timeout = machine.definition.timeout_seconds.map(Duration::from_secs);
         let driver_entry = entry.clone();
@@ -618,12 +668,23 @@ impl LocalEngine {
 
     /// The executions, of one machine or of all, in start order.
     pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
+        self.list_executions_with_status(machine_arn, None)
+    }
+
+    /// The executions, of one machine or of all, with one status or any, in start order
+    /// (`ListExecutions` with `statusFilter`).
+    pub fn list_executions_with_status(
+        &self,
+        machine_arn: Option<&str>,
+        status: Option<ExecutionStatus>,
+    ) -> Vec<ExecutionDescription> {
         let entries: Vec<Arc<ExecutionEntry>> =
             lock(&self.inner.executions).values().cloned().collect();
         entries
             .iter()
             .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m))
             .map(|e| e.describe())
+            .filter(|d| status.is_none_or(|s| d.status == s))
             .collect()
     }
 
@@ -671,8 +732,8 @@ impl LocalEngine {
         self.inner.tasks.activity_arns()
     }
 
-    /// Takes a task from an activity, waiting up to `wait` (AWS holds the call up to
-    /// 60 seconds). `None` when no task came.
+    /// Takes a task from an activity, waiting up to `wait` on the engine's clock.
+    /// `None` when no task came.
     ///
     /// # Errors
     ///
@@ -682,7 +743,58 @@ impl LocalEngine {
         activity_arn: &str,
         wait: Duration,
     ) -> Result<Option<ActivityTask>, Error> {
-        self.inner.tasks.poll(activity_arn, wait).await
+        self.inner
+            .tasks
+            .poll(activity_arn, None, wait, &*self.inner.clock)
+            .await
+    }
+
+    /// `GetActivityTask`: takes a task from an activity for the worker `worker_name`
+    /// (recorded as `ActivityStarted`'s `workerName`), holding the call up to the
+    /// activity poll timeout ([`set_activity_poll_timeout`](Self::set_activity_poll_timeout);
+    /// 60 seconds, as on AWS) on the engine's clock. `None` when no task came.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActivityDoesNotExist`], [`Error::InvalidName`] (a worker name over 80
+    /// characters).
+    pub async fn poll_activity_task(
+        &self,
+        activity_arn: &str,
+        worker_name: Option<&str>,
+    ) -> Result<Option<ActivityTask>, Error> {
+        if let Some(w) = worker_name
+            && w.chars().count() > 80
+        {
+            return Err(Error::InvalidName {
+                name: w.to_owned(),
+                reason: "a worker name is at most 80 characters".into(),
+            });
+        }
+        let wait = self.activity_poll_timeout();
+        self.inner
+            .tasks
+            .poll(activity_arn, worker_name, wait, &*self.inner.clock)
+            .await
+    }
+
+    /// How long [`poll_activity_task`](Self::poll_activity_task) holds a call when no
+    /// task comes.
+    pub fn activity_poll_timeout(&self) -> Duration {
+        Duration::from_micros(
+            self.inner
+                .activity_poll_micros
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    /// Sets how long [`poll_activity_task`](Self::poll_activity_task) holds a call when
+    /// no task comes (60 seconds by default, as AWS holds `GetActivityTask`).
+    pub fn set_activity_poll_timeout(&self, timeout: Duration) {
+        let micros = u64::try_from(timeout.as_micros()).unwrap_or(u64::MAX);
+        self.inner
+            .activity_poll_micros
+            .store(micros, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Completes a task (activity or `.waitForTaskToken`) with its output.
@@ -766,9 +878,10 @@ async fn drive(
     input: Arc<Value>,
     timeout: Option<Duration>,
 ) {
+    // As on AWS, the first state's entry has no previous event (`previousEventId` 0).
     let mut frame = Frame {
         history: entry.history.clone(),
-        last: 1,
+        last: 0,
         vars: Map::new(),
         map_item: None,
     };
@@ -804,7 +917,7 @@ async fn drive(
         Some(Err(Failure::Aborted)) => {
             entry.finish(now, ExecutionStatus::Aborted, None, None, None)
         }
-        None => entry.finish(
+        Some(Err(Failure::TimedOut)) | None => entry.finish(
             now,
             ExecutionStatus::TimedOut,
             None,

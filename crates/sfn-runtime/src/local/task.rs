@@ -2,7 +2,7 @@
 //! queues that workers poll, with task tokens.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, HashSet, VecDeque},
     future::Future,
     pin::Pin,
     sync::{Arc, Mutex},
@@ -12,7 +12,9 @@ use std::{
 use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 
-use super::error::Error;
+use sfn_core::model::IntegrationPattern;
+
+use super::{clock::Clock, error::Error};
 
 /// A boxed future, as [`TaskHandler::call`] returns.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -28,8 +30,13 @@ pub struct TaskRequest {
     pub execution_arn: String,
     /// The task's input (after `Parameters` or `Arguments`).
     pub input: Value,
-    /// The task token, for `.waitForTaskToken` resources.
+    /// The task token (`$$.Task.Token`): the handler of a `.waitForTaskToken` resource
+    /// hands it to whoever answers with `send_task_success` or `send_task_failure`.
     pub task_token: Option<String>,
+    /// How Step Functions waits: the handler's result is the response
+    /// (request-response), the finished job's result (`.sync`), or ignored while the
+    /// task waits for its token (`.waitForTaskToken`).
+    pub integration_pattern: IntegrationPattern,
 }
 
 /// A task's failure: an error name and a cause, as `Catch` and `Retry` see them.
@@ -52,6 +59,11 @@ impl TaskFailure {
 }
 
 /// Rust code that answers a Task state's resource.
+///
+/// A handler registered for a service integration without a pattern suffix
+/// (`arn:aws:states:::lambda:invoke`) also answers its `.sync`, `.sync:2` and
+/// `.waitForTaskToken` forms, unless a handler is registered for that exact form;
+/// [`TaskRequest::integration_pattern`] tells which.
 pub trait TaskHandler: Send + Sync + 'static {
     /// Runs the task.
     fn call(&self, request: TaskRequest) -> BoxFuture<Result<Value, TaskFailure>>;
@@ -83,16 +95,17 @@ pub(crate) enum TokenOutcome {
     Failure(TaskFailure),
 }
 
-pub(crate) struct TokenEntry {
+struct TokenEntry {
     outcome: Option<oneshot::Sender<TokenOutcome>>,
-    started: Option<oneshot::Sender<()>>,
-    pub(crate) heartbeat: Arc<Notify>,
+    /// Told the worker's name when a worker takes the task (activities).
+    started: Option<oneshot::Sender<Option<String>>>,
+    heartbeat: Arc<Notify>,
 }
 
 /// Receivers of one outstanding task token.
 pub(crate) struct TokenWait {
     pub(crate) outcome: oneshot::Receiver<TokenOutcome>,
-    pub(crate) started: oneshot::Receiver<()>,
+    pub(crate) started: oneshot::Receiver<Option<String>>,
     pub(crate) heartbeat: Arc<Notify>,
 }
 
@@ -102,11 +115,36 @@ struct Queue {
     notify: Notify,
 }
 
+/// Tokens of tasks that are over (answered, timed out, stopped), so that a late answer
+/// gets `TaskTimedOut` rather than `InvalidToken`, as on AWS. The oldest are forgotten
+/// past [`Closed::CAPACITY`].
+#[derive(Default)]
+struct Closed {
+    set: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Closed {
+    const CAPACITY: usize = 100_000;
+
+    fn insert(&mut self, token: String) {
+        if self.set.insert(token.clone()) {
+            self.order.push_back(token);
+            if self.order.len() > Self::CAPACITY
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+        }
+    }
+}
+
 /// Activity queues and outstanding task tokens.
 #[derive(Default)]
 pub(crate) struct Tasks {
     activities: Mutex<HashMap<String, Arc<Queue>>>,
     tokens: Mutex<HashMap<String, TokenEntry>>,
+    closed: Mutex<Closed>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -152,8 +190,20 @@ impl Tasks {
         }
     }
 
+    /// Closes a token: its task is over. Later answers get `TaskTimedOut`.
     pub(crate) fn forget_token(&self, token: &str) {
-        lock(&self.tokens).remove(token);
+        if lock(&self.tokens).remove(token).is_some() {
+            lock(&self.closed).insert(token.to_owned());
+        }
+    }
+
+    /// The error for a token that is not outstanding.
+    fn not_outstanding(&self, token: &str) -> Error {
+        if lock(&self.closed).set.contains(token) {
+            Error::TaskTimedOut
+        } else {
+            Error::InvalidToken
+        }
     }
 
     pub(crate) fn enqueue(&self, arn: &str, task: ActivityTask) -> bool {
@@ -168,52 +218,69 @@ impl Tasks {
         }
     }
 
-    /// Takes a task from an activity, waiting up to `wait`.
+    /// Takes a task from an activity for the worker `worker_name`, waiting up to `wait`
+    /// on `clock`.
     pub(crate) async fn poll(
         &self,
         arn: &str,
+        worker_name: Option<&str>,
         wait: Duration,
+        clock: &dyn Clock,
     ) -> Result<Option<ActivityTask>, Error> {
         let queue = lock(&self.activities).get(arn).cloned().ok_or_else(|| {
             Error::ActivityDoesNotExist {
                 arn: arn.to_owned(),
             }
         })?;
-        let deadline = tokio::time::Instant::now() + wait;
+        let timer = clock.sleep(wait);
+        tokio::pin!(timer);
         loop {
             let notified = queue.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let next = lock(&queue.tasks).pop_front();
             if let Some(task) = next {
-                // A token whose waiter is gone (stopped execution) is skipped.
+                // A token whose waiter is gone (stopped execution, timeout) is skipped.
                 let mut tokens = lock(&self.tokens);
-                if let Some(entry) = tokens.get_mut(&task.task_token) {
-                    if let Some(s) = entry.started.take() {
-                        let _ = s.send(());
-                    }
+                if let Some(entry) = tokens.get_mut(&task.task_token)
+                    && let Some(s) = entry.started.take()
+                    && s.send(worker_name.map(str::to_owned)).is_ok()
+                {
                     return Ok(Some(task));
                 }
                 continue;
             }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return Ok(None);
+            tokio::select! {
+                biased;
+                _ = &mut notified => {}
+                _ = &mut timer => return Ok(None),
             }
         }
     }
 
     pub(crate) fn complete(&self, token: &str, outcome: TokenOutcome) -> Result<(), Error> {
-        let entry = lock(&self.tokens)
-            .remove(token)
-            .ok_or(Error::InvalidToken)?;
+        let entry = lock(&self.tokens).remove(token);
+        let Some(entry) = entry else {
+            return Err(self.not_outstanding(token));
+        };
+        lock(&self.closed).insert(token.to_owned());
         match entry.outcome {
             Some(tx) => tx.send(outcome).map_err(|_| Error::TaskTimedOut),
-            None => Err(Error::InvalidToken),
+            None => Err(Error::TaskTimedOut),
         }
     }
 
     pub(crate) fn heartbeat(&self, token: &str) -> Result<(), Error> {
         let tokens = lock(&self.tokens);
-        let entry = tokens.get(token).ok_or(Error::InvalidToken)?;
-        entry.heartbeat.notify_one();
-        Ok(())
+        match tokens.get(token) {
+            Some(entry) => {
+                entry.heartbeat.notify_one();
+                Ok(())
+            }
+            None => {
+                drop(tokens);
+                Err(self.not_outstanding(token))
+            }
+        }
     }
 }
