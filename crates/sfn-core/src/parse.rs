@@ -541,12 +541,7 @@ impl Parser {
         let mut problems: Vec<TemplateProblem> = Vec::new();
         let t = Template::parse(v, ql, &mut problems);
         for pr in problems {
-            let code = if pr.message.starts_with("Invalid JSONata") {
-                Code::InvalidJsonata
-            } else {
-                Code::SchemaValidationFailed
-            };
-            self.error_code(code, &format!("{at}{}", pr.pointer), pr.message);
+            self.error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
         }
         if ql == QueryLanguage::JSONPath {
             self.no_dollar_warnings(v, &at);
@@ -919,6 +914,28 @@ impl<'a> StateReader<'_, 'a> {
     fn retry_catch(&mut self) -> (Option<Vec<Retrier>>, Option<Vec<Catcher>>) {
         let retry = self.list("Retry", Self::retrier);
         let catch = self.list("Catch", Self::catcher);
+        let retry_all = retry.as_deref().map(|r| {
+            r.iter()
+                .map(|x| x.error_equals.iter().any(ErrorName::is_all))
+                .collect()
+        });
+        let catch_all = catch.as_deref().map(|c| {
+            c.iter()
+                .map(|x| x.error_equals.iter().any(ErrorName::is_all))
+                .collect()
+        });
+        for (key, all) in [("Retry", retry_all), ("Catch", catch_all)] {
+            let all: Vec<bool> = all.unwrap_or_default();
+            for (i, _) in all
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| **a && i + 1 < all.len())
+            {
+                let at = format!("{}/{i}/ErrorEquals", self.at(key));
+                let what = if key == "Retry" { "retrier" } else { "catcher" };
+                self.p.error(&at, format!("'States.ALL' must appear in the last {what} only; the {what}s after it can never match"));
+            }
+        }
         (retry, catch)
     }
 
@@ -1156,7 +1173,8 @@ impl<'a> StateReader<'_, 'a> {
                 let at = self.at("Credentials");
                 let t = Template::parse(v, self.ql, &mut problems);
                 for pr in problems {
-                    self.p.error(&format!("{at}{}", pr.pointer), pr.message);
+                    self.p
+                        .error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
                 }
                 Some(t)
             }
@@ -1788,11 +1806,8 @@ impl<'a> StateReader<'_, 'a> {
                     let mut problems = Vec::new();
                     let t = Template::parse(v, ql, &mut problems);
                     for pr in problems {
-                        self.p.error_code(
-                            Code::InvalidJsonata,
-                            &format!("{at}{}", pr.pointer),
-                            pr.message,
-                        );
+                        self.p
+                            .error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
                     }
                     Some(t)
                 }

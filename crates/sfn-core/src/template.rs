@@ -12,6 +12,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::{
+    diagnostic::DiagnosticCode,
     intrinsic::IntrinsicCall,
     jsonata::{Expression, JsonataError},
     path::JsonPath,
@@ -151,6 +152,8 @@ pub enum Template {
 /// A problem found while reading a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateProblem {
+    /// What kind of problem.
+    pub code: crate::diagnostic::DiagnosticCode,
     /// The JSON Pointer of the offending value, relative to the template.
     pub pointer: String,
     /// What is wrong.
@@ -264,6 +267,7 @@ fn parse_node(
                         if map.contains_key(plain) {
                             push_pointer(pointer, k);
                             problems.push(TemplateProblem {
+                                code: DiagnosticCode::SchemaValidationFailed,
                                 pointer: pointer.clone(),
                                 message: format!(
                                     "The fields '{k}' and '{plain}' would both produce '{plain}'"
@@ -282,6 +286,11 @@ fn parse_node(
                             Ok(p) => Template::Dynamic(p),
                             Err(message) => {
                                 problems.push(TemplateProblem {
+                                    code: if IntrinsicCall::looks_like_call(s) {
+                                        DiagnosticCode::InvalidIntrinsicFunction
+                                    } else {
+                                        DiagnosticCode::InvalidJsonPath
+                                    },
                                     pointer: pointer.clone(),
                                     message: format!(
                                         "The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call: {message}"
@@ -292,6 +301,7 @@ fn parse_node(
                         },
                         _ => {
                             problems.push(TemplateProblem {
+                                code: DiagnosticCode::SchemaValidationFailed,
                                 pointer: pointer.clone(),
                                 message: format!("The value for the field '{k}' must be a STRING that contains a JSONPath or an intrinsic function call"),
                             });
@@ -332,6 +342,7 @@ fn parse_node(
             Some(Ok(j)) => Template::Jsonata(j),
             Some(Err(e)) => {
                 problems.push(TemplateProblem {
+                    code: DiagnosticCode::InvalidJsonata,
                     pointer: pointer.clone(),
                     message: format!("Invalid JSONata expression: {}", e.message),
                 });

@@ -359,6 +359,21 @@ fn retry_and_catch() {
     );
     error(&task(json!([{"IntervalSeconds": 1}])), "/States/A/Retry/0");
     error(
+        &task(json!([{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}])),
+        "/States/A/Retry/0/ErrorEquals",
+    );
+    valid(&task(
+        json!([{"ErrorEquals": ["X"]}, {"ErrorEquals": ["States.ALL"]}]),
+    ));
+    error(
+        &machine(
+            json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true, "Catch": [
+                {"ErrorEquals": ["States.ALL"], "Next": "A"}, {"ErrorEquals": ["X"], "Next": "A"}
+            ]}}),
+        ),
+        "/States/A/Catch/0/ErrorEquals",
+    );
+    error(
         &machine(
             json!({"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Catch": [{"ErrorEquals": ["States.ALL"]}], "End": true}}),
         ),
