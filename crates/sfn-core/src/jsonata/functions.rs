@@ -473,7 +473,96 @@ pub(crate) fn regex_match_object(r: &RegexLit, s: &str, _from: usize) -> Value {
     }
 }
 
-fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
+/// Runs a matcher function once (jsonata-js's `evaluateMatcher`): `None` when it finds
+/// nothing; `T1010` when it returns something other than a match object.
+fn evaluate_matcher(
+    ev: &mut Evaluator<'_>,
+    matcher: &Value,
+    args: Vec<Value>,
+    env: &Env,
+) -> Result<Option<Map>> {
+    let result = ev.apply(matcher, args, &Value::Null, env)?;
+    let o = match &result {
+        Value::Object(o) => o,
+        // JavaScript's falsy values: no match
+        Value::Undefined | Value::Null | Value::Bool(false) => return Ok(None),
+        Value::Number(n) if *n == 0.0 || n.is_nan() => return Ok(None),
+        Value::String(t) if t.is_empty() => return Ok(None),
+        _ => return Err(Error::new("T1010")),
+    };
+    let well_formed = matches!(o.get("start"), Some(Value::Number(_)))
+        || matches!(o.get("groups"), Some(Value::Array(..)))
+        || o.get("next").is_some_and(Value::is_function);
+    if !well_formed {
+        return Err(Error::new("T1010"));
+    }
+    Ok(Some(o.as_ref().clone()))
+}
+
+/// The matches a custom matcher function (the protocol regexes follow: `{match, start, end,
+/// groups, next}`) finds in `s`, up to `limit`.
+fn custom_matches(
+    ev: &mut Evaluator<'_>,
+    matcher: &Value,
+    s: &str,
+    limit: Option<usize>,
+    env: &Env,
+) -> Result<Vec<Match>> {
+    let len = s.chars().count();
+    let offset = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) if *n > 0.0 => (n.floor() as usize).min(len),
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    let mut next = evaluate_matcher(ev, matcher, vec![Value::str(s)], env)?;
+    while let Some(m) = next {
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+        let text = match m.get("match") {
+            Some(Value::String(t)) => t.to_string(),
+            Some(Value::Undefined) | None => String::new(),
+            Some(other) => describe(other),
+        };
+        let start = offset(m.get("start"));
+        let end = match m.get("end") {
+            Some(Value::Number(_)) => offset(m.get("end")),
+            _ => (start + text.chars().count()).min(len),
+        };
+        let groups = match m.get("groups") {
+            Some(Value::Array(g, _)) => g.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        };
+        out.push(Match {
+            text,
+            start,
+            end: end.max(start),
+            groups,
+        });
+        next = match m.get("next") {
+            Some(f) if f.is_function() => evaluate_matcher(ev, f, vec![], env)?,
+            _ => None,
+        };
+    }
+    Ok(out)
+}
+
+/// The matches of a regex or a custom matcher function; `None` for any other pattern.
+fn pattern_matches(
+    ev: &mut Evaluator<'_>,
+    pattern: &Value,
+    s: &str,
+    limit: Option<usize>,
+    env: &Env,
+) -> Result<Option<Vec<Match>>> {
+    match pattern {
+        Value::Regex(r) => regex_matches(r, s, limit).map(Some),
+        f if f.is_function() => custom_matches(ev, f, s, limit, env).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn f_match(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
     let Some(st) = s(a, 0) else {
         return Ok(Value::Undefined);
     };
@@ -481,10 +570,13 @@ fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
     if limit.is_some_and(|l| l < 0.0) {
         return Err(Error::new("D3040").value(describe(&arg(a, 2))));
     }
-    let Value::Regex(r) = arg(a, 1) else {
+    let limit = limit.map(|l| l.ceil() as usize);
+    if limit == Some(0) {
+        return Ok(Value::seq(Vec::new()));
+    }
+    let Some(ms) = pattern_matches(ev, &arg(a, 1), &st, limit, env)? else {
         return Err(Error::new("T1010"));
     };
-    let ms = regex_matches(&r, &st, limit.map(|l| l as usize))?;
     let items = ms
         .into_iter()
         .map(|m| {
@@ -506,7 +598,7 @@ fn f_match(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
     Ok(Value::seq(items))
 }
 
-fn f_contains(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
+fn f_contains(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
     let Some(st) = s(a, 0) else {
         return Ok(Value::Undefined);
     };
@@ -516,6 +608,7 @@ fn f_contains(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<
     Ok(Value::Bool(match arg(a, 1) {
         Value::String(t) => st.contains(t.as_ref()),
         Value::Regex(r) => r.regex.is_match(&st),
+        f if f.is_function() => evaluate_matcher(ev, &f, vec![Value::str(&st)], env)?.is_some(),
         _ => false,
     }))
 }
@@ -615,8 +708,8 @@ fn f_replace(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Resul
             out.push_str(rest);
             Ok(Value::string(out))
         }
-        Value::Regex(r) => {
-            let ms = regex_matches(&r, &st, limit)?;
+        pattern if pattern.is_function() => {
+            let ms = pattern_matches(ev, &pattern, &st, limit, env)?.unwrap_or_default();
             let chars: Vec<char> = st.chars().collect();
             let mut out = String::new();
             let mut pos = 0;
@@ -656,7 +749,7 @@ fn f_replace(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Resul
     }
 }
 
-fn f_split(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {
+fn f_split(ev: &mut Evaluator<'_>, a: Args<'_>, _: &Value, env: &Env) -> Result<Value> {
     let Some(st) = s(a, 0) else {
         return Ok(Value::Undefined);
     };
@@ -673,8 +766,8 @@ fn f_split(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
                 st.split(sep.as_ref()).map(str::to_owned).collect()
             }
         }
-        Value::Regex(r) => {
-            let ms = regex_matches(&r, &st, None)?;
+        pattern if pattern.is_function() => {
+            let ms = pattern_matches(ev, &pattern, &st, None, env)?.unwrap_or_default();
             let chars: Vec<char> = st.chars().collect();
             let mut out = Vec::new();
             let mut pos = 0;
