@@ -12,7 +12,7 @@ use sfn_runtime::local::{ExecutionStatus, LocalEngine, StartExecution, SystemClo
 mod common;
 use common::{
     COUNTER, COUNTER_TRANSITIONS, MAP_DISTRIBUTED, MAP_INLINE, activity_machine, current_thread,
-    engine_with, map_input, pass_chain, run_once, transitions,
+    engine_with, map_input, pass_chain, run_once, run_status, transitions,
 };
 
 /// Short runs for a small shared machine: each bench takes a few seconds.
@@ -43,7 +43,8 @@ fn counter_loop(c: &mut Criterion) {
         b.iter_batched(
             || engine_with("counter", COUNTER),
             |(engine, arn)| {
-                let done = rt.block_on(run_once(&engine, &arn, serde_json::json!({})));
+                let done = rt.block_on(run_status(&engine, &arn, serde_json::json!({})));
+                assert_eq!(done, ExecutionStatus::Succeeded);
                 (engine, done)
             },
             BatchSize::PerIteration,
@@ -76,8 +77,8 @@ fn map(c: &mut Criterion) {
             b.iter_batched(
                 || (engine_with("map", definition), input.clone()),
                 |((engine, arn), input)| {
-                    let done = rt.block_on(run_once(&engine, &arn, input));
-                    assert_eq!(done.0, ExecutionStatus::Succeeded);
+                    let done = rt.block_on(run_status(&engine, &arn, input));
+                    assert_eq!(done, ExecutionStatus::Succeeded);
                     (engine, done)
                 },
                 BatchSize::PerIteration,

@@ -86,6 +86,18 @@ pub async fn run_once(
     (done.status, done.cause, run.history())
 }
 
+/// Runs one execution to its end and returns its status, without copying its history.
+pub async fn run_status(engine: &LocalEngine, arn: &str, input: Value) -> ExecutionStatus {
+    let run = engine
+        .start_execution(arn, StartExecution::new(input))
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    run.wait()
+        .await
+        .unwrap_or_else(|e| panic!("wait: {e}"))
+        .status
+}
+
 /// The states entered in a history.
 pub fn transitions(history: &History) -> u64 {
     history
