@@ -440,9 +440,11 @@ fn details_key(t: EventType) -> Option<&'static str> {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     events: Vec<HistoryEvent>,
+    /// Whether the closing event is recorded: nothing follows it.
+    closed: bool,
 }
 
-/// The history reached [`MAX_HISTORY_EVENTS`].
+/// The history reached [`MAX_HISTORY_EVENTS`], or is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct HistoryFull;
 
@@ -450,6 +452,7 @@ impl History {
     pub(crate) fn with_capacity(n: usize) -> Self {
         History {
             events: Vec::with_capacity(n),
+            closed: false,
         }
     }
 
@@ -463,7 +466,7 @@ impl History {
         event_type: EventType,
         details: EventDetails,
     ) -> Result<u64, HistoryFull> {
-        if self.events.len() + 1 >= MAX_HISTORY_EVENTS {
+        if self.closed || self.events.len() + 1 >= MAX_HISTORY_EVENTS {
             return Err(HistoryFull);
         }
         let id = self.events.len() as u64 + 1;
@@ -485,6 +488,7 @@ impl History {
         event_type: EventType,
         details: EventDetails,
     ) -> u64 {
+        self.closed = true;
         let id = self.events.len() as u64 + 1;
         let previous_event_id = id - 1;
         self.events.push(HistoryEvent {

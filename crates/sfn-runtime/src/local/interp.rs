@@ -1226,7 +1226,8 @@ impl Run {
             Answerer::Handler(handler) => {
                 self.record(frame, call.started, started_details())?;
                 let wait_for_token = pattern == IntegrationPattern::WaitForTaskToken;
-                let mut wait = wait_for_token.then(|| self.tasks.register_token(call.token));
+                let mut wait =
+                    wait_for_token.then(|| self.tasks.register_token(call.token, &self.cancel));
                 let request = TaskRequest {
                     resource: t.resource.to_string(),
                     state_name: st.name.to_string(),
@@ -1269,7 +1270,7 @@ impl Run {
             }
             Answerer::Activity => {
                 let arn = t.resource.as_str();
-                let mut wait = self.tasks.register_token(call.token);
+                let mut wait = self.tasks.register_token(call.token, &self.cancel);
                 if !self.tasks.enqueue(
                     arn,
                     super::task::ActivityTask {

@@ -11,6 +11,7 @@ use std::{
 
 use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
+use tokio_util::sync::CancellationToken;
 
 use sfn_core::model::IntegrationPattern;
 
@@ -96,6 +97,8 @@ pub(crate) enum TokenOutcome {
 }
 
 struct TokenEntry {
+    /// The execution's: once it is cancelled (stopped, timed out), the task is over.
+    execution: CancellationToken,
     outcome: Option<oneshot::Sender<TokenOutcome>>,
     /// Told the worker's name when a worker takes the task (activities).
     started: Option<oneshot::Sender<Option<String>>>,
@@ -171,13 +174,14 @@ impl Tasks {
     }
 
     /// Registers a new token and returns what its waiter listens on.
-    pub(crate) fn register_token(&self, token: &str) -> TokenWait {
+    pub(crate) fn register_token(&self, token: &str, execution: &CancellationToken) -> TokenWait {
         let (otx, orx) = oneshot::channel();
         let (stx, srx) = oneshot::channel();
         let heartbeat = Arc::new(Notify::new());
         lock(&self.tokens).insert(
             token.to_owned(),
             TokenEntry {
+                execution: execution.clone(),
                 outcome: Some(otx),
                 started: Some(stx),
                 heartbeat: heartbeat.clone(),
@@ -243,6 +247,7 @@ impl Tasks {
                 // A token whose waiter is gone (stopped execution, timeout) is skipped.
                 let mut tokens = lock(&self.tokens);
                 if let Some(entry) = tokens.get_mut(&task.task_token)
+                    && !entry.execution.is_cancelled()
                     && let Some(s) = entry.started.take()
                     && s.send(worker_name.map(str::to_owned)).is_ok()
                 {
@@ -264,6 +269,10 @@ impl Tasks {
             return Err(self.not_outstanding(token));
         };
         lock(&self.closed).insert(token.to_owned());
+        if entry.execution.is_cancelled() {
+            // The execution ended (stopped, timed out) before its task was answered.
+            return Err(Error::TaskTimedOut);
+        }
         match entry.outcome {
             Some(tx) => tx.send(outcome).map_err(|_| Error::TaskTimedOut),
             None => Err(Error::TaskTimedOut),
@@ -273,10 +282,11 @@ impl Tasks {
     pub(crate) fn heartbeat(&self, token: &str) -> Result<(), Error> {
         let tokens = lock(&self.tokens);
         match tokens.get(token) {
-            Some(entry) => {
+            Some(entry) if !entry.execution.is_cancelled() => {
                 entry.heartbeat.notify_one();
                 Ok(())
             }
+            Some(_) => Err(Error::TaskTimedOut),
             None => {
                 drop(tokens);
                 Err(self.not_outstanding(token))

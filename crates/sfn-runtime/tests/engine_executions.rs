@@ -1,0 +1,516 @@
+//! Executions on the embedded engine, through its API: starting (input and name rules,
+//! idempotency), describing, stopping, listing, history, the history limit, machine
+//! timeouts, the virtual clock, and handlers for `.sync` and `.waitForTaskToken`.
+
+use std::{sync::Arc, time::Duration};
+
+use serde_json::{Value, json};
+use sfn_runtime::core::model::IntegrationPattern;
+use sfn_runtime::local::{
+    Clock, Error, EventType, ExecutionStatus, LocalEngine, MAX_HISTORY_EVENTS, StartExecution,
+    TaskRequest, VirtualClock,
+};
+
+fn virtual_engine() -> (LocalEngine, Arc<VirtualClock>) {
+    let clock = Arc::new(VirtualClock::default());
+    (LocalEngine::with_clock(clock.clone()), clock)
+}
+
+fn manual_engine() -> (LocalEngine, Arc<VirtualClock>) {
+    let clock = Arc::new(VirtualClock::manual(chrono::Utc::now()));
+    (LocalEngine::with_clock(clock.clone()), clock)
+}
+
+async fn until(mut cond: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    panic!("the condition never held");
+}
+
+const PASS: &str = r#"{"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "Next": "B"},
+    "B": {"Type": "Pass", "Result": {"done": true}, "End": true}}}"#;
+
+/// The recorded case `TestSnfApi_test_stop_execution` (WAIT_1_MIN): a Wait of 60 s
+/// that AWS's test stops while it waits.
+const WAIT_1_MIN: &str = r#"{"Comment": "WAIT_1_MIN", "StartAt": "State_1", "States": {
+    "State_1": {"Type": "Wait", "Seconds": 60, "Next": "State_2"},
+    "State_2": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": true}}}"#;
+
+#[tokio::test]
+async fn input_must_be_json_within_256_kib() {
+    let (engine, _) = virtual_engine();
+    let arn = engine.create_state_machine_json("pass", PASS).unwrap();
+    let bad = engine
+        .start_execution(&arn, StartExecution::from_json("{not json"))
+        .await;
+    assert!(
+        matches!(bad, Err(Error::InvalidExecutionInput { .. })),
+        "{bad:?}"
+    );
+    let big = format!("\"{}\"", "x".repeat(262_144));
+    let bad = engine
+        .start_execution(&arn, StartExecution::from_json(big))
+        .await;
+    assert!(matches!(bad, Err(Error::InvalidExecutionInput { .. })));
+    let bad = engine
+        .start_execution(&arn, StartExecution::new(json!("x".repeat(262_144))))
+        .await;
+    assert!(matches!(bad, Err(Error::InvalidExecutionInput { .. })));
+    // Just within the limit: 262,144 bytes of JSON text.
+    let edge = format!("\"{}\"", "x".repeat(262_142));
+    let run = engine
+        .start_execution(&arn, StartExecution::from_json(edge))
+        .await
+        .unwrap();
+    assert_eq!(run.wait().await.unwrap().status, ExecutionStatus::Succeeded);
+    let run = engine
+        .start_execution(&arn, StartExecution::from_json(r#"{"a": [1, 2]}"#))
+        .await
+        .unwrap();
+    assert_eq!(run.describe().input, json!({"a": [1, 2]}));
+}
+
+#[tokio::test]
+async fn names_follow_aws_rules() {
+    let (engine, _) = virtual_engine();
+    let arn = engine.create_state_machine_json("pass", PASS).unwrap();
+    for name in [
+        "",
+        "has space",
+        "a*b",
+        "a/b",
+        "a{b",
+        "tab\there",
+        &"n".repeat(81),
+    ] {
+        let r = engine
+            .start_execution(&arn, StartExecution::new(json!({})).name(name))
+            .await;
+        assert!(
+            matches!(r, Err(Error::InvalidName { .. })),
+            "{name:?}: {r:?}"
+        );
+    }
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})).name("n".repeat(80)))
+        .await
+        .unwrap();
+    assert!(run.arn().ends_with(&format!(":pass:{}", "n".repeat(80))));
+    assert!(matches!(
+        engine.create_state_machine_json("bad name", PASS),
+        Err(Error::InvalidName { .. })
+    ));
+    assert!(matches!(
+        engine
+            .start_execution(
+                "arn:aws:states:us-east-1:123456789012:stateMachine:none",
+                StartExecution::new(json!({}))
+            )
+            .await,
+        Err(Error::StateMachineDoesNotExist { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_name_is_idempotent_only_while_running_with_the_same_input() {
+    let (engine, _) = manual_engine();
+    let arn = engine
+        .create_state_machine_json("wait", WAIT_1_MIN)
+        .unwrap();
+    let first = engine
+        .start_execution(&arn, StartExecution::new(json!({"k": 1})).name("once"))
+        .await
+        .unwrap();
+    // Same name, same input, still running: the same execution.
+    let again = engine
+        .start_execution(&arn, StartExecution::new(json!({"k": 1})).name("once"))
+        .await
+        .unwrap();
+    assert_eq!(again.arn(), first.arn());
+    assert_eq!(engine.list_executions(Some(&arn)).len(), 1);
+    // Another input: refused.
+    let other = engine
+        .start_execution(&arn, StartExecution::new(json!({"k": 2})).name("once"))
+        .await;
+    assert!(matches!(other, Err(Error::ExecutionAlreadyExists { .. })));
+    // Once closed, even the same input is refused.
+    first.stop(None, None).unwrap();
+    first.wait().await.unwrap();
+    let after = engine
+        .start_execution(&arn, StartExecution::new(json!({"k": 1})).name("once"))
+        .await;
+    assert!(matches!(after, Err(Error::ExecutionAlreadyExists { .. })));
+}
+
+#[tokio::test]
+async fn stop_during_a_wait_aborts() {
+    // TestSnfApi_test_stop_execution, with the stop the corpus cannot express.
+    let (engine, clock) = manual_engine();
+    let arn = engine
+        .create_state_machine_json("wait_1_min", WAIT_1_MIN)
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    until(|| clock.pending_sleeps() == 1).await;
+    assert_eq!(run.describe().status, ExecutionStatus::Running);
+    let stopped_at = engine
+        .stop_execution(run.arn(), Some("Halt".into()), Some("enough".into()))
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Aborted);
+    assert_eq!(done.stop_date, Some(stopped_at));
+    assert_eq!(done.error.as_deref(), Some("Halt"));
+    assert_eq!(done.cause.as_deref(), Some("enough"));
+    assert_eq!(done.output, None);
+    let history = run.history();
+    let types: Vec<_> = history
+        .events()
+        .iter()
+        .map(|e| e.event_type.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
+    );
+    let aborted = history.events()[2].to_json();
+    assert_eq!(
+        aborted["executionAbortedEventDetails"],
+        json!({"error": "Halt", "cause": "enough"})
+    );
+    // Time moving on changes nothing, and a second stop keeps the first one's date.
+    clock.advance(Duration::from_secs(120));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(run.history().len(), 3);
+    assert_eq!(engine.stop_execution(run.arn(), None, None), Ok(stopped_at));
+}
+
+#[tokio::test]
+async fn stop_with_an_activity_task_outstanding() {
+    let (engine, _) = virtual_engine();
+    let activity = engine.create_activity("work").unwrap();
+    let def = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
+    );
+    let arn = engine.create_state_machine_json("act", &def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
+        .await
+        .unwrap();
+    let task = engine
+        .poll_activity_task(&activity, Some("w"))
+        .await
+        .unwrap()
+        .expect("a task");
+    run.stop(None, None).unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Aborted);
+    // As on AWS, the token of a stopped execution's task has timed out.
+    until(|| engine.send_task_success(&task.task_token, json!(1)) == Err(Error::TaskTimedOut))
+        .await;
+    let last = run.history().events().last().map(|e| e.event_type);
+    assert_eq!(last, Some(EventType::ExecutionAborted));
+}
+
+#[tokio::test]
+async fn describe_list_and_filter_by_status() {
+    let (engine, _) = manual_engine();
+    let pass = engine.create_state_machine_json("pass", PASS).unwrap();
+    let wait = engine
+        .create_state_machine_json("wait", WAIT_1_MIN)
+        .unwrap();
+    let done = engine
+        .start_execution(&pass, StartExecution::new(json!({"in": 1})).name("p1"))
+        .await
+        .unwrap();
+    done.wait().await.unwrap();
+    let running = engine
+        .start_execution(&wait, StartExecution::new(json!({})).name("w1"))
+        .await
+        .unwrap();
+    let d = engine.describe_execution(done.arn()).unwrap();
+    assert_eq!(d.name, "p1");
+    assert_eq!(d.state_machine_arn, pass);
+    assert_eq!(d.status, ExecutionStatus::Succeeded);
+    assert_eq!(d.input, json!({"in": 1}));
+    assert_eq!(d.output, Some(json!({"done": true})));
+    assert!(d.stop_date.is_some_and(|s| s >= d.start_date));
+    assert_eq!(
+        d.to_json(),
+        json!({"status": "SUCCEEDED", "output": {"done": true}})
+    );
+    let all = engine.list_executions(None);
+    assert_eq!(all.len(), 2);
+    let names = |s| {
+        engine
+            .list_executions_with_status(None, Some(s))
+            .into_iter()
+            .map(|d| d.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(ExecutionStatus::Succeeded), ["p1"]);
+    assert_eq!(names(ExecutionStatus::Running), ["w1"]);
+    assert!(names(ExecutionStatus::Failed).is_empty());
+    assert_eq!(
+        engine
+            .list_executions_with_status(Some(&wait), Some(ExecutionStatus::Succeeded))
+            .len(),
+        0
+    );
+    running.stop(None, None).unwrap();
+    running.wait().await.unwrap();
+    assert_eq!(names(ExecutionStatus::Aborted), ["w1"]);
+    assert!(matches!(
+        engine.describe_execution("arn:aws:states:us-east-1:123456789012:execution:x:y"),
+        Err(Error::ExecutionDoesNotExist { .. })
+    ));
+}
+
+#[tokio::test]
+async fn history_has_aws_ids_and_details() {
+    let (engine, _) = virtual_engine();
+    let arn = engine.create_state_machine_json("pass", PASS).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"a": 1})))
+        .await
+        .unwrap();
+    run.wait().await.unwrap();
+    let history = engine.get_execution_history(run.arn()).unwrap();
+    let rows: Vec<(u64, u64, &str)> = history
+        .events()
+        .iter()
+        .map(|e| (e.id, e.previous_event_id, e.event_type.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, 0, "ExecutionStarted"),
+            (2, 0, "PassStateEntered"),
+            (3, 2, "PassStateExited"),
+            (4, 3, "PassStateEntered"),
+            (5, 4, "PassStateExited"),
+            (6, 5, "ExecutionSucceeded"),
+        ]
+    );
+    let json = history.to_json();
+    assert_eq!(
+        json[0]["executionStartedEventDetails"]["input"],
+        json!(r#"{"a":1}"#)
+    );
+    assert_eq!(
+        json[3]["stateEnteredEventDetails"],
+        json!({"name": "B", "input": r#"{"a":1}"#, "inputDetails": {"truncated": false}})
+    );
+    assert_eq!(
+        json[5]["executionSucceededEventDetails"]["output"],
+        json!(r#"{"done":true}"#)
+    );
+}
+
+#[tokio::test]
+async fn the_history_limit_fails_the_execution_at_event_25000() {
+    let (engine, _) = virtual_engine();
+    let def = r#"{"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Pass", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let arn = engine.create_state_machine_json("forever", def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    let history = run.history();
+    assert_eq!(history.len(), MAX_HISTORY_EVENTS);
+    let last = &history.events()[MAX_HISTORY_EVENTS - 1];
+    assert_eq!(last.id, 25_000);
+    assert_eq!(last.event_type, EventType::ExecutionFailed);
+}
+
+#[tokio::test]
+async fn an_execution_ending_at_event_25000_succeeds() {
+    // ExecutionStarted + 12,499 Pass states (2 events each) + ExecutionSucceeded.
+    let (engine, _) = virtual_engine();
+    let def = r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"n": 1}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 6249, "Next": "Done"}], "Default": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let arn = engine.create_state_machine_json("edge", def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    let history = run.history();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(history.len(), MAX_HISTORY_EVENTS);
+    assert_eq!(
+        history.events().last().map(|e| e.event_type),
+        Some(EventType::ExecutionSucceeded)
+    );
+}
+
+#[tokio::test]
+async fn machine_timeout_times_the_execution_out() {
+    let (engine, clock) = virtual_engine();
+    let def = r#"{"TimeoutSeconds": 5, "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 10, "End": true}}}"#;
+    let arn = engine.create_state_machine_json("late", def).unwrap();
+    let start = clock.now();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::TimedOut);
+    assert_eq!(done.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(done.stop_date, Some(start + chrono::Duration::seconds(5)));
+    assert_eq!(
+        run.history().events().last().map(|e| e.event_type),
+        Some(EventType::ExecutionTimedOut)
+    );
+
+    // A task nobody answers: the machine's timeout still ends it.
+    let activity = engine.create_activity("nobody").unwrap();
+    let def = format!(
+        r#"{{"TimeoutSeconds": 30, "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
+    );
+    let arn = engine.create_state_machine_json("stuck", &def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::TimedOut);
+    assert_eq!(
+        done.stop_date.map(|s| s - done.start_date),
+        Some(chrono::Duration::seconds(30))
+    );
+}
+
+#[tokio::test]
+async fn the_virtual_clock_makes_waits_instant_and_exact() {
+    let (engine, clock) = virtual_engine();
+    let def = r#"{"StartAt": "W1", "States": {
+        "W1": {"Type": "Wait", "Seconds": 3600, "Next": "W2"},
+        "W2": {"Type": "Wait", "Timestamp": "2030-01-01T00:00:00Z", "Next": "Now"},
+        "Now": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime"}, "End": true}}}"#;
+    let arn = engine.create_state_machine_json("waits", def).unwrap();
+    let started = std::time::Instant::now();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(done.output, Some(json!({"t": "2030-01-01T00:00:00.000Z"})));
+    assert_eq!(clock.now().to_rfc3339(), "2030-01-01T00:00:00+00:00");
+}
+
+#[tokio::test]
+async fn a_handler_answers_the_sync_pattern() {
+    let (engine, _) = virtual_engine();
+    engine.register_handler(
+        "arn:aws:states:::states:startExecution",
+        |req: TaskRequest| async move {
+            assert_eq!(req.integration_pattern, IntegrationPattern::Sync);
+            Ok(json!({"Status": "SUCCEEDED", "Output": req.input["Input"].to_string(), "Token": req.task_token}))
+        },
+    );
+    let def = r#"{"StartAt": "Child", "States": {"Child": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+                       "Input": {"token.$": "$$.Task.Token"}},
+        "End": true}}}"#;
+    let arn = engine.create_state_machine_json("parent", def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let out = done.output.unwrap_or_default();
+    assert_eq!(out["Status"], json!("SUCCEEDED"));
+    // `$$.Task.Token` is the task's token, also for `.sync`.
+    let token = out["Token"].as_str().unwrap_or_default().to_owned();
+    assert!(!token.is_empty());
+    let inner: Value = serde_json::from_str(out["Output"].as_str().unwrap_or("null")).unwrap();
+    assert_eq!(inner["token"], json!(token));
+}
+
+#[tokio::test]
+async fn a_handler_hands_out_the_token_of_a_callback_task() {
+    let (engine, clock) = manual_engine();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    engine.register_handler(
+        "arn:aws:states:::sqs:sendMessage",
+        move |req: TaskRequest| {
+            let tx = tx.clone();
+            async move {
+                assert_eq!(
+                    req.integration_pattern,
+                    IntegrationPattern::WaitForTaskToken
+                );
+                let token = req.input["MessageBody"]["token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(token);
+                Ok(json!({"MessageId": "m-1"}))
+            }
+        },
+    );
+    let def = r#"{"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "HeartbeatSeconds": 30,
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+        "End": true}}}"#;
+    let arn = engine.create_state_machine_json("callback", def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let token = rx.recv().await.unwrap_or_default();
+    until(|| {
+        run.history()
+            .events()
+            .iter()
+            .any(|e| e.event_type == EventType::TaskSubmitted)
+    })
+    .await;
+    clock.advance(Duration::from_secs(20));
+    engine.send_task_heartbeat(&token).unwrap();
+    engine
+        .send_task_success(&token, json!({"answer": 42}))
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.output, Some(json!({"answer": 42})));
+    let types: Vec<_> = run
+        .history()
+        .events()
+        .iter()
+        .map(|e| e.event_type.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
