@@ -40,6 +40,9 @@ const MONTHS: [&str; 12] = [
 const MILLIS_IN_DAY: f64 = 86_400_000.0;
 /// The largest time value a JavaScript `Date` holds (±100,000,000 days).
 const MAX_TIME: f64 = 8.64e15;
+/// The widest a marker's width modifier may ask a component to be (a guard against
+/// pictures that would build enormous strings).
+const MAX_WIDTH: usize = 1000;
 /// The picture `$fromMillis` uses when none is given.
 const ISO_PICTURE: &str = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
 
@@ -105,6 +108,11 @@ fn analyse_marker(marker: &str, spec: &mut [Part]) -> Result<Marker> {
                 min: parse_width(min),
                 max: parse_width(max),
             };
+            if width.min.max(width.max).is_some_and(|w| w > MAX_WIDTH) {
+                return Err(Error::new("D3137").message(format!(
+                    "The width modifier of [{marker}] is larger than {MAX_WIDTH}"
+                )));
+            }
             (&rest[..comma], Some(width))
         }
         None => (rest, None),
@@ -215,10 +223,15 @@ fn analyse(picture: &str) -> Result<Vec<Part>> {
     Ok(spec)
 }
 
-/// Analysed pictures, by picture (bounded: cleared when full).
-fn cached_analysis(picture: &str) -> Result<Arc<Vec<Part>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Vec<Part>>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Mutex::default);
+/// Values computed from a picture string, by picture (bounded: cleared when full).
+type Cache<T> = OnceLock<Mutex<HashMap<String, Arc<T>>>>;
+
+fn cached<T>(
+    cache: &'static Cache<T>,
+    picture: &str,
+    build: impl FnOnce() -> Result<T>,
+) -> Result<Arc<T>> {
+    let cache = cache.get_or_init(Mutex::default);
     if let Some(hit) = cache
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -226,13 +239,19 @@ fn cached_analysis(picture: &str) -> Result<Arc<Vec<Part>>> {
     {
         return Ok(hit.clone());
     }
-    let parts = Arc::new(analyse(picture)?);
+    let value = Arc::new(build()?);
     let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
     if cache.len() >= 256 {
         cache.clear();
     }
-    cache.insert(picture.to_owned(), parts.clone());
-    Ok(parts)
+    cache.insert(picture.to_owned(), value.clone());
+    Ok(value)
+}
+
+/// The analysed picture.
+fn cached_analysis(picture: &str) -> Result<Arc<Vec<Part>>> {
+    static ANALYSED: Cache<Vec<Part>> = OnceLock::new();
+    cached(&ANALYSED, picture, || analyse(picture))
 }
 
 // ---- calendar arithmetic, as JavaScript's Date in UTC ----
@@ -619,12 +638,13 @@ fn truthy(v: Option<&Option<f64>>) -> bool {
     matches!(v, Some(Some(n)) if *n != 0.0 && !n.is_nan())
 }
 
-/// `$toMillis(timestamp, picture)`: `None` when the timestamp does not match the picture.
-pub(crate) fn parse_date_time(
-    timestamp: &str,
-    picture: &str,
-    now_millis: f64,
-) -> Result<Option<f64>> {
+/// How to read timestamps written with one picture: a regex with a group per part.
+struct ParsePlan {
+    regex: regex::Regex,
+    parsers: Vec<Option<(char, Parser)>>,
+}
+
+fn parse_plan(picture: &str) -> Result<ParsePlan> {
     let spec = cached_analysis(picture)?;
     let mut regex = String::from("(?i)^");
     let mut parsers: Vec<Option<(char, Parser)>> = Vec::new();
@@ -665,12 +685,24 @@ pub(crate) fn parse_date_time(
         parsers.push(parser);
     }
     regex.push('$');
-    let re = regex::Regex::new(&regex).map_err(|e| Error::new("D3137").message(e.to_string()))?;
-    let Some(caps) = re.captures(timestamp) else {
+    let regex =
+        regex::Regex::new(&regex).map_err(|e| Error::new("D3137").message(e.to_string()))?;
+    Ok(ParsePlan { regex, parsers })
+}
+
+/// `$toMillis(timestamp, picture)`: `None` when the timestamp does not match the picture.
+pub(crate) fn parse_date_time(
+    timestamp: &str,
+    picture: &str,
+    now_millis: f64,
+) -> Result<Option<f64>> {
+    static PLANS: Cache<ParsePlan> = OnceLock::new();
+    let plan = cached(&PLANS, picture, || parse_plan(picture))?;
+    let Some(caps) = plan.regex.captures(timestamp) else {
         return Ok(None);
     };
     let mut components: HashMap<char, Option<f64>> = HashMap::new();
-    for (i, parser) in parsers.iter().enumerate() {
+    for (i, parser) in plan.parsers.iter().enumerate() {
         if let Some((component, parser)) = parser {
             let text = caps.get(i + 1).map_or("", |m| m.as_str());
             components.insert(*component, parser.parse(text)?);

@@ -268,7 +268,7 @@ fn words(num: f64, prev: bool, ordinal: bool, out: &mut String) {
             out.push_str("th");
         }
     } else {
-        let mag = ((num.log10() / 3.0).floor() as usize).min(MAGNITUDES.len());
+        let mag = ((num.log10() / 3.0).floor() as usize).clamp(1, MAGNITUDES.len());
         let factor = 10f64.powi(mag as i32 * 3);
         let mant = (num / factor).floor();
         let remainder = num - mant * factor;

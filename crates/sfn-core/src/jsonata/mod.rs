@@ -3,8 +3,10 @@
 //! A recursive-descent (Pratt) parser and a tree-walking evaluator written for sfn,
 //! following the reference implementation (jsonata-js 2.x) step by step: paths and
 //! sequences, predicates, `*`/`**`, `%` parent, `@`/`#` bindings, grouping, order-by,
-//! lambdas and closures with tail calls, partial application, regexes, transforms and the
-//! function library, plus the functions Step Functions adds (`$partition`, `$range`,
+//! lambdas and closures with tail calls, partial application, regexes and custom matcher
+//! functions, transforms and the function library with its XPath picture strings
+//! (`$formatNumber`, `$formatInteger`/`$parseInteger`, `$fromMillis`/`$toMillis`/`$now`),
+//! plus the functions Step Functions adds (`$partition`, `$range`,
 //! `$hash`, `$random`, `$uuid`, `$parse`). `$eval` is not available (calling it fails with
 //! `T1006`, as for any undefined function).
 //!
@@ -291,6 +293,31 @@ mod tests {
         assert_eq!(err.cause(), "T1006: Attempted to invoke a non-function");
         let err = eval("$randomSeeded(1)").expect_err("undefined function");
         assert_eq!(err.cause(), "T1006: Attempted to invoke a non-function");
+    }
+
+    #[test]
+    fn one_parse_is_evaluated_from_many_threads() {
+        let e = Arc::new(Expression::parse("$formatInteger($ * 2, 'w')").expect("parses"));
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let e = e.clone();
+                std::thread::spawn(move || e.evaluate(Some(&serde_json::json!(i)), &NoVariables))
+            })
+            .collect();
+        let out: Vec<_> = handles.into_iter().map(|h| h.join().ok()).collect();
+        assert_eq!(out[3], Some(Ok(Some(serde_json::json!("six")))));
+    }
+
+    #[test]
+    fn pictures_that_would_build_huge_strings_fail() {
+        let e = Expression::parse("$fromMillis(0, '[D,100000000]')").expect("parses");
+        let err = e.evaluate(None, &NoVariables).expect_err("too wide");
+        assert_eq!(err.code, "D3137");
+        let e = Expression::parse("$formatInteger(1e300, 'I')").expect("parses");
+        assert_eq!(
+            e.evaluate(None, &NoVariables).map_err(|e| e.code),
+            Err("D3137".into())
+        );
     }
 
     #[test]
