@@ -33,6 +33,10 @@ impl Frame {
     fn lookup_local(&self, name: &str) -> Option<Value> {
         self.vars.borrow().get(name).cloned()
     }
+
+    fn binds(&self, name: &str) -> bool {
+        self.vars.borrow().contains_key(name)
+    }
 }
 
 /// Evaluation state: limits, the caller's bindings and the clock.
@@ -45,6 +49,9 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) now_millis: i64,
     pub(crate) rng: u64,
     lambda_frames: Vec<Weak<Frame>>,
+    /// The caller's bindings converted for one path (`$states.input.a`): only the part the
+    /// path reads, by path node.
+    pruned: HashMap<usize, Value>,
     root: Env,
     stack_base: usize,
     stack_budget: usize,
@@ -183,6 +190,7 @@ impl<'a> Evaluator<'a> {
             now_millis,
             rng: seed,
             lambda_frames: Vec::new(),
+            pruned: HashMap::new(),
             root: Rc::new(Frame::default()),
             stack_base: stack_address(),
             stack_budget,
@@ -481,6 +489,73 @@ impl<'a> Evaluator<'a> {
         }))
     }
 
+    /// For a path that starts with a caller's binding and continues with plain field names
+    /// (`$states.input.a`), a scope binding the variable to only the part the names reach,
+    /// so that evaluation does not convert the whole of a large input.
+    fn pruned_binding(&mut self, expr: &Node, steps: &[Node], env: &Env) -> Option<Env> {
+        fn plain(n: &Node) -> bool {
+            n.predicate.is_empty()
+                && n.stages.is_empty()
+                && n.group.is_none()
+                && n.focus.is_none()
+                && n.index.is_none()
+                && n.ancestor.is_none()
+                && !n.tuple
+                && !n.consarray
+        }
+        fn prune(json: &serde_json::Value, keys: &[&str]) -> Value {
+            match (json, keys.split_first()) {
+                (serde_json::Value::Object(o), Some((k, rest))) => {
+                    let mut m = Map::new();
+                    if let Some(v) = o.get(*k) {
+                        m.insert((*k).to_owned(), prune(v, rest));
+                    }
+                    Value::object(m)
+                }
+                _ => Value::from_json(json),
+            }
+        }
+        let Kind::Variable(name) = &steps.first()?.kind else {
+            return None;
+        };
+        if expr.tuple
+            || !steps.iter().all(|s| s.ancestor.is_none() && !s.tuple)
+            || !plain(&steps[0])
+        {
+            return None;
+        }
+        let keys: Vec<&str> = steps[1..]
+            .iter()
+            .map_while(|s| match &s.kind {
+                Kind::Name(k) if plain(s) => Some(k.as_str()),
+                _ => None,
+            })
+            .collect();
+        if keys.is_empty() {
+            return None;
+        }
+        let mut frame = Some(env.clone());
+        while let Some(f) = frame {
+            if f.binds(name) {
+                return None;
+            }
+            frame = f.parent.clone();
+        }
+        let key = expr as *const Node as usize;
+        let value = match self.pruned.get(&key) {
+            Some(v) => v.clone(),
+            None => {
+                let v = prune(self.bindings.get(name)?, &keys);
+                self.pruned.insert(key, v.clone());
+                v
+            }
+        };
+        let child = Frame::child(env);
+        // plain JSON holds no closures, so the scope needs no cycle breaking
+        child.vars.borrow_mut().insert(name.clone(), value);
+        Some(child)
+    }
+
     fn evaluate_path(
         &mut self,
         expr: &Node,
@@ -500,11 +575,16 @@ impl<'a> Evaluator<'a> {
         let mut is_tuple = false;
         let mut tuple_bindings: Option<Value> = None;
         let last = steps.len().saturating_sub(1);
+        let pruned_env = self.pruned_binding(expr, steps, env);
         for (ii, step) in steps.iter().enumerate() {
             if step.tuple {
                 is_tuple = true;
             }
-            if ii == 0 && step.consarray {
+            if ii == 0
+                && let Some(child) = &pruned_env
+            {
+                result_seq = self.evaluate_step(step, &input_seq, child, ii == last)?;
+            } else if ii == 0 && step.consarray {
                 result_seq = self.evaluate(step, &input_seq, env)?;
             } else if is_tuple {
                 tuple_bindings =

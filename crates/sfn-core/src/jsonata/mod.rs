@@ -321,6 +321,46 @@ mod tests {
     }
 
     #[test]
+    fn paths_into_a_binding_read_only_what_they_need() {
+        let mut vars = serde_json::Map::new();
+        vars.insert(
+            "states".into(),
+            serde_json::json!({"input": {
+                "a": 5,
+                "b": {"c": [1, 2]},
+                "items": [{"id": 1, "price": 1}, {"id": 2, "price": 3}],
+                "rows": [{"x": {"y": 1}}, {"x": {"y": 2}}]
+            }}),
+        );
+        let eval = |s: &str| {
+            Expression::parse(s)
+                .and_then(|e| e.evaluate(None, &vars))
+                .map_err(|e| e.code)
+        };
+        use serde_json::json;
+        assert_eq!(eval("$states.input.a + 1"), Ok(Some(json!(6))));
+        assert_eq!(eval("$states.input.b.c"), Ok(Some(json!([1, 2]))));
+        assert_eq!(eval("$states.input.b.c[1]"), Ok(Some(json!(2))));
+        assert_eq!(
+            eval("$states.input.items[price > 2].id"),
+            Ok(Some(json!(2)))
+        );
+        assert_eq!(eval("$states.input.rows.x.y"), Ok(Some(json!([1, 2]))));
+        assert_eq!(eval("$states.input.missing.z"), Ok(None));
+        assert_eq!(eval("$count($keys($states.input))"), Ok(Some(json!(4))));
+        assert_eq!(eval("$states.input.b.%.a"), Ok(Some(json!(5))));
+        assert_eq!(eval("$count($states.input.*)"), Ok(Some(json!(6))));
+        assert_eq!(
+            eval("($states := {'input': {'a': 1}}; $states.input.a)"),
+            Ok(Some(json!(1)))
+        );
+        assert_eq!(
+            eval("[1, 2].($states.input.a + $)"),
+            Ok(Some(json!([6, 7])))
+        );
+    }
+
+    #[test]
     fn states_binding() {
         let mut vars = serde_json::Map::new();
         vars.insert("states".into(), serde_json::json!({"input": {"a": [1, 2]}}));
