@@ -94,6 +94,8 @@ pub(crate) struct Run {
     pub(crate) mocks: Option<Arc<Mocks>>,
     pub(crate) mock_counts: Mutex<HashMap<Arc<str>, u64>>,
     pub(crate) cancel: CancellationToken,
+    /// Set with `cancel`, read without a lock on every transition.
+    pub(crate) stopped: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) execution_arn: Arc<str>,
     /// `$$.Execution` without `Input`, and `$$.StateMachine`.
     pub(crate) context_base: Value,
@@ -150,7 +152,16 @@ impl Run {
         ty: EventType,
         details: EventDetails,
     ) -> Result<u64, Failure> {
-        let now = self.now();
+        self.record_at(frame, self.now(), ty, details)
+    }
+
+    fn record_at(
+        &self,
+        frame: &mut Frame,
+        now: DateTime<Utc>,
+        ty: EventType,
+        details: EventDetails,
+    ) -> Result<u64, Failure> {
         let id = lock(&frame.history)
             .push(frame.last, now, ty, details)
             .map_err(|_| Failure::HistoryFull)?;
@@ -226,15 +237,17 @@ impl Run {
             let mut idx = scope.start;
             let mut data = input;
             loop {
-                if self.cancel.is_cancelled() {
+                if self.stopped.load(std::sync::atomic::Ordering::Acquire) {
                     return Err(Failure::Aborted);
                 }
                 let st = scope
                     .states
                     .get(idx)
                     .ok_or_else(|| Failure::new(names::RUNTIME, Some("no such state".into())))?;
-                let event_id = self.record(
+                let time = self.now();
+                let event_id = self.record_at(
                     frame,
+                    time,
                     entered_type(&st.def),
                     EventDetails::StateEntered {
                         name: st.name.clone(),
@@ -244,7 +257,7 @@ impl Run {
                 let entry = Entry {
                     st,
                     event_id,
-                    time: self.now(),
+                    time,
                 };
                 let step = match &st.def {
                     State::Pass(p) => self.pass(&entry, p, data, frame),
@@ -404,7 +417,7 @@ impl Run {
             frame,
         )?;
         assign(frame, assigned);
-        self.transition(entry, Arc::new(out))
+        self.transition(entry, out)
     }
 
     /// `ResultPath` then `OutputPath`.
@@ -418,13 +431,16 @@ impl Run {
         output_path: Option<&NullablePath>,
         ctx: &Value,
         frame: &Frame,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Arc<Value>, Failure> {
         let err = |e| self.state_error(entry, e);
         let combined = match result_path {
-            None => result,
-            Some(NullablePath::Null) => Arc::unwrap_or_clone(raw_input),
-            Some(rp) => io::apply_result_path(Some(rp), Arc::unwrap_or_clone(raw_input), result)
-                .map_err(err)?,
+            None => Arc::new(result),
+            // The input passes through: shared, not copied.
+            Some(NullablePath::Null) => raw_input,
+            Some(rp) => Arc::new(
+                io::apply_result_path(Some(rp), Arc::unwrap_or_clone(raw_input), result)
+                    .map_err(err)?,
+            ),
         };
         match output_path {
             None => Ok(combined),
@@ -436,6 +452,7 @@ impl Run {
                     variables: &frame.vars,
                 },
             )
+            .map(Arc::new)
             .map_err(err),
         }
     }
@@ -1083,7 +1100,7 @@ impl Run {
         let out =
             self.finish_jsonpath(entry, input, selected, result_path, output_path, ctx, frame)?;
         assign(frame, assigned);
-        self.transition(entry, Arc::new(out))
+        self.transition(entry, out)
     }
 
     /// Applies the first matching catcher, or gives the failure back.
@@ -1772,6 +1789,7 @@ impl Run {
             (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
         };
         let name = st.name.clone();
+        let item_in_context = scope_needs_context(processor);
         let runs = inputs.into_iter().enumerate().map(|(index, v)| {
             let history = if distributed {
                 Arc::new(Mutex::new(History::default()))
@@ -1782,7 +1800,7 @@ impl Run {
                 history,
                 last: run_started,
                 vars: frame.vars.clone(),
-                map_item: Some((index, v.clone())),
+                map_item: item_in_context.then(|| (index, v.clone())),
             };
             let name = name.clone();
             async move {
@@ -1879,6 +1897,14 @@ impl Run {
             m.assign.as_ref(),
         )
     }
+}
+
+/// Whether any state of a scope, nested ones included, reads the context object.
+fn scope_needs_context(scope: &ScopePlan) -> bool {
+    scope
+        .states
+        .iter()
+        .any(|s| s.needs_context || s.nested.iter().any(scope_needs_context))
 }
 
 fn assign(frame: &mut Frame, assigned: Option<Map<String, Value>>) {

@@ -218,6 +218,7 @@ struct ExecutionEntry {
     history: Arc<Mutex<History>>,
     state: Mutex<ExecState>,
     cancel: CancellationToken,
+    stopped: Arc<std::sync::atomic::AtomicBool>,
     done: watch::Sender<bool>,
 }
 
@@ -290,6 +291,8 @@ impl ExecutionEntry {
                 cause,
             };
         }
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Release);
         self.cancel.cancel();
         self.done.send_replace(true);
     }
@@ -556,6 +559,7 @@ impl LocalEngine {
                 cause: None,
             }),
             cancel: CancellationToken::new(),
+            stopped: Arc::default(),
             done,
         });
         {
@@ -600,6 +604,7 @@ impl LocalEngine {
             mocks: start.mocks,
             mock_counts: Mutex::default(),
             cancel: entry.cancel.clone(),
+            stopped: entry.stopped.clone(),
             execution_arn: Arc::from(arn.as_str()),
             context_base,
             input: input.clone(),
