@@ -254,11 +254,7 @@ impl Run {
                         input: data.clone(),
                     },
                 )?;
-                let entry = Entry {
-                    st,
-                    event_id,
-                    time,
-                };
+                let entry = Entry { st, event_id, time };
                 let step = match &st.def {
                     State::Pass(p) => self.pass(&entry, p, data, frame),
                     State::Choice(_) => self.choice(&entry, data, frame),
