@@ -1,6 +1,6 @@
 //! The `#[activity]` attribute, the `state_machine!` macro and `#[derive(TaskError)]` of
-//! sfn. Use them through `sfn_runtime` (or, with `crate = ::sfn_core`, through
-//! `sfn-core`): see the documentation there.
+//! sfn. Use them through `sfn_runtime`, or through `sfn-core` with its `macros` feature:
+//! see the documentation there.
 //!
 //! Each macro is a pipeline: parse (syn) → a model that keeps every span → checks (for
 //! `state_machine!`, sfn-core's validator, whose JSON Pointers map back to the DSL's
@@ -15,6 +15,8 @@ mod docs;
 mod krate;
 mod machine;
 mod task_error;
+
+use krate::Facade;
 
 /// Turns a function into an activity: a unit struct of the same name that implements
 /// `Activity` and stays callable like the function.
@@ -32,7 +34,14 @@ mod task_error;
 /// the sfn API is, `::sfn_runtime` by default).
 #[proc_macro_attribute]
 pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
-    activity::expand(args.into(), item.into()).into()
+    activity::expand(args.into(), item.into(), Facade::Runtime).into()
+}
+
+/// `#[activity]` as `sfn-core` re-exports it: generated code goes through `::sfn_core`.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn core_activity(args: TokenStream, item: TokenStream) -> TokenStream {
+    activity::expand(args.into(), item.into(), Facade::Core).into()
 }
 
 /// Defines a state machine in Rust, checked at compile time by sfn-core's validator.
@@ -59,7 +68,14 @@ pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `state_machine!(Orders = "machines/orders.asl.json", activities { "arn:…:charge" => charge })`.
 #[proc_macro]
 pub fn state_machine(input: TokenStream) -> TokenStream {
-    machine::expand(input.into()).into()
+    machine::expand(input.into(), Facade::Runtime).into()
+}
+
+/// `state_machine!` as `sfn-core` re-exports it: generated code goes through `::sfn_core`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn core_state_machine(input: TokenStream) -> TokenStream {
+    machine::expand(input.into(), Facade::Core).into()
 }
 
 /// Makes an error type reportable to Step Functions: implements `ActivityError`, so it
@@ -69,5 +85,13 @@ pub fn state_machine(input: TokenStream) -> TokenStream {
 /// can be set with `#[task_error(name = "…")]`. The cause is the `Display` text.
 #[proc_macro_derive(TaskError, attributes(task_error))]
 pub fn derive_task_error(input: TokenStream) -> TokenStream {
-    task_error::expand(input.into()).into()
+    task_error::expand(input.into(), Facade::Runtime).into()
+}
+
+/// `#[derive(TaskError)]` as `sfn-core` re-exports it: generated code goes through
+/// `::sfn_core`.
+#[doc(hidden)]
+#[proc_macro_derive(CoreTaskError, attributes(task_error))]
+pub fn derive_core_task_error(input: TokenStream) -> TokenStream {
+    task_error::expand(input.into(), Facade::Core).into()
 }

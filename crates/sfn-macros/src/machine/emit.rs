@@ -9,11 +9,14 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use serde_json::{Map, Value as Json};
-use sfn_core::{StateMachine, model::ExecutionType};
+use sfn_asl::{StateMachine, model::ExecutionType};
 use syn::{Attribute, LitStr, spanned::Spanned};
 
 use super::{ast::Input, lower::Lowered};
-use crate::{ctxt::Errors, krate};
+use crate::{
+    ctxt::Errors,
+    krate::{self, Facade},
+};
 
 const NAME_MARK: &str = "@@SFN_NAME_";
 const DEFAULTS_MARK: &str = "@@SFN_DEFAULTS_";
@@ -190,11 +193,12 @@ fn split(text: &str) -> Vec<Piece> {
 pub(crate) fn expand(
     input: &Input,
     krate: Option<&syn::Path>,
+    facade: Facade,
     attrs: &[Attribute],
     out: Emitted,
     errors: Errors,
 ) -> TokenStream {
-    let p = krate::private(krate);
+    let p = krate::private(krate, facade);
     let vis = &input.vis;
     let ident = &input.name;
     let name = LitStr::new(&ident.to_string(), ident.span());
