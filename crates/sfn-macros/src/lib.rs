@@ -21,12 +21,22 @@ use krate::Facade;
 /// Turns a function into an activity: a unit struct of the same name that implements
 /// `Activity` and stays callable like the function.
 ///
-/// ```ignore
+/// ```
+/// use sfn_runtime::prelude::*;
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Numbers {
+///     a: i64,
+///     b: i64,
+/// }
+///
 /// /// Adds two numbers.
 /// #[activity(name = "add", heartbeat = 20, timeout = 300)]
-/// async fn add(input: Numbers, ctx: &TaskContext) -> Result<i64, TaskError> {
+/// async fn add(input: Numbers, ctx: TaskContext) -> Result<i64, TaskError> {
 ///     Ok(input.a + input.b)
 /// }
+///
+/// assert_eq!(<add as Activity>::name(&add), "add");
 /// ```
 ///
 /// Options: `name = "…"` (the function's name by default), `heartbeat = SECONDS` and
@@ -46,7 +56,20 @@ pub fn core_activity(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Defines a state machine in Rust, checked at compile time by sfn-core's validator.
 ///
-/// ```ignore
+/// ```
+/// use sfn_runtime::prelude::*;
+///
+/// #[derive(Deserialize, JsonSchema)]
+/// struct Numbers {
+///     a: i64,
+///     b: i64,
+/// }
+///
+/// #[activity(name = "add")]
+/// async fn add(input: Numbers, ctx: TaskContext) -> Result<i64, TaskError> {
+///     Ok(input.a + input.b)
+/// }
+///
 /// state_machine! {
 ///     /// Adds two numbers and reports the sign.
 ///     pub TestAdding {
@@ -62,6 +85,8 @@ pub fn core_activity(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         }
 ///     }
 /// }
+///
+/// assert!(TestAdding::ASL.contains("\"NumericGreaterThan\": 0"));
 /// ```
 ///
 /// Or from a file, relative to the crate's manifest:
