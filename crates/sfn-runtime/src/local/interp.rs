@@ -807,44 +807,51 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let st = entry.st;
-        let mut retries: Vec<u64> = vec![0; t.retry.as_ref().map_or(0, Vec::len)];
-        let mut retry_count = 0u64;
+        let mut retry = RetryState::new(t.retry.as_deref().unwrap_or_default());
         loop {
             let mut origin = retry::Origin::State;
             // Every attempt has its own token (`$$.Task.Token`, the activity task's
             // token): an answer to an earlier attempt gets `TaskTimedOut`.
             let token = uuid::Uuid::new_v4().to_string();
             let attempt = self
-                .task_attempt(entry, t, &input, frame, retry_count, &token, &mut origin)
+                .task_attempt(entry, t, &input, frame, retry.count, &token, &mut origin)
                 .await;
             self.tasks.forget_token(&token);
-            let failure = match attempt {
-                Ok(step) => return Ok(step),
-                Err(f) => f,
-            };
-            let Some((error, cause)) = failure.handleable() else {
-                return Err(failure);
-            };
-            let retriers: &[Retrier] = t.retry.as_deref().unwrap_or_default();
-            if let Some(i) = retry::retrier_for_origin(retriers, error, origin)
-                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
-            {
-                retries[i] += 1;
-                retry_count += 1;
-                self.sleep(delay).await?;
-                continue;
+            match self.settle(&mut retry, attempt, origin).await? {
+                Settled::Done(step) => return Ok(step),
+                Settled::Retry => continue,
+                Settled::Catch(error) => {
+                    let catchers = t.catch.as_deref().unwrap_or_default();
+                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                }
             }
-            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
-            return self.catch(
-                entry,
-                t.catch.as_deref().unwrap_or_default(),
-                &st.catch_next,
-                input,
-                (error, cause, origin),
-                frame,
-            );
         }
+    }
+
+    /// What follows an attempt: its step, a retry after the policy's delay, or the error
+    /// for the state's catchers. Errors no retrier or catcher may take are returned.
+    async fn settle(
+        &self,
+        retry: &mut RetryState<'_>,
+        attempt: Result<Step, Failure>,
+        origin: retry::Origin,
+    ) -> Result<Settled, Failure> {
+        let failure = match attempt {
+            Ok(step) => return Ok(Settled::Done(step)),
+            Err(f) => f,
+        };
+        let Some((error, cause)) = failure.handleable() else {
+            return Err(failure);
+        };
+        if let Some(delay) = retry.next_delay(error, origin) {
+            self.sleep(delay).await?;
+            return Ok(Settled::Retry);
+        }
+        Ok(Settled::Catch((
+            error.to_owned(),
+            cause.map(str::to_owned),
+            origin,
+        )))
     }
 
     /// One attempt: input processing, the call, result processing.
@@ -1396,34 +1403,20 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let st = entry.st;
-        let mut retries: Vec<u64> = vec![0; p.retry.as_ref().map_or(0, Vec::len)];
+        let mut retry = RetryState::new(p.retry.as_deref().unwrap_or_default());
         loop {
             let attempt = self.parallel_attempt(entry, p, &input, frame).await;
-            let failure = match attempt {
-                Ok(step) => return Ok(step),
-                Err(f) => f,
-            };
-            let Some((error, cause)) = failure.handleable() else {
-                return Err(failure);
-            };
-            let retriers: &[Retrier] = p.retry.as_deref().unwrap_or_default();
-            if let Some(i) = retry::retrier_for(retriers, error)
-                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
+            match self
+                .settle(&mut retry, attempt, retry::Origin::State)
+                .await?
             {
-                retries[i] += 1;
-                self.sleep(delay).await?;
-                continue;
+                Settled::Done(step) => return Ok(step),
+                Settled::Retry => continue,
+                Settled::Catch(error) => {
+                    let catchers = p.catch.as_deref().unwrap_or_default();
+                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                }
             }
-            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
-            return self.catch(
-                entry,
-                p.catch.as_deref().unwrap_or_default(),
-                &st.catch_next,
-                input,
-                (error, cause, retry::Origin::State),
-                frame,
-            );
         }
     }
 
@@ -1533,34 +1526,20 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let st = entry.st;
-        let mut retries: Vec<u64> = vec![0; m.retry.as_ref().map_or(0, Vec::len)];
+        let mut retry = RetryState::new(m.retry.as_deref().unwrap_or_default());
         loop {
             let attempt = self.map_attempt(entry, m, &input, frame).await;
-            let failure = match attempt {
-                Ok(step) => return Ok(step),
-                Err(f) => f,
-            };
-            let Some((error, cause)) = failure.handleable() else {
-                return Err(failure);
-            };
-            let retriers: &[Retrier] = m.retry.as_deref().unwrap_or_default();
-            if let Some(i) = retry::retrier_for(retriers, error)
-                && let Some(delay) = retry::retry_delay(&retriers[i], retries[i], fastrand::f64())
+            match self
+                .settle(&mut retry, attempt, retry::Origin::State)
+                .await?
             {
-                retries[i] += 1;
-                self.sleep(delay).await?;
-                continue;
+                Settled::Done(step) => return Ok(step),
+                Settled::Retry => continue,
+                Settled::Catch(error) => {
+                    let catchers = m.catch.as_deref().unwrap_or_default();
+                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                }
             }
-            let (error, cause) = (error.to_owned(), cause.map(str::to_owned));
-            return self.catch(
-                entry,
-                m.catch.as_deref().unwrap_or_default(),
-                &st.catch_next,
-                input,
-                (error, cause, retry::Origin::State),
-                frame,
-            );
         }
     }
 
@@ -1901,6 +1880,44 @@ fn scope_needs_context(scope: &ScopePlan) -> bool {
         .states
         .iter()
         .any(|s| s.needs_context || s.nested.iter().any(scope_needs_context))
+}
+
+/// The retries a state has made, per retrier and in all.
+struct RetryState<'r> {
+    retriers: &'r [Retrier],
+    per_retrier: Vec<u64>,
+    /// Retries so far (`$$.State.RetryCount`).
+    count: u64,
+}
+
+impl<'r> RetryState<'r> {
+    fn new(retriers: &'r [Retrier]) -> Self {
+        RetryState {
+            retriers,
+            per_retrier: vec![0; retriers.len()],
+            count: 0,
+        }
+    }
+
+    /// The delay before the next attempt, if a retrier takes `error` and has attempts
+    /// left; counts the retry.
+    fn next_delay(&mut self, error: &str, origin: retry::Origin) -> Option<std::time::Duration> {
+        let i = retry::retrier_for_origin(self.retriers, error, origin)?;
+        let delay = retry::retry_delay(&self.retriers[i], self.per_retrier[i], fastrand::f64())?;
+        self.per_retrier[i] += 1;
+        self.count += 1;
+        Some(delay)
+    }
+}
+
+/// What follows a state's attempt.
+enum Settled {
+    /// It completed.
+    Done(Step),
+    /// Try again (the delay has passed).
+    Retry,
+    /// No retrier took the error: the catchers get it.
+    Catch((String, Option<String>, retry::Origin)),
 }
 
 fn assign(frame: &mut Frame, assigned: Option<Map<String, Value>>) {
