@@ -1230,34 +1230,17 @@ impl<'a> StateReader<'_, 'a> {
                     .error(&at, format!("A Choice state may not have '{f}'"));
             }
         }
-        let choices = match self.obj.get("Choices") {
-            None => {
-                self.p.error(&ptr, "These fields are required: [Choices]");
-                None
-            }
-            Some(Value::Array(rules)) => {
-                let at = self.at("Choices");
-                if rules.is_empty() {
-                    self.p.error(
-                        &at,
-                        "A Choice state must have at least one rule in 'Choices'",
-                    );
-                }
-                let mut out = Vec::with_capacity(rules.len());
-                for (i, r) in rules.iter().enumerate() {
-                    out.extend(self.rule(r, &format!("{at}/{i}"), true));
-                }
-                Some(out)
-            }
-            Some(v) => {
-                let at = self.at("Choices");
-                self.p.error(
-                    &at,
-                    format!("The field 'Choices' must be an array, not {}", kind(v)),
-                );
-                None
-            }
-        };
+        if !self.obj.has("Choices") {
+            self.p.error(&ptr, "These fields are required: [Choices]");
+        }
+        if matches!(self.obj.map.get("Choices"), Some(Value::Array(a)) if a.is_empty()) {
+            let at = self.at("Choices");
+            self.p.error(
+                &at,
+                "A Choice state must have at least one rule in 'Choices'",
+            );
+        }
+        let choices = self.list("Choices", |r, m, at| r.rule_object(m, at, true));
         Some(State::Choice(ChoiceState {
             comment,
             query_language,
@@ -1271,13 +1254,24 @@ impl<'a> StateReader<'_, 'a> {
     }
 
     fn rule(&mut self, v: &Value, ptr: &str, top: bool) -> Option<ChoiceRule> {
-        let Value::Object(map) = v else {
-            self.p.error(
-                ptr,
-                format!("A choice rule must be an object, not {}", kind(v)),
-            );
-            return None;
-        };
+        match v {
+            Value::Object(map) => self.rule_object(map, ptr, top),
+            v => {
+                self.p.error(
+                    ptr,
+                    format!("A choice rule must be an object, not {}", kind(v)),
+                );
+                None
+            }
+        }
+    }
+
+    fn rule_object(
+        &mut self,
+        map: &Map<String, Value>,
+        ptr: &str,
+        top: bool,
+    ) -> Option<ChoiceRule> {
         let mut obj = Obj::new(map, ptr);
         let ql = self.ql;
         let comment = self.p.string(&mut obj, "Comment");
@@ -1626,49 +1620,23 @@ impl<'a> StateReader<'_, 'a> {
         let (retry, catch) = self.retry_catch();
         let (next, end) = self.transition();
         let ql = self.ql;
-        let branches = match self.obj.get("Branches") {
-            None => {
-                self.p.error(&ptr, "These fields are required: [Branches]");
-                None
-            }
-            Some(Value::Array(bs)) => {
-                let at = self.at("Branches");
-                let mut out = Vec::with_capacity(bs.len());
-                for (i, b) in bs.iter().enumerate() {
-                    let bptr = format!("{at}/{i}");
-                    match b {
-                        Value::Object(m) => {
-                            let mut obj = Obj::new(m, &bptr);
-                            let comment = self.p.string(&mut obj, "Comment");
-                            let own = self.p.query_language(&mut obj);
-                            let body = self.p.scope_body(&mut obj, own.unwrap_or(ql));
-                            self.p.finish(obj, "a branch");
-                            if let Some((start_at, states)) = body {
-                                out.push(Branch {
-                                    comment,
-                                    query_language: own,
-                                    start_at,
-                                    states,
-                                });
-                            }
-                        }
-                        v => self.p.error(
-                            &bptr,
-                            format!("A branch must be an object, not {}", kind(v)),
-                        ),
-                    }
-                }
-                Some(out)
-            }
-            Some(v) => {
-                let at = self.at("Branches");
-                self.p.error(
-                    &at,
-                    format!("The field 'Branches' must be an array, not {}", kind(v)),
-                );
-                None
-            }
-        };
+        if !self.obj.has("Branches") {
+            self.p.error(&ptr, "These fields are required: [Branches]");
+        }
+        let branches = self.list("Branches", |r, m, at| {
+            let mut obj = Obj::new(m, at);
+            let comment = r.p.string(&mut obj, "Comment");
+            let own = r.p.query_language(&mut obj);
+            let body = r.p.scope_body(&mut obj, own.unwrap_or(ql));
+            r.p.finish(obj, "a branch");
+            let (start_at, states) = body?;
+            Some(Branch {
+                comment,
+                query_language: own,
+                start_at,
+                states,
+            })
+        });
         Some(State::Parallel(ParallelState {
             comment,
             query_language,
