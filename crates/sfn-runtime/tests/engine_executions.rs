@@ -208,6 +208,7 @@ async fn stop_with_an_activity_task_outstanding() {
         .await
         .unwrap()
         .expect("a task");
+    until(|| run.history().len() == 4).await;
     run.stop(None, None).unwrap();
     let done = run.wait().await.unwrap();
     assert_eq!(done.status, ExecutionStatus::Aborted);
@@ -216,6 +217,125 @@ async fn stop_with_an_activity_task_outstanding() {
         .await;
     let last = run.history().events().last().map(|e| e.event_type);
     assert_eq!(last, Some(EventType::ExecutionAborted));
+    // The Task in flight is aborted, then the execution; each event follows the last.
+    let events: Vec<_> = run
+        .history()
+        .events()
+        .iter()
+        .map(|e| (e.id, e.previous_event_id, e.event_type.as_str()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (1, 0, "ExecutionStarted"),
+            (2, 0, "TaskStateEntered"),
+            (3, 2, "ActivityScheduled"),
+            (4, 3, "ActivityStarted"),
+            (5, 4, "TaskStateAborted"),
+            (6, 5, "ExecutionAborted"),
+        ]
+    );
+}
+
+/// Polls `activity` until `n` tasks are taken and their `ActivityStarted` is recorded.
+async fn take_tasks(engine: &LocalEngine, activity: &str, run_arn: &str, n: usize) {
+    for _ in 0..n {
+        let task = engine
+            .poll_activity_task(activity, Some("w"))
+            .await
+            .unwrap_or_else(|e| panic!("poll: {e}"));
+        assert!(task.is_some());
+    }
+    until(|| {
+        engine.get_execution_history(run_arn).is_ok_and(|h| {
+            h.events()
+                .iter()
+                .filter(|e| e.event_type == EventType::ActivityStarted)
+                .count()
+                == n
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stop_during_an_inline_map_aborts_each_iteration_then_the_map() {
+    let (engine, _) = virtual_engine();
+    let activity = engine.create_activity("each").unwrap();
+    let def = format!(
+        r#"{{"StartAt": "Each", "States": {{"Each": {{"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}},
+            "End": true}}}}}}"#
+    );
+    let arn = engine.create_state_machine_json("inline", &def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"items": [1, 2]})))
+        .await
+        .unwrap();
+    take_tasks(&engine, &activity, run.arn(), 2).await;
+    run.stop(None, None).unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Aborted);
+    let history = run.history();
+    let events = history.events();
+    let of = |ty: EventType| events.iter().filter(move |e| e.event_type == ty);
+    assert_eq!(of(EventType::TaskStateAborted).count(), 2);
+    assert_eq!(of(EventType::MapIterationAborted).count(), 2);
+    // Each iteration's abort follows its Task's.
+    for it in of(EventType::MapIterationAborted) {
+        let before = &events[(it.previous_event_id - 1) as usize];
+        assert_eq!(before.event_type, EventType::TaskStateAborted);
+        assert_eq!(
+            it.to_json()["mapIterationAbortedEventDetails"]["name"],
+            "Each"
+        );
+    }
+    let n = events.len();
+    assert_eq!(events[n - 2].event_type, EventType::MapStateAborted);
+    assert_eq!(events[n - 1].event_type, EventType::ExecutionAborted);
+    assert_eq!(events[n - 1].previous_event_id, events[n - 2].id);
+    assert!(of(EventType::MapIterationFailed).next().is_none());
+}
+
+#[tokio::test]
+async fn stop_during_a_parallel_aborts_its_branches_then_the_parallel() {
+    let (engine, clock) = manual_engine();
+    let activity = engine.create_activity("branch").unwrap();
+    let def = format!(
+        r#"{{"StartAt": "Both", "States": {{"Both": {{"Type": "Parallel", "End": true, "Branches": [
+            {{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}},
+            {{"StartAt": "Nap", "States": {{"Nap": {{"Type": "Wait", "Seconds": 60, "End": true}}}}}}]}}}}}}"#
+    );
+    let arn = engine.create_state_machine_json("both", &def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    take_tasks(&engine, &activity, run.arn(), 1).await;
+    until(|| clock.pending_sleeps() == 1).await;
+    run.stop(None, None).unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Aborted);
+    let history = run.history();
+    let types: Vec<_> = history
+        .events()
+        .iter()
+        .map(|e| e.event_type.as_str())
+        .collect();
+    let n = types.len();
+    assert_eq!(
+        types[n - 3..],
+        [
+            "TaskStateAborted",
+            "ParallelStateAborted",
+            "ExecutionAborted"
+        ]
+    );
+    // As AWS records a stop during a Wait: no WaitStateAborted.
+    assert!(!types.contains(&"WaitStateAborted"));
+    let events = history.events();
+    assert_eq!(events[n - 1].previous_event_id, events[n - 2].id);
+    assert!(!types.contains(&"ParallelStateFailed"));
 }
 
 #[tokio::test]

@@ -42,6 +42,12 @@ pub enum Error {
         /// The ARN asked for.
         arn: String,
     },
+    /// No Map Run has this ARN.
+    #[error("map run does not exist: {arn}")]
+    MapRunDoesNotExist {
+        /// The ARN asked for.
+        arn: String,
+    },
     /// The execution input is not valid JSON or is too large.
     #[error("invalid execution input: {message}")]
     InvalidExecutionInput {

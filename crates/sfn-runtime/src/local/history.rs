@@ -96,6 +96,16 @@ event_types! {
     MapRunSucceeded,
     /// A distributed Map's child executions failed.
     MapRunFailed,
+    /// A distributed Map's Map Run was stopped.
+    MapRunAborted,
+    /// A Task state in flight was stopped.
+    TaskStateAborted,
+    /// A Wait state in flight was stopped.
+    WaitStateAborted,
+    /// A Map state in flight was stopped.
+    MapStateAborted,
+    /// A Parallel state in flight was stopped.
+    ParallelStateAborted,
     /// A task was scheduled.
     TaskScheduled,
     /// A task started.
@@ -224,6 +234,11 @@ pub enum EventDetails {
     MapStateStarted {
         /// The number of iterations.
         length: usize,
+    },
+    /// `MapRunStarted`: the Map Run's ARN.
+    MapRunStarted {
+        /// The Map Run.
+        map_run_arn: Arc<str>,
     },
     /// A Map iteration event.
     MapIteration {
@@ -374,6 +389,9 @@ impl HistoryEvent {
             EventDetails::MapIteration { name, index } => {
                 Some(json!({"name": &**name, "index": index}))
             }
+            EventDetails::MapRunStarted { map_run_arn } => {
+                Some(json!({"mapRunArn": &**map_run_arn}))
+            }
         };
         if let (Some(key), Some(details)) = (key, details) {
             m.insert(key.into(), details);
@@ -431,7 +449,9 @@ fn details_key(t: EventType) -> Option<&'static str> {
         LambdaFunctionSucceeded => "lambdaFunctionSucceededEventDetails",
         LambdaFunctionFailed => "lambdaFunctionFailedEventDetails",
         LambdaFunctionTimedOut => "lambdaFunctionTimedOutEventDetails",
-        MapStateFailed | ParallelStateFailed | MapRunFailed => "evaluationFailedEventDetails",
+        MapRunStarted => "mapRunStartedEventDetails",
+        MapRunFailed => "mapRunFailedEventDetails",
+        MapStateFailed | ParallelStateFailed => "evaluationFailedEventDetails",
         _ => return None,
     })
 }
@@ -488,9 +508,20 @@ impl History {
         event_type: EventType,
         details: EventDetails,
     ) -> u64 {
+        let previous_event_id = self.events.len() as u64;
+        self.push_closing(previous_event_id, timestamp, event_type, details)
+    }
+
+    /// Appends a closing event after the event `previous_event_id`.
+    pub(crate) fn push_closing(
+        &mut self,
+        previous_event_id: u64,
+        timestamp: DateTime<Utc>,
+        event_type: EventType,
+        details: EventDetails,
+    ) -> u64 {
         self.closed = true;
         let id = self.events.len() as u64 + 1;
-        let previous_event_id = id - 1;
         self.events.push(HistoryEvent {
             id,
             previous_event_id,

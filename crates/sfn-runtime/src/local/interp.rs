@@ -15,7 +15,7 @@ use std::{
 };
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures_util::{StreamExt, future::try_join_all, stream};
+use futures_util::{StreamExt, stream, stream::FuturesUnordered};
 use serde_json::{Map, Value};
 use sfn_core::{
     StatesError,
@@ -67,7 +67,7 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
-    fn new(error: impl Into<String>, cause: Option<String>) -> Self {
+    pub(crate) fn new(error: impl Into<String>, cause: Option<String>) -> Self {
         Failure::Error {
             error: error.into(),
             cause,
@@ -86,17 +86,60 @@ impl Failure {
     }
 }
 
+/// Whether an execution was stopped: its own flag, then its parents' (a distributed
+/// Map's Map Run, the parent execution), read without a lock on every transition.
+#[derive(Debug, Default)]
+pub(crate) struct StopFlag {
+    set: std::sync::atomic::AtomicBool,
+    parent: Option<Arc<StopFlag>>,
+}
+
+impl StopFlag {
+    /// A flag that is also set when `parent` is.
+    pub(crate) fn child(parent: Arc<StopFlag>) -> Self {
+        StopFlag {
+            set: std::sync::atomic::AtomicBool::new(false),
+            parent: Some(parent),
+        }
+    }
+
+    /// Sets the flag.
+    pub(crate) fn set(&self) {
+        self.set.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether the flag or a parent's is set.
+    pub(crate) fn is_set(&self) -> bool {
+        let mut flag = self;
+        loop {
+            if flag.set.load(std::sync::atomic::Ordering::Acquire) {
+                return true;
+            }
+            match &flag.parent {
+                Some(p) => flag = p,
+                None => return false,
+            }
+        }
+    }
+}
+
 /// Everything one execution shares between its branches.
 pub(crate) struct Run {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) handlers: Arc<std::sync::RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
     pub(crate) tasks: Arc<Tasks>,
     pub(crate) mocks: Option<Arc<Mocks>>,
-    pub(crate) mock_counts: Mutex<HashMap<Arc<str>, u64>>,
+    /// Calls per mocked state, shared with the child executions of distributed Maps.
+    pub(crate) mock_counts: Arc<Mutex<HashMap<Arc<str>, u64>>>,
     pub(crate) cancel: CancellationToken,
     /// Set with `cancel`, read without a lock on every transition.
-    pub(crate) stopped: Arc<std::sync::atomic::AtomicBool>,
+    pub(crate) stopped: Arc<StopFlag>,
     pub(crate) execution_arn: Arc<str>,
+    /// The engine: where distributed Maps register their Map Runs and child executions.
+    pub(crate) engine: Arc<super::Inner>,
+    /// The machine's name, which child executions' ARNs carry.
+    pub(crate) machine_name: Arc<str>,
+    pub(crate) role_arn: Arc<str>,
     /// `$$.Execution` without `Input`, and `$$.StateMachine`.
     pub(crate) context_base: Value,
     pub(crate) input: Arc<Value>,
@@ -142,11 +185,11 @@ struct Entry<'a> {
 }
 
 impl Run {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
-    fn record(
+    pub(crate) fn record(
         &self,
         frame: &mut Frame,
         ty: EventType,
@@ -155,18 +198,32 @@ impl Run {
         self.record_at(frame, self.now(), ty, details)
     }
 
-    fn record_at(
+    /// Records an event; once the execution is stopped, nothing but abort events is
+    /// recorded, and the thread unwinds with [`Failure::Aborted`].
+    pub(crate) fn record_at(
         &self,
         frame: &mut Frame,
         now: DateTime<Utc>,
         ty: EventType,
         details: EventDetails,
     ) -> Result<u64, Failure> {
+        if self.stopped.is_set() {
+            return Err(Failure::Aborted);
+        }
         let id = lock(&frame.history)
             .push(frame.last, now, ty, details)
             .map_err(|_| Failure::HistoryFull)?;
         frame.last = id;
         Ok(id)
+    }
+
+    /// Records the abort of something in flight (a state, an iteration, a Map Run) in a
+    /// stopped execution.
+    pub(crate) fn record_abort(&self, frame: &mut Frame, ty: EventType, details: EventDetails) {
+        let now = self.now();
+        if let Ok(id) = lock(&frame.history).push(frame.last, now, ty, details) {
+            frame.last = id;
+        }
     }
 
     /// An error raised while evaluating the state, with AWS's prefix.
@@ -237,7 +294,7 @@ impl Run {
             let mut idx = scope.start;
             let mut data = input;
             loop {
-                if self.stopped.load(std::sync::atomic::Ordering::Acquire) {
+                if self.stopped.is_set() {
                     return Err(Failure::Aborted);
                 }
                 let st = scope
@@ -264,7 +321,17 @@ impl Run {
                     State::Task(t) => self.task(&entry, t, data, frame).await,
                     State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
                     State::Map(m) => self.map(&entry, m, data, frame).await,
-                }?;
+                };
+                let step = match step {
+                    Err(Failure::Aborted) => {
+                        if let Some(ty) = aborted_type(&st.def) {
+                            frame.last = frame.last.max(event_id);
+                            self.record_abort(frame, ty, EventDetails::None);
+                        }
+                        return Err(Failure::Aborted);
+                    }
+                    other => other?,
+                };
                 let exited = exited_type(&st.def);
                 match step {
                     Step::Next(next, out) => {
@@ -1267,6 +1334,9 @@ impl Run {
                     };
                     // The call went out; now the task waits for its token.
                     {
+                        if self.stopped.is_set() {
+                            return Err(Failure::Aborted);
+                        }
                         let now = self.now();
                         let mut h = lock(&history);
                         let last = h.last_id();
@@ -1316,6 +1386,9 @@ impl Run {
                         }
                     };
                     {
+                        if self.stopped.is_set() {
+                            return Err(Failure::Aborted);
+                        }
                         let now = self.now();
                         let mut h = lock(&history);
                         let last = h.last_id();
@@ -1464,25 +1537,44 @@ impl Run {
             }
         };
         let started = self.record(frame, EventType::ParallelStateStarted, EventDetails::None)?;
-        let branches = st.nested.iter().map(|b| {
-            let mut f = Frame {
-                history: frame.history.clone(),
-                last: started,
-                vars: frame.vars.clone(),
-                map_item: None,
-            };
-            let data = branch_input.clone();
-            async move {
-                self.run_scope(b, data, &mut f)
-                    .await
-                    .map(|out| (out, f.last))
+        let mut branches: FuturesUnordered<_> = st
+            .nested
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut f = Frame {
+                    history: frame.history.clone(),
+                    last: started,
+                    vars: frame.vars.clone(),
+                    map_item: None,
+                };
+                let data = branch_input.clone();
+                async move { (i, self.run_scope(b, data, &mut f).await) }
+            })
+            .collect();
+        // The first failure ends the branches; a stop lets every branch record its
+        // aborts first.
+        let mut outputs: Vec<Option<Arc<Value>>> = vec![None; st.nested.len()];
+        let mut failure = None;
+        while let Some((i, r)) = branches.next().await {
+            match r {
+                Ok(out) => {
+                    if let Some(slot) = outputs.get_mut(i) {
+                        *slot = Some(out);
+                    }
+                }
+                Err(Failure::Aborted) => failure = Some(Failure::Aborted),
+                Err(f) => {
+                    failure = Some(f);
+                    break;
+                }
             }
-        });
-        let results = try_join_all(branches).await;
+        }
+        drop(branches);
         frame.last = lock(&frame.history).last_id();
-        let results = match results {
-            Ok(r) => r,
-            Err(f) => {
+        let results = match failure {
+            None => outputs.into_iter().flatten().collect::<Vec<_>>(),
+            Some(f) => {
                 if let Failure::Error { error, cause } = &f {
                     self.record(
                         frame,
@@ -1498,10 +1590,7 @@ impl Run {
         };
         self.record(frame, EventType::ParallelStateSucceeded, EventDetails::None)?;
         let result = Arc::new(Value::Array(
-            results
-                .into_iter()
-                .map(|(v, _)| Arc::unwrap_or_clone(v))
-                .collect(),
+            results.into_iter().map(Arc::unwrap_or_clone).collect(),
         ));
         self.finish_result(
             entry,
@@ -1569,7 +1658,7 @@ impl Run {
             ));
         }
         let vars = frame.vars.clone();
-        let (inputs, count, max_concurrency, tolerated_count, tolerated_pct, run_started) = {
+        let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
             let scope = Scope {
                 input,
                 context: &ctx,
@@ -1691,7 +1780,7 @@ impl Run {
                     } else {
                         usize::try_from(per_batch).unwrap_or(usize::MAX)
                     };
-                    items
+                    let batches: Vec<Value> = items
                         .chunks(size)
                         .map(|chunk| {
                             let mut o = Map::new();
@@ -1701,20 +1790,19 @@ impl Run {
                             o.insert("Items".into(), Value::Array(chunk.to_vec()));
                             Value::Object(o)
                         })
-                        .collect()
+                        .collect();
+                    let sizes = items.chunks(size).map(<[Value]>::len).collect();
+                    (batches, Some(sizes))
                 }
-                None => items,
+                None => (items, None),
             };
+            let (items, sizes): (Vec<Value>, Option<Vec<usize>>) = items;
             let count = items.len();
-            let run_started = if distributed {
-                self.record(frame, EventType::MapRunStarted, EventDetails::None)?
-            } else {
-                self.record(
-                    frame,
-                    EventType::MapStateStarted,
-                    EventDetails::MapStateStarted { length: count },
-                )?
-            };
+            let run_started = self.record(
+                frame,
+                EventType::MapStateStarted,
+                EventDetails::MapStateStarted { length: count },
+            )?;
             // Each iteration's input.
             let selector = m.item_selector.as_ref().or(m.parameters.as_ref());
             let mut inputs = Vec::with_capacity(count);
@@ -1756,6 +1844,7 @@ impl Run {
                 tolerated_count,
                 tolerated_pct,
                 run_started,
+                sizes,
             )
         };
         let limit = match (max_concurrency, distributed) {
@@ -1763,101 +1852,30 @@ impl Run {
             (0, true) => 1000,
             (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
         };
-        let name = st.name.clone();
         let item_in_context = scope_needs_context(processor);
-        let runs = inputs.into_iter().enumerate().map(|(index, v)| {
-            let history = if distributed {
-                Arc::new(Mutex::new(History::default()))
-            } else {
-                frame.history.clone()
+        let outputs = if distributed {
+            let settings = MapRunSettings {
+                processor,
+                label: m.label.as_deref().unwrap_or(&st.name),
+                express: m
+                    .processor()
+                    .and_then(|p| p.processor_config.as_ref())
+                    .and_then(|c| c.execution_type)
+                    == Some(sfn_core::model::ExecutionType::Express),
+                max_concurrency,
+                limit,
+                tolerated_count,
+                tolerated_pct,
+                item_in_context,
+                result_writer: m.result_writer.is_some(),
             };
-            let mut f = Frame {
-                history,
-                last: run_started,
-                vars: frame.vars.clone(),
-                map_item: item_in_context.then(|| (index, v.clone())),
-            };
-            let name = name.clone();
-            async move {
-                if !distributed {
-                    self.record(
-                        &mut f,
-                        EventType::MapIterationStarted,
-                        EventDetails::MapIteration {
-                            name: name.clone(),
-                            index,
-                        },
-                    )?;
-                }
-                let r = self.run_scope(processor, Arc::new(v), &mut f).await;
-                if !distributed {
-                    let ty = if r.is_ok() {
-                        EventType::MapIterationSucceeded
-                    } else {
-                        EventType::MapIterationFailed
-                    };
-                    self.record(&mut f, ty, EventDetails::MapIteration { name, index })?;
-                }
-                r
-            }
-        });
-        let mut results = stream::iter(runs).buffered(limit.max(1));
-        let mut outputs = Vec::with_capacity(count);
-        let mut failures = 0usize;
-        let mut first_failure = None;
-        while let Some(r) = results.next().await {
-            match r {
-                Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
-                Err(f @ (Failure::Aborted | Failure::HistoryFull | Failure::TimedOut)) => {
-                    return Err(f);
-                }
-                Err(f) => {
-                    if !distributed {
-                        drop(results);
-                        frame.last = lock(&frame.history).last_id();
-                        if let Failure::Error { error, cause } = &f {
-                            self.record(
-                                frame,
-                                EventType::MapStateFailed,
-                                EventDetails::Failure {
-                                    error: Some(error.clone()),
-                                    cause: cause.clone(),
-                                },
-                            )?;
-                        }
-                        return Err(f);
-                    }
-                    failures += 1;
-                    first_failure.get_or_insert(f);
-                }
-            }
-        }
-        drop(results);
-        frame.last = lock(&frame.history).last_id();
-        if distributed && failures > 0 {
-            let over_count = tolerated_count.is_none_or(|c| failures as u64 > c);
-            let over_pct =
-                tolerated_pct.is_none_or(|p| (failures as f64) * 100.0 / (count.max(1) as f64) > p);
-            if over_count && over_pct {
-                self.record(frame, EventType::MapRunFailed, EventDetails::None)?;
-                return Err(Failure::new(
-                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                    Some("The specified tolerance threshold was exceeded".into()),
-                ));
-            }
-        }
-        if m.result_writer.is_some() {
-            return Err(Failure::new(
-                names::RESULT_WRITER_FAILED,
-                Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
-            ));
-        }
-        let done = if distributed {
-            EventType::MapRunSucceeded
+            self.map_run(settings, inputs, sizes, frame).await?
         } else {
-            EventType::MapStateSucceeded
+            let writer = m.result_writer.is_some();
+            let shape = (limit, item_in_context, writer);
+            self.inline_iterations(st, processor, inputs, shape, run_started, frame)
+                .await?
         };
-        self.record(frame, done, EventDetails::None)?;
         let result = Arc::new(Value::Array(outputs));
         self.finish_result(
             entry,
@@ -1872,6 +1890,117 @@ impl Run {
             m.assign.as_ref(),
         )
     }
+}
+
+impl Run {
+    /// An inline Map's iterations, in the execution's own history: at most `limit` at a
+    /// time; the first failure ends them, a stop lets each record its abort.
+    async fn inline_iterations(
+        &self,
+        st: &StatePlan,
+        processor: &ScopePlan,
+        inputs: Vec<Value>,
+        (limit, item_in_context, result_writer): (usize, bool, bool),
+        run_started: u64,
+        frame: &mut Frame,
+    ) -> Result<Vec<Value>, Failure> {
+        let count = inputs.len();
+        let name = st.name.clone();
+        let runs = inputs.into_iter().enumerate().map(|(index, v)| {
+            let mut f = Frame {
+                history: frame.history.clone(),
+                last: run_started,
+                vars: frame.vars.clone(),
+                map_item: item_in_context.then(|| (index, v.clone())),
+            };
+            let name = name.clone();
+            async move {
+                self.record(
+                    &mut f,
+                    EventType::MapIterationStarted,
+                    EventDetails::MapIteration {
+                        name: name.clone(),
+                        index,
+                    },
+                )?;
+                let r = self.run_scope(processor, Arc::new(v), &mut f).await;
+                let details = EventDetails::MapIteration { name, index };
+                match &r {
+                    Ok(_) => {
+                        self.record(&mut f, EventType::MapIterationSucceeded, details)?;
+                    }
+                    Err(Failure::Aborted) => {
+                        self.record_abort(&mut f, EventType::MapIterationAborted, details)
+                    }
+                    Err(_) => {
+                        self.record(&mut f, EventType::MapIterationFailed, details)?;
+                    }
+                }
+                r
+            }
+        });
+        let mut results = stream::iter(runs).buffered(limit.max(1));
+        let mut outputs = Vec::with_capacity(count);
+        let mut aborted = false;
+        while let Some(r) = results.next().await {
+            match r {
+                Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
+                // Iterations not yet started see the stop at once and record nothing.
+                Err(Failure::Aborted) => aborted = true,
+                Err(f @ (Failure::HistoryFull | Failure::TimedOut)) => return Err(f),
+                Err(f) => {
+                    drop(results);
+                    frame.last = lock(&frame.history).last_id();
+                    if let Failure::Error { error, cause } = &f {
+                        self.record(
+                            frame,
+                            EventType::MapStateFailed,
+                            EventDetails::Failure {
+                                error: Some(error.clone()),
+                                cause: cause.clone(),
+                            },
+                        )?;
+                    }
+                    return Err(f);
+                }
+            }
+        }
+        drop(results);
+        frame.last = lock(&frame.history).last_id();
+        if aborted {
+            return Err(Failure::Aborted);
+        }
+        if result_writer {
+            return Err(result_writer_failure());
+        }
+        self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        Ok(outputs)
+    }
+}
+
+/// `ResultWriter` needs a data store the local engine does not have.
+pub(crate) fn result_writer_failure() -> Failure {
+    Failure::new(
+        names::RESULT_WRITER_FAILED,
+        Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
+    )
+}
+
+/// How a distributed Map runs its Map Run.
+pub(crate) struct MapRunSettings<'a> {
+    pub(crate) processor: &'a ScopePlan,
+    /// `Label`, or the state's name.
+    pub(crate) label: &'a str,
+    /// Whether the child executions are Express.
+    pub(crate) express: bool,
+    /// `MaxConcurrency` as given (0: unlimited).
+    pub(crate) max_concurrency: u64,
+    /// The children run at a time.
+    pub(crate) limit: usize,
+    pub(crate) tolerated_count: Option<u64>,
+    pub(crate) tolerated_pct: Option<f64>,
+    pub(crate) item_in_context: bool,
+    pub(crate) result_writer: bool,
 }
 
 /// Whether any state of a scope, nested ones included, reads the context object.
@@ -2014,6 +2143,17 @@ fn entered_type(s: &State) -> EventType {
         State::Fail(_) => EventType::FailStateEntered,
         State::Parallel(_) => EventType::ParallelStateEntered,
         State::Map(_) => EventType::MapStateEntered,
+    }
+}
+
+/// The event that closes a state a stop caught in flight. A Wait has none: AWS closes it
+/// with `ExecutionAborted` alone (`TestSnfApi_test_stop_execution`).
+fn aborted_type(s: &State) -> Option<EventType> {
+    match s {
+        State::Task(_) => Some(EventType::TaskStateAborted),
+        State::Parallel(_) => Some(EventType::ParallelStateAborted),
+        State::Map(_) => Some(EventType::MapStateAborted),
+        _ => None,
     }
 }
 

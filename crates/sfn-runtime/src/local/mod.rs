@@ -25,6 +25,7 @@ mod clock;
 mod error;
 mod history;
 mod interp;
+mod map_run;
 mod mock;
 mod plan;
 mod task;
@@ -45,10 +46,12 @@ use tokio_util::sync::CancellationToken;
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use error::Error;
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
+pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockConfigError, MockResponse, MockedResponses, Mocks};
 pub use task::{ActivityTask, BoxFuture, TaskFailure, TaskHandler, TaskRequest};
 
-use interp::{Failure, Frame, Run};
+use interp::{Failure, Frame, Run, StopFlag};
+use map_run::MapRunEntry;
 use plan::ScopePlan;
 use task::{Tasks, TokenOutcome};
 
@@ -116,6 +119,8 @@ pub struct ExecutionDescription {
     pub error: Option<String>,
     /// The cause.
     pub cause: Option<String>,
+    /// For a child execution of a distributed Map: the Map Run that started it.
+    pub map_run_arn: Option<String>,
 }
 
 impl ExecutionDescription {
@@ -207,22 +212,105 @@ struct ExecState {
     output: Option<Arc<Value>>,
     error: Option<String>,
     cause: Option<String>,
+    /// Whether the closing event is recorded. A stopped execution is `Aborted` at once;
+    /// its closing event follows the abort events of what was in flight.
+    closed: bool,
 }
 
-struct ExecutionEntry {
+pub(crate) struct ExecutionEntry {
     arn: String,
     name: String,
     machine_arn: String,
+    map_run_arn: Option<Arc<str>>,
     input: Arc<Value>,
     start: DateTime<Utc>,
     history: Arc<Mutex<History>>,
     state: Mutex<ExecState>,
     cancel: CancellationToken,
-    stopped: Arc<std::sync::atomic::AtomicBool>,
+    stopped: Arc<StopFlag>,
     done: watch::Sender<bool>,
 }
 
+/// The event a stopped execution's `ExecutionAborted` follows: the abort of the state in
+/// flight at the top level, if one was recorded; otherwise none (0), as AWS records a stop
+/// during a Wait (`TestSnfApi_test_stop_execution`).
+fn abort_previous(history: &History) -> u64 {
+    match history.events().last() {
+        Some(e)
+            if matches!(
+                e.event_type,
+                EventType::TaskStateAborted
+                    | EventType::WaitStateAborted
+                    | EventType::MapStateAborted
+                    | EventType::ParallelStateAborted
+            ) =>
+        {
+            e.id
+        }
+        _ => 0,
+    }
+}
+
 impl ExecutionEntry {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        arn: String,
+        name: String,
+        machine_arn: String,
+        map_run_arn: Option<Arc<str>>,
+        input: Arc<Value>,
+        start: DateTime<Utc>,
+        cancel: CancellationToken,
+        stopped: Arc<StopFlag>,
+        history_capacity: usize,
+    ) -> Self {
+        let (done, _) = watch::channel(false);
+        ExecutionEntry {
+            arn,
+            name,
+            machine_arn,
+            map_run_arn,
+            input,
+            start,
+            history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
+            state: Mutex::new(ExecState {
+                status: ExecutionStatus::Running,
+                stop_date: None,
+                output: None,
+                error: None,
+                cause: None,
+                closed: false,
+            }),
+            cancel,
+            stopped,
+            done,
+        }
+    }
+
+    /// Stops the execution: it is `Aborted` from now on, and what is in flight unwinds,
+    /// recording its abort events, before the closing event. Returns the stop date (the
+    /// first stop's, or the end's when it had already ended).
+    fn request_stop(
+        &self,
+        now: DateTime<Utc>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> DateTime<Utc> {
+        {
+            let mut s = lock(&self.state);
+            if s.status != ExecutionStatus::Running {
+                return s.stop_date.unwrap_or(now);
+            }
+            s.status = ExecutionStatus::Aborted;
+            s.stop_date = Some(now);
+            s.error = error;
+            s.cause = cause;
+        }
+        self.stopped.set();
+        self.cancel.cancel();
+        now
+    }
+
     fn describe(&self) -> ExecutionDescription {
         let s = lock(&self.state);
         ExecutionDescription {
@@ -236,10 +324,12 @@ impl ExecutionEntry {
             output: s.output.as_deref().cloned(),
             error: s.error.clone(),
             cause: s.cause.clone(),
+            map_run_arn: self.map_run_arn.as_deref().map(str::to_owned),
         }
     }
 
-    /// Closes the execution, once: the first ending wins.
+    /// Closes the execution, once: the first ending wins; a stopped execution closes with
+    /// `ExecutionAborted` whatever its run ended with.
     fn finish(
         &self,
         now: DateTime<Utc>,
@@ -250,7 +340,28 @@ impl ExecutionEntry {
     ) {
         {
             let mut s = lock(&self.state);
+            if s.closed {
+                return;
+            }
             if s.status != ExecutionStatus::Running {
+                // Stopped: the abort events of what was in flight are recorded.
+                let mut h = lock(&self.history);
+                let previous = abort_previous(&h);
+                h.push_closing(
+                    previous,
+                    now,
+                    EventType::ExecutionAborted,
+                    EventDetails::Failure {
+                        error: s.error.clone(),
+                        cause: s.cause.clone(),
+                    },
+                );
+                s.closed = true;
+                drop(h);
+                drop(s);
+                self.stopped.set();
+                self.cancel.cancel();
+                self.done.send_replace(true);
                 return;
             }
             let (ty, details) = match status {
@@ -282,28 +393,37 @@ impl ExecutionEntry {
                     },
                 ),
             };
-            lock(&self.history).push_final(now, ty, details);
+            {
+                let mut h = lock(&self.history);
+                if ty == EventType::ExecutionAborted {
+                    let previous = abort_previous(&h);
+                    h.push_closing(previous, now, ty, details);
+                } else {
+                    h.push_final(now, ty, details);
+                }
+            }
             *s = ExecState {
                 status,
                 stop_date: Some(now),
                 output,
                 error,
                 cause,
+                closed: true,
             };
         }
-        self.stopped
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.stopped.set();
         self.cancel.cancel();
         self.done.send_replace(true);
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     clock: Arc<dyn Clock>,
     handlers: Arc<RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
     tasks: Arc<Tasks>,
     machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
     executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
+    map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     activity_poll_micros: std::sync::atomic::AtomicU64,
 }
 
@@ -401,6 +521,7 @@ impl LocalEngine {
                 tasks: Arc::default(),
                 machines: Mutex::default(),
                 executions: Mutex::default(),
+                map_runs: Mutex::default(),
                 activity_poll_micros: std::sync::atomic::AtomicU64::new(
                     ACTIVITY_POLL_TIMEOUT.as_micros() as u64,
                 ),
@@ -543,25 +664,17 @@ impl LocalEngine {
         );
         let input = Arc::new(start_input);
         let now = self.inner.clock.now();
-        let (done, _) = watch::channel(false);
-        let entry = Arc::new(ExecutionEntry {
-            arn: arn.clone(),
-            name: name.clone(),
-            machine_arn: machine.arn.clone(),
-            input: input.clone(),
-            start: now,
-            history: Arc::new(Mutex::new(History::with_capacity(64))),
-            state: Mutex::new(ExecState {
-                status: ExecutionStatus::Running,
-                stop_date: None,
-                output: None,
-                error: None,
-                cause: None,
-            }),
-            cancel: CancellationToken::new(),
-            stopped: Arc::default(),
-            done,
-        });
+        let entry = Arc::new(ExecutionEntry::new(
+            arn.clone(),
+            name.clone(),
+            machine.arn.clone(),
+            None,
+            input.clone(),
+            now,
+            CancellationToken::new(),
+            Arc::default(),
+            64,
+        ));
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {
@@ -602,10 +715,13 @@ impl LocalEngine {
             handlers: self.inner.handlers.clone(),
             tasks: self.inner.tasks.clone(),
             mocks: start.mocks,
-            mock_counts: Mutex::default(),
+            mock_counts: Arc::default(),
             cancel: entry.cancel.clone(),
             stopped: entry.stopped.clone(),
             execution_arn: Arc::from(arn.as_str()),
+            engine: self.inner.clone(),
+            machine_name: Arc::from(machine.name.as_str()),
+            role_arn: role_arn.clone(),
             context_base,
             input: input.clone(),
             deadline: machine
@@ -667,11 +783,13 @@ impl LocalEngine {
     ) -> Result<DateTime<Utc>, Error> {
         let entry = self.execution(arn)?;
         let now = self.inner.clock.now();
-        entry.finish(now, ExecutionStatus::Aborted, None, error, cause);
-        Ok(lock(&entry.state).stop_date.unwrap_or(now))
+        Ok(entry.request_stop(now, error, cause))
     }
 
-    /// The executions, of one machine or of all, in start order.
+    /// The executions, of one machine or of all, in start order. Given a Map Run's ARN,
+    /// the child executions it started (as `ListExecutions` with `mapRunArn`); a child
+    /// execution's machine ARN is its parent machine's with the Map's label
+    /// (`…:stateMachine:MACHINE/LABEL`).
     pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
         self.list_executions_with_status(machine_arn, None)
     }
@@ -687,10 +805,67 @@ impl LocalEngine {
             lock(&self.inner.executions).values().cloned().collect();
         entries
             .iter()
-            .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m))
+            .filter(|e| {
+                machine_arn
+                    .is_none_or(|m| e.machine_arn == m || e.map_run_arn.as_deref() == Some(m))
+            })
             .map(|e| e.describe())
             .filter(|d| status.is_none_or(|s| d.status == s))
             .collect()
+    }
+
+    /// Describes a Map Run (`DescribeMapRun`): its status, settings and the counts of
+    /// its items and child executions.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MapRunDoesNotExist`].
+    pub fn describe_map_run(&self, map_run_arn: &str) -> Result<MapRunDescription, Error> {
+        lock(&self.inner.map_runs)
+            .get(map_run_arn)
+            .map(|r| r.describe())
+            .ok_or_else(|| Error::MapRunDoesNotExist {
+                arn: map_run_arn.to_owned(),
+            })
+    }
+
+    /// The Map Runs an execution started, in start order (`ListMapRuns`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn list_map_runs(&self, execution_arn: &str) -> Result<Vec<MapRunDescription>, Error> {
+        self.execution(execution_arn)?;
+        let runs: Vec<Arc<MapRunEntry>> = lock(&self.inner.map_runs).values().cloned().collect();
+        Ok(runs
+            .iter()
+            .filter(|r| r.execution_arn() == execution_arn)
+            .map(|r| r.describe())
+            .collect())
+    }
+
+    /// The child executions a Map Run started, in start order (`ListExecutions` with
+    /// `mapRunArn`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MapRunDoesNotExist`].
+    pub fn list_map_run_executions(
+        &self,
+        map_run_arn: &str,
+    ) -> Result<Vec<ExecutionDescription>, Error> {
+        if !lock(&self.inner.map_runs).contains_key(map_run_arn) {
+            return Err(Error::MapRunDoesNotExist {
+                arn: map_run_arn.to_owned(),
+            });
+        }
+        let entries: Vec<Arc<ExecutionEntry>> =
+            lock(&self.inner.executions).values().cloned().collect();
+        Ok(entries
+            .iter()
+            .filter(|e| e.map_run_arn.as_deref() == Some(map_run_arn))
+            .map(|e| e.describe())
+            .collect())
     }
 
     /// An execution's history.
