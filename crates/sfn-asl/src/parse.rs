@@ -1490,7 +1490,7 @@ impl<'a> StateReader<'_, 'a> {
             OperandKind::Boolean => value.is_boolean(),
             OperandKind::Timestamp => match &value {
                 Value::String(s) => {
-                    if !is_rfc3339(s) {
+                    if !crate::eval::wait::is_timestamp(s) {
                         self.p.error(
                             at,
                             format!("The field '{key}' must be an RFC 3339 timestamp, not '{s}'"),
@@ -1527,7 +1527,7 @@ impl<'a> StateReader<'_, 'a> {
             .int_or_expr(&mut self.obj, "Seconds", self.ql, 0, Some(99_999_999));
         let timestamp = self.p.string_or_expr(&mut self.obj, "Timestamp", self.ql);
         if let Some(StringOrExpr::String(s)) = &timestamp {
-            if !is_rfc3339(s) {
+            if !crate::eval::wait::is_timestamp(s) {
                 let at = self.at("Timestamp");
                 self.p.error(&at, "String does not match RFC3339 timestamp");
             }
@@ -2170,12 +2170,6 @@ impl<'a> StateReader<'_, 'a> {
             arguments,
         })
     }
-}
-
-/// Whether `s` is an RFC 3339 timestamp as Step Functions accepts them
-/// (`2016-03-14T01:59:00Z`, with an optional fraction and an offset).
-pub fn is_rfc3339(s: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(s).is_ok() && s.as_bytes().get(10) == Some(&b'T')
 }
 
 fn kind(v: &Value) -> &'static str {

@@ -438,6 +438,15 @@ fn wait_forms() {
     valid(&machine(
         json!({"A": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00.123+02:00", "End": true}}),
     ));
+    // The validator accepts exactly what the engine can wait for: one timestamp reader.
+    error(
+        &machine(json!({"A": {"Type": "Wait", "Timestamp": "2030-03-14T01:59:00z", "End": true}})),
+        "/States/A/Timestamp",
+    );
+    let choice = machine(json!({"A": {"Type": "Choice", "Choices": [
+        {"Variable": "$.t", "TimestampEquals": "2030-03-14T01:59:00z", "Next": "B"}
+    ], "Default": "B"}, "B": {"Type": "Succeed"}}));
+    error(&choice, "/States/A/Choices/0/TimestampEquals");
 }
 
 #[test]
