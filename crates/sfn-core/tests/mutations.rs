@@ -53,6 +53,10 @@ fn arb_json() -> impl Strategy<Value = Value> {
         (-1e6f64..1e6).prop_map(|f| json!(f)),
         prop_oneof![
             "[a-zA-Z$.\\[\\]*@?()'{}% ]{0,12}".prop_map(Value::String),
+            "\\PC{0,12}".prop_map(Value::String),
+            Just(Value::String("$.é.ß[0]".into())),
+            Just(Value::String("States.Format('ü{}€', $.日本)".into())),
+            Just(Value::String("{% $states.input.é & '😀' %}".into())),
             Just(Value::String("$.x".into())),
             Just(Value::String("States.Format('{}', $.a)".into())),
             Just(Value::String("{% $x %}".into())),
@@ -179,7 +183,11 @@ proptest! {
         let text = def.to_string();
         let _ = sfn_core::validate_str(&text);
         // Truncated text is not JSON, and says so.
-        let cut = &text[..text.len() / 2];
+        let mut half = text.len() / 2;
+        while !text.is_char_boundary(half) {
+            half -= 1;
+        }
+        let cut = &text[..half];
         prop_assert!(!sfn_core::validate_str(cut).is_valid());
     }
 
@@ -187,6 +195,32 @@ proptest! {
     fn arbitrary_json_never_panics(v in arb_json()) {
         let _ = validate_value(&v);
         let _ = StateMachine::from_value(&v);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// The path, intrinsic and JSONata readers slice their input by byte offsets: any
+    /// text, multi-byte characters included, is an error or a value, never a panic.
+    #[test]
+    fn expression_readers_never_panic(
+        prefix in prop_oneof![Just(""), Just("$"), Just("$."), Just("$$."), Just("$["), Just("States.Format("), Just("States.Array('"), Just("{% "), Just("$states.")],
+        body in "\\PC{0,24}",
+        suffix in prop_oneof![Just(""), Just(")"), Just("')"), Just("]"), Just(" %}")],
+    ) {
+        let text = format!("{prefix}{body}{suffix}");
+        let input = json!({"a": [1, "é", {"b": null}], "é": "ß"});
+        if let Ok(p) = sfn_core::path::JsonPath::parse(&text) {
+            let _ = p.select(&sfn_core::eval::Scope::new(&input));
+        }
+        if let Ok(c) = sfn_core::intrinsic::IntrinsicCall::parse(&text) {
+            let _ = c.evaluate(&sfn_core::eval::Scope::new(&input));
+        }
+        if let Ok(e) = sfn_core::jsonata::Expression::parse(&text) {
+            let _ = e.evaluate(Some(&input), &sfn_core::eval::NoVariables);
+        }
+        let _ = sfn_core::template::PathExpr::parse(&text);
     }
 }
 
