@@ -30,8 +30,6 @@ impl fmt::Display for Severity {
 pub enum DiagnosticCode {
     /// The definition is not JSON.
     InvalidJsonDescription,
-    /// The definition is empty.
-    MissingDescription,
     /// A field is missing, unknown, misplaced or holds a value of the wrong kind or range.
     SchemaValidationFailed,
     /// A Task's `Resource` is not a resource AWS can call.
@@ -56,8 +54,6 @@ pub enum DiagnosticCode {
     InvalidJsonata,
     /// Warning: a field looks like it holds a path but its name has no `.$`.
     NoDollar,
-    /// Warning: a field value looks like a path, but the field name does not end in `Path`.
-    NoPath,
     /// Warning: a Pass state's `Result` holds a path, which is not evaluated.
     PassResultIsStatic,
     /// Warning: no terminal state can be reached from this state.
@@ -72,7 +68,6 @@ impl DiagnosticCode {
         use DiagnosticCode::*;
         match self {
             InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
-            MissingDescription => "MISSING_DESCRIPTION",
             SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
             InvalidResource => "INVALID_RESOURCE",
             MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
@@ -85,7 +80,6 @@ impl DiagnosticCode {
             InvalidIntrinsicFunction => "INVALID_INTRINSIC_FUNCTION",
             InvalidJsonata => "INVALID_JSONATA",
             NoDollar => "NO_DOLLAR",
-            NoPath => "NO_PATH",
             PassResultIsStatic => "PASS_RESULT_IS_STATIC",
             NoTerminalReachable => "NO_TERMINAL_REACHABLE",
             TaskWithoutTimeout => "TASK_WITHOUT_TIMEOUT",

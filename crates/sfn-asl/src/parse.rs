@@ -296,13 +296,6 @@ impl Parser {
         }
     }
 
-    fn required_string(&mut self, obj: &mut Obj<'_>, key: &str) -> Option<String> {
-        if !obj.has(key) {
-            return None;
-        }
-        self.string(obj, key)
-    }
-
     fn boolean(&mut self, obj: &mut Obj<'_>, key: &str) -> Option<bool> {
         match obj.get(key)? {
             Value::Bool(b) => Some(*b),
@@ -647,7 +640,7 @@ impl Parser {
                 format!("These fields are required: [{}]", missing.join(", ")),
             );
         }
-        let start_at = self.required_string(obj, "StartAt");
+        let start_at = self.string(obj, "StartAt");
         let states = match obj.get("States") {
             Some(Value::Object(m)) => {
                 let at = obj.at("States");

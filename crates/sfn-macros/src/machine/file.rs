@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use sfn_asl::validate::{ValidateOptions, validate_value_with};
 use syn::LitStr;
 
-use super::{emit::Emitted, lower};
+use super::emit::Emitted;
 use crate::ctxt::Errors;
 
 pub(crate) fn load(
@@ -47,11 +47,9 @@ pub(crate) fn load(
             ..ValidateOptions::default()
         },
     );
-    let names = lower::field_names();
     let mut valid = true;
     for d in diagnostics.errors() {
         valid = false;
-        let _ = &names;
         errors.at(
             path.span(),
             format!("{rel} at {}: {} [{}]", d.location(), d.message, d.code),
