@@ -504,12 +504,7 @@ impl Parser {
         match PathExpr::parse(&s) {
             Ok(p) => Some(p),
             Err(message) => {
-                let code = if IntrinsicCall::looks_like_call(&s) {
-                    Code::InvalidIntrinsicFunction
-                } else {
-                    Code::InvalidJsonPath
-                };
-                self.error_code(code, &at, format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {message}"));
+                self.error_code(message.code(), &at, format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {message}"));
                 None
             }
         }

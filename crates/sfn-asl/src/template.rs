@@ -105,17 +105,34 @@ pub enum PathExpr {
     Intrinsic(IntrinsicCall),
 }
 
+/// Why the value of a `.$` field (or `ErrorPath`, `CausePath`) could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathExprError {
+    /// It is not a valid JSONPath.
+    #[error(transparent)]
+    Path(#[from] crate::path::PathError),
+    /// It looks like an intrinsic function call, but is not a valid one.
+    #[error(transparent)]
+    Intrinsic(#[from] crate::intrinsic::IntrinsicParseError),
+}
+
+impl PathExprError {
+    /// The diagnostic code for this problem.
+    pub fn code(&self) -> DiagnosticCode {
+        match self {
+            PathExprError::Path(_) => DiagnosticCode::InvalidJsonPath,
+            PathExprError::Intrinsic(_) => DiagnosticCode::InvalidIntrinsicFunction,
+        }
+    }
+}
+
 impl PathExpr {
     /// Parses a path, or a call when the text looks like one.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PathExprError> {
         if IntrinsicCall::looks_like_call(text) {
-            IntrinsicCall::parse(text)
-                .map(PathExpr::Intrinsic)
-                .map_err(|e| e.message)
+            Ok(PathExpr::Intrinsic(IntrinsicCall::parse(text)?))
         } else {
-            JsonPath::parse(text)
-                .map(PathExpr::Path)
-                .map_err(|e| e.message)
+            Ok(PathExpr::Path(JsonPath::parse(text)?))
         }
     }
 
@@ -286,11 +303,7 @@ fn parse_node(
                             Ok(p) => Template::Dynamic(p),
                             Err(message) => {
                                 problems.push(TemplateProblem {
-                                    code: if IntrinsicCall::looks_like_call(s) {
-                                        DiagnosticCode::InvalidIntrinsicFunction
-                                    } else {
-                                        DiagnosticCode::InvalidJsonPath
-                                    },
+                                    code: message.code(),
                                     pointer: pointer.clone(),
                                     message: format!(
                                         "The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call: {message}"
