@@ -77,32 +77,42 @@ impl ParseOutcome {
 
 /// Reads a definition from text.
 pub fn parse_str(text: &str) -> ParseOutcome {
-    let fail = |code, message: String| ParseOutcome {
-        machine: None,
-        diagnostics: Diagnostics(vec![Diagnostic::error(code, "", message)]),
-    };
+    match read_json(text) {
+        Ok(v) => parse_value(&v),
+        Err(diagnostic) => ParseOutcome {
+            machine: None,
+            diagnostics: Diagnostics(vec![diagnostic]),
+        },
+    }
+}
+
+/// The definition's text as JSON, or the diagnostic that says why it is not a
+/// definition at all (empty, too large, not JSON).
+pub(crate) fn read_json(text: &str) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
-        return fail(
+        return Err(Diagnostic::error(
             Code::SchemaValidationFailed,
-            "Definition must be a valid JSON object".into(),
-        );
+            "",
+            "Definition must be a valid JSON object",
+        ));
     }
     let chars = text.chars().count();
     if chars > MAX_DEFINITION_CHARS {
-        return fail(
+        return Err(Diagnostic::error(
             Code::DefinitionTooLarge,
+            "",
             format!(
                 "The definition is {chars} characters long; at most {MAX_DEFINITION_CHARS} are allowed"
             ),
-        );
+        ));
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => parse_value(&v),
-        Err(e) => fail(
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        Diagnostic::error(
             Code::InvalidJsonDescription,
+            "",
             format!("The definition is not valid JSON: {e}"),
-        ),
-    }
+        )
+    })
 }
 
 /// Reads a definition from a JSON value.

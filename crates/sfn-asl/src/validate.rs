@@ -52,23 +52,17 @@ pub fn validate_str_with(
     text: &str,
     options: ValidateOptions,
 ) -> (Option<StateMachine>, Diagnostics) {
-    let ParseOutcome {
-        machine,
-        mut diagnostics,
-    } = parse::parse_str(text);
-    if diagnostics.iter().any(|d| {
-        matches!(
-            d.code,
-            Code::InvalidJsonDescription | Code::DefinitionTooLarge
-        )
-    }) || text.trim().is_empty()
-    {
-        return (None, diagnostics);
+    match parse::read_json(text) {
+        Ok(value) => {
+            let ParseOutcome {
+                machine,
+                mut diagnostics,
+            } = parse::parse_value(&value);
+            graph_checks(&value, options, &mut diagnostics.0);
+            finish(machine, diagnostics, options)
+        }
+        Err(diagnostic) => (None, Diagnostics(vec![diagnostic])),
     }
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
-        graph_checks(&value, options, &mut diagnostics.0);
-    }
-    finish(machine, diagnostics, options)
 }
 
 /// Validates a definition given as JSON.
