@@ -183,25 +183,23 @@ impl JsonPath {
             });
         }
         let mut node = target;
-        let mut walked = String::from("$");
         for (i, step) in self.body.steps.iter().enumerate() {
             let last = i + 1 == self.body.steps.len();
             node = match &step.selector {
                 Selector::Name(name) => {
                     let Value::Object(map) = node else {
-                        return Err(self.set_error(&walked, node));
+                        return Err(self.set_error(&self.walked(i), node));
                     };
                     if last {
                         map.insert(name.to_string(), value);
                         return Ok(());
                     }
-                    walked.push_str(&format!("['{name}']"));
                     map.entry(name.to_string())
                         .or_insert_with(|| Value::Object(Default::default()))
                 }
                 Selector::Index(index) => {
                     let Value::Array(items) = node else {
-                        return Err(self.set_error(&walked, node));
+                        return Err(self.set_error(&self.walked(i), node));
                     };
                     let len = items.len();
                     let position = usize::try_from(if *index < 0 {
@@ -214,12 +212,12 @@ impl JsonPath {
                     let Some(position) = position else {
                         return Err(PathError {
                             message: format!(
-                                "Unable to apply ResultPath '{}': index {index} is out of bounds at {walked}",
-                                self.text
+                                "Unable to apply ResultPath '{}': index {index} is out of bounds at {}",
+                                self.text,
+                                self.walked(i)
                             ),
                         });
                     };
-                    walked.push_str(&format!("[{position}]"));
                     if last {
                         items[position] = value;
                         return Ok(());
@@ -235,6 +233,20 @@ impl JsonPath {
         }
         *node = value;
         Ok(())
+    }
+
+    /// The part of the path before step `upto`, as `$['a'][0]`: only for error messages,
+    /// so a successful write formats nothing.
+    fn walked(&self, upto: usize) -> String {
+        let mut out = String::from("$");
+        for step in self.body.steps.iter().take(upto) {
+            match &step.selector {
+                Selector::Name(name) => out.push_str(&format!("['{name}']")),
+                Selector::Index(index) => out.push_str(&format!("[{index}]")),
+                _ => {}
+            }
+        }
+        out
     }
 
     fn set_error(&self, walked: &str, found: &Value) -> PathError {
