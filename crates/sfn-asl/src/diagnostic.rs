@@ -99,6 +99,17 @@ impl Serialize for DiagnosticCode {
     }
 }
 
+/// What a diagnostic is about: a field's value, or the field being there at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Subject {
+    /// The value at the location is wrong.
+    #[default]
+    Value,
+    /// The field at the location should not be there (unknown, misplaced, or clashing
+    /// with another).
+    Field,
+}
+
 /// One problem found in a definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -111,6 +122,10 @@ pub struct Diagnostic {
     pub pointer: String,
     /// How bad.
     pub severity: Severity,
+    /// Whether the problem is the value or the field itself; tools that point at source
+    /// text use it to mark the key or the value.
+    #[serde(skip)]
+    pub subject: Subject,
 }
 
 impl Diagnostic {
@@ -125,6 +140,7 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             severity: Severity::Error,
+            subject: Subject::Value,
         }
     }
 
@@ -139,6 +155,15 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             severity: Severity::Warning,
+            subject: Subject::Value,
+        }
+    }
+
+    /// The same diagnostic, about the field being there rather than its value.
+    pub fn about_field(self) -> Self {
+        Diagnostic {
+            subject: Subject::Field,
+            ..self
         }
     }
 

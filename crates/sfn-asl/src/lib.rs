@@ -39,7 +39,7 @@ pub mod schema;
 pub mod template;
 pub mod validate;
 
-pub use diagnostic::{Diagnostic, DiagnosticCode, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticCode, Diagnostics, Severity, Subject};
 pub use error::StatesError;
 pub use model::StateMachine;
 pub use parse::ParseError;

@@ -274,6 +274,13 @@ impl Parser {
         ));
     }
 
+    /// An error about a field being there at all (misplaced, unknown, clashing), as
+    /// opposed to about its value.
+    fn field_error(&mut self, ptr: &str, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(Code::SchemaValidationFailed, ptr, message).about_field());
+    }
+
     fn error_code(&mut self, code: Code, ptr: &str, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(code, ptr, message));
     }
@@ -287,7 +294,7 @@ impl Parser {
         let unused: Vec<String> = obj.unused().cloned().collect();
         for key in unused {
             let at = obj.at(&key);
-            self.error(&at, format!("Field '{key}' is not supported in {what}"));
+            self.field_error(&at, format!("Field '{key}' is not supported in {what}"));
         }
     }
 
@@ -739,7 +746,7 @@ impl Parser {
             if obj.has(f) {
                 let at = obj.at(f);
                 obj.get(f);
-                self.error(&at, format!("The field '{f}' is only supported in {other} states; this state's query language is {ql}"));
+                self.field_error(&at, format!("The field '{f}' is only supported in {other} states; this state's query language is {ql}"));
             }
         }
         let mut st = StateReader {
@@ -755,12 +762,12 @@ impl Parser {
         for key in unused {
             let at = obj.at(&key);
             if STATE_FIELDS.contains(&key.as_str()) {
-                p.error(
+                p.field_error(
                     &at,
                     format!("Field '{key}' is not supported by a {ty} state"),
                 );
             } else {
-                p.error(
+                p.field_error(
                     &at,
                     format!("Field '{key}' is not a known field of a {ty} state"),
                 );
@@ -841,7 +848,7 @@ impl<'a> StateReader<'_, 'a> {
         match (&next, end) {
             (Some(_), Some(true)) => self
                 .p
-                .error(&ptr, "A state may have 'Next' or 'End', not both"),
+                .field_error(&ptr, "A state may have 'Next' or 'End', not both"),
             (None, None | Some(false)) if !self.obj.has("Next") && !self.obj.has("End") => self
                 .p
                 .error(&ptr, "A state must have 'Next' or 'End: true'"),
@@ -1098,7 +1105,7 @@ impl<'a> StateReader<'_, 'a> {
         if obj.has(other) {
             let at = obj.at(other);
             obj.get(other);
-            self.p.error(
+            self.p.field_error(
                 &at,
                 format!("The field '{other}' of a catcher is not supported in {ql} states"),
             );
@@ -1125,7 +1132,7 @@ impl<'a> StateReader<'_, 'a> {
         };
         if value.is_some() && path.is_some() {
             let ptr = self.obj.ptr.clone();
-            self.p.error(
+            self.p.field_error(
                 &ptr,
                 format!("A state may have '{key}' or '{path_key}', not both"),
             );
@@ -1225,7 +1232,7 @@ impl<'a> StateReader<'_, 'a> {
                 let at = self.at(f);
                 self.obj.get(f);
                 self.p
-                    .error(&at, format!("A Choice state may not have '{f}'"));
+                    .field_error(&at, format!("A Choice state may not have '{f}'"));
             }
         }
         if !self.obj.has("Choices") {
@@ -1292,7 +1299,7 @@ impl<'a> StateReader<'_, 'a> {
                 if present {
                     let at = obj.at(f);
                     self.p
-                        .error(&at, format!("A nested choice rule may not have '{f}'"));
+                        .field_error(&at, format!("A nested choice rule may not have '{f}'"));
                 }
             }
         }
@@ -1325,7 +1332,7 @@ impl<'a> StateReader<'_, 'a> {
                     if obj.has(f) {
                         let at = obj.at(f);
                         obj.get(f);
-                        self.p.error(&at, format!("The field '{f}' is only supported in JSONPath states; use 'Condition' in JSONata states"));
+                        self.p.field_error(&at, format!("The field '{f}' is only supported in JSONPath states; use 'Condition' in JSONata states"));
                     }
                 }
                 c
@@ -1346,7 +1353,7 @@ impl<'a> StateReader<'_, 'a> {
         if obj.has("Condition") {
             let at = obj.at("Condition");
             obj.get("Condition");
-            self.p.error(
+            self.p.field_error(
                 &at,
                 "The field 'Condition' is only supported in JSONata states",
             );
@@ -1430,7 +1437,7 @@ impl<'a> StateReader<'_, 'a> {
                     for (key, _, _) in rest {
                         let at = obj.at(key);
                         obj.get(key);
-                        self.p.error(&at, "A choice rule may hold only one comparison operator");
+                        self.p.field_error(&at, "A choice rule may hold only one comparison operator");
                     }
                 }
             }
@@ -1453,7 +1460,7 @@ impl<'a> StateReader<'_, 'a> {
             1 => found.pop().map(|(_, c)| c),
             _ => {
                 let names: Vec<_> = found.iter().map(|(n, _)| *n).collect();
-                self.p.error(ptr, format!("A choice rule may hold only one of 'And', 'Or', 'Not' or a comparison; it holds {}", names.join(", ")));
+                self.p.field_error(ptr, format!("A choice rule may hold only one of 'And', 'Or', 'Not' or a comparison; it holds {}", names.join(", ")));
                 None
             }
         }
@@ -1587,7 +1594,7 @@ impl<'a> StateReader<'_, 'a> {
         }
         for (a, b) in [("Error", "ErrorPath"), ("Cause", "CausePath")] {
             if self.obj.has(a) && self.obj.has(b) {
-                self.p.error(
+                self.p.field_error(
                     &ptr,
                     format!("A Fail state may have '{a}' or '{b}', not both"),
                 );
@@ -1793,7 +1800,7 @@ impl<'a> StateReader<'_, 'a> {
         let item_selector = self.p.template(&mut self.obj, "ItemSelector", ql, true);
         let parameters = self.jsonpath_template("Parameters");
         if item_selector.is_some() && parameters.is_some() {
-            self.p.error(
+            self.p.field_error(
                 &ptr,
                 "A Map state may have 'ItemSelector' or 'Parameters', not both",
             );
@@ -1805,7 +1812,7 @@ impl<'a> StateReader<'_, 'a> {
             None
         };
         match (self.obj.has("ItemProcessor"), self.obj.has("Iterator")) {
-            (true, true) => self.p.error(
+            (true, true) => self.p.field_error(
                 &ptr,
                 "A Map state may have 'ItemProcessor' or 'Iterator', not both",
             ),
@@ -1828,7 +1835,7 @@ impl<'a> StateReader<'_, 'a> {
                 None
             };
             if v.is_some() && p.is_some() {
-                self.p.error(
+                self.p.field_error(
                     &ptr,
                     "A Map state may have 'MaxConcurrency' or 'MaxConcurrencyPath', not both",
                 );
@@ -1885,7 +1892,7 @@ impl<'a> StateReader<'_, 'a> {
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
         ] {
             if self.obj.has(a) && self.obj.has(b) {
-                self.p.error(
+                self.p.field_error(
                     &ptr,
                     format!("A Map state may have '{a}' or '{b}', not both"),
                 );
@@ -2028,7 +2035,7 @@ impl<'a> StateReader<'_, 'a> {
                     None
                 };
                 if r.has("MaxItems") && r.has("MaxItemsPath") {
-                    self.p.error(
+                    self.p.field_error(
                         &rat,
                         "A ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both",
                     );
@@ -2106,7 +2113,7 @@ impl<'a> StateReader<'_, 'a> {
             ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
         ] {
             if obj.has(a) && obj.has(b) {
-                self.p.error(
+                self.p.field_error(
                     &at,
                     format!("An ItemBatcher may have '{a}' or '{b}', not both"),
                 );

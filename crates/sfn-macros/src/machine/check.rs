@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 use sfn_asl::{
-    Diagnostic, StateMachine,
+    Diagnostic, StateMachine, Subject,
     model::ExecutionType,
     validate::{ValidateOptions, validate_value_with},
 };
@@ -37,7 +37,7 @@ pub(crate) fn validate(
             let s = proc_macro2::Span::call_site();
             (s, s, false)
         });
-        let span = if exact && about_the_field(d) {
+        let span = if exact && d.subject == Subject::Field {
             key
         } else {
             value
@@ -49,15 +49,6 @@ pub(crate) fn validate(
     } else {
         model
     }
-}
-
-/// Whether a diagnostic is about a field's presence rather than its value.
-fn about_the_field(d: &Diagnostic) -> bool {
-    let m = &d.message;
-    m.contains("is not supported")
-        || m.contains("only supported")
-        || m.contains("is not a known field")
-        || m.contains("not both")
 }
 
 /// The validator's message, with ASL field names written as in the DSL.
