@@ -237,8 +237,48 @@ pub fn check_state_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// The option closest to `name` (ignoring case), when it is close enough to be the name
+/// that was meant: for "did you mean …?" hints.
+pub fn closest<'a>(name: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    options
+        .into_iter()
+        .filter(|o| *o != name)
+        .map(|o| (edit_distance(&lower, &o.to_lowercase()), o))
+        .filter(|(d, o)| *d <= (o.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn closest_names() {
+        let names = ["Negative", "Positive", "Sign"];
+        assert_eq!(super::closest("Negativ", names), Some("Negative"));
+        assert_eq!(super::closest("positive", names), Some("Positive"));
+        assert_eq!(super::closest("Elsewhere", names), None);
+        assert_eq!(super::closest("Sign", names), None);
+    }
+
     use super::*;
 
     #[test]

@@ -377,29 +377,9 @@ fn is_resource_uri(r: &str) -> bool {
 
 /// `; did you mean 'X'?` for the closest state name, when one is close.
 fn suggestion<'a>(target: &str, names: impl Iterator<Item = &'a String>) -> String {
-    let target = target.to_lowercase();
-    names
-        .map(|n| (edit_distance(&target, &n.to_lowercase()), n))
-        .filter(|(d, n)| *d <= (n.chars().count() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| format!("; did you mean '{n}'?"))
+    crate::names::closest(target, names.map(String::as_str))
+        .map(|n| format!("; did you mean '{n}'?"))
         .unwrap_or_default()
-}
-
-/// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn scope_name(ptr: &str) -> String {
