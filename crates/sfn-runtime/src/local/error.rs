@@ -1,22 +1,25 @@
 //! The errors of the local engine's API.
 
+use sfn_core::{Diagnostics, ParseError, names::NameError};
+
 /// What went wrong calling the local engine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The definition could not be read or is invalid.
-    #[error("invalid state machine definition: {message}")]
+    /// The definition could not be read or is invalid: what the validator found, each
+    /// diagnostic with its JSON Pointer.
+    #[error("invalid state machine definition: {}", summary(.diagnostics))]
     InvalidDefinition {
-        /// The diagnostics.
-        message: String,
+        /// The diagnostics (at least one error).
+        diagnostics: Diagnostics,
     },
     /// A name breaks AWS's naming rules.
     #[error("invalid name '{name}': {reason}")]
     InvalidName {
         /// The name.
         name: String,
-        /// Why.
-        reason: String,
+        /// The rule it breaks.
+        reason: NameError,
     },
     /// A state machine with this name exists with another definition.
     #[error("state machine already exists: {arn}")]
@@ -72,13 +75,74 @@ pub enum Error {
         /// Why.
         message: String,
     },
-    /// The mocks are not in the `MockedResponses` shape.
-    #[error("invalid mocks: {message}")]
+    /// Mocks that are not in the `MockedResponses` shape, a mock configuration file that
+    /// cannot be read or is not in the MockConfigFile format, or a state machine or test
+    /// case it does not have.
+    #[error("invalid mocks: {}", location(.file.as_deref(), .pointer, .message))]
     InvalidMocks {
-        /// Why.
+        /// The file, when read from one.
+        file: Option<String>,
+        /// Where in the mocks: a JSON Pointer (empty for the whole document).
+        pointer: String,
+        /// What is wrong.
         message: String,
     },
     /// The engine stopped before the execution finished.
     #[error("the engine stopped before the execution finished")]
     EngineStopped,
+}
+
+impl Error {
+    /// [`Error::InvalidMocks`] at `pointer`, in no file.
+    pub(crate) fn mocks_at(pointer: &str, message: impl Into<String>) -> Self {
+        Error::InvalidMocks {
+            file: None,
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error, read from `file` (for [`Error::InvalidMocks`]).
+    pub(crate) fn in_file(mut self, name: String) -> Self {
+        if let Error::InvalidMocks { file, .. } = &mut self {
+            *file = Some(name);
+        }
+        self
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::InvalidDefinition {
+            diagnostics: e.diagnostics,
+        }
+    }
+}
+
+/// `LOCATION: MESSAGE; …` for the errors among the diagnostics.
+fn summary(diagnostics: &Diagnostics) -> String {
+    let errors: Vec<String> = diagnostics
+        .errors()
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect();
+    if errors.is_empty() {
+        "no diagnostic".to_owned()
+    } else {
+        errors.join("; ")
+    }
+}
+
+/// `FILE: POINTER: MESSAGE`, leaving out what is not known.
+fn location(file: Option<&str>, pointer: &str, message: &str) -> String {
+    let mut out = String::new();
+    if let Some(f) = file {
+        out.push_str(f);
+        out.push_str(": ");
+    }
+    if !pointer.is_empty() {
+        out.push_str(pointer);
+        out.push_str(": ");
+    }
+    out.push_str(message);
+    out
 }

@@ -36,10 +36,10 @@
 //! }"#.parse()?;
 //! let mocks = Mocks::from_config(&config, "orders", "HappyPath")?;
 //! assert!(mocks.get("Charge").is_some());
-//! # Ok::<(), sfn_runtime::local::MockConfigError>(())
+//! # Ok::<(), sfn_runtime::local::Error>(())
 //! ```
 
-use std::{collections::HashMap, fmt, path::Path, str::FromStr};
+use std::{collections::HashMap, path::Path, str::FromStr};
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -62,9 +62,9 @@ pub enum MockResponse {
 
 impl MockResponse {
     /// Reads `{"Return": …}` or `{"Throw": {"Error": …, "Cause": …}}` found at `pointer`.
-    fn parse(value: &Value, pointer: &str) -> Result<Self, MockConfigError> {
+    fn parse(value: &Value, pointer: &str) -> Result<Self, Error> {
         let Value::Object(map) = value else {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 pointer,
                 format!(
                     "a response must be an object with a Return or a Throw field, not {}",
@@ -73,7 +73,7 @@ impl MockResponse {
             ));
         };
         if let Some(other) = map.keys().find(|k| *k != "Return" && *k != "Throw") {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 &child(pointer, other),
                 format!("unknown field '{other}': a response has a Return or a Throw field"),
             ));
@@ -81,20 +81,20 @@ impl MockResponse {
         match (map.get("Return"), map.get("Throw")) {
             (Some(v), None) => Ok(MockResponse::Return(v.clone())),
             (None, Some(t)) => Self::parse_throw(t, &child(pointer, "Throw")),
-            (Some(_), Some(_)) => Err(MockConfigError::at(
+            (Some(_), Some(_)) => Err(Error::mocks_at(
                 pointer,
                 "a response has either a Return or a Throw field, not both",
             )),
-            (None, None) => Err(MockConfigError::at(
+            (None, None) => Err(Error::mocks_at(
                 pointer,
                 "a response must have a Return or a Throw field",
             )),
         }
     }
 
-    fn parse_throw(value: &Value, pointer: &str) -> Result<Self, MockConfigError> {
+    fn parse_throw(value: &Value, pointer: &str) -> Result<Self, Error> {
         let Value::Object(map) = value else {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 pointer,
                 format!(
                     "Throw must be an object with Error and Cause fields, not {}",
@@ -103,16 +103,16 @@ impl MockResponse {
             ));
         };
         if let Some(other) = map.keys().find(|k| *k != "Error" && *k != "Cause") {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 &child(pointer, other),
                 format!("unknown field '{other}': Throw has the fields Error and Cause"),
             ));
         }
-        let string = |field: &str| -> Result<Option<String>, MockConfigError> {
+        let string = |field: &str| -> Result<Option<String>, Error> {
             match map.get(field) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(MockConfigError::at(
+                Some(other) => Err(Error::mocks_at(
                     &child(pointer, field),
                     format!("{field} must be a string, not {}", kind(other)),
                 )),
@@ -151,13 +151,13 @@ impl MockedResponses {
     /// [`Error::InvalidMocks`] when a key is not `N` or `N-M`, the keys leave a gap or
     /// overlap, or a response is not one `Return` or `Throw` field.
     pub fn from_value(value: &Value) -> Result<Self, Error> {
-        Ok(Self::parse(value, "")?)
+        Self::parse(value, "")
     }
 
     /// Reads the responses found at `pointer`.
-    fn parse(value: &Value, pointer: &str) -> Result<Self, MockConfigError> {
+    fn parse(value: &Value, pointer: &str) -> Result<Self, Error> {
         let Value::Object(map) = value else {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 pointer,
                 format!(
                     "a mocked response must be an object keyed by invocation (\"0\", \"1-2\"), not {}",
@@ -166,7 +166,7 @@ impl MockedResponses {
             ));
         };
         if map.is_empty() {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 pointer,
                 "a mocked response must answer at least invocation \"0\"",
             ));
@@ -175,7 +175,7 @@ impl MockedResponses {
         for (key, response) in map {
             let here = child(pointer, key);
             let (from, to) = parse_range(key).ok_or_else(|| {
-                MockConfigError::at(
+                Error::mocks_at(
                     &here,
                     format!(
                         "'{key}' is not an invocation number (\"0\") or an inclusive range (\"1-3\")"
@@ -193,7 +193,7 @@ impl MockedResponses {
                 } else {
                     format!("{next}-{}", from - 1)
                 };
-                return Err(MockConfigError::at(
+                return Err(Error::mocks_at(
                     pointer,
                     format!(
                         "invocation {missing} has no response: the keys must cover every invocation from 0"
@@ -201,7 +201,7 @@ impl MockedResponses {
                 ));
             }
             if *from < next {
-                return Err(MockConfigError::at(
+                return Err(Error::mocks_at(
                     here,
                     format!("invocation {from} has two responses: the ranges overlap"),
                 ));
@@ -274,14 +274,13 @@ impl Mocks {
     /// As [`MockedResponses::from_value`]; the message names the JSON Pointer.
     pub fn from_value(value: &Value) -> Result<Self, Error> {
         let Value::Object(map) = value else {
-            return Err(MockConfigError::at(
+            return Err(Error::mocks_at(
                 "",
                 format!(
                     "the mocks must be an object keyed by state name, not {}",
                     kind(value)
                 ),
-            )
-            .into());
+            ));
         };
         let mut states = HashMap::with_capacity(map.len());
         for (name, responses) in map {
@@ -297,13 +296,9 @@ impl Mocks {
     ///
     /// # Errors
     ///
-    /// [`MockConfigError`] when the file has no such machine or test case (the message
+    /// [`Error::InvalidMocks`] when the file has no such machine or test case (the message
     /// lists those it has).
-    pub fn from_config(
-        config: &MockConfig,
-        machine: &str,
-        test_case: &str,
-    ) -> Result<Self, MockConfigError> {
+    pub fn from_config(config: &MockConfig, machine: &str, test_case: &str) -> Result<Self, Error> {
         config.mocks(machine, test_case)
     }
 
@@ -317,7 +312,7 @@ impl Mocks {
         path: impl AsRef<Path>,
         machine: &str,
         test_case: &str,
-    ) -> Result<Self, MockConfigError> {
+    ) -> Result<Self, Error> {
         MockConfig::from_file(path)?.mocks(machine, test_case)
     }
 
@@ -363,10 +358,10 @@ impl MockConfig {
     ///
     /// # Errors
     ///
-    /// [`MockConfigError`] at the first field that is not in the MockConfigFile format:
+    /// [`Error::InvalidMocks`] at the first field that is not in the MockConfigFile format:
     /// an unknown field, a test case naming a mocked response that does not exist, a
     /// malformed invocation key or response.
-    pub fn from_value(value: &Value) -> Result<Self, MockConfigError> {
+    pub fn from_value(value: &Value) -> Result<Self, Error> {
         let root = object(
             value,
             "",
@@ -374,7 +369,7 @@ impl MockConfig {
         )?;
         for key in root.keys() {
             if key != "StateMachines" && key != "MockedResponses" {
-                return Err(MockConfigError::at(
+                return Err(Error::mocks_at(
                     &child("", key),
                     format!(
                         "unknown field '{key}'{}: the mock configuration has the fields StateMachines and MockedResponses",
@@ -404,7 +399,7 @@ impl MockConfig {
                 let here = child("/StateMachines", machine);
                 let m = object(m, &here, "a state machine must be an object with TestCases")?;
                 if let Some(other) = m.keys().find(|k| *k != "TestCases") {
-                    return Err(MockConfigError::at(
+                    return Err(Error::mocks_at(
                         &child(&here, other),
                         format!(
                             "unknown field '{other}'{}: a state machine has the field TestCases",
@@ -429,7 +424,7 @@ impl MockConfig {
                         )? {
                             let here = child(&here, state);
                             let Value::String(response) = response else {
-                                return Err(MockConfigError::at(
+                                return Err(Error::mocks_at(
                                     &here,
                                     format!(
                                         "the mocked response of a state must be named by a string, not {}",
@@ -438,7 +433,7 @@ impl MockConfig {
                                 ));
                             };
                             if !responses.contains_key(response) {
-                                return Err(MockConfigError::at(
+                                return Err(Error::mocks_at(
                                     &here,
                                     format!(
                                         "no mocked response '{response}' in MockedResponses{}",
@@ -465,14 +460,13 @@ impl MockConfig {
     ///
     /// # Errors
     ///
-    /// [`MockConfigError`] when the file cannot be read, is not JSON, or as
+    /// [`Error::InvalidMocks`] when the file cannot be read, is not JSON, or as
     /// [`MockConfig::from_value`].
-    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, MockConfigError> {
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            MockConfigError::at("", format!("cannot read: {e}")).in_file(file.clone())
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::mocks_at("", format!("cannot read: {e}")).in_file(file.clone()))?;
         let mut config = text
             .parse::<MockConfig>()
             .map_err(|e| e.in_file(file.clone()))?;
@@ -507,11 +501,11 @@ impl MockConfig {
     ///
     /// # Errors
     ///
-    /// [`MockConfigError`] when the file has no such machine or test case (the message
+    /// [`Error::InvalidMocks`] when the file has no such machine or test case (the message
     /// lists those it has).
-    pub fn mocks(&self, machine: &str, test_case: &str) -> Result<Mocks, MockConfigError> {
+    pub fn mocks(&self, machine: &str, test_case: &str) -> Result<Mocks, Error> {
         let error = |pointer: &str, message: String| {
-            let e = MockConfigError::at(pointer, message);
+            let e = Error::mocks_at(pointer, message);
             match &self.file {
                 Some(f) => e.in_file(f.clone()),
                 None => e,
@@ -551,62 +545,13 @@ impl MockConfig {
 }
 
 impl FromStr for MockConfig {
-    type Err = MockConfigError;
+    type Err = Error;
 
     /// Reads a mock configuration from its JSON text.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let value: Value = serde_json::from_str(text)
-            .map_err(|e| MockConfigError::at("", format!("not valid JSON: {e}")))?;
+            .map_err(|e| Error::mocks_at("", format!("not valid JSON: {e}")))?;
         MockConfig::from_value(&value)
-    }
-}
-
-/// A mock configuration that is not in the MockConfigFile format, or has no such state
-/// machine or test case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockConfigError {
-    /// The file, when read from one.
-    pub file: Option<String>,
-    /// Where in the file: a JSON Pointer (empty for the whole document).
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl MockConfigError {
-    fn at(pointer: &str, message: impl Into<String>) -> Self {
-        MockConfigError {
-            file: None,
-            pointer: pointer.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    fn in_file(mut self, file: String) -> Self {
-        self.file = Some(file);
-        self
-    }
-}
-
-impl fmt::Display for MockConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(file) = &self.file {
-            write!(f, "{file}: ")?;
-        }
-        if !self.pointer.is_empty() {
-            write!(f, "{}: ", self.pointer)?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for MockConfigError {}
-
-impl From<MockConfigError> for Error {
-    fn from(e: MockConfigError) -> Self {
-        Error::InvalidMocks {
-            message: e.to_string(),
-        }
     }
 }
 
@@ -629,10 +574,10 @@ fn object<'a>(
     value: &'a Value,
     pointer: &str,
     what: &str,
-) -> Result<&'a Map<String, Value>, MockConfigError> {
+) -> Result<&'a Map<String, Value>, Error> {
     match value {
         Value::Object(m) => Ok(m),
-        other => Err(MockConfigError::at(
+        other => Err(Error::mocks_at(
             pointer,
             format!("{what}, not {}", kind(other)),
         )),
@@ -695,14 +640,45 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn config(value: Value) -> Result<MockConfig, MockConfigError> {
+    fn config(value: Value) -> Result<MockConfig, Error> {
         MockConfig::from_value(&value)
     }
 
-    fn err(value: Value) -> MockConfigError {
+    fn err(value: Value) -> Located {
         match config(value) {
             Ok(c) => panic!("accepted: {c:?}"),
-            Err(e) => e,
+            Err(e) => located(e),
+        }
+    }
+
+    /// The parts of an [`Error::InvalidMocks`].
+    struct Located {
+        file: Option<String>,
+        pointer: String,
+        message: String,
+        shown: String,
+    }
+
+    impl std::fmt::Display for Located {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.shown)
+        }
+    }
+
+    fn located(e: Error) -> Located {
+        let shown = e.to_string();
+        match e {
+            Error::InvalidMocks {
+                file,
+                pointer,
+                message,
+            } => Located {
+                file,
+                pointer,
+                message,
+                shown,
+            },
+            other => panic!("not a mock error: {other:?}"),
         }
     }
 
@@ -749,7 +725,7 @@ mod tests {
     }
 
     #[test]
-    fn the_aws_example_reads() -> Result<(), MockConfigError> {
+    fn the_aws_example_reads() -> Result<(), Error> {
         let c: MockConfig = AWS_EXAMPLE.parse()?;
         assert_eq!(
             c.state_machines().collect::<Vec<_>>(),
@@ -764,7 +740,7 @@ mod tests {
         assert_eq!(retry.states(), ["LambdaState", "SQSState"]);
         let lambda = retry
             .get("LambdaState")
-            .ok_or_else(|| MockConfigError::at("", "none"))?;
+            .ok_or_else(|| Error::mocks_at("", "none"))?;
         assert_eq!(lambda.len(), 4);
         for n in 0..3 {
             assert!(matches!(
@@ -786,16 +762,19 @@ mod tests {
     }
 
     #[test]
-    fn unknown_machine_or_test_case_lists_the_known_ones() -> Result<(), MockConfigError> {
+    fn unknown_machine_or_test_case_lists_the_known_ones() -> Result<(), Error> {
         let c: MockConfig = AWS_EXAMPLE.parse()?;
         let e = c.mocks("LambdaSQSIntegraton", "HappyPath").err();
         let e = e.map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(
             e,
-            "/StateMachines: no state machine 'LambdaSQSIntegraton' (did you mean 'LambdaSQSIntegration'?) (the state machines are 'LambdaSQSIntegration')"
+            "invalid mocks: /StateMachines: no state machine 'LambdaSQSIntegraton' (did you mean 'LambdaSQSIntegration'?) (the state machines are 'LambdaSQSIntegration')"
         );
         let e = c.mocks("LambdaSQSIntegration", "SadPath").err();
-        let Some(e) = e else { panic!("accepted") };
+        let Some(e) = e.map(located) else {
+            panic!("accepted")
+        };
+        assert_eq!(e.file, None);
         assert_eq!(e.pointer, "/StateMachines/LambdaSQSIntegration/TestCases");
         assert!(
             e.message
@@ -916,17 +895,20 @@ mod tests {
             e.as_deref(),
             Some(
                 format!(
-                    "{}: /MockedResponses/R/0: a response must have a Return or a Throw field",
+                    "invalid mocks: {}: /MockedResponses/R/0: a response must have a Return or a Throw field",
                     bad.display()
                 )
                 .as_str()
             )
         );
-        let e = Mocks::from_config_file(dir.join("missing.json"), "m", "t").err();
-        assert!(e.is_some_and(|e| e.message.starts_with("cannot read")));
+        let e = Mocks::from_config_file(dir.join("missing.json"), "m", "t")
+            .err()
+            .map(located);
+        assert!(e.is_some_and(|e| e.message.starts_with("cannot read")
+            && e.file.is_some_and(|f| f.ends_with("missing.json"))));
         let not_json = dir.join("not.json");
         let _ = std::fs::write(&not_json, "{");
-        let e = MockConfig::from_file(&not_json).err();
+        let e = MockConfig::from_file(&not_json).err().map(located);
         assert!(e.is_some_and(|e| e.message.starts_with("not valid JSON")));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -39,7 +39,12 @@ use std::{
 use chrono::{DateTime, SecondsFormat, Utc};
 use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
-use sfn_core::{StateMachine, eval::limits, names::check_resource_name};
+use sfn_core::{
+    Diagnostics, StateMachine,
+    definition::{activity_arn, resolve_activity_arns},
+    eval::limits,
+    names::{NameError, check_resource_name},
+};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -47,7 +52,7 @@ pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use error::Error;
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
-pub use mock::{MockConfig, MockConfigError, MockResponse, MockedResponses, Mocks};
+pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
 pub use task::{ActivityTask, BoxFuture, TaskFailure, TaskHandler, TaskRequest};
 
 use interp::{Failure, Frame, Run, StopFlag};
@@ -57,6 +62,19 @@ use task::{Tasks, TokenOutcome};
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
+
+/// The ARN of this engine's activity `name`.
+fn activity_arn_for(name: &str) -> String {
+    activity_arn("aws", REGION, ACCOUNT, name)
+}
+
+/// Checks a machine, execution or activity name against AWS's rules.
+fn check_name(name: &str) -> Result<(), Error> {
+    check_resource_name(name).map_err(|reason| Error::InvalidName {
+        name: name.to_owned(),
+        reason,
+    })
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -546,22 +564,36 @@ impl LocalEngine {
     /// Creates a state machine and returns its ARN. Creating one again with the same
     /// definition returns the same ARN.
     ///
+    /// The definition is validated first, as AWS validates `CreateStateMachine`: a model
+    /// built or changed by hand reaches the engine only if the validator accepts it.
+    /// Placeholder activity resources (`arn:aws:states:::activity:NAME`, as
+    /// `state_machine!` writes them) are resolved to the activity `NAME` of this engine's
+    /// region and account, the ARN [`create_activity`](Self::create_activity) returns.
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidName`], [`Error::InvalidDefinition`] (a transition to a state
-    /// that does not exist), [`Error::StateMachineAlreadyExists`] (same name, another
+    /// [`Error::InvalidName`], [`Error::InvalidDefinition`] with the validator's
+    /// diagnostics, [`Error::StateMachineAlreadyExists`] (same name, another
     /// definition).
     pub fn create_state_machine(
         &self,
         name: &str,
-        definition: StateMachine,
+        mut definition: StateMachine,
     ) -> Result<String, Error> {
-        check_resource_name(name).map_err(|e| Error::InvalidName {
-            name: name.to_owned(),
-            reason: e.to_string(),
+        check_name(name)?;
+        resolve_activity_arns(&mut definition, activity_arn_for);
+        let diagnostics = sfn_core::validate(&definition);
+        if !diagnostics.is_valid() {
+            return Err(Error::InvalidDefinition { diagnostics });
+        }
+        self.insert_machine(name, definition)
+    }
+
+    /// Creates a machine already validated, its placeholders resolved.
+    fn insert_machine(&self, name: &str, definition: StateMachine) -> Result<String, Error> {
+        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
+            diagnostics: Diagnostics(vec![e.to_diagnostic()]),
         })?;
-        let plan =
-            plan::compile(&definition).map_err(|message| Error::InvalidDefinition { message })?;
         let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}");
         let mut machines = lock(&self.inner.machines);
         if let Some(existing) = machines.get(&arn) {
@@ -589,22 +621,14 @@ impl LocalEngine {
     /// [`Error::InvalidDefinition`] with every diagnostic, or as
     /// [`create_state_machine`](Self::create_state_machine).
     pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
+        check_name(name)?;
         let diagnostics = sfn_core::validate_str(definition);
         if !diagnostics.is_valid() {
-            let message = diagnostics
-                .errors()
-                .map(|d| format!("{} at {}", d.message, d.location()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(Error::InvalidDefinition { message });
+            return Err(Error::InvalidDefinition { diagnostics });
         }
-        let machine: StateMachine =
-            definition
-                .parse()
-                .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
-                    message: e.to_string(),
-                })?;
-        self.create_state_machine(name, machine)
+        let mut machine: StateMachine = definition.parse()?;
+        resolve_activity_arns(&mut machine, activity_arn_for);
+        self.insert_machine(name, machine)
     }
 
     /// The ARNs of the state machines, in creation order.
@@ -632,10 +656,7 @@ impl LocalEngine {
         let name = start
             .name
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        check_resource_name(&name).map_err(|e| Error::InvalidName {
-            name: name.clone(),
-            reason: e.to_string(),
-        })?;
+        check_name(&name)?;
         let too_large = || Error::InvalidExecutionInput {
             message: format!(
                 "the input is larger than {} bytes",
@@ -883,11 +904,8 @@ impl LocalEngine {
     ///
     /// [`Error::InvalidName`].
     pub fn create_activity(&self, name: &str) -> Result<String, Error> {
-        check_resource_name(name).map_err(|e| Error::InvalidName {
-            name: name.to_owned(),
-            reason: e.to_string(),
-        })?;
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:activity:{name}");
+        check_name(name)?;
+        let arn = activity_arn_for(name);
         self.inner.tasks.create_activity(&arn);
         Ok(arn)
     }
@@ -948,7 +966,10 @@ impl LocalEngine {
         {
             return Err(Error::InvalidName {
                 name: w.to_owned(),
-                reason: "a worker name is at most 80 characters".into(),
+                reason: NameError::TooLong {
+                    len: w.chars().count(),
+                    max: 80,
+                },
             });
         }
         let wait = self.activity_poll_timeout();
@@ -1120,12 +1141,7 @@ mod tests {
     #[tokio::test]
     async fn counter_loop_with_history() -> Result<(), Error> {
         let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
-        let machine: StateMachine =
-            COUNTER
-                .parse()
-                .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
-                    message: e.to_string(),
-                })?;
+        let machine: StateMachine = COUNTER.parse()?;
         let arn = engine.create_state_machine("counter", machine)?;
         let started = std::time::Instant::now();
         let run = engine
@@ -1225,17 +1241,7 @@ mod tests {
             |req: TaskRequest| async move { Ok(json!(req.input.as_i64().unwrap_or(0) * 2)) },
         );
         let def = r#"{"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double", "End": true}}}"#;
-        let (done, _) = engine
-            .run(
-                "double",
-                def.parse()
-                    .map_err(|e: sfn_core::ParseError| Error::InvalidDefinition {
-                        message: e.to_string(),
-                    })?,
-                json!(21),
-                None,
-            )
-            .await?;
+        let (done, _) = engine.run("double", def.parse()?, json!(21), None).await?;
         assert_eq!(done.output, Some(json!(42)));
         Ok(())
     }

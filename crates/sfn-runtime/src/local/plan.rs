@@ -3,7 +3,48 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use sfn_core::model::{self, QueryLanguage, ResourceKind, State, StateMachine};
+use sfn_core::{
+    Diagnostic, DiagnosticCode,
+    model::{self, QueryLanguage, ResourceKind, State, StateMachine},
+};
+
+/// Why a definition cannot be compiled. The validator refuses such definitions first;
+/// this catches a model changed after it was validated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum PlanError {
+    /// A `StartAt`, `Next`, `Default` or catcher `Next` names a state not in its scope.
+    #[error("the state '{target}' does not exist")]
+    NoSuchState {
+        /// The name looked for.
+        target: String,
+        /// Where it is named: a JSON Pointer.
+        pointer: String,
+    },
+    /// A top-level choice rule has no `Next`.
+    #[error("a choice rule has no Next")]
+    ChoiceRuleWithoutNext {
+        /// The rule: a JSON Pointer.
+        pointer: String,
+    },
+}
+
+impl PlanError {
+    /// The error as a validator diagnostic.
+    pub(crate) fn to_diagnostic(&self) -> Diagnostic {
+        match self {
+            PlanError::NoSuchState { pointer, .. } => Diagnostic::error(
+                DiagnosticCode::MissingTransitionTarget,
+                pointer.clone(),
+                self.to_string(),
+            ),
+            PlanError::ChoiceRuleWithoutNext { pointer } => Diagnostic::error(
+                DiagnosticCode::SchemaValidationFailed,
+                pointer.clone(),
+                self.to_string(),
+            ),
+        }
+    }
+}
 
 /// A scope (the machine, a branch, an item processor), compiled.
 #[derive(Debug)]
@@ -29,13 +70,23 @@ pub(crate) struct StatePlan {
     pub(crate) resource_type: Arc<str>,
 }
 
-/// Compiles a machine. Fails on a transition to a state that does not exist.
-pub(crate) fn compile(machine: &StateMachine) -> Result<ScopePlan, String> {
+/// Compiles a machine. Fails on a transition to a state that does not exist, or a choice
+/// rule without `Next`.
+pub(crate) fn compile(machine: &StateMachine) -> Result<ScopePlan, PlanError> {
     let jsonata = machine.query_language == Some(QueryLanguage::JSONata);
-    compile_scope(machine.scope(), jsonata)
+    compile_scope(machine.scope(), jsonata, "")
 }
 
-fn compile_scope(scope: model::Scope<'_>, inherited_jsonata: bool) -> Result<ScopePlan, String> {
+/// `pointer` extended by one key, escaped as RFC 6901 says.
+fn child(pointer: &str, key: &str) -> String {
+    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+fn compile_scope(
+    scope: model::Scope<'_>,
+    inherited_jsonata: bool,
+    at: &str,
+) -> Result<ScopePlan, PlanError> {
     let jsonata_default = match scope.query_language {
         Some(q) => q == QueryLanguage::JSONata,
         None => inherited_jsonata,
@@ -46,41 +97,57 @@ fn compile_scope(scope: model::Scope<'_>, inherited_jsonata: bool) -> Result<Sco
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let find = |name: &model::StateName| -> Result<usize, String> {
+    let find = |name: &model::StateName, pointer: String| -> Result<usize, PlanError> {
         index
             .get(name.as_str())
             .copied()
-            .ok_or_else(|| format!("the state '{name}' does not exist"))
+            .ok_or_else(|| PlanError::NoSuchState {
+                target: name.to_string(),
+                pointer,
+            })
     };
+    let states_at = child(at, "States");
     let mut states = Vec::with_capacity(scope.states.len());
     for (name, def) in scope.states {
+        let here = child(&states_at, name.as_str());
         let jsonata = match def.query_language() {
             Some(q) => q == QueryLanguage::JSONata,
             None => jsonata_default,
         };
         let next = match def.transition() {
-            Some(model::Transition::Next(n)) => Some(find(n)?),
+            Some(model::Transition::Next(n)) => Some(find(n, child(&here, "Next"))?),
             _ => None,
         };
         let (choice_next, default_next) = match &def {
             State::Choice(c) => (
                 c.choices
                     .iter()
-                    .map(|r| r.next.as_ref().map_or(Ok(usize::MAX), &find))
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let rule = format!("{here}/Choices/{i}");
+                        match &r.next {
+                            Some(n) => find(n, child(&rule, "Next")),
+                            None => Err(PlanError::ChoiceRuleWithoutNext { pointer: rule }),
+                        }
+                    })
                     .collect::<Result<Vec<_>, _>>()?,
-                c.default.as_ref().map(&find).transpose()?,
+                c.default
+                    .as_ref()
+                    .map(|d| find(d, child(&here, "Default")))
+                    .transpose()?,
             ),
             _ => (Vec::new(), None),
         };
         let catch_next = def
             .catchers()
             .iter()
-            .map(|c| find(&c.next))
+            .enumerate()
+            .map(|(i, c)| find(&c.next, format!("{here}/Catch/{i}/Next")))
             .collect::<Result<Vec<_>, _>>()?;
         let nested = def
             .nested()
             .into_iter()
-            .map(|(_, s)| compile_scope(s, jsonata))
+            .map(|(p, s)| compile_scope(s, jsonata, &format!("{here}{p}")))
             .collect::<Result<Vec<_>, _>>()?;
         let text = serde_json::to_string(&def).unwrap_or_default();
         let needs_context =
@@ -111,6 +178,6 @@ fn compile_scope(scope: model::Scope<'_>, inherited_jsonata: bool) -> Result<Sco
             resource_type,
         });
     }
-    let start = find(scope.start_at)?;
+    let start = find(scope.start_at, child(at, "StartAt"))?;
     Ok(ScopePlan { states, start })
 }
