@@ -43,6 +43,12 @@ use super::{
     task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
 };
 
+/// The most iterations an inline Map runs at a time.
+const INLINE_MAP_CONCURRENCY: usize = 40;
+
+/// The child executions a distributed Map without `MaxConcurrency` runs at a time.
+const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
+
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -441,16 +447,26 @@ impl Run {
                 None => Cow::Borrowed(&*input),
                 Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
             };
-            let result = match (&p.parameters, &p.result) {
-                (Some(params), _) => template::evaluate(
-                    params,
-                    &Scope {
-                        input: &effective,
-                        ..scope
-                    },
-                )
-                .map_err(err)?,
-                (None, Some(r)) => r.clone(),
+            // `Parameters` is the input of the virtual task, `Result` its output: with
+            // both, the parameters are evaluated (and fail as they would) and the result
+            // is `Result`.
+            let params = p
+                .parameters
+                .as_ref()
+                .map(|params| {
+                    template::evaluate(
+                        params,
+                        &Scope {
+                            input: &effective,
+                            ..scope
+                        },
+                    )
+                })
+                .transpose()
+                .map_err(err)?;
+            let result = match (&p.result, params) {
+                (Some(r), _) => r.clone(),
+                (None, Some(params)) => params,
                 (None, None) => effective.into_owned(),
             };
             let assigned = p
@@ -1847,10 +1863,18 @@ impl Run {
                 sizes,
             )
         };
+        // An inline Map runs at most 40 iterations at a time whatever its MaxConcurrency
+        // ("the Map state supports up to 40 concurrent iterations",
+        // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html); a
+        // distributed Map without MaxConcurrency runs 10,000 child executions at a time
+        // (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html).
         let limit = match (max_concurrency, distributed) {
-            (0, false) => 40,
-            (0, true) => 1000,
-            (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
+            (0, false) => INLINE_MAP_CONCURRENCY,
+            (n, false) => {
+                usize::try_from(n).map_or(INLINE_MAP_CONCURRENCY, |n| n.min(INLINE_MAP_CONCURRENCY))
+            }
+            (0, true) => DISTRIBUTED_MAP_CONCURRENCY,
+            (n, true) => usize::try_from(n).unwrap_or(usize::MAX),
         };
         let item_in_context = scope_needs_context(processor);
         let outputs = if distributed {

@@ -297,14 +297,19 @@ fn random_uuid() -> uuid::Uuid {
 }
 
 /// Whether `failed` of `total` items passes the tolerance: with neither field, any failure
-/// does.
+/// does; with both, exceeding either fails the Map Run, as AWS documents ("If you specify
+/// both values, the workflow fails when it exceeds either value",
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html>).
 fn over_tolerance(failed: u64, total: u64, count: Option<u64>, pct: Option<f64>) -> bool {
     if failed == 0 {
         return false;
     }
-    let over_count = count.is_none_or(|c| failed > c);
-    let over_pct = pct.is_none_or(|p| (failed as f64) * 100.0 / (total.max(1) as f64) > p);
-    over_count && over_pct
+    if count.is_none() && pct.is_none() {
+        return true;
+    }
+    let over_count = count.is_some_and(|c| failed > c);
+    let over_pct = pct.is_some_and(|p| (failed as f64) * 100.0 / (total.max(1) as f64) > p);
+    over_count || over_pct
 }
 
 impl Run {
@@ -580,5 +585,26 @@ impl Run {
         };
         children.run.child_ended(items, status);
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_tolerance;
+
+    #[test]
+    fn tolerance_fails_when_either_threshold_is_exceeded() {
+        // Neither field: the first failure fails the Map Run.
+        assert!(!over_tolerance(0, 10, None, None));
+        assert!(over_tolerance(1, 10, None, None));
+        // One field.
+        assert!(!over_tolerance(2, 10, Some(2), None));
+        assert!(over_tolerance(3, 10, Some(2), None));
+        assert!(!over_tolerance(5, 10, None, Some(50.0)));
+        assert!(over_tolerance(6, 10, None, Some(50.0)));
+        // Both: exceeding the count alone, or the percentage alone, is enough.
+        assert!(over_tolerance(3, 10, Some(2), Some(90.0)));
+        assert!(over_tolerance(3, 10, Some(100), Some(20.0)));
+        assert!(!over_tolerance(2, 10, Some(2), Some(20.0)));
     }
 }
