@@ -43,3 +43,101 @@ async fn a_pass_state_with_parameters_and_result_outputs_the_result() {
     let done = run(&engine(), def, json!({"a": 1})).await;
     assert_eq!(done.output, Some(json!({"from": 1})));
 }
+
+#[tokio::test]
+async fn a_jsonata_fail_error_or_cause_that_is_not_a_string_is_a_query_evaluation_error() {
+    for (field, expr, found) in [
+        ("Error", "{% 42 %}", "number"),
+        ("Cause", "{% {'a': 1} %}", "object"),
+        ("Error", "{% [1, 2] %}", "array"),
+    ] {
+        let def = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "F", "States": {{"F": {{"Type": "Fail", "{field}": "{expr}"}}}}}}"#
+        );
+        let done = run(&engine(), &def, json!({})).await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        assert_eq!(
+            done.error.as_deref(),
+            Some("States.QueryEvaluationError"),
+            "{field}: {done:?}"
+        );
+        let cause = done.cause.unwrap_or_default();
+        assert!(
+            cause.contains(&format!(
+                "specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{found}'"
+            )),
+            "{cause}"
+        );
+    }
+    // Strings pass through.
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "F", "States": {"F": {"Type": "Fail",
+        "Error": "{% 'E' & $string(1) %}", "Cause": "{% 'why' %}"}}}"#;
+    let done = run(&engine(), def, json!({})).await;
+    assert_eq!(done.error.as_deref(), Some("E1"));
+    assert_eq!(done.cause.as_deref(), Some("why"));
+}
+
+const WAIT_UNTIL: &str = r#"{"StartAt": "W", "States": {
+    "W": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00Z", "Next": "Done"},
+    "Done": {"Type": "Succeed"}}}"#;
+
+#[tokio::test]
+async fn a_wait_on_a_timestamp_that_cannot_be_read_is_refused_or_fails() {
+    use sfn_runtime::core::{StateMachine, model::State, model::StringOrExpr};
+    use sfn_runtime::local::Error;
+    // A literal that is not a timestamp: a hand-changed model is refused, not run as a
+    // Wait of no time.
+    let mut machine: StateMachine = WAIT_UNTIL.parse().unwrap();
+    match machine.states.get_mut("W") {
+        Some(State::Wait(w)) => w.timestamp = Some(StringOrExpr::String("next tuesday".into())),
+        other => panic!("not a Wait: {other:?}"),
+    }
+    let r = engine().create_state_machine("w", machine);
+    let Err(Error::InvalidDefinition { diagnostics }) = r else {
+        panic!("accepted: {r:?}");
+    };
+    assert!(
+        diagnostics
+            .errors()
+            .any(|d| d.pointer.starts_with("/States/W")),
+        "{diagnostics}"
+    );
+    // A path to something that is not a timestamp fails the execution.
+    let def = r#"{"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "TimestampPath": "$.when", "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    for when in [json!("yesterday"), json!("2016-03-14 01:59:00Z"), json!(12)] {
+        let done = run(&engine(), def, json!({ "when": when })).await;
+        assert_eq!(done.status, ExecutionStatus::Failed, "{when}");
+        assert_eq!(done.error.as_deref(), Some("States.Runtime"), "{when}");
+        assert!(
+            done.cause.as_deref().is_some_and(|c| c.contains(
+                "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.when == "
+            )),
+            "{:?}",
+            done.cause
+        );
+    }
+    // A timestamp in the past waits no time.
+    let done = run(&engine(), WAIT_UNTIL, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn jsonata_now_and_millis_read_the_engine_clock() {
+    // VirtualClock::default() reads 2024-01-01T00:00:00Z; the Wait moves it a minute.
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "Before", "States": {
+        "Before": {"Type": "Pass", "Output": {"now": "{% $now() %}", "millis": "{% $millis() %}"}, "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+        "After": {"Type": "Pass", "Output": {"before": "{% $states.input %}", "now": "{% $now() %}", "millis": "{% $millis() %}"}, "End": true}}}"#;
+    let done = run(&engine(), def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!({
+            "before": {"now": "2024-01-01T00:00:00.000Z", "millis": 1_704_067_200_000_i64},
+            "now": "2024-01-01T00:01:00.000Z",
+            "millis": 1_704_067_260_000_i64
+        }))
+    );
+}

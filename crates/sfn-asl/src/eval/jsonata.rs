@@ -15,10 +15,12 @@ use crate::{
     template::JsonataString,
 };
 
-/// What a JSONata expression of a state sees: `$states` and the variables in scope.
+/// What a JSONata expression of a state sees: `$states`, the variables in scope, and the
+/// time `$now()` and `$millis()` report.
 pub struct JsonataScope<'a> {
     states: Value,
     variables: &'a dyn Variables,
+    now_millis: Option<i64>,
 }
 
 impl<'a> JsonataScope<'a> {
@@ -30,7 +32,21 @@ impl<'a> JsonataScope<'a> {
         JsonataScope {
             states: Value::Object(states),
             variables,
+            now_millis: None,
         }
+    }
+
+    /// The same scope with `$now()` and `$millis()` reporting `millis` (milliseconds since
+    /// the Unix epoch): an engine passes its clock's time, so that runs on a virtual clock
+    /// are deterministic. Without it they report the system time.
+    pub fn with_now(mut self, millis: i64) -> Self {
+        self.now_millis = Some(millis);
+        self
+    }
+
+    /// What `$now()` and `$millis()` report, when set.
+    pub fn now_millis(&self) -> Option<i64> {
+        self.now_millis
     }
 
     /// The same scope with `$states.result` set.
@@ -108,12 +124,12 @@ enum RunError {
 }
 
 /// Runs the parsed expression. The one place this module calls the JSONata evaluator.
-fn run(
-    expr: &Expression,
-    input: &Value,
-    variables: &dyn Variables,
-) -> Result<Option<Value>, RunError> {
-    match expr.evaluate_value(Some(input), variables, &EvaluateOptions::default()) {
+fn run(expr: &Expression, scope: &JsonataScope<'_>) -> Result<Option<Value>, RunError> {
+    let options = EvaluateOptions {
+        now_millis: scope.now_millis,
+        ..EvaluateOptions::default()
+    };
+    match expr.evaluate_value(Some(scope.input()), scope, &options) {
         Ok(Evaluated::Value(v)) => Ok(v),
         Ok(Evaluated::Function) => Err(RunError::Function),
         Err(e) => Err(RunError::Jsonata(e.code, e.message)),
@@ -131,7 +147,7 @@ pub fn evaluate_optional(
     field: &str,
     scope: &JsonataScope<'_>,
 ) -> Result<Option<Value>, StatesError> {
-    run(expr.expression(), scope.input(), scope).map_err(|e| match e {
+    run(expr.expression(), scope).map_err(|e| match e {
         RunError::Jsonata(code, message) => StatesError::query_evaluation(format!(
             "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {code}: {message}",
             expression_text(expr),
@@ -208,6 +224,19 @@ mod tests {
         assert_eq!(scope.result(), Some(&json!(2)));
         assert_eq!(scope.input(), &input);
         assert!(scope.error_output().is_none());
+    }
+
+    #[test]
+    fn now_is_the_scope_s_time() {
+        let Some(Ok(expr)) = JsonataString::parse("{% [$millis(), $now()] %}") else {
+            panic!("parse")
+        };
+        let scope =
+            JsonataScope::new(&Value::Null, &Value::Null, &NoVariables).with_now(1_704_067_200_123);
+        assert_eq!(
+            evaluate(&expr, "Output", &scope).ok(),
+            Some(json!([1_704_067_200_123_i64, "2024-01-01T00:00:00.123Z"]))
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::{
     collections::HashMap,
     future::Future,
     pin::Pin,
-    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    sync::{Arc, Mutex, MutexGuard, PoisonError, atomic::Ordering},
     time::Duration,
 };
 
@@ -394,7 +394,8 @@ impl Run {
         ctx: &Value,
         vars: &'v Map<String, Value>,
     ) -> JsonataScope<'v> {
-        JsonataScope::new(input, ctx, vars)
+        // `$now()` and `$millis()` read the engine's clock.
+        JsonataScope::new(input, ctx, vars).with_now(self.now().timestamp_millis())
     }
 
     // ---- Pass ------------------------------------------------------------------------
@@ -690,10 +691,11 @@ impl Run {
             match v {
                 None => Ok(None),
                 Some(StringOrExpr::String(s)) => Ok(Some(s.clone())),
+                // AWS refuses a value that is not a string rather than writing it out.
                 Some(StringOrExpr::Jsonata(expr)) => match &js {
                     Some(js) => match ja::evaluate(expr, field, js)? {
                         Value::String(s) => Ok(Some(s)),
-                        other => Ok(Some(other.to_string())),
+                        other => Err(ja::unexpected_type(expr, field, "string", &other)),
                     },
                     None => Ok(Some(expr.as_str().to_owned())),
                 },
@@ -813,7 +815,11 @@ impl Run {
             } else if let Some(StringOrExpr::String(ts)) = &w.timestamp {
                 match parse_timestamp(ts) {
                     Some(t) => until(t.with_timezone(&Utc), self.now()),
-                    None => Duration::ZERO,
+                    None => {
+                        return Err(err(StatesError::runtime(format!(
+                            "The Timestamp parameter is not a valid ISO-8601 extended offset date-time format string: {ts}"
+                        ))));
+                    }
                 }
             } else if let Some(path) = &w.timestamp_path {
                 let v = io::select(path, &escope).map_err(err)?;
@@ -1340,6 +1346,9 @@ impl Run {
                     integration_pattern: pattern,
                 };
                 let history = frame.history.clone();
+                // The events recorded while the call is out follow this thread's own
+                // last event, not whatever a sibling branch recorded last.
+                let last = std::sync::atomic::AtomicU64::new(frame.last);
                 let run = async {
                     let direct = handler
                         .call(request)
@@ -1354,24 +1363,24 @@ impl Run {
                             return Err(Failure::Aborted);
                         }
                         let now = self.now();
-                        let mut h = lock(&history);
-                        let last = h.last_id();
-                        h.push(
-                            last,
-                            now,
-                            EventType::TaskSubmitted,
-                            EventDetails::TaskSucceeded {
-                                resource_type: st.resource_type.clone(),
-                                resource: st.resource.clone(),
-                                output: Arc::new(direct),
-                            },
-                        )
-                        .map_err(|_| Failure::HistoryFull)?;
+                        let id = lock(&history)
+                            .push(
+                                last.load(Ordering::Acquire),
+                                now,
+                                EventType::TaskSubmitted,
+                                EventDetails::TaskSucceeded {
+                                    resource_type: st.resource_type.clone(),
+                                    resource: st.resource.clone(),
+                                    output: Arc::new(direct),
+                                },
+                            )
+                            .map_err(|_| Failure::HistoryFull)?;
+                        last.store(id, Ordering::Release);
                     }
                     self.wait_for_token(wait, heartbeat).await
                 };
                 let r = self.with_timeout(run, timeout).await;
-                frame.last = lock(&frame.history).last_id();
+                frame.last = last.load(Ordering::Acquire);
                 r
             }
             Answerer::Activity => {
@@ -1390,6 +1399,7 @@ impl Run {
                     ));
                 }
                 let history = frame.history.clone();
+                let last = std::sync::atomic::AtomicU64::new(frame.last);
                 let run = async {
                     // Wait for a worker to take it, then for its answer.
                     let worker_name = match (&mut wait.started).await {
@@ -1406,20 +1416,20 @@ impl Run {
                             return Err(Failure::Aborted);
                         }
                         let now = self.now();
-                        let mut h = lock(&history);
-                        let last = h.last_id();
-                        h.push(
-                            last,
-                            now,
-                            call.started,
-                            EventDetails::ActivityStarted { worker_name },
-                        )
-                        .map_err(|_| Failure::HistoryFull)?;
+                        let id = lock(&history)
+                            .push(
+                                last.load(Ordering::Acquire),
+                                now,
+                                call.started,
+                                EventDetails::ActivityStarted { worker_name },
+                            )
+                            .map_err(|_| Failure::HistoryFull)?;
+                        last.store(id, Ordering::Release);
                     }
                     self.wait_for_token(&mut wait, heartbeat).await
                 };
                 let r = self.with_timeout(run, timeout).await;
-                frame.last = lock(&frame.history).last_id();
+                frame.last = last.load(Ordering::Acquire);
                 r
             }
             Answerer::Nothing => Err(Failure::new(
@@ -1565,14 +1575,20 @@ impl Run {
                     map_item: None,
                 };
                 let data = branch_input.clone();
-                async move { (i, self.run_scope(b, data, &mut f).await) }
+                async move {
+                    let r = self.run_scope(b, data, &mut f).await;
+                    (i, r, f.last)
+                }
             })
             .collect();
         // The first failure ends the branches; a stop lets every branch record its
-        // aborts first.
+        // aborts first. The state's closing event follows the latest event its own
+        // branches recorded.
         let mut outputs: Vec<Option<Arc<Value>>> = vec![None; st.nested.len()];
         let mut failure = None;
-        while let Some((i, r)) = branches.next().await {
+        let mut last = started;
+        while let Some((i, r, branch_last)) = branches.next().await {
+            last = last.max(branch_last);
             match r {
                 Ok(out) => {
                     if let Some(slot) = outputs.get_mut(i) {
@@ -1587,7 +1603,7 @@ impl Run {
             }
         }
         drop(branches);
-        frame.last = lock(&frame.history).last_id();
+        frame.last = last;
         let results = match failure {
             None => outputs.into_iter().flatten().collect::<Vec<_>>(),
             Some(f) => {
@@ -1939,34 +1955,40 @@ impl Run {
             };
             let name = name.clone();
             async move {
-                self.record(
+                if let Err(e) = self.record(
                     &mut f,
                     EventType::MapIterationStarted,
                     EventDetails::MapIteration {
                         name: name.clone(),
                         index,
                     },
-                )?;
+                ) {
+                    return (Err(e), f.last);
+                }
                 let r = self.run_scope(processor, Arc::new(v), &mut f).await;
                 let details = EventDetails::MapIteration { name, index };
-                match &r {
-                    Ok(_) => {
-                        self.record(&mut f, EventType::MapIterationSucceeded, details)?;
-                    }
+                let recorded = match &r {
+                    Ok(_) => self
+                        .record(&mut f, EventType::MapIterationSucceeded, details)
+                        .map(drop),
                     Err(Failure::Aborted) => {
-                        self.record_abort(&mut f, EventType::MapIterationAborted, details)
+                        self.record_abort(&mut f, EventType::MapIterationAborted, details);
+                        Ok(())
                     }
-                    Err(_) => {
-                        self.record(&mut f, EventType::MapIterationFailed, details)?;
-                    }
-                }
-                r
+                    Err(_) => self
+                        .record(&mut f, EventType::MapIterationFailed, details)
+                        .map(drop),
+                };
+                (recorded.and(r), f.last)
             }
         });
+        // The state's closing event follows the latest event its own iterations recorded.
         let mut results = stream::iter(runs).buffered(limit.max(1));
         let mut outputs = Vec::with_capacity(count);
         let mut aborted = false;
-        while let Some(r) = results.next().await {
+        let mut last = run_started;
+        while let Some((r, iteration_last)) = results.next().await {
+            last = last.max(iteration_last);
             match r {
                 Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
                 // Iterations not yet started see the stop at once and record nothing.
@@ -1974,7 +1996,7 @@ impl Run {
                 Err(f @ (Failure::HistoryFull | Failure::TimedOut)) => return Err(f),
                 Err(f) => {
                     drop(results);
-                    frame.last = lock(&frame.history).last_id();
+                    frame.last = last;
                     if let Failure::Error { error, cause } = &f {
                         self.record(
                             frame,
@@ -1990,7 +2012,7 @@ impl Run {
             }
         }
         drop(results);
-        frame.last = lock(&frame.history).last_id();
+        frame.last = last;
         if aborted {
             return Err(Failure::Aborted);
         }

@@ -1,0 +1,151 @@
+//! `previousEventId` under Parallel: each event follows the last event of its own
+//! branch, even when a sibling branch recorded events in between.
+
+use std::{sync::Arc, time::Duration};
+
+use serde_json::json;
+use sfn_runtime::local::{
+    EventType, ExecutionStatus, History, HistoryEvent, LocalEngine, StartExecution, TaskRequest,
+    VirtualClock,
+};
+
+const SLOW: &str = "arn:aws:lambda:us-east-1:123456789012:function:slow";
+
+/// Branch `Slow` calls `resource`; branch `Quick` runs three Pass states while it waits.
+fn two_branches(resource: &str) -> String {
+    format!(
+        r#"{{"StartAt": "Both", "States": {{"Both": {{"Type": "Parallel", "End": true, "Branches": [
+            {{"StartAt": "Slow", "States": {{"Slow": {{"Type": "Task", "Resource": "{resource}", "End": true}}}}}},
+            {{"StartAt": "Q1", "States": {{
+                "Q1": {{"Type": "Pass", "Next": "Q2"}},
+                "Q2": {{"Type": "Pass", "Next": "Q3"}},
+                "Q3": {{"Type": "Pass", "End": true}}}}}}]}}}}}}"#
+    )
+}
+
+fn find(history: &History, ty: EventType) -> &HistoryEvent {
+    history
+        .events()
+        .iter()
+        .find(|e| e.event_type == ty)
+        .unwrap_or_else(|| panic!("no {ty:?} in {history:?}"))
+}
+
+fn id_of(history: &History, ty: EventType) -> u64 {
+    find(history, ty).id
+}
+
+/// The last event of the branch `Quick`.
+fn quick_last(history: &History) -> u64 {
+    history
+        .events()
+        .iter()
+        .filter(|e| e.event_type == EventType::PassStateExited)
+        .map(|e| e.id)
+        .max()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_task_answered_while_a_sibling_branch_moves_on_follows_its_own_events() {
+    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    engine.register_handler(SLOW, |req: TaskRequest| async move {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        Ok(req.input)
+    });
+    let arn = engine
+        .create_state_machine_json("interleaved", &two_branches(SLOW))
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = run.history();
+    let started = id_of(&h, EventType::LambdaFunctionStarted);
+    let succeeded = find(&h, EventType::LambdaFunctionSucceeded);
+    // The sibling recorded its events while the call was out.
+    assert!(quick_last(&h) > started && quick_last(&h) < succeeded.id);
+    assert_eq!(succeeded.previous_event_id, started);
+    assert_eq!(
+        find(&h, EventType::TaskStateExited).previous_event_id,
+        succeeded.id
+    );
+}
+
+#[tokio::test]
+async fn an_activity_taken_while_a_sibling_branch_moves_on_follows_its_own_events() {
+    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let activity = engine.create_activity("slow").unwrap();
+    let arn = engine
+        .create_state_machine_json("interleaved", &two_branches(&activity))
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
+        .await
+        .unwrap();
+    // Let the quick branch finish before a worker takes the task.
+    for _ in 0..500 {
+        if quick_last(&run.history()) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let task = engine
+        .get_activity_task(&activity, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .unwrap();
+    engine
+        .send_task_success(&task.task_token, json!("ok"))
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = run.history();
+    let scheduled = id_of(&h, EventType::ActivityScheduled);
+    let started = find(&h, EventType::ActivityStarted);
+    assert!(quick_last(&h) > scheduled && quick_last(&h) < started.id);
+    assert_eq!(started.previous_event_id, scheduled);
+    assert_eq!(
+        find(&h, EventType::ActivitySucceeded).previous_event_id,
+        started.id
+    );
+}
+
+#[tokio::test]
+async fn a_callback_task_submitted_while_a_sibling_branch_moves_on_follows_its_own_events() {
+    const CALLBACK: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
+    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let answerer = engine.clone();
+    engine.register_handler(CALLBACK, move |req: TaskRequest| {
+        let engine = answerer.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let token = req.task_token.clone().unwrap_or_default();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                let _ = engine.send_task_success(&token, json!("answered"));
+            });
+            Ok(json!({"MessageId": "m"}))
+        }
+    });
+    let arn = engine
+        .create_state_machine_json("interleaved", &two_branches(CALLBACK))
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = run.history();
+    let started = id_of(&h, EventType::TaskStarted);
+    let submitted = find(&h, EventType::TaskSubmitted);
+    assert!(quick_last(&h) > started && quick_last(&h) < submitted.id);
+    assert_eq!(submitted.previous_event_id, started);
+    assert_eq!(
+        find(&h, EventType::TaskSucceeded).previous_event_id,
+        submitted.id
+    );
+}
