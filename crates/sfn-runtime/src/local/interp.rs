@@ -1333,10 +1333,20 @@ impl Run {
                 }
             }
             Answerer::Handler(handler) => {
-                self.record(frame, call.started, started_details())?;
+                // A handler serving an activity (`LocalEngine::serve_activity`) works as a
+                // worker in the same process: its token takes heartbeats, and
+                // `HeartbeatSeconds` holds.
+                let activity = matches!(t.resource.kind(), ResourceKind::Activity { .. });
+                let started = if activity {
+                    EventDetails::ActivityStarted { worker_name: None }
+                } else {
+                    started_details()
+                };
+                self.record(frame, call.started, started)?;
                 let wait_for_token = pattern == IntegrationPattern::WaitForTaskToken;
-                let mut wait =
-                    wait_for_token.then(|| self.tasks.register_token(call.token, &self.cancel));
+                let mut wait = (wait_for_token || activity)
+                    .then(|| self.tasks.register_token(call.token, &self.cancel));
+                let beats = wait.as_ref().map(|w| w.heartbeat.clone());
                 let request = TaskRequest {
                     resource: t.resource.to_string(),
                     state_name: st.name.to_string(),
@@ -1350,10 +1360,15 @@ impl Run {
                 // last event, not whatever a sibling branch recorded last.
                 let last = std::sync::atomic::AtomicU64::new(frame.last);
                 let run = async {
-                    let direct = handler
-                        .call(request)
-                        .await
-                        .map_err(|f| Failure::new(f.error, f.cause))?;
+                    let call = handler.call(request);
+                    let direct = match (&beats, activity) {
+                        (Some(beats), true) => self.with_heartbeat(call, beats, heartbeat).await,
+                        _ => call.await,
+                    }
+                    .map_err(|f| Failure::new(f.error, f.cause))?;
+                    if !wait_for_token {
+                        return Ok(direct);
+                    }
                     let Some(wait) = wait.as_mut() else {
                         return Ok(direct);
                     };
@@ -1471,6 +1486,32 @@ impl Run {
                 },
                 _ = beat => continue,
                 _ = hb => return Err(Failure::new(names::HEARTBEAT_TIMEOUT, None)),
+            }
+        }
+    }
+
+    /// Runs a handler's call; `HeartbeatSeconds` without a heartbeat on its token fails
+    /// it with `States.HeartbeatTimeout`.
+    async fn with_heartbeat(
+        &self,
+        call: super::task::BoxFuture<Result<Value, TaskFailure>>,
+        beats: &tokio::sync::Notify,
+        heartbeat: Option<Duration>,
+    ) -> Result<Value, TaskFailure> {
+        tokio::pin!(call);
+        loop {
+            let beat = beats.notified();
+            let hb = async {
+                match heartbeat {
+                    Some(h) => self.clock.sleep(h).await,
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                r = &mut call => return r,
+                _ = beat => continue,
+                _ = hb => return Err(TaskFailure { error: names::HEARTBEAT_TIMEOUT.to_owned(), cause: None }),
             }
         }
     }

@@ -41,6 +41,11 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 use sfn_core::{
     Diagnostics, StateMachine,
+    activity::{
+        Activity, BoxFuture as ActivityFuture, ExecutionInfo, HeartbeatError, TaskContext,
+        TaskControl,
+    },
+    definition::StateMachineDefinition,
     definition::{activity_arn, resolve_activity_arns},
     eval::limits,
     names::{NameError, check_resource_name},
@@ -62,6 +67,32 @@ use task::{Tasks, TokenOutcome};
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
+
+/// How an activity served in-process ([`LocalEngine::serve_activity`]) reaches the
+/// engine: heartbeats on its token, and whether its task is over.
+struct EngineControl {
+    tasks: Arc<Tasks>,
+    token: String,
+    done: CancellationToken,
+}
+
+impl TaskControl for EngineControl {
+    fn heartbeat(&self) -> ActivityFuture<'_, Result<(), HeartbeatError>> {
+        let r = self
+            .tasks
+            .heartbeat(&self.token)
+            .map_err(|e| HeartbeatError::TaskGone(e.to_string()));
+        Box::pin(std::future::ready(r))
+    }
+
+    fn is_stopping(&self) -> bool {
+        self.done.is_cancelled()
+    }
+
+    fn stopping(&self) -> ActivityFuture<'_, ()> {
+        Box::pin(self.done.cancelled())
+    }
+}
 
 /// The ARN of this engine's activity `name`.
 fn activity_arn_for(name: &str) -> String {
@@ -611,6 +642,97 @@ impl LocalEngine {
                 plan: Arc::new(plan),
             }),
         );
+        Ok(arn)
+    }
+
+    /// Creates the machine `M` (named [`M::NAME`](StateMachineDefinition::NAME), from
+    /// [`M::definition`](StateMachineDefinition::definition)) and the activities it
+    /// calls, and returns the machine's ARN. Idempotent, as
+    /// [`create_state_machine`](Self::create_state_machine) is.
+    ///
+    /// The activities only exist: something must answer their tasks, such as
+    /// [`serve_activity`](Self::serve_activity) or a worker polling
+    /// [`poll_activity_task`](Self::poll_activity_task).
+    ///
+    /// # Errors
+    ///
+    /// As [`create_activity`](Self::create_activity) and
+    /// [`create_state_machine`](Self::create_state_machine).
+    pub fn create_state_machine_for<M: StateMachineDefinition>(&self) -> Result<String, Error> {
+        let definition = M::definition();
+        let mut names: Vec<String> = M::activities()
+            .iter()
+            .map(|a| a.name().to_owned())
+            .collect();
+        // The activities the definition names, listed or not.
+        resolve_activity_arns(&mut definition.clone(), |name| {
+            names.push(name.to_owned());
+            activity_arn_for(name)
+        });
+        names.sort();
+        names.dedup();
+        for name in &names {
+            self.create_activity(name)?;
+        }
+        self.create_state_machine(M::NAME, definition)
+    }
+
+    /// Answers the tasks of `activity` in this process: creates the activity (named
+    /// [`Activity::name`]) and registers a handler for its ARN that runs
+    /// [`Activity::call`] on each task's input. The handler's [`TaskContext`] carries the
+    /// task token and the execution; its heartbeats go to this engine
+    /// ([`send_task_heartbeat`](Self::send_task_heartbeat)), so `HeartbeatSeconds` holds
+    /// as it does for a worker, and it reports stopping once the task is over. Returns
+    /// the activity's ARN.
+    ///
+    /// `#[activity]` functions are activities: `engine.serve_activity(&add)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_activity`](Self::create_activity).
+    pub fn serve_activity(&self, activity: &'static dyn Activity) -> Result<String, Error> {
+        let arn = self.create_activity(activity.name())?;
+        let tasks = Arc::downgrade(&self.inner.tasks);
+        let machines = Arc::downgrade(&self.inner);
+        self.register_handler(arn.clone(), move |req: TaskRequest| {
+            let tasks = tasks.clone();
+            let machines = machines.clone();
+            async move {
+                let token = req.task_token.clone().unwrap_or_default();
+                let Some(tasks) = tasks.upgrade() else {
+                    return Err(TaskFailure::new(
+                        sfn_core::error::names::TASK_FAILED,
+                        "the engine is gone",
+                    ));
+                };
+                // A token that is not outstanding is over already.
+                let done = tasks.token_done(&token).unwrap_or_else(|| {
+                    let t = CancellationToken::new();
+                    t.cancel();
+                    t
+                });
+                let mut execution = ExecutionInfo::default();
+                execution.state_machine_arn = machines
+                    .upgrade()
+                    .and_then(|inner| lock(&inner.executions).get(&req.execution_arn).cloned())
+                    .map(|e| e.machine_arn.clone());
+                execution.execution_arn = Some(req.execution_arn);
+                execution.state_name = Some(req.state_name);
+                let control = Arc::new(EngineControl {
+                    tasks,
+                    token: token.clone(),
+                    done,
+                });
+                let ctx = TaskContext::new(token, activity.name(), execution, control);
+                activity
+                    .call(req.input, ctx)
+                    .await
+                    .map_err(|f| TaskFailure {
+                        error: f.error,
+                        cause: Some(f.cause).filter(|c| !c.is_empty()),
+                    })
+            }
+        });
         Ok(arn)
     }
 

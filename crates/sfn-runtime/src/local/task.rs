@@ -99,6 +99,8 @@ pub(crate) enum TokenOutcome {
 struct TokenEntry {
     /// The execution's: once it is cancelled (stopped, timed out), the task is over.
     execution: CancellationToken,
+    /// Cancelled when the task is over: answered, timed out, or its execution ended.
+    done: CancellationToken,
     outcome: Option<oneshot::Sender<TokenOutcome>>,
     /// Told the worker's name when a worker takes the task (activities).
     started: Option<oneshot::Sender<Option<String>>>,
@@ -182,6 +184,7 @@ impl Tasks {
             token.to_owned(),
             TokenEntry {
                 execution: execution.clone(),
+                done: execution.child_token(),
                 outcome: Some(otx),
                 started: Some(stx),
                 heartbeat: heartbeat.clone(),
@@ -196,9 +199,17 @@ impl Tasks {
 
     /// Closes a token: its task is over. Later answers get `TaskTimedOut`.
     pub(crate) fn forget_token(&self, token: &str) {
-        if lock(&self.tokens).remove(token).is_some() {
+        let entry = lock(&self.tokens).remove(token);
+        if let Some(entry) = entry {
+            entry.done.cancel();
             lock(&self.closed).insert(token.to_owned());
         }
+    }
+
+    /// What is cancelled when the task of `token` is over; `None` when it is not
+    /// outstanding.
+    pub(crate) fn token_done(&self, token: &str) -> Option<CancellationToken> {
+        lock(&self.tokens).get(token).map(|e| e.done.clone())
     }
 
     /// The error for a token that is not outstanding.
@@ -268,6 +279,7 @@ impl Tasks {
         let Some(entry) = entry else {
             return Err(self.not_outstanding(token));
         };
+        entry.done.cancel();
         lock(&self.closed).insert(token.to_owned());
         if entry.execution.is_cancelled() {
             // The execution ended (stopped, timed out) before its task was answered.
