@@ -159,6 +159,9 @@ pub(crate) struct Frame {
     pub(crate) last: u64,
     pub(crate) vars: Map<String, Value>,
     pub(crate) map_item: Option<(usize, Value)>,
+    /// The last value found within the payload limit. A state whose output is this very
+    /// value (`Arc::ptr_eq`: its input passed through) is not measured again.
+    pub(crate) verified: Option<Arc<Value>>,
 }
 
 /// What answers a Task state.
@@ -372,15 +375,31 @@ impl Run {
         })
     }
 
-    fn transition(&self, entry: &Entry<'_>, out: Arc<Value>) -> Result<Step, Failure> {
-        if limits::exceeds_limit(&out) {
-            return Err(Failure::new(
-                names::DATA_LIMIT_EXCEEDED,
-                Some(format!(
-                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                    entry.st.name
-                )),
-            ));
+    /// The step to the next state, once `out` is known to be within the payload limit.
+    /// Serializing a large payload on every transition is what a loop over it would
+    /// spend its time on, so an output that is the value already measured (the input
+    /// passed through unchanged) is not measured again.
+    fn transition(
+        &self,
+        entry: &Entry<'_>,
+        out: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let known = frame
+            .verified
+            .as_ref()
+            .is_some_and(|v| Arc::ptr_eq(v, &out));
+        if !known {
+            if over_limit(&out) {
+                return Err(Failure::new(
+                    names::DATA_LIMIT_EXCEEDED,
+                    Some(format!(
+                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                        entry.st.name
+                    )),
+                ));
+            }
+            frame.verified = Some(out.clone());
         }
         Ok(match entry.st.next {
             Some(n) => Step::Next(n, out),
@@ -422,7 +441,7 @@ impl Run {
                 None => input,
             };
             assign(frame, assigned);
-            return self.transition(entry, out);
+            return self.transition(entry, out, frame);
         }
         if p.input_path.is_none()
             && p.parameters.is_none()
@@ -497,7 +516,7 @@ impl Run {
             frame,
         )?;
         assign(frame, assigned);
-        self.transition(entry, out)
+        self.transition(entry, out, frame)
     }
 
     /// `ResultPath` then `OutputPath`.
@@ -862,7 +881,7 @@ impl Run {
         };
         self.sleep(delay).await?;
         assign(frame, assigned);
-        self.transition(entry, out)
+        self.transition(entry, out, frame)
     }
 
     /// Waits on the clock; a virtual clock just moves, up to the execution's deadline.
@@ -1072,7 +1091,7 @@ impl Run {
             )
             .await;
         let outcome = outcome.and_then(|v| {
-            if limits::exceeds_limit(&v) {
+            if over_limit(&v) {
                 Err(Failure::new(
                     names::DATA_LIMIT_EXCEEDED,
                     Some(format!(
@@ -1108,6 +1127,8 @@ impl Run {
             Err(other) => return Err(other),
         };
         let result = Arc::new(result);
+        // Measured above: a result that becomes the output as it is is not measured again.
+        frame.verified = Some(result.clone());
         self.record(
             frame,
             succeeded,
@@ -1161,7 +1182,15 @@ impl Run {
                 None => result,
             };
             assign(frame, assigned);
-            return self.transition(entry, out);
+            return self.transition(entry, out, frame);
+        }
+        if result_selector.is_none()
+            && result_path.is_none()
+            && output_path.is_none()
+            && assign_t.is_none()
+        {
+            // The result is the output, as it is.
+            return self.transition(entry, result, frame);
         }
         let selected = match result_selector {
             Some(rs) => template::evaluate(
@@ -1192,7 +1221,7 @@ impl Run {
         let out =
             self.finish_jsonpath(entry, input, selected, result_path, output_path, ctx, frame)?;
         assign(frame, assigned);
-        self.transition(entry, out)
+        self.transition(entry, out, frame)
     }
 
     /// Applies the first matching catcher, or gives the failure back.
@@ -1614,6 +1643,10 @@ impl Run {
                     last: started,
                     vars: frame.vars.clone(),
                     map_item: None,
+                    verified: frame
+                        .verified
+                        .clone()
+                        .filter(|v| Arc::ptr_eq(v, &branch_input)),
                 };
                 let data = branch_input.clone();
                 async move {
@@ -1888,6 +1921,7 @@ impl Run {
                             last: 0,
                             vars: Map::new(),
                             map_item: Some((index, item.clone())),
+                            verified: None,
                         };
                         let ictx = self.context(entry, 0, &probe, None);
                         match &js {
@@ -1993,6 +2027,7 @@ impl Run {
                 last: run_started,
                 vars: frame.vars.clone(),
                 map_item: item_in_context.then(|| (index, v.clone())),
+                verified: None,
             };
             let name = name.clone();
             async move {
@@ -2088,6 +2123,13 @@ pub(crate) struct MapRunSettings<'a> {
     pub(crate) tolerated_pct: Option<f64>,
     pub(crate) item_in_context: bool,
     pub(crate) result_writer: bool,
+}
+
+/// Whether `value` is larger than the payload limit.
+fn over_limit(value: &Value) -> bool {
+    #[cfg(test)]
+    tests::MEASURED.with(|n| n.set(n.get() + 1));
+    limits::exceeds_limit(value)
 }
 
 /// Whether any state of a scope, nested ones included, reads the context object.
@@ -2282,5 +2324,91 @@ fn task_events(t: &TaskState) -> (EventType, EventType, EventType, EventType, Ev
             TaskFailed,
             TaskTimedOut,
         ),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::cell::Cell;
+
+    use serde_json::json;
+
+    use crate::local::{ExecutionStatus, LocalEngine, StartExecution, VirtualClock};
+
+    thread_local! {
+        /// How many payloads this thread measured against the limit.
+        pub(crate) static MEASURED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A loop of 500 Choice → Wait rounds over a 200 KB input that no state changes.
+    const LOOP: &str = r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.n", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 1, "Next": "Done"}], "Default": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Nap2"},
+        "Nap2": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+        "Count": {"Type": "Pass", "Parameters": {"big.$": "$.big", "n.$": "States.MathAdd($.n, 1)"}, "Next": "Again"},
+        "Again": {"Type": "Wait", "Seconds": 1, "Next": "Check2"},
+        "Check2": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 500, "Next": "Done"}], "Default": "Again2"},
+        "Again2": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+        "Done": {"Type": "Succeed"}}}"#;
+
+    // A current-thread runtime: the execution runs on this thread, which counts.
+    #[tokio::test]
+    async fn an_output_that_is_its_input_is_not_measured_again() {
+        let engine = LocalEngine::with_clock(std::sync::Arc::new(VirtualClock::default()));
+        let arn = engine.create_state_machine_json("loop", LOOP);
+        let Ok(arn) = arn else { panic!("{arn:?}") };
+        let big = "x".repeat(200_000);
+        MEASURED.with(|n| n.set(0));
+        let started = std::time::Instant::now();
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"big": big})))
+            .await;
+        let Ok(run) = run else { panic!("{run:?}") };
+        let done = run.wait().await;
+        let Ok(done) = done else { panic!("{done:?}") };
+        let elapsed = started.elapsed();
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        let measured = MEASURED.with(Cell::get);
+        let transitions = run
+            .history()
+            .events()
+            .iter()
+            .filter(|e| e.event_type.as_str().ends_with("StateEntered"))
+            .count();
+        println!(
+            "{transitions} transitions over 200 KB in {elapsed:?}, {measured} payloads measured"
+        );
+        // Each round measures what it changes: Init's output, then each Count's; the
+        // Waits pass their input through, and the Choices are not measured.
+        assert_eq!(measured, 1 + 500, "{transitions} transitions");
+    }
+
+    // A task's result is measured once, whether it becomes the output as it is or
+    // passes through the states after it.
+    #[tokio::test]
+    async fn a_task_result_is_measured_once() {
+        const ECHO: &str = "arn:aws:lambda:us-east-1:123456789012:function:echo";
+        let engine = LocalEngine::with_clock(std::sync::Arc::new(VirtualClock::default()));
+        engine.register_handler(ECHO, |req: crate::local::TaskRequest| async move {
+            Ok(req.input)
+        });
+        let def = format!(
+            r#"{{"StartAt": "T", "States": {{
+                "T": {{"Type": "Task", "Resource": "{ECHO}", "Next": "W"}},
+                "W": {{"Type": "Wait", "Seconds": 1, "Next": "J"}},
+                "J": {{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "{ECHO}", "End": true}}}}}}"#
+        );
+        let arn = engine.create_state_machine_json("echo", &def);
+        let Ok(arn) = arn else { panic!("{arn:?}") };
+        MEASURED.with(|n| n.set(0));
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"big": "x".repeat(1000)})))
+            .await;
+        let Ok(run) = run else { panic!("{run:?}") };
+        let done = run.wait().await;
+        let Ok(done) = done else { panic!("{done:?}") };
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(MEASURED.with(Cell::get), 2, "one per task result");
     }
 }

@@ -542,6 +542,7 @@ impl Run {
             last: 0,
             vars: children.vars.clone(),
             map_item: children.item_in_context.then(|| (index, (*input).clone())),
+            verified: None,
         };
         let result = run.run_scope(children.processor, input, &mut frame).await;
         let now = self.now();

@@ -1207,6 +1207,8 @@ async fn drive(
         last: 0,
         vars: Map::new(),
         map_item: None,
+        // The execution's input was measured when it started.
+        verified: Some(input.clone()),
     };
     let body = run.run_scope(&machine.plan, input, &mut frame);
     let timer = async {
