@@ -604,35 +604,11 @@ fn listing<'a>(what: &str, names: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-/// `", did you mean 'X'?"` for the closest of `options`, when one is close.
+/// `" (did you mean 'X'?)"` for the closest of `options`, when one is close.
 fn suggest<'a>(name: &str, options: impl IntoIterator<Item = &'a str>) -> String {
-    let best = options
-        .into_iter()
-        .map(|o| (distance(&name.to_lowercase(), &o.to_lowercase()), o))
-        .filter(|(d, o)| *d > 0 || *o != name)
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((d, o)) if d <= 3.max(name.chars().count() / 3) => {
-            format!(" (did you mean '{o}'?)")
-        }
-        _ => String::new(),
-    }
-}
-
-/// Levenshtein distance between two short strings.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    sfn_core::names::closest(name, options)
+        .map(|o| format!(" (did you mean '{o}'?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
