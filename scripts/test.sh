@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and test of the project: formatting, lints, and the whole test suite
+# Runs every check and test of the project: formatting, lints, documentation, and the whole test suite
 # (unit, integration, conformance corpus, JSONata suite, compile-fail tests).
 #
 # Needs only the Rust toolchain. Build output goes to $CARGO_TARGET_DIR, by default a
@@ -19,6 +19,13 @@ cargo fmt --all -- --check
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+# Features unify across the workspace: check the crates alone as well, sfn-core without
+# its macros and sfn-runtime without the command-line program.
+cargo clippy -p sfn-core --all-targets -- -D warnings
+cargo clippy -p sfn-runtime --no-default-features --lib -- -D warnings
+
+echo "== cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
 
 echo "== cargo test"
 mkdir -p "${CARGO_TARGET_DIR}"

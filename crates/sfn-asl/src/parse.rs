@@ -4,7 +4,7 @@
 //! The reader never stops at the first problem: it reports everything it can see in one
 //! pass and builds as much of the model as the definition allows. Checks that need the
 //! whole machine (transition targets, reachability, duplicate names) are in
-//! [`crate::validate`].
+//! [`mod@crate::validate`].
 
 use std::fmt;
 
