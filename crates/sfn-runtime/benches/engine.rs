@@ -11,8 +11,9 @@ use sfn_runtime::local::{ExecutionStatus, LocalEngine, StartExecution, SystemClo
 
 mod common;
 use common::{
-    COUNTER, COUNTER_TRANSITIONS, MAP_DISTRIBUTED, MAP_INLINE, activity_machine, current_thread,
-    engine_with, map_input, pass_chain, run_once, run_status, transitions,
+    COUNTER, COUNTER_TRANSITIONS, JSONATA_COUNTER, JSONATA_MAP, MAP_DISTRIBUTED, MAP_INLINE,
+    activity_machine, current_thread, engine_with, map_input, padded_map_input, pass_chain,
+    run_once, run_status, transitions,
 };
 
 /// Short runs for a small shared machine: each bench takes a few seconds.
@@ -86,6 +87,74 @@ fn map(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// Bench 5: JSONata states, where every expression sees `$states`: the counter loop
+/// (10,003 transitions) and an inline Map over 1,000 items of a 200 kB input whose
+/// `ItemSelector` reads `$states.context.Map.Item` (1,001 transitions).
+fn jsonata(c: &mut Criterion) {
+    const ITEMS: usize = 1_000;
+    let rt = current_thread();
+    let map_in = padded_map_input(ITEMS);
+    check(
+        &rt,
+        JSONATA_COUNTER,
+        serde_json::json!({}),
+        COUNTER_TRANSITIONS,
+    );
+    check(&rt, JSONATA_MAP, map_in.clone(), 1 + ITEMS as u64);
+    let mut group = c.benchmark_group("jsonata");
+    for (id, definition, input, expected) in [
+        (
+            "counter_loop_5000_steps",
+            JSONATA_COUNTER,
+            serde_json::json!({}),
+            COUNTER_TRANSITIONS,
+        ),
+        (
+            "map_1000_items_200kb_input",
+            JSONATA_MAP,
+            map_in,
+            1 + ITEMS as u64,
+        ),
+    ] {
+        group.throughput(Throughput::Elements(expected));
+        group.bench_function(id, |b| {
+            b.iter_batched(
+                || (engine_with("jsonata", definition), input.clone()),
+                |((engine, arn), input)| {
+                    let done = rt.block_on(run_status(&engine, &arn, input));
+                    assert_eq!(done, ExecutionStatus::Succeeded);
+                    (engine, done)
+                },
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}
+
+/// Runs one machine `runs` times without criterion, for an instruction count under
+/// `valgrind --tool=callgrind`: `SFN_BENCH_FIXED=<name>[:runs]`, where `name` is
+/// `counter`, `map_inline`, `jsonata_counter` or `jsonata_map`.
+fn fixed_runs(spec: &str) {
+    let (name, runs) = match spec.split_once(':') {
+        Some((n, r)) => (n, r.parse().unwrap_or(1)),
+        None => (spec, 1),
+    };
+    let (definition, input) = match name {
+        "counter" => (COUNTER, serde_json::json!({})),
+        "map_inline" => (MAP_INLINE, map_input(5_000)),
+        "jsonata_counter" => (JSONATA_COUNTER, serde_json::json!({})),
+        "jsonata_map" => (JSONATA_MAP, padded_map_input(1_000)),
+        other => panic!("SFN_BENCH_FIXED: no machine '{other}'"),
+    };
+    let rt = current_thread();
+    for _ in 0..runs {
+        let (engine, arn) = engine_with("fixed", definition);
+        let done = rt.block_on(run_status(&engine, &arn, input.clone()));
+        assert_eq!(done, ExecutionStatus::Succeeded);
+    }
 }
 
 /// Bench 3: 1,000 executions of 10 Pass states started at once, then awaited: 10,000
@@ -192,10 +261,15 @@ fn activity(c: &mut Criterion) {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var("SFN_BENCH_FIXED") {
+        fixed_runs(&spec);
+        return;
+    }
     let mut c = config();
     counter_loop(&mut c);
     map(&mut c);
     concurrent_executions(&mut c);
     activity(&mut c);
+    jsonata(&mut c);
     c.final_summary();
 }

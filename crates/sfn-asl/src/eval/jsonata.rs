@@ -6,33 +6,48 @@
 //! `$states.errorOutput` (in a catcher's `Output` and `Assign`), next to the workflow
 //! variables.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
 
 use crate::{
     error::StatesError,
-    eval::Variables,
+    eval::{
+        Variables,
+        reads::{Reads, jsonata_reads_context_item},
+    },
     jsonata::{EvaluateOptions, Evaluated, Expression},
     template::JsonataString,
 };
 
 /// What a JSONata expression of a state sees: `$states`, the variables in scope, and the
 /// time `$now()` and `$millis()` report.
+///
+/// The scope borrows its parts: building one copies nothing. Each evaluation builds the
+/// `$states` its expression sees from only what the expression's text may read of it
+/// ([`Reads::of_jsonata`]): `$states.input.count` copies one number, not the input.
 pub struct JsonataScope<'a> {
-    states: Value,
+    input: &'a Value,
+    context: &'a Value,
+    result: Option<&'a Value>,
+    error_output: Option<&'a Value>,
     variables: &'a dyn Variables,
     now_millis: Option<i64>,
+    /// The whole `$states`, built on the first [`Variables::get`] of it.
+    whole: OnceLock<Value>,
 }
 
 impl<'a> JsonataScope<'a> {
     /// A scope with `$states.input` and `$states.context`.
-    pub fn new(input: &Value, context: &Value, variables: &'a dyn Variables) -> Self {
-        let mut states = Map::with_capacity(4);
-        states.insert("input".to_owned(), input.clone());
-        states.insert("context".to_owned(), context.clone());
+    pub fn new(input: &'a Value, context: &'a Value, variables: &'a dyn Variables) -> Self {
         JsonataScope {
-            states: Value::Object(states),
+            input,
+            context,
+            result: None,
+            error_output: None,
             variables,
             now_millis: None,
+            whole: OnceLock::new(),
         }
     }
 
@@ -50,49 +65,73 @@ impl<'a> JsonataScope<'a> {
     }
 
     /// The same scope with `$states.result` set.
-    pub fn with_result(mut self, result: &Value) -> Self {
-        self.set("result", result.clone());
+    pub fn with_result(mut self, result: &'a Value) -> Self {
+        self.result = Some(result);
+        self.whole = OnceLock::new();
         self
     }
 
     /// The same scope with `$states.errorOutput` set.
-    pub fn with_error_output(mut self, error_output: &Value) -> Self {
-        self.set("errorOutput", error_output.clone());
+    pub fn with_error_output(mut self, error_output: &'a Value) -> Self {
+        self.error_output = Some(error_output);
+        self.whole = OnceLock::new();
         self
-    }
-
-    fn set(&mut self, key: &str, value: Value) {
-        if let Value::Object(m) = &mut self.states {
-            m.insert(key.to_owned(), value);
-        }
     }
 
     /// `$states.input`.
     pub fn input(&self) -> &Value {
-        static NULL: Value = Value::Null;
-        self.states.get("input").unwrap_or(&NULL)
+        self.input
+    }
+
+    /// `$states.context`.
+    pub fn context(&self) -> &Value {
+        self.context
     }
 
     /// `$states.result`, when set.
     pub fn result(&self) -> Option<&Value> {
-        self.states.get("result")
+        self.result
     }
 
     /// `$states.errorOutput`, when set.
     pub fn error_output(&self) -> Option<&Value> {
-        self.states.get("errorOutput")
+        self.error_output
     }
 
-    /// The `$states` object.
-    pub fn states(&self) -> &Value {
-        &self.states
+    /// The members of `$states`, in the order AWS lists them.
+    fn members(&self) -> [(&'static str, Option<&'a Value>); 4] {
+        [
+            ("input", Some(self.input)),
+            ("context", Some(self.context)),
+            ("result", self.result),
+            ("errorOutput", self.error_output),
+        ]
+    }
+
+    /// The `$states` object, whole: a copy of the input, the context object and the
+    /// result.
+    pub fn states(&self) -> Value {
+        self.states_for(&Reads::everything())
+    }
+
+    /// The part of `$states` that `reads` names.
+    fn states_for(&self, reads: &Reads) -> Value {
+        let mut states = Map::with_capacity(4);
+        for (key, value) in self.members() {
+            if let Some(v) = value.and_then(|v| reads.select_below(key, v)) {
+                states.insert(key.to_owned(), v);
+            }
+        }
+        Value::Object(states)
     }
 }
 
 impl Variables for JsonataScope<'_> {
+    /// `states` is the whole `$states`, built (copied) on first use; an expression
+    /// evaluated with [`evaluate`] sees only the part it reads instead.
     fn get(&self, name: &str) -> Option<&Value> {
         if name == "states" {
-            Some(&self.states)
+            Some(self.whole.get_or_init(|| self.states()))
         } else {
             self.variables.get(name)
         }
@@ -102,8 +141,28 @@ impl Variables for JsonataScope<'_> {
 impl std::fmt::Debug for JsonataScope<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonataScope")
-            .field("states", &self.states)
+            .field("input", self.input)
+            .field("context", self.context)
+            .field("result", &self.result)
+            .field("error_output", &self.error_output)
             .finish_non_exhaustive()
+    }
+}
+
+/// What one evaluation sees: the part of `$states` its expression reads, then the
+/// scope's variables.
+struct Bindings<'s, 'a> {
+    states: Value,
+    scope: &'s JsonataScope<'a>,
+}
+
+impl Variables for Bindings<'_, '_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        if name == "states" {
+            Some(&self.states)
+        } else {
+            self.scope.variables.get(name)
+        }
     }
 }
 
@@ -129,7 +188,13 @@ fn run(expr: &Expression, scope: &JsonataScope<'_>) -> Result<Option<Value>, Run
         now_millis: scope.now_millis,
         ..EvaluateOptions::default()
     };
-    match expr.evaluate_value(Some(scope.input()), scope, &options) {
+    let bindings = Bindings {
+        states: scope.states_for(&Reads::of_jsonata(expr.as_str(), "states")),
+        scope,
+    };
+    // The context item `$` is converted for the evaluator whole: only when it may be read.
+    let item = jsonata_reads_context_item(expr.as_str()).then_some(scope.input);
+    match expr.evaluate_value(item, &bindings, &options) {
         Ok(Evaluated::Value(v)) => Ok(v),
         Ok(Evaluated::Function) => Err(RunError::Function),
         Err(e) => Err(RunError::Jsonata(e.code, e.message)),
@@ -216,7 +281,8 @@ mod tests {
     #[test]
     fn states_is_bound() {
         let input = json!({"a": 1});
-        let scope = JsonataScope::new(&input, &Value::Null, &NoVariables).with_result(&json!(2));
+        let result = json!(2);
+        let scope = JsonataScope::new(&input, &Value::Null, &NoVariables).with_result(&result);
         assert_eq!(
             scope.get("states").and_then(|s| s.get("input")),
             Some(&input)
@@ -224,6 +290,41 @@ mod tests {
         assert_eq!(scope.result(), Some(&json!(2)));
         assert_eq!(scope.input(), &input);
         assert!(scope.error_output().is_none());
+    }
+
+    #[test]
+    fn an_expression_sees_what_it_reads() {
+        let input = json!({"a": {"b": 1}, "c": [1, 2]});
+        let context = json!({"Execution": {"Input": {"x": 1}}, "State": {"Name": "S"}});
+        let vars = json!({"v": 7});
+        let Value::Object(vars) = vars else {
+            panic!("object")
+        };
+        let result = json!({"r": true});
+        let scope = JsonataScope::new(&input, &context, &vars).with_result(&result);
+        let eval = |text: &str| {
+            let Some(Ok(expr)) = JsonataString::parse(text) else {
+                panic!("parse {text}")
+            };
+            evaluate(&expr, "Output", &scope).ok()
+        };
+        assert_eq!(eval("{% $states.input.a.b + $v %}"), Some(json!(8)));
+        assert_eq!(eval("{% $states.context.State.Name %}"), Some(json!("S")));
+        assert_eq!(
+            eval("{% $keys($states) %}"),
+            Some(json!(["input", "context", "result"]))
+        );
+        assert_eq!(eval("{% $states.input.c[1] %}"), Some(json!(2)));
+        assert_eq!(eval("{% $states.result %}"), Some(json!({"r": true})));
+        assert_eq!(eval("{% $count($states.input.c) %}"), Some(json!(2)));
+        assert_eq!(eval("{% $states.input.a.%.c[0] %}"), Some(json!(1)));
+        assert_eq!(eval("{% a.b %}"), Some(json!(1)));
+        assert_eq!(
+            eval("{% $states.context.Execution.Input %}"),
+            Some(json!({"x": 1}))
+        );
+        let part = Reads::of_jsonata("$states.input.a", "states");
+        assert_eq!(scope.states_for(&part), json!({"input": {"a": {"b": 1}}}));
     }
 
     #[test]

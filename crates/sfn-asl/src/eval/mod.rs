@@ -13,6 +13,7 @@
 //! | [`retry`] | retry and catch selection, retry intervals |
 //! | [`wait`] | timestamps |
 //! | [`limits`] | payload sizes |
+//! | [`reads`] | what an expression may read of a value, so that only that part is copied |
 //!
 //! ```
 //! use serde_json::json;
@@ -30,6 +31,7 @@ pub mod choice;
 pub mod io;
 pub mod jsonata;
 pub mod limits;
+pub mod reads;
 pub mod retry;
 pub mod template;
 pub mod wait;

@@ -114,3 +114,28 @@ pub fn current_thread() -> tokio::runtime::Runtime {
         .build()
         .unwrap_or_else(|e| panic!("runtime: {e}"))
 }
+
+/// The counter loop in JSONata: a Choice `Condition` and a Pass `Output` reading
+/// `$states.input`, 10,003 transitions.
+pub const JSONATA_COUNTER: &str = r#"{"QueryLanguage": "JSONata", "StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Output": {"count": 0}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.count >= 5000 %}", "Next": "Done"}], "Default": "Inc"},
+    "Inc": {"Type": "Pass", "Output": {"count": "{% $states.input.count + 1 %}"}, "Next": "Check"},
+    "Done": {"Type": "Succeed"}}}"#;
+
+/// A JSONata inline Map: `Items` from the input, an `ItemSelector` reading the item from
+/// `$states.context.Map.Item`, a Pass iterator with an `Output`, and an `Output` over the
+/// results.
+pub const JSONATA_MAP: &str = r#"{"QueryLanguage": "JSONata", "StartAt": "Each", "States": {
+    "Each": {"Type": "Map", "Items": "{% $states.input.items %}",
+      "ItemSelector": {"n": "{% $states.context.Map.Item.Value.n %}", "index": "{% $states.context.Map.Item.Index %}"},
+      "ItemProcessor": {"StartAt": "Echo", "States": {
+        "Echo": {"Type": "Pass", "Output": {"seen": "{% $states.input.n %}"}, "End": true}}},
+      "Output": {"count": "{% $count($states.result) %}"}, "End": true}}}"#;
+
+/// The JSONata Map's input: `{"items": [{"n": 0, "pad": "xx…"}, …]}`, about 200 bytes an
+/// item (200 kB for 1,000 items).
+pub fn padded_map_input(items: usize) -> Value {
+    let pad = "x".repeat(180);
+    json!({ "items": (0..items).map(|n| json!({ "n": n, "pad": pad })).collect::<Vec<_>>() })
+}

@@ -39,7 +39,7 @@ use super::{
     clock::Clock,
     history::{EventDetails, EventType, History},
     mock::{MockResponse, Mocks},
-    plan::{ScopePlan, StatePlan},
+    plan::{ContextUse, ScopePlan, StatePlan},
     task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
 };
 
@@ -146,8 +146,9 @@ pub(crate) struct Run {
     /// The machine's name, which child executions' ARNs carry.
     pub(crate) machine_name: Arc<str>,
     pub(crate) role_arn: Arc<str>,
-    /// `$$.Execution` without `Input`, and `$$.StateMachine`.
-    pub(crate) context_base: Value,
+    /// `$$.Execution` without `Input`, and `$$.StateMachine`: shared, and small, since
+    /// the input is added per state, only the part the state reads.
+    pub(crate) context_base: Arc<Map<String, Value>>,
     pub(crate) input: Arc<Value>,
     /// When the machine's `TimeoutSeconds` runs out.
     pub(crate) deadline: Option<DateTime<Utc>>,
@@ -246,19 +247,21 @@ impl Run {
         )
     }
 
+    /// The context object a state sees: the base, the part of the execution input that
+    /// `uses` reads, `$$.State`, and `$$.Task` and `$$.Map.Item` when given.
     fn context(
         &self,
         entry: &Entry<'_>,
+        uses: &ContextUse,
         retry_count: u64,
-        frame: &Frame,
+        map_item: Option<(usize, &Value)>,
         token: Option<&str>,
     ) -> Value {
-        let mut ctx = match &self.context_base {
-            Value::Object(m) => m.clone(),
-            _ => Map::new(),
-        };
-        if let Some(Value::Object(exec)) = ctx.get_mut("Execution") {
-            exec.insert("Input".into(), (*self.input).clone());
+        let mut ctx = Map::clone(&self.context_base);
+        if let Some(input) = uses.input.select(&self.input)
+            && let Some(Value::Object(exec)) = ctx.get_mut("Execution")
+        {
+            exec.insert("Input".into(), input);
         }
         let mut state = Map::with_capacity(3);
         state.insert(
@@ -273,9 +276,9 @@ impl Run {
             task.insert("Token".into(), Value::String(token.to_owned()));
             ctx.insert("Task".into(), Value::Object(task));
         }
-        if let Some((index, value)) = &frame.map_item {
+        if let Some((index, value)) = map_item {
             let mut item = Map::new();
-            item.insert("Index".into(), Value::from(*index));
+            item.insert("Index".into(), Value::from(index));
             item.insert("Value".into(), value.clone());
             let mut map = Map::new();
             map.insert("Item".into(), Value::Object(item));
@@ -284,9 +287,11 @@ impl Run {
         Value::Object(ctx)
     }
 
+    /// The state's context object, when it reads it; `null` otherwise.
     fn context_if_needed(&self, entry: &Entry<'_>, frame: &Frame) -> Value {
-        if entry.st.needs_context {
-            self.context(entry, 0, frame, None)
+        if entry.st.context.any {
+            let item = frame.map_item.as_ref().map(|(i, v)| (*i, v));
+            self.context(entry, &entry.st.context, 0, item, None)
         } else {
             Value::Null
         }
@@ -409,8 +414,8 @@ impl Run {
 
     fn jsonata_scope<'v>(
         &self,
-        input: &Value,
-        ctx: &Value,
+        input: &'v Value,
+        ctx: &'v Value,
         vars: &'v Map<String, Value>,
     ) -> JsonataScope<'v> {
         // `$now()` and `$millis()` read the engine's clock.
@@ -976,8 +981,9 @@ impl Run {
     ) -> Result<Step, Failure> {
         let st = entry.st;
         let err = |e| self.state_error(entry, e);
-        let ctx = if st.needs_context {
-            self.context(entry, retry_count, frame, Some(token))
+        let ctx = if st.context.any {
+            let item = frame.map_item.as_ref().map(|(i, v)| (*i, v));
+            self.context(entry, &st.context, retry_count, item, Some(token))
         } else {
             Value::Null
         };
@@ -1916,14 +1922,12 @@ impl Run {
                 let v = match selector {
                     None => item,
                     Some(sel) => {
-                        let probe = Frame {
-                            history: frame.history.clone(),
-                            last: 0,
-                            vars: Map::new(),
-                            map_item: Some((index, item.clone())),
-                            verified: None,
+                        // Each item's context object, only when the selector reads it.
+                        let ictx = if st.selector_context.any {
+                            self.context(entry, &st.selector_context, 0, Some((index, &item)), None)
+                        } else {
+                            Value::Null
                         };
-                        let ictx = self.context(entry, 0, &probe, None);
                         match &js {
                             Some(_) => {
                                 let ijs = self.jsonata_scope(input, &ictx, &vars);
@@ -2137,7 +2141,7 @@ fn scope_needs_context(scope: &ScopePlan) -> bool {
     scope
         .states
         .iter()
-        .any(|s| s.needs_context || s.nested.iter().any(scope_needs_context))
+        .any(|s| s.needs_context() || s.nested.iter().any(scope_needs_context))
 }
 
 /// The retries a state has made, per retrier and in all.

@@ -507,7 +507,7 @@ impl Run {
             clock: self.clock.clone(),
         };
         children.run.child_started(items);
-        let context_base = if children.item_in_context {
+        let context_base = match children.item_in_context.then(|| {
             json!({
                 "Execution": {
                     "Id": arn,
@@ -518,8 +518,9 @@ impl Run {
                 },
                 "StateMachine": {"Id": &*children.machine_arn, "Name": children.machine_name},
             })
-        } else {
-            Value::Null
+        }) {
+            Some(Value::Object(m)) => Arc::new(m),
+            _ => Arc::default(),
         };
         let run = Run {
             clock: self.clock.clone(),

@@ -843,7 +843,7 @@ impl LocalEngine {
                 role_arn: role_arn.clone(),
             },
         );
-        let context_base = json!({
+        let context_base = match json!({
             "Execution": {
                 "Id": arn,
                 "Name": name,
@@ -852,7 +852,10 @@ impl LocalEngine {
                 "RedriveCount": 0,
             },
             "StateMachine": {"Id": machine.arn, "Name": machine.name},
-        });
+        }) {
+            Value::Object(m) => Arc::new(m),
+            _ => Arc::default(),
+        };
         let run = Run {
             clock: self.inner.clock.clone(),
             handlers: self.inner.handlers.clone(),
