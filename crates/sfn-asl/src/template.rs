@@ -49,10 +49,27 @@ impl fmt::Display for QueryLanguage {
 }
 
 /// A string of the form `{% expression %}`, holding a parsed JSONata expression.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct JsonataString {
     raw: String,
     expr: Expression,
+    /// What the expression reads, worked out on first evaluation and kept.
+    reads: std::sync::OnceLock<ExpressionReads>,
+}
+
+/// What a JSONata expression may read, so an evaluation builds only that.
+#[derive(Debug, Clone)]
+pub(crate) struct ExpressionReads {
+    /// The parts of `$states` it may read.
+    pub(crate) states: crate::eval::reads::Reads,
+    /// Whether it may read the context item `$`.
+    pub(crate) context_item: bool,
+}
+
+impl PartialEq for JsonataString {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
 }
 
 impl JsonataString {
@@ -70,6 +87,7 @@ impl JsonataString {
         Some(Expression::parse(inner).map(|expr| JsonataString {
             raw: s.to_owned(),
             expr,
+            reads: std::sync::OnceLock::new(),
         }))
     }
 
@@ -81,6 +99,17 @@ impl JsonataString {
     /// The expression.
     pub fn expression(&self) -> &Expression {
         &self.expr
+    }
+
+    /// What the expression may read, analysed once.
+    pub(crate) fn reads(&self) -> &ExpressionReads {
+        self.reads.get_or_init(|| {
+            let text = self.expr.as_str();
+            ExpressionReads {
+                states: crate::eval::reads::Reads::of_jsonata(text, "states"),
+                context_item: crate::eval::reads::jsonata_reads_context_item(text),
+            }
+        })
     }
 }
 

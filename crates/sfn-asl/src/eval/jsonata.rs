@@ -12,11 +12,8 @@ use serde_json::{Map, Value};
 
 use crate::{
     error::StatesError,
-    eval::{
-        Variables,
-        reads::{Reads, jsonata_reads_context_item},
-    },
-    jsonata::{EvaluateOptions, Evaluated, Expression},
+    eval::{Variables, reads::Reads},
+    jsonata::{EvaluateOptions, Evaluated},
     template::JsonataString,
 };
 
@@ -183,18 +180,19 @@ enum RunError {
 }
 
 /// Runs the parsed expression. The one place this module calls the JSONata evaluator.
-fn run(expr: &Expression, scope: &JsonataScope<'_>) -> Result<Option<Value>, RunError> {
+fn run(expr: &JsonataString, scope: &JsonataScope<'_>) -> Result<Option<Value>, RunError> {
     let options = EvaluateOptions {
         now_millis: scope.now_millis,
         ..EvaluateOptions::default()
     };
+    let reads = expr.reads();
     let bindings = Bindings {
-        states: scope.states_for(&Reads::of_jsonata(expr.as_str(), "states")),
+        states: scope.states_for(&reads.states),
         scope,
     };
     // The context item `$` is converted for the evaluator whole: only when it may be read.
-    let item = jsonata_reads_context_item(expr.as_str()).then_some(scope.input);
-    match expr.evaluate_value(item, &bindings, &options) {
+    let item = reads.context_item.then_some(scope.input);
+    match expr.expression().evaluate_value(item, &bindings, &options) {
         Ok(Evaluated::Value(v)) => Ok(v),
         Ok(Evaluated::Function) => Err(RunError::Function),
         Err(e) => Err(RunError::Jsonata(e.code, e.message)),
@@ -212,7 +210,7 @@ pub fn evaluate_optional(
     field: &str,
     scope: &JsonataScope<'_>,
 ) -> Result<Option<Value>, StatesError> {
-    run(expr.expression(), scope).map_err(|e| match e {
+    run(expr, scope).map_err(|e| match e {
         RunError::Jsonata(code, message) => StatesError::query_evaluation(format!(
             "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {code}: {message}",
             expression_text(expr),
