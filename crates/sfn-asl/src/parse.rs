@@ -1171,27 +1171,7 @@ impl<'a> StateReader<'_, 'a> {
                 );
             }
         }
-        let credentials = match self.obj.get("Credentials") {
-            None => None,
-            Some(v @ Value::Object(_)) => {
-                let mut problems = Vec::new();
-                let at = self.at("Credentials");
-                let t = Template::parse(v, self.ql, &mut problems);
-                for pr in problems {
-                    self.p
-                        .error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
-                }
-                Some(t)
-            }
-            Some(v) => {
-                let at = self.at("Credentials");
-                self.p.error(
-                    &at,
-                    format!("The field 'Credentials' must be an object, not {}", kind(v)),
-                );
-                None
-            }
-        };
+        let credentials = self.p.template(&mut self.obj, "Credentials", self.ql, true);
         let (retry, catch) = self.retry_catch();
         let (next, end) = self.transition();
         Some(State::Task(TaskState {
@@ -1764,38 +1744,19 @@ impl<'a> StateReader<'_, 'a> {
         let items = if self.jsonpath() {
             None
         } else {
-            match self.obj.get("Items") {
-                None => None,
-                Some(v @ (Value::Array(_) | Value::String(_))) => {
-                    let at = self.at("Items");
-                    if let Value::String(s) = v {
-                        if !JsonataString::is_expression(s) {
-                            self.p.error(
-                                &at,
-                                "The field 'Items' must be an array or a JSONata expression",
-                            );
-                        }
-                    }
-                    let mut problems = Vec::new();
-                    let t = Template::parse(v, ql, &mut problems);
-                    for pr in problems {
-                        self.p
-                            .error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
-                    }
-                    Some(t)
-                }
-                Some(v) => {
-                    let at = self.at("Items");
-                    self.p.error(
-                        &at,
-                        format!(
-                            "The field 'Items' must be an array or a JSONata expression, not {}",
-                            kind(v)
-                        ),
-                    );
-                    None
-                }
+            let well_formed =
+                |v: &Value| v.is_array() || v.as_str().is_some_and(JsonataString::is_expression);
+            if let Some(v) = self.obj.map.get("Items").filter(|v| !well_formed(v)) {
+                let at = self.at("Items");
+                self.p.error(
+                    &at,
+                    format!(
+                        "The field 'Items' must be an array or a JSONata expression, not {}",
+                        kind(v)
+                    ),
+                );
             }
+            self.p.template(&mut self.obj, "Items", ql, false)
         };
         let item_selector = self.p.template(&mut self.obj, "ItemSelector", ql, true);
         let parameters = self.jsonpath_template("Parameters");
