@@ -27,6 +27,7 @@ pub mod activity;
 pub mod builder;
 pub mod definition;
 pub mod diagnostic;
+mod digest;
 pub mod error;
 pub mod eval;
 pub mod intrinsic;

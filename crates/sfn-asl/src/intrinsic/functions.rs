@@ -200,7 +200,7 @@ fn apply(call: &IntrinsicCall, args: &[Cow<'_, Value>]) -> Result<Value, StatesE
             if data.chars().count() > MAX_INPUT_CHARS {
                 return Err(bad());
             }
-            hash(string(1)?, data.as_bytes())
+            crate::digest::hex_digest(string(1)?, data.as_bytes())
                 .map(Value::String)
                 .ok_or_else(bad)
         }
@@ -284,26 +284,6 @@ fn exact_integer(v: &Value) -> Option<i64> {
     }
     let f = n.as_f64()?;
     (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
-}
-
-fn hash(algorithm: &str, data: &[u8]) -> Option<String> {
-    use sha2::Digest;
-    fn hex(bytes: &[u8]) -> String {
-        use std::fmt::Write;
-        let mut s = String::with_capacity(bytes.len() * 2);
-        for b in bytes {
-            let _ = write!(s, "{b:02x}");
-        }
-        s
-    }
-    Some(match algorithm {
-        "MD5" => hex(&md5::Md5::digest(data)),
-        "SHA-1" => hex(&sha1::Sha1::digest(data)),
-        "SHA-256" => hex(&sha2::Sha256::digest(data)),
-        "SHA-384" => hex(&sha2::Sha384::digest(data)),
-        "SHA-512" => hex(&sha2::Sha512::digest(data)),
-        _ => return None,
-    })
 }
 
 /// The elements without duplicates, first occurrences kept, in linear time.

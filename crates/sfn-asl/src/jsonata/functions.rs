@@ -1463,21 +1463,13 @@ fn f_hash(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
         return Ok(Value::Undefined);
     };
     let alg = s(a, 1).unwrap_or_else(|| "SHA-256".into());
-    let digest = match alg.as_str() {
-        "MD5" => super::hash::md5(st.as_bytes()),
-        "SHA-1" => super::hash::sha1(st.as_bytes()),
-        "SHA-256" => super::hash::sha256(st.as_bytes()),
-        "SHA-384" => super::hash::sha512_family(st.as_bytes(), true),
-        "SHA-512" => super::hash::sha512_family(st.as_bytes(), false),
-        other => {
-            return Err(Error::new("D3202").message(format!(
-                "The hash algorithm {other:?} is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-            )));
-        }
-    };
-    Ok(Value::string(
-        digest.iter().map(|b| format!("{b:02x}")).collect(),
-    ))
+    match crate::digest::hex_digest(&alg, st.as_bytes()) {
+        Some(digest) => Ok(Value::string(digest)),
+        None => Err(Error::new("D3202").message(format!(
+            "The hash algorithm {alg:?} is not supported; use one of {}",
+            crate::digest::ALGORITHMS
+        ))),
+    }
 }
 
 fn f_uuid(ev: &mut Evaluator<'_>, _: Args<'_>, _: &Value, _: &Env) -> Result<Value> {

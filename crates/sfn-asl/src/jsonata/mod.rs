@@ -44,7 +44,6 @@ mod errors;
 mod evaluator;
 mod format;
 mod functions;
-mod hash;
 mod integer_picture;
 mod number_picture;
 mod parser;
