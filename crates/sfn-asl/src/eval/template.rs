@@ -60,21 +60,25 @@ pub fn evaluate_dynamic(
     match expr {
         PathExpr::Path(path) => path
             .select(scope)
-            .ok_or_else(|| path_not_found(path, field, scope)),
+            .ok_or_else(|| path_not_found(path, Some(field), scope)),
         PathExpr::Intrinsic(call) => call.evaluate_for_field(scope, field),
     }
 }
 
-/// The error for a path in the field `field` that selects nothing, as AWS words it.
-pub fn path_not_found(path: &JsonPath, field: &str, scope: &Scope<'_>) -> StatesError {
+/// The error for a path (in the field `field`, when known) that selects nothing, as AWS
+/// words it.
+pub fn path_not_found(path: &JsonPath, field: Option<&str>, scope: &Scope<'_>) -> StatesError {
     let (what, data) = match path.root_ref() {
         PathRoot::Context => ("context object", scope.context),
         PathRoot::Input | PathRoot::Variable(_) => ("input", scope.input),
     };
-    StatesError::runtime(format!(
-        "The JSONPath '{path}' specified for the field '{field}' could not be found in the {what} '{}'",
-        serde_json::to_string(data).unwrap_or_default()
-    ))
+    let data = serde_json::to_string(data).unwrap_or_default();
+    StatesError::runtime(match field {
+        Some(field) => format!(
+            "The JSONPath '{path}' specified for the field '{field}' could not be found in the {what} '{data}'"
+        ),
+        None => format!("The JSONPath '{path}' could not be found in the {what} '{data}'"),
+    })
 }
 
 /// Evaluates a JSONata template, the value of `field` (`Output`, `Arguments`, …): every

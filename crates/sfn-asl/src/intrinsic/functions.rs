@@ -11,7 +11,6 @@ use super::format::{Piece, parse_template, render};
 use super::{Arg, IntrinsicCall, IntrinsicFunction};
 use crate::error::StatesError;
 use crate::eval::Scope;
-use crate::path::{JsonPath, PathRoot};
 
 /// The algorithms `States.Hash` accepts, as they are written.
 pub(crate) const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
@@ -46,27 +45,10 @@ fn argument<'a>(
         Arg::Null => Cow::Owned(Value::Null),
         Arg::Path(path) => match path.select_cow(scope) {
             Some(v) => v,
-            None => return Err(not_found(path, scope, field)),
+            None => return Err(crate::eval::template::path_not_found(path, field, scope)),
         },
         Arg::Call(call) => Cow::Owned(evaluate(call, scope, field)?),
     })
-}
-
-fn not_found(path: &JsonPath, scope: &Scope<'_>, field: Option<&str>) -> StatesError {
-    let (what, data) = match path.root_ref() {
-        PathRoot::Context => ("context object", scope.context),
-        PathRoot::Input | PathRoot::Variable(_) => ("input", scope.input),
-    };
-    let data = serde_json::to_string(data).unwrap_or_default();
-    let cause = match field {
-        Some(field) => {
-            format!(
-                "The JSONPath '{path}' specified for the field '{field}' could not be found in the {what} '{data}'"
-            )
-        }
-        None => format!("The JSONPath '{path}' could not be found in the {what} '{data}'"),
-    };
-    StatesError::runtime(cause)
 }
 
 /// The error Step Functions raises for arguments of the wrong type or out of range.
