@@ -10,7 +10,7 @@ use std::{
     collections::HashMap,
     future::Future,
     pin::Pin,
-    sync::{Arc, Mutex, MutexGuard, PoisonError, atomic::Ordering},
+    sync::{Arc, Mutex, PoisonError, atomic::Ordering},
     time::Duration,
 };
 
@@ -38,6 +38,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     clock::Clock,
     history::{EventDetails, EventType, History},
+    lock,
     mock::{MockResponse, Mocks},
     plan::{ContextUse, ScopePlan, StatePlan},
     task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
@@ -50,10 +51,6 @@ const INLINE_MAP_CONCURRENCY: usize = 40;
 const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Why a scope stopped without an output.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use sfn_core::model::IntegrationPattern;
 
-use super::{clock::Clock, error::Error};
+use super::{clock::Clock, error::Error, lock};
 
 /// A boxed future, as [`TaskHandler::call`] returns.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -150,10 +150,6 @@ pub(crate) struct Tasks {
     activities: Mutex<HashMap<String, Arc<Queue>>>,
     tokens: Mutex<HashMap<String, TokenEntry>>,
     closed: Mutex<Closed>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Tasks {
