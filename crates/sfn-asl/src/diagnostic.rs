@@ -261,3 +261,29 @@ impl fmt::Display for Diagnostics {
         Ok(())
     }
 }
+
+/// Appends one JSON Pointer token (`/key`) to `pointer`, escaped as RFC 6901 says.
+pub fn push_pointer_token(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// A JSON value's kind as a message says it: `null`, `a boolean`, `a number`,
+/// `a string`, `an array`, `an object`.
+pub fn value_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

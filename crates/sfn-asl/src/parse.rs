@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::{
-    diagnostic::{Diagnostic, DiagnosticCode as Code, Diagnostics},
+    diagnostic::{Diagnostic, DiagnosticCode as Code, Diagnostics, value_kind as kind},
     intrinsic::IntrinsicCall,
     model::*,
     names::{self, MAX_MAP_LABEL_LEN},
@@ -2135,16 +2135,5 @@ impl<'a> StateReader<'_, 'a> {
             parameters,
             arguments,
         })
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

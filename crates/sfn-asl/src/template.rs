@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+pub(crate) use crate::diagnostic::push_pointer_token as push_pointer;
 use crate::{
     diagnostic::DiagnosticCode,
     intrinsic::IntrinsicCall,
@@ -280,18 +281,6 @@ impl Template {
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// Appends one JSON Pointer token, escaped.
-pub(crate) fn push_pointer(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
         }
     }
 }

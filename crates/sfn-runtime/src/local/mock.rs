@@ -43,6 +43,7 @@ use std::{collections::HashMap, path::Path, str::FromStr};
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+use sfn_core::diagnostic::{push_pointer_token, value_kind as kind};
 
 use super::error::Error;
 
@@ -557,16 +558,8 @@ impl FromStr for MockConfig {
 
 /// `pointer` extended by one key, escaped as RFC 6901 says.
 fn child(pointer: &str, key: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + key.len() + 1);
-    out.push_str(pointer);
-    out.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
+    let mut out = pointer.to_owned();
+    push_pointer_token(&mut out, key);
     out
 }
 
@@ -581,17 +574,6 @@ fn object<'a>(
             pointer,
             format!("{what}, not {}", kind(other)),
         )),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
