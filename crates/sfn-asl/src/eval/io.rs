@@ -28,6 +28,23 @@ pub fn apply_path(path: &NullablePath, scope: &Scope<'_>) -> Result<Value, State
     }
 }
 
+/// The state's effective input: its input, or what `InputPath` selects from it (borrowed
+/// when there is no `InputPath`, so nothing is copied).
+///
+/// # Errors
+///
+/// As [`select`].
+pub fn effective_input<'a>(
+    input_path: Option<&NullablePath>,
+    scope: &Scope<'a>,
+) -> Result<std::borrow::Cow<'a, Value>, StatesError> {
+    use std::borrow::Cow;
+    match input_path {
+        None => Ok(Cow::Borrowed(scope.input)),
+        Some(path) => apply_path(path, scope).map(Cow::Owned),
+    }
+}
+
 /// Applies `ResultPath`: absent gives the result, `null` keeps the input, a path writes
 /// the result into the input.
 ///

@@ -465,10 +465,7 @@ impl Run {
                 context: &ctx,
                 variables: &frame.vars,
             };
-            let effective: Cow<'_, Value> = match &p.input_path {
-                None => Cow::Borrowed(&*input),
-                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
-            };
+            let effective = io::effective_input(p.input_path.as_ref(), &scope).map_err(err)?;
             // `Parameters` is the input of the virtual task, `Result` its output: with
             // both, the parameters are evaluated (and fail as they would) and the result
             // is `Result`.
@@ -609,10 +606,7 @@ impl Run {
             context: &ctx,
             variables: &frame.vars,
         };
-        let effective: Cow<'_, Value> = match &c.input_path {
-            None => Cow::Borrowed(&*input),
-            Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
-        };
+        let effective = io::effective_input(c.input_path.as_ref(), &scope).map_err(err)?;
         let escope = Scope {
             input: &effective,
             ..scope
@@ -811,10 +805,7 @@ impl Run {
                 context: &ctx,
                 variables: &frame.vars,
             };
-            let effective: Cow<'_, Value> = match &w.input_path {
-                None => Cow::Borrowed(&*input),
-                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
-            };
+            let effective = io::effective_input(w.input_path.as_ref(), &scope).map_err(err)?;
             let escope = Scope {
                 input: &effective,
                 ..scope
@@ -1016,10 +1007,7 @@ impl Run {
                 .map_err(err)?;
                 (params, timeout, heartbeat)
             } else {
-                let effective: Cow<'_, Value> = match &t.input_path {
-                    None => Cow::Borrowed(&**input),
-                    Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
-                };
+                let effective = io::effective_input(t.input_path.as_ref(), &scope).map_err(err)?;
                 let escope = Scope {
                     input: &effective,
                     ..scope
@@ -1616,10 +1604,7 @@ impl Run {
                 context: &ctx,
                 variables: &frame.vars,
             };
-            let effective: Cow<'_, Value> = match &p.input_path {
-                None => Cow::Borrowed(&**input),
-                Some(path) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
-            };
+            let effective = io::effective_input(p.input_path.as_ref(), &scope).map_err(err)?;
             match (&p.parameters, effective) {
                 (Some(t), eff) => Arc::new(
                     template::evaluate(
