@@ -14,8 +14,8 @@ use std::sync::{
 use serde_json::{Value, json};
 use sfn_runtime::{
     local::{
-        Error, ExecutionDescription, History, LocalEngine, StartExecution, TaskFailure,
-        TaskRequest, VirtualClock,
+        Error, ExecutionDescription, History, LocalEngine, StartExecution, TaskRequest,
+        VirtualClock,
     },
     prelude::*,
 };

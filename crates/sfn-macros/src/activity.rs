@@ -14,11 +14,7 @@ use syn::{
     spanned::Spanned,
 };
 
-use crate::{
-    ctxt::Errors,
-    docs,
-    krate::{self, Facade},
-};
+use crate::{ctxt::Errors, docs, krate};
 
 /// The options: `name = "…"`, `heartbeat = N`, `timeout = N`, `crate = path`.
 #[derive(Default)]
@@ -77,7 +73,7 @@ fn options(args: TokenStream, errors: &mut Errors) -> Options {
         match name.as_str() {
             "name" => match syn::parse2::<LitStr>(value) {
                 Ok(s) => {
-                    if let Err(e) = sfn_asl::names::check_resource_name(&s.value()) {
+                    if let Err(e) = sfn_core::names::check_resource_name(&s.value()) {
                         errors.at(s.span(), format!("invalid activity name: {e}"));
                     }
                     o.name = Some(s);
@@ -129,7 +125,7 @@ enum Ctx {
     Owned,
 }
 
-pub(crate) fn expand(args: TokenStream, item: TokenStream, facade: Facade) -> TokenStream {
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = options(args, &mut errors);
     let func = match syn::parse2::<ItemFn>(item.clone()) {
@@ -144,7 +140,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, facade: Facade) -> To
             return out;
         }
     };
-    match expand_fn(&options, facade, &func, &mut errors) {
+    match expand_fn(&options, &func, &mut errors) {
         Some(out) if errors.is_empty() => out,
         _ => {
             // The function as written, plus the errors: uses of it keep type-checking.
@@ -158,12 +154,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, facade: Facade) -> To
     }
 }
 
-fn expand_fn(
-    options: &Options,
-    facade: Facade,
-    func: &ItemFn,
-    errors: &mut Errors,
-) -> Option<TokenStream> {
+fn expand_fn(options: &Options, func: &ItemFn, errors: &mut Errors) -> Option<TokenStream> {
     let sig = &func.sig;
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.at(sig.generics.span(), "an activity cannot be generic: its input and output types must be known to build its JSON Schemas");
@@ -234,14 +225,14 @@ fn expand_fn(
         return None;
     }
 
-    let p = krate::private(options.krate.as_ref(), facade);
+    let p = krate::private(options.krate.as_ref());
     let fn_name = &sig.ident;
     let vis = &func.vis;
     let fn_name_str = fn_name.to_string().trim_start_matches("r#").to_owned();
     let activity_name = match &options.name {
         Some(n) => n.value(),
         None => {
-            if let Err(e) = sfn_asl::names::check_resource_name(&fn_name_str) {
+            if let Err(e) = sfn_core::names::check_resource_name(&fn_name_str) {
                 errors.at(fn_name.span(), format!("invalid activity name: {e}"));
             }
             fn_name_str.clone()

@@ -1,6 +1,6 @@
 //! The `#[activity]` attribute, the `state_machine!` macro and `#[derive(TaskError)]` of
-//! sfn. Use them through `sfn_runtime`, or through `sfn-core` with its `macros` feature:
-//! see the documentation there.
+//! sfn. Use them through `sfn_runtime`, which re-exports them (with `default-features = false`
+//! when a project only generates ASL): see the documentation there.
 //!
 //! Each macro is a pipeline: parse (syn) → a model that keeps every span → checks (for
 //! `state_machine!`, sfn-core's validator, whose JSON Pointers map back to the DSL's
@@ -15,8 +15,6 @@ mod docs;
 mod krate;
 mod machine;
 mod task_error;
-
-use krate::Facade;
 
 /// Turns a function into an activity: a unit struct of the same name that implements
 /// `Activity` and stays callable like the function.
@@ -44,14 +42,7 @@ use krate::Facade;
 /// the sfn API is, `::sfn_runtime` by default).
 #[proc_macro_attribute]
 pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
-    activity::expand(args.into(), item.into(), Facade::Runtime).into()
-}
-
-/// `#[activity]` as `sfn-core` re-exports it: generated code goes through `::sfn_core`.
-#[doc(hidden)]
-#[proc_macro_attribute]
-pub fn core_activity(args: TokenStream, item: TokenStream) -> TokenStream {
-    activity::expand(args.into(), item.into(), Facade::Core).into()
+    activity::expand(args.into(), item.into()).into()
 }
 
 /// Defines a state machine in Rust, checked at compile time by sfn-core's validator.
@@ -93,14 +84,7 @@ pub fn core_activity(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `state_machine!(Orders = "machines/orders.asl.json", activities { "arn:…:charge" => charge })`.
 #[proc_macro]
 pub fn state_machine(input: TokenStream) -> TokenStream {
-    machine::expand(input.into(), Facade::Runtime).into()
-}
-
-/// `state_machine!` as `sfn-core` re-exports it: generated code goes through `::sfn_core`.
-#[doc(hidden)]
-#[proc_macro]
-pub fn core_state_machine(input: TokenStream) -> TokenStream {
-    machine::expand(input.into(), Facade::Core).into()
+    machine::expand(input.into()).into()
 }
 
 /// Makes an error type reportable to Step Functions: implements `ActivityError`, so it
@@ -110,13 +94,5 @@ pub fn core_state_machine(input: TokenStream) -> TokenStream {
 /// can be set with `#[task_error(name = "…")]`. The cause is the `Display` text.
 #[proc_macro_derive(TaskError, attributes(task_error))]
 pub fn derive_task_error(input: TokenStream) -> TokenStream {
-    task_error::expand(input.into(), Facade::Runtime).into()
-}
-
-/// `#[derive(TaskError)]` as `sfn-core` re-exports it: generated code goes through
-/// `::sfn_core`.
-#[doc(hidden)]
-#[proc_macro_derive(CoreTaskError, attributes(task_error))]
-pub fn derive_core_task_error(input: TokenStream) -> TokenStream {
-    task_error::expand(input.into(), Facade::Core).into()
+    task_error::expand(input.into()).into()
 }

@@ -5,10 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{Attribute, Data, DeriveInput, Fields, LitStr, spanned::Spanned};
 
-use crate::{
-    ctxt::Errors,
-    krate::{self, Facade},
-};
+use crate::{ctxt::Errors, krate};
 
 /// `#[task_error(name = "…", crate = path)]`.
 #[derive(Default)]
@@ -59,14 +56,14 @@ fn check_name(s: &LitStr, errors: &mut Errors) {
     }
 }
 
-pub(crate) fn expand(input: TokenStream, facade: Facade) -> TokenStream {
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let input = match syn::parse2::<DeriveInput>(input) {
         Ok(i) => i,
         Err(e) => return e.to_compile_error(),
     };
     let mut errors = Errors::default();
     let top = attrs(&input.attrs, true, &mut errors);
-    let p = krate::private(top.krate.as_ref(), facade);
+    let p = krate::private(top.krate.as_ref());
     let ty = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let name_body = match &input.data {

@@ -1,16 +1,19 @@
-//! A crate that depends on sfn-core and sfn-macros only.
+//! A crate that reaches sfn-runtime under another name, and the macros through sfn-macros
+//! directly: `crate = …` tells the generated code where the API is.
 
-use sfn_core::activity::{TaskContext, TaskError};
-use sfn_core::definition::StateMachineDefinition;
+extern crate sfn_runtime as sfn;
+
+use sfn::activity::{TaskContext, TaskError};
+use sfn::definition::StateMachineDefinition;
 use sfn_macros::{activity, state_machine};
 
-#[activity(crate = ::sfn_core, timeout = 60)]
+#[activity(crate = ::sfn, timeout = 60)]
 async fn shout(text: String, _ctx: TaskContext) -> Result<String, TaskError> {
     Ok(text.to_uppercase())
 }
 
 state_machine! {
-    #[sfn(crate = ::sfn_core)]
+    #[sfn(crate = ::sfn)]
     Shouting(String) -> String {
         start_at: Shout,
         states: { Shout: Task(shout) { end: true } }

@@ -27,6 +27,6 @@ fn general(cents: u64) -> Result<u64, TaskError> {
 
 fn main() {
     let e = ChargeError::Declined { reason: "no funds".into() }.to_task_failure();
-    assert_eq!((e.error.as_str(), e.cause.as_str()), ("Declined", "declined: no funds"));
+    assert_eq!((e.error.as_str(), e.cause.as_deref()), ("Declined", Some("declined: no funds")));
     assert_eq!(general(0).unwrap_err().name(), "Payments.Unavailable");
 }

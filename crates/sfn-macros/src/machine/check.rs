@@ -2,7 +2,7 @@
 //! error on the token behind its JSON Pointer.
 
 use serde_json::Value as Json;
-use sfn_asl::{
+use sfn_core::{
     Diagnostic, StateMachine, Subject,
     model::ExecutionType,
     validate::{ValidateOptions, validate_value_with},
@@ -15,7 +15,7 @@ use crate::ctxt::Errors;
 ///
 /// Warnings are not reported: a procedural macro cannot emit warnings on stable Rust,
 /// and reporting them as errors would refuse machines AWS accepts. Run
-/// `sfn_asl::validate(&T::definition())` to see them.
+/// `sfn_core::validate(&T::definition())` to see them.
 pub(crate) fn validate(
     json: &Json,
     machine_type: ExecutionType,

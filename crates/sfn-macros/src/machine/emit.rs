@@ -9,14 +9,11 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use serde_json::{Map, Value as Json};
-use sfn_asl::{StateMachine, model::ExecutionType};
+use sfn_core::{StateMachine, model::ExecutionType};
 use syn::{Attribute, LitStr, spanned::Spanned};
 
 use super::{ast::Input, lower::Lowered};
-use crate::{
-    ctxt::Errors,
-    krate::{self, Facade},
-};
+use crate::{ctxt::Errors, krate};
 
 const NAME_MARK: &str = "@@SFN_NAME_";
 const DEFAULTS_MARK: &str = "@@SFN_DEFAULTS_";
@@ -193,12 +190,11 @@ fn split(text: &str) -> Vec<Piece> {
 pub(crate) fn expand(
     input: &Input,
     krate: Option<&syn::Path>,
-    facade: Facade,
     attrs: &[Attribute],
     out: Emitted,
     errors: Errors,
 ) -> TokenStream {
-    let p = krate::private(krate, facade);
+    let p = krate::private(krate);
     let vis = &input.vis;
     let ident = &input.name;
     let name = LitStr::new(&ident.to_string(), ident.span());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::Span;
 use serde_json::Value as Json;
-use sfn_asl::validate::{ValidateOptions, validate_value_with};
+use sfn_core::validate::{ValidateOptions, validate_value_with};
 use syn::LitStr;
 
 use super::emit::Emitted;

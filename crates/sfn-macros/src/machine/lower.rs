@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 use serde_json::{Map, Number, Value as Json};
-use sfn_asl::model::{ComparisonOp, ExecutionType};
+use sfn_core::model::{ComparisonOp, ExecutionType};
 use syn::{Ident, ext::IdentExt};
 
 use super::ast::{Call, Field, Key, Object, Value};
@@ -1034,7 +1034,7 @@ impl<'e> Lowerer<'e> {
                     timeout,
                     heartbeat,
                 });
-                Some(sfn_asl::activity::activity_placeholder_arn(&last))
+                Some(sfn_core::definition::activity_placeholder_arn(&last))
             }
             other => {
                 self.errors.at(

@@ -10,10 +10,10 @@ mod lower;
 use proc_macro2::TokenStream;
 use syn::Attribute;
 
-use crate::{ctxt::Errors, docs, krate::Facade};
+use crate::{ctxt::Errors, docs};
 use ast::{Body, Input};
 
-pub(crate) fn expand(tokens: TokenStream, facade: Facade) -> TokenStream {
+pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let input = match syn::parse2::<Input>(tokens) {
         Ok(i) => i,
         Err(e) => return e.to_compile_error(),
@@ -21,7 +21,7 @@ pub(crate) fn expand(tokens: TokenStream, facade: Facade) -> TokenStream {
     let mut errors = Errors::default();
     let (krate, kept_attrs) = attrs(&input.attrs, &mut errors);
     let name = input.name.to_string();
-    if let Err(e) = sfn_asl::names::check_resource_name(&name) {
+    if let Err(e) = sfn_core::names::check_resource_name(&name) {
         errors.at(
             input.name.span(),
             format!("invalid state machine name: {e}"),
@@ -41,7 +41,7 @@ pub(crate) fn expand(tokens: TokenStream, facade: Facade) -> TokenStream {
         }
         Body::File { path, activities } => file::load(path, activities, &mut errors),
     };
-    emit::expand(&input, krate.as_ref(), facade, &kept_attrs, out, errors)
+    emit::expand(&input, krate.as_ref(), &kept_attrs, out, errors)
 }
 
 /// Splits `#[sfn(crate = path)]` from the attributes kept on the generated struct.

@@ -19,10 +19,10 @@ use futures_util::{StreamExt, stream, stream::FuturesUnordered};
 use serde_json::{Map, Value};
 use sfn_core::{
     StatesError,
-    error::names,
+    error::states,
     eval::{
-        Scope, choice, io,
-        jsonata::{self as ja, JsonataScope},
+        Env, choice, io,
+        jsonata::{self as ja, JsonataEnv},
         limits, retry, template,
         wait::parse_timestamp,
     },
@@ -35,13 +35,15 @@ use sfn_core::{
 };
 use tokio_util::sync::CancellationToken;
 
+use crate::activity::TaskFailure;
+
 use super::{
     clock::Clock,
     history::{EventDetails, EventType, History},
     lock,
     mock::{MockResponse, Mocks},
     plan::{ContextUse, ScopePlan, StatePlan},
-    task::{TaskFailure, TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
+    task::{TaskHandler, TaskRequest, Tasks, TokenOutcome, TokenWait},
 };
 
 /// The most iterations an inline Map runs at a time.
@@ -81,7 +83,7 @@ impl Failure {
     /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
     fn handleable(&self) -> Option<(&str, Option<&str>)> {
         match self {
-            Failure::Error { error, cause } if error != names::RUNTIME => {
+            Failure::Error { error, cause } if error != states::RUNTIME => {
                 Some((error, cause.as_deref()))
             }
             _ => None,
@@ -311,7 +313,7 @@ impl Run {
                 let st = scope
                     .states
                     .get(idx)
-                    .ok_or_else(|| Failure::new(names::RUNTIME, Some("no such state".into())))?;
+                    .ok_or_else(|| Failure::new(states::RUNTIME, Some("no such state".into())))?;
                 let time = self.now();
                 let event_id = self.record_at(
                     frame,
@@ -394,7 +396,7 @@ impl Run {
         if !known {
             if over_limit(&out) {
                 return Err(Failure::new(
-                    names::DATA_LIMIT_EXCEEDED,
+                    states::DATA_LIMIT_EXCEEDED,
                     Some(format!(
                         "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
                         entry.st.name
@@ -414,9 +416,9 @@ impl Run {
         input: &'v Value,
         ctx: &'v Value,
         vars: &'v Map<String, Value>,
-    ) -> JsonataScope<'v> {
+    ) -> JsonataEnv<'v> {
         // `$now()` and `$millis()` read the engine's clock.
-        JsonataScope::new(input, ctx, vars).with_now(self.now().timestamp_millis())
+        JsonataEnv::new(input, ctx, vars).with_now(self.now().timestamp_millis())
     }
 
     // ---- Pass ------------------------------------------------------------------------
@@ -435,7 +437,7 @@ impl Run {
             let assigned = p
                 .assign
                 .as_ref()
-                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .map(|a| template::evaluate_assign(a, &Env::new(&input), Some(&js)))
                 .transpose()
                 .map_err(err)?;
             let out = match &p.output {
@@ -460,7 +462,7 @@ impl Run {
         }
         let ctx = self.context_if_needed(entry, frame);
         let (result, assigned) = {
-            let scope = Scope {
+            let scope = Env {
                 input: &input,
                 context: &ctx,
                 variables: &frame.vars,
@@ -475,7 +477,7 @@ impl Run {
                 .map(|params| {
                     template::evaluate(
                         params,
-                        &Scope {
+                        &Env {
                             input: &effective,
                             ..scope
                         },
@@ -494,7 +496,7 @@ impl Run {
                 .map(|a| {
                     template::evaluate_assign(
                         a,
-                        &Scope {
+                        &Env {
                             input: &result,
                             ..scope
                         },
@@ -544,7 +546,7 @@ impl Run {
             None => Ok(combined),
             Some(op) => io::apply_path(
                 op,
-                &Scope {
+                &Env {
                     input: &combined,
                     context: ctx,
                     variables: &frame.vars,
@@ -564,13 +566,13 @@ impl Run {
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
         let State::Choice(c) = &entry.st.def else {
-            return Err(Failure::new(names::RUNTIME, None));
+            return Err(Failure::new(states::RUNTIME, None));
         };
         let err = |e| self.state_error(entry, e);
         let ctx = self.context_if_needed(entry, frame);
         if entry.st.jsonata {
             let js = self.jsonata_scope(&input, &ctx, &frame.vars);
-            let scope = Scope {
+            let scope = Env {
                 input: &input,
                 context: &ctx,
                 variables: &frame.vars,
@@ -601,13 +603,13 @@ impl Run {
             assign(frame, assigned);
             return Ok(Step::Next(next, out));
         }
-        let scope = Scope {
+        let scope = Env {
             input: &input,
             context: &ctx,
             variables: &frame.vars,
         };
         let effective = io::effective_input(c.input_path.as_ref(), &scope).map_err(err)?;
-        let escope = Scope {
+        let escope = Env {
             input: &effective,
             ..scope
         };
@@ -632,7 +634,7 @@ impl Run {
             (Some(op), eff) => Arc::new(
                 io::apply_path(
                     op,
-                    &Scope {
+                    &Env {
                         input: &eff,
                         ..scope
                     },
@@ -651,7 +653,7 @@ impl Run {
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
         let State::Succeed(s) = &entry.st.def else {
-            return Err(Failure::new(names::RUNTIME, None));
+            return Err(Failure::new(states::RUNTIME, None));
         };
         let err = |e| self.state_error(entry, e);
         let ctx = self.context_if_needed(entry, frame);
@@ -668,7 +670,7 @@ impl Run {
         if s.input_path.is_none() && s.output_path.is_none() {
             return Ok(Step::End(input));
         }
-        let scope = Scope {
+        let scope = Env {
             input: &input,
             context: &ctx,
             variables: &frame.vars,
@@ -681,7 +683,7 @@ impl Run {
             None => effective,
             Some(op) => io::apply_path(
                 op,
-                &Scope {
+                &Env {
                     input: &effective,
                     ..scope
                 },
@@ -693,7 +695,7 @@ impl Run {
 
     fn fail(&self, entry: &Entry<'_>, f: &FailState, input: &Value, frame: &Frame) -> Failure {
         let ctx = self.context_if_needed(entry, frame);
-        let scope = Scope {
+        let scope = Env {
             input,
             context: &ctx,
             variables: &frame.vars,
@@ -791,7 +793,7 @@ impl Run {
             let assigned = w
                 .assign
                 .as_ref()
-                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .map(|a| template::evaluate_assign(a, &Env::new(&input), Some(&js)))
                 .transpose()
                 .map_err(err)?;
             let out = match &w.output {
@@ -800,13 +802,13 @@ impl Run {
             };
             (delay, out, assigned)
         } else {
-            let scope = Scope {
+            let scope = Env {
                 input: &input,
                 context: &ctx,
                 variables: &frame.vars,
             };
             let effective = io::effective_input(w.input_path.as_ref(), &scope).map_err(err)?;
-            let escope = Scope {
+            let escope = Env {
                 input: &effective,
                 ..scope
             };
@@ -862,7 +864,7 @@ impl Run {
                 (Some(op), eff) => Arc::new(
                     io::apply_path(
                         op,
-                        &Scope {
+                        &Env {
                             input: &eff,
                             ..scope
                         },
@@ -976,7 +978,7 @@ impl Run {
             Value::Null
         };
         let (params, timeout, heartbeat) = {
-            let scope = Scope {
+            let scope = Env {
                 input,
                 context: &ctx,
                 variables: &frame.vars,
@@ -1008,7 +1010,7 @@ impl Run {
                 (params, timeout, heartbeat)
             } else {
                 let effective = io::effective_input(t.input_path.as_ref(), &scope).map_err(err)?;
-                let escope = Scope {
+                let escope = Env {
                     input: &effective,
                     ..scope
                 };
@@ -1032,7 +1034,7 @@ impl Run {
                     (Some(p), eff) => Arc::new(
                         template::evaluate(
                             p,
-                            &Scope {
+                            &Env {
                                 input: &eff,
                                 ..scope
                             },
@@ -1084,7 +1086,7 @@ impl Run {
         let outcome = outcome.and_then(|v| {
             if over_limit(&v) {
                 Err(Failure::new(
-                    names::DATA_LIMIT_EXCEEDED,
+                    states::DATA_LIMIT_EXCEEDED,
                     Some(format!(
                         "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
                         st.resource
@@ -1097,7 +1099,7 @@ impl Run {
         let result = match outcome {
             Ok(v) => v,
             Err(Failure::Error { error, cause }) => {
-                let ty = if error == names::TIMEOUT || error == names::HEARTBEAT_TIMEOUT {
+                let ty = if error == states::TIMEOUT || error == states::HEARTBEAT_TIMEOUT {
                     timed_out
                 } else {
                     failed
@@ -1165,7 +1167,7 @@ impl Run {
                 .jsonata_scope(&input, ctx, &frame.vars)
                 .with_result(&result);
             let assigned = assign_t
-                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .map(|a| template::evaluate_assign(a, &Env::new(&input), Some(&js)))
                 .transpose()
                 .map_err(err)?;
             let out = match output {
@@ -1186,7 +1188,7 @@ impl Run {
         let selected = match result_selector {
             Some(rs) => template::evaluate(
                 rs,
-                &Scope {
+                &Env {
                     input: &result,
                     context: ctx,
                     variables: &frame.vars,
@@ -1199,7 +1201,7 @@ impl Run {
             .map(|a| {
                 template::evaluate_assign(
                     a,
-                    &Scope {
+                    &Env {
                         input: &selected,
                         context: ctx,
                         variables: &frame.vars,
@@ -1246,7 +1248,7 @@ impl Run {
             let assigned = catcher
                 .assign
                 .as_ref()
-                .map(|a| template::evaluate_assign(a, &Scope::new(&input), Some(&js)))
+                .map(|a| template::evaluate_assign(a, &Env::new(&input), Some(&js)))
                 .transpose()
                 .map_err(err)?;
             let out = match &catcher.output {
@@ -1255,7 +1257,7 @@ impl Run {
             };
             (out, assigned)
         } else {
-            let scope = Scope {
+            let scope = Env {
                 input: &error_output,
                 context: &ctx,
                 variables: &frame.vars,
@@ -1329,7 +1331,7 @@ impl Run {
         match answer {
             Answerer::Mock => {
                 let Some(responses) = self.mocks.as_ref().and_then(|m| m.get(&st.name)) else {
-                    return Err(Failure::new(names::RUNTIME, None));
+                    return Err(Failure::new(states::RUNTIME, None));
                 };
                 let n = {
                     let mut counts = lock(&self.mock_counts);
@@ -1344,7 +1346,7 @@ impl Run {
                         Err(Failure::new(error.clone(), cause.clone()))
                     }
                     None => Err(Failure::new(
-                        names::TASK_FAILED,
+                        states::TASK_FAILED,
                         Some(format!(
                             "The mock for the state '{}' has no responses",
                             st.name
@@ -1441,7 +1443,7 @@ impl Run {
                         Ok(name) => name,
                         Err(_) => {
                             return Err(Failure::new(
-                                names::TASK_FAILED,
+                                states::TASK_FAILED,
                                 Some("The activity task was dropped".into()),
                             ));
                         }
@@ -1468,7 +1470,7 @@ impl Run {
                 r
             }
             Answerer::Nothing => Err(Failure::new(
-                names::RUNTIME,
+                states::RUNTIME,
                 Some(format!(
                     "An error occurred while executing the state '{}' (entered at the event id #{}). No mock, handler or activity answers the resource '{}'.",
                     st.name, entry.event_id, t.resource
@@ -1500,12 +1502,12 @@ impl Run {
                         Err(Failure::new(error, cause))
                     }
                     Err(_) => Err(Failure::new(
-                        names::TASK_FAILED,
+                        states::TASK_FAILED,
                         Some("The task token was dropped".into()),
                     )),
                 },
                 _ = beat => continue,
-                _ = hb => return Err(Failure::new(names::HEARTBEAT_TIMEOUT, None)),
+                _ = hb => return Err(Failure::new(states::HEARTBEAT_TIMEOUT, None)),
             }
         }
     }
@@ -1514,7 +1516,7 @@ impl Run {
     /// it with `States.HeartbeatTimeout`.
     async fn with_heartbeat(
         &self,
-        call: super::task::BoxFuture<Result<Value, TaskFailure>>,
+        call: crate::activity::BoxFuture<'static, Result<Value, TaskFailure>>,
         beats: &tokio::sync::Notify,
         heartbeat: Option<Duration>,
     ) -> Result<Value, TaskFailure> {
@@ -1531,7 +1533,7 @@ impl Run {
                 biased;
                 r = &mut call => return r,
                 _ = beat => continue,
-                _ = hb => return Err(TaskFailure { error: names::HEARTBEAT_TIMEOUT.to_owned(), cause: None }),
+                _ = hb => return Err(TaskFailure { error: states::HEARTBEAT_TIMEOUT.to_owned(), cause: None }),
             }
         }
     }
@@ -1550,7 +1552,7 @@ impl Run {
             biased;
             r = fut => r,
             _ = self.cancel.cancelled() => Err(Failure::Aborted),
-            _ = timer => Err(Failure::new(names::TIMEOUT, None)),
+            _ = timer => Err(Failure::new(states::TIMEOUT, None)),
         }
     }
 
@@ -1599,7 +1601,7 @@ impl Run {
                 None => input.clone(),
             }
         } else {
-            let scope = Scope {
+            let scope = Env {
                 input,
                 context: &ctx,
                 variables: &frame.vars,
@@ -1609,7 +1611,7 @@ impl Run {
                 (Some(t), eff) => Arc::new(
                     template::evaluate(
                         t,
-                        &Scope {
+                        &Env {
                             input: &eff,
                             ..scope
                         },
@@ -1744,7 +1746,7 @@ impl Run {
         };
         if let Some(reader) = &m.item_reader {
             return Err(Failure::new(
-                names::ITEM_READER_FAILED,
+                states::ITEM_READER_FAILED,
                 Some(format!(
                     "The local engine has no data store to read items from with '{}'; give the items in the input instead.",
                     reader.resource
@@ -1753,7 +1755,7 @@ impl Run {
         }
         let vars = frame.vars.clone();
         let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
-            let scope = Scope {
+            let scope = Env {
                 input,
                 context: &ctx,
                 variables: &vars,
@@ -1764,7 +1766,7 @@ impl Run {
                 (None, Some(path)) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
                 _ => Cow::Borrowed(&**input),
             };
-            let escope = Scope {
+            let escope = Env {
                 input: &effective,
                 ..scope
             };
@@ -1918,7 +1920,7 @@ impl Run {
                             }
                             None => template::evaluate(
                                 sel,
-                                &Scope {
+                                &Env {
                                     input: &effective,
                                     context: &ictx,
                                     variables: &vars,
@@ -2089,7 +2091,7 @@ impl Run {
 /// `ResultWriter` needs a data store the local engine does not have.
 pub(crate) fn result_writer_failure() -> Failure {
     Failure::new(
-        names::RESULT_WRITER_FAILED,
+        states::RESULT_WRITER_FAILED,
         Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
     )
 }
@@ -2181,7 +2183,7 @@ fn rule_index(rules: &[sfn_core::model::ChoiceRule], rule: &sfn_core::model::Cho
 
 fn no_choice(entry: &Entry<'_>) -> Failure {
     Failure::new(
-        names::NO_CHOICE_MATCHED,
+        states::NO_CHOICE_MATCHED,
         Some(format!(
             "An error occurred while executing the state '{}' (entered at the event id #{}). No Matches!",
             entry.st.name, entry.event_id
@@ -2198,8 +2200,8 @@ fn int_field(
     literal: Option<&IntOrExpr>,
     path: Option<&JsonPath>,
     path_field: &str,
-    scope: &Scope<'_>,
-    js: Option<&JsonataScope<'_>>,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
 ) -> Result<Option<u64>, StatesError> {
     Ok(int_field_signed(literal, path, path_field, scope, js)?.map(|n| n.max(0).unsigned_abs()))
 }
@@ -2208,8 +2210,8 @@ fn int_field_signed(
     literal: Option<&IntOrExpr>,
     path: Option<&JsonPath>,
     path_field: &str,
-    scope: &Scope<'_>,
-    js: Option<&JsonataScope<'_>>,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
 ) -> Result<Option<i64>, StatesError> {
     match (literal, path) {
         (Some(IntOrExpr::Int(n)), _) => Ok(Some(i64::try_from(*n).unwrap_or(i64::MAX))),
@@ -2230,8 +2232,8 @@ fn number_field(
     literal: Option<&NumberOrExpr>,
     path: Option<&JsonPath>,
     path_field: &str,
-    scope: &Scope<'_>,
-    js: Option<&JsonataScope<'_>>,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
 ) -> Result<Option<f64>, StatesError> {
     match (literal, path) {
         (Some(NumberOrExpr::Number(n)), _) => Ok(n.as_f64()),

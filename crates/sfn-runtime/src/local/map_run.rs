@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
-use sfn_core::error::names;
+use sfn_core::error::states;
 use tokio_util::sync::CancellationToken;
 
 use super::{
@@ -440,7 +440,7 @@ impl Run {
         }
         let failure = if exceeded {
             Some(Failure::new(
-                names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                 Some("The specified tolerance threshold was exceeded".into()),
             ))
         } else if settings.result_writer {
@@ -563,7 +563,7 @@ impl Run {
                     now,
                     ExecutionStatus::Failed,
                     None,
-                    Some(names::RUNTIME.to_owned()),
+                    Some(states::RUNTIME.to_owned()),
                     Some(format!(
                         "The execution reached the maximum number of history events ({}).",
                         super::MAX_HISTORY_EVENTS

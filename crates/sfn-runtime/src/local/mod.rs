@@ -41,16 +41,18 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 use sfn_core::{
     Diagnostics, StateMachine,
-    activity::{
-        Activity, BoxFuture as ActivityFuture, ExecutionInfo, HeartbeatError, TaskContext,
-        TaskControl,
-    },
-    definition::StateMachineDefinition,
     definition::{activity_arn, resolve_activity_arns},
     eval::limits,
     names::{NameError, check_resource_name},
 };
 use tokio::sync::watch;
+
+use crate::{
+    activity::{
+        Activity, BoxFuture, ExecutionInfo, HeartbeatError, TaskContext, TaskControl, TaskFailure,
+    },
+    definition::StateMachineDefinition,
+};
 use tokio_util::sync::CancellationToken;
 
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
@@ -58,7 +60,7 @@ pub use error::Error;
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
-pub use task::{ActivityTask, BoxFuture, TaskFailure, TaskHandler, TaskRequest};
+pub use task::{ActivityTask, TaskHandler, TaskRequest};
 
 use interp::{Failure, Frame, Run, StopFlag};
 use map_run::MapRunEntry;
@@ -77,7 +79,7 @@ struct EngineControl {
 }
 
 impl TaskControl for EngineControl {
-    fn heartbeat(&self) -> ActivityFuture<'_, Result<(), HeartbeatError>> {
+    fn heartbeat(&self) -> BoxFuture<'_, Result<(), HeartbeatError>> {
         let r = self
             .tasks
             .heartbeat(&self.token)
@@ -89,7 +91,7 @@ impl TaskControl for EngineControl {
         self.done.is_cancelled()
     }
 
-    fn stopping(&self) -> ActivityFuture<'_, ()> {
+    fn stopping(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.done.cancelled())
     }
 }
@@ -701,7 +703,7 @@ impl LocalEngine {
                 let token = req.task_token.clone().unwrap_or_default();
                 let Some(tasks) = tasks.upgrade() else {
                     return Err(TaskFailure::new(
-                        sfn_core::error::names::TASK_FAILED,
+                        sfn_core::error::states::TASK_FAILED,
                         "the engine is gone",
                     ));
                 };
@@ -711,13 +713,14 @@ impl LocalEngine {
                     t.cancel();
                     t
                 });
-                let mut execution = ExecutionInfo::default();
-                execution.state_machine_arn = machines
-                    .upgrade()
-                    .and_then(|inner| lock(&inner.executions).get(&req.execution_arn).cloned())
-                    .map(|e| e.machine_arn.clone());
-                execution.execution_arn = Some(req.execution_arn);
-                execution.state_name = Some(req.state_name);
+                let execution = ExecutionInfo {
+                    state_machine_arn: machines
+                        .upgrade()
+                        .and_then(|inner| lock(&inner.executions).get(&req.execution_arn).cloned())
+                        .map(|e| e.machine_arn.clone()),
+                    execution_arn: Some(req.execution_arn),
+                    state_name: Some(req.state_name),
+                };
                 let control = Arc::new(EngineControl {
                     tasks,
                     token: token.clone(),
@@ -728,8 +731,8 @@ impl LocalEngine {
                     .call(req.input, ctx)
                     .await
                     .map_err(|f| TaskFailure {
-                        error: f.error,
-                        cause: Some(f.cause).filter(|c| !c.is_empty()),
+                        cause: f.cause.filter(|c| !c.is_empty()),
+                        ..f
                     })
             }
         });
@@ -1237,7 +1240,7 @@ async fn drive(
             now,
             ExecutionStatus::Failed,
             None,
-            Some(sfn_core::error::names::RUNTIME.to_owned()),
+            Some(sfn_core::error::states::RUNTIME.to_owned()),
             Some(format!(
                 "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
             )),
@@ -1249,7 +1252,7 @@ async fn drive(
             now,
             ExecutionStatus::TimedOut,
             None,
-            Some(sfn_core::error::names::TIMEOUT.to_owned()),
+            Some(sfn_core::error::states::TIMEOUT.to_owned()),
             None,
         ),
     }

@@ -4,7 +4,6 @@
 use std::{
     collections::{HashMap, HashSet, VecDeque},
     future::Future,
-    pin::Pin,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -16,9 +15,7 @@ use tokio_util::sync::CancellationToken;
 use sfn_core::model::IntegrationPattern;
 
 use super::{clock::Clock, error::Error, lock};
-
-/// A boxed future, as [`TaskHandler::call`] returns.
-pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+use crate::activity::{BoxFuture, TaskFailure};
 
 /// What a Task state sends to its resource.
 #[derive(Debug, Clone)]
@@ -40,25 +37,6 @@ pub struct TaskRequest {
     pub integration_pattern: IntegrationPattern,
 }
 
-/// A task's failure: an error name and a cause, as `Catch` and `Retry` see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskFailure {
-    /// The error name.
-    pub error: String,
-    /// The cause.
-    pub cause: Option<String>,
-}
-
-impl TaskFailure {
-    /// A failure with an error name and a cause.
-    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        TaskFailure {
-            error: error.into(),
-            cause: Some(cause.into()),
-        }
-    }
-}
-
 /// Rust code that answers a Task state's resource.
 ///
 /// A handler registered for a service integration without a pattern suffix
@@ -67,7 +45,7 @@ impl TaskFailure {
 /// [`TaskRequest::integration_pattern`] tells which.
 pub trait TaskHandler: Send + Sync + 'static {
     /// Runs the task.
-    fn call(&self, request: TaskRequest) -> BoxFuture<Result<Value, TaskFailure>>;
+    fn call(&self, request: TaskRequest) -> BoxFuture<'static, Result<Value, TaskFailure>>;
 }
 
 impl<F, Fut> TaskHandler for F
@@ -75,7 +53,7 @@ where
     F: Fn(TaskRequest) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Value, TaskFailure>> + Send + 'static,
 {
-    fn call(&self, request: TaskRequest) -> BoxFuture<Result<Value, TaskFailure>> {
+    fn call(&self, request: TaskRequest) -> BoxFuture<'static, Result<Value, TaskFailure>> {
         Box::pin(self(request))
     }
 }

@@ -1,0 +1,4 @@
+//! The crate's integration tests, in one binary.
+
+mod cli_run;
+mod cli_validate;

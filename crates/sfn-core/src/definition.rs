@@ -1,0 +1,111 @@
+//! Activity resources in definitions built at compile time.
+//!
+//! A definition built at compile time names its activities with placeholder resources,
+//! `arn:aws:states:::activity:NAME`: the region and account of an activity's ARN are not
+//! known until the machine is registered. [`resolve_activity_arns`] replaces them (the
+//! runtime does so when it registers the machine); the embedded engine can run the
+//! placeholders as they are.
+
+use crate::model::{ItemProcessor, State, StateMachine};
+
+/// The placeholder resource of an activity in a definition built at compile time:
+/// `arn:aws:states:::activity:NAME`. Region and account are empty because they are not
+/// known until the machine is registered; [`crate::definition::resolve_activity_arns`]
+/// fills them in.
+pub fn activity_placeholder_arn(name: &str) -> String {
+    format!("arn:aws:states:::activity:{name}")
+}
+
+/// The name of the activity a placeholder resource (`arn:aws:states:::activity:NAME`)
+/// refers to; `None` for any other resource, full activity ARNs included.
+pub fn placeholder_activity_name(resource: &str) -> Option<&str> {
+    resource
+        .strip_prefix("arn:aws:states:::activity:")
+        .filter(|n| !n.is_empty())
+}
+
+/// Replaces every placeholder activity resource (`arn:aws:states:::activity:NAME`), in
+/// every scope, with `arn(NAME)`.
+///
+/// ```
+/// use sfn_core::definition::{activity_arn, resolve_activity_arns};
+///
+/// let mut machine: sfn_core::StateMachine = r#"{"StartAt": "Add", "States": {
+///     "Add": {"Type": "Task", "Resource": "arn:aws:states:::activity:add", "End": true}
+/// }}"#.parse()?;
+/// resolve_activity_arns(&mut machine, |name| activity_arn("aws", "eu-west-1", "123456789012", name));
+/// assert!(machine.to_json().contains("arn:aws:states:eu-west-1:123456789012:activity:add"));
+/// # Ok::<(), sfn_core::ParseError>(())
+/// ```
+pub fn resolve_activity_arns(machine: &mut StateMachine, mut arn: impl FnMut(&str) -> String) {
+    fn states<'a>(list: impl Iterator<Item = &'a mut State>, arn: &mut dyn FnMut(&str) -> String) {
+        for state in list {
+            match state {
+                State::Task(t) => {
+                    if let Some(name) = placeholder_activity_name(t.resource.as_str()) {
+                        t.resource = crate::model::Resource::new(arn(name));
+                    }
+                }
+                State::Parallel(p) => {
+                    for b in &mut p.branches {
+                        states(b.states.values_mut(), arn);
+                    }
+                }
+                State::Map(m) => {
+                    for p in [&mut m.item_processor, &mut m.iterator]
+                        .into_iter()
+                        .flatten()
+                    {
+                        processor(p, arn);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn processor(p: &mut ItemProcessor, arn: &mut dyn FnMut(&str) -> String) {
+        states(p.states.values_mut(), arn);
+    }
+    states(machine.states.values_mut(), &mut arn);
+}
+
+/// The ARN of an activity: `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`.
+pub fn activity_arn(partition: &str, region: &str, account: &str, name: &str) -> String {
+    format!("arn:{partition}:states:{region}:{account}:activity:{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_placeholders_in_every_scope() {
+        let mut m: crate::StateMachine = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::activity:add","End":true}}}]}}}"#
+            .parse()
+            .expect("valid");
+        resolve_activity_arns(&mut m, |n| {
+            activity_arn("aws", "eu-west-1", "123456789012", n)
+        });
+        assert!(
+            m.to_json()
+                .contains("arn:aws:states:eu-west-1:123456789012:activity:add")
+        );
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            activity_placeholder_arn("add"),
+            "arn:aws:states:::activity:add"
+        );
+        assert_eq!(
+            placeholder_activity_name("arn:aws:states:::activity:add"),
+            Some("add")
+        );
+        assert_eq!(
+            placeholder_activity_name("arn:aws:states:us-east-1:1:activity:add"),
+            None
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The crate's integration tests, in one binary.
+
+mod conformance_execution;
+mod engine_activities;
+mod engine_definitions;
+mod engine_distributed_map;
+mod engine_executions;
+mod engine_history;
+mod engine_macros;
+mod engine_maps;
+mod engine_states;
