@@ -2,8 +2,8 @@
 
 use sha2::Digest;
 
-/// The algorithm names both functions accept.
-pub const ALGORITHMS: &str = "MD5, SHA-1, SHA-256, SHA-384, SHA-512";
+/// The algorithm names both functions accept, as they are written.
+pub const ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
 
 /// The lowercase hex digest of `data` with `algorithm` (`MD5`, `SHA-1`, `SHA-256`,
 /// `SHA-384`, `SHA-512`); `None` for any other name.

@@ -1467,7 +1467,7 @@ fn f_hash(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Valu
         Some(digest) => Ok(Value::string(digest)),
         None => Err(Error::new("D3202").message(format!(
             "The hash algorithm {alg:?} is not supported; use one of {}",
-            crate::digest::ALGORITHMS
+            crate::digest::ALGORITHMS.join(", ")
         ))),
     }
 }

@@ -12,9 +12,6 @@ use super::{Arg, IntrinsicCall, IntrinsicFunction};
 use crate::error::StatesError;
 use crate::eval::Env;
 
-/// The algorithms `States.Hash` accepts, as they are written.
-pub(crate) const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
-
 /// The longest string `States.Base64Encode`, `States.Base64Decode` and `States.Hash` accept.
 const MAX_INPUT_CHARS: usize = 10_000;
 

@@ -166,13 +166,13 @@ impl<'t> Parser<'t> {
                 }
             }
             let literal_problem = match (function, i, arg) {
-                (IntrinsicFunction::Hash, 1, Arg::String(algorithm)) if super::functions::HASH_ALGORITHMS
+                (IntrinsicFunction::Hash, 1, Arg::String(algorithm)) if sfn_jsonata::digest::ALGORITHMS
                     .iter()
                     .all(|a| a != algorithm) =>
                 {
                     Some(format!(
                         "'{algorithm}' is not a hash algorithm; expected one of {}",
-                        super::functions::HASH_ALGORITHMS.join(", ")
+                        sfn_jsonata::digest::ALGORITHMS.join(", ")
                     ))
                 }
                 (IntrinsicFunction::JsonMerge, 2, Arg::Bool(true)) => {
