@@ -1,68 +1,19 @@
 //! `sfn run`, run as a user runs it.
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn sfn() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sfn"))
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sfn-cli-run-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    p
-}
-
-fn run(args: &[&str]) -> Output {
-    sfn()
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run sfn: {e}"))
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The one line of JSON `--output json` prints.
-fn json_of(out: &Output) -> Value {
-    serde_json::from_str(stdout(out).trim())
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", stdout(out), stderr(out)))
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str()
-        .unwrap_or_else(|| panic!("not UTF-8: {}", p.display()))
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/machines")
-}
+use crate::support::{TempDir, examples, json_of, path, run, sfn, stderr, stdout, validate};
 
 const HELLO: &str = r#"{"StartAt": "Greet", "States": {
     "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hello {}', $.name)"}, "End": true}}}"#;
 
 #[test]
 fn success_prints_the_output_and_exits_zero() {
-    let dir = tempdir("success");
-    let def = write(&dir, "hello.asl.json", HELLO);
-    let out = run(&[
+    let dir = TempDir::new("success");
+    let def = dir.write("hello.asl.json", HELLO);
+    let out = run([
         path(&def),
         "--input",
         r#"{"name": "ada"}"#,
@@ -75,7 +26,7 @@ fn success_prints_the_output_and_exits_zero() {
         json!({"status": "SUCCEEDED", "output": {"greeting": "hello ada"}})
     );
 
-    let text = run(&[path(&def), "--input", r#"{"name": "ada"}"#]);
+    let text = run([path(&def), "--input", r#"{"name": "ada"}"#]);
     assert_eq!(text.status.code(), Some(0));
     let s = stdout(&text);
     assert!(s.contains("status: SUCCEEDED"), "{s}");
@@ -87,34 +38,33 @@ fn success_prints_the_output_and_exits_zero() {
 
 #[test]
 fn input_from_a_file() {
-    let dir = tempdir("input-file");
-    let def = write(&dir, "hello.json", HELLO);
-    let input = write(&dir, "input.json", r#"{"name": "grace"}"#);
+    let dir = TempDir::new("input-file");
+    let def = dir.write("hello.json", HELLO);
+    let input = dir.write("input.json", r#"{"name": "grace"}"#);
     let at = format!("@{}", path(&input));
-    let out = run(&[path(&def), "--input", &at, "--output", "json"]);
+    let out = run([path(&def), "--input", &at, "--output", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json_of(&out)["output"], json!({"greeting": "hello grace"}));
     let missing = format!("@{}", path(&dir.join("missing.json")));
-    let out = run(&[path(&def), "--input", &missing]);
+    let out = run([path(&def), "--input", &missing]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
 }
 
 #[test]
 fn failure_prints_error_and_cause_and_exits_one() {
-    let dir = tempdir("failure");
-    let def = write(
-        &dir,
+    let dir = TempDir::new("failure");
+    let def = dir.write(
         "fails.asl.json",
         r#"{"StartAt": "No", "States": {"No": {"Type": "Fail", "Error": "Nope", "Cause": "not today"}}}"#,
     );
-    let out = run(&[path(&def), "--output", "json"]);
+    let out = run([path(&def), "--output", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         json_of(&out),
         json!({"status": "FAILED", "error": "Nope", "cause": "not today"})
     );
-    let text = run(&[path(&def)]);
+    let text = run([path(&def)]);
     assert_eq!(text.status.code(), Some(1));
     let s = stdout(&text);
     assert!(
@@ -125,9 +75,9 @@ fn failure_prints_error_and_cause_and_exits_one() {
 
 #[test]
 fn bad_input_json_exits_two() {
-    let dir = tempdir("bad-input");
-    let def = write(&dir, "hello.asl.json", HELLO);
-    let out = run(&[path(&def), "--input", "{\"name\": "]);
+    let dir = TempDir::new("bad-input");
+    let def = dir.write("hello.asl.json", HELLO);
+    let out = run([path(&def), "--input", "{\"name\": "]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("not valid JSON"), "{}", stderr(&out));
@@ -135,26 +85,22 @@ fn bad_input_json_exits_two() {
 
 #[test]
 fn an_invalid_definition_exits_two_with_its_diagnostics() {
-    let dir = tempdir("invalid");
-    let def = write(
-        &dir,
+    let dir = TempDir::new("invalid");
+    let def = dir.write(
         "broken.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#,
     );
-    let out = run(&[path(&def)]);
+    let out = run([path(&def)]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("/States/A/Next"), "{err}");
     assert!(err.contains("invalid (2 errors"), "{err}");
     // The same lines as `sfn validate`.
-    let validate = sfn()
-        .args(["validate", path(&def)])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let first = stdout(&validate).lines().next().map(str::to_owned);
+    let validated = validate([path(&def)]);
+    let first = stdout(&validated).lines().next().map(str::to_owned);
     assert_eq!(err.lines().next().map(str::to_owned), first);
 
-    let out = run(&[path(&def), "--output", "json"]);
+    let out = run([path(&def), "--output", "json"]);
     assert_eq!(out.status.code(), Some(2));
     let report = json_of(&out);
     assert_eq!(report["valid"], json!(false));
@@ -164,7 +110,7 @@ fn an_invalid_definition_exits_two_with_its_diagnostics() {
         .unwrap_or_default();
     assert!(locations.contains(&"/States/A/Next"), "{report}");
 
-    let missing = run(&[path(&dir.join("missing.asl.json"))]);
+    let missing = run([path(&dir.join("missing.asl.json"))]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read"));
 }
@@ -190,28 +136,24 @@ const RETRY_MOCKS: &str = r#"{
 
 #[test]
 fn mocks_throw_then_return_through_a_retry() {
-    let dir = tempdir("mocks");
-    let def = write(&dir, "charge.asl.json", RETRIED);
-    let mocks = write(&dir, "mocks.json", RETRY_MOCKS);
-    let args = |case: &'static str| {
-        vec![
-            path(&def).to_owned(),
-            "--mocks".into(),
-            path(&mocks).to_owned(),
-            "--test-case".into(),
-            case.into(),
-            "--clock".into(),
-            "virtual".into(),
-            "--history".into(),
-            "--output".into(),
-            "json".into(),
+    let dir = TempDir::new("mocks");
+    let def = dir.write("charge.asl.json", RETRIED);
+    let mocks = dir.write("mocks.json", RETRY_MOCKS);
+    let args = |case| {
+        [
+            path(&def),
+            "--mocks",
+            path(&mocks),
+            "--test-case",
+            case,
+            "--clock",
+            "virtual",
+            "--history",
+            "--output",
+            "json",
         ]
     };
-    let out = sfn()
-        .arg("run")
-        .args(args("Retried"))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = run(args("Retried"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let result = json_of(&out);
     assert_eq!(result["output"], json!({"chargeId": "ch_1"}));
@@ -229,11 +171,7 @@ fn mocks_throw_then_return_through_a_retry() {
     );
     assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
 
-    let out = sfn()
-        .arg("run")
-        .args(args("GivesUp"))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = run(args("GivesUp"));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let result = json_of(&out);
     assert_eq!(result["error"], json!("Busy"));
@@ -242,10 +180,10 @@ fn mocks_throw_then_return_through_a_retry() {
 
 #[test]
 fn mock_file_errors_exit_two_with_their_location() {
-    let dir = tempdir("mock-errors");
-    let def = write(&dir, "charge.asl.json", RETRIED);
-    let mocks = write(&dir, "mocks.json", RETRY_MOCKS);
-    let out = run(&[path(&def), "--mocks", path(&mocks), "--test-case", "Retry"]);
+    let dir = TempDir::new("mock-errors");
+    let def = dir.write("charge.asl.json", RETRIED);
+    let mocks = dir.write("mocks.json", RETRY_MOCKS);
+    let out = run([path(&def), "--mocks", path(&mocks), "--test-case", "Retry"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -255,8 +193,8 @@ fn mock_file_errors_exit_two_with_their_location() {
     assert!(err.contains("'Retried', 'GivesUp'"), "{err}");
 
     // The machine is named after the file: another name is not in the mock file.
-    let other = write(&dir, "refund.asl.json", RETRIED);
-    let out = run(&[
+    let other = dir.write("refund.asl.json", RETRIED);
+    let out = run([
         path(&other),
         "--mocks",
         path(&mocks),
@@ -270,13 +208,12 @@ fn mock_file_errors_exit_two_with_their_location() {
         stderr(&out)
     );
 
-    let bad = write(
-        &dir,
+    let bad = dir.write(
         "bad.json",
         r#"{"StateMachines": {"charge": {"TestCases": {"T": {"Charge": "R"}}}},
             "MockedResponses": {"R": {"0": {"Return": 1}, "2": {"Return": 2}}}}"#,
     );
-    let out = run(&[path(&def), "--mocks", path(&bad), "--test-case", "T"]);
+    let out = run([path(&def), "--mocks", path(&bad), "--test-case", "T"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -285,22 +222,21 @@ fn mock_file_errors_exit_two_with_their_location() {
     );
 
     // --mocks and --test-case go together.
-    let out = run(&[path(&def), "--mocks", path(&mocks)]);
+    let out = run([path(&def), "--mocks", path(&mocks)]);
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn a_long_wait_passes_instantly_on_the_virtual_clock() {
-    let dir = tempdir("wait");
-    let def = write(
-        &dir,
+    let dir = TempDir::new("wait");
+    let def = dir.write(
         "sleepy.asl.json",
         r#"{"StartAt": "Year", "States": {
             "Year": {"Type": "Wait", "Seconds": 31536000, "Next": "Done"},
             "Done": {"Type": "Pass", "Result": "woke up", "End": true}}}"#,
     );
     let started = Instant::now();
-    let out = run(&[
+    let out = run([
         path(&def),
         "--clock",
         "virtual",
@@ -328,9 +264,9 @@ fn a_long_wait_passes_instantly_on_the_virtual_clock() {
 
 #[test]
 fn history_is_readable_by_default() {
-    let dir = tempdir("history");
-    let def = write(&dir, "hello.asl.json", HELLO);
-    let out = run(&[path(&def), "--input", r#"{"name": "ada"}"#, "--history"]);
+    let dir = TempDir::new("history");
+    let def = dir.write("hello.asl.json", HELLO);
+    let out = run([path(&def), "--input", r#"{"name": "ada"}"#, "--history"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let s = stdout(&out);
     for needle in [
@@ -351,7 +287,7 @@ fn the_example_machine_runs_with_its_mocks() {
     let mocks = dir.join("orders.mocks.json");
     let input = format!("@{}", path(&dir.join("orders.input.json")));
     let case = |name: &str| {
-        run(&[
+        run([
             path(&def),
             "--input",
             &input,
@@ -384,9 +320,8 @@ fn the_example_machine_runs_with_its_mocks() {
 
 #[test]
 fn a_ten_thousand_transition_loop() {
-    let dir = tempdir("loop");
-    let def = write(
-        &dir,
+    let dir = TempDir::new("loop");
+    let def = dir.write(
         "counter.asl.json",
         r#"{"StartAt": "Init", "States": {
         "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},
@@ -395,7 +330,7 @@ fn a_ten_thousand_transition_loop() {
         "Done": {"Type": "Succeed"}}}"#,
     );
     let started = Instant::now();
-    let out = run(&[path(&def), "--clock", "virtual", "--output", "json"]);
+    let out = run([path(&def), "--clock", "virtual", "--output", "json"]);
     let elapsed = started.elapsed();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json_of(&out)["output"], json!({"count": 5000}));
@@ -405,8 +340,8 @@ fn a_ten_thousand_transition_loop() {
 #[test]
 fn input_from_standard_input() {
     use std::io::Write;
-    let dir = tempdir("stdin");
-    let def = write(&dir, "hello.asl.json", HELLO);
+    let dir = TempDir::new("stdin");
+    let def = dir.write("hello.asl.json", HELLO);
     let mut child = sfn()
         .args(["run", path(&def), "--input", "@-", "--output", "json"])
         .stdin(std::process::Stdio::piped())
@@ -426,15 +361,14 @@ fn input_from_standard_input() {
 
 #[test]
 fn mocking_a_state_that_is_not_a_task_warns() {
-    let dir = tempdir("mock-warning");
-    let def = write(&dir, "charge.asl.json", RETRIED);
-    let mocks = write(
-        &dir,
+    let dir = TempDir::new("mock-warning");
+    let def = dir.write("charge.asl.json", RETRIED);
+    let mocks = dir.write(
         "mocks.json",
         r#"{"StateMachines": {"charge": {"TestCases": {"T": {"Charge": "Ok", "Chrage": "Ok"}}}},
             "MockedResponses": {"Ok": {"0": {"Return": {"chargeId": "ch_2"}}}}}"#,
     );
-    let out = run(&[
+    let out = run([
         path(&def),
         "--mocks",
         path(&mocks),

@@ -1,4 +1,6 @@
 //! The crate's integration tests, in one binary.
 
+mod support;
+
 mod cli_run;
 mod cli_validate;

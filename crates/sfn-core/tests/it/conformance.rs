@@ -4,53 +4,13 @@
 //! Where the corpus is absent the tests say so and pass, except under `CI=true`, where
 //! its absence fails.
 
-use std::{fs, path::PathBuf};
-
 use serde_json::Value;
 use sfn_core::{
     StateMachine,
     validate::{ValidateOptions, validate_str_with},
 };
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "the conformance corpus is missing at {}; CI must provide ../shared",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipped: the conformance corpus is not at {}",
-        dir.display()
-    );
-    None
-}
-
-fn cases(dir: PathBuf) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let v: Value =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (
-                p.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                v,
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
+use crate::support::{cases, corpus};
 
 /// Cases whose recorded verdict we knowingly do not follow, and why. Each is a
 /// third-party verdict contradicting AWS's documented or recorded behaviour, or a verdict
@@ -98,7 +58,7 @@ fn validation_cases_agree_with_aws() {
     let mut known = 0;
     let mut failures = Vec::new();
     for verdict in ["valid", "invalid"] {
-        for (name, case) in cases(dir.join("validation").join(verdict)) {
+        for (name, case) in cases(&dir.join("validation").join(verdict)) {
             total += 1;
             let text = case["definition_text"].as_str().unwrap_or_default();
             let expected = case["expected"]["valid"]
@@ -142,7 +102,7 @@ fn validation_cases_agree_with_aws() {
 #[test]
 fn express_cases() {
     let Some(dir) = corpus() else { return };
-    for (name, case) in cases(dir.join("validation").join("invalid")) {
+    for (name, case) in cases(&dir.join("validation").join("invalid")) {
         if !name.contains("express") && !name.contains("Express") {
             continue;
         }
@@ -173,7 +133,7 @@ fn express_cases() {
 #[test]
 fn aws_locations_match() {
     let Some(dir) = corpus() else { return };
-    for (name, case) in cases(dir.join("validation").join("invalid")) {
+    for (name, case) in cases(&dir.join("validation").join("invalid")) {
         if !name.starts_with("aws__") || name.contains("express") || name.contains("Express") {
             continue;
         }
@@ -199,7 +159,7 @@ fn execution_definitions_round_trip() {
     let Some(dir) = corpus() else { return };
     let mut total = 0;
     let mut failures = Vec::new();
-    for (name, case) in cases(dir.join("execution")) {
+    for (name, case) in cases(&dir.join("execution")) {
         total += 1;
         let def = &case["definition"];
         match StateMachine::from_value(def) {
@@ -229,7 +189,7 @@ fn execution_definitions_round_trip() {
 #[test]
 fn valid_definitions_round_trip() {
     let Some(dir) = corpus() else { return };
-    for (name, case) in cases(dir.join("validation").join("valid")) {
+    for (name, case) in cases(&dir.join("validation").join("valid")) {
         let text = case["definition_text"].as_str().unwrap_or_default();
         let Ok(def) = serde_json::from_str::<Value>(text) else {
             continue;

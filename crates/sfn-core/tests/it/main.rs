@@ -1,5 +1,7 @@
 //! The crate's integration tests, in one binary.
 
+mod support;
+
 mod conformance;
 mod mutations;
 mod paths_intrinsics;

@@ -1,13 +1,13 @@
 //! JSONPath and intrinsic functions through the public API, and against the recorded
 //! conformance corpus (`../shared/conformance` next to the workspace).
 
-use std::path::{Path, PathBuf};
-
 use serde_json::{Map, Value, json};
 use sfn_core::StatesError;
 use sfn_core::eval::Env;
 use sfn_core::intrinsic::{IntrinsicCall, IntrinsicFunction};
 use sfn_core::path::{JsonPath, PathRoot};
+
+use crate::support::{cases, corpus};
 
 fn path(text: &str) -> JsonPath {
     JsonPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -127,46 +127,11 @@ fn intrinsic_calls() {
     );
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
-    if dir.join("execution").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("the conformance corpus is missing at {}", dir.display());
-    }
-    eprintln!(
-        "conformance corpus not found at {}; skipping",
-        dir.display()
-    );
-    None
-}
-
-fn cases() -> Vec<(String, Value)> {
-    let Some(dir) = corpus_dir() else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("execution"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|file| {
-            let text = std::fs::read_to_string(&file)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let case: Value =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            (
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                case,
-            )
-        })
-        .collect()
+/// The corpus's execution cases; none where the corpus is absent.
+fn execution_cases() -> Vec<(String, Value)> {
+    corpus()
+        .map(|dir| cases(&dir.join("execution")))
+        .unwrap_or_default()
 }
 
 /// Every path-or-call string in a JSONPath definition: values of keys ending in `.$`, and of
@@ -206,7 +171,7 @@ fn is_path_key(key: &str) -> bool {
 fn every_corpus_expression_parses() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (name, case) in cases() {
+    for (name, case) in execution_cases() {
         let mut found = Vec::new();
         collect_expressions(&case["definition"], false, &mut found);
         for (key, text) in found {
@@ -238,7 +203,7 @@ fn every_corpus_expression_parses() {
 fn corpus_pass_state_parameters_evaluate_as_recorded() {
     let mut compared = 0;
     let mut failures = Vec::new();
-    for (name, case) in cases() {
+    for (name, case) in execution_cases() {
         let definition = &case["definition"];
         let Some(states) = definition["States"].as_object() else {
             continue;

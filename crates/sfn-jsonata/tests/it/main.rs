@@ -1,3 +1,5 @@
 //! The crate's integration tests, in one binary.
 
+mod support;
+
 mod jsonata_suite;

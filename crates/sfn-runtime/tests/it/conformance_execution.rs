@@ -2,17 +2,19 @@
 //! with a virtual clock. Every runnable case must pass; the cases the recorded data cannot
 //! run are listed with the reason.
 
-use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
-use sfn_runtime::local::{ExecutionStatus, LocalEngine, Mocks, StartExecution, VirtualClock};
+use sfn_runtime::local::{ExecutionStatus, Mocks, StartExecution};
+
+use crate::support::{cases, corpus, engine};
 
 /// Cases the recorded data cannot run, with the reason. They are counted and listed,
 /// not run; each name must exist in the corpus.
 const NOT_RUNNABLE: &[(&str, &str)] = &[
     (
         "TestSnfApi_test_stop_execution__exec_hist_resp",
-        "needs an API call: ABORTED comes from a StopExecution call during the Wait, which the case format cannot express; tests/engine_executions.rs runs it with a stop (stop_during_a_wait_aborts)",
+        "needs an API call: ABORTED comes from a StopExecution call during the Wait, which the case format cannot express; tests/it/engine_executions.rs runs it with a stop (stop_during_a_wait_aborts)",
     ),
     (
         "TestBaseScenarios_test_map_state_config_distributed_reentrant_lambda",
@@ -39,14 +41,6 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[
         "masked input: the TimestampPath value was recorded as \"<timestamp>\", so the Wait has no date to wait for",
     ),
 ];
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/conformance/execution"
-    ));
-    dir.is_dir().then_some(dir)
-}
 
 #[derive(Default)]
 struct Tally {
@@ -88,7 +82,7 @@ async fn run_case(case: &Value) -> Result<(), String> {
         .get("input")
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let arn = engine
         .create_state_machine("case", machine)
         .map_err(|e| e.to_string())?;
@@ -147,47 +141,24 @@ async fn run_case(case: &Value) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn execution_corpus() {
-    let Some(dir) = corpus_dir() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("the conformance corpus is missing beside the checkout");
-        }
-        println!("skipped: no conformance corpus");
-        return;
-    };
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
-            .map(|e| match e {
-                Ok(e) => e.path(),
-                Err(e) => panic!("cannot list {}: {e}", dir.display()),
-            })
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect(),
-        Err(e) => panic!("cannot list {}: {e}", dir.display()),
-    };
-    files.sort();
-    assert!(!files.is_empty(), "no case in {}", dir.display());
+    let Some(dir) = corpus() else { return };
+    let dir = dir.join("execution");
+    let cases = cases(&dir);
+    assert!(!cases.is_empty(), "no case in {}", dir.display());
     let (mut hard, mut soft) = (Tally::default(), Tally::default());
     let mut not_runnable = Vec::new();
     let mut by_feature: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
-    for path in &files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => panic!("cannot read {}: {e}", path.display()),
-        };
-        let case = match serde_json::from_str::<Value>(&text) {
-            Ok(c) => c,
-            Err(e) => panic!("{} is not JSON: {e}", path.display()),
-        };
+    for (file, case) in &cases {
         let Some(name) = case.get("name").and_then(Value::as_str).map(str::to_owned) else {
-            panic!("{} has no name", path.display());
+            panic!("{file} has no name");
         };
         let is_hard = case.get("hard").and_then(Value::as_bool).unwrap_or(false);
         if let Some((_, why)) = NOT_RUNNABLE.iter().find(|(n, _)| *n == name) {
             not_runnable.push(format!("{name}: {why}"));
             continue;
         }
-        let result = run_case(&case).await;
+        let result = run_case(case).await;
         let tally = if is_hard { &mut hard } else { &mut soft };
         tally.total += 1;
         let ok = result.is_ok();

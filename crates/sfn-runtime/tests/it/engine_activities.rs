@@ -2,35 +2,15 @@
 //! timeouts and what the history records, driven by a virtual clock so that every
 //! timeout is instant and deterministic.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use serde_json::{Value, json};
-use sfn_runtime::local::{
-    Clock, Error, EventType, ExecutionStatus, LocalEngine, StartExecution, VirtualClock,
-};
+use serde_json::json;
+use sfn_runtime::local::{Clock, Error, EventType, ExecutionStatus, LocalEngine, StartExecution};
 
-/// An engine on a manual clock: time moves only when the test advances it.
-fn manual_engine() -> (LocalEngine, Arc<VirtualClock>) {
-    let clock = Arc::new(VirtualClock::manual(chrono::Utc::now()));
-    (LocalEngine::with_clock(clock.clone()), clock)
-}
+use crate::support::{engine, find, manual_engine, settle, types, until, virtual_engine};
 
-/// Lets the engine's tasks run until they are parked (real time, a few milliseconds).
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(20)).await;
-}
-
-/// Waits (in real time, briefly) until `cond` holds.
-async fn until(mut cond: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    panic!("the condition never held");
-}
-
+/// Creates the machine `name` whose one state is a Task calling `activity`, with `extra`
+/// fields.
 fn activity_machine(engine: &LocalEngine, name: &str, activity: &str, extra: &str) -> String {
     let def = format!(
         r#"{{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{activity}"{extra}, "End": true}}}}}}"#
@@ -40,29 +20,9 @@ fn activity_machine(engine: &LocalEngine, name: &str, activity: &str, extra: &st
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn types(engine: &LocalEngine, arn: &str) -> Vec<&'static str> {
-    engine
-        .get_execution_history(arn)
-        .map(|h| h.events().iter().map(|e| e.event_type.as_str()).collect())
-        .unwrap_or_default()
-}
-
-fn event_json(engine: &LocalEngine, arn: &str, ty: EventType) -> Value {
-    engine
-        .get_execution_history(arn)
-        .ok()
-        .and_then(|h| {
-            h.events()
-                .iter()
-                .find(|e| e.event_type == ty)
-                .map(|e| e.to_json())
-        })
-        .unwrap_or(Value::Null)
-}
-
 #[tokio::test]
 async fn a_worker_takes_the_task_and_answers() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let activity = engine.create_activity("add").unwrap();
     let machine = activity_machine(
         &engine,
@@ -88,7 +48,7 @@ async fn a_worker_takes_the_task_and_answers() {
     assert_eq!(done.status, ExecutionStatus::Succeeded);
     assert_eq!(done.output, Some(json!(3)));
     assert_eq!(
-        types(&engine, run.arn()),
+        types(&run.history()),
         [
             "ExecutionStarted",
             "TaskStateEntered",
@@ -100,18 +60,18 @@ async fn a_worker_takes_the_task_and_answers() {
         ]
     );
     // The details AWS records for activities.
-    let scheduled = event_json(&engine, run.arn(), EventType::ActivityScheduled);
+    let scheduled = find(&run.history(), EventType::ActivityScheduled).to_json();
     let d = &scheduled["activityScheduledEventDetails"];
     assert_eq!(d["resource"], json!(activity));
     assert_eq!(d["input"], json!(r#"{"a":1,"b":2}"#));
     assert_eq!(d["timeoutInSeconds"], json!(60));
     assert_eq!(d["heartbeatInSeconds"], json!(10));
-    let started = event_json(&engine, run.arn(), EventType::ActivityStarted);
+    let started = find(&run.history(), EventType::ActivityStarted).to_json();
     assert_eq!(
         started["activityStartedEventDetails"],
         json!({"workerName": "worker-1"})
     );
-    let succeeded = event_json(&engine, run.arn(), EventType::ActivitySucceeded);
+    let succeeded = find(&run.history(), EventType::ActivitySucceeded).to_json();
     assert_eq!(
         succeeded["activitySucceededEventDetails"],
         json!({"output": "3", "outputDetails": {"truncated": false}})
@@ -133,7 +93,7 @@ async fn a_worker_takes_the_task_and_answers() {
 
 #[tokio::test]
 async fn no_worker_name_records_empty_details() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let activity = engine.create_activity("anon").unwrap();
     let machine = activity_machine(&engine, "anon", &activity, "");
     let run = engine
@@ -149,15 +109,14 @@ async fn no_worker_name_records_empty_details() {
         .send_task_success(&task.task_token, json!({}))
         .unwrap();
     run.wait().await.unwrap();
-    let started = event_json(&engine, run.arn(), EventType::ActivityStarted);
+    let started = find(&run.history(), EventType::ActivityStarted).to_json();
     assert_eq!(started["activityStartedEventDetails"], json!({}));
 }
 
 #[tokio::test]
 async fn a_poll_returns_nothing_after_the_poll_timeout() {
     // Automatic virtual clock: the 60 s poll ends at once when nothing comes.
-    let clock = Arc::new(VirtualClock::default());
-    let engine = LocalEngine::with_clock(clock.clone());
+    let (engine, clock) = virtual_engine();
     let activity = engine.create_activity("idle").unwrap();
     let before = clock.now();
     let polled = engine.poll_activity_task(&activity, None).await.unwrap();
@@ -207,7 +166,7 @@ async fn a_held_poll_gets_a_task_that_comes_later() {
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("Boom"));
     assert_eq!(done.cause.as_deref(), Some("it broke"));
-    let failed = event_json(&engine, run.arn(), EventType::ActivityFailed);
+    let failed = find(&run.history(), EventType::ActivityFailed).to_json();
     assert_eq!(
         failed["activityFailedEventDetails"],
         json!({"error": "Boom", "cause": "it broke"})
@@ -269,7 +228,7 @@ async fn a_missed_heartbeat_times_the_task_out() {
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("States.HeartbeatTimeout"));
     assert_eq!(
-        types(&engine, run.arn()),
+        types(&run.history()),
         [
             "ExecutionStarted",
             "TaskStateEntered",
@@ -299,7 +258,7 @@ async fn timeout_seconds_covers_waiting_for_a_worker() {
     let done = run.wait().await.unwrap();
     assert_eq!(done.error.as_deref(), Some("States.Timeout"));
     assert_eq!(
-        types(&engine, run.arn()),
+        types(&run.history()),
         [
             "ExecutionStarted",
             "TaskStateEntered",
@@ -352,7 +311,7 @@ async fn timeout_seconds_covers_the_work() {
 
 #[tokio::test]
 async fn a_retry_gets_a_new_token() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let activity = engine.create_activity("flaky").unwrap();
     let machine = activity_machine(
         &engine,
@@ -390,7 +349,7 @@ async fn a_retry_gets_a_new_token() {
 
 #[tokio::test]
 async fn a_task_for_a_deleted_activity_fails_the_execution() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let activity = engine.create_activity("gone").unwrap();
     let machine = activity_machine(&engine, "gone", &activity, "");
     engine.delete_activity(&activity).unwrap();
@@ -409,7 +368,7 @@ async fn a_task_for_a_deleted_activity_fails_the_execution() {
     );
     // As AWS records it: no ActivityScheduled.
     assert_eq!(
-        types(&engine, run.arn()),
+        types(&run.history()),
         ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
     );
     assert!(matches!(

@@ -1,19 +1,15 @@
 //! What `create_state_machine` accepts: the validator's verdict on the model it is given
 //! (built or changed by hand included), typed errors that carry what went wrong.
 
-use std::sync::Arc;
-
 use serde_json::json;
 use sfn_runtime::core::{
     DiagnosticCode, StateMachine,
     model::{State, StateName},
     names::NameError,
 };
-use sfn_runtime::local::{Error, LocalEngine, MockConfig, Mocks, VirtualClock};
+use sfn_runtime::local::{Error, MockConfig, Mocks};
 
-fn engine() -> LocalEngine {
-    LocalEngine::with_clock(Arc::new(VirtualClock::default()))
-}
+use crate::support::engine;
 
 const CHOICE: &str = r#"{"StartAt": "Check", "States": {
     "Check": {"Type": "Choice",

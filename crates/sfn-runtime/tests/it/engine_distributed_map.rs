@@ -3,81 +3,23 @@
 //! `ItemBatcher` batches, failure tolerance, `MaxConcurrency` on the virtual clock,
 //! failures and stops.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::Duration,
-};
+use std::{sync::atomic::Ordering, time::Duration};
 
 use serde_json::{Value, json};
-use sfn_runtime::local::{
-    Clock, EventType, ExecutionDescription, ExecutionStatus, History, LocalEngine, MapRunStatus,
-    StartExecution, TaskRequest, VirtualClock,
+use sfn_runtime::local::{EventType, ExecutionStatus, History, MapRunStatus, StartExecution};
+
+use crate::support::{
+    FAIL_SOME, WORK, counting_engine, find, history, map_machine, one_in_four, run, task_processor,
+    types, until, virtual_engine,
 };
 
 const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 
-fn virtual_engine() -> (LocalEngine, Arc<VirtualClock>) {
-    let clock = Arc::new(VirtualClock::default());
-    (LocalEngine::with_clock(clock.clone()), clock)
-}
-
-async fn until(mut cond: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    panic!("the condition never held");
-}
-
-/// A machine whose one state is a distributed Map over `$.items` with `extra` fields and
-/// `processor` as its item processor.
-fn machine(extra: &str, processor: &str) -> String {
-    format!(
-        r#"{{"StartAt": "Each", "States": {{"Each": {{"Type": "Map", "ItemsPath": "$.items", {extra}
-            "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, {processor}}},
-            "End": true}}}}}}"#
-    )
-}
-
 const ECHO: &str = r#""StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}"#;
 
-/// Fails the items with `"fail": true`.
-const FAIL_SOME: &str = r#""StartAt": "Check", "States": {
-    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": true, "Next": "Boom"}], "Default": "Ok"},
-    "Boom": {"Type": "Fail", "Error": "Boom", "Cause": "this item fails"},
-    "Ok": {"Type": "Pass", "End": true}}"#;
-
-fn types(history: &History) -> Vec<&'static str> {
-    history
-        .events()
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect()
-}
-
-async fn run(engine: &LocalEngine, name: &str, def: &str, input: Value) -> ExecutionDescription {
-    let arn = engine
-        .create_state_machine_json(name, def)
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let run = engine
-        .start_execution(&arn, StartExecution::new(input))
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
-}
-
+/// The ARN of the Map Run `history` started.
 fn map_run_arn(history: &History) -> String {
-    let started = history
-        .events()
-        .iter()
-        .find(|e| e.event_type == EventType::MapRunStarted)
-        .expect("MapRunStarted");
-    started.to_json()["mapRunStartedEventDetails"]["mapRunArn"]
+    find(history, EventType::MapRunStarted).to_json()["mapRunStartedEventDetails"]["mapRunArn"]
         .as_str()
         .expect("mapRunArn")
         .to_owned()
@@ -86,12 +28,12 @@ fn map_run_arn(history: &History) -> String {
 #[tokio::test]
 async fn children_are_listed_and_described_with_their_own_histories() {
     let (engine, _) = virtual_engine();
-    let def = machine(r#""Label": "fan","#, ECHO);
+    let def = map_machine("DISTRIBUTED", r#""Label": "fan","#, ECHO);
     let done = run(&engine, "dm", &def, json!({"items": [1, 2, 3]})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.output, Some(json!([1, 2, 3])));
 
-    let parent = engine.get_execution_history(&done.execution_arn).unwrap();
+    let parent = history(&engine, &done.execution_arn);
     assert_eq!(
         types(&parent),
         [
@@ -157,7 +99,7 @@ async fn children_are_listed_and_described_with_their_own_histories() {
             engine.describe_execution(&child.execution_arn).unwrap(),
             *child
         );
-        let history = engine.get_execution_history(&child.execution_arn).unwrap();
+        let history = history(&engine, &child.execution_arn);
         assert_eq!(
             types(&history),
             [
@@ -185,10 +127,10 @@ async fn children_are_listed_and_described_with_their_own_histories() {
 #[tokio::test]
 async fn express_children_and_the_state_name_as_label() {
     let (engine, _) = virtual_engine();
-    let def = machine("", ECHO).replace("STANDARD", "EXPRESS");
+    let def = map_machine("DISTRIBUTED", "", ECHO).replace("STANDARD", "EXPRESS");
     let done = run(&engine, "ex", &def, json!({"items": [1]})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded);
-    let map_run = map_run_arn(&engine.get_execution_history(&done.execution_arn).unwrap());
+    let map_run = map_run_arn(&history(&engine, &done.execution_arn));
     let prefix = format!("{PREFIX}:mapRun:ex/Each:");
     let id = map_run
         .strip_prefix(&prefix)
@@ -207,7 +149,8 @@ async fn express_children_and_the_state_name_as_label() {
 #[tokio::test]
 async fn item_batcher_batches_reach_the_children() {
     let (engine, _) = virtual_engine();
-    let def = machine(
+    let def = map_machine(
+        "DISTRIBUTED",
         r#""ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"tag.$": "$.tag"}},"#,
         ECHO,
     );
@@ -238,10 +181,6 @@ async fn item_batcher_batches_reach_the_children() {
     assert_eq!(inputs[2], json!({"BatchInput": {"tag": "t"}, "Items": [5]}));
 }
 
-fn failing_items() -> Value {
-    json!({"items": [{"fail": false}, {"fail": true}, {"fail": false}, {"fail": false}]})
-}
-
 #[tokio::test]
 async fn failures_within_the_tolerance_let_the_map_succeed() {
     for tolerance in [
@@ -249,8 +188,8 @@ async fn failures_within_the_tolerance_let_the_map_succeed() {
         r#""ToleratedFailurePercentage": 25,"#,
     ] {
         let (engine, _) = virtual_engine();
-        let def = machine(tolerance, FAIL_SOME);
-        let done = run(&engine, "tolerant", &def, failing_items()).await;
+        let def = map_machine("DISTRIBUTED", tolerance, FAIL_SOME);
+        let done = run(&engine, "tolerant", &def, one_in_four()).await;
         assert_eq!(
             done.status,
             ExecutionStatus::Succeeded,
@@ -269,9 +208,7 @@ async fn failures_within_the_tolerance_let_the_map_succeed() {
         assert_eq!(failed.len(), 1);
         assert_eq!(failed[0].error.as_deref(), Some("Boom"));
         assert_eq!(failed[0].cause.as_deref(), Some("this item fails"));
-        let history = engine
-            .get_execution_history(&failed[0].execution_arn)
-            .unwrap();
+        let history = history(&engine, &failed[0].execution_arn);
         assert_eq!(types(&history).last(), Some(&"ExecutionFailed"));
     }
 }
@@ -284,14 +221,18 @@ async fn failures_past_the_tolerance_fail_the_map_run() {
         r#""ToleratedFailurePercentage": 20,"#,
     ] {
         let (engine, _) = virtual_engine();
-        let def = machine(&format!(r#"{tolerance} "MaxConcurrency": 1,"#), FAIL_SOME);
-        let done = run(&engine, "strict", &def, failing_items()).await;
+        let def = map_machine(
+            "DISTRIBUTED",
+            &format!(r#"{tolerance} "MaxConcurrency": 1,"#),
+            FAIL_SOME,
+        );
+        let done = run(&engine, "strict", &def, one_in_four()).await;
         assert_eq!(done.status, ExecutionStatus::Failed, "{tolerance}");
         assert_eq!(
             done.error.as_deref(),
             Some("States.ExceedToleratedFailureThreshold")
         );
-        let history = engine.get_execution_history(&done.execution_arn).unwrap();
+        let history = history(&engine, &done.execution_arn);
         let t = types(&history);
         assert_eq!(
             t[3..],
@@ -344,27 +285,9 @@ async fn a_catcher_takes_the_map_runs_failure() {
 
 #[tokio::test]
 async fn max_concurrency_holds_on_the_virtual_clock() {
-    const WORK: &str = "arn:aws:lambda:us-east-1:123456789012:function:work";
-    let (engine, clock) = virtual_engine();
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let most = Arc::new(AtomicUsize::new(0));
-    {
-        let (clock, in_flight, most) = (clock.clone(), in_flight.clone(), most.clone());
-        engine.register_handler(WORK, move |req: TaskRequest| {
-            let (clock, in_flight, most) = (clock.clone(), in_flight.clone(), most.clone());
-            async move {
-                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
-                clock.sleep(Duration::from_secs(10)).await;
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-                Ok(req.input)
-            }
-        });
-    }
-    let processor = format!(
-        r#""StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{WORK}", "End": true}}}}"#
-    );
-    let def = machine(r#""MaxConcurrency": 2,"#, &processor);
+    let (engine, most) = counting_engine();
+    let processor = task_processor(WORK);
+    let def = map_machine("DISTRIBUTED", r#""MaxConcurrency": 2,"#, &processor);
     let done = run(
         &engine,
         "limited",
@@ -386,10 +309,8 @@ async fn max_concurrency_holds_on_the_virtual_clock() {
 async fn stopping_the_parent_aborts_the_map_run_and_its_children() {
     let (engine, _) = virtual_engine();
     let activity = engine.create_activity("work").unwrap();
-    let processor = format!(
-        r#""StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}"#
-    );
-    let def = machine(r#""MaxConcurrency": 2,"#, &processor);
+    let processor = task_processor(&activity);
+    let def = map_machine("DISTRIBUTED", r#""MaxConcurrency": 2,"#, &processor);
     let arn = engine.create_state_machine_json("stopped", &def).unwrap();
     let run = engine
         .start_execution(&arn, StartExecution::new(json!({"items": [1, 2, 3]})))
@@ -425,9 +346,9 @@ async fn stopping_the_parent_aborts_the_map_run_and_its_children() {
     run.stop(None, None).unwrap();
     let done = run.wait().await.unwrap();
     assert_eq!(done.status, ExecutionStatus::Aborted);
-    let history = run.history();
+    let parent = run.history();
     assert_eq!(
-        types(&history),
+        types(&parent),
         [
             "ExecutionStarted",
             "MapStateEntered",
@@ -438,7 +359,7 @@ async fn stopping_the_parent_aborts_the_map_run_and_its_children() {
             "ExecutionAborted"
         ]
     );
-    let ids: Vec<(u64, u64)> = history
+    let ids: Vec<(u64, u64)> = parent
         .events()
         .iter()
         .map(|e| (e.id, e.previous_event_id))
@@ -454,7 +375,7 @@ async fn stopping_the_parent_aborts_the_map_run_and_its_children() {
     assert_eq!(children.len(), 2, "the third child never started");
     for child in children {
         assert_eq!(child.status, ExecutionStatus::Aborted);
-        let h = engine.get_execution_history(&child.execution_arn).unwrap();
+        let h = history(&engine, &child.execution_arn);
         assert_eq!(
             types(&h),
             [
@@ -475,10 +396,8 @@ async fn stopping_the_parent_aborts_the_map_run_and_its_children() {
 async fn stopping_one_child_counts_as_its_failure() {
     let (engine, _) = virtual_engine();
     let activity = engine.create_activity("work").unwrap();
-    let processor = format!(
-        r#""StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}"#
-    );
-    let def = machine(r#""ToleratedFailureCount": 1,"#, &processor);
+    let processor = task_processor(&activity);
+    let def = map_machine("DISTRIBUTED", r#""ToleratedFailureCount": 1,"#, &processor);
     let arn = engine.create_state_machine_json("one", &def).unwrap();
     let run = engine
         .start_execution(&arn, StartExecution::new(json!({"items": [1, 2]})))
@@ -522,7 +441,7 @@ async fn stopping_one_child_counts_as_its_failure() {
 #[tokio::test]
 async fn item_reader_and_result_writer_fail_clearly() {
     let (engine, _) = virtual_engine();
-    let reader = machine(
+    let reader = map_machine("DISTRIBUTED", 
         r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"}},"#,
         ECHO,
     )
@@ -531,14 +450,15 @@ async fn item_reader_and_result_writer_fail_clearly() {
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
 
-    let writer = machine(
+    let writer = map_machine(
+        "DISTRIBUTED",
         r#""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}},"#,
         ECHO,
     );
     let done = run(&engine, "writer", &writer, json!({"items": [1]})).await;
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("States.ResultWriterFailed"));
-    let history = engine.get_execution_history(&done.execution_arn).unwrap();
+    let history = history(&engine, &done.execution_arn);
     assert!(types(&history).contains(&"MapRunFailed"));
     let run = &engine.list_map_runs(&done.execution_arn).unwrap()[0];
     assert_eq!(run.status, MapRunStatus::Failed);

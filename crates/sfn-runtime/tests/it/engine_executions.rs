@@ -2,34 +2,16 @@
 //! idempotency), describing, stopping, listing, history, the history limit, machine
 //! timeouts, the virtual clock, and handlers for `.sync` and `.waitForTaskToken`.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use sfn_runtime::core::model::IntegrationPattern;
 use sfn_runtime::local::{
     Clock, Error, EventType, ExecutionStatus, LocalEngine, MAX_HISTORY_EVENTS, StartExecution,
-    TaskRequest, VirtualClock,
+    TaskRequest,
 };
 
-fn virtual_engine() -> (LocalEngine, Arc<VirtualClock>) {
-    let clock = Arc::new(VirtualClock::default());
-    (LocalEngine::with_clock(clock.clone()), clock)
-}
-
-fn manual_engine() -> (LocalEngine, Arc<VirtualClock>) {
-    let clock = Arc::new(VirtualClock::manual(chrono::Utc::now()));
-    (LocalEngine::with_clock(clock.clone()), clock)
-}
-
-async fn until(mut cond: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    panic!("the condition never held");
-}
+use crate::support::{chain, history, manual_engine, run, settle, types, until, virtual_engine};
 
 const PASS: &str = r#"{"StartAt": "A", "States": {
     "A": {"Type": "Pass", "Next": "B"},
@@ -170,11 +152,7 @@ async fn stop_during_a_wait_aborts() {
     assert_eq!(done.cause.as_deref(), Some("enough"));
     assert_eq!(done.output, None);
     let history = run.history();
-    let types: Vec<_> = history
-        .events()
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect();
+    let types = types(&history);
     assert_eq!(
         types,
         ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
@@ -186,7 +164,7 @@ async fn stop_during_a_wait_aborts() {
     );
     // Time moving on changes nothing, and a second stop keeps the first one's date.
     clock.advance(Duration::from_secs(120));
-    tokio::time::sleep(Duration::from_millis(10)).await;
+    settle().await;
     assert_eq!(run.history().len(), 3);
     assert_eq!(engine.stop_execution(run.arn(), None, None), Ok(stopped_at));
 }
@@ -218,14 +196,8 @@ async fn stop_with_an_activity_task_outstanding() {
     let last = run.history().events().last().map(|e| e.event_type);
     assert_eq!(last, Some(EventType::ExecutionAborted));
     // The Task in flight is aborted, then the execution; each event follows the last.
-    let events: Vec<_> = run
-        .history()
-        .events()
-        .iter()
-        .map(|e| (e.id, e.previous_event_id, e.event_type.as_str()))
-        .collect();
     assert_eq!(
-        events,
+        chain(&run.history()),
         [
             (1, 0, "ExecutionStarted"),
             (2, 0, "TaskStateEntered"),
@@ -317,11 +289,7 @@ async fn stop_during_a_parallel_aborts_its_branches_then_the_parallel() {
     let done = run.wait().await.unwrap();
     assert_eq!(done.status, ExecutionStatus::Aborted);
     let history = run.history();
-    let types: Vec<_> = history
-        .events()
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect();
+    let types = types(&history);
     let n = types.len();
     assert_eq!(
         types[n - 3..],
@@ -395,20 +363,10 @@ async fn describe_list_and_filter_by_status() {
 #[tokio::test]
 async fn history_has_aws_ids_and_details() {
     let (engine, _) = virtual_engine();
-    let arn = engine.create_state_machine_json("pass", PASS).unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({"a": 1})))
-        .await
-        .unwrap();
-    run.wait().await.unwrap();
-    let history = engine.get_execution_history(run.arn()).unwrap();
-    let rows: Vec<(u64, u64, &str)> = history
-        .events()
-        .iter()
-        .map(|e| (e.id, e.previous_event_id, e.event_type.as_str()))
-        .collect();
+    let done = run(&engine, "pass", PASS, json!({"a": 1})).await;
+    let history = history(&engine, &done.execution_arn);
     assert_eq!(
-        rows,
+        chain(&history),
         [
             (1, 0, "ExecutionStarted"),
             (2, 0, "PassStateEntered"),
@@ -440,15 +398,10 @@ async fn the_history_limit_fails_the_execution_at_event_25000() {
         "Loop": {"Type": "Pass", "Next": "Check"},
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
         "Done": {"Type": "Succeed"}}}"#;
-    let arn = engine.create_state_machine_json("forever", def).unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "forever", def, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("States.Runtime"));
-    let history = run.history();
+    let history = history(&engine, &done.execution_arn);
     assert_eq!(history.len(), MAX_HISTORY_EVENTS);
     let last = &history.events()[MAX_HISTORY_EVENTS - 1];
     assert_eq!(last.id, 25_000);
@@ -464,13 +417,8 @@ async fn an_execution_ending_at_event_25000_succeeds() {
         "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 6249, "Next": "Done"}], "Default": "Inc"},
         "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
         "Done": {"Type": "Succeed"}}}"#;
-    let arn = engine.create_state_machine_json("edge", def).unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
-    let history = run.history();
+    let done = run(&engine, "edge", def, json!({})).await;
+    let history = history(&engine, &done.execution_arn);
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(history.len(), MAX_HISTORY_EVENTS);
     assert_eq!(
@@ -484,18 +432,16 @@ async fn machine_timeout_times_the_execution_out() {
     let (engine, clock) = virtual_engine();
     let def = r#"{"TimeoutSeconds": 5, "StartAt": "W", "States": {
         "W": {"Type": "Wait", "Seconds": 10, "End": true}}}"#;
-    let arn = engine.create_state_machine_json("late", def).unwrap();
     let start = clock.now();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "late", def, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::TimedOut);
     assert_eq!(done.error.as_deref(), Some("States.Timeout"));
     assert_eq!(done.stop_date, Some(start + chrono::Duration::seconds(5)));
     assert_eq!(
-        run.history().events().last().map(|e| e.event_type),
+        history(&engine, &done.execution_arn)
+            .events()
+            .last()
+            .map(|e| e.event_type),
         Some(EventType::ExecutionTimedOut)
     );
 
@@ -504,12 +450,7 @@ async fn machine_timeout_times_the_execution_out() {
     let def = format!(
         r#"{{"TimeoutSeconds": 30, "StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
     );
-    let arn = engine.create_state_machine_json("stuck", &def).unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "stuck", &def, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::TimedOut);
     assert_eq!(
         done.stop_date.map(|s| s - done.start_date),
@@ -524,13 +465,8 @@ async fn the_virtual_clock_makes_waits_instant_and_exact() {
         "W1": {"Type": "Wait", "Seconds": 3600, "Next": "W2"},
         "W2": {"Type": "Wait", "Timestamp": "2030-01-01T00:00:00Z", "Next": "Now"},
         "Now": {"Type": "Pass", "Parameters": {"t.$": "$$.State.EnteredTime"}, "End": true}}}"#;
-    let arn = engine.create_state_machine_json("waits", def).unwrap();
     let started = std::time::Instant::now();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "waits", def, json!({})).await;
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(done.output, Some(json!({"t": "2030-01-01T00:00:00.000Z"})));
     assert_eq!(clock.now().to_rfc3339(), "2030-01-01T00:00:00+00:00");
@@ -551,12 +487,7 @@ async fn a_handler_answers_the_sync_pattern() {
         "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child",
                        "Input": {"token.$": "$$.Task.Token"}},
         "End": true}}}"#;
-    let arn = engine.create_state_machine_json("parent", def).unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "parent", def, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     let out = done.output.unwrap_or_default();
     assert_eq!(out["Status"], json!("SUCCEEDED"));
@@ -614,12 +545,7 @@ async fn a_handler_hands_out_the_token_of_a_callback_task() {
         .unwrap();
     let done = run.wait().await.unwrap();
     assert_eq!(done.output, Some(json!({"answer": 42})));
-    let types: Vec<_> = run
-        .history()
-        .events()
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect();
+    let types = types(&run.history());
     assert_eq!(
         types,
         [

@@ -1,13 +1,12 @@
 //! `previousEventId` under Parallel: each event follows the last event of its own
 //! branch, even when a sibling branch recorded events in between.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use serde_json::json;
-use sfn_runtime::local::{
-    EventType, ExecutionStatus, History, HistoryEvent, LocalEngine, StartExecution, TaskRequest,
-    VirtualClock,
-};
+use sfn_runtime::local::{EventType, ExecutionStatus, History, StartExecution, TaskRequest};
+
+use crate::support::{engine, find, history, run, until};
 
 const SLOW: &str = "arn:aws:lambda:us-east-1:123456789012:function:slow";
 
@@ -23,14 +22,7 @@ fn two_branches(resource: &str) -> String {
     )
 }
 
-fn find(history: &History, ty: EventType) -> &HistoryEvent {
-    history
-        .events()
-        .iter()
-        .find(|e| e.event_type == ty)
-        .unwrap_or_else(|| panic!("no {ty:?} in {history:?}"))
-}
-
+/// The id of the first event of type `ty`.
 fn id_of(history: &History, ty: EventType) -> u64 {
     find(history, ty).id
 }
@@ -48,21 +40,14 @@ fn quick_last(history: &History) -> u64 {
 
 #[tokio::test]
 async fn a_task_answered_while_a_sibling_branch_moves_on_follows_its_own_events() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     engine.register_handler(SLOW, |req: TaskRequest| async move {
         tokio::time::sleep(Duration::from_millis(30)).await;
         Ok(req.input)
     });
-    let arn = engine
-        .create_state_machine_json("interleaved", &two_branches(SLOW))
-        .unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(&engine, "interleaved", &two_branches(SLOW), json!({"x": 1})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
-    let h = run.history();
+    let h = history(&engine, &done.execution_arn);
     let started = id_of(&h, EventType::LambdaFunctionStarted);
     let succeeded = find(&h, EventType::LambdaFunctionSucceeded);
     // The sibling recorded its events while the call was out.
@@ -76,7 +61,7 @@ async fn a_task_answered_while_a_sibling_branch_moves_on_follows_its_own_events(
 
 #[tokio::test]
 async fn an_activity_taken_while_a_sibling_branch_moves_on_follows_its_own_events() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let activity = engine.create_activity("slow").unwrap();
     let arn = engine
         .create_state_machine_json("interleaved", &two_branches(&activity))
@@ -86,12 +71,7 @@ async fn an_activity_taken_while_a_sibling_branch_moves_on_follows_its_own_event
         .await
         .unwrap();
     // Let the quick branch finish before a worker takes the task.
-    for _ in 0..500 {
-        if quick_last(&run.history()) > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until(|| quick_last(&run.history()) > 0).await;
     let task = engine
         .get_activity_task(&activity, Duration::from_secs(5))
         .await
@@ -116,7 +96,7 @@ async fn an_activity_taken_while_a_sibling_branch_moves_on_follows_its_own_event
 #[tokio::test]
 async fn a_callback_task_submitted_while_a_sibling_branch_moves_on_follows_its_own_events() {
     const CALLBACK: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let answerer = engine.clone();
     engine.register_handler(CALLBACK, move |req: TaskRequest| {
         let engine = answerer.clone();
@@ -130,16 +110,15 @@ async fn a_callback_task_submitted_while_a_sibling_branch_moves_on_follows_its_o
             Ok(json!({"MessageId": "m"}))
         }
     });
-    let arn = engine
-        .create_state_machine_json("interleaved", &two_branches(CALLBACK))
-        .unwrap();
-    let run = engine
-        .start_execution(&arn, StartExecution::new(json!({"x": 1})))
-        .await
-        .unwrap();
-    let done = run.wait().await.unwrap();
+    let done = run(
+        &engine,
+        "interleaved",
+        &two_branches(CALLBACK),
+        json!({"x": 1}),
+    )
+    .await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
-    let h = run.history();
+    let h = history(&engine, &done.execution_arn);
     let started = id_of(&h, EventType::TaskStarted);
     let submitted = find(&h, EventType::TaskSubmitted);
     assert!(quick_last(&h) > started && quick_last(&h) < submitted.id);

@@ -2,10 +2,12 @@
 //! on the embedded engine: the placeholder resources resolve to the engine's activities,
 //! and `serve_activity` answers their tasks in-process.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use sfn_runtime::local::{EventType, ExecutionStatus, LocalEngine, StartExecution, VirtualClock};
+use sfn_runtime::local::{EventType, ExecutionStatus, StartExecution};
 use sfn_runtime::prelude::*;
+
+use crate::support::{engine, find, types};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 struct Numbers {
@@ -74,7 +76,7 @@ state_machine! {
 
 #[tokio::test]
 async fn a_state_machine_macro_machine_runs_with_its_activity_served_in_process() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let arn = engine.create_state_machine_for::<TestAdding>().unwrap();
     assert!(arn.ends_with(":stateMachine:TestAdding"), "{arn}");
     // Idempotent, and the activity it calls exists.
@@ -97,12 +99,7 @@ async fn a_state_machine_macro_machine_runs_with_its_activity_served_in_process(
         let done = run.wait().await.unwrap();
         assert_eq!(done.status, status, "{done:?}");
         let history = run.history();
-        let scheduled = history
-            .events()
-            .iter()
-            .find(|e| e.event_type == EventType::ActivityScheduled)
-            .map(|e| e.to_json())
-            .unwrap();
+        let scheduled = find(&history, EventType::ActivityScheduled).to_json();
         assert_eq!(
             scheduled["activityScheduledEventDetails"]["resource"],
             activity
@@ -111,12 +108,7 @@ async fn a_state_machine_macro_machine_runs_with_its_activity_served_in_process(
             scheduled["activityScheduledEventDetails"]["heartbeatInSeconds"],
             20
         );
-        let succeeded = history
-            .events()
-            .iter()
-            .find(|e| e.event_type == EventType::ActivitySucceeded)
-            .map(|e| e.to_json())
-            .unwrap();
+        let succeeded = find(&history, EventType::ActivitySucceeded).to_json();
         assert_eq!(
             succeeded["activitySucceededEventDetails"]["output"],
             sum.to_string()
@@ -133,7 +125,7 @@ async fn a_state_machine_macro_machine_runs_with_its_activity_served_in_process(
 
 #[tokio::test]
 async fn a_served_activity_heartbeats_to_the_engine_and_times_out_without_them() {
-    let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine();
     let arn = engine.create_state_machine_for::<Beats>().unwrap();
     let mut activities = engine.list_activities();
     activities.sort();
@@ -162,11 +154,6 @@ async fn a_served_activity_heartbeats_to_the_engine_and_times_out_without_them()
     assert_eq!(out["input"], json!({"n": 1}));
     assert_eq!(out["execution"], "Slow");
     assert_eq!(out["timeout"]["Error"], "States.HeartbeatTimeout");
-    let types: Vec<_> = run
-        .history()
-        .events()
-        .iter()
-        .map(|e| e.event_type)
-        .collect();
-    assert!(types.contains(&EventType::ActivityTimedOut), "{types:?}");
+    let types = types(&run.history());
+    assert!(types.contains(&"ActivityTimedOut"), "{types:?}");
 }

@@ -2,45 +2,30 @@
 //! `Parameters` and `Result`, JSONata `Fail` fields that are not strings, Waits on
 //! timestamps that cannot be read, and JSONata's clock.
 
-use std::sync::Arc;
+use serde_json::json;
+use sfn_runtime::local::ExecutionStatus;
 
-use serde_json::{Value, json};
-use sfn_runtime::local::{ExecutionDescription, ExecutionStatus, LocalEngine, VirtualClock};
-
-fn engine() -> LocalEngine {
-    LocalEngine::with_clock(Arc::new(VirtualClock::default()))
-}
-
-async fn run(engine: &LocalEngine, def: &str, input: Value) -> ExecutionDescription {
-    let arn = engine
-        .create_state_machine_json("m", def)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let run = engine
-        .start_execution(&arn, sfn_runtime::local::StartExecution::new(input))
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
-}
+use crate::support::{engine, run};
 
 #[tokio::test]
 async fn a_pass_state_with_parameters_and_result_outputs_the_result() {
     // Parameters is the input of the virtual task, Result its output.
     let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
         "Parameters": {"from.$": "$.a"}, "Result": {"fixed": true}, "End": true}}}"#;
-    let done = run(&engine(), def, json!({"a": 1})).await;
+    let done = run(&engine(), "m", def, json!({"a": 1})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.output, Some(json!({"fixed": true})));
 
     // With ResultPath, the result lands in the raw input.
     let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
         "Parameters": {"from.$": "$.a"}, "Result": "r", "ResultPath": "$.out", "End": true}}}"#;
-    let done = run(&engine(), def, json!({"a": 1})).await;
+    let done = run(&engine(), "m", def, json!({"a": 1})).await;
     assert_eq!(done.output, Some(json!({"a": 1, "out": "r"})));
 
     // Parameters alone is still the result.
     let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
         "Parameters": {"from.$": "$.a"}, "End": true}}}"#;
-    let done = run(&engine(), def, json!({"a": 1})).await;
+    let done = run(&engine(), "m", def, json!({"a": 1})).await;
     assert_eq!(done.output, Some(json!({"from": 1})));
 }
 
@@ -54,7 +39,7 @@ async fn a_jsonata_fail_error_or_cause_that_is_not_a_string_is_a_query_evaluatio
         let def = format!(
             r#"{{"QueryLanguage": "JSONata", "StartAt": "F", "States": {{"F": {{"Type": "Fail", "{field}": "{expr}"}}}}}}"#
         );
-        let done = run(&engine(), &def, json!({})).await;
+        let done = run(&engine(), "m", &def, json!({})).await;
         assert_eq!(done.status, ExecutionStatus::Failed);
         assert_eq!(
             done.error.as_deref(),
@@ -72,7 +57,7 @@ async fn a_jsonata_fail_error_or_cause_that_is_not_a_string_is_a_query_evaluatio
     // Strings pass through.
     let def = r#"{"QueryLanguage": "JSONata", "StartAt": "F", "States": {"F": {"Type": "Fail",
         "Error": "{% 'E' & $string(1) %}", "Cause": "{% 'why' %}"}}}"#;
-    let done = run(&engine(), def, json!({})).await;
+    let done = run(&engine(), "m", def, json!({})).await;
     assert_eq!(done.error.as_deref(), Some("E1"));
     assert_eq!(done.cause.as_deref(), Some("why"));
 }
@@ -107,7 +92,7 @@ async fn a_wait_on_a_timestamp_that_cannot_be_read_is_refused_or_fails() {
         "W": {"Type": "Wait", "TimestampPath": "$.when", "Next": "Done"},
         "Done": {"Type": "Succeed"}}}"#;
     for when in [json!("yesterday"), json!("2016-03-14 01:59:00Z"), json!(12)] {
-        let done = run(&engine(), def, json!({ "when": when })).await;
+        let done = run(&engine(), "m", def, json!({ "when": when })).await;
         assert_eq!(done.status, ExecutionStatus::Failed, "{when}");
         assert_eq!(done.error.as_deref(), Some("States.Runtime"), "{when}");
         assert!(
@@ -119,7 +104,7 @@ async fn a_wait_on_a_timestamp_that_cannot_be_read_is_refused_or_fails() {
         );
     }
     // A timestamp in the past waits no time.
-    let done = run(&engine(), WAIT_UNTIL, json!({})).await;
+    let done = run(&engine(), "m", WAIT_UNTIL, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded);
 }
 
@@ -130,7 +115,7 @@ async fn jsonata_now_and_millis_read_the_engine_clock() {
         "Before": {"Type": "Pass", "Output": {"now": "{% $now() %}", "millis": "{% $millis() %}"}, "Next": "W"},
         "W": {"Type": "Wait", "Seconds": 60, "Next": "After"},
         "After": {"Type": "Pass", "Output": {"before": "{% $states.input %}", "now": "{% $now() %}", "millis": "{% $millis() %}"}, "End": true}}}"#;
-    let done = run(&engine(), def, json!({})).await;
+    let done = run(&engine(), "m", def, json!({})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(
         done.output,

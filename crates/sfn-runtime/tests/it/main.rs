@@ -1,5 +1,7 @@
 //! The crate's integration tests, in one binary.
 
+mod support;
+
 mod conformance_execution;
 mod engine_activities;
 mod engine_definitions;

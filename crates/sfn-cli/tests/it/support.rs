@@ -1,0 +1,97 @@
+//! Helpers of the `sfn` program's tests, written once: running the program, reading what
+//! it printed, and temporary folders for the files it reads.
+
+use std::{
+    ffi::OsStr,
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    sync::atomic::{AtomicUsize, Ordering},
+};
+
+use serde_json::Value;
+
+/// The `sfn` program, ready for its arguments.
+pub(crate) fn sfn() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sfn"))
+}
+
+/// Runs `sfn run ARGS` to its end.
+pub(crate) fn run<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
+    subcommand("run", args)
+}
+
+/// Runs `sfn validate ARGS` to its end.
+pub(crate) fn validate<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
+    subcommand("validate", args)
+}
+
+/// Runs `sfn NAME ARGS` to its end.
+fn subcommand<S: AsRef<OsStr>>(name: &str, args: impl IntoIterator<Item = S>) -> Output {
+    sfn()
+        .arg(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sfn {name}: {e}"))
+}
+
+/// What the program printed on standard output.
+pub(crate) fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What the program printed on standard error.
+pub(crate) fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The one line of JSON `--output json` prints.
+pub(crate) fn json_of(out: &Output) -> Value {
+    serde_json::from_str(stdout(out).trim())
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", stdout(out), stderr(out)))
+}
+
+/// A path as the program's argument.
+pub(crate) fn path(p: &Path) -> &str {
+    p.to_str()
+        .unwrap_or_else(|| panic!("not UTF-8: {}", p.display()))
+}
+
+/// The workspace's example machines, `examples/machines`.
+pub(crate) fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/machines")
+}
+
+/// A new folder under the system's temporary folder, removed with everything in it when
+/// dropped.
+pub(crate) struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new empty folder whose name starts with `name`; each call gets its own.
+    pub(crate) fn new(name: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sfn-cli-{name}-{}-{n}", std::process::id()));
+        // A folder left by an earlier process of the same id is stale.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        Self(dir)
+    }
+
+    /// The path of `name` in the folder (the file need not exist).
+    pub(crate) fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `text` to the file `name` in the folder and returns its path.
+    pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.join(name);
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
