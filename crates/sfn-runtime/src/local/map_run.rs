@@ -19,7 +19,7 @@ use sfn_core::error::states;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ACCOUNT, ExecutionEntry, ExecutionStatus, REGION,
+    ACCOUNT, ExecutionEntry, ExecutionStatus, NewExecution, REGION,
     clock::Clock,
     history::{EventDetails, EventType},
     interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
@@ -481,17 +481,17 @@ impl Run {
         let now = self.now();
         let flag = Arc::new(StopFlag::child(children.flag.clone()));
         let cancel = children.cancel.child_token();
-        let entry = Arc::new(ExecutionEntry::new(
-            arn.clone(),
-            name.clone(),
-            children.machine_arn.to_string(),
-            Some(children.map_run_arn.clone()),
-            input.clone(),
-            now,
-            cancel.clone(),
-            flag.clone(),
-            8,
-        ));
+        let entry = Arc::new(ExecutionEntry::new(NewExecution {
+            arn: arn.clone(),
+            name: name.clone(),
+            machine_arn: children.machine_arn.to_string(),
+            map_run_arn: Some(children.map_run_arn.clone()),
+            input: input.clone(),
+            start: now,
+            cancel: cancel.clone(),
+            stopped: flag.clone(),
+            history_capacity: 8,
+        }));
         let _ = lock(&entry.history).push(
             0,
             now,

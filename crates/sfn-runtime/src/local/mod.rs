@@ -302,19 +302,35 @@ fn abort_previous(history: &History) -> u64 {
     }
 }
 
+/// An execution about to start: what [`ExecutionEntry::new`] registers.
+pub(crate) struct NewExecution {
+    pub(crate) arn: String,
+    pub(crate) name: String,
+    pub(crate) machine_arn: String,
+    /// For a child execution of a distributed Map: its Map Run.
+    pub(crate) map_run_arn: Option<Arc<str>>,
+    pub(crate) input: Arc<Value>,
+    pub(crate) start: DateTime<Utc>,
+    /// Cancelled when the execution ends or is stopped.
+    pub(crate) cancel: CancellationToken,
+    pub(crate) stopped: Arc<StopFlag>,
+    /// The events its history makes room for at first.
+    pub(crate) history_capacity: usize,
+}
+
 impl ExecutionEntry {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        arn: String,
-        name: String,
-        machine_arn: String,
-        map_run_arn: Option<Arc<str>>,
-        input: Arc<Value>,
-        start: DateTime<Utc>,
-        cancel: CancellationToken,
-        stopped: Arc<StopFlag>,
-        history_capacity: usize,
-    ) -> Self {
+    fn new(new: NewExecution) -> Self {
+        let NewExecution {
+            arn,
+            name,
+            machine_arn,
+            map_run_arn,
+            input,
+            start,
+            cancel,
+            stopped,
+            history_capacity,
+        } = new;
         let (done, _) = watch::channel(false);
         ExecutionEntry {
             arn,
@@ -810,17 +826,17 @@ impl LocalEngine {
         );
         let input = Arc::new(start_input);
         let now = self.inner.clock.now();
-        let entry = Arc::new(ExecutionEntry::new(
-            arn.clone(),
-            name.clone(),
-            machine.arn.clone(),
-            None,
-            input.clone(),
-            now,
-            CancellationToken::new(),
-            Arc::default(),
-            64,
-        ));
+        let entry = Arc::new(ExecutionEntry::new(NewExecution {
+            arn: arn.clone(),
+            name: name.clone(),
+            machine_arn: machine.arn.clone(),
+            map_run_arn: None,
+            input: input.clone(),
+            start: now,
+            cancel: CancellationToken::new(),
+            stopped: Arc::default(),
+            history_capacity: 64,
+        }));
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {

@@ -10,7 +10,10 @@ use sfn_core::{
     model::{ChoiceRule, FailState, PassState, State, StringOrExpr},
 };
 
-use super::{Entry, Failure, Frame, Run, Step, output::assign};
+use super::{
+    Entry, Failure, Frame, Run, Step,
+    output::{OutputPaths, assign},
+};
 
 impl Run {
     pub(super) fn pass(
@@ -97,15 +100,11 @@ impl Run {
                 .map_err(err)?;
             (result, assigned)
         };
-        let out = self.finish_jsonpath(
-            entry,
-            input,
-            result,
-            p.result_path.as_ref(),
-            p.output_path.as_ref(),
-            &ctx,
-            frame,
-        )?;
+        let paths = OutputPaths {
+            result_path: p.result_path.as_ref(),
+            output_path: p.output_path.as_ref(),
+        };
+        let out = self.finish_jsonpath(entry, paths, input, result, &ctx, frame)?;
         assign(frame, assigned);
         self.transition(entry, out, frame)
     }

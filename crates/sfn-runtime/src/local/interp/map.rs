@@ -14,6 +14,7 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step, int_field, int_field_signed, number_field,
+    output::ResultFields,
     retry::{RetryState, Settled},
 };
 use crate::local::{
@@ -46,7 +47,7 @@ impl Run {
                 Settled::Retry => continue,
                 Settled::Catch(error) => {
                     let catchers = m.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                    return self.catch(entry, catchers, input, error, frame);
                 }
             }
         }
@@ -306,15 +307,11 @@ impl Run {
         let result = Arc::new(Value::Array(outputs));
         self.finish_result(
             entry,
+            ResultFields::from(m),
             input.clone(),
             result,
             &ctx,
             frame,
-            m.result_selector.as_ref(),
-            m.result_path.as_ref(),
-            m.output_path.as_ref(),
-            m.output.as_ref(),
-            m.assign.as_ref(),
         )
     }
 

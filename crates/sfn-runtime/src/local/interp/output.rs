@@ -6,25 +6,68 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sfn_core::{
     eval::{Env, io, template},
-    model::{NullablePath, Template},
+    model::{MapState, NullablePath, ParallelState, TaskState, Template},
 };
 
 use super::{Entry, Failure, Frame, Run, Step};
 
+/// `ResultPath` and `OutputPath` (JSONPath): where a state's result goes in its input,
+/// and what of that the state outputs.
+#[derive(Clone, Copy)]
+pub(super) struct OutputPaths<'a> {
+    pub(super) result_path: Option<&'a NullablePath>,
+    pub(super) output_path: Option<&'a NullablePath>,
+}
+
+/// The fields of a Task, Parallel or Map that turn its result into its output.
+#[derive(Clone, Copy)]
+pub(super) struct ResultFields<'a> {
+    /// `ResultSelector` (JSONPath).
+    pub(super) result_selector: Option<&'a Template>,
+    /// `ResultPath` and `OutputPath` (JSONPath).
+    pub(super) paths: OutputPaths<'a>,
+    /// `Output` (JSONata).
+    pub(super) output: Option<&'a Template>,
+    /// `Assign`.
+    pub(super) assign: Option<&'a Template>,
+}
+
+macro_rules! result_fields_of {
+    ($($state:ty),*) => {$(
+        impl<'a> From<&'a $state> for ResultFields<'a> {
+            fn from(s: &'a $state) -> Self {
+                ResultFields {
+                    result_selector: s.result_selector.as_ref(),
+                    paths: OutputPaths {
+                        result_path: s.result_path.as_ref(),
+                        output_path: s.output_path.as_ref(),
+                    },
+                    output: s.output.as_ref(),
+                    assign: s.assign.as_ref(),
+                }
+            }
+        }
+    )*};
+}
+
+result_fields_of!(TaskState, ParallelState, MapState);
+
 impl Run {
-    /// `ResultPath` then `OutputPath`.
-    #[allow(clippy::too_many_arguments)]
+    /// `ResultPath` then `OutputPath`: `result` into `raw_input`, the state's input.
     pub(super) fn finish_jsonpath(
         &self,
         entry: &Entry<'_>,
+        paths: OutputPaths<'_>,
         raw_input: Arc<Value>,
         result: Value,
-        result_path: Option<&NullablePath>,
-        output_path: Option<&NullablePath>,
         ctx: &Value,
         frame: &Frame,
     ) -> Result<Arc<Value>, Failure> {
         let err = |e| self.state_error(entry, e);
+        let OutputPaths {
+            result_path,
+            output_path,
+        } = paths;
         let combined = match result_path {
             None => Arc::new(result),
             // The input passes through: shared, not copied.
@@ -51,21 +94,22 @@ impl Run {
 
     /// `ResultSelector`, `Assign`, `ResultPath`, `OutputPath` (JSONPath) or `Assign`,
     /// `Output` (JSONata) of a Task, Parallel or Map.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn finish_result(
         &self,
         entry: &Entry<'_>,
+        fields: ResultFields<'_>,
         input: Arc<Value>,
         result: Arc<Value>,
         ctx: &Value,
         frame: &mut Frame,
-        result_selector: Option<&Template>,
-        result_path: Option<&NullablePath>,
-        output_path: Option<&NullablePath>,
-        output: Option<&Template>,
-        assign_t: Option<&Template>,
     ) -> Result<Step, Failure> {
         let err = |e| self.state_error(entry, e);
+        let ResultFields {
+            result_selector,
+            paths,
+            output,
+            assign: assign_t,
+        } = fields;
         if entry.st.jsonata {
             let js = self
                 .jsonata_scope(&input, ctx, &frame.vars)
@@ -82,8 +126,8 @@ impl Run {
             return self.transition(entry, out, frame);
         }
         if result_selector.is_none()
-            && result_path.is_none()
-            && output_path.is_none()
+            && paths.result_path.is_none()
+            && paths.output_path.is_none()
             && assign_t.is_none()
         {
             // The result is the output, as it is.
@@ -115,13 +159,13 @@ impl Run {
             })
             .transpose()
             .map_err(err)?;
-        let out =
-            self.finish_jsonpath(entry, input, selected, result_path, output_path, ctx, frame)?;
+        let out = self.finish_jsonpath(entry, paths, input, selected, ctx, frame)?;
         assign(frame, assigned);
         self.transition(entry, out, frame)
     }
 }
 
+/// Sets the variables an `Assign` evaluated to.
 pub(super) fn assign(frame: &mut Frame, assigned: Option<Map<String, Value>>) {
     if let Some(vars) = assigned {
         for (k, v) in vars {

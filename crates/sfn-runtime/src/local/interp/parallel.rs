@@ -11,6 +11,7 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step,
+    output::ResultFields,
     retry::{RetryState, Settled},
 };
 use crate::local::history::{EventDetails, EventType};
@@ -34,7 +35,7 @@ impl Run {
                 Settled::Retry => continue,
                 Settled::Catch(error) => {
                     let catchers = p.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                    return self.catch(entry, catchers, input, error, frame);
                 }
             }
         }
@@ -148,15 +149,11 @@ impl Run {
         ));
         self.finish_result(
             entry,
+            ResultFields::from(p),
             input.clone(),
             result,
             &ctx,
             frame,
-            p.result_selector.as_ref(),
-            p.result_path.as_ref(),
-            p.output_path.as_ref(),
-            p.output.as_ref(),
-            p.assign.as_ref(),
         )
     }
 }

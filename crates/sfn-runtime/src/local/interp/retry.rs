@@ -38,12 +38,10 @@ impl Run {
     }
 
     /// Applies the first matching catcher, or gives the failure back.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn catch(
         &self,
         entry: &Entry<'_>,
         catchers: &[Catcher],
-        targets: &[usize],
         input: Arc<Value>,
         (error, cause, origin): (String, Option<String>, retry::Origin),
         frame: &mut Frame,
@@ -55,7 +53,7 @@ impl Run {
             .iter()
             .position(|c| std::ptr::eq(c, catcher))
             .unwrap_or(0);
-        let Some(&next) = targets.get(i) else {
+        let Some(&next) = entry.st.catch_next.get(i) else {
             return Err(Failure::Error { error, cause });
         };
         let err = |e| self.state_error(entry, e);

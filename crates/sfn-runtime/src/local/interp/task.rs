@@ -19,7 +19,9 @@ use sfn_core::{
 use super::{
     Entry, Failure, Frame, Run, Step,
     events::task_events,
-    int_field, over_limit,
+    int_field,
+    output::ResultFields,
+    over_limit,
     retry::{RetryState, Settled},
 };
 use crate::{
@@ -38,6 +40,17 @@ enum Answerer {
     Handler(Arc<dyn TaskHandler>),
     Activity,
     Nothing,
+}
+
+/// One attempt of a Task state.
+struct Attempt<'a> {
+    /// The retries before it (`$$.State.RetryCount`).
+    retry_count: u64,
+    /// Its task token (`$$.Task.Token`, the activity task's token).
+    token: &'a str,
+    /// Where its failure came from: the state's own processing, or the task's resource
+    /// (set when the resource fails).
+    origin: retry::Origin,
 }
 
 /// One call of a Task state's resource.
@@ -59,42 +72,44 @@ impl Run {
     ) -> Result<Step, Failure> {
         let mut retry = RetryState::new(t.retry.as_deref().unwrap_or_default());
         loop {
-            let mut origin = retry::Origin::State;
             // Every attempt has its own token (`$$.Task.Token`, the activity task's
             // token): an answer to an earlier attempt gets `TaskTimedOut`.
             let token = uuid::Uuid::new_v4().to_string();
-            let attempt = self
-                .task_attempt(entry, t, &input, frame, retry.count, &token, &mut origin)
+            let mut attempt = Attempt {
+                retry_count: retry.count,
+                token: &token,
+                origin: retry::Origin::State,
+            };
+            let outcome = self
+                .task_attempt(entry, t, &input, frame, &mut attempt)
                 .await;
             self.tasks.forget_token(&token);
-            match self.settle(&mut retry, attempt, origin).await? {
+            match self.settle(&mut retry, outcome, attempt.origin).await? {
                 Settled::Done(step) => return Ok(step),
                 Settled::Retry => continue,
                 Settled::Catch(error) => {
                     let catchers = t.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, &entry.st.catch_next, input, error, frame);
+                    return self.catch(entry, catchers, input, error, frame);
                 }
             }
         }
     }
 
     /// One attempt: input processing, the call, result processing.
-    #[allow(clippy::too_many_arguments)]
     async fn task_attempt(
         &self,
         entry: &Entry<'_>,
         t: &TaskState,
         input: &Arc<Value>,
         frame: &mut Frame,
-        retry_count: u64,
-        token: &str,
-        origin: &mut retry::Origin,
+        attempt: &mut Attempt<'_>,
     ) -> Result<Step, Failure> {
         let st = entry.st;
+        let token = attempt.token;
         let err = |e| self.state_error(entry, e);
         let ctx = if st.context.any {
             let item = frame.map_item.as_ref().map(|(i, v)| (*i, v));
-            self.context(entry, &st.context, retry_count, item, Some(token))
+            self.context(entry, &st.context, attempt.retry_count, item, Some(token))
         } else {
             Value::Null
         };
@@ -235,7 +250,7 @@ impl Run {
                         cause: cause.clone(),
                     },
                 )?;
-                *origin = retry::Origin::Task;
+                attempt.origin = retry::Origin::Task;
                 return Err(Failure::Error { error, cause });
             }
             Err(other) => return Err(other),
@@ -254,15 +269,11 @@ impl Run {
         )?;
         self.finish_result(
             entry,
+            ResultFields::from(t),
             input.clone(),
             result,
             &ctx,
             frame,
-            t.result_selector.as_ref(),
-            t.result_path.as_ref(),
-            t.output_path.as_ref(),
-            t.output.as_ref(),
-            t.assign.as_ref(),
         )
     }
 
