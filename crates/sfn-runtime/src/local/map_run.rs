@@ -19,8 +19,10 @@ use sfn_core::error::states;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ACCOUNT, ExecutionEntry, ExecutionStatus, NewExecution, REGION,
+    ExecutionStatus,
     clock::Clock,
+    engine::{ACCOUNT, REGION},
+    execution::{ExecutionEntry, NewExecution},
     history::{EventDetails, EventType},
     interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
     lock,

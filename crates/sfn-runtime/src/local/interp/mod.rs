@@ -52,6 +52,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     clock::Clock,
+    engine::Inner,
     history::{EventDetails, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
@@ -150,7 +151,7 @@ pub(crate) struct Run {
     pub(crate) stopped: Arc<StopFlag>,
     pub(crate) execution_arn: Arc<str>,
     /// The engine: where distributed Maps register their Map Runs and child executions.
-    pub(crate) engine: Arc<super::Inner>,
+    pub(crate) engine: Arc<Inner>,
     /// The machine's name, which child executions' ARNs carry.
     pub(crate) machine_name: Arc<str>,
     pub(crate) role_arn: Arc<str>,
