@@ -12,7 +12,7 @@ use super::{
     ActivityTask, Error, LocalEngine, TaskRequest,
     engine::{ACCOUNT, REGION, check_name},
     lock,
-    task::{Tasks, TokenOutcome},
+    tokens::{Tasks, TokenOutcome},
 };
 use crate::activity::{
     Activity, BoxFuture, ExecutionInfo, HeartbeatError, TaskContext, TaskControl, TaskFailure,

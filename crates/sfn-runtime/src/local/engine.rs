@@ -2,8 +2,7 @@
 //! handlers that answer Task states.
 
 use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex, PoisonError, RwLock},
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
@@ -21,11 +20,12 @@ use super::{
     History, MapRunDescription, Mocks, StartExecution, SystemClock, TaskHandler,
     activities::activity_arn_for,
     execution::{ExecutionEntry, Input, NewExecution, drive},
+    handlers::Handlers,
     interp::Run,
     lock,
     map_run::MapRunEntry,
     plan::{self, ScopePlan},
-    task::Tasks,
+    tokens::Tasks,
 };
 use crate::definition::StateMachineDefinition;
 
@@ -51,7 +51,7 @@ pub(super) struct MachineEntry {
 /// What the clones of one [`LocalEngine`] share.
 pub(crate) struct Inner {
     pub(super) clock: Arc<dyn Clock>,
-    pub(super) handlers: Arc<RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
+    pub(super) handlers: Arc<Handlers>,
     pub(super) tasks: Arc<Tasks>,
     pub(super) machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
     pub(super) executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
@@ -112,9 +112,7 @@ impl LocalEngine {
     pub fn register_handler(&self, resource: impl Into<String>, handler: impl TaskHandler) {
         self.inner
             .handlers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(resource.into(), Arc::new(handler));
+            .register(resource.into(), Arc::new(handler));
     }
 
     /// Creates a state machine and returns its ARN. Creating one again with the same

@@ -31,7 +31,8 @@
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
 //! | `map_run.rs` | a distributed Map's Map Run and child executions |
-//! | `task.rs` | task handlers, activity queues and task tokens |
+//! | `handlers.rs` | [`TaskHandler`]s: Rust code that answers a resource's tasks |
+//! | `tokens.rs` | task tokens, and the activity queues that hand them to workers |
 //! | `history.rs` | execution history, with AWS's event types |
 //! | `mock.rs` | mocked responses, in AWS's mock configuration format |
 //! | `clock.rs` | the injectable clock, real or virtual |
@@ -42,21 +43,23 @@ mod clock;
 mod engine;
 mod error;
 mod execution;
+mod handlers;
 mod history;
 mod interp;
 mod map_run;
 mod mock;
 mod plan;
 mod sync;
-mod task;
+mod tokens;
 
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
 pub use error::Error;
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
+pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
-pub use task::{ActivityTask, TaskHandler, TaskRequest};
+pub use tokens::ActivityTask;
 
 pub(crate) use sync::lock;

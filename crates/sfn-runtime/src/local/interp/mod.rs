@@ -53,10 +53,11 @@ use tokio_util::sync::CancellationToken;
 use super::{
     clock::Clock,
     engine::Inner,
+    handlers::Handlers,
     history::{EventDetails, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
-    task::{TaskHandler, Tasks},
+    tokens::Tasks,
 };
 use events::{aborted_type, entered_type, exited_type};
 
@@ -141,7 +142,7 @@ impl StopFlag {
 /// Everything one execution shares between its branches.
 pub(crate) struct Run {
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) handlers: Arc<std::sync::RwLock<HashMap<String, Arc<dyn TaskHandler>>>>,
+    pub(crate) handlers: Arc<Handlers>,
     pub(crate) tasks: Arc<Tasks>,
     pub(crate) mocks: Option<Arc<Mocks>>,
     /// Calls per mocked state, shared with the child executions of distributed Maps.

@@ -4,7 +4,7 @@
 use std::{
     borrow::Cow,
     future::Future,
-    sync::{Arc, PoisonError, atomic::Ordering},
+    sync::{Arc, atomic::Ordering},
     time::Duration,
 };
 
@@ -27,10 +27,11 @@ use super::{
 use crate::{
     activity::TaskFailure,
     local::{
+        handlers::{TaskHandler, TaskRequest},
         history::{EventDetails, EventType},
         lock,
         mock::MockResponse,
-        task::{ActivityTask, TaskHandler, TaskRequest, TokenOutcome, TokenWait},
+        tokens::{ActivityTask, TokenOutcome, TokenWait},
     },
 };
 
@@ -284,20 +285,8 @@ impl Run {
         if self.mocks.as_ref().is_some_and(|m| m.get(state).is_some()) {
             return Answerer::Mock;
         }
-        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
-        let resource = t.resource.as_str();
-        if let Some(h) = handlers.get(resource) {
-            return Answerer::Handler(h.clone());
-        }
-        if let ResourceKind::Service { pattern, .. } = t.resource.kind()
-            && pattern != IntegrationPattern::RequestResponse
-        {
-            let base = [".sync:2", ".sync", ".waitForTaskToken"]
-                .iter()
-                .find_map(|suffix| resource.strip_suffix(suffix));
-            if let Some(h) = base.and_then(|b| handlers.get(b)) {
-                return Answerer::Handler(h.clone());
-            }
+        if let Some(h) = self.handlers.find(&t.resource) {
+            return Answerer::Handler(h);
         }
         if let ResourceKind::Activity { .. } = t.resource.kind() {
             return Answerer::Activity;
@@ -422,7 +411,7 @@ impl Run {
                 let mut wait = self.tasks.register_token(call.token, &self.cancel);
                 if !self.tasks.enqueue(
                     arn,
-                    super::task::ActivityTask {
+                    ActivityTask {
                         task_token: call.token.to_owned(),
                         input: (*call.params).clone(),
                     },
