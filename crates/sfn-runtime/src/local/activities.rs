@@ -5,12 +5,12 @@
 use std::{sync::Arc, time::Duration};
 
 use serde_json::Value;
-use sfn_core::{definition::activity_arn, eval::limits, names::NameError};
+use sfn_core::{eval::limits, names::NameError};
 use tokio_util::sync::CancellationToken;
 
 use super::{
     ActivityTask, Error, LocalEngine, TaskRequest,
-    engine::{ACCOUNT, REGION, check_name},
+    engine::check_name,
     lock,
     tokens::{Tasks, TokenOutcome},
 };
@@ -42,11 +42,6 @@ impl TaskControl for EngineControl {
     fn stopping(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.done.cancelled())
     }
-}
-
-/// The ARN of this engine's activity `name`.
-pub(super) fn activity_arn_for(name: &str) -> String {
-    activity_arn("aws", REGION, ACCOUNT, name)
 }
 
 impl LocalEngine {
@@ -117,7 +112,7 @@ impl LocalEngine {
     /// [`Error::InvalidName`].
     pub fn create_activity(&self, name: &str) -> Result<String, Error> {
         check_name(name)?;
-        let arn = activity_arn_for(name);
+        let arn = self.inner.arns.activity(name);
         self.inner.tasks.create_activity(&arn);
         Ok(arn)
     }

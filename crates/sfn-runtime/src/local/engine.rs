@@ -17,8 +17,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     Clock, Error, EventDetails, EventType, Execution, ExecutionDescription, ExecutionStatus,
-    History, MapRunDescription, Mocks, StartExecution, SystemClock, TaskHandler,
-    activities::activity_arn_for,
+    History, LocalEngineBuilder, MapRunDescription, Mocks, StartExecution, TaskHandler,
+    arn::Arns,
     execution::{ExecutionEntry, Input, NewExecution, drive},
     handlers::Handlers,
     interp::Run,
@@ -28,9 +28,6 @@ use super::{
     tokens::Tasks,
 };
 use crate::definition::StateMachineDefinition;
-
-pub(crate) const REGION: &str = "us-east-1";
-pub(crate) const ACCOUNT: &str = "123456789012";
 
 /// Checks a machine, execution or activity name against AWS's rules.
 pub(super) fn check_name(name: &str) -> Result<(), Error> {
@@ -51,6 +48,8 @@ pub(super) struct MachineEntry {
 /// What the clones of one [`LocalEngine`] share.
 pub(crate) struct Inner {
     pub(super) clock: Arc<dyn Clock>,
+    /// The region and account of the engine's ARNs.
+    pub(super) arns: Arns,
     pub(super) handlers: Arc<Handlers>,
     pub(super) tasks: Arc<Tasks>,
     pub(super) machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
@@ -58,9 +57,6 @@ pub(crate) struct Inner {
     pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
 }
-
-/// How long AWS holds a `GetActivityTask` call.
-const ACTIVITY_POLL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The embedded engine. Cheap to clone; clones share everything.
 #[derive(Clone)]
@@ -81,26 +77,26 @@ impl std::fmt::Debug for LocalEngine {
 }
 
 impl LocalEngine {
-    /// An engine on the real clock.
+    /// An engine on the real clock, in the default region and account
+    /// (`us-east-1`, `123456789012`).
     pub fn new() -> Self {
-        LocalEngine::with_clock(Arc::new(SystemClock))
+        LocalEngine::builder().build()
     }
 
-    /// An engine on the given clock ([`VirtualClock`] for instant, deterministic runs).
+    /// An engine on the given clock ([`VirtualClock`](super::VirtualClock) for instant,
+    /// deterministic runs), in the default region and account.
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        LocalEngine {
-            inner: Arc::new(Inner {
-                clock,
-                handlers: Arc::default(),
-                tasks: Arc::default(),
-                machines: Mutex::default(),
-                executions: Mutex::default(),
-                map_runs: Mutex::default(),
-                activity_poll_micros: std::sync::atomic::AtomicU64::new(
-                    ACTIVITY_POLL_TIMEOUT.as_micros() as u64,
-                ),
-            }),
-        }
+        LocalEngine::builder().clock(clock).build()
+    }
+
+    /// A builder, to choose the engine's region, account and clock.
+    pub fn builder() -> LocalEngineBuilder {
+        LocalEngineBuilder::new()
+    }
+
+    /// The region the engine's ARNs carry.
+    pub fn region(&self) -> &str {
+        self.inner.arns.region()
     }
 
     /// The engine's clock.
@@ -135,7 +131,7 @@ impl LocalEngine {
         mut definition: StateMachine,
     ) -> Result<String, Error> {
         check_name(name)?;
-        resolve_activity_arns(&mut definition, activity_arn_for);
+        resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
         let diagnostics = sfn_core::validate(&definition);
         if !diagnostics.is_valid() {
             return Err(Error::InvalidDefinition { diagnostics });
@@ -148,7 +144,7 @@ impl LocalEngine {
         let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
             diagnostics: Diagnostics(vec![e.to_diagnostic()]),
         })?;
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}");
+        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
         let mut machines = lock(&self.inner.machines);
         if let Some(existing) = machines.get(&arn) {
             if *existing.definition == definition {
@@ -190,7 +186,7 @@ impl LocalEngine {
         // The activities the definition names, listed or not.
         resolve_activity_arns(&mut definition.clone(), |name| {
             names.push(name.to_owned());
-            activity_arn_for(name)
+            self.inner.arns.activity(name)
         });
         names.sort();
         names.dedup();
@@ -213,7 +209,7 @@ impl LocalEngine {
             return Err(Error::InvalidDefinition { diagnostics });
         }
         let mut machine: StateMachine = definition.parse()?;
-        resolve_activity_arns(&mut machine, activity_arn_for);
+        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
         self.insert_machine(name, machine)
     }
 
@@ -265,10 +261,10 @@ impl LocalEngine {
                 })?
             }
         };
-        let arn = format!(
-            "arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{name}",
-            machine.name
-        );
+        let arn = self
+            .inner
+            .arns
+            .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
         let now = self.inner.clock.now();
         let entry = Arc::new(ExecutionEntry::new(NewExecution {
@@ -297,7 +293,7 @@ impl LocalEngine {
             }
             executions.insert(arn.clone(), entry.clone());
         }
-        let role_arn: Arc<str> = Arc::from(format!("arn:aws:iam::{ACCOUNT}:role/sfn-local"));
+        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
         let _ = lock(&entry.history).push(
             0,
             now,

@@ -21,7 +21,6 @@ use tokio_util::sync::CancellationToken;
 use super::{
     ExecutionStatus,
     clock::Clock,
-    engine::{ACCOUNT, REGION},
     execution::{ExecutionEntry, NewExecution},
     history::{EventDetails, EventType},
     interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
@@ -327,7 +326,8 @@ impl Run {
         let now = self.now();
         let id = random_uuid();
         let label = format!("{}/{}", self.machine_name, settings.label);
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{label}:{id}");
+        let arns = &self.engine.arns;
+        let arn = arns.states(format_args!("mapRun:{label}:{id}"));
         let count = inputs.len();
         let item_total = sizes.as_ref().map_or(count, |s| s.iter().sum()) as u64;
         let counts = |total: u64| MapRunCounts {
@@ -335,10 +335,7 @@ impl Run {
             total,
             ..MapRunCounts::default()
         };
-        let machine_arn = format!(
-            "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{}",
-            self.machine_name
-        );
+        let machine_arn = arns.states(format_args!("stateMachine:{}", self.machine_name));
         let run = Arc::new(MapRunEntry {
             arn: arn.clone(),
             execution_arn: self.execution_arn.to_string(),
@@ -368,18 +365,16 @@ impl Run {
             },
         )?;
         let arn_prefix = if settings.express {
-            format!("arn:aws:states:{REGION}:{ACCOUNT}:express:{label}:{id}")
+            arns.states(format_args!("express:{label}:{id}"))
         } else {
-            format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{label}")
+            arns.states(format_args!("execution:{label}"))
         };
         let children = Children {
             processor: settings.processor,
             run: &run,
             map_run_arn,
             arn_prefix,
-            machine_arn: Arc::from(format!(
-                "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{label}"
-            )),
+            machine_arn: Arc::from(arns.states(format_args!("stateMachine:{label}"))),
             machine_name: label,
             flag: Arc::new(StopFlag::child(self.stopped.clone())),
             cancel: self.cancel.child_token(),

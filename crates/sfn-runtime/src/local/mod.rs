@@ -26,6 +26,8 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
+//! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
 //! | `interp/` | the interpreter, one state kind a file |
@@ -39,6 +41,8 @@
 //! | `error.rs` | the engine's [`Error`] |
 
 mod activities;
+mod arn;
+mod builder;
 mod clock;
 mod engine;
 mod error;
@@ -52,6 +56,7 @@ mod plan;
 mod sync;
 mod tokens;
 
+pub use builder::{DEFAULT_ACCOUNT, DEFAULT_REGION, LocalEngineBuilder};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
 pub use error::Error;

@@ -200,6 +200,7 @@ impl Run {
             EventDetails::TaskScheduled {
                 resource_type: st.resource_type.clone(),
                 resource: st.resource.clone(),
+                region: self.engine.arns.region().clone(),
                 parameters: params.clone(),
                 timeout_seconds: timeout,
                 heartbeat_seconds: heartbeat,
