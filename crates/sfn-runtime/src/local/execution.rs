@@ -21,6 +21,7 @@ use super::{
 
 /// The status of an execution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExecutionStatus {
     /// Still running.
     Running,
@@ -55,6 +56,7 @@ impl std::fmt::Display for ExecutionStatus {
 
 /// What `DescribeExecution` tells about an execution.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExecutionDescription {
     /// The execution's ARN.
     pub execution_arn: String,

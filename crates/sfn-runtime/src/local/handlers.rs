@@ -14,6 +14,7 @@ use crate::activity::{BoxFuture, TaskFailure};
 
 /// What a Task state sends to its resource.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TaskRequest {
     /// The resource ARN.
     pub resource: String,

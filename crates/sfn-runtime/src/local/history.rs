@@ -253,6 +253,7 @@ pub enum EventDetails {
 
 /// One history event.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HistoryEvent {
     /// The event's id, from 1.
     pub id: u64,

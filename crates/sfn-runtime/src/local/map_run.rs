@@ -30,6 +30,7 @@ use super::{
 
 /// The status of a Map Run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MapRunStatus {
     /// Its child executions are running.
     Running,
@@ -61,6 +62,7 @@ impl std::fmt::Display for MapRunStatus {
 
 /// How many items, or child executions, a Map Run has in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MapRunCounts {
     /// Not started yet (or never started, once the Map Run failed or was stopped).
     pub pending: u64,
@@ -114,6 +116,7 @@ impl MapRunCounts {
 
 /// What `DescribeMapRun` tells about a Map Run.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MapRunDescription {
     /// The Map Run's ARN: `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`, where
     /// `LABEL` is the Map state's `Label`, or its name.

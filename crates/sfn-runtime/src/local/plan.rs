@@ -9,6 +9,8 @@ use sfn_core::{
     model::{self, QueryLanguage, ResourceKind, State, StateMachine},
 };
 
+use super::interp::StateEvents;
+
 /// Why a definition cannot be compiled. The validator refuses such definitions first;
 /// this catches a model changed after it was validated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,6 +21,14 @@ pub(crate) enum PlanError {
         /// The name looked for.
         target: String,
         /// Where it is named: a JSON Pointer.
+        pointer: String,
+    },
+    /// A state of a kind the engine does not run.
+    #[error("the local engine does not run {state_type} states")]
+    UnsupportedState {
+        /// The state's `Type`.
+        state_type: String,
+        /// The state: a JSON Pointer.
         pointer: String,
     },
     /// A top-level choice rule has no `Next`.
@@ -38,7 +48,8 @@ impl PlanError {
                 pointer.clone(),
                 self.to_string(),
             ),
-            PlanError::ChoiceRuleWithoutNext { pointer } => Diagnostic::error(
+            PlanError::ChoiceRuleWithoutNext { pointer }
+            | PlanError::UnsupportedState { pointer, .. } => Diagnostic::error(
                 DiagnosticCode::SchemaValidationFailed,
                 pointer.clone(),
                 self.to_string(),
@@ -60,6 +71,8 @@ pub(crate) struct StatePlan {
     pub(crate) name: Arc<str>,
     pub(crate) def: State,
     pub(crate) jsonata: bool,
+    /// The history events that open and close it.
+    pub(crate) events: StateEvents,
     /// What the state's own fields read of the context object (a Map's `ItemSelector`
     /// apart); `needs_context` when they read any of it.
     pub(crate) context: ContextUse,
@@ -141,6 +154,10 @@ fn compile_scope(
     let mut states = Vec::with_capacity(scope.states.len());
     for (name, def) in scope.states {
         let here = child(&states_at, name.as_str());
+        let events = StateEvents::of(def).ok_or_else(|| PlanError::UnsupportedState {
+            state_type: def.state_type().to_string(),
+            pointer: here.clone(),
+        })?;
         let jsonata = match def.query_language() {
             Some(q) => q == QueryLanguage::JSONata,
             None => jsonata_default,
@@ -187,7 +204,8 @@ fn compile_scope(
                     ResourceKind::Activity { .. } => "activity".into(),
                     ResourceKind::LambdaFunction { .. } => "lambda".into(),
                     ResourceKind::Service { service, .. } => service.into(),
-                    ResourceKind::Other => "task".into(),
+                    // Any other ARN.
+                    _ => "task".into(),
                 };
                 (Arc::from(t.resource.as_str()), kind)
             }
@@ -197,6 +215,7 @@ fn compile_scope(
             name: Arc::from(name.as_str()),
             def: def.clone(),
             jsonata,
+            events,
             context: ContextUse::new(&reads.context),
             selector_context: ContextUse::new(&reads.item_selector_context),
             next,

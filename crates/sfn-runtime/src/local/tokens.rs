@@ -17,6 +17,7 @@ use crate::activity::TaskFailure;
 
 /// A unit of work a worker took from an activity.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivityTask {
     /// The token to answer with.
     pub task_token: String,

@@ -49,41 +49,48 @@ impl Run {
     }
 }
 
-pub(super) fn entered_type(s: &State) -> EventType {
-    match s {
-        State::Pass(_) => EventType::PassStateEntered,
-        State::Task(_) => EventType::TaskStateEntered,
-        State::Choice(_) => EventType::ChoiceStateEntered,
-        State::Wait(_) => EventType::WaitStateEntered,
-        State::Succeed(_) => EventType::SucceedStateEntered,
-        State::Fail(_) => EventType::FailStateEntered,
-        State::Parallel(_) => EventType::ParallelStateEntered,
-        State::Map(_) => EventType::MapStateEntered,
-    }
+/// The history events that open and close a state of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StateEvents {
+    /// `…StateEntered`.
+    pub(crate) entered: EventType,
+    /// `…StateExited`; a Fail state has none.
+    pub(crate) exited: Option<EventType>,
+    /// The event that closes the state when a stop catches it in flight. A Wait has
+    /// none: AWS closes it with `ExecutionAborted` alone
+    /// (`TestSnfApi_test_stop_execution`).
+    pub(crate) aborted: Option<EventType>,
 }
 
-/// The event that closes a state a stop caught in flight. A Wait has none: AWS closes it
-/// with `ExecutionAborted` alone (`TestSnfApi_test_stop_execution`).
-pub(super) fn aborted_type(s: &State) -> Option<EventType> {
-    match s {
-        State::Task(_) => Some(EventType::TaskStateAborted),
-        State::Parallel(_) => Some(EventType::ParallelStateAborted),
-        State::Map(_) => Some(EventType::MapStateAborted),
-        _ => None,
+impl StateEvents {
+    /// The events of `state`'s kind; `None` for a kind the engine does not run.
+    pub(crate) fn of(state: &State) -> Option<StateEvents> {
+        use EventType::*;
+        let (entered, exited, aborted) = match state {
+            State::Pass(_) => (PassStateEntered, Some(PassStateExited), None),
+            State::Task(_) => (
+                TaskStateEntered,
+                Some(TaskStateExited),
+                Some(TaskStateAborted),
+            ),
+            State::Choice(_) => (ChoiceStateEntered, Some(ChoiceStateExited), None),
+            State::Wait(_) => (WaitStateEntered, Some(WaitStateExited), None),
+            State::Succeed(_) => (SucceedStateEntered, Some(SucceedStateExited), None),
+            State::Fail(_) => (FailStateEntered, None, None),
+            State::Parallel(_) => (
+                ParallelStateEntered,
+                Some(ParallelStateExited),
+                Some(ParallelStateAborted),
+            ),
+            State::Map(_) => (MapStateEntered, Some(MapStateExited), Some(MapStateAborted)),
+            _ => return None,
+        };
+        Some(StateEvents {
+            entered,
+            exited,
+            aborted,
+        })
     }
-}
-
-pub(super) fn exited_type(s: &State) -> Option<EventType> {
-    Some(match s {
-        State::Pass(_) => EventType::PassStateExited,
-        State::Task(_) => EventType::TaskStateExited,
-        State::Choice(_) => EventType::ChoiceStateExited,
-        State::Wait(_) => EventType::WaitStateExited,
-        State::Succeed(_) => EventType::SucceedStateExited,
-        State::Fail(_) => return None,
-        State::Parallel(_) => EventType::ParallelStateExited,
-        State::Map(_) => EventType::MapStateExited,
-    })
 }
 
 /// Scheduled, started, succeeded, failed, timed out: by resource kind.

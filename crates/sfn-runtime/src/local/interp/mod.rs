@@ -59,8 +59,8 @@ use super::{
     plan::{ContextUse, ScopePlan, StatePlan},
     tokens::Tasks,
 };
-use events::{aborted_type, entered_type, exited_type};
 
+pub(crate) use events::StateEvents;
 pub(crate) use map::{MapRunSettings, result_writer_failure};
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -275,7 +275,7 @@ impl Run {
                 let event_id = self.record_at(
                     frame,
                     time,
-                    entered_type(&st.def),
+                    st.events.entered,
                     EventDetails::StateEntered {
                         name: st.name.clone(),
                         input: data.clone(),
@@ -291,10 +291,18 @@ impl Run {
                     State::Task(t) => self.task(&entry, t, data, frame).await,
                     State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
                     State::Map(m) => self.map(&entry, m, data, frame).await,
+                    // The plan refuses a state kind the engine does not run.
+                    other => Err(Failure::new(
+                        states::RUNTIME,
+                        Some(format!(
+                            "The local engine does not run {} states.",
+                            other.state_type()
+                        )),
+                    )),
                 };
                 let step = match step {
                     Err(Failure::Aborted) => {
-                        if let Some(ty) = aborted_type(&st.def) {
+                        if let Some(ty) = st.events.aborted {
                             frame.last = frame.last.max(event_id);
                             self.record_abort(frame, ty, EventDetails::None);
                         }
@@ -302,7 +310,7 @@ impl Run {
                     }
                     other => other?,
                 };
-                let exited = exited_type(&st.def);
+                let exited = st.events.exited;
                 match step {
                     Step::Next(next, out) => {
                         if let Some(ty) = exited {
