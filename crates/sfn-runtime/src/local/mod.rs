@@ -39,6 +39,7 @@
 //! | `mock.rs` | mocked responses, in AWS's mock configuration format |
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
+//! | `sync.rs` | the lock helper that outlives a panic |
 
 mod activities;
 mod arn;
