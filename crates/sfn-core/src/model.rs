@@ -19,6 +19,7 @@ pub use crate::template::{JsonataString, PathExpr, QueryLanguage, Template};
 /// A state machine: the top level of a definition.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct StateMachine {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ pub struct StateMachine {
 /// The states of a Parallel branch.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Branch {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +59,7 @@ pub struct Branch {
 /// The states a Map state runs for each item (`ItemProcessor`, or the legacy `Iterator`).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ItemProcessor {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +79,7 @@ pub struct ItemProcessor {
 /// How a Map state runs its iterations.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ProcessorConfig {
     /// `INLINE` (the default) or `DISTRIBUTED`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,6 +92,7 @@ pub struct ProcessorConfig {
 /// Where a Map state runs its iterations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum ProcessorMode {
     /// In the parent execution, at most 40 at a time.
     Inline,
@@ -98,6 +103,7 @@ pub enum ProcessorMode {
 /// The type of a state machine or of a distributed Map's child executions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum ExecutionType {
     /// Standard workflows.
     Standard,
@@ -111,6 +117,7 @@ pub enum ExecutionType {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "Type")]
+#[non_exhaustive]
 pub enum State {
     /// Passes its input to its output, optionally injecting data.
     Pass(PassState),
@@ -132,6 +139,7 @@ pub enum State {
 
 /// The type of a state, without its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StateType {
     /// `Pass`.
     Pass,
@@ -259,6 +267,7 @@ pub struct Resource(String);
 
 /// What kind of thing a Task's resource is.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ResourceKind<'a> {
     /// An activity (`arn:aws:states:REGION:ACCOUNT:activity:NAME`).
     Activity {
@@ -285,6 +294,7 @@ pub enum ResourceKind<'a> {
 
 /// How Step Functions waits for a service integration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IntegrationPattern {
     /// Call and continue with the response.
     RequestResponse,
@@ -351,6 +361,7 @@ impl fmt::Display for Resource {
 /// `Pass`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct PassState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -390,6 +401,7 @@ pub struct PassState {
 /// `Task`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TaskState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -455,6 +467,7 @@ pub struct TaskState {
 /// `Choice`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ChoiceState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -486,6 +499,7 @@ pub struct ChoiceState {
 /// Top-level rules have `next` (and may have `assign`, `output`); nested rules must not.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(with = "Value")]
+#[non_exhaustive]
 pub struct ChoiceRule {
     /// What must hold.
     pub condition: Condition,
@@ -501,6 +515,7 @@ pub struct ChoiceRule {
 
 /// The test of a choice rule.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Condition {
     /// `Variable` compared with a literal or a path.
     Compare {
@@ -534,6 +549,7 @@ macro_rules! comparison_ops {
     ($($(#[$doc:meta])* $name:ident $(with $path:ident)?,)*) => {
         /// A comparison operator of a choice rule.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum ComparisonOp {
             $($(#[$doc])* $name,)*
         }
@@ -608,6 +624,7 @@ comparison_ops! {
 
 /// The kind of literal an operator compares with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OperandKind {
     /// A string.
     String,
@@ -733,6 +750,7 @@ impl Serialize for ChoiceRule {
 /// `Wait`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct WaitState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -775,6 +793,7 @@ pub struct WaitState {
 /// `Succeed`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SucceedState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -796,6 +815,7 @@ pub struct SucceedState {
 /// `Fail`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FailState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -820,6 +840,7 @@ pub struct FailState {
 /// `Parallel`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ParallelState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -870,6 +891,7 @@ pub struct ParallelState {
 /// `Map`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct MapState {
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -960,6 +982,7 @@ pub struct MapState {
 /// A distributed Map's `ItemReader`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ItemReader {
     /// The API to read with (`arn:aws:states:::s3:getObject`, `…:s3:listObjectsV2`).
     pub resource: Resource,
@@ -976,6 +999,7 @@ pub struct ItemReader {
 
 /// How an `ItemReader` reads its source.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReaderConfig {
     /// `CSV`, `JSON`, `JSONL`, `MANIFEST` or `PARQUET`.
     #[serde(rename = "InputType", skip_serializing_if = "Option::is_none")]
@@ -1003,6 +1027,7 @@ pub struct ReaderConfig {
 /// A distributed Map's `ItemBatcher`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ItemBatcher {
     /// The most items in one batch.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1024,6 +1049,7 @@ pub struct ItemBatcher {
 /// A distributed Map's `ResultWriter`.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ResultWriter {
     /// The API to write with (`arn:aws:states:::s3:putObject`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1042,6 +1068,7 @@ pub struct ResultWriter {
 /// How a `ResultWriter` writes.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct WriterConfig {
     /// `JSON` or `JSONL`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1054,6 +1081,7 @@ pub struct WriterConfig {
 /// One retry policy.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Retrier {
     /// The errors this policy applies to.
     pub error_equals: Vec<ErrorName>,
@@ -1081,6 +1109,7 @@ pub struct Retrier {
 /// Whether retry intervals are randomized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum JitterStrategy {
     /// Each interval is random between 0 and the computed interval.
     Full,
@@ -1091,6 +1120,7 @@ pub enum JitterStrategy {
 /// One fallback.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Catcher {
     /// The errors this fallback applies to.
     pub error_equals: Vec<ErrorName>,
@@ -1268,6 +1298,7 @@ impl State {
 
 /// A set of states with a start: the machine itself, a branch or an item processor.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Scope<'a> {
     /// The first state.
     pub start_at: &'a StateName,

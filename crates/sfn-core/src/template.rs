@@ -32,6 +32,7 @@ use crate::{
     serde::Deserialize,
     schemars::JsonSchema,
 )]
+#[non_exhaustive]
 pub enum QueryLanguage {
     /// JSONPath, intrinsic functions and `.$` keys (the default).
     #[default]

@@ -13,7 +13,7 @@
 //! | [`retry`] | retry and catch selection, retry intervals |
 //! | [`wait`] | timestamps |
 //! | [`limits`] | payload sizes |
-//! | [`reads`] | what an expression may read of a value, so that only that part is copied |
+//! | [`reads`] | what an expression, or a state's fields, may read of a value (the context object), so that only that part is copied |
 //!
 //! ```
 //! use serde_json::json;

@@ -3,7 +3,8 @@
 //! into `$states.input`) instead of the whole value.
 //!
 //! The analysis is conservative: a path it cannot follow to the end counts as reading
-//! everything below the point where it stopped.
+//! everything below the point where it stopped. [`StateReads`] applies it to every field
+//! of a state, for the context object.
 //!
 //! ```
 //! use serde_json::json;
@@ -16,6 +17,17 @@
 //! ```
 
 use serde_json::{Map, Value};
+
+use crate::{
+    intrinsic::{Arg, IntrinsicCall},
+    model::{
+        Catcher, ChoiceRule, ChoiceState, Condition, FailState, IntOrExpr, ItemBatcher, ItemReader,
+        MapState, NullablePath, NumberOrExpr, Operand, ParallelState, PassState, ResultWriter,
+        State, StringOrExpr, SucceedState, TaskState, Template, WaitState,
+    },
+    path::{JsonPath, PathRoot},
+    template::{JsonataString, PathExpr},
+};
 
 /// The parts of a JSON value an expression may read: key paths from the value's root. No
 /// path reads nothing; the empty path reads the whole value.
@@ -164,6 +176,391 @@ impl Reads {
             rest = &tail[len..];
         }
         Reads { paths: vec![path] }
+    }
+}
+
+/// What a state's own fields (nested states apart) read of the context object `$$`:
+/// JSONPath paths rooted at `$$` (in payload templates, the path fields, choice rules,
+/// intrinsic arguments) and JSONata expressions reading `$states.context`. An engine
+/// builds only the part of the context object a state reads, and none for a state that
+/// reads none of it.
+///
+/// ```
+/// use sfn_core::{StateMachine, eval::reads::StateReads};
+///
+/// let machine: StateMachine = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
+///     "Parameters": {"id.$": "$$.Execution.Input.order.id"}, "End": true}}}"#.parse()?;
+/// let reads = StateReads::of(&machine.states["P"]);
+/// let input = serde_json::json!({"order": {"id": 7, "lines": [1, 2]}, "other": 1});
+/// assert_eq!(
+///     reads.context.below("Execution").below("Input").select(&input),
+///     Some(serde_json::json!({"order": {"id": 7}}))
+/// );
+/// assert!(reads.item_selector_context.is_nothing());
+/// # Ok::<(), sfn_core::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StateReads {
+    /// What the state's fields read, a Map's `ItemSelector` (or `Parameters`) apart.
+    pub context: Reads,
+    /// What a Map's `ItemSelector` (or `Parameters`) reads of each item's context object.
+    pub item_selector_context: Reads,
+}
+
+impl StateReads {
+    /// What `state` reads of the context object. Every field of every state type is
+    /// named here, so that a field added to the model must be considered.
+    pub fn of(state: &State) -> StateReads {
+        let mut r = Reads::nothing();
+        let mut selector = Reads::nothing();
+        match state {
+            State::Pass(PassState {
+                comment: _,
+                query_language: _,
+                input_path,
+                parameters,
+                result: _,
+                result_path,
+                output_path,
+                output,
+                assign,
+                next: _,
+                end: _,
+            }) => {
+                nullable(&mut r, [input_path, result_path, output_path]);
+                templates(&mut r, [parameters, output, assign]);
+            }
+            State::Task(TaskState {
+                comment: _,
+                query_language: _,
+                resource: _,
+                input_path,
+                parameters,
+                arguments,
+                result_selector,
+                result_path,
+                output_path,
+                output,
+                assign,
+                timeout_seconds,
+                timeout_seconds_path,
+                heartbeat_seconds,
+                heartbeat_seconds_path,
+                credentials,
+                retry: _,
+                catch,
+                next: _,
+                end: _,
+            }) => {
+                nullable(&mut r, [input_path, result_path, output_path]);
+                templates(
+                    &mut r,
+                    [
+                        parameters,
+                        arguments,
+                        result_selector,
+                        output,
+                        assign,
+                        credentials,
+                    ],
+                );
+                ints(&mut r, [timeout_seconds, heartbeat_seconds]);
+                paths(&mut r, [timeout_seconds_path, heartbeat_seconds_path]);
+                catchers(&mut r, catch.as_deref());
+            }
+            State::Choice(ChoiceState {
+                comment: _,
+                query_language: _,
+                input_path,
+                output_path,
+                choices,
+                default: _,
+                output,
+                assign,
+            }) => {
+                nullable(&mut r, [input_path, output_path]);
+                templates(&mut r, [output, assign]);
+                for rule in choices {
+                    choice_rule(&mut r, rule);
+                }
+            }
+            State::Wait(WaitState {
+                comment: _,
+                query_language: _,
+                input_path,
+                output_path,
+                seconds,
+                timestamp,
+                seconds_path,
+                timestamp_path,
+                output,
+                assign,
+                next: _,
+                end: _,
+            }) => {
+                nullable(&mut r, [input_path, output_path]);
+                ints(&mut r, [seconds]);
+                strings(&mut r, [timestamp]);
+                paths(&mut r, [seconds_path, timestamp_path]);
+                templates(&mut r, [output, assign]);
+            }
+            State::Succeed(SucceedState {
+                comment: _,
+                query_language: _,
+                input_path,
+                output_path,
+                output,
+            }) => {
+                nullable(&mut r, [input_path, output_path]);
+                templates(&mut r, [output]);
+            }
+            State::Fail(FailState {
+                comment: _,
+                query_language: _,
+                error,
+                cause,
+                error_path,
+                cause_path,
+            }) => {
+                strings(&mut r, [error, cause]);
+                for p in [error_path, cause_path].into_iter().flatten() {
+                    path_expr(&mut r, p);
+                }
+            }
+            State::Parallel(ParallelState {
+                comment: _,
+                query_language: _,
+                branches: _,
+                input_path,
+                parameters,
+                arguments,
+                result_selector,
+                result_path,
+                output_path,
+                output,
+                assign,
+                retry: _,
+                catch,
+                next: _,
+                end: _,
+            }) => {
+                nullable(&mut r, [input_path, result_path, output_path]);
+                templates(
+                    &mut r,
+                    [parameters, arguments, result_selector, output, assign],
+                );
+                catchers(&mut r, catch.as_deref());
+            }
+            State::Map(m) => map_reads(&mut r, &mut selector, m),
+        }
+        StateReads {
+            context: r,
+            item_selector_context: selector,
+        }
+    }
+}
+
+fn map_reads(r: &mut Reads, selector: &mut Reads, m: &MapState) {
+    let MapState {
+        comment: _,
+        query_language: _,
+        item_processor: _,
+        iterator: _,
+        input_path,
+        items_path,
+        items,
+        item_selector,
+        parameters,
+        item_reader,
+        item_batcher,
+        result_writer,
+        max_concurrency,
+        max_concurrency_path,
+        tolerated_failure_percentage,
+        tolerated_failure_percentage_path,
+        tolerated_failure_count,
+        tolerated_failure_count_path,
+        label: _,
+        result_selector,
+        result_path,
+        output_path,
+        output,
+        assign,
+        retry: _,
+        catch,
+        next: _,
+        end: _,
+    } = m;
+    nullable(r, [input_path, result_path, output_path]);
+    paths(
+        r,
+        [
+            items_path,
+            max_concurrency_path,
+            tolerated_failure_percentage_path,
+            tolerated_failure_count_path,
+        ],
+    );
+    templates(r, [items, result_selector, output, assign]);
+    templates(selector, [item_selector, parameters]);
+    ints(r, [max_concurrency, tolerated_failure_count]);
+    if let Some(NumberOrExpr::Jsonata(e)) = tolerated_failure_percentage {
+        jsonata(r, e);
+    }
+    if let Some(ItemReader {
+        resource: _,
+        reader_config,
+        parameters,
+        arguments,
+    }) = item_reader
+    {
+        templates(r, [parameters, arguments]);
+        if let Some(c) = reader_config {
+            ints(r, [&c.max_items]);
+            paths(r, [&c.max_items_path]);
+        }
+    }
+    if let Some(ItemBatcher {
+        max_items_per_batch,
+        max_items_per_batch_path,
+        max_input_bytes_per_batch,
+        max_input_bytes_per_batch_path,
+        batch_input,
+    }) = item_batcher
+    {
+        ints(r, [max_items_per_batch, max_input_bytes_per_batch]);
+        paths(
+            r,
+            [max_items_per_batch_path, max_input_bytes_per_batch_path],
+        );
+        templates(r, [batch_input]);
+    }
+    if let Some(ResultWriter {
+        resource: _,
+        writer_config: _,
+        parameters,
+        arguments,
+    }) = result_writer
+    {
+        templates(r, [parameters, arguments]);
+    }
+    catchers(r, catch.as_deref());
+}
+
+/// A JSONPath: what it reads when it starts at `$$`.
+fn path(r: &mut Reads, p: &JsonPath) {
+    if p.root_ref() == &PathRoot::Context {
+        match p.as_str().trim_start().strip_prefix("$$") {
+            Some(rest) => r.merge(Reads::of_jsonpath(rest)),
+            None => r.merge(Reads::everything()),
+        }
+    }
+}
+
+fn paths<const N: usize>(r: &mut Reads, ps: [&Option<JsonPath>; N]) {
+    for p in ps.into_iter().flatten() {
+        path(r, p);
+    }
+}
+
+fn nullable<const N: usize>(r: &mut Reads, ps: [&Option<NullablePath>; N]) {
+    for p in ps.into_iter().flatten().filter_map(NullablePath::path) {
+        path(r, p);
+    }
+}
+
+fn path_expr(r: &mut Reads, p: &PathExpr) {
+    match p {
+        PathExpr::Path(p) => path(r, p),
+        PathExpr::Intrinsic(call) => intrinsic(r, call),
+    }
+}
+
+fn intrinsic(r: &mut Reads, call: &IntrinsicCall) {
+    for arg in call.args() {
+        match arg {
+            Arg::Path(p) => path(r, p),
+            Arg::Call(c) => intrinsic(r, c),
+            Arg::String(_) | Arg::Number(_) | Arg::Bool(_) | Arg::Null => {}
+        }
+    }
+}
+
+/// A JSONata expression: what it reads of `$states.context`.
+fn jsonata(r: &mut Reads, e: &JsonataString) {
+    r.merge(Reads::of_jsonata(e.expression().as_str(), "states").below("context"));
+}
+
+fn templates<const N: usize>(r: &mut Reads, ts: [&Option<Template>; N]) {
+    for t in ts.into_iter().flatten() {
+        for (_, p) in t.dynamic_parts() {
+            path_expr(r, p);
+        }
+        for (_, e) in t.jsonata_expressions() {
+            jsonata(r, e);
+        }
+    }
+}
+
+fn ints<const N: usize>(r: &mut Reads, vs: [&Option<IntOrExpr>; N]) {
+    for v in vs.into_iter().flatten() {
+        if let IntOrExpr::Jsonata(e) = v {
+            jsonata(r, e);
+        }
+    }
+}
+
+fn strings<const N: usize>(r: &mut Reads, vs: [&Option<StringOrExpr>; N]) {
+    for v in vs.into_iter().flatten() {
+        if let StringOrExpr::Jsonata(e) = v {
+            jsonata(r, e);
+        }
+    }
+}
+
+fn catchers(r: &mut Reads, cs: Option<&[Catcher]>) {
+    for Catcher {
+        error_equals: _,
+        comment: _,
+        next: _,
+        result_path,
+        output,
+        assign,
+    } in cs.unwrap_or_default()
+    {
+        nullable(r, [result_path]);
+        templates(r, [output, assign]);
+    }
+}
+
+fn choice_rule(r: &mut Reads, rule: &ChoiceRule) {
+    let ChoiceRule {
+        condition,
+        comment: _,
+        next: _,
+        assign,
+        output,
+    } = rule;
+    templates(r, [assign, output]);
+    match condition {
+        Condition::Compare {
+            variable,
+            op: _,
+            operand,
+        } => {
+            path(r, variable);
+            if let Operand::Path(p) = operand {
+                path(r, p);
+            }
+        }
+        Condition::And(rules) | Condition::Or(rules) => {
+            for rule in rules {
+                choice_rule(r, rule);
+            }
+        }
+        Condition::Not(rule) => choice_rule(r, rule),
+        Condition::Jsonata(e) => jsonata(r, e),
     }
 }
 
@@ -422,6 +819,47 @@ mod tests {
         assert!(Reads::of_jsonpath("..Input").is_everything());
         assert!(Reads::of_jsonpath(".*.Input").is_everything());
         assert!(Reads::of_jsonpath("").is_everything());
+    }
+
+    #[test]
+    fn state_reads() {
+        let machine: crate::StateMachine = r#"{"StartAt": "M", "States": {
+            "M": {"Type": "Map", "ItemsPath": "$.items",
+                "ItemSelector": {"i.$": "$$.Map.Item.Index"},
+                "ItemProcessor": {"StartAt": "C", "States": {
+                    "C": {"Type": "Choice", "Choices": [
+                        {"Not": {"Variable": "$$.Execution.Name", "StringEquals": "x"}, "Next": "T"}],
+                        "Default": "T"},
+                    "T": {"Type": "Task", "QueryLanguage": "JSONata",
+                        "Resource": "arn:aws:states:::lambda:invoke",
+                        "Arguments": {"n": "{% $states.context.Execution.Input.n %}"},
+                        "TimeoutSeconds": "{% $states.context.State.RetryCount + 1 %}",
+                        "End": true}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"who.$": "$$.State.Name"}, "Next": "Done"}],
+                "Next": "Done"},
+            "Done": {"Type": "Succeed"}}}"#
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let map = StateReads::of(&machine.states["M"]);
+        assert_eq!(paths(&map.context), [["State", "Name"]]);
+        assert_eq!(
+            paths(&map.item_selector_context),
+            [["Map", "Item", "Index"]]
+        );
+        let Some(State::Map(m)) = machine.states.get("M") else {
+            panic!("no Map");
+        };
+        let Some(processor) = m.processor() else {
+            panic!("no processor");
+        };
+        let choice = StateReads::of(&processor.states["C"]);
+        assert_eq!(paths(&choice.context), [["Execution", "Name"]]);
+        let task = StateReads::of(&processor.states["T"]);
+        assert_eq!(
+            paths(&task.context),
+            [vec!["Execution", "Input", "n"], vec!["State", "RetryCount"]]
+        );
+        assert!(StateReads::of(&machine.states["Done"]).context.is_nothing());
     }
 
     #[test]

@@ -191,6 +191,8 @@ pub enum EventDetails {
         resource_type: Arc<str>,
         /// The resource.
         resource: Arc<str>,
+        /// The engine's region, which a service integration's event gives.
+        region: Arc<str>,
         /// The task's input.
         parameters: Arc<Value>,
         /// `TimeoutSeconds`, if set.
@@ -251,6 +253,7 @@ pub enum EventDetails {
 
 /// One history event.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HistoryEvent {
     /// The event's id, from 1.
     pub id: u64,
@@ -310,6 +313,7 @@ impl HistoryEvent {
             EventDetails::TaskScheduled {
                 resource_type,
                 resource,
+                region,
                 parameters,
                 timeout_seconds,
                 heartbeat_seconds,
@@ -327,7 +331,7 @@ impl HistoryEvent {
                 }
                 d.insert("resource".into(), Value::String(resource.to_string()));
                 if service {
-                    d.insert("region".into(), Value::String("us-east-1".into()));
+                    d.insert("region".into(), Value::String(region.to_string()));
                     d.insert("parameters".into(), payload(parameters));
                 } else {
                     d.insert("input".into(), payload(parameters));

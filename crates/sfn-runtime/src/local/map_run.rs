@@ -19,8 +19,9 @@ use sfn_core::error::states;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ACCOUNT, ExecutionEntry, ExecutionStatus, REGION,
+    ExecutionStatus,
     clock::Clock,
+    execution::{ExecutionEntry, NewExecution},
     history::{EventDetails, EventType},
     interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
     lock,
@@ -29,6 +30,7 @@ use super::{
 
 /// The status of a Map Run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MapRunStatus {
     /// Its child executions are running.
     Running,
@@ -60,6 +62,7 @@ impl std::fmt::Display for MapRunStatus {
 
 /// How many items, or child executions, a Map Run has in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MapRunCounts {
     /// Not started yet (or never started, once the Map Run failed or was stopped).
     pub pending: u64,
@@ -113,6 +116,7 @@ impl MapRunCounts {
 
 /// What `DescribeMapRun` tells about a Map Run.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MapRunDescription {
     /// The Map Run's ARN: `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`, where
     /// `LABEL` is the Map state's `Label`, or its name.
@@ -325,7 +329,8 @@ impl Run {
         let now = self.now();
         let id = random_uuid();
         let label = format!("{}/{}", self.machine_name, settings.label);
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{label}:{id}");
+        let arns = &self.engine.arns;
+        let arn = arns.states(format_args!("mapRun:{label}:{id}"));
         let count = inputs.len();
         let item_total = sizes.as_ref().map_or(count, |s| s.iter().sum()) as u64;
         let counts = |total: u64| MapRunCounts {
@@ -333,10 +338,7 @@ impl Run {
             total,
             ..MapRunCounts::default()
         };
-        let machine_arn = format!(
-            "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{}",
-            self.machine_name
-        );
+        let machine_arn = arns.states(format_args!("stateMachine:{}", self.machine_name));
         let run = Arc::new(MapRunEntry {
             arn: arn.clone(),
             execution_arn: self.execution_arn.to_string(),
@@ -366,18 +368,16 @@ impl Run {
             },
         )?;
         let arn_prefix = if settings.express {
-            format!("arn:aws:states:{REGION}:{ACCOUNT}:express:{label}:{id}")
+            arns.states(format_args!("express:{label}:{id}"))
         } else {
-            format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{label}")
+            arns.states(format_args!("execution:{label}"))
         };
         let children = Children {
             processor: settings.processor,
             run: &run,
             map_run_arn,
             arn_prefix,
-            machine_arn: Arc::from(format!(
-                "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{label}"
-            )),
+            machine_arn: Arc::from(arns.states(format_args!("stateMachine:{label}"))),
             machine_name: label,
             flag: Arc::new(StopFlag::child(self.stopped.clone())),
             cancel: self.cancel.child_token(),
@@ -481,17 +481,17 @@ impl Run {
         let now = self.now();
         let flag = Arc::new(StopFlag::child(children.flag.clone()));
         let cancel = children.cancel.child_token();
-        let entry = Arc::new(ExecutionEntry::new(
-            arn.clone(),
-            name.clone(),
-            children.machine_arn.to_string(),
-            Some(children.map_run_arn.clone()),
-            input.clone(),
-            now,
-            cancel.clone(),
-            flag.clone(),
-            8,
-        ));
+        let entry = Arc::new(ExecutionEntry::new(NewExecution {
+            arn: arn.clone(),
+            name: name.clone(),
+            machine_arn: children.machine_arn.to_string(),
+            map_run_arn: Some(children.map_run_arn.clone()),
+            input: input.clone(),
+            start: now,
+            cancel: cancel.clone(),
+            stopped: flag.clone(),
+            history_capacity: 8,
+        }));
         let _ = lock(&entry.history).push(
             0,
             now,

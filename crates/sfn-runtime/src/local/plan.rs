@@ -5,16 +5,11 @@ use std::{collections::HashMap, sync::Arc};
 
 use sfn_core::{
     Diagnostic, DiagnosticCode,
-    eval::reads::Reads,
-    intrinsic::{Arg, IntrinsicCall},
-    model::{
-        self, Catcher, ChoiceRule, Condition, IntOrExpr, ItemBatcher, ItemReader, MapState,
-        NullablePath, NumberOrExpr, Operand, QueryLanguage, ResourceKind, ResultWriter, State,
-        StateMachine, StringOrExpr, Template,
-    },
-    path::{JsonPath, PathRoot},
-    template::{JsonataString, PathExpr},
+    eval::reads::{Reads, StateReads},
+    model::{self, QueryLanguage, ResourceKind, State, StateMachine},
 };
+
+use super::interp::StateEvents;
 
 /// Why a definition cannot be compiled. The validator refuses such definitions first;
 /// this catches a model changed after it was validated.
@@ -26,6 +21,14 @@ pub(crate) enum PlanError {
         /// The name looked for.
         target: String,
         /// Where it is named: a JSON Pointer.
+        pointer: String,
+    },
+    /// A state of a kind the engine does not run.
+    #[error("the local engine does not run {state_type} states")]
+    UnsupportedState {
+        /// The state's `Type`.
+        state_type: String,
+        /// The state: a JSON Pointer.
         pointer: String,
     },
     /// A top-level choice rule has no `Next`.
@@ -45,7 +48,8 @@ impl PlanError {
                 pointer.clone(),
                 self.to_string(),
             ),
-            PlanError::ChoiceRuleWithoutNext { pointer } => Diagnostic::error(
+            PlanError::ChoiceRuleWithoutNext { pointer }
+            | PlanError::UnsupportedState { pointer, .. } => Diagnostic::error(
                 DiagnosticCode::SchemaValidationFailed,
                 pointer.clone(),
                 self.to_string(),
@@ -67,6 +71,8 @@ pub(crate) struct StatePlan {
     pub(crate) name: Arc<str>,
     pub(crate) def: State,
     pub(crate) jsonata: bool,
+    /// The history events that open and close it.
+    pub(crate) events: StateEvents,
     /// What the state's own fields read of the context object (a Map's `ItemSelector`
     /// apart); `needs_context` when they read any of it.
     pub(crate) context: ContextUse,
@@ -88,7 +94,8 @@ impl StatePlan {
     }
 }
 
-/// What a state reads of the context object, as the engine builds it.
+/// What a state reads of the context object (sfn-core's [`StateReads`] finds it), as
+/// the engine builds it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ContextUse {
     /// Whether it reads anything: when not, no context object is built.
@@ -147,6 +154,10 @@ fn compile_scope(
     let mut states = Vec::with_capacity(scope.states.len());
     for (name, def) in scope.states {
         let here = child(&states_at, name.as_str());
+        let events = StateEvents::of(def).ok_or_else(|| PlanError::UnsupportedState {
+            state_type: def.state_type().to_string(),
+            pointer: here.clone(),
+        })?;
         let jsonata = match def.query_language() {
             Some(q) => q == QueryLanguage::JSONata,
             None => jsonata_default,
@@ -186,14 +197,15 @@ fn compile_scope(
             .into_iter()
             .map(|(p, s)| compile_scope(s, jsonata, &format!("{here}{p}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let (context, selector_context) = context_reads(def);
+        let reads = StateReads::of(def);
         let (resource, resource_type) = match &def {
             State::Task(t) => {
                 let kind: Arc<str> = match t.resource.kind() {
                     ResourceKind::Activity { .. } => "activity".into(),
                     ResourceKind::LambdaFunction { .. } => "lambda".into(),
                     ResourceKind::Service { service, .. } => service.into(),
-                    ResourceKind::Other => "task".into(),
+                    // Any other ARN.
+                    _ => "task".into(),
                 };
                 (Arc::from(t.resource.as_str()), kind)
             }
@@ -203,8 +215,9 @@ fn compile_scope(
             name: Arc::from(name.as_str()),
             def: def.clone(),
             jsonata,
-            context: ContextUse::new(&context),
-            selector_context: ContextUse::new(&selector_context),
+            events,
+            context: ContextUse::new(&reads.context),
+            selector_context: ContextUse::new(&reads.item_selector_context),
             next,
             choice_next,
             default_next,
@@ -216,358 +229,4 @@ fn compile_scope(
     }
     let start = find(scope.start_at, child(at, "StartAt"))?;
     Ok(ScopePlan { states, start })
-}
-
-/// What a state's own fields (nested states apart) read of the context object: JSONPath
-/// paths rooted at `$$` (in templates, the path fields, choice rules, intrinsic
-/// arguments) and JSONata expressions reading `$states.context`. The second value is what
-/// a Map's `ItemSelector` (or `Parameters`) reads, apart. Every field is named, so that
-/// a field added to the model must be considered here.
-fn context_reads(def: &State) -> (Reads, Reads) {
-    let mut r = Reads::nothing();
-    let mut selector = Reads::nothing();
-    match def {
-        State::Pass(model::PassState {
-            comment: _,
-            query_language: _,
-            input_path,
-            parameters,
-            result: _,
-            result_path,
-            output_path,
-            output,
-            assign,
-            next: _,
-            end: _,
-        }) => {
-            nullable(&mut r, [input_path, result_path, output_path]);
-            templates(&mut r, [parameters, output, assign]);
-        }
-        State::Task(model::TaskState {
-            comment: _,
-            query_language: _,
-            resource: _,
-            input_path,
-            parameters,
-            arguments,
-            result_selector,
-            result_path,
-            output_path,
-            output,
-            assign,
-            timeout_seconds,
-            timeout_seconds_path,
-            heartbeat_seconds,
-            heartbeat_seconds_path,
-            credentials,
-            retry: _,
-            catch,
-            next: _,
-            end: _,
-        }) => {
-            nullable(&mut r, [input_path, result_path, output_path]);
-            templates(
-                &mut r,
-                [
-                    parameters,
-                    arguments,
-                    result_selector,
-                    output,
-                    assign,
-                    credentials,
-                ],
-            );
-            ints(&mut r, [timeout_seconds, heartbeat_seconds]);
-            paths(&mut r, [timeout_seconds_path, heartbeat_seconds_path]);
-            catchers(&mut r, catch.as_deref());
-        }
-        State::Choice(model::ChoiceState {
-            comment: _,
-            query_language: _,
-            input_path,
-            output_path,
-            choices,
-            default: _,
-            output,
-            assign,
-        }) => {
-            nullable(&mut r, [input_path, output_path]);
-            templates(&mut r, [output, assign]);
-            for rule in choices {
-                choice_rule(&mut r, rule);
-            }
-        }
-        State::Wait(model::WaitState {
-            comment: _,
-            query_language: _,
-            input_path,
-            output_path,
-            seconds,
-            timestamp,
-            seconds_path,
-            timestamp_path,
-            output,
-            assign,
-            next: _,
-            end: _,
-        }) => {
-            nullable(&mut r, [input_path, output_path]);
-            ints(&mut r, [seconds]);
-            strings(&mut r, [timestamp]);
-            paths(&mut r, [seconds_path, timestamp_path]);
-            templates(&mut r, [output, assign]);
-        }
-        State::Succeed(model::SucceedState {
-            comment: _,
-            query_language: _,
-            input_path,
-            output_path,
-            output,
-        }) => {
-            nullable(&mut r, [input_path, output_path]);
-            templates(&mut r, [output]);
-        }
-        State::Fail(model::FailState {
-            comment: _,
-            query_language: _,
-            error,
-            cause,
-            error_path,
-            cause_path,
-        }) => {
-            strings(&mut r, [error, cause]);
-            for p in [error_path, cause_path].into_iter().flatten() {
-                path_expr(&mut r, p);
-            }
-        }
-        State::Parallel(model::ParallelState {
-            comment: _,
-            query_language: _,
-            branches: _,
-            input_path,
-            parameters,
-            arguments,
-            result_selector,
-            result_path,
-            output_path,
-            output,
-            assign,
-            retry: _,
-            catch,
-            next: _,
-            end: _,
-        }) => {
-            nullable(&mut r, [input_path, result_path, output_path]);
-            templates(
-                &mut r,
-                [parameters, arguments, result_selector, output, assign],
-            );
-            catchers(&mut r, catch.as_deref());
-        }
-        State::Map(m) => map_reads(&mut r, &mut selector, m),
-    }
-    (r, selector)
-}
-
-fn map_reads(r: &mut Reads, selector: &mut Reads, m: &MapState) {
-    let MapState {
-        comment: _,
-        query_language: _,
-        item_processor: _,
-        iterator: _,
-        input_path,
-        items_path,
-        items,
-        item_selector,
-        parameters,
-        item_reader,
-        item_batcher,
-        result_writer,
-        max_concurrency,
-        max_concurrency_path,
-        tolerated_failure_percentage,
-        tolerated_failure_percentage_path,
-        tolerated_failure_count,
-        tolerated_failure_count_path,
-        label: _,
-        result_selector,
-        result_path,
-        output_path,
-        output,
-        assign,
-        retry: _,
-        catch,
-        next: _,
-        end: _,
-    } = m;
-    nullable(r, [input_path, result_path, output_path]);
-    paths(
-        r,
-        [
-            items_path,
-            max_concurrency_path,
-            tolerated_failure_percentage_path,
-            tolerated_failure_count_path,
-        ],
-    );
-    templates(r, [items, result_selector, output, assign]);
-    templates(selector, [item_selector, parameters]);
-    ints(r, [max_concurrency, tolerated_failure_count]);
-    if let Some(NumberOrExpr::Jsonata(e)) = tolerated_failure_percentage {
-        jsonata(r, e);
-    }
-    if let Some(ItemReader {
-        resource: _,
-        reader_config,
-        parameters,
-        arguments,
-    }) = item_reader
-    {
-        templates(r, [parameters, arguments]);
-        if let Some(c) = reader_config {
-            ints(r, [&c.max_items]);
-            paths(r, [&c.max_items_path]);
-        }
-    }
-    if let Some(ItemBatcher {
-        max_items_per_batch,
-        max_items_per_batch_path,
-        max_input_bytes_per_batch,
-        max_input_bytes_per_batch_path,
-        batch_input,
-    }) = item_batcher
-    {
-        ints(r, [max_items_per_batch, max_input_bytes_per_batch]);
-        paths(
-            r,
-            [max_items_per_batch_path, max_input_bytes_per_batch_path],
-        );
-        templates(r, [batch_input]);
-    }
-    if let Some(ResultWriter {
-        resource: _,
-        writer_config: _,
-        parameters,
-        arguments,
-    }) = result_writer
-    {
-        templates(r, [parameters, arguments]);
-    }
-    catchers(r, catch.as_deref());
-}
-
-/// A JSONPath: what it reads when it starts at `$$`.
-fn path(r: &mut Reads, p: &JsonPath) {
-    if p.root_ref() == &PathRoot::Context {
-        match p.as_str().trim_start().strip_prefix("$$") {
-            Some(rest) => r.merge(Reads::of_jsonpath(rest)),
-            None => r.merge(Reads::everything()),
-        }
-    }
-}
-
-fn paths<const N: usize>(r: &mut Reads, ps: [&Option<JsonPath>; N]) {
-    for p in ps.into_iter().flatten() {
-        path(r, p);
-    }
-}
-
-fn nullable<const N: usize>(r: &mut Reads, ps: [&Option<NullablePath>; N]) {
-    for p in ps.into_iter().flatten().filter_map(NullablePath::path) {
-        path(r, p);
-    }
-}
-
-fn path_expr(r: &mut Reads, p: &PathExpr) {
-    match p {
-        PathExpr::Path(p) => path(r, p),
-        PathExpr::Intrinsic(call) => intrinsic(r, call),
-    }
-}
-
-fn intrinsic(r: &mut Reads, call: &IntrinsicCall) {
-    for arg in call.args() {
-        match arg {
-            Arg::Path(p) => path(r, p),
-            Arg::Call(c) => intrinsic(r, c),
-            Arg::String(_) | Arg::Number(_) | Arg::Bool(_) | Arg::Null => {}
-        }
-    }
-}
-
-/// A JSONata expression: what it reads of `$states.context`.
-fn jsonata(r: &mut Reads, e: &JsonataString) {
-    r.merge(Reads::of_jsonata(e.expression().as_str(), "states").below("context"));
-}
-
-fn templates<const N: usize>(r: &mut Reads, ts: [&Option<Template>; N]) {
-    for t in ts.into_iter().flatten() {
-        for (_, p) in t.dynamic_parts() {
-            path_expr(r, p);
-        }
-        for (_, e) in t.jsonata_expressions() {
-            jsonata(r, e);
-        }
-    }
-}
-
-fn ints<const N: usize>(r: &mut Reads, vs: [&Option<IntOrExpr>; N]) {
-    for v in vs.into_iter().flatten() {
-        if let IntOrExpr::Jsonata(e) = v {
-            jsonata(r, e);
-        }
-    }
-}
-
-fn strings<const N: usize>(r: &mut Reads, vs: [&Option<StringOrExpr>; N]) {
-    for v in vs.into_iter().flatten() {
-        if let StringOrExpr::Jsonata(e) = v {
-            jsonata(r, e);
-        }
-    }
-}
-
-fn catchers(r: &mut Reads, cs: Option<&[Catcher]>) {
-    for Catcher {
-        error_equals: _,
-        comment: _,
-        next: _,
-        result_path,
-        output,
-        assign,
-    } in cs.unwrap_or_default()
-    {
-        nullable(r, [result_path]);
-        templates(r, [output, assign]);
-    }
-}
-
-fn choice_rule(r: &mut Reads, rule: &ChoiceRule) {
-    let ChoiceRule {
-        condition,
-        comment: _,
-        next: _,
-        assign,
-        output,
-    } = rule;
-    templates(r, [assign, output]);
-    match condition {
-        Condition::Compare {
-            variable,
-            op: _,
-            operand,
-        } => {
-            path(r, variable);
-            if let Operand::Path(p) = operand {
-                path(r, p);
-            }
-        }
-        Condition::And(rules) | Condition::Or(rules) => {
-            for rule in rules {
-                choice_rule(r, rule);
-            }
-        }
-        Condition::Not(rule) => choice_rule(r, rule),
-        Condition::Jsonata(e) => jsonata(r, e),
-    }
 }

@@ -1,9 +1,9 @@
-//! What answers a Task state: Rust handlers registered for a resource, and activity
-//! queues that workers poll, with task tokens.
+//! Task tokens, and the activity queues that hand them to workers: a task waiting for
+//! its token (an activity's, or a `.waitForTaskToken` integration's) is answered,
+//! heartbeaten or timed out through it.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
-    future::Future,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -12,54 +12,12 @@ use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use sfn_core::model::IntegrationPattern;
-
 use super::{clock::Clock, error::Error, lock};
-use crate::activity::{BoxFuture, TaskFailure};
-
-/// What a Task state sends to its resource.
-#[derive(Debug, Clone)]
-pub struct TaskRequest {
-    /// The resource ARN.
-    pub resource: String,
-    /// The Task state's name.
-    pub state_name: String,
-    /// The execution's ARN.
-    pub execution_arn: String,
-    /// The task's input (after `Parameters` or `Arguments`).
-    pub input: Value,
-    /// The task token (`$$.Task.Token`): the handler of a `.waitForTaskToken` resource
-    /// hands it to whoever answers with `send_task_success` or `send_task_failure`.
-    pub task_token: Option<String>,
-    /// How Step Functions waits: the handler's result is the response
-    /// (request-response), the finished job's result (`.sync`), or ignored while the
-    /// task waits for its token (`.waitForTaskToken`).
-    pub integration_pattern: IntegrationPattern,
-}
-
-/// Rust code that answers a Task state's resource.
-///
-/// A handler registered for a service integration without a pattern suffix
-/// (`arn:aws:states:::lambda:invoke`) also answers its `.sync`, `.sync:2` and
-/// `.waitForTaskToken` forms, unless a handler is registered for that exact form;
-/// [`TaskRequest::integration_pattern`] tells which.
-pub trait TaskHandler: Send + Sync + 'static {
-    /// Runs the task.
-    fn call(&self, request: TaskRequest) -> BoxFuture<'static, Result<Value, TaskFailure>>;
-}
-
-impl<F, Fut> TaskHandler for F
-where
-    F: Fn(TaskRequest) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Value, TaskFailure>> + Send + 'static,
-{
-    fn call(&self, request: TaskRequest) -> BoxFuture<'static, Result<Value, TaskFailure>> {
-        Box::pin(self(request))
-    }
-}
+use crate::activity::TaskFailure;
 
 /// A unit of work a worker took from an activity.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivityTask {
     /// The token to answer with.
     pub task_token: String,

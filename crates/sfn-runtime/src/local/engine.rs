@@ -1,0 +1,561 @@
+//! [`LocalEngine`]: the machines and executions it keeps, their Map Runs, and the
+//! handlers that answer Task states.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use indexmap::IndexMap;
+use serde_json::{Value, json};
+use sfn_core::{
+    Diagnostics, StateMachine, definition::resolve_activity_arns, eval::limits,
+    names::check_resource_name,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    Clock, Error, EventDetails, EventType, Execution, ExecutionDescription, ExecutionStatus,
+    History, LocalEngineBuilder, MapRunDescription, Mocks, StartExecution, TaskHandler,
+    arn::Arns,
+    execution::{ExecutionEntry, Input, NewExecution, drive},
+    handlers::Handlers,
+    interp::Run,
+    lock,
+    map_run::MapRunEntry,
+    plan::{self, ScopePlan},
+    tokens::Tasks,
+};
+use crate::definition::StateMachineDefinition;
+
+/// Checks a machine, execution or activity name against AWS's rules.
+pub(super) fn check_name(name: &str) -> Result<(), Error> {
+    check_resource_name(name).map_err(|reason| Error::InvalidName {
+        name: name.to_owned(),
+        reason,
+    })
+}
+
+/// A state machine the engine keeps, with its plan.
+pub(super) struct MachineEntry {
+    pub(super) arn: String,
+    pub(super) name: String,
+    pub(super) definition: Arc<StateMachine>,
+    pub(super) plan: Arc<ScopePlan>,
+}
+
+/// What the clones of one [`LocalEngine`] share.
+pub(crate) struct Inner {
+    pub(super) clock: Arc<dyn Clock>,
+    /// The region and account of the engine's ARNs.
+    pub(super) arns: Arns,
+    pub(super) handlers: Arc<Handlers>,
+    pub(super) tasks: Arc<Tasks>,
+    pub(super) machines: Mutex<IndexMap<String, Arc<MachineEntry>>>,
+    pub(super) executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
+    pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
+    pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
+}
+
+/// The embedded engine. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct LocalEngine {
+    pub(super) inner: Arc<Inner>,
+}
+
+impl Default for LocalEngine {
+    fn default() -> Self {
+        LocalEngine::new()
+    }
+}
+
+impl std::fmt::Debug for LocalEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalEngine").finish_non_exhaustive()
+    }
+}
+
+impl LocalEngine {
+    /// An engine on the real clock, in the default region and account
+    /// (`us-east-1`, `123456789012`).
+    pub fn new() -> Self {
+        LocalEngine::builder().build()
+    }
+
+    /// An engine on the given clock ([`VirtualClock`](super::VirtualClock) for instant,
+    /// deterministic runs), in the default region and account.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        LocalEngine::builder().clock(clock).build()
+    }
+
+    /// A builder, to choose the engine's region, account and clock.
+    pub fn builder() -> LocalEngineBuilder {
+        LocalEngineBuilder::new()
+    }
+
+    /// The region the engine's ARNs carry.
+    pub fn region(&self) -> &str {
+        self.inner.arns.region()
+    }
+
+    /// The engine's clock.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
+    }
+
+    /// Answers every Task state whose `Resource` is `resource` with `handler`.
+    pub fn register_handler(&self, resource: impl Into<String>, handler: impl TaskHandler) {
+        self.inner
+            .handlers
+            .register(resource.into(), Arc::new(handler));
+    }
+
+    /// Creates a state machine and returns its ARN. Creating one again with the same
+    /// definition returns the same ARN.
+    ///
+    /// The definition is validated first, as AWS validates `CreateStateMachine`: a model
+    /// built or changed by hand reaches the engine only if the validator accepts it.
+    /// Placeholder activity resources (`arn:aws:states:::activity:NAME`, as
+    /// `state_machine!` writes them) are resolved to the activity `NAME` of this engine's
+    /// region and account, the ARN [`create_activity`](Self::create_activity) returns.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`], [`Error::InvalidDefinition`] with the validator's
+    /// diagnostics, [`Error::StateMachineAlreadyExists`] (same name, another
+    /// definition).
+    pub fn create_state_machine(
+        &self,
+        name: &str,
+        mut definition: StateMachine,
+    ) -> Result<String, Error> {
+        check_name(name)?;
+        resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
+        let diagnostics = sfn_core::validate(&definition);
+        if !diagnostics.is_valid() {
+            return Err(Error::InvalidDefinition { diagnostics });
+        }
+        self.insert_machine(name, definition)
+    }
+
+    /// Creates a machine already validated, its placeholders resolved.
+    fn insert_machine(&self, name: &str, definition: StateMachine) -> Result<String, Error> {
+        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
+            diagnostics: Diagnostics(vec![e.to_diagnostic()]),
+        })?;
+        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
+        let mut machines = lock(&self.inner.machines);
+        if let Some(existing) = machines.get(&arn) {
+            if *existing.definition == definition {
+                return Ok(arn);
+            }
+            return Err(Error::StateMachineAlreadyExists { arn });
+        }
+        machines.insert(
+            arn.clone(),
+            Arc::new(MachineEntry {
+                arn: arn.clone(),
+                name: name.to_owned(),
+                definition: Arc::new(definition),
+                plan: Arc::new(plan),
+            }),
+        );
+        Ok(arn)
+    }
+
+    /// Creates the machine `M` (named [`M::NAME`](StateMachineDefinition::NAME), from
+    /// [`M::definition`](StateMachineDefinition::definition)) and the activities it
+    /// calls, and returns the machine's ARN. Idempotent, as
+    /// [`create_state_machine`](Self::create_state_machine) is.
+    ///
+    /// The activities only exist: something must answer their tasks, such as
+    /// [`serve_activity`](Self::serve_activity) or a worker polling
+    /// [`poll_activity_task`](Self::poll_activity_task).
+    ///
+    /// # Errors
+    ///
+    /// As [`create_activity`](Self::create_activity) and
+    /// [`create_state_machine`](Self::create_state_machine).
+    pub fn create_state_machine_for<M: StateMachineDefinition>(&self) -> Result<String, Error> {
+        let definition = M::definition();
+        let mut names: Vec<String> = M::activities()
+            .iter()
+            .map(|a| a.name().to_owned())
+            .collect();
+        // The activities the definition names, listed or not.
+        resolve_activity_arns(&mut definition.clone(), |name| {
+            names.push(name.to_owned());
+            self.inner.arns.activity(name)
+        });
+        names.sort();
+        names.dedup();
+        for name in &names {
+            self.create_activity(name)?;
+        }
+        self.create_state_machine(M::NAME, definition)
+    }
+
+    /// Reads, validates and creates a state machine from its JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDefinition`] with every diagnostic, or as
+    /// [`create_state_machine`](Self::create_state_machine).
+    pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
+        check_name(name)?;
+        let diagnostics = sfn_core::validate_str(definition);
+        if !diagnostics.is_valid() {
+            return Err(Error::InvalidDefinition { diagnostics });
+        }
+        let mut machine: StateMachine = definition.parse()?;
+        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
+        self.insert_machine(name, machine)
+    }
+
+    /// The ARNs of the state machines, in creation order.
+    pub fn list_state_machines(&self) -> Vec<String> {
+        lock(&self.inner.machines).keys().cloned().collect()
+    }
+
+    /// Starts an execution of the machine `machine_arn`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
+    /// [`Error::InvalidExecutionInput`] (over 256 KiB), [`Error::ExecutionAlreadyExists`].
+    pub async fn start_execution(
+        &self,
+        machine_arn: &str,
+        start: StartExecution,
+    ) -> Result<Execution, Error> {
+        let machine = lock(&self.inner.machines)
+            .get(machine_arn)
+            .cloned()
+            .ok_or_else(|| Error::StateMachineDoesNotExist {
+                arn: machine_arn.to_owned(),
+            })?;
+        let name = start
+            .name
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        check_name(&name)?;
+        let too_large = || Error::InvalidExecutionInput {
+            message: format!(
+                "the input is larger than {} bytes",
+                limits::MAX_PAYLOAD_BYTES
+            ),
+        };
+        let start_input = match start.input {
+            Input::Value(v) => {
+                if limits::exceeds_limit(&v) {
+                    return Err(too_large());
+                }
+                v
+            }
+            Input::Text(text) => {
+                if text.len() > limits::MAX_PAYLOAD_BYTES {
+                    return Err(too_large());
+                }
+                serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
+                    message: format!("the input is not JSON: {e}"),
+                })?
+            }
+        };
+        let arn = self
+            .inner
+            .arns
+            .states(format_args!("execution:{}:{name}", machine.name));
+        let input = Arc::new(start_input);
+        let now = self.inner.clock.now();
+        let entry = Arc::new(ExecutionEntry::new(NewExecution {
+            arn: arn.clone(),
+            name: name.clone(),
+            machine_arn: machine.arn.clone(),
+            map_run_arn: None,
+            input: input.clone(),
+            start: now,
+            cancel: CancellationToken::new(),
+            stopped: Arc::default(),
+            history_capacity: 64,
+        }));
+        {
+            let mut executions = lock(&self.inner.executions);
+            if let Some(existing) = executions.get(&arn) {
+                let same = *existing.input == *input
+                    && lock(&existing.state).status == ExecutionStatus::Running;
+                if same {
+                    return Ok(Execution {
+                        engine: self.clone(),
+                        entry: existing.clone(),
+                    });
+                }
+                return Err(Error::ExecutionAlreadyExists { arn });
+            }
+            executions.insert(arn.clone(), entry.clone());
+        }
+        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
+        let _ = lock(&entry.history).push(
+            0,
+            now,
+            EventType::ExecutionStarted,
+            EventDetails::ExecutionStarted {
+                input: input.clone(),
+                role_arn: role_arn.clone(),
+            },
+        );
+        let context_base = match json!({
+            "Execution": {
+                "Id": arn,
+                "Name": name,
+                "RoleArn": &*role_arn,
+                "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": machine.arn, "Name": machine.name},
+        }) {
+            Value::Object(m) => Arc::new(m),
+            _ => Arc::default(),
+        };
+        let run = Run {
+            clock: self.inner.clock.clone(),
+            handlers: self.inner.handlers.clone(),
+            tasks: self.inner.tasks.clone(),
+            mocks: start.mocks,
+            mock_counts: Arc::default(),
+            cancel: entry.cancel.clone(),
+            stopped: entry.stopped.clone(),
+            execution_arn: Arc::from(arn.as_str()),
+            engine: self.inner.clone(),
+            machine_name: Arc::from(machine.name.as_str()),
+            role_arn: role_arn.clone(),
+            context_base,
+            input: input.clone(),
+            deadline: machine
+                .definition
+                .timeout_seconds
+                .and_then(|t| i64::try_from(t).ok())
+                .and_then(chrono::Duration::try_seconds)
+                .and_then(|d| now.checked_add_signed(d)),
+        };
+        let timeout = machine.definition.timeout_seconds.map(Duration::from_secs);
+        let driver_entry = entry.clone();
+        tokio::spawn(drive(run, machine, driver_entry, input, timeout));
+        Ok(Execution {
+            engine: self.clone(),
+            entry,
+        })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
+        lock(&self.inner.executions)
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| Error::ExecutionDoesNotExist {
+                arn: arn.to_owned(),
+            })
+    }
+
+    /// Describes an execution.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn describe_execution(&self, arn: &str) -> Result<ExecutionDescription, Error> {
+        Ok(self.execution(arn)?.describe())
+    }
+
+    /// A handle on an execution.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn get_execution(&self, arn: &str) -> Result<Execution, Error> {
+        Ok(Execution {
+            engine: self.clone(),
+            entry: self.execution(arn)?,
+        })
+    }
+
+    /// Stops an execution at once, even with a task outstanding. Returns the stop date.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<DateTime<Utc>, Error> {
+        let entry = self.execution(arn)?;
+        let now = self.inner.clock.now();
+        Ok(entry.request_stop(now, error, cause))
+    }
+
+    /// The executions, of one machine or of all, in start order. Given a Map Run's ARN,
+    /// the child executions it started (as `ListExecutions` with `mapRunArn`); a child
+    /// execution's machine ARN is its parent machine's with the Map's label
+    /// (`…:stateMachine:MACHINE/LABEL`).
+    pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
+        self.list_executions_with_status(machine_arn, None)
+    }
+
+    /// The executions, of one machine or of all, with one status or any, in start order
+    /// (`ListExecutions` with `statusFilter`).
+    pub fn list_executions_with_status(
+        &self,
+        machine_arn: Option<&str>,
+        status: Option<ExecutionStatus>,
+    ) -> Vec<ExecutionDescription> {
+        let entries: Vec<Arc<ExecutionEntry>> =
+            lock(&self.inner.executions).values().cloned().collect();
+        entries
+            .iter()
+            .filter(|e| {
+                machine_arn
+                    .is_none_or(|m| e.machine_arn == m || e.map_run_arn.as_deref() == Some(m))
+            })
+            .map(|e| e.describe())
+            .filter(|d| status.is_none_or(|s| d.status == s))
+            .collect()
+    }
+
+    /// Describes a Map Run (`DescribeMapRun`): its status, settings and the counts of
+    /// its items and child executions.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MapRunDoesNotExist`].
+    pub fn describe_map_run(&self, map_run_arn: &str) -> Result<MapRunDescription, Error> {
+        lock(&self.inner.map_runs)
+            .get(map_run_arn)
+            .map(|r| r.describe())
+            .ok_or_else(|| Error::MapRunDoesNotExist {
+                arn: map_run_arn.to_owned(),
+            })
+    }
+
+    /// The Map Runs an execution started, in start order (`ListMapRuns`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn list_map_runs(&self, execution_arn: &str) -> Result<Vec<MapRunDescription>, Error> {
+        self.execution(execution_arn)?;
+        let runs: Vec<Arc<MapRunEntry>> = lock(&self.inner.map_runs).values().cloned().collect();
+        Ok(runs
+            .iter()
+            .filter(|r| r.execution_arn() == execution_arn)
+            .map(|r| r.describe())
+            .collect())
+    }
+
+    /// The child executions a Map Run started, in start order (`ListExecutions` with
+    /// `mapRunArn`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MapRunDoesNotExist`].
+    pub fn list_map_run_executions(
+        &self,
+        map_run_arn: &str,
+    ) -> Result<Vec<ExecutionDescription>, Error> {
+        if !lock(&self.inner.map_runs).contains_key(map_run_arn) {
+            return Err(Error::MapRunDoesNotExist {
+                arn: map_run_arn.to_owned(),
+            });
+        }
+        let entries: Vec<Arc<ExecutionEntry>> =
+            lock(&self.inner.executions).values().cloned().collect();
+        Ok(entries
+            .iter()
+            .filter(|e| e.map_run_arn.as_deref() == Some(map_run_arn))
+            .map(|e| e.describe())
+            .collect())
+    }
+
+    /// An execution's history.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`].
+    pub fn get_execution_history(&self, arn: &str) -> Result<History, Error> {
+        Ok(lock(&self.execution(arn)?.history).clone())
+    }
+
+    /// Creates (or reuses) a machine named `name`, runs it on `input` with `mocks`, and
+    /// waits for the end.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_state_machine`](Self::create_state_machine) and
+    /// [`start_execution`](Self::start_execution).
+    pub async fn run(
+        &self,
+        name: &str,
+        definition: StateMachine,
+        input: Value,
+        mocks: Option<Mocks>,
+    ) -> Result<(ExecutionDescription, History), Error> {
+        let arn = self.create_state_machine(name, definition)?;
+        let mut start = StartExecution::new(input);
+        if let Some(m) = mocks {
+            start = start.mocks(m);
+        }
+        let run = self.start_execution(&arn, start).await?;
+        let done = run.wait().await?;
+        Ok((done, run.history()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::{TaskRequest, VirtualClock};
+
+    const COUNTER: &str = r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.count", "NumericGreaterThanEquals": 5000, "Next": "Done"}], "Default": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)"}, "Next": "Check"},
+        "Done": {"Type": "Succeed"}}}"#;
+
+    #[tokio::test]
+    async fn counter_loop_with_history() -> Result<(), Error> {
+        let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+        let machine: StateMachine = COUNTER.parse()?;
+        let arn = engine.create_state_machine("counter", machine)?;
+        let started = std::time::Instant::now();
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({})))
+            .await?;
+        let done = run.wait().await?;
+        let elapsed = started.elapsed();
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(done.output, Some(json!({"count": 5000})));
+        let history = run.history();
+        let transitions = history
+            .events()
+            .iter()
+            .filter(|e| matches!(e.details, EventDetails::StateEntered { .. }))
+            .count();
+        assert_eq!(transitions, 10_003);
+        println!(
+            "{transitions} transitions in {elapsed:?}: {:.0}/s",
+            transitions as f64 / elapsed.as_secs_f64()
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn handler_answers_a_resource() -> Result<(), Error> {
+        let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+        engine.register_handler(
+            "arn:aws:lambda:us-east-1:123456789012:function:double",
+            |req: TaskRequest| async move { Ok(json!(req.input.as_i64().unwrap_or(0) * 2)) },
+        );
+        let def = r#"{"StartAt": "D", "States": {"D": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double", "End": true}}}"#;
+        let (done, _) = engine.run("double", def.parse()?, json!(21), None).await?;
+        assert_eq!(done.output, Some(json!(42)));
+        Ok(())
+    }
+}

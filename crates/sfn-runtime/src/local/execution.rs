@@ -1,0 +1,502 @@
+//! An execution: how to start one ([`StartExecution`]), the handle on a started one
+//! ([`Execution`]), what `DescribeExecution` tells ([`ExecutionDescription`],
+//! [`ExecutionStatus`]), and the record the engine keeps of it, closed once.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    Error, EventDetails, EventType, History, LocalEngine, MAX_HISTORY_EVENTS, Mocks,
+    engine::MachineEntry,
+    interp::{Failure, Frame, Run, StopFlag},
+    lock,
+};
+
+/// The status of an execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExecutionStatus {
+    /// Still running.
+    Running,
+    /// Ended with an output.
+    Succeeded,
+    /// Ended with an error.
+    Failed,
+    /// Ran longer than the machine's `TimeoutSeconds`.
+    TimedOut,
+    /// Stopped.
+    Aborted,
+}
+
+impl ExecutionStatus {
+    /// The status as AWS writes it (`SUCCEEDED`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
+impl std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What `DescribeExecution` tells about an execution.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExecutionDescription {
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// The machine's ARN.
+    pub state_machine_arn: String,
+    /// The execution's name.
+    pub name: String,
+    /// Its status.
+    pub status: ExecutionStatus,
+    /// When it started.
+    pub start_date: DateTime<Utc>,
+    /// When it ended.
+    pub stop_date: Option<DateTime<Utc>>,
+    /// Its input.
+    pub input: Value,
+    /// Its output, when it succeeded.
+    pub output: Option<Value>,
+    /// The error, when it failed, timed out or was stopped.
+    pub error: Option<String>,
+    /// The cause.
+    pub cause: Option<String>,
+    /// For a child execution of a distributed Map: the Map Run that started it.
+    pub map_run_arn: Option<String>,
+}
+
+impl ExecutionDescription {
+    /// `{"status": …, "output": …}` or `{"status": …, "error": …, "cause": …}`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("status".into(), Value::String(self.status.as_str().into()));
+        if let Some(o) = &self.output {
+            m.insert("output".into(), o.clone());
+        }
+        if self.status != ExecutionStatus::Succeeded && self.status != ExecutionStatus::Running {
+            m.insert(
+                "error".into(),
+                self.error.clone().map_or(Value::Null, Value::String),
+            );
+            m.insert(
+                "cause".into(),
+                self.cause.clone().map_or(Value::Null, Value::String),
+            );
+        }
+        Value::Object(m)
+    }
+}
+
+/// How to start an execution.
+#[derive(Debug, Clone, Default)]
+pub struct StartExecution {
+    pub(super) input: Input,
+    pub(super) name: Option<String>,
+    pub(super) mocks: Option<Arc<Mocks>>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Input {
+    Value(Value),
+    Text(String),
+}
+
+impl Default for Input {
+    fn default() -> Self {
+        Input::Value(Value::Object(Map::new()))
+    }
+}
+
+impl StartExecution {
+    /// An execution with this input and a generated name.
+    pub fn new(input: Value) -> Self {
+        StartExecution {
+            input: Input::Value(input),
+            name: None,
+            mocks: None,
+        }
+    }
+
+    /// An execution whose input is JSON text, as the `StartExecution` API takes it. The
+    /// text is checked when the execution starts: it must be JSON and at most 256 KiB
+    /// ([`Error::InvalidExecutionInput`] otherwise).
+    pub fn from_json(input: impl Into<String>) -> Self {
+        StartExecution {
+            input: Input::Text(input.into()),
+            name: None,
+            mocks: None,
+        }
+    }
+
+    /// Names the execution.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Answers Task states with these mocked responses, by state name.
+    pub fn mocks(mut self, mocks: Mocks) -> Self {
+        self.mocks = Some(Arc::new(mocks));
+        self
+    }
+}
+
+pub(super) struct ExecState {
+    pub(super) status: ExecutionStatus,
+    pub(super) stop_date: Option<DateTime<Utc>>,
+    pub(super) output: Option<Arc<Value>>,
+    pub(super) error: Option<String>,
+    pub(super) cause: Option<String>,
+    /// Whether the closing event is recorded. A stopped execution is `Aborted` at once;
+    /// its closing event follows the abort events of what was in flight.
+    pub(super) closed: bool,
+}
+
+pub(crate) struct ExecutionEntry {
+    pub(super) arn: String,
+    pub(super) name: String,
+    pub(super) machine_arn: String,
+    pub(super) map_run_arn: Option<Arc<str>>,
+    pub(super) input: Arc<Value>,
+    pub(super) start: DateTime<Utc>,
+    pub(super) history: Arc<Mutex<History>>,
+    pub(super) state: Mutex<ExecState>,
+    pub(super) cancel: CancellationToken,
+    pub(super) stopped: Arc<StopFlag>,
+    pub(super) done: watch::Sender<bool>,
+}
+
+/// The event a stopped execution's `ExecutionAborted` follows: the abort of the state in
+/// flight at the top level, if one was recorded; otherwise none (0), as AWS records a stop
+/// during a Wait (`TestSnfApi_test_stop_execution`).
+fn abort_previous(history: &History) -> u64 {
+    match history.events().last() {
+        Some(e)
+            if matches!(
+                e.event_type,
+                EventType::TaskStateAborted
+                    | EventType::WaitStateAborted
+                    | EventType::MapStateAborted
+                    | EventType::ParallelStateAborted
+            ) =>
+        {
+            e.id
+        }
+        _ => 0,
+    }
+}
+
+/// An execution about to start: what [`ExecutionEntry::new`] registers.
+pub(crate) struct NewExecution {
+    pub(crate) arn: String,
+    pub(crate) name: String,
+    pub(crate) machine_arn: String,
+    /// For a child execution of a distributed Map: its Map Run.
+    pub(crate) map_run_arn: Option<Arc<str>>,
+    pub(crate) input: Arc<Value>,
+    pub(crate) start: DateTime<Utc>,
+    /// Cancelled when the execution ends or is stopped.
+    pub(crate) cancel: CancellationToken,
+    pub(crate) stopped: Arc<StopFlag>,
+    /// The events its history makes room for at first.
+    pub(crate) history_capacity: usize,
+}
+
+impl ExecutionEntry {
+    pub(super) fn new(new: NewExecution) -> Self {
+        let NewExecution {
+            arn,
+            name,
+            machine_arn,
+            map_run_arn,
+            input,
+            start,
+            cancel,
+            stopped,
+            history_capacity,
+        } = new;
+        let (done, _) = watch::channel(false);
+        ExecutionEntry {
+            arn,
+            name,
+            machine_arn,
+            map_run_arn,
+            input,
+            start,
+            history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
+            state: Mutex::new(ExecState {
+                status: ExecutionStatus::Running,
+                stop_date: None,
+                output: None,
+                error: None,
+                cause: None,
+                closed: false,
+            }),
+            cancel,
+            stopped,
+            done,
+        }
+    }
+
+    /// Stops the execution: it is `Aborted` from now on, and what is in flight unwinds,
+    /// recording its abort events, before the closing event. Returns the stop date (the
+    /// first stop's, or the end's when it had already ended).
+    pub(super) fn request_stop(
+        &self,
+        now: DateTime<Utc>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> DateTime<Utc> {
+        {
+            let mut s = lock(&self.state);
+            if s.status != ExecutionStatus::Running {
+                return s.stop_date.unwrap_or(now);
+            }
+            s.status = ExecutionStatus::Aborted;
+            s.stop_date = Some(now);
+            s.error = error;
+            s.cause = cause;
+        }
+        self.stopped.set();
+        self.cancel.cancel();
+        now
+    }
+
+    pub(super) fn describe(&self) -> ExecutionDescription {
+        let s = lock(&self.state);
+        ExecutionDescription {
+            execution_arn: self.arn.clone(),
+            state_machine_arn: self.machine_arn.clone(),
+            name: self.name.clone(),
+            status: s.status,
+            start_date: self.start,
+            stop_date: s.stop_date,
+            input: (*self.input).clone(),
+            output: s.output.as_deref().cloned(),
+            error: s.error.clone(),
+            cause: s.cause.clone(),
+            map_run_arn: self.map_run_arn.as_deref().map(str::to_owned),
+        }
+    }
+
+    /// Closes the execution, once: the first ending wins; a stopped execution closes with
+    /// `ExecutionAborted` whatever its run ended with.
+    pub(super) fn finish(
+        &self,
+        now: DateTime<Utc>,
+        status: ExecutionStatus,
+        output: Option<Arc<Value>>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
+        {
+            let mut s = lock(&self.state);
+            if s.closed {
+                return;
+            }
+            if s.status != ExecutionStatus::Running {
+                // Stopped: the abort events of what was in flight are recorded.
+                let mut h = lock(&self.history);
+                let previous = abort_previous(&h);
+                h.push_closing(
+                    previous,
+                    now,
+                    EventType::ExecutionAborted,
+                    EventDetails::Failure {
+                        error: s.error.clone(),
+                        cause: s.cause.clone(),
+                    },
+                );
+                s.closed = true;
+                drop(h);
+                drop(s);
+                self.stopped.set();
+                self.cancel.cancel();
+                self.done.send_replace(true);
+                return;
+            }
+            let (ty, details) = match status {
+                ExecutionStatus::Succeeded => (
+                    EventType::ExecutionSucceeded,
+                    EventDetails::ExecutionSucceeded {
+                        output: output.clone().unwrap_or_else(|| Arc::new(Value::Null)),
+                    },
+                ),
+                ExecutionStatus::Failed => (
+                    EventType::ExecutionFailed,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+                ExecutionStatus::TimedOut => (
+                    EventType::ExecutionTimedOut,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+                ExecutionStatus::Aborted | ExecutionStatus::Running => (
+                    EventType::ExecutionAborted,
+                    EventDetails::Failure {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                ),
+            };
+            {
+                let mut h = lock(&self.history);
+                if ty == EventType::ExecutionAborted {
+                    let previous = abort_previous(&h);
+                    h.push_closing(previous, now, ty, details);
+                } else {
+                    h.push_final(now, ty, details);
+                }
+            }
+            *s = ExecState {
+                status,
+                stop_date: Some(now),
+                output,
+                error,
+                cause,
+                closed: true,
+            };
+        }
+        self.stopped.set();
+        self.cancel.cancel();
+        self.done.send_replace(true);
+    }
+}
+
+/// A started execution.
+#[derive(Clone)]
+pub struct Execution {
+    pub(super) engine: LocalEngine,
+    pub(super) entry: Arc<ExecutionEntry>,
+}
+
+impl std::fmt::Debug for Execution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Execution")
+            .field("arn", &self.entry.arn)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Execution {
+    /// The execution's ARN.
+    pub fn arn(&self) -> &str {
+        &self.entry.arn
+    }
+
+    /// Waits for the execution to end.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EngineStopped`] if the runtime shut down first.
+    pub async fn wait(&self) -> Result<ExecutionDescription, Error> {
+        let mut rx = self.entry.done.subscribe();
+        rx.wait_for(|done| *done)
+            .await
+            .map_err(|_| Error::EngineStopped)?;
+        Ok(self.entry.describe())
+    }
+
+    /// The execution as it is now.
+    pub fn describe(&self) -> ExecutionDescription {
+        self.entry.describe()
+    }
+
+    /// The history so far.
+    pub fn history(&self) -> History {
+        lock(&self.entry.history).clone()
+    }
+
+    /// Stops the execution.
+    ///
+    /// # Errors
+    ///
+    /// As [`LocalEngine::stop_execution`].
+    pub fn stop(
+        &self,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<DateTime<Utc>, Error> {
+        self.engine.stop_execution(&self.entry.arn, error, cause)
+    }
+}
+
+pub(super) async fn drive(
+    run: Run,
+    machine: Arc<MachineEntry>,
+    entry: Arc<ExecutionEntry>,
+    input: Arc<Value>,
+    timeout: Option<Duration>,
+) {
+    // As on AWS, the first state's entry has no previous event (`previousEventId` 0).
+    let mut frame = Frame {
+        history: entry.history.clone(),
+        last: 0,
+        vars: Map::new(),
+        map_item: None,
+        // The execution's input was measured when it started.
+        verified: Some(input.clone()),
+    };
+    let body = run.run_scope(&machine.plan, input, &mut frame);
+    let timer = async {
+        match timeout {
+            Some(d) => run.clock.sleep(d).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    let outcome = tokio::select! {
+        biased;
+        r = body => Some(r),
+        _ = timer => None,
+    };
+    let now = run.clock.now();
+    match outcome {
+        Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
+        Some(Err(Failure::Error { error, cause })) => {
+            // A Fail state without `Error` fails the execution without an error name.
+            let error = Some(error).filter(|e| !e.is_empty());
+            entry.finish(now, ExecutionStatus::Failed, None, error, cause)
+        }
+        Some(Err(Failure::HistoryFull)) => entry.finish(
+            now,
+            ExecutionStatus::Failed,
+            None,
+            Some(sfn_core::error::states::RUNTIME.to_owned()),
+            Some(format!(
+                "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+            )),
+        ),
+        Some(Err(Failure::Aborted)) => {
+            entry.finish(now, ExecutionStatus::Aborted, None, None, None)
+        }
+        Some(Err(Failure::TimedOut)) | None => entry.finish(
+            now,
+            ExecutionStatus::TimedOut,
+            None,
+            Some(sfn_core::error::states::TIMEOUT.to_owned()),
+            None,
+        ),
+    }
+}

@@ -1,0 +1,536 @@
+//! The interpreter: runs a compiled scope state by state.
+//!
+//! Pure states (Pass, Choice, Succeed, Fail, and Wait on a virtual clock) are stepped
+//! synchronously in a loop: no task, channel or await per transition. Tasks, Waits on a
+//! real clock, Parallel and Map suspend. Parallel branches and Map iterations run
+//! concurrently on the execution's own task.
+//!
+//! This file holds the run loop and what every state shares (the context object, the
+//! step to the next state); each state kind has its own file:
+//!
+//! | file | what it runs |
+//! |---|---|
+//! | `flow.rs` | Pass, Choice, Succeed, Fail |
+//! | `wait.rs` | Wait, and every sleep on the engine's clock |
+//! | `task.rs` | Task: mocks, handlers, activities, task tokens, timeouts, heartbeats |
+//! | `parallel.rs` | Parallel |
+//! | `map.rs` | Map, inline (distributed: `local/map_run.rs`) |
+//! | `retry.rs` | `Retry` and `Catch` of Task, Parallel and Map |
+//! | `output.rs` | a result into the state's output: `ResultSelector`, `ResultPath`, `OutputPath`, `Output`, `Assign` |
+//! | `events.rs` | history event recording |
+
+mod events;
+mod flow;
+mod map;
+mod output;
+mod parallel;
+mod retry;
+mod task;
+mod wait;
+
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{Arc, Mutex},
+};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+use sfn_core::{
+    StatesError,
+    error::states,
+    eval::{
+        Env, io,
+        jsonata::{self as ja, JsonataEnv},
+        limits,
+    },
+    model::{IntOrExpr, NumberOrExpr, State},
+    path::JsonPath,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    clock::Clock,
+    engine::Inner,
+    handlers::Handlers,
+    history::{EventDetails, History},
+    mock::Mocks,
+    plan::{ContextUse, ScopePlan, StatePlan},
+    tokens::Tasks,
+};
+
+pub(crate) use events::StateEvents;
+pub(crate) use map::{MapRunSettings, result_writer_failure};
+
+type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a scope stopped without an output.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Failure {
+    /// An error `Retry` and `Catch` may handle (unless it is `States.Runtime` or
+    /// `States.DataLimitExceeded`, which `ErrorName::matches` keeps from `States.ALL`).
+    Error {
+        error: String,
+        cause: Option<String>,
+    },
+    /// The execution was stopped.
+    Aborted,
+    /// The history is full.
+    HistoryFull,
+    /// The machine's `TimeoutSeconds` passed (seen by a Wait on a virtual clock).
+    TimedOut,
+}
+
+impl Failure {
+    pub(crate) fn new(error: impl Into<String>, cause: Option<String>) -> Self {
+        Failure::Error {
+            error: error.into(),
+            cause,
+        }
+    }
+
+    /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
+    /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
+    fn handleable(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            Failure::Error { error, cause } if error != states::RUNTIME => {
+                Some((error, cause.as_deref()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether an execution was stopped: its own flag, then its parents' (a distributed
+/// Map's Map Run, the parent execution), read without a lock on every transition.
+#[derive(Debug, Default)]
+pub(crate) struct StopFlag {
+    set: std::sync::atomic::AtomicBool,
+    parent: Option<Arc<StopFlag>>,
+}
+
+impl StopFlag {
+    /// A flag that is also set when `parent` is.
+    pub(crate) fn child(parent: Arc<StopFlag>) -> Self {
+        StopFlag {
+            set: std::sync::atomic::AtomicBool::new(false),
+            parent: Some(parent),
+        }
+    }
+
+    /// Sets the flag.
+    pub(crate) fn set(&self) {
+        self.set.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether the flag or a parent's is set.
+    pub(crate) fn is_set(&self) -> bool {
+        let mut flag = self;
+        loop {
+            if flag.set.load(std::sync::atomic::Ordering::Acquire) {
+                return true;
+            }
+            match &flag.parent {
+                Some(p) => flag = p,
+                None => return false,
+            }
+        }
+    }
+}
+
+/// Everything one execution shares between its branches.
+pub(crate) struct Run {
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) handlers: Arc<Handlers>,
+    pub(crate) tasks: Arc<Tasks>,
+    pub(crate) mocks: Option<Arc<Mocks>>,
+    /// Calls per mocked state, shared with the child executions of distributed Maps.
+    pub(crate) mock_counts: Arc<Mutex<HashMap<Arc<str>, u64>>>,
+    pub(crate) cancel: CancellationToken,
+    /// Set with `cancel`, read without a lock on every transition.
+    pub(crate) stopped: Arc<StopFlag>,
+    pub(crate) execution_arn: Arc<str>,
+    /// The engine: where distributed Maps register their Map Runs and child executions.
+    pub(crate) engine: Arc<Inner>,
+    /// The machine's name, which child executions' ARNs carry.
+    pub(crate) machine_name: Arc<str>,
+    pub(crate) role_arn: Arc<str>,
+    /// `$$.Execution` without `Input`, and `$$.StateMachine`: shared, and small, since
+    /// the input is added per state, only the part the state reads.
+    pub(crate) context_base: Arc<Map<String, Value>>,
+    pub(crate) input: Arc<Value>,
+    /// When the machine's `TimeoutSeconds` runs out.
+    pub(crate) deadline: Option<DateTime<Utc>>,
+}
+
+/// One thread of the execution: where it records, what it sees.
+pub(crate) struct Frame {
+    pub(crate) history: Arc<Mutex<History>>,
+    pub(crate) last: u64,
+    pub(crate) vars: Map<String, Value>,
+    pub(crate) map_item: Option<(usize, Value)>,
+    /// The last value found within the payload limit. A state whose output is this very
+    /// value (`Arc::ptr_eq`: its input passed through) is not measured again.
+    pub(crate) verified: Option<Arc<Value>>,
+}
+
+enum Step {
+    Next(usize, Arc<Value>),
+    End(Arc<Value>),
+}
+
+/// What a state needs to know about its own entry.
+struct Entry<'a> {
+    st: &'a StatePlan,
+    event_id: u64,
+    time: DateTime<Utc>,
+}
+
+impl Run {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// An error raised while evaluating the state, with AWS's prefix.
+    fn state_error(&self, entry: &Entry<'_>, e: StatesError) -> Failure {
+        Failure::new(
+            e.error,
+            Some(format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                entry.st.name, entry.event_id, e.cause
+            )),
+        )
+    }
+
+    /// The context object a state sees: the base, the part of the execution input that
+    /// `uses` reads, `$$.State`, and `$$.Task` and `$$.Map.Item` when given.
+    fn context(
+        &self,
+        entry: &Entry<'_>,
+        uses: &ContextUse,
+        retry_count: u64,
+        map_item: Option<(usize, &Value)>,
+        token: Option<&str>,
+    ) -> Value {
+        let mut ctx = Map::clone(&self.context_base);
+        if let Some(input) = uses.input.select(&self.input)
+            && let Some(Value::Object(exec)) = ctx.get_mut("Execution")
+        {
+            exec.insert("Input".into(), input);
+        }
+        let mut state = Map::with_capacity(3);
+        state.insert(
+            "EnteredTime".into(),
+            Value::String(entry.time.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        );
+        state.insert("Name".into(), Value::String(entry.st.name.to_string()));
+        state.insert("RetryCount".into(), Value::from(retry_count));
+        ctx.insert("State".into(), Value::Object(state));
+        if let Some(token) = token {
+            let mut task = Map::new();
+            task.insert("Token".into(), Value::String(token.to_owned()));
+            ctx.insert("Task".into(), Value::Object(task));
+        }
+        if let Some((index, value)) = map_item {
+            let mut item = Map::new();
+            item.insert("Index".into(), Value::from(index));
+            item.insert("Value".into(), value.clone());
+            let mut map = Map::new();
+            map.insert("Item".into(), Value::Object(item));
+            ctx.insert("Map".into(), Value::Object(map));
+        }
+        Value::Object(ctx)
+    }
+
+    /// The state's context object, when it reads it; `null` otherwise.
+    fn context_if_needed(&self, entry: &Entry<'_>, frame: &Frame) -> Value {
+        if entry.st.context.any {
+            let item = frame.map_item.as_ref().map(|(i, v)| (*i, v));
+            self.context(entry, &entry.st.context, 0, item, None)
+        } else {
+            Value::Null
+        }
+    }
+
+    /// Runs a scope from its start state to its end.
+    pub(crate) fn run_scope<'a>(
+        &'a self,
+        scope: &'a ScopePlan,
+        input: Arc<Value>,
+        frame: &'a mut Frame,
+    ) -> BoxFut<'a, Result<Arc<Value>, Failure>> {
+        Box::pin(async move {
+            let mut idx = scope.start;
+            let mut data = input;
+            loop {
+                if self.stopped.is_set() {
+                    return Err(Failure::Aborted);
+                }
+                let st = scope
+                    .states
+                    .get(idx)
+                    .ok_or_else(|| Failure::new(states::RUNTIME, Some("no such state".into())))?;
+                let time = self.now();
+                let event_id = self.record_at(
+                    frame,
+                    time,
+                    st.events.entered,
+                    EventDetails::StateEntered {
+                        name: st.name.clone(),
+                        input: data.clone(),
+                    },
+                )?;
+                let entry = Entry { st, event_id, time };
+                let step = match &st.def {
+                    State::Pass(p) => self.pass(&entry, p, data, frame),
+                    State::Choice(_) => self.choice(&entry, data, frame),
+                    State::Succeed(_) => self.succeed(&entry, data, frame),
+                    State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
+                    State::Wait(w) => self.wait(&entry, w, data, frame).await,
+                    State::Task(t) => self.task(&entry, t, data, frame).await,
+                    State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
+                    State::Map(m) => self.map(&entry, m, data, frame).await,
+                    // The plan refuses a state kind the engine does not run.
+                    other => Err(Failure::new(
+                        states::RUNTIME,
+                        Some(format!(
+                            "The local engine does not run {} states.",
+                            other.state_type()
+                        )),
+                    )),
+                };
+                let step = match step {
+                    Err(Failure::Aborted) => {
+                        if let Some(ty) = st.events.aborted {
+                            frame.last = frame.last.max(event_id);
+                            self.record_abort(frame, ty, EventDetails::None);
+                        }
+                        return Err(Failure::Aborted);
+                    }
+                    other => other?,
+                };
+                let exited = st.events.exited;
+                match step {
+                    Step::Next(next, out) => {
+                        if let Some(ty) = exited {
+                            self.record(
+                                frame,
+                                ty,
+                                EventDetails::StateExited {
+                                    name: st.name.clone(),
+                                    output: out.clone(),
+                                },
+                            )?;
+                        }
+                        idx = next;
+                        data = out;
+                    }
+                    Step::End(out) => {
+                        if let Some(ty) = exited {
+                            self.record(
+                                frame,
+                                ty,
+                                EventDetails::StateExited {
+                                    name: st.name.clone(),
+                                    output: out.clone(),
+                                },
+                            )?;
+                        }
+                        return Ok(out);
+                    }
+                }
+            }
+        })
+    }
+
+    /// The step to the next state, once `out` is known to be within the payload limit.
+    /// Serializing a large payload on every transition is what a loop over it would
+    /// spend its time on, so an output that is the value already measured (the input
+    /// passed through unchanged) is not measured again.
+    fn transition(
+        &self,
+        entry: &Entry<'_>,
+        out: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let known = frame
+            .verified
+            .as_ref()
+            .is_some_and(|v| Arc::ptr_eq(v, &out));
+        if !known {
+            if over_limit(&out) {
+                return Err(Failure::new(
+                    states::DATA_LIMIT_EXCEEDED,
+                    Some(format!(
+                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                        entry.st.name
+                    )),
+                ));
+            }
+            frame.verified = Some(out.clone());
+        }
+        Ok(match entry.st.next {
+            Some(n) => Step::Next(n, out),
+            None => Step::End(out),
+        })
+    }
+
+    fn jsonata_scope<'v>(
+        &self,
+        input: &'v Value,
+        ctx: &'v Value,
+        vars: &'v Map<String, Value>,
+    ) -> JsonataEnv<'v> {
+        // `$now()` and `$millis()` read the engine's clock.
+        JsonataEnv::new(input, ctx, vars).with_now(self.now().timestamp_millis())
+    }
+}
+
+/// Whether `value` is larger than the payload limit.
+fn over_limit(value: &Value) -> bool {
+    #[cfg(test)]
+    tests::MEASURED.with(|n| n.set(n.get() + 1));
+    limits::exceeds_limit(value)
+}
+
+/// An integer field given as a literal, a JSONata expression or a path.
+fn int_field(
+    literal: Option<&IntOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
+) -> Result<Option<u64>, StatesError> {
+    Ok(int_field_signed(literal, path, path_field, scope, js)?.map(|n| n.max(0).unsigned_abs()))
+}
+
+fn int_field_signed(
+    literal: Option<&IntOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
+) -> Result<Option<i64>, StatesError> {
+    match (literal, path) {
+        (Some(IntOrExpr::Int(n)), _) => Ok(Some(i64::try_from(*n).unwrap_or(i64::MAX))),
+        (Some(IntOrExpr::Jsonata(expr)), _) => {
+            let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+            let Some(js) = js else { return Ok(None) };
+            let v = ja::evaluate(expr, field, js)?;
+            io::as_integer(&v)
+                .map(Some)
+                .ok_or_else(|| ja::unexpected_type(expr, field, "integer", &v))
+        }
+        (None, Some(p)) => io::integer_from_path(path_field, p, scope).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn number_field(
+    literal: Option<&NumberOrExpr>,
+    path: Option<&JsonPath>,
+    path_field: &str,
+    scope: &Env<'_>,
+    js: Option<&JsonataEnv<'_>>,
+) -> Result<Option<f64>, StatesError> {
+    match (literal, path) {
+        (Some(NumberOrExpr::Number(n)), _) => Ok(n.as_f64()),
+        (Some(NumberOrExpr::Jsonata(expr)), _) => {
+            let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+            let Some(js) = js else { return Ok(None) };
+            let v = ja::evaluate(expr, field, js)?;
+            v.as_f64()
+                .map(Some)
+                .ok_or_else(|| ja::unexpected_type(expr, field, "number", &v))
+        }
+        (None, Some(p)) => io::float_from_path(path_field, p, scope).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::cell::Cell;
+
+    use serde_json::json;
+
+    use crate::local::{ExecutionStatus, LocalEngine, StartExecution, VirtualClock};
+
+    thread_local! {
+        /// How many payloads this thread measured against the limit.
+        pub(crate) static MEASURED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A loop of 500 Choice → Wait rounds over a 200 KB input that no state changes.
+    const LOOP: &str = r#"{"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.n", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 1, "Next": "Done"}], "Default": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Nap2"},
+        "Nap2": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+        "Count": {"Type": "Pass", "Parameters": {"big.$": "$.big", "n.$": "States.MathAdd($.n, 1)"}, "Next": "Again"},
+        "Again": {"Type": "Wait", "Seconds": 1, "Next": "Check2"},
+        "Check2": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 500, "Next": "Done"}], "Default": "Again2"},
+        "Again2": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+        "Done": {"Type": "Succeed"}}}"#;
+
+    // A current-thread runtime: the execution runs on this thread, which counts.
+    #[tokio::test]
+    async fn an_output_that_is_its_input_is_not_measured_again() {
+        let engine = LocalEngine::with_clock(std::sync::Arc::new(VirtualClock::default()));
+        let arn = engine.create_state_machine_json("loop", LOOP);
+        let Ok(arn) = arn else { panic!("{arn:?}") };
+        let big = "x".repeat(200_000);
+        MEASURED.with(|n| n.set(0));
+        let started = std::time::Instant::now();
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"big": big})))
+            .await;
+        let Ok(run) = run else { panic!("{run:?}") };
+        let done = run.wait().await;
+        let Ok(done) = done else { panic!("{done:?}") };
+        let elapsed = started.elapsed();
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        let measured = MEASURED.with(Cell::get);
+        let transitions = run
+            .history()
+            .events()
+            .iter()
+            .filter(|e| e.event_type.as_str().ends_with("StateEntered"))
+            .count();
+        println!(
+            "{transitions} transitions over 200 KB in {elapsed:?}, {measured} payloads measured"
+        );
+        // Each round measures what it changes: Init's output, then each Count's; the
+        // Waits pass their input through, and the Choices are not measured.
+        assert_eq!(measured, 1 + 500, "{transitions} transitions");
+    }
+
+    // A task's result is measured once, whether it becomes the output as it is or
+    // passes through the states after it.
+    #[tokio::test]
+    async fn a_task_result_is_measured_once() {
+        const ECHO: &str = "arn:aws:lambda:us-east-1:123456789012:function:echo";
+        let engine = LocalEngine::with_clock(std::sync::Arc::new(VirtualClock::default()));
+        engine.register_handler(ECHO, |req: crate::local::TaskRequest| async move {
+            Ok(req.input)
+        });
+        let def = format!(
+            r#"{{"StartAt": "T", "States": {{
+                "T": {{"Type": "Task", "Resource": "{ECHO}", "Next": "W"}},
+                "W": {{"Type": "Wait", "Seconds": 1, "Next": "J"}},
+                "J": {{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "{ECHO}", "End": true}}}}}}"#
+        );
+        let arn = engine.create_state_machine_json("echo", &def);
+        let Ok(arn) = arn else { panic!("{arn:?}") };
+        MEASURED.with(|n| n.set(0));
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({"big": "x".repeat(1000)})))
+            .await;
+        let Ok(run) = run else { panic!("{run:?}") };
+        let done = run.wait().await;
+        let Ok(done) = done else { panic!("{done:?}") };
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(MEASURED.with(Cell::get), 2, "one per task result");
+    }
+}

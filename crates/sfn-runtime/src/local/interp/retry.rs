@@ -1,0 +1,142 @@
+//! `Retry` and `Catch` of Task, Parallel and Map: what follows a failed attempt.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use sfn_core::{
+    eval::{Env, io, retry, template},
+    model::{Catcher, Retrier},
+};
+
+use super::{Entry, Failure, Frame, Run, Step, output::assign};
+
+impl Run {
+    /// What follows an attempt: its step, a retry after the policy's delay, or the error
+    /// for the state's catchers. Errors no retrier or catcher may take are returned.
+    pub(super) async fn settle(
+        &self,
+        retry: &mut RetryState<'_>,
+        attempt: Result<Step, Failure>,
+        origin: retry::Origin,
+    ) -> Result<Settled, Failure> {
+        let failure = match attempt {
+            Ok(step) => return Ok(Settled::Done(step)),
+            Err(f) => f,
+        };
+        let Some((error, cause)) = failure.handleable() else {
+            return Err(failure);
+        };
+        if let Some(delay) = retry.next_delay(error, origin) {
+            self.sleep(delay).await?;
+            return Ok(Settled::Retry);
+        }
+        Ok(Settled::Catch((
+            error.to_owned(),
+            cause.map(str::to_owned),
+            origin,
+        )))
+    }
+
+    /// Applies the first matching catcher, or gives the failure back.
+    pub(super) fn catch(
+        &self,
+        entry: &Entry<'_>,
+        catchers: &[Catcher],
+        input: Arc<Value>,
+        (error, cause, origin): (String, Option<String>, retry::Origin),
+        frame: &mut Frame,
+    ) -> Result<Step, Failure> {
+        let Some(catcher) = retry::catcher_for_origin(catchers, &error, origin) else {
+            return Err(Failure::Error { error, cause });
+        };
+        let i = catchers
+            .iter()
+            .position(|c| std::ptr::eq(c, catcher))
+            .unwrap_or(0);
+        let Some(&next) = entry.st.catch_next.get(i) else {
+            return Err(Failure::Error { error, cause });
+        };
+        let err = |e| self.state_error(entry, e);
+        let error_output = retry::error_output(&error, cause.as_deref());
+        let ctx = self.context_if_needed(entry, frame);
+        let (out, assigned) = if entry.st.jsonata {
+            let js = self
+                .jsonata_scope(&input, &ctx, &frame.vars)
+                .with_error_output(&error_output);
+            let assigned = catcher
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &Env::new(&input), Some(&js)))
+                .transpose()
+                .map_err(err)?;
+            let out = match &catcher.output {
+                Some(o) => template::evaluate_jsonata(o, "Output", &js).map_err(err)?,
+                None => error_output,
+            };
+            (out, assigned)
+        } else {
+            let scope = Env {
+                input: &error_output,
+                context: &ctx,
+                variables: &frame.vars,
+            };
+            let assigned = catcher
+                .assign
+                .as_ref()
+                .map(|a| template::evaluate_assign(a, &scope, None))
+                .transpose()
+                .map_err(err)?;
+            let out = io::apply_result_path(
+                catcher.result_path.as_ref(),
+                Arc::unwrap_or_clone(input),
+                error_output,
+            )
+            .map_err(err)?;
+            (out, assigned)
+        };
+        assign(frame, assigned);
+        Ok(Step::Next(next, Arc::new(out)))
+    }
+}
+
+/// The retries a state has made, per retrier and in all.
+pub(super) struct RetryState<'r> {
+    retriers: &'r [Retrier],
+    per_retrier: Vec<u64>,
+    /// Retries so far (`$$.State.RetryCount`).
+    pub(super) count: u64,
+}
+
+impl<'r> RetryState<'r> {
+    pub(super) fn new(retriers: &'r [Retrier]) -> Self {
+        RetryState {
+            retriers,
+            per_retrier: vec![0; retriers.len()],
+            count: 0,
+        }
+    }
+
+    /// The delay before the next attempt, if a retrier takes `error` and has attempts
+    /// left; counts the retry.
+    pub(super) fn next_delay(
+        &mut self,
+        error: &str,
+        origin: retry::Origin,
+    ) -> Option<std::time::Duration> {
+        let i = retry::retrier_for_origin(self.retriers, error, origin)?;
+        let delay = retry::retry_delay(&self.retriers[i], self.per_retrier[i], fastrand::f64())?;
+        self.per_retrier[i] += 1;
+        self.count += 1;
+        Some(delay)
+    }
+}
+
+/// What follows a state's attempt.
+pub(super) enum Settled {
+    /// It completed.
+    Done(Step),
+    /// Try again (the delay has passed).
+    Retry,
+    /// No retrier took the error: the catchers get it.
+    Catch((String, Option<String>, retry::Origin)),
+}
