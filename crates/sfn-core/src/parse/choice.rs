@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{fields::Obj, state::StateReader};
-use crate::{diagnostic::value_kind as kind, model::*};
+use crate::{diagnostic::value_kind as kind, fields::ObjectKind, model::*};
 
 impl StateReader<'_, '_> {
     pub(super) fn choice(
@@ -71,7 +71,7 @@ impl StateReader<'_, '_> {
         let comment = self.p.string(&mut obj, "Comment");
         let next = self.p.string(&mut obj, "Next").map(StateName::new);
         let assign = self.p.template(&mut obj, "Assign", ql, true);
-        let output = if ql == QueryLanguage::JSONata {
+        let output = if ObjectKind::ChoiceRule.takes(ql, "Output") {
             self.p.template(&mut obj, "Output", ql, false)
         } else {
             None

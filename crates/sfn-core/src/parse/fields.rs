@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::{
     diagnostic::{Diagnostic, DiagnosticCode as Code, value_kind as kind},
+    fields::ObjectKind,
     intrinsic::IntrinsicCall,
     model::*,
     path::JsonPath,
@@ -284,6 +285,22 @@ impl Parser {
             self.error_code(Code::InvalidJsonPath, at, format!("The value for the field '{key}' must be a valid ReferencePath: '{p}' selects more than one node"));
         } else if !any_root && p.root() != crate::path::PathRoot::Input {
             self.error_code(Code::InvalidJsonPath, at, format!("The value for the field '{key}' must be a path into the state's data starting with '$.': '{p}'"));
+        }
+    }
+
+    /// A reference path field (`MaxItemsPath`…) of an object of kind `object`, when that
+    /// kind takes it in query language `ql`.
+    pub(super) fn path_field(
+        &mut self,
+        obj: &mut Obj<'_>,
+        object: ObjectKind,
+        ql: QueryLanguage,
+        key: &str,
+    ) -> Option<JsonPath> {
+        if object.takes(ql, key) {
+            self.reference_path(obj, key, true)
+        } else {
+            None
         }
     }
 

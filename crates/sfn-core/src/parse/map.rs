@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::{fields::Obj, state::StateReader};
 use crate::{
     diagnostic::value_kind as kind,
+    fields::ObjectKind,
     model::*,
     names::{self, MAX_MAP_LABEL_LEN},
 };
@@ -107,12 +108,8 @@ impl<'a> StateReader<'_, 'a> {
         let ptr = self.obj.ptr.clone();
         let ql = self.ql;
         let (input_path, output_path, output) = self.input_output();
-        let items_path = if self.jsonpath() {
-            self.p.reference_path(&mut self.obj, "ItemsPath", true)
-        } else {
-            None
-        };
-        let items = if self.jsonpath() {
+        let items_path = self.reference_path("ItemsPath");
+        let items = if !self.takes("Items") {
             None
         } else {
             let well_formed =
@@ -130,7 +127,7 @@ impl<'a> StateReader<'_, 'a> {
             self.p.template(&mut self.obj, "Items", ql, false)
         };
         let item_selector = self.p.template(&mut self.obj, "ItemSelector", ql, true);
-        let parameters = self.jsonpath_template("Parameters");
+        let parameters = self.template("Parameters");
         if item_selector.is_some() && parameters.is_some() {
             self.p.field_error(
                 &ptr,
@@ -138,7 +135,7 @@ impl<'a> StateReader<'_, 'a> {
             );
         }
         let item_processor = self.processor("ItemProcessor");
-        let iterator = if self.jsonpath() {
+        let iterator = if self.takes("Iterator") {
             self.processor("Iterator")
         } else {
             None
@@ -160,12 +157,7 @@ impl<'a> StateReader<'_, 'a> {
             let v = self
                 .p
                 .int_or_expr(&mut self.obj, "MaxConcurrency", ql, 0, None);
-            let p = if self.jsonpath() {
-                self.p
-                    .reference_path(&mut self.obj, "MaxConcurrencyPath", true)
-            } else {
-                None
-            };
+            let p = self.reference_path("MaxConcurrencyPath");
             if v.is_some() && p.is_some() {
                 self.p.field_error(
                     &ptr,
@@ -201,21 +193,12 @@ impl<'a> StateReader<'_, 'a> {
                 None
             }
         };
-        let tolerated_failure_percentage_path = if self.jsonpath() {
-            self.p
-                .reference_path(&mut self.obj, "ToleratedFailurePercentagePath", true)
-        } else {
-            None
-        };
+        let tolerated_failure_percentage_path =
+            self.reference_path("ToleratedFailurePercentagePath");
         let tolerated_failure_count =
             self.p
                 .int_or_expr(&mut self.obj, "ToleratedFailureCount", ql, 0, None);
-        let tolerated_failure_count_path = if self.jsonpath() {
-            self.p
-                .reference_path(&mut self.obj, "ToleratedFailureCountPath", true)
-        } else {
-            None
-        };
+        let tolerated_failure_count_path = self.reference_path("ToleratedFailureCountPath");
         for (a, b) in [
             (
                 "ToleratedFailurePercentage",
@@ -248,7 +231,7 @@ impl<'a> StateReader<'_, 'a> {
                 );
             }
         }
-        let result_selector = self.jsonpath_template("ResultSelector");
+        let result_selector = self.template("ResultSelector");
         let result_path = self.result_path();
         let assign = self.assign();
         let (retry, catch) = self.retry_catch();
@@ -301,14 +284,20 @@ impl<'a> StateReader<'_, 'a> {
         }
     }
 
-    fn parameters_arguments(&mut self, obj: &mut Obj<'_>) -> (Option<Template>, Option<Template>) {
+    /// An `ItemReader`'s or `ResultWriter`'s `Parameters` (JSONPath) or `Arguments`
+    /// (JSONata).
+    fn parameters_arguments(
+        &mut self,
+        obj: &mut Obj<'_>,
+        object: ObjectKind,
+    ) -> (Option<Template>, Option<Template>) {
         let ql = self.ql;
-        let parameters = if ql == QueryLanguage::JSONPath {
+        let parameters = if object.takes(ql, "Parameters") {
             self.p.template(obj, "Parameters", ql, true)
         } else {
             None
         };
-        let arguments = if ql == QueryLanguage::JSONata {
+        let arguments = if object.takes(ql, "Arguments") {
             self.p.template(obj, "Arguments", ql, false)
         } else {
             None
@@ -323,7 +312,7 @@ impl<'a> StateReader<'_, 'a> {
             self.p.error(&at, "These fields are required: [Resource]");
         }
         let resource = self.p.string(&mut obj, "Resource").map(Resource::new);
-        let (parameters, arguments) = self.parameters_arguments(&mut obj);
+        let (parameters, arguments) = self.parameters_arguments(&mut obj, ObjectKind::ItemReader);
         let reader_config = match obj.get("ReaderConfig") {
             None => None,
             Some(Value::Object(rm)) => {
@@ -361,11 +350,9 @@ impl<'a> StateReader<'_, 'a> {
                 let max_items = self
                     .p
                     .int_or_expr(&mut r, "MaxItems", ql, 1, Some(100_000_000));
-                let max_items_path = if ql == QueryLanguage::JSONPath {
-                    self.p.reference_path(&mut r, "MaxItemsPath", true)
-                } else {
-                    None
-                };
+                let max_items_path =
+                    self.p
+                        .path_field(&mut r, ObjectKind::ReaderConfig, ql, "MaxItemsPath");
                 if r.has("MaxItems") && r.has("MaxItemsPath") {
                     self.p.field_error(
                         &rat,
@@ -429,17 +416,11 @@ impl<'a> StateReader<'_, 'a> {
         let max_input_bytes_per_batch =
             self.p
                 .int_or_expr(&mut obj, "MaxInputBytesPerBatch", ql, 1, Some(262_144));
-        let (max_items_per_batch_path, max_input_bytes_per_batch_path) =
-            if ql == QueryLanguage::JSONPath {
-                (
-                    self.p
-                        .reference_path(&mut obj, "MaxItemsPerBatchPath", true),
-                    self.p
-                        .reference_path(&mut obj, "MaxInputBytesPerBatchPath", true),
-                )
-            } else {
-                (None, None)
-            };
+        let [max_items_per_batch_path, max_input_bytes_per_batch_path] =
+            ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"].map(|key| {
+                self.p
+                    .path_field(&mut obj, ObjectKind::ItemBatcher, ql, key)
+            });
         for (a, b) in [
             ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
             ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
@@ -466,7 +447,7 @@ impl<'a> StateReader<'_, 'a> {
         let (m, at) = self.object_field("ResultWriter")?;
         let mut obj = Obj::new(m, &at);
         let resource = self.p.string(&mut obj, "Resource").map(Resource::new);
-        let (parameters, arguments) = self.parameters_arguments(&mut obj);
+        let (parameters, arguments) = self.parameters_arguments(&mut obj, ObjectKind::ResultWriter);
         let writer_config = match obj.get("WriterConfig") {
             None => None,
             Some(Value::Object(wm)) => {

@@ -18,6 +18,8 @@ mod map;
 mod retry;
 mod scope;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{fields::Obj, state::StateReader};
-use crate::{diagnostic::value_kind as kind, model::*};
+use crate::{diagnostic::value_kind as kind, fields::ObjectKind, model::*};
 
 impl StateReader<'_, '_> {
     pub(super) fn retry_catch(&mut self) -> (Option<Vec<Retrier>>, Option<Vec<Catcher>>) {
@@ -148,23 +148,25 @@ impl StateReader<'_, '_> {
         }
         let next = self.p.string(&mut obj, "Next").map(StateName::new);
         let ql = self.ql;
-        let result_path = if ql == QueryLanguage::JSONPath {
+        let catcher = ObjectKind::Catcher;
+        let result_path = if catcher.takes(ql, "ResultPath") {
             self.p.nullable_path(&mut obj, "ResultPath", true)
         } else {
             None
         };
-        let output = if ql == QueryLanguage::JSONata {
+        let output = if catcher.takes(ql, "Output") {
             self.p.template(&mut obj, "Output", ql, false)
         } else {
             None
         };
         let assign = self.p.template(&mut obj, "Assign", ql, true);
-        let other = if ql == QueryLanguage::JSONata {
-            "ResultPath"
-        } else {
-            "Output"
-        };
-        if obj.has(other) {
+        // `ResultPath` in JSONata, `Output` in JSONPath.
+        let foreign: Vec<&str> = catcher
+            .fields()
+            .filter(|f| !f.allowed_in(ql) && obj.has(f.name))
+            .map(|f| f.name)
+            .collect();
+        for other in foreign {
             let at = obj.at(other);
             obj.get(other);
             self.p.field_error(

@@ -8,82 +8,10 @@ use serde_json::{Map, Value};
 use super::fields::{Obj, Parser};
 use crate::{
     diagnostic::{DiagnosticCode as Code, value_kind as kind},
+    fields::{self, ObjectKind},
     model::*,
     path::JsonPath,
 };
-
-/// Fields of any state, to tell a misplaced field from an unknown one.
-const STATE_FIELDS: &[&str] = &[
-    "Type",
-    "Comment",
-    "QueryLanguage",
-    "Next",
-    "End",
-    "InputPath",
-    "OutputPath",
-    "Parameters",
-    "ResultSelector",
-    "ResultPath",
-    "Result",
-    "Retry",
-    "Catch",
-    "Resource",
-    "TimeoutSeconds",
-    "TimeoutSecondsPath",
-    "HeartbeatSeconds",
-    "HeartbeatSecondsPath",
-    "Credentials",
-    "Choices",
-    "Default",
-    "Seconds",
-    "Timestamp",
-    "SecondsPath",
-    "TimestampPath",
-    "Error",
-    "Cause",
-    "ErrorPath",
-    "CausePath",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-    "ItemsPath",
-    "Items",
-    "ItemSelector",
-    "ItemReader",
-    "ItemBatcher",
-    "ResultWriter",
-    "MaxConcurrency",
-    "MaxConcurrencyPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "Label",
-    "Arguments",
-    "Output",
-    "Assign",
-];
-
-/// Fields only JSONPath states may have.
-const JSONPATH_ONLY: &[&str] = &[
-    "InputPath",
-    "OutputPath",
-    "Parameters",
-    "ResultSelector",
-    "ResultPath",
-    "ItemsPath",
-    "TimeoutSecondsPath",
-    "HeartbeatSecondsPath",
-    "SecondsPath",
-    "TimestampPath",
-    "ErrorPath",
-    "CausePath",
-    "MaxConcurrencyPath",
-    "ToleratedFailurePercentagePath",
-    "ToleratedFailureCountPath",
-    "Iterator",
-    "Result",
-];
 
 /// The intrinsic functions whose result is a string, as `ErrorPath`/`CausePath` need.
 const STRING_INTRINSICS: &[&str] = &[
@@ -95,9 +23,6 @@ const STRING_INTRINSICS: &[&str] = &[
     "States.Hash",
     "States.UUID",
 ];
-
-/// Fields only JSONata states may have.
-const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
 
 impl Parser {
     pub(super) fn state(
@@ -148,17 +73,16 @@ impl Parser {
             // Read nothing more: the fields cannot be judged without a type.
             return None;
         };
-        // Fields that belong to the other query language.
-        let (forbidden, other) = match ql {
-            QueryLanguage::JSONata => (JSONPATH_ONLY, "JSONPath"),
-            QueryLanguage::JSONPath => (JSONATA_ONLY, "JSONata"),
-        };
-        for &f in forbidden {
-            if obj.has(f) {
-                let at = obj.at(f);
-                obj.get(f);
-                self.field_error(&at, format!("The field '{f}' is only supported in {other} states; this state's query language is {ql}"));
-            }
+        // Fields of the other query language, in the order they are written.
+        let foreign: Vec<(&String, QueryLanguage)> = obj
+            .map
+            .keys()
+            .filter_map(|k| Some((k, fields::state_field(k)?.only_in.filter(|&l| l != ql)?)))
+            .collect();
+        for (f, only) in foreign {
+            let at = obj.at(f);
+            obj.get(f);
+            self.field_error(&at, format!("The field '{f}' is only supported in {only} states; this state's query language is {ql}"));
         }
         let mut st = StateReader {
             p: self,
@@ -172,7 +96,7 @@ impl Parser {
         let unused: Vec<String> = obj.unused().cloned().collect();
         for key in unused {
             let at = obj.at(&key);
-            if STATE_FIELDS.contains(&key.as_str()) {
+            if fields::state_field(&key).is_some() {
                 p.field_error(
                     &at,
                     format!("Field '{key}' is not supported by a {ty} state"),
@@ -200,53 +124,51 @@ impl<'a> StateReader<'_, 'a> {
         self.obj.at(key)
     }
 
-    pub(super) fn jsonpath(&self) -> bool {
-        self.ql == QueryLanguage::JSONPath
+    /// Whether this state's type takes the field `key` in its query language.
+    pub(super) fn takes(&self, key: &str) -> bool {
+        ObjectKind::State(self.ty).takes(self.ql, key)
     }
 
     pub(super) fn input_output(
         &mut self,
     ) -> (Option<NullablePath>, Option<NullablePath>, Option<Template>) {
-        let input = if self.jsonpath() {
+        let input = if self.takes("InputPath") {
             self.p.nullable_path(&mut self.obj, "InputPath", false)
         } else {
             None
         };
-        let output_path = if self.jsonpath() {
+        let output_path = if self.takes("OutputPath") {
             self.p.nullable_path(&mut self.obj, "OutputPath", false)
         } else {
             None
         };
-        let output = if self.jsonpath() {
-            None
-        } else {
-            self.p.template(&mut self.obj, "Output", self.ql, false)
-        };
+        let output = self.template("Output");
         (input, output_path, output)
     }
 
     pub(super) fn result_path(&mut self) -> Option<NullablePath> {
-        if self.jsonpath() {
+        if self.takes("ResultPath") {
             self.p.nullable_path(&mut self.obj, "ResultPath", true)
         } else {
             None
         }
     }
 
-    pub(super) fn jsonpath_template(&mut self, key: &str) -> Option<Template> {
-        if self.jsonpath() {
+    /// A template field (`Parameters`, `Arguments`, `Output`…), when this state takes it
+    /// in its query language.
+    pub(super) fn template(&mut self, key: &str) -> Option<Template> {
+        if self.takes(key) {
             self.p.template(&mut self.obj, key, self.ql, false)
         } else {
             None
         }
     }
 
-    fn jsonata_template(&mut self, key: &str) -> Option<Template> {
-        if self.jsonpath() {
-            None
-        } else {
-            self.p.template(&mut self.obj, key, self.ql, false)
-        }
+    /// A reference path field (`SecondsPath`, `ItemsPath`…), when this state takes it in
+    /// its query language.
+    pub(super) fn reference_path(&mut self, key: &str) -> Option<JsonPath> {
+        let object = ObjectKind::State(self.ty);
+        self.p.path_field(&mut self.obj, object, self.ql, key)
     }
 
     pub(super) fn assign(&mut self) -> Option<Template> {
@@ -281,8 +203,8 @@ impl<'a> StateReader<'_, 'a> {
         Some(match self.ty {
             StateType::Pass => {
                 let (input_path, output_path, output) = self.input_output();
-                let parameters = self.jsonpath_template("Parameters");
-                let result = if self.jsonpath() {
+                let parameters = self.template("Parameters");
+                let result = if self.takes("Result") {
                     self.obj.get("Result").cloned()
                 } else {
                     None
@@ -361,11 +283,7 @@ impl<'a> StateReader<'_, 'a> {
         let value = self
             .p
             .int_or_expr(&mut self.obj, key, self.ql, 1, Some(99_999_999));
-        let path = if self.jsonpath() {
-            self.p.reference_path(&mut self.obj, path_key, true)
-        } else {
-            None
-        };
+        let path = self.reference_path(path_key);
         if value.is_some() && path.is_some() {
             let ptr = self.obj.ptr.clone();
             self.p.field_error(
@@ -387,9 +305,9 @@ impl<'a> StateReader<'_, 'a> {
         }
         let resource = self.p.string(&mut self.obj, "Resource").map(Resource::new);
         let (input_path, output_path, output) = self.input_output();
-        let parameters = self.jsonpath_template("Parameters");
-        let arguments = self.jsonata_template("Arguments");
-        let result_selector = self.jsonpath_template("ResultSelector");
+        let parameters = self.template("Parameters");
+        let arguments = self.template("Arguments");
+        let result_selector = self.template("ResultSelector");
         let result_path = self.result_path();
         let assign = self.assign();
         let (timeout_seconds, timeout_seconds_path) =
@@ -448,16 +366,8 @@ impl<'a> StateReader<'_, 'a> {
                 self.p.error(&at, "String does not match RFC3339 timestamp");
             }
         }
-        let seconds_path = if self.jsonpath() {
-            self.p.reference_path(&mut self.obj, "SecondsPath", true)
-        } else {
-            None
-        };
-        let timestamp_path = if self.jsonpath() {
-            self.p.reference_path(&mut self.obj, "TimestampPath", true)
-        } else {
-            None
-        };
+        let seconds_path = self.reference_path("SecondsPath");
+        let timestamp_path = self.reference_path("TimestampPath");
         let count = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
             .iter()
             .filter(|f| self.obj.has(f))
@@ -486,14 +396,13 @@ impl<'a> StateReader<'_, 'a> {
         let ptr = self.obj.ptr.clone();
         let error = self.p.string_or_expr(&mut self.obj, "Error", self.ql);
         let cause = self.p.string_or_expr(&mut self.obj, "Cause", self.ql);
-        let (error_path, cause_path) = if self.jsonpath() {
-            (
-                self.p.path_expr(&mut self.obj, "ErrorPath"),
-                self.p.path_expr(&mut self.obj, "CausePath"),
-            )
-        } else {
-            (None, None)
-        };
+        let [error_path, cause_path] = ["ErrorPath", "CausePath"].map(|key| {
+            if self.takes(key) {
+                self.p.path_expr(&mut self.obj, key)
+            } else {
+                None
+            }
+        });
         for (key, value) in [("ErrorPath", &error_path), ("CausePath", &cause_path)] {
             if let Some(PathExpr::Intrinsic(call)) = value {
                 let name = call.as_str().split('(').next().unwrap_or_default();
@@ -528,9 +437,9 @@ impl<'a> StateReader<'_, 'a> {
     ) -> Option<State> {
         let ptr = self.obj.ptr.clone();
         let (input_path, output_path, output) = self.input_output();
-        let parameters = self.jsonpath_template("Parameters");
-        let arguments = self.jsonata_template("Arguments");
-        let result_selector = self.jsonpath_template("ResultSelector");
+        let parameters = self.template("Parameters");
+        let arguments = self.template("Arguments");
+        let result_selector = self.template("ResultSelector");
         let result_path = self.result_path();
         let assign = self.assign();
         let (retry, catch) = self.retry_catch();
