@@ -784,6 +784,154 @@ mod tests {
     }
 
     #[test]
+    fn sets_only_fields_its_state_type_takes() {
+        use crate::{fields::ObjectKind, model::StateType};
+        let g = || Graph::new("S").state("S", Succeed::new());
+        let states: Vec<(StateType, Value)> = vec![
+            (
+                StateType::Pass,
+                Pass::new()
+                    .comment("c")
+                    .query_language(QueryLanguage::JSONPath)
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .result_path("$.r")
+                    .parameters(json!({}))
+                    .result(json!(1))
+                    .next("S")
+                    .end()
+                    .into_json(),
+            ),
+            (
+                StateType::Task,
+                Task::new("arn:aws:states:::lambda:invoke")
+                    .comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .result_path("$.r")
+                    .parameters(json!({}))
+                    .arguments(json!({}))
+                    .result_selector(json!({}))
+                    .timeout_seconds(2)
+                    .timeout_seconds_path("$.t")
+                    .heartbeat_seconds(1)
+                    .heartbeat_seconds_path("$.h")
+                    .credentials(json!({}))
+                    .retry(Retry::on(["States.ALL"]))
+                    .catch(Catch::on(["States.ALL"], "S"))
+                    .next("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Choice,
+                Choice::new()
+                    .comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .rule(Rule::condition("{% true %}").next("S"))
+                    .default("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Wait,
+                Wait::seconds(1)
+                    .comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .next("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Wait,
+                Wait::until("2024-01-01T00:00:00Z").into_json(),
+            ),
+            (StateType::Wait, Wait::seconds_path("$.s").into_json()),
+            (StateType::Wait, Wait::timestamp_path("$.t").into_json()),
+            (
+                StateType::Succeed,
+                Succeed::new()
+                    .comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .into_json(),
+            ),
+            (
+                StateType::Fail,
+                Fail::new()
+                    .comment("c")
+                    .error("E")
+                    .cause("C")
+                    .error_path("$.e")
+                    .cause_path("$.c")
+                    .into_json(),
+            ),
+            (
+                StateType::Parallel,
+                Parallel::new()
+                    .comment("c")
+                    .branch(g())
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .result_path("$.r")
+                    .parameters(json!({}))
+                    .arguments(json!({}))
+                    .result_selector(json!({}))
+                    .retry(Retry::on(["States.ALL"]))
+                    .catch(Catch::on(["States.ALL"], "S"))
+                    .next("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Map,
+                Map::distributed(g(), crate::model::ExecutionType::Standard)
+                    .comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+                    .assign(json!({}))
+                    .result_path("$.r")
+                    .result_selector(json!({}))
+                    .items_path("$.i")
+                    .items(json!([]))
+                    .item_selector(json!({}))
+                    .max_concurrency(1)
+                    .tolerated_failure_percentage(1.0)
+                    .tolerated_failure_count(1)
+                    .label("l")
+                    .item_reader(json!({}))
+                    .item_batcher(json!({}))
+                    .result_writer(json!({}))
+                    .retry(Retry::on(["States.ALL"]))
+                    .catch(Catch::on(["States.ALL"], "S"))
+                    .next("S")
+                    .into_json(),
+            ),
+        ];
+        for (ty, state) in states {
+            let Value::Object(fields) = state else {
+                panic!("a {ty} state is an object")
+            };
+            for key in fields.keys() {
+                assert!(
+                    ObjectKind::State(ty).field(key).is_some(),
+                    "a {ty} state's builder sets '{key}', which the field table does not give it"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn reports_every_problem() {
         let err = MachineBuilder::new("A")
             .state("A", Pass::new().input_path("not a path").next("Nowhere"))

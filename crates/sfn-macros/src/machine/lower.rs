@@ -1,7 +1,8 @@
 //! Lowering: the DSL tree → the ASL as JSON, remembering which token produced each JSON
 //! Pointer so that the validator's diagnostics land on the right token.
 //!
-//! Field names are Rust-style (`result_path`) and become ASL's (`ResultPath`). This step
+//! Field names are Rust-style (`result_path`) and become ASL's (`ResultPath`), as sfn-core's
+//! field table says (see `fields`). This step
 //! only checks what JSON cannot express (unknown and repeated fields, values of a kind
 //! the field cannot hold); everything else is the validator's job.
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use proc_macro2::Span;
 use serde_json::{Map, Number, Value as Json};
 use sfn_core::{
+    diagnostic::push_pointer_token,
     fields::ObjectKind,
     model::{ExecutionType, StateType},
 };
@@ -97,10 +99,10 @@ pub(crate) struct Lowerer<'e> {
     machine_type: ExecutionType,
 }
 
+/// `ptr` with the token `key` appended.
 fn push(ptr: &str, key: &str) -> String {
     let mut p = ptr.to_owned();
-    p.push('/');
-    p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    push_pointer_token(&mut p, key);
     p
 }
 
