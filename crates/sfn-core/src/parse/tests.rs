@@ -7,7 +7,7 @@ use super::parse_value;
 use crate::{
     diagnostic::Subject,
     fields::{ObjectKind, STATE_FIELDS},
-    model::{QueryLanguage, StateType},
+    model::QueryLanguage,
 };
 
 /// A definition holding an object of kind `object` read with `ql`, and that object's
@@ -15,47 +15,40 @@ use crate::{
 fn holding(object: ObjectKind, ql: QueryLanguage) -> (Value, &'static str) {
     let ql = ql.to_string();
     let scope = || json!({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}});
-    let map = |extra: Value| {
-        let mut m =
-            json!({"Type": "Map", "QueryLanguage": ql, "ItemProcessor": scope(), "End": true});
-        if let (Value::Object(m), Value::Object(extra)) = (&mut m, extra) {
-            m.extend(extra);
+    // A state of type `ty` with the fields of `extra` besides those it needs.
+    let state = |ty: &str, extra: Value| {
+        let mut s = match ty {
+            "Map" => json!({"ItemProcessor": scope(), "End": true}),
+            "Task" => json!({"Resource": "arn:aws:states:::lambda:invoke", "End": true}),
+            "Parallel" => json!({"Branches": [scope()], "End": true}),
+            _ => json!({}),
+        };
+        s["Type"] = json!(ty);
+        s["QueryLanguage"] = json!(ql);
+        if let (Value::Object(s), Value::Object(extra)) = (&mut s, extra) {
+            s.extend(extra);
         }
-        m
+        s
     };
-    let task = |extra: Value| {
-        let mut t = json!({"Type": "Task", "QueryLanguage": ql, "Resource": "arn:aws:states:::lambda:invoke", "End": true});
-        if let (Value::Object(t), Value::Object(extra)) = (&mut t, extra) {
-            t.extend(extra);
-        }
-        t
-    };
-    let (state, at) = match object {
+    let map = |extra: Value| state("Map", extra);
+    let task = |extra: Value| state("Task", extra);
+    let (a, at) = match object {
         ObjectKind::Machine => {
             let mut m = scope();
             m["QueryLanguage"] = json!(ql);
             return (m, "");
         }
-        ObjectKind::State(ty) => {
-            let mut s = match ty {
-                StateType::Map => map(json!({})),
-                StateType::Task => task(json!({})),
-                _ => json!({"Type": ty.as_str(), "QueryLanguage": ql}),
-            };
-            s["QueryLanguage"] = json!(ql);
-            (s, "/States/A")
-        }
-        ObjectKind::Branch => (
-            json!({"Type": "Parallel", "QueryLanguage": ql, "Branches": [scope()], "End": true}),
-            "/States/A/Branches/0",
-        ),
+        ObjectKind::State(ty) => (state(ty.as_str(), json!({})), "/States/A"),
+        ObjectKind::Branch => (state("Parallel", json!({})), "/States/A/Branches/0"),
         ObjectKind::ItemProcessor => (map(json!({})), "/States/A/ItemProcessor"),
-        ObjectKind::ProcessorConfig => (
-            map(
-                json!({"ItemProcessor": {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}, "ProcessorConfig": {}}}),
-            ),
-            "/States/A/ItemProcessor/ProcessorConfig",
-        ),
+        ObjectKind::ProcessorConfig => {
+            let mut processor = scope();
+            processor["ProcessorConfig"] = json!({});
+            (
+                map(json!({"ItemProcessor": processor})),
+                "/States/A/ItemProcessor/ProcessorConfig",
+            )
+        }
         ObjectKind::Retrier => (
             task(json!({"Retry": [{"ErrorEquals": ["States.ALL"]}]})),
             "/States/A/Retry/0",
@@ -65,7 +58,10 @@ fn holding(object: ObjectKind, ql: QueryLanguage) -> (Value, &'static str) {
             "/States/A/Catch/0",
         ),
         ObjectKind::ChoiceRule => (
-            json!({"Type": "Choice", "QueryLanguage": ql, "Choices": [{"Next": "A"}], "Default": "A"}),
+            state(
+                "Choice",
+                json!({"Choices": [{"Next": "A"}], "Default": "A"}),
+            ),
             "/States/A/Choices/0",
         ),
         ObjectKind::ItemReader => (
@@ -88,7 +84,7 @@ fn holding(object: ObjectKind, ql: QueryLanguage) -> (Value, &'static str) {
             "/States/A/ResultWriter/WriterConfig",
         ),
     };
-    (json!({"StartAt": "A", "States": {"A": state}}), at)
+    (json!({"StartAt": "A", "States": {"A": a}}), at)
 }
 
 /// Every field name the table knows, and one it does not.
