@@ -25,6 +25,7 @@ mod clock;
 mod error;
 mod history;
 mod interp;
+mod manage;
 mod map_run;
 mod mock;
 mod plan;
@@ -58,6 +59,9 @@ use tokio_util::sync::CancellationToken;
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use error::Error;
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
+pub use manage::{
+    ActivityDescription, CreateStateMachine, StateMachineDescription, StateMachineType,
+};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
 pub use task::{ActivityTask, TaskHandler, TaskRequest};
@@ -476,6 +480,7 @@ pub(crate) struct Inner {
     executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
     map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     activity_poll_micros: std::sync::atomic::AtomicU64,
+    registry: manage::Registry,
 }
 
 /// How long AWS holds a `GetActivityTask` call.
@@ -576,6 +581,7 @@ impl LocalEngine {
                 activity_poll_micros: std::sync::atomic::AtomicU64::new(
                     ACTIVITY_POLL_TIMEOUT.as_micros() as u64,
                 ),
+                registry: manage::Registry::default(),
             }),
         }
     }
