@@ -1,4 +1,5 @@
 //! The crate's integration tests, in one binary.
 
 mod cli_run;
+mod cli_serve;
 mod cli_validate;
