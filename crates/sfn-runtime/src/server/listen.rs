@@ -12,7 +12,10 @@ use hyper::{
     server::conn::http1,
     service::service_fn,
 };
-use hyper_util::{rt::TokioIo, server::graceful::GracefulShutdown};
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -189,7 +192,11 @@ async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, shutdown: Cancellatio
             let ctx = ctx.clone();
             async move { Ok::<_, Infallible>(handle(req, &ctx).await) }
         });
-        let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        // A client that never finishes its headers is dropped after 30 seconds.
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(30))
+            .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;
