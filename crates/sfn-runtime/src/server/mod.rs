@@ -13,18 +13,21 @@
 //! Machines and activities live in the engine's account and region
 //! (`arn:aws:states:us-east-1:123456789012:…`).
 //!
-//! ```no_run
+//! ```
 //! use sfn_runtime::{local::LocalEngine, server::Server};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(async {
 //! let server = Server::builder()
 //!     .engine(LocalEngine::new())
-//!     .bind("127.0.0.1:0".parse()?)
+//!     .bind("127.0.0.1:0".parse()?) // port 0: any free port
 //!     .build()
 //!     .await?;
-//! println!("listening on {}", server.endpoint_url());
-//! // … point clients at it …
+//! let url = server.endpoint_url(); // point clients here, with any credentials
+//! assert!(url.starts_with("http://127.0.0.1:"));
 //! server.shutdown().await;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
 //! # Ok(())
 //! # }
 //! ```

@@ -895,6 +895,46 @@ async fn stopping_an_execution_closes_its_outstanding_task_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_for_a_timed_out_task_get_task_timed_out() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("late")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(
+        &client,
+        "late",
+        &activity_machine(&activity, "")
+            .replace(r#""HeartbeatSeconds": 30"#, r#""HeartbeatSeconds": 1"#),
+    )
+    .await;
+    let run = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Failed);
+    let d = client
+        .describe_execution()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.error(), Some("States.HeartbeatTimeout"));
+    let r = client.send_task_heartbeat().task_token(&token).send().await;
+    assert_eq!(code(r), "TaskTimedOut");
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "TaskTimedOut");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_polls_end_empty_after_the_timeout_and_at_shutdown() {
     let (server, client) = serve(Duration::from_millis(200)).await;
     let activity = client
