@@ -40,14 +40,19 @@
 //! `SendTaskFailure`, `SendTaskHeartbeat`), state machines (`CreateStateMachine`,
 //! `UpdateStateMachine`, `DeleteStateMachine`, `DescribeStateMachine`,
 //! `DescribeStateMachineForExecution`, `ListStateMachines`), executions
-//! (`StartExecution`, `StopExecution`, `DescribeExecution`, `ListExecutions`,
-//! `GetExecutionHistory`), Map Runs (`DescribeMapRun`, `ListMapRuns`),
+//! (`StartExecution`, `StartSyncExecution` for Express machines, `StopExecution`,
+//! `DescribeExecution`, `ListExecutions`, `GetExecutionHistory`), Map Runs (`DescribeMapRun`, `ListMapRuns`),
 //! `ValidateStateMachineDefinition`, and tags (`TagResource`, `UntagResource`,
 //! `ListTagsForResource`). Every list operation pages with `nextToken` and `maxResults`
 //! (at most 1,000; 0 or none means 100).
 //!
 //! Not served yet, answered with an `UnknownOperationException` that says so: versions
-//! and aliases, `RedriveExecution`, `StartSyncExecution`, `TestState`, `UpdateMapRun`.
+//! and aliases, `RedriveExecution`, `TestState`, `UpdateMapRun`.
+//!
+//! The AWS SDKs send `StartSyncExecution` to the host `sync-<endpoint host>`: make that
+//! name resolve to the server, or remove the prefix (botocore:
+//! `Config(inject_host_prefix=False)`; the Rust SDK: an interceptor that rewrites the
+//! request's host).
 
 mod error;
 mod listen;

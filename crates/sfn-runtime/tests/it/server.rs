@@ -12,10 +12,11 @@ use std::{
 use aws_sdk_sfn::{
     Client,
     config::{
-        BehaviorVersion, Credentials, Region, StalledStreamProtectionConfig, retry::RetryConfig,
-        timeout::TimeoutConfig,
+        BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
+        StalledStreamProtectionConfig, interceptors::BeforeTransmitInterceptorContextMut,
+        retry::RetryConfig, timeout::TimeoutConfig,
     },
-    error::ProvideErrorMetadata,
+    error::{BoxError, ProvideErrorMetadata},
     types::{
         ExecutionStatus, HistoryEventType, StateMachineType, Tag,
         ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
@@ -30,6 +31,31 @@ use sfn_runtime::{
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
+
+/// Sends the requests the SDK addresses to `sync-<host>` (StartSyncExecution,
+/// TestState) to the host itself: a local endpoint has no `sync-` name.
+#[derive(Debug)]
+struct NoSyncPrefix;
+
+impl Intercept for NoSyncPrefix {
+    fn name(&self) -> &'static str {
+        "NoSyncPrefix"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        if request.uri().contains("://sync-") {
+            let uri = request.uri().replacen("://sync-", "://", 1);
+            request.set_uri(uri)?;
+        }
+        Ok(())
+    }
+}
 
 /// A client for a local endpoint: plain HTTP, any credentials, no retries.
 fn client(endpoint: &str) -> Client {
@@ -46,6 +72,7 @@ fn client(endpoint: &str) -> Client {
                 .build(),
         )
         .retry_config(RetryConfig::disabled())
+        .interceptor(NoSyncPrefix)
         .build();
     Client::from_conf(config)
 }
@@ -1303,6 +1330,91 @@ async fn a_test_case_of_the_mock_configuration_is_picked_by_the_arn_suffix() {
         .send()
         .await;
     assert_eq!(code(r), "ValidationException");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn express_machines_run_synchronously() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let express = client
+        .create_state_machine()
+        .name("quick")
+        .definition(
+            r#"{"StartAt": "Check", "States": {
+                "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Boom"},
+                "Done": {"Type": "Pass", "Result": {"done": true}, "End": true},
+                "Boom": {"Type": "Fail", "Error": "Nope", "Cause": "not ok"}}}"#,
+        )
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_arn()
+        .to_owned();
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(*d.r#type(), StateMachineType::Express);
+
+    // A name may repeat: each run is its own.
+    for _ in 0..2 {
+        let ok = client
+            .start_sync_execution()
+            .state_machine_arn(&express)
+            .name("same")
+            .input(r#"{"ok": true}"#)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(ok.status().as_str(), "SUCCEEDED");
+        assert_eq!(ok.output(), Some(r#"{"done":true}"#));
+        assert_eq!(ok.name(), Some("same"));
+        assert!(
+            ok.execution_arn()
+                .starts_with(&format!("{PREFIX}:express:quick:same:")),
+            "{}",
+            ok.execution_arn()
+        );
+        assert!(ok.stop_date().secs() >= ok.start_date().secs());
+        assert!(ok.billing_details().is_some());
+    }
+    let failed = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input(r#"{"ok": false}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(failed.status().as_str(), "FAILED");
+    assert_eq!(
+        (failed.error(), failed.cause()),
+        (Some("Nope"), Some("not ok"))
+    );
+
+    let standard = create_machine(&client, "standard", PASS).await;
+    let r = client
+        .start_sync_execution()
+        .state_machine_arn(&standard)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineTypeNotSupported");
+    let r = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input("{oops")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidExecutionInput");
+    let r = client
+        .list_executions()
+        .state_machine_arn(&express)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineTypeNotSupported");
     server.shutdown().await;
 }
 

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ARN_MAX, Ctx};
 use crate::{
-    local::{ExecutionDescription, ExecutionStatus, StartExecution},
+    local::{ExecutionDescription, ExecutionStatus, StartExecution, StateMachineType},
     server::{
         error::from_engine,
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
@@ -55,6 +55,98 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
         .map_err(from_engine)?;
     let d = run.describe();
     Ok(json!({"executionArn": d.execution_arn, "startDate": epoch(d.start_date)}))
+}
+
+/// `StartSyncExecution`: runs an Express machine to its end and answers with the result.
+/// As on AWS, the name may be reused and the execution is not kept for
+/// `DescribeExecution` (its ARN is in the Express form,
+/// `…:express:MACHINE:NAME:ID`).
+pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let name = input.opt_string("name", 1, 80)?;
+    let execution_input = input.opt_string("input", 0, usize::MAX)?;
+    let trace_header = input.opt_string("traceHeader", 0, 256)?;
+    let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
+    check_arn(arn, &["stateMachine"])?;
+    let machine = ctx
+        .engine
+        .describe_state_machine(arn)
+        .map_err(from_engine)?;
+    if machine.machine_type != StateMachineType::Express {
+        return Err(ApiError::new(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+        ));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    if let Some(n) = name {
+        sfn_core::names::check_resource_name(n).map_err(|reason| {
+            ApiError::new("InvalidName", format!("Invalid Name: '{n}' ({reason})"))
+        })?;
+    }
+    let name = name.map_or_else(|| id.clone(), str::to_owned);
+    // The engine's own name for the run is unique: Express names may repeat.
+    let start = StartExecution::from_json(execution_input.unwrap_or("{}")).name(id.clone());
+    let run = ctx
+        .engine
+        .start_execution(arn, start)
+        .await
+        .map_err(from_engine)?;
+    let done = tokio::select! {
+        d = run.wait() => d.map_err(from_engine)?,
+        _ = ctx.shutdown.cancelled() => {
+            let _ = run.stop(None, Some("the endpoint is stopping".to_owned()));
+            run.wait().await.map_err(from_engine)?
+        }
+    };
+    let status = match done.status {
+        ExecutionStatus::Succeeded => "SUCCEEDED",
+        ExecutionStatus::TimedOut => "TIMED_OUT",
+        _ => "FAILED",
+    };
+    let stop = done.stop_date.unwrap_or(done.start_date);
+    let data = included != Some("METADATA_ONLY");
+    let mut out = Map::new();
+    out.insert(
+        "executionArn".into(),
+        format!(
+            "{}:{name}:{id}",
+            arn.replacen(":stateMachine:", ":express:", 1)
+        )
+        .into(),
+    );
+    out.insert("stateMachineArn".into(), arn.into());
+    out.insert("name".into(), name.into());
+    out.insert("startDate".into(), epoch(done.start_date));
+    out.insert("stopDate".into(), epoch(stop));
+    out.insert("status".into(), status.into());
+    if let Some(e) = done.error {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = done.cause {
+        out.insert("cause".into(), c.into());
+    }
+    if data {
+        out.insert("input".into(), done.input.to_string().into());
+    }
+    out.insert("inputDetails".into(), json!({"included": data}));
+    if let Some(o) = &done.output {
+        if data {
+            out.insert("output".into(), o.to_string().into());
+        }
+        out.insert("outputDetails".into(), json!({"included": data}));
+    }
+    if let Some(t) = trace_header {
+        out.insert("traceHeader".into(), t.into());
+    }
+    let millis = (stop - done.start_date).num_milliseconds().max(0);
+    // AWS bills in 100 ms steps, at least 64 MB.
+    let billed = ((millis + 99) / 100).max(1) * 100;
+    out.insert(
+        "billingDetails".into(),
+        json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed}),
+    );
+    Ok(Value::Object(out))
 }
 
 pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
@@ -166,9 +258,16 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         }
         (Some(arn), None) => {
             check_arn(arn, &["stateMachine"])?;
-            ctx.engine
+            let machine = ctx
+                .engine
                 .describe_state_machine(arn)
                 .map_err(from_engine)?;
+            if machine.machine_type == StateMachineType::Express {
+                return Err(ApiError::new(
+                    "StateMachineTypeNotSupported",
+                    "This operation is not supported by this type of state machine",
+                ));
+            }
             ctx.engine.list_executions(Some(arn))
         }
         (None, Some(arn)) => {
