@@ -891,6 +891,84 @@ async fn an_activity_is_polled_heartbeated_and_answered_and_a_failure_is_retried
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_workers_share_an_activity_over_http() {
+    let (server, client) = serve(Duration::from_millis(300)).await;
+    let activity = client
+        .create_activity()
+        .name("double")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "double", &activity_machine(&activity, "")).await;
+    const RUNS: usize = 24;
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let client = client.clone();
+            let activity = activity.clone();
+            tokio::spawn(async move {
+                let mut answered = 0;
+                let mut idle = 0;
+                while idle < 2 {
+                    let task = client
+                        .get_activity_task()
+                        .activity_arn(&activity)
+                        .worker_name(format!("w{w}"))
+                        .send()
+                        .await
+                        .map_err(|e| format!("{e:?}"))?;
+                    let Some(token) = task.task_token() else {
+                        idle += 1;
+                        continue;
+                    };
+                    idle = 0;
+                    let n: i64 = serde_json::from_str::<Value>(task.input().unwrap_or("{}"))
+                        .ok()
+                        .and_then(|v| v["n"].as_i64())
+                        .unwrap_or_default();
+                    client
+                        .send_task_success()
+                        .task_token(token)
+                        .output(json!({"double": n * 2}).to_string())
+                        .send()
+                        .await
+                        .map_err(|e| format!("{e:?}"))?;
+                    answered += 1;
+                }
+                Ok::<usize, String>(answered)
+            })
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for n in 0..RUNS {
+        runs.push(start(&client, &machine, None, &json!({"n": n}).to_string()).await);
+    }
+    for (n, run) in runs.iter().enumerate() {
+        assert_eq!(finished(&client, run).await, ExecutionStatus::Succeeded);
+        let d = client
+            .describe_execution()
+            .execution_arn(run)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            d.output(),
+            Some(json!({"double": n * 2}).to_string().as_str())
+        );
+    }
+    let mut total = 0;
+    for w in workers {
+        total += w
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(total, RUNS);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stopping_an_execution_closes_its_outstanding_task_token() {
     let (server, client) = serve(Duration::from_secs(5)).await;
     let activity = client

@@ -84,7 +84,7 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
             ApiError::new("InvalidName", format!("Invalid Name: '{n}' ({reason})"))
         })?;
     }
-    let name = name.map_or_else(|| id.clone(), str::to_owned);
+    let name = name.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
     // The engine's own name for the run is unique: Express names may repeat.
     let start = StartExecution::from_json(execution_input.unwrap_or("{}")).name(id.clone());
     let run = ctx
