@@ -98,6 +98,7 @@ impl LocalEngineBuilder {
                 executions: Mutex::default(),
                 map_runs: Mutex::default(),
                 activity_poll_micros: AtomicU64::new(poll_micros),
+                registry: super::manage::Registry::default(),
             }),
         }
     }

@@ -56,6 +56,7 @@ pub(crate) struct Inner {
     pub(super) executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
     pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
+    pub(super) registry: super::manage::Registry,
 }
 
 /// The embedded engine. Cheap to clone; clones share everything.
@@ -140,7 +141,11 @@ impl LocalEngine {
     }
 
     /// Creates a machine already validated, its placeholders resolved.
-    fn insert_machine(&self, name: &str, definition: StateMachine) -> Result<String, Error> {
+    pub(super) fn insert_machine(
+        &self,
+        name: &str,
+        definition: StateMachine,
+    ) -> Result<String, Error> {
         let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
             diagnostics: Diagnostics(vec![e.to_diagnostic()]),
         })?;
@@ -346,7 +351,7 @@ impl LocalEngine {
         })
     }
 
-    fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
+    pub(super) fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
         lock(&self.inner.executions)
             .get(arn)
             .cloned()

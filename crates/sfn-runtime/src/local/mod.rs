@@ -29,6 +29,7 @@
 //! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
+//! | `manage.rs` | describing, updating and deleting machines, describing activities, tags |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
@@ -51,6 +52,7 @@ mod execution;
 mod handlers;
 mod history;
 mod interp;
+mod manage;
 mod map_run;
 mod mock;
 mod plan;
@@ -64,6 +66,9 @@ pub use error::Error;
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
+pub use manage::{
+    ActivityDescription, CreateStateMachine, StateMachineDescription, StateMachineType,
+};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
 pub use tokens::ActivityTask;

@@ -11,3 +11,5 @@ mod engine_history;
 mod engine_macros;
 mod engine_maps;
 mod engine_states;
+#[cfg(feature = "server")]
+mod server;
