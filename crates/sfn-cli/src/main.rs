@@ -35,7 +35,8 @@ enum Command {
     /// one line per request on standard error (operation, status, duration) unless
     /// `-q`. Ctrl-C or SIGTERM stops it cleanly: requests in flight finish, held
     /// `GetActivityTask` calls answer with no task. Exit status: 0 after a clean stop,
-    /// 2 when the address cannot be bound or the mock configuration is unreadable.
+    /// 2 when the address cannot be bound, the mock configuration is unreadable or
+    /// `--faults` is not valid.
     Serve(serve::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Du
 
 use sfn_runtime::{
     local::{LocalEngine, MockConfig, VirtualClock},
-    server::{Server, ServerHandle},
+    server::{Faults, Server, ServerHandle},
 };
 
 use crate::run::ClockKind;
@@ -34,6 +34,24 @@ pub(crate) struct Args {
     /// How long `GetActivityTask` is held when no task comes, in seconds (60 on AWS).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     activity_poll_seconds: u64,
+    /// Faults to inject, for testing clients and workers: a share of requests answered
+    /// with an error or a throttle, or delayed.
+    ///
+    /// Rules separated by commas, each `OPERATION:KIND=SHARE[@DELAY]`: OPERATION is an
+    /// operation of the API (`GetActivityTask`, `SendTaskSuccess`, …) or `*` for all;
+    /// KIND is `error` (HTTP 500, `InternalFailure`), `throttle` (HTTP 400,
+    /// `ThrottlingException`, as AWS sends it) or `delay` (served normally after DELAY, a
+    /// number followed by `ms` or `s`); SHARE is the probability from 0 to 1. Example:
+    /// `GetActivityTask:throttle=0.2,SendTaskSuccess:error=0.1,*:delay=0.1@300ms`.
+    /// Each matching rule is drawn on its own; delays add up; the first error or throttle
+    /// drawn answers. Faults are drawn before the operation runs: a request answered with
+    /// a fault has no effect on the engine.
+    #[arg(long, value_name = "SPEC")]
+    faults: Option<Faults>,
+    /// The seed of the random draws of `--faults`, to repeat a run exactly (random by
+    /// default).
+    #[arg(long, value_name = "N", requires = "faults")]
+    faults_seed: Option<u64>,
     /// No log line per request.
     #[arg(short, long)]
     quiet: bool,
@@ -90,6 +108,12 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             .activity_poll_timeout(Duration::from_secs(args.activity_poll_seconds));
         if let Some(c) = mock_config {
             builder = builder.mock_config(c);
+        }
+        if let Some(faults) = &args.faults {
+            builder = builder.faults(faults.clone());
+        }
+        if let Some(seed) = args.faults_seed {
+            builder = builder.faults_seed(seed);
         }
         let server = match builder.build().await {
             Ok(s) => s,

@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
+    faults::{Faults, Injector},
     ops::{self, Ctx},
     protocol::{self, ApiError},
 };
@@ -46,6 +47,8 @@ pub struct ServerBuilder {
     bind: Option<SocketAddr>,
     poll_timeout: Option<Duration>,
     mock_config: Option<Arc<MockConfig>>,
+    faults: Faults,
+    faults_seed: Option<u64>,
 }
 
 impl ServerBuilder {
@@ -78,6 +81,21 @@ impl ServerBuilder {
         self
     }
 
+    /// Faults to inject: a share of requests answered with an error or a throttle, or
+    /// delayed (none by default). They are decided before the operation runs, so a
+    /// request answered with a fault has no effect on the engine. See [`Faults`].
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// The seed of the random numbers that pick which requests get a fault, so that a
+    /// run can be repeated (a random seed by default).
+    pub fn faults_seed(mut self, seed: u64) -> Self {
+        self.faults_seed = Some(seed);
+        self
+    }
+
     /// Binds the address and starts serving in the background.
     ///
     /// # Errors
@@ -102,6 +120,8 @@ impl ServerBuilder {
             engine: engine.clone(),
             mock_config: self.mock_config,
             shutdown: shutdown.clone(),
+            faults: (!self.faults.is_empty())
+                .then(|| Injector::new(self.faults, self.faults_seed)),
         });
         let task = tokio::spawn(accept_loop(listener, ctx, shutdown.clone()));
         Ok(ServerHandle {
@@ -273,6 +293,18 @@ async fn respond(
             "UnknownOperationException",
             format!("Unknown operation: '{operation}'"),
         ));
+    }
+    if let Some(faults) = &ctx.faults {
+        let decision = faults.decide(operation);
+        if !decision.delay.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(decision.delay) => {}
+                _ = ctx.shutdown.cancelled() => {}
+            }
+        }
+        if let Some(answer) = decision.answer {
+            return Err(answer);
+        }
     }
     let input = protocol::Input::parse(&body)?;
     ops::dispatch(ctx, operation, &input).await

@@ -53,10 +53,22 @@
 //! name resolve to the server, or remove the prefix (botocore:
 //! `Config(inject_host_prefix=False)`; the Rust SDK: an interceptor that rewrites the
 //! request's host).
+//!
+//! # Faults
+//!
+//! For testing clients and workers, [`ServerBuilder::faults`] answers a share of the
+//! requests (per operation, or all) with a 500 (`InternalFailure`), a
+//! `ThrottlingException` (HTTP 400, as AWS sends it), or serves them after a delay:
+//! `GetActivityTask:throttle=0.2,SendTaskSuccess:error=0.1,*:delay=0.1@300ms` (the
+//! syntax is [`Faults`]'). Faults are drawn before the operation runs, so a faulted
+//! request has no effect on the engine; [`ServerBuilder::faults_seed`] makes the draws
+//! repeatable.
 
 mod error;
+mod faults;
 mod listen;
 mod ops;
 mod protocol;
 
+pub use faults::{Faults, FaultsError};
 pub use listen::{Server, ServerBuilder, ServerError, ServerHandle};

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::protocol::{ApiError, Input, OpResult};
+use super::{
+    faults::Injector,
+    protocol::{ApiError, Input, OpResult},
+};
 use crate::local::{LocalEngine, MockConfig};
 
 /// What every operation reaches: the engine and the server's settings.
@@ -22,6 +25,8 @@ pub(crate) struct Ctx {
     pub(crate) mock_config: Option<Arc<MockConfig>>,
     /// Cancelled when the server stops: held polls answer with no task.
     pub(crate) shutdown: CancellationToken,
+    /// The faults to inject, if any.
+    pub(crate) faults: Option<Injector>,
 }
 
 /// The operations of the Step Functions API this endpoint does not serve yet.
