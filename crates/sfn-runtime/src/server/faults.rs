@@ -98,7 +98,9 @@ impl fmt::Display for Faults {
             match rule.fault {
                 Fault::Error => write!(f, "{operation}:error={}", rule.share)?,
                 Fault::Throttle => write!(f, "{operation}:throttle={}", rule.share)?,
-                Fault::Delay(d) => write!(f, "{operation}:delay={}@{}ms", rule.share, d.as_millis())?,
+                Fault::Delay(d) => {
+                    write!(f, "{operation}:delay={}@{}ms", rule.share, d.as_millis())?
+                }
             }
         }
         Ok(())
@@ -141,11 +143,9 @@ fn parse_rule(rule: &str) -> Result<Rule, FaultsError> {
     let fault = match (kind, delay) {
         ("error", None) => Fault::Error,
         ("throttle", None) => Fault::Throttle,
-        ("delay", Some(d)) => Fault::Delay(parse_delay(d).ok_or_else(|| {
-            FaultsError::Delay {
-                rule: rule.to_owned(),
-                delay: d.to_owned(),
-            }
+        ("delay", Some(d)) => Fault::Delay(parse_delay(d).ok_or_else(|| FaultsError::Delay {
+            rule: rule.to_owned(),
+            delay: d.to_owned(),
         })?),
         ("delay", None) => {
             return Err(FaultsError::MissingDelay {
@@ -190,16 +190,22 @@ fn parse_delay(text: &str) -> Option<Duration> {
 #[non_exhaustive]
 pub enum FaultsError {
     /// A rule is empty (two commas in a row, or nothing at all).
-    #[error("empty fault rule: expected OPERATION:KIND=SHARE[@DELAY], e.g. GetActivityTask:throttle=0.2")]
+    #[error(
+        "empty fault rule: expected OPERATION:KIND=SHARE[@DELAY], e.g. GetActivityTask:throttle=0.2"
+    )]
     Empty,
     /// A rule is not `OPERATION:KIND=SHARE[@DELAY]`.
-    #[error("fault rule '{rule}': expected OPERATION:KIND=SHARE[@DELAY], e.g. GetActivityTask:throttle=0.2")]
+    #[error(
+        "fault rule '{rule}': expected OPERATION:KIND=SHARE[@DELAY], e.g. GetActivityTask:throttle=0.2"
+    )]
     Syntax {
         /// The rule.
         rule: String,
     },
     /// The operation is not one of the Step Functions API's.
-    #[error("fault rule '{rule}': unknown operation '{operation}' (expected an operation of the Step Functions API, such as GetActivityTask, or * for all)")]
+    #[error(
+        "fault rule '{rule}': unknown operation '{operation}' (expected an operation of the Step Functions API, such as GetActivityTask, or * for all)"
+    )]
     UnknownOperation {
         /// The rule.
         rule: String,
@@ -207,7 +213,9 @@ pub enum FaultsError {
         operation: String,
     },
     /// The kind of fault is not `error`, `throttle` or `delay`.
-    #[error("fault rule '{rule}': unknown fault '{fault}' (expected one of: error, throttle, delay)")]
+    #[error(
+        "fault rule '{rule}': unknown fault '{fault}' (expected one of: error, throttle, delay)"
+    )]
     UnknownFault {
         /// The rule.
         rule: String,
@@ -229,7 +237,9 @@ pub enum FaultsError {
         rule: String,
     },
     /// The duration is not a number followed by `ms` or `s`, or is above 300 s.
-    #[error("fault rule '{rule}': the delay '{delay}' is not a number followed by ms or s, of at most 300 s")]
+    #[error(
+        "fault rule '{rule}': the delay '{delay}' is not a number followed by ms or s, of at most 300 s"
+    )]
     Delay {
         /// The rule.
         rule: String,
@@ -295,7 +305,9 @@ impl Injector {
                 Fault::Error if decision.answer.is_none() => {
                     decision.answer = Some(ApiError {
                         kind: "InternalFailure",
-                        message: "The request processing has failed (a fault injected by the endpoint)".to_owned(),
+                        message:
+                            "The request processing has failed (a fault injected by the endpoint)"
+                                .to_owned(),
                         status: 500,
                     });
                 }
@@ -318,8 +330,10 @@ mod tests {
 
     #[test]
     fn a_specification_reads_into_rules() {
-        let f = Faults::parse("GetActivityTask:throttle=0.2, SendTaskSuccess:error=0.1,*:delay=0.1@300ms")
-            .expect("valid");
+        let f = Faults::parse(
+            "GetActivityTask:throttle=0.2, SendTaskSuccess:error=0.1,*:delay=0.1@300ms",
+        )
+        .expect("valid");
         assert_eq!(
             f.rules,
             vec![
@@ -350,26 +364,43 @@ mod tests {
 
     #[test]
     fn bad_specifications_say_what_is_wrong() {
-        let cases: &[(&str, fn(&FaultsError) -> bool)] = &[
+        type Check = fn(&FaultsError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("", |e| matches!(e, FaultsError::Empty)),
             ("*:error=0.1,", |e| matches!(e, FaultsError::Empty)),
-            ("GetActivityTask", |e| matches!(e, FaultsError::Syntax { .. })),
-            ("GetActivityTask:throttle", |e| matches!(e, FaultsError::Syntax { .. })),
-            ("GetTask:error=0.1", |e| {
-                matches!(e, FaultsError::UnknownOperation { operation, .. } if operation == "GetTask")
+            ("GetActivityTask", |e| {
+                matches!(e, FaultsError::Syntax { .. })
             }),
-            ("*:crash=0.1", |e| {
-                matches!(e, FaultsError::UnknownFault { fault, .. } if fault == "crash")
+            ("GetActivityTask:throttle", |e| {
+                matches!(e, FaultsError::Syntax { .. })
             }),
+            (
+                "GetTask:error=0.1",
+                |e| matches!(e, FaultsError::UnknownOperation { operation, .. } if operation == "GetTask"),
+            ),
+            (
+                "*:crash=0.1",
+                |e| matches!(e, FaultsError::UnknownFault { fault, .. } if fault == "crash"),
+            ),
             ("*:error=1.5", |e| matches!(e, FaultsError::Share { .. })),
             ("*:error=-0.1", |e| matches!(e, FaultsError::Share { .. })),
             ("*:error=NaN", |e| matches!(e, FaultsError::Share { .. })),
             ("*:error=half", |e| matches!(e, FaultsError::Share { .. })),
-            ("*:delay=0.5", |e| matches!(e, FaultsError::MissingDelay { .. })),
-            ("*:delay=0.5@300", |e| matches!(e, FaultsError::Delay { .. })),
-            ("*:delay=0.5@10m", |e| matches!(e, FaultsError::Delay { .. })),
-            ("*:delay=0.5@301s", |e| matches!(e, FaultsError::Delay { .. })),
-            ("*:throttle=0.5@1s", |e| matches!(e, FaultsError::UnexpectedDelay { .. })),
+            ("*:delay=0.5", |e| {
+                matches!(e, FaultsError::MissingDelay { .. })
+            }),
+            ("*:delay=0.5@300", |e| {
+                matches!(e, FaultsError::Delay { .. })
+            }),
+            ("*:delay=0.5@10m", |e| {
+                matches!(e, FaultsError::Delay { .. })
+            }),
+            ("*:delay=0.5@301s", |e| {
+                matches!(e, FaultsError::Delay { .. })
+            }),
+            ("*:throttle=0.5@1s", |e| {
+                matches!(e, FaultsError::UnexpectedDelay { .. })
+            }),
         ];
         for (spec, expected) in cases {
             let e = Faults::parse(spec).expect_err(spec);
@@ -382,14 +413,21 @@ mod tests {
 
     #[test]
     fn decisions_follow_the_rules_and_the_seed() {
-        let faults = Faults::parse("GetActivityTask:throttle=1,*:delay=1@5ms,SendTaskSuccess:error=1")
-            .expect("valid");
+        let faults =
+            Faults::parse("GetActivityTask:throttle=1,*:delay=1@5ms,SendTaskSuccess:error=1")
+                .expect("valid");
         let injector = Injector::new(faults, Some(7));
         let d = injector.decide("GetActivityTask");
         assert_eq!(d.delay, Duration::from_millis(5));
-        assert_eq!(d.answer.map(|e| (e.kind, e.status)), Some(("ThrottlingException", 400)));
+        assert_eq!(
+            d.answer.map(|e| (e.kind, e.status)),
+            Some(("ThrottlingException", 400))
+        );
         let d = injector.decide("SendTaskSuccess");
-        assert_eq!(d.answer.map(|e| (e.kind, e.status)), Some(("InternalFailure", 500)));
+        assert_eq!(
+            d.answer.map(|e| (e.kind, e.status)),
+            Some(("InternalFailure", 500))
+        );
         let d = injector.decide("ListActivities");
         assert_eq!((d.delay, d.answer), (Duration::from_millis(5), None));
 

@@ -120,8 +120,7 @@ impl ServerBuilder {
             engine: engine.clone(),
             mock_config: self.mock_config,
             shutdown: shutdown.clone(),
-            faults: (!self.faults.is_empty())
-                .then(|| Injector::new(self.faults, self.faults_seed)),
+            faults: (!self.faults.is_empty()).then(|| Injector::new(self.faults, self.faults_seed)),
         });
         let task = tokio::spawn(accept_loop(listener, ctx, shutdown.clone()));
         Ok(ServerHandle {

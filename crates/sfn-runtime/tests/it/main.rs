@@ -11,5 +11,5 @@ mod engine_history;
 mod engine_macros;
 mod engine_maps;
 mod engine_states;
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "aws"))]
 mod server;

@@ -11,12 +11,8 @@ use std::{
 
 use aws_sdk_sfn::{
     Client,
-    config::{
-        BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
-        StalledStreamProtectionConfig, interceptors::BeforeTransmitInterceptorContextMut,
-        retry::RetryConfig, timeout::TimeoutConfig,
-    },
-    error::{BoxError, ProvideErrorMetadata},
+    config::retry::RetryConfig,
+    error::ProvideErrorMetadata,
     types::{
         ExecutionStatus, HistoryEventType, StateMachineType, Tag,
         ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
@@ -32,49 +28,13 @@ use sfn_runtime::{
 const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 
-/// Sends the requests the SDK addresses to `sync-<host>` (StartSyncExecution,
-/// TestState) to the host itself: a local endpoint has no `sync-` name.
-#[derive(Debug)]
-struct NoSyncPrefix;
-
-impl Intercept for NoSyncPrefix {
-    fn name(&self) -> &'static str {
-        "NoSyncPrefix"
-    }
-
-    fn modify_before_transmit(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let request = context.request_mut();
-        if request.uri().contains("://sync-") {
-            let uri = request.uri().replacen("://sync-", "://", 1);
-            request.set_uri(uri)?;
-        }
-        Ok(())
-    }
-}
-
-/// A client for a local endpoint: plain HTTP, any credentials, no retries.
+/// A client for a local endpoint, as `sfn_runtime::aws` configures it, without retries.
 fn client(endpoint: &str) -> Client {
-    let config = aws_sdk_sfn::Config::builder()
-        .behavior_version(BehaviorVersion::v2026_01_12())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("any", "thing", None, None, "test"))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .operation_timeout(Duration::from_secs(30))
-                .build(),
-        )
-        .retry_config(RetryConfig::disabled())
-        .interceptor(NoSyncPrefix)
-        .build();
-    Client::from_conf(config)
+    Client::from_conf(
+        sfn_runtime::aws::local_config(endpoint)
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    )
 }
 
 /// A server on a free loopback port, with held polls of `poll`, and its client.
@@ -1737,4 +1697,99 @@ proptest! {
             prop_assert!(json["message"].is_string(), "{json}");
         }
     }
+}
+
+/// A server whose faults are `spec`, drawn from a fixed seed.
+async fn serve_faults(spec: &str) -> (ServerHandle, Client) {
+    let faults = spec
+        .parse::<sfn_runtime::server::Faults>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    serve_with(
+        Server::builder()
+            .activity_poll_timeout(Duration::from_millis(100))
+            .faults(faults)
+            .faults_seed(1),
+    )
+    .await
+}
+
+/// The HTTP status of a failed call.
+fn status<T: std::fmt::Debug, E: std::fmt::Debug>(
+    r: &Result<T, aws_sdk_sfn::error::SdkError<E, aws_sdk_sfn::config::http::HttpResponse>>,
+) -> u16 {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e
+            .raw_response()
+            .map(|r| r.status().as_u16())
+            .unwrap_or_else(|| panic!("no response: {e:?}")),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttle_fault_answers_throttling_before_the_operation_runs() {
+    let (server, client) = serve_faults("StartExecution:throttle=1.0").await;
+    let machine = create_machine(&client, "pass", PASS).await;
+    let r = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name("throttled")
+        .send()
+        .await;
+    assert_eq!(status(&r), 400);
+    assert_eq!(code(r), "ThrottlingException");
+    // The throttled request had no effect; other operations are served.
+    let listed = client
+        .list_executions()
+        .state_machine_arn(&machine)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(listed.executions().is_empty());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_fault_answers_500() {
+    let (server, client) = serve_faults("CreateActivity:error=1").await;
+    let r = client.create_activity().name("a").send().await;
+    assert_eq!(status(&r), 500);
+    assert_eq!(code(r), "InternalFailure");
+    let listed = client
+        .list_activities()
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(listed.activities().is_empty());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delay_fault_holds_the_answer() {
+    let (server, client) = serve_faults("ListActivities:delay=1@2s").await;
+    // A client that gives up long before the delay ends sees its call time out…
+    let impatient = Client::from_conf(
+        sfn_runtime::aws::local_config(server.endpoint_url())
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                aws_sdk_sfn::config::timeout::TimeoutConfig::builder()
+                    .operation_attempt_timeout(Duration::from_millis(100))
+                    .build(),
+            )
+            .build(),
+    );
+    let r = impatient.list_activities().send().await;
+    assert!(
+        matches!(r, Err(aws_sdk_sfn::error::SdkError::TimeoutError(_))),
+        "{r:?}"
+    );
+    // …while operations without the fault answer, and the delayed one answers in the end.
+    assert!(impatient.create_activity().name("a").send().await.is_ok());
+    let listed = client
+        .list_activities()
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(listed.activities().len(), 1);
+    server.shutdown().await;
 }
