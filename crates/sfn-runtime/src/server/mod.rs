@@ -51,8 +51,9 @@
 //!
 //! The AWS SDKs send `StartSyncExecution` to the host `sync-<endpoint host>`: make that
 //! name resolve to the server, or remove the prefix (botocore:
-//! `Config(inject_host_prefix=False)`; the Rust SDK: an interceptor that rewrites the
-//! request's host).
+//! `Config(inject_host_prefix=False)`; the Rust SDK: the interceptor
+//! `sfn_runtime::aws::NoSyncPrefix`, which `sfn_runtime::aws::local_config` adds, with
+//! timeouts that outlast a held poll; feature `aws`).
 //!
 //! # Faults
 //!
