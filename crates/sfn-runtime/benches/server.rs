@@ -1,0 +1,423 @@
+//! Benchmarks of the local endpoint, `sfn serve`, as a separate process on loopback: how
+//! soon it answers after it is spawned, its idle memory, StartExecution throughput under
+//! `wrk` (side by side with a peer emulator when one is given), and with the Rust SDK
+//! executions started and described and activity round trips per second, and memory
+//! after 100,000 finished executions. Run by hand (see `docs/benchmarks.md`):
+//!
+//! ```sh
+//! cargo build --release -p sfn-cli
+//! cargo bench -p sfn-runtime --bench server
+//! ```
+//!
+//! Environment: `SFN_BIN` (the `sfn` program; `target/release/sfn` by default),
+//! `FAKECLOUD_BIN` (the peer, run as `fakecloud --addr 127.0.0.1:PORT`; skipped when
+//! unset), `SFN_BENCH_SECONDS` (each wrk run, 10 by default), `SFN_BENCH_ONLY`
+//! (`startup`, `wrk`, `sdk` or `activities`).
+
+use std::{
+    io::{Read, Write},
+    net::{SocketAddr, TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use aws_sdk_sfn::{Client, config::retry::RetryConfig};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/bench";
+const PASS: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+const WORKERS: usize = 16;
+
+fn main() -> Result<(), Error> {
+    // `cargo test --benches` runs bench targets without `--bench`: nothing to do then.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("server bench: run with `cargo bench -p sfn-runtime --bench server`");
+        return Ok(());
+    }
+    let sfn = sfn_bin()?;
+    let only = std::env::var("SFN_BENCH_ONLY").ok();
+    let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    let seconds: u64 = std::env::var("SFN_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    println!("sfn: {}", sfn.display());
+    if run("startup") {
+        startup(&sfn)?;
+    }
+    if run("wrk") {
+        let ours = Endpoint::spawn_sfn(&sfn)?;
+        wrk_start_execution("sfn serve", &ours, seconds)?;
+        drop(ours);
+        match std::env::var_os("FAKECLOUD_BIN") {
+            Some(bin) => {
+                let peer = Endpoint::spawn(Command::new(bin).args(["--log", "error"]), "--addr")?;
+                wrk_start_execution("fakecloud", &peer, seconds)?;
+            }
+            None => println!("fakecloud: FAKECLOUD_BIN is not set, skipped"),
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    if run("sdk") {
+        let ours = Endpoint::spawn_sfn(&sfn)?;
+        runtime.block_on(sdk_executions(&ours))?;
+    }
+    if run("activities") {
+        let ours = Endpoint::spawn_sfn(&sfn)?;
+        runtime.block_on(sdk_activities(&ours))?;
+    }
+    Ok(())
+}
+
+/// The `sfn` program: `SFN_BIN`, or `sfn` next to this bench's `deps/` directory.
+fn sfn_bin() -> Result<PathBuf, Error> {
+    if let Some(p) = std::env::var_os("SFN_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("no target directory")?;
+    let sfn = dir.join("sfn");
+    if !sfn.exists() {
+        return Err(format!(
+            "{} is missing: build it with `cargo build --release -p sfn-cli` or set SFN_BIN",
+            sfn.display()
+        )
+        .into());
+    }
+    Ok(sfn)
+}
+
+/// A server process on a loopback port, killed on drop.
+struct Endpoint {
+    child: Child,
+    addr: SocketAddr,
+    /// From spawning to the first answer.
+    ready_in: Duration,
+}
+
+impl Endpoint {
+    fn spawn_sfn(sfn: &Path) -> Result<Self, Error> {
+        Endpoint::spawn(Command::new(sfn).args(["serve", "-q"]), "--bind")
+    }
+
+    /// Spawns `command` with `bind_flag ADDR` on a free port and waits for its first
+    /// answer to `ListActivities`.
+    fn spawn(command: &mut Command, bind_flag: &str) -> Result<Self, Error> {
+        let addr = TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let started = Instant::now();
+        let child = command
+            .arg(bind_flag)
+            .arg(addr.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut endpoint = Endpoint {
+            child,
+            addr,
+            ready_in: Duration::ZERO,
+        };
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok((200, _)) = post(addr, "ListActivities", "{}") {
+                endpoint.ready_in = started.elapsed();
+                return Ok(endpoint);
+            }
+            std::thread::yield_now();
+        }
+        Err(format!("no answer on {addr} within 30 s").into())
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Resident memory, from `/proc/PID/status`.
+    fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    fn create_pass_machine(&self, name: &str) -> Result<String, Error> {
+        let body = serde_json::json!({"name": name, "definition": PASS, "roleArn": ROLE});
+        let (status, text) = post(self.addr, "CreateStateMachine", &body.to_string())?;
+        let v: serde_json::Value = serde_json::from_str(&text)?;
+        match v["stateMachineArn"].as_str() {
+            Some(arn) if status == 200 => Ok(arn.to_owned()),
+            _ => Err(format!("CreateStateMachine: {status} {text}").into()),
+        }
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One AWS JSON 1.0 request on a new connection: the status and the body.
+fn post(addr: SocketAddr, operation: &str, body: &str) -> Result<(u16, String), Error> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Amz-Target: AWSStepFunctions.{operation}\r\n\
+         Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status line")?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+/// Time from spawning `sfn serve` to its first answer, and its idle memory.
+fn startup(sfn: &Path) -> Result<(), Error> {
+    let mut ready = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..20 {
+        let e = Endpoint::spawn_sfn(sfn)?;
+        ready.push(e.ready_in);
+        std::thread::sleep(Duration::from_millis(200));
+        rss.extend(e.rss_kib());
+    }
+    ready.sort();
+    rss.sort_unstable();
+    println!(
+        "startup: ready to answer in {:.1} ms median (min {:.1}, max {:.1}) over {} spawns",
+        ms(ready[ready.len() / 2]),
+        ms(ready[0]),
+        ms(ready[ready.len() - 1]),
+        ready.len()
+    );
+    if let (Some(lo), Some(hi)) = (rss.first(), rss.last()) {
+        println!(
+            "startup: idle RSS {:.1} MiB median (min {:.1}, max {:.1})",
+            mib(rss[rss.len() / 2]),
+            mib(*lo),
+            mib(*hi)
+        );
+    }
+    Ok(())
+}
+
+/// StartExecution of a Pass machine under `wrk`, 16 connections, 2 threads.
+fn wrk_start_execution(name: &str, endpoint: &Endpoint, seconds: u64) -> Result<(), Error> {
+    let machine = endpoint.create_pass_machine("bench-pass")?;
+    let script = std::env::temp_dir().join(format!("sfn-bench-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\n\
+             wrk.headers[\"Content-Type\"] = \"application/x-amz-json-1.0\"\n\
+             wrk.headers[\"X-Amz-Target\"] = \"AWSStepFunctions.StartExecution\"\n\
+             wrk.body = '{{\"stateMachineArn\": \"{machine}\", \"input\": \"{{\\\\\"n\\\\\": 1}}\"}}'\n"
+        ),
+    )?;
+    println!(
+        "{name}: ready in {:.1} ms, idle RSS {:.1} MiB",
+        ms(endpoint.ready_in),
+        endpoint.rss_kib().map_or(0.0, mib)
+    );
+    let out = Command::new("wrk")
+        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(endpoint.url())
+        .output()?;
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("{name}: wrk StartExecution, 16 connections, {seconds} s:");
+    for line in text.lines() {
+        println!("  {line}");
+    }
+    println!(
+        "{name}: RSS after the run {:.1} MiB",
+        endpoint.rss_kib().map_or(0.0, mib)
+    );
+    Ok(())
+}
+
+fn client(endpoint: &Endpoint) -> Client {
+    Client::from_conf(
+        sfn_runtime::aws::local_config(endpoint.url())
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    )
+}
+
+/// Runs `op(i)` for `i` in `0..total` on [`WORKERS`] tasks; the rate per second.
+async fn spread<F, Fut>(total: usize, op: F) -> Result<f64, Error>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), Error>> + Send,
+{
+    let op = Arc::new(op);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (op, next) = (op.clone(), next.clone());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        return Ok::<(), Error>(());
+                    }
+                    op(i).await?;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// 100,000 Pass executions started, then described, with the SDK; memory after.
+async fn sdk_executions(endpoint: &Endpoint) -> Result<(), Error> {
+    const N: usize = 100_000;
+    let sfn = client(endpoint);
+    let machine = sfn
+        .create_state_machine()
+        .name("bench-pass")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .send()
+        .await?
+        .state_machine_arn()
+        .to_owned();
+    let before = endpoint.rss_kib().unwrap_or(0);
+    let rate = {
+        let sfn = sfn.clone();
+        spread(N, move |i| {
+            let (sfn, machine) = (sfn.clone(), machine.clone());
+            async move {
+                sfn.start_execution()
+                    .state_machine_arn(machine)
+                    .name(format!("e-{i}"))
+                    .input(r#"{"n": 1}"#)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .await?
+    };
+    println!("sdk: StartExecution (Pass), {WORKERS} workers, {N} executions: {rate:.0}/s");
+    let machine_prefix = "arn:aws:states:us-east-1:123456789012:execution:bench-pass:";
+    let rate = {
+        let sfn = sfn.clone();
+        spread(N, move |i| {
+            let (sfn, arn) = (sfn.clone(), format!("{machine_prefix}e-{i}"));
+            async move {
+                let d = sfn.describe_execution().execution_arn(arn).send().await?;
+                if d.status().as_str() != "SUCCEEDED" {
+                    return Err(format!("{}: {:?}", d.execution_arn(), d.status()).into());
+                }
+                Ok(())
+            }
+        })
+        .await?
+    };
+    println!("sdk: DescribeExecution, {WORKERS} workers, {N} executions: {rate:.0}/s");
+    let after = endpoint.rss_kib().unwrap_or(0);
+    println!(
+        "sdk: RSS {:.1} MiB before, {:.1} MiB after {N} finished executions ({:.0} bytes each)",
+        mib(before),
+        mib(after),
+        after.saturating_sub(before) as f64 * 1024.0 / N as f64
+    );
+    Ok(())
+}
+
+/// Activity round trips (GetActivityTask, SendTaskSuccess) with 16 workers.
+async fn sdk_activities(endpoint: &Endpoint) -> Result<(), Error> {
+    const N: usize = 50_000;
+    let sfn = client(endpoint);
+    let activity = sfn
+        .create_activity()
+        .name("bench")
+        .send()
+        .await?
+        .activity_arn()
+        .to_owned();
+    let definition = format!(
+        r#"{{"StartAt": "W", "States": {{"W": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
+    );
+    let machine = sfn
+        .create_state_machine()
+        .name("bench-activity")
+        .definition(definition)
+        .role_arn(ROLE)
+        .send()
+        .await?
+        .state_machine_arn()
+        .to_owned();
+    let rate = {
+        let sfn = sfn.clone();
+        spread(N, move |_| {
+            let (sfn, machine) = (sfn.clone(), machine.clone());
+            async move {
+                sfn.start_execution()
+                    .state_machine_arn(machine)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .await?
+    };
+    println!("sdk: StartExecution (an activity task each), {N} executions: {rate:.0}/s");
+    let rate = spread(N, move |_| {
+        let (sfn, activity) = (sfn.clone(), activity.clone());
+        async move {
+            let task = sfn
+                .get_activity_task()
+                .activity_arn(activity)
+                .worker_name("bench")
+                .send()
+                .await?;
+            let token = task.task_token().ok_or("no task")?;
+            sfn.send_task_success()
+                .task_token(token)
+                .output("{}")
+                .send()
+                .await?;
+            Ok(())
+        }
+    })
+    .await?;
+    println!(
+        "sdk: activity round trips (GetActivityTask + SendTaskSuccess), {WORKERS} workers: {rate:.0}/s"
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
