@@ -119,7 +119,7 @@ fn parse_rule(rule: &str) -> Result<Rule, FaultsError> {
     let (operation, kind, value) = (operation.trim(), kind.trim(), value.trim());
     let operation = match operation {
         "*" => None,
-        op if ops::is_known(op) => Some(op.to_owned()),
+        op if ops::known(op).is_some() => Some(op.to_owned()),
         op => {
             return Err(FaultsError::UnknownOperation {
                 rule: rule.to_owned(),

@@ -228,46 +228,61 @@ async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, shutdown: Cancellatio
 /// One request, from its bytes to the response; never fails.
 async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Full<Bytes>> {
     let started = std::time::Instant::now();
-    let target = req
-        .headers()
-        .get(protocol::TARGET_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let operation = target
-        .as_deref()
-        .and_then(|t| t.strip_prefix(protocol::TARGET_PREFIX))
-        .unwrap_or("-")
-        .to_owned();
-    let result = respond(req, target.as_deref(), ctx).await;
+    let target = match req.headers().get(protocol::TARGET_HEADER) {
+        None => Target::Missing,
+        Some(v) => match v
+            .to_str()
+            .ok()
+            .and_then(|t| t.strip_prefix(protocol::TARGET_PREFIX))
+        {
+            Some(op) => {
+                ops::known(op).map_or_else(|| Target::Unknown(op.to_owned()), Target::Operation)
+            }
+            None => Target::Unknown(String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        },
+    };
+    let result = respond(req, &target, ctx).await;
     let (status, body) = match result {
         Ok(v) => (200, v),
         Err(e) => (e.status, e.body()),
     };
+    let operation = match &target {
+        Target::Operation(op) => op,
+        Target::Missing | Target::Unknown(_) => "-",
+    };
     tracing::info!(
-        operation = %operation,
+        operation,
         status,
         duration_ms = %format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
         "request"
     );
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(bytes)));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static(protocol::CONTENT_TYPE),
     );
+    let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
     response.headers_mut().insert(
         "x-amzn-requestid",
-        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-            .unwrap_or(HeaderValue::from_static("0")),
+        HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static("0")),
     );
     response
 }
 
-async fn respond(
-    req: Request<Incoming>,
-    target: Option<&str>,
-    ctx: &Ctx,
-) -> Result<Value, ApiError> {
+/// What the `X-Amz-Target` header names.
+enum Target {
+    /// An operation of the API.
+    Operation(&'static str),
+    /// No header.
+    Missing,
+    /// Anything else: the header's value, or the operation after the prefix.
+    Unknown(String),
+}
+
+async fn respond(req: Request<Incoming>, target: &Target, ctx: &Ctx) -> Result<Value, ApiError> {
     if req.method() != hyper::Method::POST {
         return Err(ApiError::new(
             "UnknownOperationException",
@@ -275,24 +290,21 @@ async fn respond(
         ));
     }
     let body = read_body(req.into_body()).await?;
-    let operation = match target.and_then(|t| t.strip_prefix(protocol::TARGET_PREFIX)) {
-        Some(op) => op,
-        None => {
+    let operation = match target {
+        Target::Operation(op) => *op,
+        Target::Missing => {
             return Err(ApiError::new(
                 "UnknownOperationException",
-                match target {
-                    Some(t) => format!("Unknown operation: '{t}'"),
-                    None => "Missing X-Amz-Target header".to_owned(),
-                },
+                "Missing X-Amz-Target header",
+            ));
+        }
+        Target::Unknown(t) => {
+            return Err(ApiError::new(
+                "UnknownOperationException",
+                format!("Unknown operation: '{t}'"),
             ));
         }
     };
-    if !ops::is_known(operation) {
-        return Err(ApiError::new(
-            "UnknownOperationException",
-            format!("Unknown operation: '{operation}'"),
-        ));
-    }
     if let Some(faults) = &ctx.faults {
         let decision = faults.decide(operation);
         if !decision.delay.is_zero() {

@@ -74,9 +74,13 @@ const SERVED: &[&str] = &[
     "ListTagsForResource",
 ];
 
-/// Whether `operation` is one of the Step Functions API's.
-pub(crate) fn is_known(operation: &str) -> bool {
-    SERVED.contains(&operation) || NOT_YET.contains(&operation)
+/// The operation of the Step Functions API named `operation`, if it is one.
+pub(crate) fn known(operation: &str) -> Option<&'static str> {
+    SERVED
+        .iter()
+        .chain(NOT_YET)
+        .find(|op| **op == operation)
+        .copied()
 }
 
 /// Runs `operation` on `input`.
