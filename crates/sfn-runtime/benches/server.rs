@@ -149,6 +149,31 @@ impl Endpoint {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// CPU time used so far (user + system), from `/proc/PID/stat` (100 ticks a second,
+    /// as on every Linux this runs on).
+    fn cpu(&self) -> Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The fields after the command, which is in parentheses.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()))
+            .sum();
+        Duration::from_millis(ticks * 10)
+    }
+
+    /// The server's CPU time per request since `since` (its CPU time then).
+    fn cpu_per(&self, since: Duration, requests: usize) -> String {
+        let used = self.cpu().saturating_sub(since);
+        format!(
+            "server CPU {:.1} µs a request",
+            used.as_secs_f64() * 1e6 / requests.max(1) as f64
+        )
+    }
+
     fn create_pass_machine(&self, name: &str) -> Result<String, Error> {
         let body = serde_json::json!({"name": name, "definition": PASS, "roleArn": ROLE});
         let (status, text) = post(self.addr, "CreateStateMachine", &body.to_string())?;
@@ -239,6 +264,7 @@ fn wrk_start_execution(name: &str, endpoint: &Endpoint, seconds: u64) -> Result<
         ms(endpoint.ready_in),
         endpoint.rss_kib().map_or(0.0, mib)
     );
+    let cpu = endpoint.cpu();
     let out = Command::new("wrk")
         .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
         .arg(&script)
@@ -250,8 +276,15 @@ fn wrk_start_execution(name: &str, endpoint: &Endpoint, seconds: u64) -> Result<
     for line in text.lines() {
         println!("  {line}");
     }
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     println!(
-        "{name}: RSS after the run {:.1} MiB",
+        "{name}: {}; RSS after the run {:.1} MiB",
+        endpoint.cpu_per(cpu, requests),
         endpoint.rss_kib().map_or(0.0, mib)
     );
     Ok(())
@@ -308,6 +341,7 @@ async fn sdk_executions(endpoint: &Endpoint) -> Result<(), Error> {
         .state_machine_arn()
         .to_owned();
     let before = endpoint.rss_kib().unwrap_or(0);
+    let cpu = endpoint.cpu();
     let rate = {
         let sfn = sfn.clone();
         spread(N, move |i| {
@@ -324,7 +358,11 @@ async fn sdk_executions(endpoint: &Endpoint) -> Result<(), Error> {
         })
         .await?
     };
-    println!("sdk: StartExecution (Pass), {WORKERS} workers, {N} executions: {rate:.0}/s");
+    println!(
+        "sdk: StartExecution (Pass), {WORKERS} workers, {N} executions: {rate:.0}/s; {}",
+        endpoint.cpu_per(cpu, N)
+    );
+    let cpu = endpoint.cpu();
     let machine_prefix = "arn:aws:states:us-east-1:123456789012:execution:bench-pass:";
     let rate = {
         let sfn = sfn.clone();
@@ -340,7 +378,10 @@ async fn sdk_executions(endpoint: &Endpoint) -> Result<(), Error> {
         })
         .await?
     };
-    println!("sdk: DescribeExecution, {WORKERS} workers, {N} executions: {rate:.0}/s");
+    println!(
+        "sdk: DescribeExecution, {WORKERS} workers, {N} executions: {rate:.0}/s; {}",
+        endpoint.cpu_per(cpu, N)
+    );
     let after = endpoint.rss_kib().unwrap_or(0);
     println!(
         "sdk: RSS {:.1} MiB before, {:.1} MiB after {N} finished executions ({:.0} bytes each)",
@@ -389,6 +430,7 @@ async fn sdk_activities(endpoint: &Endpoint) -> Result<(), Error> {
         .await?
     };
     println!("sdk: StartExecution (an activity task each), {N} executions: {rate:.0}/s");
+    let cpu = endpoint.cpu();
     let rate = spread(N, move |_| {
         let (sfn, activity) = (sfn.clone(), activity.clone());
         async move {
@@ -409,7 +451,8 @@ async fn sdk_activities(endpoint: &Endpoint) -> Result<(), Error> {
     })
     .await?;
     println!(
-        "sdk: activity round trips (GetActivityTask + SendTaskSuccess), {WORKERS} workers: {rate:.0}/s"
+        "sdk: activity round trips (GetActivityTask + SendTaskSuccess), {WORKERS} workers: {rate:.0}/s; {} (two a round trip)",
+        endpoint.cpu_per(cpu, 2 * N)
     );
     Ok(())
 }
