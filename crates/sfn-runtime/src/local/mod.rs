@@ -26,9 +26,12 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
-//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock and retention |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
+//! | `redrive.rs` | [`LocalEngine::redrive_execution`]: an execution resumed where it failed |
+//! | `express.rs` | Express machines: [`LocalEngine::start_sync_execution`], the five-minute limit |
+//! | `retention.rs` | [`Retention`]: how many finished executions are kept, and how long |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
@@ -48,12 +51,15 @@ mod clock;
 mod engine;
 mod error;
 mod execution;
+mod express;
 mod handlers;
 mod history;
 mod interp;
 mod map_run;
 mod mock;
 mod plan;
+mod redrive;
+mod retention;
 mod sync;
 mod tokens;
 
@@ -62,10 +68,13 @@ pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
 pub use error::Error;
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
+pub use express::{BillingDetails, EXPRESS_MAX_SECONDS, SyncExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
-pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
+pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
+pub use retention::Retention;
 pub use tokens::ActivityTask;
 
 pub(crate) use sync::lock;
