@@ -52,12 +52,14 @@ fn flaky(
 }
 
 async fn start(engine: &LocalEngine, name: &str, def: &str, input: Value) -> ExecutionDescription {
-    let arn = engine.create_state_machine_json(name, def).unwrap();
+    let arn = engine
+        .create_state_machine_json(name, def)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let run = engine
         .start_execution(&arn, StartExecution::new(input).name("first"))
         .await
-        .unwrap();
-    run.wait().await.unwrap()
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
 }
 
 fn task_machine() -> String {

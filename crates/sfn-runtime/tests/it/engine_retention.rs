@@ -29,13 +29,13 @@ fn engine_keeping(n: usize, age: Duration) -> (LocalEngine, Arc<VirtualClock>) {
 }
 
 async fn run_named(engine: &LocalEngine, machine: &str, name: &str) {
-    engine
+    let run = engine
         .start_execution(machine, StartExecution::new(json!({})).name(name))
         .await
-        .unwrap()
-        .wait()
+        .unwrap_or_else(|e| panic!("start {name}: {e}"));
+    run.wait()
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("wait {name}: {e}"));
 }
 
 fn names(engine: &LocalEngine) -> Vec<String> {
