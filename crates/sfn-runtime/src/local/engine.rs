@@ -10,14 +10,12 @@ use sfn_core::{
     Diagnostics, StateMachine, definition::resolve_activity_arns, eval::limits,
     model::ExecutionType, names::check_resource_name,
 };
-use tokio_util::sync::CancellationToken;
 
 use super::{
-    Clock, Error, EventDetails, EventType, Execution, ExecutionDescription, ExecutionStatus,
-    History, LocalEngineBuilder, MapRunDescription, MapRunUpdate, Mocks, StartExecution,
-    TaskHandler,
+    Clock, Error, Execution, ExecutionDescription, ExecutionStatus, History, LocalEngineBuilder,
+    MapRunDescription, MapRunUpdate, Mocks, StartExecution, TaskHandler,
     arn::Arns,
-    execution::{ExecutionEntry, Input, NewExecution},
+    execution::{ExecutionEntry, Input},
     express::not_kept,
     handlers::Handlers,
     lock,
@@ -266,18 +264,7 @@ impl LocalEngine {
             .arns
             .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
-        let now = self.inner.clock.now();
-        let entry = Arc::new(ExecutionEntry::new(NewExecution {
-            arn: arn.clone(),
-            name: name.clone(),
-            machine_arn: machine.arn.clone(),
-            map_run_arn: None,
-            input: input.clone(),
-            start: now,
-            cancel: CancellationToken::new(),
-            stopped: Arc::default(),
-            history_capacity: 64,
-        }));
+        let entry = self.started(arn.clone(), name, &machine, input.clone(), 64);
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {
@@ -293,15 +280,6 @@ impl LocalEngine {
             }
             executions.insert(arn.clone(), entry.clone());
         }
-        let _ = lock(&entry.history).push(
-            0,
-            now,
-            EventType::ExecutionStarted,
-            EventDetails::ExecutionStarted {
-                input: input.clone(),
-                role_arn: Arc::from(self.inner.arns.role()),
-            },
-        );
         self.retain();
         Ok(self.launch(entry, Launch::new(machine, start.mocks), None))
     }
@@ -489,7 +467,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::local::{TaskRequest, VirtualClock};
+    use crate::local::{EventDetails, TaskRequest, VirtualClock};
 
     const COUNTER: &str = r#"{"StartAt": "Init", "States": {
         "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},

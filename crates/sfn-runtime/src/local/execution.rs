@@ -467,6 +467,40 @@ impl Execution {
 }
 
 impl LocalEngine {
+    /// A new execution of `machine`, starting now, its `ExecutionStarted` recorded; its
+    /// history makes room for `capacity` events.
+    pub(super) fn started(
+        &self,
+        arn: String,
+        name: String,
+        machine: &MachineEntry,
+        input: Arc<Value>,
+        capacity: usize,
+    ) -> Arc<ExecutionEntry> {
+        let now = self.inner.clock.now();
+        let entry = ExecutionEntry::new(NewExecution {
+            arn,
+            name,
+            machine_arn: machine.arn.clone(),
+            map_run_arn: None,
+            input: input.clone(),
+            start: now,
+            cancel: CancellationToken::new(),
+            stopped: Arc::default(),
+            history_capacity: capacity,
+        });
+        let _ = lock(&entry.history).push(
+            0,
+            now,
+            EventType::ExecutionStarted,
+            EventDetails::ExecutionStarted {
+                input,
+                role_arn: Arc::from(self.inner.arns.role()),
+            },
+        );
+        Arc::new(entry)
+    }
+
     /// Runs an execution registered (or, Express, not) with its first event recorded:
     /// from its start, or, redriven, from `resume`.
     pub(super) fn launch(

@@ -21,12 +21,10 @@ use sfn_core::{
     model::ExecutionType,
     validate::{ValidateOptions, validate_str_with, validate_value_with},
 };
-use tokio_util::sync::CancellationToken;
 
 use super::{
-    Error, EventDetails, EventType, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
+    Error, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
     engine::{MachineEntry, check_name},
-    execution::{ExecutionEntry, NewExecution},
     lock,
     redrive::Launch,
 };
@@ -202,28 +200,7 @@ impl LocalEngine {
             .inner
             .arns
             .states(format_args!("express:{}:{name}:{id}", machine.name));
-        let input = Arc::new(input);
-        let now = self.inner.clock.now();
-        let entry = Arc::new(ExecutionEntry::new(NewExecution {
-            arn,
-            name,
-            machine_arn: machine.arn.clone(),
-            map_run_arn: None,
-            input: input.clone(),
-            start: now,
-            cancel: CancellationToken::new(),
-            stopped: Arc::default(),
-            history_capacity: 16,
-        }));
-        let _ = lock(&entry.history).push(
-            0,
-            now,
-            EventType::ExecutionStarted,
-            EventDetails::ExecutionStarted {
-                input,
-                role_arn: Arc::from(self.inner.arns.role()),
-            },
-        );
+        let entry = self.started(arn, name, &machine, Arc::new(input), 16);
         self.launch(entry, Launch::new(machine, mocks), None)
     }
 

@@ -217,6 +217,12 @@ impl Slot {
         }
     }
 
+    /// How the branches or iterations of the state the thread resumes at ended, in
+    /// order (none when it does not resume at a Parallel or Map).
+    pub(crate) fn prior(&mut self) -> std::vec::IntoIter<Branch> {
+        self.resume_inner.take().unwrap_or_default().into_iter()
+    }
+
     /// The thread enters the state `state` with `input`; `resume_inner` when it resumes
     /// a Parallel or Map there.
     pub(crate) fn enter(

@@ -5,10 +5,21 @@
 use serde_json::json;
 use sfn_runtime::{
     core::model::ExecutionType,
-    local::{Error, ExecutionFilter, ExecutionStatus, StartExecution},
+    local::{Error, ExecutionFilter, ExecutionStatus, LocalEngine, StartExecution, SyncExecution},
 };
 
 use crate::support::engine;
+
+/// Creates the Express machine `name` from `def` and runs it synchronously on `{}`.
+async fn sync_run(engine: &LocalEngine, name: &str, def: &str) -> SyncExecution {
+    let arn = engine
+        .create_state_machine_json_of_type(name, def, ExecutionType::Express)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    engine
+        .start_sync_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
 
 const HELLO: &str = r#"{"StartAt": "Hi", "States": {"Hi": {"Type": "Pass", "Parameters": {"hello.$": "$.who"}, "End": true}}}"#;
 
@@ -77,13 +88,7 @@ async fn a_sync_run_reports_failure_and_bills_whole_steps() {
     let def = r#"{"StartAt": "Nap", "States": {
         "Nap": {"Type": "Wait", "Seconds": 2, "Next": "No"},
         "No": {"Type": "Fail", "Error": "Nope", "Cause": "it fails"}}}"#;
-    let arn = engine
-        .create_state_machine_json_of_type("fails", def, ExecutionType::Express)
-        .unwrap();
-    let done = engine
-        .start_sync_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
+    let done = sync_run(&engine, "fails", def).await;
     assert_eq!(done.status, ExecutionStatus::Failed);
     assert_eq!(done.error.as_deref(), Some("Nope"));
     assert_eq!(done.cause.as_deref(), Some("it fails"));
@@ -100,13 +105,7 @@ async fn an_express_run_times_out_at_five_minutes() {
     let engine = engine();
     let def =
         r#"{"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 400, "End": true}}}"#;
-    let arn = engine
-        .create_state_machine_json_of_type("slow", def, ExecutionType::Express)
-        .unwrap();
-    let done = engine
-        .start_sync_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
+    let done = sync_run(&engine, "slow", def).await;
     assert_eq!(done.status, ExecutionStatus::TimedOut);
     assert_eq!(done.error.as_deref(), Some("States.Timeout"));
     assert_eq!(
@@ -120,13 +119,7 @@ async fn an_express_run_times_out_at_five_minutes() {
 
     // A machine's own shorter TimeoutSeconds holds.
     let def = r#"{"TimeoutSeconds": 10, "StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 400, "End": true}}}"#;
-    let arn = engine
-        .create_state_machine_json_of_type("slow10", def, ExecutionType::Express)
-        .unwrap();
-    let done = engine
-        .start_sync_execution(&arn, StartExecution::new(json!({})))
-        .await
-        .unwrap();
+    let done = sync_run(&engine, "slow10", def).await;
     assert_eq!(done.status, ExecutionStatus::TimedOut);
     assert_eq!(
         done.stop_date - done.start_date,

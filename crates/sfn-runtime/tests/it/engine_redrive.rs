@@ -62,6 +62,15 @@ async fn start(engine: &LocalEngine, name: &str, def: &str, input: Value) -> Exe
     run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
 }
 
+/// Redrives the execution `arn` and waits for its end.
+async fn redrive(engine: &LocalEngine, arn: &str) -> ExecutionDescription {
+    let run = engine
+        .redrive_execution(arn, None)
+        .await
+        .unwrap_or_else(|e| panic!("redrive {arn}: {e}"));
+    run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
 fn task_machine() -> String {
     format!(
         r#"{{"StartAt": "Prepare", "States": {{
@@ -154,13 +163,7 @@ async fn each_redrive_counts_and_appends_its_event() {
     assert_eq!(second.status, ExecutionStatus::Failed);
     assert_eq!(second.redrive_count, 1);
     assert_eq!(second.redrive_status, RedriveStatus::Redrivable);
-    let done = engine
-        .redrive_execution(&arn, None)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let done = redrive(&engine, &arn).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.redrive_count, 2);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -310,13 +313,7 @@ async fn a_parallel_redrives_only_its_failed_branch() {
     );
     let failed = start(&engine, "parallel", &def, json!({})).await;
     assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
-    let done = engine
-        .redrive_execution(&failed.execution_arn, None)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let done = redrive(&engine, &failed.execution_arn).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.output, Some(json!([{"ok": {}}, {"ok": "b"}])));
     // The branch that succeeded did not run again; the failed one resumed at its Task.
@@ -344,13 +341,7 @@ async fn an_inline_map_redrives_only_its_failed_iterations() {
     assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
     // Item 0 succeeded, item 1 failed, item 2 never started.
     assert_eq!(calls.load(Ordering::SeqCst), 2);
-    let done = engine
-        .redrive_execution(&failed.execution_arn, None)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let done = redrive(&engine, &failed.execution_arn).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(
         done.output,
@@ -361,4 +352,36 @@ async fn an_inline_map_redrives_only_its_failed_iterations() {
         ]))
     );
     assert_eq!(calls.load(Ordering::SeqCst), 4, "items 1 and 2 ran again");
+}
+
+#[tokio::test]
+async fn a_timed_out_execution_redrives_the_state_in_flight_with_its_timeout_anew() {
+    let (engine, clock) = virtual_engine();
+    let calls = Arc::new(AtomicUsize::new(0));
+    {
+        let (calls, clock) = (calls.clone(), clock.clone());
+        engine.register_handler(FLAKY, move |req: TaskRequest| {
+            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+            let clock = clock.clone();
+            async move {
+                if first {
+                    clock.sleep(Duration::from_secs(60)).await;
+                }
+                Ok(json!({"ok": req.input}))
+            }
+        });
+    }
+    let def = format!(
+        r#"{{"TimeoutSeconds": 5, "StartAt": "Wait", "States": {{
+            "Wait": {{"Type": "Wait", "Seconds": 3, "Next": "Call"}},
+            "Call": {{"Type": "Task", "Resource": "{FLAKY}", "End": true}}}}}}"#
+    );
+    let failed = start(&engine, "slow", &def, json!({})).await;
+    assert_eq!(failed.status, ExecutionStatus::TimedOut, "{failed:?}");
+    assert_eq!(failed.redrive_status, RedriveStatus::Redrivable);
+    let done = redrive(&engine, &failed.execution_arn).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(done.output, Some(json!({"ok": {}})));
+    let t = types(&history(&engine, &done.execution_arn));
+    assert_eq!(t.iter().filter(|t| **t == "WaitStateEntered").count(), 1);
 }

@@ -330,12 +330,7 @@ impl Run {
         let count = inputs.len();
         let name = st.name.clone();
         // A redrive runs again only the iterations that did not succeed.
-        let mut prior = frame
-            .redrive
-            .resume_inner
-            .take()
-            .unwrap_or_default()
-            .into_iter();
+        let mut prior = frame.redrive.prior();
         let runs = inputs.into_iter().enumerate().map(|(index, v)| {
             let mut f = Frame {
                 history: frame.history.clone(),

@@ -86,12 +86,7 @@ impl Run {
         };
         let started = self.record(frame, EventType::ParallelStateStarted, EventDetails::None)?;
         // A redrive runs again only the branches that did not succeed.
-        let mut prior = frame
-            .redrive
-            .resume_inner
-            .take()
-            .unwrap_or_default()
-            .into_iter();
+        let mut prior = frame.redrive.prior();
         let mut branches: FuturesUnordered<_> = st
             .nested
             .iter()
