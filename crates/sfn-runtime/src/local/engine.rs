@@ -215,6 +215,10 @@ impl LocalEngine {
 
     /// Starts an execution of the machine `machine_arn`.
     ///
+    /// An Express machine's execution is not kept: its ARN is in the Express form, its
+    /// name may repeat, and only the returned handle can wait on it (see
+    /// [`start_sync_execution`](Self::start_sync_execution)).
+    ///
     /// # Errors
     ///
     /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
@@ -295,7 +299,8 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution,
+    /// which the engine does not keep (unless a distributed Map started it).
     pub fn describe_execution(&self, arn: &str) -> Result<ExecutionDescription, Error> {
         Ok(self.execution(arn)?.describe(self.inner.clock.now()))
     }
@@ -316,7 +321,7 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution.
     pub fn stop_execution(
         &self,
         arn: &str,
@@ -432,7 +437,7 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution.
     pub fn get_execution_history(&self, arn: &str) -> Result<History, Error> {
         Ok(lock(&self.execution(arn)?.history).clone())
     }

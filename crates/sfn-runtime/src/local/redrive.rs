@@ -382,7 +382,9 @@ impl LocalEngine {
     /// Redrives an execution (`RedriveExecution`): a failed, timed-out or stopped
     /// Standard execution runs again from the states that did not succeed, under the same
     /// ARN; its history goes on with `ExecutionRedriven`. Returns the handle on the
-    /// redriven execution (its description gives `redrive_date` and `redrive_count`).
+    /// redriven execution (its description gives `redrive_date` and `redrive_count`); a
+    /// handle taken before the redrive goes on describing the run before it, while
+    /// [`describe_execution`](Self::describe_execution) and the listings follow the ARN.
     ///
     /// With a `client_token` already used for a redrive of this execution in the last 15
     /// minutes (the last ten are kept), nothing is redriven again and the handle is
