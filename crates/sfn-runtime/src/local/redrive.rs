@@ -6,8 +6,9 @@
 //! (or was in flight) runs again on the input it had; inside a Parallel or an inline Map,
 //! only the branches and iterations that did not succeed run again, each from its own
 //! failed state; the machine's `TimeoutSeconds` counts from the redrive. An execution can
-//! be redriven within 14 days of its end, unless its history is full or it has been open
-//! for more than a year.
+//! be redriven within 14 days of its end, unless its history is full, it has been open
+//! for more than a year, or it started before AWS launched redrive (2023-11-15); a child
+//! execution of a distributed Map runs again when its parent is redriven.
 //!
 //! While an execution runs, each thread (the execution, a branch, an iteration) keeps in
 //! its [`Slot`] the state it is in; when it stops without an output, that becomes a
@@ -45,6 +46,10 @@ const REDRIVABLE_DAYS: i64 = 14;
 
 /// The longest an execution may stay open, redrives included.
 const MAX_OPEN_DAYS: i64 = 365;
+
+/// When AWS launched redrive (2023-11-15T00:00:00Z, in seconds): executions started
+/// before cannot be redriven.
+const REDRIVE_LAUNCH: i64 = 1_700_006_400;
 
 /// The client tokens of this many last redrives are remembered.
 const CLIENT_TOKENS: usize = 10;
@@ -328,6 +333,9 @@ impl ExecutionEntry {
         if r.history_full || full {
             return not("Execution history event limit exceeded");
         }
+        if self.start.timestamp() < REDRIVE_LAUNCH {
+            return not("Execution was started before the launch of RedriveExecution");
+        }
         let open = now.signed_duration_since(self.start).num_days();
         if open >= MAX_OPEN_DAYS {
             return not("Execution has exceeded the max execution time");
@@ -517,5 +525,35 @@ impl Run {
             }
             Branch::Fresh => self.run_scope(scope, input, frame).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::{Map, json};
+
+    use super::{Branch, Checkpoint, branches_after};
+
+    #[test]
+    fn branches_keep_outputs_resume_checkpoints_and_run_the_rest_anew() {
+        let cp = |state| Checkpoint {
+            state,
+            input: Arc::new(json!(state)),
+            vars: Map::new(),
+            inner: None,
+        };
+        let outputs = [Some(Arc::new(json!("a"))), None, None];
+        let branches = branches_after(&outputs, vec![None, Some(cp(1)), None, Some(cp(3))]);
+        let kinds: Vec<String> = branches
+            .iter()
+            .map(|b| match b {
+                Branch::Done(v) => format!("done {v}"),
+                Branch::Resume(c) => format!("resume {}", c.state),
+                Branch::Fresh => "fresh".to_owned(),
+            })
+            .collect();
+        assert_eq!(kinds, ["done \"a\"", "resume 1", "fresh", "resume 3"]);
     }
 }
