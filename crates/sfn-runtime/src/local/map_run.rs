@@ -29,7 +29,7 @@ use super::{
     },
     lock,
     plan::ScopePlan,
-    redrive::Slot,
+    redrive::{Branch, Slot, branches_after},
 };
 
 /// The status of a Map Run.
@@ -302,6 +302,16 @@ impl MapRunEntry {
         Ok(())
     }
 
+    /// Items whose child execution succeeded before a redrive: they succeed again
+    /// without one.
+    fn kept(&self, items: u64) {
+        let mut s = lock(&self.state);
+        s.items.start(items);
+        s.items.end(items, ExecutionStatus::Succeeded);
+        s.executions.pending = s.executions.pending.saturating_sub(1);
+        s.executions.total = s.executions.total.saturating_sub(1);
+    }
+
     fn child_started(&self, items: u64) {
         let mut s = lock(&self.state);
         s.items.start(items);
@@ -360,7 +370,7 @@ impl Drop for ChildGuard {
 
 /// How a child execution ended, for its Map Run.
 enum ChildOutcome {
-    Succeeded(Value),
+    Succeeded(Arc<Value>),
     /// Failed, timed out, or stopped by itself: counts against the tolerance.
     Failed(u64),
     /// Stopped with its parent or its Map Run: not counted.
@@ -486,14 +496,17 @@ impl Run {
                 .and_then(|s| s.get(index))
                 .map_or(1, |n| *n as u64)
         };
-        let mut futures = inputs
-            .into_iter()
-            .enumerate()
-            .map(|(index, input)| self.child(&children, index, input, items_of(index)));
+        // A redrive starts no child for an item whose child execution succeeded.
+        let mut prior = frame.redrive.prior();
+        let mut futures = inputs.into_iter().enumerate().map(|(index, input)| {
+            let prior = prior.next().unwrap_or(Branch::Fresh);
+            self.child(&children, index, input, items_of(index), prior)
+        });
         // The children run in item order, at most the Map Run's limit at a time, which
         // `UpdateMapRun` may change while they run.
         let mut results = FuturesOrdered::new();
-        let mut outputs = Vec::with_capacity(count);
+        // By item: the output of those that succeeded.
+        let mut outputs: Vec<Option<Arc<Value>>> = Vec::with_capacity(count);
         let mut failed_items = 0u64;
         let mut exceeded = false;
         let mut fatal = None;
@@ -512,8 +525,12 @@ impl Run {
                 },
                 _ = run.changed.notified() => continue,
             };
+            outputs.push(match &outcome {
+                ChildOutcome::Succeeded(v) => Some(v.clone()),
+                _ => None,
+            });
             match outcome {
-                ChildOutcome::Succeeded(v) => outputs.push(v),
+                ChildOutcome::Succeeded(_) => {}
                 ChildOutcome::Failed(items) => {
                     failed_items += items;
                     if !exceeded
@@ -541,6 +558,11 @@ impl Run {
         }
         drop(results);
         let now = self.now();
+        let failed = self.stopped.is_set() || fatal.is_some() || exceeded || settings.result_writer;
+        if failed {
+            // A redrive keeps what succeeded.
+            frame.redrive.inner = Some(branches_after(&outputs, Vec::new()));
+        }
         if self.stopped.is_set() {
             run.close(now, MapRunStatus::Aborted);
             self.record_abort(frame, EventType::MapRunAborted, EventDetails::None);
@@ -573,7 +595,11 @@ impl Run {
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
-        Ok(outputs)
+        Ok(outputs
+            .into_iter()
+            .flatten()
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 
     /// Runs one child execution to its end, registered with the engine.
@@ -583,9 +609,14 @@ impl Run {
         index: usize,
         input: Value,
         items: u64,
+        prior: Branch,
     ) -> ChildOutcome {
         if children.flag.is_set() {
             return ChildOutcome::NotStarted;
+        }
+        if let Branch::Done(out) = prior {
+            children.run.kept(items);
+            return ChildOutcome::Succeeded(out);
         }
         let name = random_uuid().to_string();
         let arn = format!("{}:{name}", children.arn_prefix);
@@ -662,9 +693,14 @@ impl Run {
         let now = self.now();
         let (status, outcome) = match result {
             Ok(out) => {
-                let value = (*out).clone();
-                entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None);
-                (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(value))
+                entry.finish(
+                    now,
+                    ExecutionStatus::Succeeded,
+                    Some(out.clone()),
+                    None,
+                    None,
+                );
+                (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(out))
             }
             Err(Failure::Error { error, cause }) => {
                 let error = Some(error).filter(|e| !e.is_empty());

@@ -18,7 +18,9 @@
 //! Limits: a branch or an iteration still running when a sibling failed (the first
 //! failure ends the others) runs again from its first state; a Parallel or Map in flight
 //! when the execution timed out runs again whole; a distributed Map runs a new Map Run
-//! for all its items.
+//! (where AWS redrives the same one) in which the items whose child execution succeeded
+//! keep their output and start none, and the others start a new child execution from its
+//! first state.
 
 use std::{
     collections::{HashMap, VecDeque},

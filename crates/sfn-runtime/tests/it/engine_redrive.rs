@@ -19,7 +19,7 @@ use sfn_runtime::{
     },
 };
 
-use crate::support::{history, types, virtual_engine};
+use crate::support::{history, map_machine, task_processor, types, virtual_engine};
 
 const FLAKY: &str = "arn:aws:lambda:us-east-1:123456789012:function:flaky";
 const STEADY: &str = "arn:aws:lambda:us-east-1:123456789012:function:steady";
@@ -384,4 +384,54 @@ async fn a_timed_out_execution_redrives_the_state_in_flight_with_its_timeout_ane
     assert_eq!(done.output, Some(json!({"ok": {}})));
     let t = types(&history(&engine, &done.execution_arn));
     assert_eq!(t.iter().filter(|t| **t == "WaitStateEntered").count(), 1);
+}
+
+#[tokio::test]
+async fn a_distributed_map_reruns_only_the_items_that_did_not_succeed() {
+    let (engine, _) = virtual_engine();
+    let calls = flaky(&engine, FLAKY, 1, true);
+    let def = map_machine(
+        "DISTRIBUTED",
+        r#""MaxConcurrency": 1,"#,
+        &task_processor(FLAKY),
+    );
+    let items = json!({"items": [{"i": 0}, {"i": 1, "flaky": true}, {"i": 2}]});
+    let failed = start(&engine, "distributed", &def, items).await;
+    assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "item 2 never started");
+    let done = redrive(&engine, &failed.execution_arn).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!([
+            {"ok": {"i": 0}},
+            {"ok": {"i": 1, "flaky": true}},
+            {"ok": {"i": 2}}
+        ]))
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4, "items 1 and 2 ran again");
+    let runs = engine.list_map_runs(&done.execution_arn).unwrap();
+    assert_eq!(runs.len(), 2);
+    let second = &runs[1];
+    assert_eq!(second.item_counts.succeeded, 3);
+    assert_eq!(second.item_counts.total, 3);
+    assert_eq!(second.execution_counts.total, 2);
+    let children = engine
+        .list_map_run_executions(&runs[0].map_run_arn)
+        .unwrap();
+    let failed_child = children
+        .iter()
+        .find(|c| c.status == ExecutionStatus::Failed)
+        .unwrap();
+    assert_eq!(
+        failed_child.redrive_status,
+        RedriveStatus::RedrivableByMapRun
+    );
+    let refused = engine
+        .redrive_execution(&failed_child.execution_arn, None)
+        .await;
+    assert!(
+        matches!(refused, Err(Error::ExecutionNotRedrivable { .. })),
+        "{refused:?}"
+    );
 }
