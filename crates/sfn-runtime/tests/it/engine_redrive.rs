@@ -71,6 +71,33 @@ async fn redrive(engine: &LocalEngine, arn: &str) -> ExecutionDescription {
     run.wait().await.unwrap_or_else(|e| panic!("wait: {e}"))
 }
 
+/// Runs `def`, a Map over three items one at a time whose second fails once, and checks
+/// that it failed with item 2 never started; redrives it and checks that only items 1 and
+/// 2 ran again, the outputs in item order. Returns the redriven execution.
+async fn map_redriven(
+    engine: &LocalEngine,
+    calls: &AtomicUsize,
+    name: &str,
+    def: &str,
+    input: Value,
+) -> ExecutionDescription {
+    let failed = start(engine, name, def, input).await;
+    assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "item 2 never started");
+    let done = redrive(engine, &failed.execution_arn).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!([
+            {"ok": {"i": 0}},
+            {"ok": {"i": 1, "flaky": true}},
+            {"ok": {"i": 2}}
+        ]))
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4, "items 1 and 2 ran again");
+    done
+}
+
 fn task_machine() -> String {
     format!(
         r#"{{"StartAt": "Prepare", "States": {{
@@ -337,21 +364,7 @@ async fn an_inline_map_redrives_only_its_failed_iterations() {
                 "Work": {{"Type": "Task", "Resource": "{FLAKY}", "End": true}}}}}}}}}}}}"#
     );
     let items = json!([{"i": 0}, {"i": 1, "flaky": true}, {"i": 2}]);
-    let failed = start(&engine, "map", &def, items).await;
-    assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
-    // Item 0 succeeded, item 1 failed, item 2 never started.
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    let done = redrive(&engine, &failed.execution_arn).await;
-    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
-    assert_eq!(
-        done.output,
-        Some(json!([
-            {"ok": {"i": 0}},
-            {"ok": {"i": 1, "flaky": true}},
-            {"ok": {"i": 2}}
-        ]))
-    );
-    assert_eq!(calls.load(Ordering::SeqCst), 4, "items 1 and 2 ran again");
+    map_redriven(&engine, &calls, "map", &def, items).await;
 }
 
 #[tokio::test]
@@ -396,20 +409,7 @@ async fn a_distributed_map_reruns_only_the_items_that_did_not_succeed() {
         &task_processor(FLAKY),
     );
     let items = json!({"items": [{"i": 0}, {"i": 1, "flaky": true}, {"i": 2}]});
-    let failed = start(&engine, "distributed", &def, items).await;
-    assert_eq!(failed.status, ExecutionStatus::Failed, "{failed:?}");
-    assert_eq!(calls.load(Ordering::SeqCst), 2, "item 2 never started");
-    let done = redrive(&engine, &failed.execution_arn).await;
-    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
-    assert_eq!(
-        done.output,
-        Some(json!([
-            {"ok": {"i": 0}},
-            {"ok": {"i": 1, "flaky": true}},
-            {"ok": {"i": 2}}
-        ]))
-    );
-    assert_eq!(calls.load(Ordering::SeqCst), 4, "items 1 and 2 ran again");
+    let done = map_redriven(&engine, &calls, "distributed", &def, items).await;
     let runs = engine.list_map_runs(&done.execution_arn).unwrap();
     assert_eq!(runs.len(), 2);
     let second = &runs[1];
