@@ -58,6 +58,7 @@ impl std::fmt::Debug for LocalEngineBuilder {
         f.debug_struct("LocalEngineBuilder")
             .field("region", &self.region)
             .field("account", &self.account)
+            .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
 }
