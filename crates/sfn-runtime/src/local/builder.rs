@@ -5,7 +5,9 @@ use std::{
     time::Duration,
 };
 
-use super::{Clock, LocalEngine, SystemClock, arn::Arns, engine::Inner};
+use super::{
+    Clock, LocalEngine, Retention, SystemClock, arn::Arns, engine::Inner, retention::Retained,
+};
 
 /// The region of an engine not told otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -37,6 +39,7 @@ pub struct LocalEngineBuilder {
     region: String,
     account: String,
     clock: Arc<dyn Clock>,
+    retention: Retention,
 }
 
 impl Default for LocalEngineBuilder {
@@ -45,6 +48,7 @@ impl Default for LocalEngineBuilder {
             region: DEFAULT_REGION.to_owned(),
             account: DEFAULT_ACCOUNT.to_owned(),
             clock: Arc::new(SystemClock),
+            retention: Retention::default(),
         }
     }
 }
@@ -54,6 +58,7 @@ impl std::fmt::Debug for LocalEngineBuilder {
         f.debug_struct("LocalEngineBuilder")
             .field("region", &self.region)
             .field("account", &self.account)
+            .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +90,13 @@ impl LocalEngineBuilder {
         self
     }
 
+    /// How many finished executions the engine keeps, and for how long (by default
+    /// 10,000, for 90 days): see [`Retention`].
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> LocalEngine {
         let poll_micros = u64::try_from(ACTIVITY_POLL_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
@@ -99,6 +111,7 @@ impl LocalEngineBuilder {
                 map_runs: Mutex::default(),
                 activity_poll_micros: AtomicU64::new(poll_micros),
                 registry: super::manage::Registry::default(),
+                retention: Retained::new(self.retention),
             }),
         }
     }

@@ -45,11 +45,44 @@ pub enum Error {
         /// The ARN asked for.
         arn: String,
     },
-    /// No Map Run has this ARN.
+    /// No Map Run has this ARN (AWS: `ResourceNotFound`).
     #[error("map run does not exist: {arn}")]
     MapRunDoesNotExist {
         /// The ARN asked for.
         arn: String,
+    },
+    /// The execution cannot be redriven (AWS: `ExecutionNotRedrivable`).
+    #[error("execution not redrivable: {arn}: {reason}")]
+    ExecutionNotRedrivable {
+        /// The execution's ARN.
+        arn: String,
+        /// Why, as AWS's `redriveStatusReason` says it ("Execution is SUCCEEDED and
+        /// cannot be redriven.").
+        reason: String,
+    },
+    /// The operation does not apply to this type of state machine (AWS:
+    /// `StateMachineTypeNotSupported`): `StartSyncExecution` of a Standard machine,
+    /// `ListExecutions` of an Express one.
+    #[error("the operation is not supported by the type of the state machine {arn}")]
+    StateMachineTypeNotSupported {
+        /// The machine's ARN.
+        arn: String,
+    },
+    /// An ARN of a kind the operation does not take (AWS: `InvalidArn`), such as an
+    /// Express execution's ARN given to `DescribeExecution`.
+    #[error("invalid ARN '{arn}': {message}")]
+    InvalidArn {
+        /// The ARN.
+        arn: String,
+        /// Why, as AWS says it.
+        message: String,
+    },
+    /// A request's values break the operation's constraints (AWS:
+    /// `ValidationException`).
+    #[error("validation error: {message}")]
+    Validation {
+        /// What is wrong.
+        message: String,
     },
     /// The execution input is not valid JSON or is too large.
     #[error("invalid execution input: {message}")]

@@ -23,27 +23,6 @@ use super::{
     sync::lock,
 };
 
-/// The kind of a state machine: how AWS bills and runs its executions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum StateMachineType {
-    /// Standard: exactly-once, up to a year, full history.
-    #[default]
-    Standard,
-    /// Express: at-least-once, up to five minutes.
-    Express,
-}
-
-impl StateMachineType {
-    /// The type as AWS writes it (`STANDARD`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateMachineType::Standard => "STANDARD",
-            StateMachineType::Express => "EXPRESS",
-        }
-    }
-}
-
 /// How to create a state machine from its JSON text, with what the `CreateStateMachine`
 /// API takes besides.
 #[derive(Debug, Clone)]
@@ -57,7 +36,7 @@ pub struct CreateStateMachine {
     /// permissions).
     pub role_arn: Option<String>,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
+    pub machine_type: ExecutionType,
     /// Tags to put on the machine.
     pub tags: Vec<(String, String)>,
 }
@@ -69,7 +48,7 @@ impl CreateStateMachine {
             name: name.into(),
             definition: definition.into(),
             role_arn: None,
-            machine_type: StateMachineType::Standard,
+            machine_type: ExecutionType::Standard,
             tags: Vec::new(),
         }
     }
@@ -81,7 +60,7 @@ impl CreateStateMachine {
     }
 
     /// The machine's type.
-    pub fn machine_type(mut self, machine_type: StateMachineType) -> Self {
+    pub fn machine_type(mut self, machine_type: ExecutionType) -> Self {
         self.machine_type = machine_type;
         self
     }
@@ -107,7 +86,7 @@ pub struct StateMachineDescription {
     /// The role ARN.
     pub role_arn: String,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
+    pub machine_type: ExecutionType,
     /// When it was created.
     pub creation_date: DateTime<Utc>,
     /// When its definition or role last changed (its creation date if never).
@@ -139,7 +118,7 @@ struct Revision {
 
 #[derive(Debug, Clone)]
 struct MachineMeta {
-    machine_type: StateMachineType,
+    machine_type: ExecutionType,
     creation_date: DateTime<Utc>,
     /// Oldest first; never empty.
     revisions: Vec<Revision>,
@@ -182,7 +161,7 @@ impl LocalEngine {
         check_name(&create.name)?;
         let machine = self.read_definition(&create.definition, create.machine_type)?;
         let role = create.role_arn.unwrap_or_else(|| self.inner.arns.role());
-        let arn = self.insert_machine(&create.name, machine)?;
+        let arn = self.insert_machine_of_type(&create.name, machine, create.machine_type)?;
         let now = self.inner.clock.now();
         {
             let mut metas = lock(&self.inner.registry.machines);
@@ -223,13 +202,10 @@ impl LocalEngine {
     fn read_definition(
         &self,
         text: &str,
-        machine_type: StateMachineType,
+        machine_type: ExecutionType,
     ) -> Result<StateMachine, Error> {
         let options = ValidateOptions {
-            machine_type: match machine_type {
-                StateMachineType::Standard => ExecutionType::Standard,
-                StateMachineType::Express => ExecutionType::Express,
-            },
+            machine_type,
             warnings: false,
         };
         let (machine, diagnostics) = validate_str_with(text, options);
@@ -255,7 +231,7 @@ impl LocalEngine {
         let meta = metas.entry(arn.to_owned()).or_insert_with(|| {
             let now = self.inner.clock.now();
             MachineMeta {
-                machine_type: StateMachineType::Standard,
+                machine_type: entry.machine_type,
                 creation_date: now,
                 revisions: vec![Revision {
                     definition: Arc::from(entry.definition.to_json().as_str()),
@@ -349,6 +325,7 @@ impl LocalEngine {
                     name: old.name.clone(),
                     definition: Arc::new(machine),
                     plan: Arc::new(plan),
+                    machine_type: old.machine_type,
                 }),
             );
         }

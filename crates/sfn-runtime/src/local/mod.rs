@@ -26,10 +26,13 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
-//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock and retention |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
 //! | `manage.rs` | describing, updating and deleting machines, describing activities, tags |
+//! | `redrive.rs` | [`LocalEngine::redrive_execution`]: an execution resumed where it failed |
+//! | `express.rs` | Express machines: [`LocalEngine::start_sync_execution`], the five-minute limit |
+//! | `retention.rs` | [`Retention`]: how many finished executions are kept, and how long |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
@@ -49,6 +52,7 @@ mod clock;
 mod engine;
 mod error;
 mod execution;
+mod express;
 mod handlers;
 mod history;
 mod interp;
@@ -56,6 +60,8 @@ mod manage;
 mod map_run;
 mod mock;
 mod plan;
+mod redrive;
+mod retention;
 mod sync;
 mod tokens;
 
@@ -64,13 +70,14 @@ pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
 pub use error::Error;
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
+pub use express::{BillingDetails, EXPRESS_MAX_SECONDS, SyncExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
-pub use manage::{
-    ActivityDescription, CreateStateMachine, StateMachineDescription, StateMachineType,
-};
-pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
+pub use manage::{ActivityDescription, CreateStateMachine, StateMachineDescription};
+pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
+pub use retention::Retention;
 pub use tokens::ActivityTask;
 
 pub(crate) use sync::lock;

@@ -7,9 +7,12 @@ mod engine_activities;
 mod engine_definitions;
 mod engine_distributed_map;
 mod engine_executions;
+mod engine_express;
 mod engine_history;
 mod engine_macros;
 mod engine_maps;
+mod engine_redrive;
+mod engine_retention;
 mod engine_states;
 #[cfg(feature = "server")]
 mod server;

@@ -20,13 +20,14 @@ use super::{
 use crate::local::{
     history::{EventDetails, EventType},
     plan::{ScopePlan, StatePlan},
+    redrive::{Branch, Slot, branches_after},
 };
 
 /// The most iterations an inline Map runs at a time.
 const INLINE_MAP_CONCURRENCY: usize = 40;
 
 /// The child executions a distributed Map without `MaxConcurrency` runs at a time.
-const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
+pub(crate) const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
 impl Run {
     pub(super) async fn map(
@@ -328,6 +329,8 @@ impl Run {
     ) -> Result<Vec<Value>, Failure> {
         let count = inputs.len();
         let name = st.name.clone();
+        // A redrive runs again only the iterations that did not succeed.
+        let mut prior = frame.redrive.prior();
         let runs = inputs.into_iter().enumerate().map(|(index, v)| {
             let mut f = Frame {
                 history: frame.history.clone(),
@@ -335,9 +338,14 @@ impl Run {
                 vars: frame.vars.clone(),
                 map_item: item_in_context.then(|| (index, v.clone())),
                 verified: None,
+                redrive: Slot::default(),
             };
             let name = name.clone();
+            let prior = prior.next().unwrap_or(Branch::Fresh);
             async move {
+                if let Branch::Done(out) = prior {
+                    return (Ok(out), f.last, None);
+                }
                 if let Err(e) = self.record(
                     &mut f,
                     EventType::MapIterationStarted,
@@ -346,9 +354,10 @@ impl Run {
                         index,
                     },
                 ) {
-                    return (Err(e), f.last);
+                    return (Err(e), f.last, None);
                 }
-                let r = self.run_scope(processor, Arc::new(v), &mut f).await;
+                let r = self.run_thread(processor, Arc::new(v), &mut f, prior).await;
+                let stopped = r.is_err().then(|| f.redrive.checkpoint(&f.vars)).flatten();
                 let details = EventDetails::MapIteration { name, index };
                 let recorded = match &r {
                     Ok(_) => self
@@ -362,23 +371,31 @@ impl Run {
                         .record(&mut f, EventType::MapIterationFailed, details)
                         .map(drop),
                 };
-                (recorded.and(r), f.last)
+                (recorded.and(r), f.last, stopped)
             }
         });
         // The state's closing event follows the latest event its own iterations recorded.
+        // Results come in item order: the n-th is the iteration n's.
         let mut results = stream::iter(runs).buffered(limit.max(1));
-        let mut outputs = Vec::with_capacity(count);
+        let mut outputs: Vec<Option<Arc<Value>>> = Vec::with_capacity(count);
+        let mut stopped = Vec::with_capacity(count);
         let mut aborted = false;
         let mut last = run_started;
-        while let Some((r, iteration_last)) = results.next().await {
+        while let Some((r, iteration_last, cp)) = results.next().await {
             last = last.max(iteration_last);
+            stopped.push(cp);
             match r {
-                Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
+                Ok(v) => outputs.push(Some(v)),
                 // Iterations not yet started see the stop at once and record nothing.
-                Err(Failure::Aborted) => aborted = true,
+                Err(Failure::Aborted) => {
+                    outputs.push(None);
+                    aborted = true;
+                }
                 Err(f @ (Failure::HistoryFull | Failure::TimedOut)) => return Err(f),
                 Err(f) => {
                     drop(results);
+                    outputs.push(None);
+                    frame.redrive.inner = Some(branches_after(&outputs, stopped));
                     frame.last = last;
                     if let Failure::Error { error, cause } = &f {
                         self.record(
@@ -397,13 +414,18 @@ impl Run {
         drop(results);
         frame.last = last;
         if aborted {
+            frame.redrive.inner = Some(branches_after(&outputs, stopped));
             return Err(Failure::Aborted);
         }
         if result_writer {
             return Err(result_writer_failure());
         }
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
-        Ok(outputs)
+        Ok(outputs
+            .into_iter()
+            .flatten()
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 }
 

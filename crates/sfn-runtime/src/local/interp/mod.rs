@@ -57,11 +57,12 @@ use super::{
     history::{EventDetails, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
+    redrive::Slot,
     tokens::Tasks,
 };
 
 pub(crate) use events::StateEvents;
-pub(crate) use map::{MapRunSettings, result_writer_failure};
+pub(crate) use map::{DISTRIBUTED_MAP_CONCURRENCY, MapRunSettings, result_writer_failure};
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -173,6 +174,8 @@ pub(crate) struct Frame {
     /// The last value found within the payload limit. A state whose output is this very
     /// value (`Arc::ptr_eq`: its input passed through) is not measured again.
     pub(crate) verified: Option<Arc<Value>>,
+    /// Where a redrive resumes this thread, and where it stopped.
+    pub(crate) redrive: Slot,
 }
 
 enum Step {
@@ -263,10 +266,19 @@ impl Run {
         Box::pin(async move {
             let mut idx = scope.start;
             let mut data = input;
+            // A redrive resumes the thread at the state that did not succeed.
+            let mut resume_inner = None;
+            if let Some(cp) = frame.redrive.resume.take() {
+                idx = cp.state;
+                data = cp.input;
+                frame.vars = cp.vars;
+                resume_inner = cp.inner;
+            }
             loop {
                 if self.stopped.is_set() {
                     return Err(Failure::Aborted);
                 }
+                frame.redrive.enter(idx, &data, resume_inner.take());
                 let st = scope
                     .states
                     .get(idx)
@@ -306,9 +318,14 @@ impl Run {
                             frame.last = frame.last.max(event_id);
                             self.record_abort(frame, ty, EventDetails::None);
                         }
+                        frame.redrive.stop(&frame.vars);
                         return Err(Failure::Aborted);
                     }
-                    other => other?,
+                    Err(f) => {
+                        frame.redrive.stop(&frame.vars);
+                        return Err(f);
+                    }
+                    Ok(step) => step,
                 };
                 let exited = st.events.exited;
                 match step {

@@ -14,7 +14,10 @@ use super::{
     output::ResultFields,
     retry::{RetryState, Settled},
 };
-use crate::local::history::{EventDetails, EventType};
+use crate::local::{
+    history::{EventDetails, EventType},
+    redrive::{Branch, Checkpoint, Slot, branches_after},
+};
 
 impl Run {
     pub(super) async fn parallel(
@@ -82,6 +85,8 @@ impl Run {
             }
         };
         let started = self.record(frame, EventType::ParallelStateStarted, EventDetails::None)?;
+        // A redrive runs again only the branches that did not succeed.
+        let mut prior = frame.redrive.prior();
         let mut branches: FuturesUnordered<_> = st
             .nested
             .iter()
@@ -96,11 +101,14 @@ impl Run {
                         .verified
                         .clone()
                         .filter(|v| Arc::ptr_eq(v, &branch_input)),
+                    redrive: Slot::default(),
                 };
                 let data = branch_input.clone();
+                let prior = prior.next().unwrap_or(Branch::Fresh);
                 async move {
-                    let r = self.run_scope(b, data, &mut f).await;
-                    (i, r, f.last)
+                    let r = self.run_thread(b, data, &mut f, prior).await;
+                    let stopped = r.is_err().then(|| f.redrive.checkpoint(&f.vars)).flatten();
+                    (i, r, f.last, stopped)
                 }
             })
             .collect();
@@ -108,10 +116,14 @@ impl Run {
         // aborts first. The state's closing event follows the latest event its own
         // branches recorded.
         let mut outputs: Vec<Option<Arc<Value>>> = vec![None; st.nested.len()];
+        let mut stopped: Vec<Option<Checkpoint>> = st.nested.iter().map(|_| None).collect();
         let mut failure = None;
         let mut last = started;
-        while let Some((i, r, branch_last)) = branches.next().await {
+        while let Some((i, r, branch_last, cp)) = branches.next().await {
             last = last.max(branch_last);
+            if let Some(slot) = stopped.get_mut(i) {
+                *slot = cp;
+            }
             match r {
                 Ok(out) => {
                     if let Some(slot) = outputs.get_mut(i) {
@@ -130,6 +142,7 @@ impl Run {
         let results = match failure {
             None => outputs.into_iter().flatten().collect::<Vec<_>>(),
             Some(f) => {
+                frame.redrive.inner = Some(branches_after(&outputs, stopped));
                 if let Failure::Error { error, cause } = &f {
                     self.record(
                         frame,
