@@ -336,6 +336,7 @@ impl LocalEngine {
                 .and_then(|t| i64::try_from(t).ok())
                 .and_then(chrono::Duration::try_seconds)
                 .and_then(|d| now.checked_add_signed(d)),
+            probe: None,
         };
         let timeout = machine.definition.timeout_seconds.map(Duration::from_secs);
         let driver_entry = entry.clone();

@@ -87,6 +87,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A request the API refuses (AWS's `ValidationException`): a TestState call
+    /// without the mock its state needs, a state name the definition does not have, a
+    /// field that is not the JSON it should be.
+    #[error("validation error: {message}")]
+    Validation {
+        /// What is wrong.
+        message: String,
+    },
     /// The engine stopped before the execution finished.
     #[error("the engine stopped before the execution finished")]
     EngineStopped,

@@ -304,7 +304,12 @@ fn random_uuid() -> uuid::Uuid {
 /// does; with both, exceeding either fails the Map Run, as AWS documents ("If you specify
 /// both values, the workflow fails when it exceeds either value",
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html>).
-fn over_tolerance(failed: u64, total: u64, count: Option<u64>, pct: Option<f64>) -> bool {
+pub(crate) fn over_tolerance(
+    failed: u64,
+    total: u64,
+    count: Option<u64>,
+    pct: Option<f64>,
+) -> bool {
     if failed == 0 {
         return false;
     }
@@ -441,7 +446,7 @@ impl Run {
         let failure = if exceeded {
             Some(Failure::new(
                 states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                Some("The specified tolerance threshold was exceeded".into()),
+                Some(super::interp::TOLERANCE_EXCEEDED.into()),
             ))
         } else if settings.result_writer {
             Some(result_writer_failure())
@@ -537,6 +542,7 @@ impl Run {
             context_base,
             input: input.clone(),
             deadline: self.deadline,
+            probe: None,
         };
         let mut frame = Frame {
             history: entry.history.clone(),

@@ -40,6 +40,7 @@
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
 //! | `sync.rs` | the lock helper that outlives a panic |
+//! | `test_state/` | TestState: one state run on its own, with what it did at each step |
 
 mod activities;
 mod arn;
@@ -55,6 +56,7 @@ mod map_run;
 mod mock;
 mod plan;
 mod sync;
+mod test_state;
 mod tokens;
 
 pub use builder::{DEFAULT_ACCOUNT, DEFAULT_REGION, LocalEngineBuilder};
@@ -66,6 +68,10 @@ pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use test_state::{
+    FieldValidationMode, InspectionData, InspectionErrorDetails, InspectionLevel,
+    StateConfiguration, TestStateOutput, TestStateRequest, TestStatus,
+};
 pub use tokens::ActivityTask;
 
 pub(crate) use sync::lock;

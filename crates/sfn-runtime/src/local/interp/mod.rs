@@ -18,12 +18,14 @@
 //! | `retry.rs` | `Retry` and `Catch` of Task, Parallel and Map |
 //! | `output.rs` | a result into the state's output: `ResultSelector`, `ResultPath`, `OutputPath`, `Output`, `Assign` |
 //! | `events.rs` | history event recording |
+//! | `probe.rs` | what TestState notes of a state's steps, and the circumstances it pretends |
 
 mod events;
 mod flow;
 mod map;
 mod output;
 mod parallel;
+mod probe;
 mod retry;
 mod task;
 mod wait;
@@ -61,7 +63,8 @@ use super::{
 };
 
 pub(crate) use events::StateEvents;
-pub(crate) use map::{MapRunSettings, result_writer_failure};
+pub(crate) use map::{MapRunSettings, TOLERANCE_EXCEEDED, result_writer_failure};
+pub(crate) use probe::Probe;
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -162,6 +165,8 @@ pub(crate) struct Run {
     pub(crate) input: Arc<Value>,
     /// When the machine's `TimeoutSeconds` runs out.
     pub(crate) deadline: Option<DateTime<Utc>>,
+    /// TestState's probe, when the run tests one state.
+    pub(crate) probe: Option<Arc<Probe>>,
 }
 
 /// One thread of the execution: where it records, what it sees.
@@ -175,7 +180,9 @@ pub(crate) struct Frame {
     pub(crate) verified: Option<Arc<Value>>,
 }
 
-enum Step {
+/// Where a state leads: the next state (its index in the scope) with its input, or the
+/// end of the scope with its output.
+pub(crate) enum Step {
     Next(usize, Arc<Value>),
     End(Arc<Value>),
 }
@@ -213,6 +220,9 @@ impl Run {
         map_item: Option<(usize, &Value)>,
         token: Option<&str>,
     ) -> Value {
+        if let Some(given) = self.given_context() {
+            return given.clone();
+        }
         let mut ctx = Map::clone(&self.context_base);
         if let Some(input) = uses.input.select(&self.input)
             && let Some(Value::Object(exec)) = ctx.get_mut("Execution")
@@ -271,35 +281,7 @@ impl Run {
                     .states
                     .get(idx)
                     .ok_or_else(|| Failure::new(states::RUNTIME, Some("no such state".into())))?;
-                let time = self.now();
-                let event_id = self.record_at(
-                    frame,
-                    time,
-                    st.events.entered,
-                    EventDetails::StateEntered {
-                        name: st.name.clone(),
-                        input: data.clone(),
-                    },
-                )?;
-                let entry = Entry { st, event_id, time };
-                let step = match &st.def {
-                    State::Pass(p) => self.pass(&entry, p, data, frame),
-                    State::Choice(_) => self.choice(&entry, data, frame),
-                    State::Succeed(_) => self.succeed(&entry, data, frame),
-                    State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
-                    State::Wait(w) => self.wait(&entry, w, data, frame).await,
-                    State::Task(t) => self.task(&entry, t, data, frame).await,
-                    State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
-                    State::Map(m) => self.map(&entry, m, data, frame).await,
-                    // The plan refuses a state kind the engine does not run.
-                    other => Err(Failure::new(
-                        states::RUNTIME,
-                        Some(format!(
-                            "The local engine does not run {} states.",
-                            other.state_type()
-                        )),
-                    )),
-                };
+                let (event_id, step) = self.run_state(st, data, frame).await?;
                 let step = match step {
                     Err(Failure::Aborted) => {
                         if let Some(ty) = st.events.aborted {
@@ -342,6 +324,48 @@ impl Run {
                 }
             }
         })
+    }
+
+    /// Enters one state: records its entry, then runs it. Gives the id of its entered
+    /// event and its step.
+    pub(crate) async fn run_state(
+        &self,
+        st: &StatePlan,
+        data: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<(u64, Result<Step, Failure>), Failure> {
+        {
+            let time = self.now();
+            let event_id = self.record_at(
+                frame,
+                time,
+                st.events.entered,
+                EventDetails::StateEntered {
+                    name: st.name.clone(),
+                    input: data.clone(),
+                },
+            )?;
+            let entry = Entry { st, event_id, time };
+            let step = match &st.def {
+                State::Pass(p) => self.pass(&entry, p, data, frame),
+                State::Choice(_) => self.choice(&entry, data, frame),
+                State::Succeed(_) => self.succeed(&entry, data, frame),
+                State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
+                State::Wait(w) => self.wait(&entry, w, data, frame).await,
+                State::Task(t) => self.task(&entry, t, data, frame).await,
+                State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
+                State::Map(m) => self.map(&entry, m, data, frame).await,
+                // The plan refuses a state kind the engine does not run.
+                other => Err(Failure::new(
+                    states::RUNTIME,
+                    Some(format!(
+                        "The local engine does not run {} states.",
+                        other.state_type()
+                    )),
+                )),
+            };
+            Ok((event_id, step))
+        }
     }
 
     /// The step to the next state, once `out` is known to be within the payload limit.
