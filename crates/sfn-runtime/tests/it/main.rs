@@ -3,6 +3,7 @@
 mod support;
 
 mod conformance_execution;
+mod conformance_test_state;
 mod engine_activities;
 mod engine_definitions;
 mod engine_distributed_map;
