@@ -6,9 +6,9 @@ use std::{
     time::Duration,
 };
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sfn_core::{
     Diagnostics, StateMachine, definition::resolve_activity_arns, eval::limits,
     names::check_resource_name,
@@ -21,7 +21,7 @@ use super::{
     arn::Arns,
     execution::{ExecutionEntry, Input, NewExecution, drive},
     handlers::Handlers,
-    interp::Run,
+    interp::{ContextIds, Run},
     lock,
     map_run::MapRunEntry,
     plan::{self, ScopePlan},
@@ -303,19 +303,16 @@ impl LocalEngine {
                 role_arn: role_arn.clone(),
             },
         );
-        let context_base = match json!({
-            "Execution": {
-                "Id": arn,
-                "Name": name,
-                "RoleArn": &*role_arn,
-                "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-                "RedriveCount": 0,
-            },
-            "StateMachine": {"Id": machine.arn, "Name": machine.name},
-        }) {
-            Value::Object(m) => Arc::new(m),
-            _ => Arc::default(),
-        };
+        let context_base = ContextIds {
+            execution_arn: &arn,
+            execution_name: &name,
+            role_arn: &role_arn,
+            start: now,
+            machine_arn: &machine.arn,
+            machine_name: &machine.name,
+            redrive_count: Some(0),
+        }
+        .context_base();
         let run = Run {
             clock: self.inner.clock.clone(),
             handlers: self.inner.handlers.clone(),
@@ -511,6 +508,8 @@ impl LocalEngine {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::local::{TaskRequest, VirtualClock};
 

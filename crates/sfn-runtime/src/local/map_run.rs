@@ -12,7 +12,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 use sfn_core::error::states;
@@ -23,7 +23,10 @@ use super::{
     clock::Clock,
     execution::{ExecutionEntry, NewExecution},
     history::{EventDetails, EventType},
-    interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
+    interp::{
+        ContextIds, Failure, Frame, MapRunSettings, Run, StopFlag, TOLERANCE_EXCEEDED,
+        result_writer_failure,
+    },
     lock,
     plan::ScopePlan,
 };
@@ -446,7 +449,7 @@ impl Run {
         let failure = if exceeded {
             Some(Failure::new(
                 states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                Some(super::interp::TOLERANCE_EXCEEDED.into()),
+                Some(TOLERANCE_EXCEEDED.into()),
             ))
         } else if settings.result_writer {
             Some(result_writer_failure())
@@ -512,20 +515,19 @@ impl Run {
             clock: self.clock.clone(),
         };
         children.run.child_started(items);
-        let context_base = match children.item_in_context.then(|| {
-            json!({
-                "Execution": {
-                    "Id": arn,
-                    "Name": name,
-                    "RoleArn": &*self.role_arn,
-                    "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    "RedriveCount": 0,
-                },
-                "StateMachine": {"Id": &*children.machine_arn, "Name": children.machine_name},
-            })
-        }) {
-            Some(Value::Object(m)) => Arc::new(m),
-            _ => Arc::default(),
+        let context_base = if children.item_in_context {
+            ContextIds {
+                execution_arn: &arn,
+                execution_name: &name,
+                role_arn: &self.role_arn,
+                start: now,
+                machine_arn: &children.machine_arn,
+                machine_name: &children.machine_name,
+                redrive_count: Some(0),
+            }
+            .context_base()
+        } else {
+            Arc::default()
         };
         let run = Run {
             clock: self.clock.clone(),

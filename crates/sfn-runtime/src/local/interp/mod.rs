@@ -169,6 +169,42 @@ pub(crate) struct Run {
     pub(crate) probe: Option<Arc<Probe>>,
 }
 
+/// Who runs: what `$$.Execution` (without `Input`) and `$$.StateMachine` say.
+pub(crate) struct ContextIds<'a> {
+    pub(crate) execution_arn: &'a str,
+    pub(crate) execution_name: &'a str,
+    pub(crate) role_arn: &'a str,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) machine_arn: &'a str,
+    pub(crate) machine_name: &'a str,
+    /// `$$.Execution.RedriveCount`, which an execution has (a tested state has not).
+    pub(crate) redrive_count: Option<u64>,
+}
+
+impl ContextIds<'_> {
+    /// The shared part of the context object, [`Run::context_base`].
+    pub(crate) fn context_base(&self) -> Arc<Map<String, Value>> {
+        let mut execution = Map::with_capacity(5);
+        execution.insert("Id".into(), self.execution_arn.into());
+        execution.insert("Name".into(), self.execution_name.into());
+        execution.insert("RoleArn".into(), self.role_arn.into());
+        execution.insert(
+            "StartTime".into(),
+            Value::String(self.start.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        );
+        if let Some(n) = self.redrive_count {
+            execution.insert("RedriveCount".into(), n.into());
+        }
+        let mut machine = Map::with_capacity(2);
+        machine.insert("Id".into(), self.machine_arn.into());
+        machine.insert("Name".into(), self.machine_name.into());
+        let mut base = Map::with_capacity(2);
+        base.insert("Execution".into(), Value::Object(execution));
+        base.insert("StateMachine".into(), Value::Object(machine));
+        Arc::new(base)
+    }
+}
+
 /// One thread of the execution: where it records, what it sees.
 pub(crate) struct Frame {
     pub(crate) history: Arc<Mutex<History>>,

@@ -2,7 +2,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 use sfn_core::{
     Diagnostics, StateMachine,
@@ -16,7 +15,7 @@ use super::{InspectionLevel, TestStateOutput, TestStateRequest, TestStatus};
 use crate::local::{
     Error, LocalEngine, MockedResponses, Mocks,
     history::History,
-    interp::{Failure, Frame, Probe, Run, Step},
+    interp::{ContextIds, Failure, Frame, Probe, Run, Step},
     plan::{self, ScopePlan, StatePlan},
 };
 
@@ -186,19 +185,16 @@ impl LocalEngine {
             Some(role) => Arc::from(role.as_str()),
             None => Arc::from(inner.arns.role()),
         };
-        let now = inner.clock.now();
-        let context_base = match json!({
-            "Execution": {
-                "Id": arn,
-                "Name": name,
-                "RoleArn": &*role_arn,
-                "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-            },
-            "StateMachine": {"Id": machine_arn, "Name": machine_name},
-        }) {
-            Value::Object(m) => Arc::new(m),
-            _ => Arc::default(),
-        };
+        let context_base = ContextIds {
+            execution_arn: &arn,
+            execution_name: &name,
+            role_arn: &role_arn,
+            start: inner.clock.now(),
+            machine_arn: &machine_arn,
+            machine_name,
+            redrive_count: None,
+        }
+        .context_base();
         Run {
             clock: inner.clock.clone(),
             handlers: inner.handlers.clone(),
