@@ -12,3 +12,4 @@ mod engine_history;
 mod engine_macros;
 mod engine_maps;
 mod engine_states;
+mod engine_test_state;

@@ -129,7 +129,8 @@ pub struct TestStateRequest {
     pub state_name: Option<String>,
     /// The mocked result or error of the state's task, Map or Parallel.
     pub mock: Option<MockResponse>,
-    /// How the mocked result is checked.
+    /// How AWS checks the mocked result against the service's API. The engine has no
+    /// API shapes and keeps the result as given, whatever the mode.
     pub field_validation_mode: FieldValidationMode,
     /// The context object (`$$`), as a JSON object's text; built as an execution's when
     /// not given.
