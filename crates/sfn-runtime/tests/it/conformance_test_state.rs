@@ -5,10 +5,7 @@
 //! cannot be reproduced.
 
 use serde_json::Value;
-use sfn_runtime::local::{
-    FieldValidationMode, InspectionLevel, MockResponse, StateConfiguration, TestStateOutput,
-    TestStateRequest,
-};
+use sfn_runtime::local::{TestStateOutput, TestStateRequest};
 
 use crate::{
     conformance_execution::resolve_resources,
@@ -28,64 +25,20 @@ struct Tally {
     total: usize,
 }
 
-/// The request the case recorded, as the engine takes it.
+/// The request the case recorded, in AWS's wire shape (the definition and input as
+/// text), read as the engine takes it.
 fn request(case: &Value) -> Result<TestStateRequest, String> {
     let mut definition = case.get("definition").ok_or("no definition")?.clone();
     resolve_resources(&mut definition);
     let input = case.get("input").cloned().unwrap_or(Value::Null);
-    let req = case.get("request").ok_or("no request")?;
-    let text = |key: &str| req.get(key).and_then(Value::as_str).map(str::to_owned);
-    let mut r = TestStateRequest::new(definition.to_string()).input(input.to_string());
-    if let Some(level) = text("inspectionLevel") {
-        r = r.inspection_level(InspectionLevel::from_name(&level).ok_or("inspection level")?);
-    }
-    if let Some(name) = text("stateName") {
-        r = r.state_name(name);
-    }
-    if let Some(vars) = text("variables") {
-        r = r.variables(vars);
-    }
-    if let Some(context) = text("context") {
-        r = r.context(context);
-    }
-    if let Some(mock) = req.get("mock") {
-        let field = |k: &str| mock.get(k).and_then(Value::as_str);
-        if let Some(result) = field("result") {
-            let v = serde_json::from_str(result).map_err(|e| format!("mock result: {e}"))?;
-            r = r.mock(MockResponse::Return(v));
-        }
-        if let Some(e) = mock.get("errorOutput") {
-            let get = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
-            r = r.mock(MockResponse::Throw {
-                error: get("error").unwrap_or_default(),
-                cause: get("cause"),
-            });
-        }
-        if let Some(mode) = field("fieldValidationMode") {
-            r = r.field_validation_mode(
-                FieldValidationMode::from_name(mode).ok_or("field validation mode")?,
-            );
-        }
-    }
-    if let Some(c) = req.get("stateConfiguration") {
-        let mut conf = StateConfiguration::new();
-        let num = |k: &str| c.get(k).and_then(Value::as_u64);
-        let text = |k: &str| c.get(k).and_then(Value::as_str);
-        if let Some(n) = num("retrierRetryCount") {
-            conf = conf.retrier_retry_count(n);
-        }
-        if let Some(n) = num("mapIterationFailureCount") {
-            conf = conf.map_iteration_failure_count(n);
-        }
-        if let Some(s) = text("errorCausedByState") {
-            conf = conf.error_caused_by_state(s);
-        }
-        if let Some(s) = text("mapItemReaderData") {
-            conf = conf.map_item_reader_data(s);
-        }
-        r = r.state_configuration(conf);
-    }
-    Ok(r)
+    let mut wire = case
+        .get("request")
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or("no request")?;
+    wire.insert("definition".into(), definition.to_string().into());
+    wire.insert("input".into(), input.to_string().into());
+    TestStateRequest::from_json(&Value::Object(wire)).map_err(|e| e.to_string())
 }
 
 /// AWS sends inspection values as JSON text; the recording kept objects parsed and the

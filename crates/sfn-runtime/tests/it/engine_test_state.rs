@@ -72,7 +72,10 @@ async fn an_exhausted_retrier_leaves_the_error_to_the_catchers() {
         caught.output,
         Some(json!({"a": 1, "error": {"Error": "Boom", "Cause": "it broke"}}))
     );
-    let details = caught.inspection_data.as_ref().and_then(|d| d.error_details);
+    let details = caught
+        .inspection_data
+        .as_ref()
+        .and_then(|d| d.error_details);
     let details = details.unwrap_or_default();
     assert_eq!(
         (details.retry_index, details.catch_index),
@@ -142,6 +145,35 @@ async fn requests_the_api_refuses() {
         matches!(missing, Err(Error::Validation { .. })),
         "{missing:?}"
     );
+
+    let not_an_array = engine
+        .test_state(
+            TestStateRequest::new(map.to_string())
+                .input("[1]")
+                .mock(MockResponse::Return(json!({"one": 1}))),
+        )
+        .await;
+    assert!(
+        matches!(not_an_array, Err(Error::Validation { .. })),
+        "{not_an_array:?}"
+    );
+
+    let wire = [
+        json!({"input": "{}"}),
+        json!({"definition": 1}),
+        json!({"definition": "{}", "inspectionLevel": "LOUD"}),
+        json!({"definition": "{}", "mock": {"result": "{", "errorOutput": null}}),
+        json!({"definition": "{}", "mock": {}}),
+        json!({"definition": "{}", "stateConfiguration": {"retrierRetryCount": -1}}),
+        json!([]),
+    ];
+    for request in wire {
+        let r = TestStateRequest::from_json(&request);
+        assert!(
+            matches!(r, Err(Error::Validation { .. })),
+            "{request}: {r:?}"
+        );
+    }
 
     let bad_input = engine
         .test_state(TestStateRequest::new(machine).state_name("A").input("{"))

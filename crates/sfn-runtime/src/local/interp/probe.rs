@@ -107,7 +107,9 @@ impl Run {
 
     /// Under TestState, the mocked result of a Map or Parallel, which stands for its
     /// iterations or branches. A Map's failed iterations (`mapIterationFailureCount`)
-    /// beyond the tolerance it sets fail it.
+    /// beyond the tolerance it sets fail it; as AWS's TestState does, they are counted
+    /// only against a tolerance the Map sets (`ToleratedFailureCount` or
+    /// `ToleratedFailurePercentage`), not against an execution's default of none.
     pub(super) fn mocked_result(
         &self,
         st: &StatePlan,

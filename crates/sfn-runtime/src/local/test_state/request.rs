@@ -1,6 +1,8 @@
 //! What a TestState call asks for.
 
-use crate::local::MockResponse;
+use serde_json::{Map, Value};
+
+use crate::local::{Error, MockResponse};
 
 /// How much TestState reports of the state's data processing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -215,5 +217,105 @@ impl TestStateRequest {
     pub fn state_configuration(mut self, configuration: StateConfiguration) -> Self {
         self.state_configuration = configuration;
         self
+    }
+}
+
+impl TestStateRequest {
+    /// Reads a request in AWS's `TestState` shape (`definition`, `roleArn`, `input`,
+    /// `inspectionLevel`, `revealSecrets`, `variables`, `stateName`, `mock`, `context`,
+    /// `stateConfiguration`; JSON values as text).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] naming the field that is missing or of the wrong type.
+    pub fn from_json(request: &Value) -> Result<Self, Error> {
+        let fields = object(request, "the request")?;
+        let definition =
+            text(fields, "definition")?.ok_or_else(|| invalid("definition is required"))?;
+        let mut r = TestStateRequest::new(definition);
+        r.role_arn = text(fields, "roleArn")?;
+        r.input = text(fields, "input")?;
+        r.variables = text(fields, "variables")?;
+        r.state_name = text(fields, "stateName")?;
+        r.context = text(fields, "context")?;
+        if let Some(level) = text(fields, "inspectionLevel")? {
+            r.inspection_level = InspectionLevel::from_name(&level)
+                .ok_or_else(|| invalid("inspectionLevel must be INFO, DEBUG or TRACE"))?;
+        }
+        match fields.get("revealSecrets") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => r.reveal_secrets = *b,
+            Some(_) => return Err(invalid("revealSecrets must be a boolean")),
+        }
+        if let Some(mock) = fields.get("mock").filter(|m| !m.is_null()) {
+            let mock = object(mock, "mock")?;
+            if let Some(mode) = text(mock, "fieldValidationMode")? {
+                r.field_validation_mode =
+                    FieldValidationMode::from_name(&mode).ok_or_else(|| {
+                        invalid("mock.fieldValidationMode must be STRICT, PRESENT or NONE")
+                    })?;
+            }
+            let error = mock.get("errorOutput").filter(|e| !e.is_null());
+            r.mock = match (text(mock, "result")?, error) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid("mock takes result or errorOutput, not both"));
+                }
+                (Some(result), None) => Some(MockResponse::Return(
+                    serde_json::from_str(&result)
+                        .map_err(|e| invalid(format!("mock.result is not JSON: {e}")))?,
+                )),
+                (None, Some(e)) => {
+                    let e = object(e, "mock.errorOutput")?;
+                    Some(MockResponse::Throw {
+                        error: text(e, "error")?.unwrap_or_default(),
+                        cause: text(e, "cause")?,
+                    })
+                }
+                (None, None) => return Err(invalid("mock needs result or errorOutput")),
+            };
+        }
+        if let Some(c) = fields.get("stateConfiguration").filter(|c| !c.is_null()) {
+            let c = object(c, "stateConfiguration")?;
+            r.state_configuration = StateConfiguration {
+                retrier_retry_count: count(c, "retrierRetryCount")?,
+                error_caused_by_state: text(c, "errorCausedByState")?,
+                map_iteration_failure_count: count(c, "mapIterationFailureCount")?,
+                map_item_reader_data: text(c, "mapItemReaderData")?,
+            };
+        }
+        Ok(r)
+    }
+}
+
+/// [`Error::Validation`] with `message`.
+pub(super) fn invalid(message: impl Into<String>) -> Error {
+    Error::Validation {
+        message: message.into(),
+    }
+}
+
+fn object<'v>(value: &'v Value, what: &str) -> Result<&'v Map<String, Value>, Error> {
+    value
+        .as_object()
+        .ok_or_else(|| invalid(format!("{what} must be a JSON object")))
+}
+
+/// A string field, absent when missing or null.
+fn text(fields: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> {
+    match fields.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(format!("{key} must be a string"))),
+    }
+}
+
+/// A count field (an integer from 0), absent when missing or null.
+fn count(fields: &Map<String, Value>, key: &str) -> Result<Option<u64>, Error> {
+    match fields.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| invalid(format!("{key} must be an integer from 0"))),
     }
 }

@@ -11,9 +11,9 @@ use sfn_core::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{InspectionLevel, TestStateOutput, TestStateRequest, TestStatus};
+use super::{InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, request::invalid};
 use crate::local::{
-    Error, LocalEngine, MockedResponses, Mocks,
+    Error, LocalEngine, MockResponse, MockedResponses, Mocks,
     history::History,
     interp::{ContextIds, Failure, Frame, Probe, Run, Step},
     plan::{self, ScopePlan, StatePlan},
@@ -49,11 +49,11 @@ impl LocalEngine {
         let vars = match json_field("variables", request.variables.as_deref())? {
             None => Map::new(),
             Some(Value::Object(vars)) => vars,
-            Some(_) => return Err(validation("variables must be a JSON object")),
+            Some(_) => return Err(invalid("variables must be a JSON object")),
         };
         let context = match json_field("context", request.context.as_deref())? {
             Some(c) if !c.is_object() => {
-                return Err(validation("context must be a JSON object"));
+                return Err(invalid("context must be a JSON object"));
             }
             c => c,
         };
@@ -65,7 +65,7 @@ impl LocalEngine {
         let (machine, name) = machine_of(&request)?;
         let plan = self.compile(&machine)?;
         let Some((scope, st)) = find_state(&plan, &name) else {
-            return Err(validation(format!(
+            return Err(invalid(format!(
                 "the state '{name}' is not in the definition"
             )));
         };
@@ -73,7 +73,7 @@ impl LocalEngine {
         if let Some(origin) = &configuration.error_caused_by_state
             && !st.nested.iter().any(|s| find_state(s, origin).is_some())
         {
-            return Err(validation(format!(
+            return Err(invalid(format!(
                 "errorCausedByState names '{origin}', which is not a state of '{name}''s branches or item processor"
             )));
         }
@@ -215,18 +215,10 @@ impl LocalEngine {
     }
 }
 
-fn validation(message: impl Into<String>) -> Error {
-    Error::Validation {
-        message: message.into(),
-    }
-}
-
 /// A field that holds JSON text, read.
 fn json_field(field: &str, text: Option<&str>) -> Result<Option<Value>, Error> {
-    text.map(|t| {
-        serde_json::from_str(t).map_err(|e| validation(format!("{field} is not JSON: {e}")))
-    })
-    .transpose()
+    text.map(|t| serde_json::from_str(t).map_err(|e| invalid(format!("{field} is not JSON: {e}"))))
+        .transpose()
 }
 
 /// The machine the tested state is in, and the state's name: the definition itself with
@@ -283,10 +275,19 @@ fn find_state<'p>(scope: &'p ScopePlan, name: &str) -> Option<(&'p ScopePlan, &'
 }
 
 /// AWS runs Map and Parallel states, activities and tasks that wait for a callback or a
-/// job only with a mock.
+/// job only with a mock; a Map's or Parallel's mocked result is an array.
 fn check_mock(st: &StatePlan, request: &TestStateRequest) -> Result<(), Error> {
-    if request.mock.is_some() {
-        return Ok(());
+    let branching = matches!(st.def, State::Map(_) | State::Parallel(_));
+    match &request.mock {
+        // A Map's or Parallel's result is an array: one output per iteration or branch.
+        Some(MockResponse::Return(v)) if branching && !v.is_array() => {
+            return Err(invalid(format!(
+                "the mocked result of a {} state must be a JSON array",
+                st.def.state_type()
+            )));
+        }
+        Some(_) => return Ok(()),
+        None => {}
     }
     let needs = match &st.def {
         State::Map(_) => Some("Map states"),
@@ -303,9 +304,7 @@ fn check_mock(st: &StatePlan, request: &TestStateRequest) -> Result<(), Error> {
         _ => None,
     };
     match needs {
-        Some(what) => Err(validation(format!(
-            "TestState runs {what} only with a mock"
-        ))),
+        Some(what) => Err(invalid(format!("TestState runs {what} only with a mock"))),
         None => Ok(()),
     }
 }
