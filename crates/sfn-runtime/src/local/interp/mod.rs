@@ -182,7 +182,7 @@ pub(crate) struct ContextIds<'a> {
 }
 
 impl ContextIds<'_> {
-    /// The shared part of the context object, [`Run::context_base`].
+    /// The shared part of the context object (`Run::context_base`).
     pub(crate) fn context_base(&self) -> Arc<Map<String, Value>> {
         let mut execution = Map::with_capacity(5);
         execution.insert("Id".into(), self.execution_arn.into());
@@ -370,38 +370,36 @@ impl Run {
         data: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<(u64, Result<Step, Failure>), Failure> {
-        {
-            let time = self.now();
-            let event_id = self.record_at(
-                frame,
-                time,
-                st.events.entered,
-                EventDetails::StateEntered {
-                    name: st.name.clone(),
-                    input: data.clone(),
-                },
-            )?;
-            let entry = Entry { st, event_id, time };
-            let step = match &st.def {
-                State::Pass(p) => self.pass(&entry, p, data, frame),
-                State::Choice(_) => self.choice(&entry, data, frame),
-                State::Succeed(_) => self.succeed(&entry, data, frame),
-                State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
-                State::Wait(w) => self.wait(&entry, w, data, frame).await,
-                State::Task(t) => self.task(&entry, t, data, frame).await,
-                State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
-                State::Map(m) => self.map(&entry, m, data, frame).await,
-                // The plan refuses a state kind the engine does not run.
-                other => Err(Failure::new(
-                    states::RUNTIME,
-                    Some(format!(
-                        "The local engine does not run {} states.",
-                        other.state_type()
-                    )),
+        let time = self.now();
+        let event_id = self.record_at(
+            frame,
+            time,
+            st.events.entered,
+            EventDetails::StateEntered {
+                name: st.name.clone(),
+                input: data.clone(),
+            },
+        )?;
+        let entry = Entry { st, event_id, time };
+        let step = match &st.def {
+            State::Pass(p) => self.pass(&entry, p, data, frame),
+            State::Choice(_) => self.choice(&entry, data, frame),
+            State::Succeed(_) => self.succeed(&entry, data, frame),
+            State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
+            State::Wait(w) => self.wait(&entry, w, data, frame).await,
+            State::Task(t) => self.task(&entry, t, data, frame).await,
+            State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
+            State::Map(m) => self.map(&entry, m, data, frame).await,
+            // The plan refuses a state kind the engine does not run.
+            other => Err(Failure::new(
+                states::RUNTIME,
+                Some(format!(
+                    "The local engine does not run {} states.",
+                    other.state_type()
                 )),
-            };
-            Ok((event_id, step))
-        }
+            )),
+        };
+        Ok((event_id, step))
     }
 
     /// The step to the next state, once `out` is known to be within the payload limit.
