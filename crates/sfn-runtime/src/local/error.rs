@@ -78,7 +78,9 @@ pub enum Error {
         message: String,
     },
     /// A request's values break the operation's constraints (AWS:
-    /// `ValidationException`).
+    /// `ValidationException`): a TestState call without the mock its state needs, a
+    /// state name the definition does not have, a field that is not the JSON it should
+    /// be, an UpdateMapRun of a finished Map Run.
     #[error("validation error: {message}")]
     Validation {
         /// What is wrong.

@@ -7,8 +7,8 @@ use std::{
     time::Duration,
 };
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 use sfn_core::model::ExecutionType;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -17,7 +17,7 @@ use super::{
     Error, EventDetails, EventType, History, LocalEngine, MAX_HISTORY_EVENTS, Mocks,
     engine::MachineEntry,
     express::time_limit,
-    interp::{Failure, Frame, Run, StopFlag},
+    interp::{ContextIds, Failure, Frame, Run, StopFlag},
     lock,
     redrive::{Checkpoint, Launch, RedriveRecord, RedriveStatus, Slot},
 };
@@ -516,26 +516,17 @@ impl LocalEngine {
             let r = lock(&entry.redrive);
             (r.count, r.date)
         };
-        let mut execution = json!({
-            "Id": entry.arn,
-            "Name": entry.name,
-            "RoleArn": &*role_arn,
-            "StartTime": entry.start.to_rfc3339_opts(SecondsFormat::Millis, true),
-            "RedriveCount": redrive_count,
-        });
-        if let (Some(date), Value::Object(m)) = (redrive_date, &mut execution) {
-            m.insert(
-                "RedriveTime".into(),
-                Value::String(date.to_rfc3339_opts(SecondsFormat::Millis, true)),
-            );
+        let context_base = ContextIds {
+            execution_arn: &entry.arn,
+            execution_name: &entry.name,
+            role_arn: &role_arn,
+            start: entry.start,
+            machine_arn: &machine.arn,
+            machine_name: &machine.name,
+            redrive_count: Some(u64::from(redrive_count)),
+            redrive_time: redrive_date,
         }
-        let context_base = match json!({
-            "Execution": execution,
-            "StateMachine": {"Id": machine.arn, "Name": machine.name},
-        }) {
-            Value::Object(m) => Arc::new(m),
-            _ => Arc::default(),
-        };
+        .context_base();
         // The machine's `TimeoutSeconds` (five minutes at most for an Express machine)
         // counts from the start, or from the redrive.
         let limit = time_limit(&machine);
@@ -557,6 +548,7 @@ impl LocalEngine {
                 .and_then(|t| i64::try_from(t).ok())
                 .and_then(chrono::Duration::try_seconds)
                 .and_then(|d| now.checked_add_signed(d)),
+            probe: None,
         };
         lock(&entry.redrive).launch = Some(launch);
         let timeout = limit.map(Duration::from_secs);

@@ -12,7 +12,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream::FuturesOrdered};
 use serde_json::{Value, json};
 use sfn_core::error::states;
@@ -24,8 +24,8 @@ use super::{
     execution::{ExecutionEntry, NewExecution},
     history::{EventDetails, EventType},
     interp::{
-        DISTRIBUTED_MAP_CONCURRENCY, Failure, Frame, MapRunSettings, Run, StopFlag,
-        result_writer_failure,
+        ContextIds, DISTRIBUTED_MAP_CONCURRENCY, Failure, Frame, MapRunSettings, Run, StopFlag,
+        TOLERANCE_EXCEEDED, result_writer_failure,
     },
     lock,
     plan::ScopePlan,
@@ -406,7 +406,12 @@ fn random_uuid() -> uuid::Uuid {
 /// does; with both, exceeding either fails the Map Run, as AWS documents ("If you specify
 /// both values, the workflow fails when it exceeds either value",
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html>).
-fn over_tolerance(failed: u64, total: u64, count: Option<u64>, pct: Option<f64>) -> bool {
+pub(crate) fn over_tolerance(
+    failed: u64,
+    total: u64,
+    count: Option<u64>,
+    pct: Option<f64>,
+) -> bool {
     if failed == 0 {
         return false;
     }
@@ -575,7 +580,7 @@ impl Run {
         let failure = if exceeded {
             Some(Failure::new(
                 states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                Some("The specified tolerance threshold was exceeded".into()),
+                Some(TOLERANCE_EXCEEDED.into()),
             ))
         } else if settings.result_writer {
             Some(result_writer_failure())
@@ -650,20 +655,20 @@ impl Run {
             clock: self.clock.clone(),
         };
         children.run.child_started(items);
-        let context_base = match children.item_in_context.then(|| {
-            json!({
-                "Execution": {
-                    "Id": arn,
-                    "Name": name,
-                    "RoleArn": &*self.role_arn,
-                    "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    "RedriveCount": 0,
-                },
-                "StateMachine": {"Id": &*children.machine_arn, "Name": children.machine_name},
-            })
-        }) {
-            Some(Value::Object(m)) => Arc::new(m),
-            _ => Arc::default(),
+        let context_base = if children.item_in_context {
+            ContextIds {
+                execution_arn: &arn,
+                execution_name: &name,
+                role_arn: &self.role_arn,
+                start: now,
+                machine_arn: &children.machine_arn,
+                machine_name: &children.machine_name,
+                redrive_count: Some(0),
+                redrive_time: None,
+            }
+            .context_base()
+        } else {
+            Arc::default()
         };
         let run = Run {
             clock: self.clock.clone(),
@@ -680,6 +685,7 @@ impl Run {
             context_base,
             input: input.clone(),
             deadline: self.deadline,
+            probe: None,
         };
         let mut frame = Frame {
             history: entry.history.clone(),

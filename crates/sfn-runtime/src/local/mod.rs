@@ -44,6 +44,7 @@
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
 //! | `sync.rs` | the lock helper that outlives a panic |
+//! | `test_state/` | TestState: one state run on its own, with what it did at each step |
 
 mod activities;
 mod arn;
@@ -63,6 +64,7 @@ mod plan;
 mod redrive;
 mod retention;
 mod sync;
+mod test_state;
 mod tokens;
 
 pub use builder::{DEFAULT_ACCOUNT, DEFAULT_REGION, LocalEngineBuilder};
@@ -78,6 +80,10 @@ pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
 pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
 pub use retention::Retention;
+pub use test_state::{
+    FieldValidationMode, InspectionData, InspectionErrorDetails, InspectionLevel,
+    StateConfiguration, TestStateOutput, TestStateRequest, TestStatus,
+};
 pub use tokens::ActivityTask;
 
 pub(crate) use sync::lock;

@@ -3,6 +3,7 @@
 mod support;
 
 mod conformance_execution;
+mod conformance_test_state;
 mod engine_activities;
 mod engine_definitions;
 mod engine_distributed_map;
@@ -14,5 +15,6 @@ mod engine_maps;
 mod engine_redrive;
 mod engine_retention;
 mod engine_states;
+mod engine_test_state;
 #[cfg(feature = "server")]
 mod server;

@@ -29,6 +29,10 @@ const INLINE_MAP_CONCURRENCY: usize = 40;
 /// The child executions a distributed Map without `MaxConcurrency` runs at a time.
 pub(crate) const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
+/// The cause of `States.ExceedToleratedFailureThreshold`, as AWS words it.
+pub(crate) const TOLERANCE_EXCEEDED: &str =
+    "The specified tolerated failure threshold was exceeded";
+
 impl Run {
     pub(super) async fn map(
         &self,
@@ -70,15 +74,11 @@ impl Run {
                 "The Map state has no ItemProcessor",
             )));
         };
-        if let Some(reader) = &m.item_reader {
-            return Err(Failure::new(
-                states::ITEM_READER_FAILED,
-                Some(format!(
-                    "The local engine has no data store to read items from with '{}'; give the items in the input instead.",
-                    reader.resource
-                )),
-            ));
-        }
+        let read = m
+            .item_reader
+            .as_ref()
+            .map(|reader| self.read_items(reader))
+            .transpose()?;
         let vars = frame.vars.clone();
         let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
             let scope = Env {
@@ -92,12 +92,16 @@ impl Run {
                 (None, Some(path)) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
                 _ => Cow::Borrowed(&**input),
             };
+            if js.is_none() {
+                self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
+            }
             let escope = Env {
                 input: &effective,
                 ..scope
             };
-            let items: Vec<Value> = match &js {
-                Some(js) => match &m.items {
+            let items: Vec<Value> = match (read, &js) {
+                (Some(items), _) => items,
+                (None, Some(js)) => match &m.items {
                     Some(Template::Jsonata(expr)) => match ja::evaluate(expr, "Items", js)
                         .map_err(err)?
                     {
@@ -123,14 +127,29 @@ impl Run {
                         }
                     },
                 },
-                None => {
+                (None, None) => {
                     let v = match &m.items_path {
                         Some(p) => io::select(p, &escope).map_err(err)?,
                         None => effective.clone().into_owned(),
                     };
-                    match v {
-                        Value::Array(a) => a,
-                        other => {
+                    match (v, &m.items_path) {
+                        (Value::Array(a), _) => {
+                            self.note(|d| d.after_items_path = Some(Value::Array(a.clone())));
+                            a
+                        }
+                        // AWS names the path as it reads it, `$$` as `$`.
+                        (_, Some(p)) => {
+                            let path = p.as_str();
+                            let shown = path.strip_prefix('$').filter(|r| r.starts_with('$'));
+                            return Err(Failure::new(
+                                states::RUNTIME,
+                                Some(format!(
+                                    "Reference path \"{}\" must point to array.",
+                                    shown.unwrap_or(path)
+                                )),
+                            ));
+                        }
+                        (other, None) => {
                             return Err(err(StatesError::runtime(format!(
                                 "Map state input must be an array but was: {other}"
                             ))));
@@ -178,6 +197,11 @@ impl Run {
                     "ToleratedFailurePercentage must be between 0 and 100.",
                 )));
             }
+            self.note(|d| {
+                d.max_concurrency = Some(max_concurrency);
+                d.tolerated_failure_count = tolerated_count;
+                d.tolerated_failure_percentage = tolerated_pct;
+            });
             // Batches.
             let items = match &m.item_batcher {
                 Some(b) => {
@@ -258,6 +282,9 @@ impl Run {
                 };
                 inputs.push(v);
             }
+            if selector.is_some() {
+                self.note(|d| d.after_item_selector = Some(Value::Array(inputs.clone())));
+            }
             (
                 inputs,
                 count,
@@ -282,7 +309,14 @@ impl Run {
             (n, true) => usize::try_from(n).unwrap_or(usize::MAX),
         };
         let item_in_context = scope_needs_context(processor);
-        let outputs = if distributed {
+        let mocked = self.mocked_result(st, Some((inputs.len(), tolerated_count, tolerated_pct)));
+        let outputs = if let Some(mocked) = mocked {
+            // TestState: the mocked result stands for the iterations.
+            match mocked? {
+                Value::Array(a) => a,
+                other => vec![other],
+            }
+        } else if distributed {
             let settings = MapRunSettings {
                 processor,
                 label: m.label.as_deref().unwrap_or(&st.name),

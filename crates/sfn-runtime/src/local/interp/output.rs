@@ -77,6 +77,7 @@ impl Run {
                     .map_err(err)?,
             ),
         };
+        self.note(|d| d.after_result_path = Some((*combined).clone()));
         match output_path {
             None => Ok(combined),
             Some(op) => io::apply_path(
@@ -125,7 +126,8 @@ impl Run {
             assign(frame, assigned);
             return self.transition(entry, out, frame);
         }
-        if result_selector.is_none()
+        if !self.probing()
+            && result_selector.is_none()
             && paths.result_path.is_none()
             && paths.output_path.is_none()
             && assign_t.is_none()
@@ -145,6 +147,7 @@ impl Run {
             .map_err(err)?,
             None => Arc::unwrap_or_clone(result),
         };
+        self.note(|d| d.after_result_selector = Some(selected.clone()));
         let assigned = assign_t
             .map(|a| {
                 template::evaluate_assign(

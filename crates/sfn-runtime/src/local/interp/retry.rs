@@ -26,7 +26,12 @@ impl Run {
         let Some((error, cause)) = failure.handleable() else {
             return Err(failure);
         };
-        if let Some(delay) = retry.next_delay(error, origin) {
+        if let Some(probe) = &self.probe {
+            // TestState: one attempt; a retry is reported, not made.
+            if probe.retriable(retry.retriers, error, origin) {
+                return Err(failure);
+            }
+        } else if let Some(delay) = retry.next_delay(error, origin) {
             self.sleep(delay).await?;
             return Ok(Settled::Retry);
         }
@@ -56,6 +61,9 @@ impl Run {
         let Some(&next) = entry.st.catch_next.get(i) else {
             return Err(Failure::Error { error, cause });
         };
+        if let Some(probe) = &self.probe {
+            probe.caught(i, &error, cause.as_deref());
+        }
         let err = |e| self.state_error(entry, e);
         let error_output = retry::error_output(&error, cause.as_deref());
         let ctx = self.context_if_needed(entry, frame);

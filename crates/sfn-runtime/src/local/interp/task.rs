@@ -128,6 +128,7 @@ impl Run {
                     }
                     None => input.clone(),
                 };
+                self.note(|d| d.after_arguments = Some((*params).clone()));
                 let timeout = int_field(
                     t.timeout_seconds.as_ref(),
                     None,
@@ -147,6 +148,7 @@ impl Run {
                 (params, timeout, heartbeat)
             } else {
                 let effective = io::effective_input(t.input_path.as_ref(), &scope).map_err(err)?;
+                self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
                 let escope = Env {
                     input: &effective,
                     ..scope
@@ -181,6 +183,7 @@ impl Run {
                     (None, Cow::Borrowed(_)) => input.clone(),
                     (None, Cow::Owned(v)) => Arc::new(v),
                 };
+                self.note(|d| d.after_parameters = Some((*params).clone()));
                 (params, timeout, heartbeat)
             }
         };
@@ -257,6 +260,7 @@ impl Run {
             }
             Err(other) => return Err(other),
         };
+        self.note(|d| d.result = Some(result.clone()));
         let result = Arc::new(result);
         // Measured above: a result that becomes the output as it is is not measured again.
         frame.verified = Some(result.clone());
