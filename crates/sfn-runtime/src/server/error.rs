@@ -61,9 +61,8 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             "StateMachineTypeNotSupported",
             "This operation is not supported by this type of state machine",
         ),
-        Error::InvalidArn { arn, message } => {
-            ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}': {message}"))
-        }
+        // The engine words the message as AWS does.
+        Error::InvalidArn { message, .. } => ApiError::new("InvalidArn", message),
         Error::Validation { message } => ApiError::validation(message),
         e @ Error::InvalidMocks { .. } => ApiError::validation(e.to_string()),
         Error::EngineStopped => ApiError {

@@ -81,6 +81,31 @@ fn kind(v: &Value) -> &'static str {
     sfn_core::diagnostic::value_kind(v)
 }
 
+/// `n`, the value `v` of `field`, if it is in `min..=max`.
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    v: &Value,
+    field: &str,
+    n: T,
+    min: T,
+    max: T,
+) -> Result<T, ApiError> {
+    if n < min {
+        return Err(ApiError::constraint(
+            &quoted(v),
+            field,
+            &format!("Member must have value greater than or equal to {min}"),
+        ));
+    }
+    if n > max {
+        return Err(ApiError::constraint(
+            &quoted(v),
+            field,
+            &format!("Member must have value less than or equal to {max}"),
+        ));
+    }
+    Ok(n)
+}
+
 /// A request's members, read with AWS's validation.
 #[derive(Debug)]
 pub(crate) struct Input {
@@ -179,21 +204,23 @@ impl Input {
         let Some(n) = v.as_i64() else {
             return Err(Self::type_error(field, v, "an integer"));
         };
-        if n < min {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have value greater than or equal to {min}"),
-            ));
-        }
-        if n > max {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have value less than or equal to {max}"),
-            ));
-        }
-        Ok(Some(n))
+        in_range(v, field, n, min, max).map(Some)
+    }
+
+    /// An optional number in `min..=max` (AWS's `float` members).
+    pub(crate) fn opt_float(&self, field: &str, min: f64, max: f64) -> Result<Option<f64>, ApiError> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Some(n) = v.as_f64() else {
+            return Err(Self::type_error(field, v, "a number"));
+        };
+        in_range(v, field, n, min, max).map(Some)
+    }
+
+    /// The request as the JSON object it was sent as.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Object(self.members.clone())
     }
 
     /// An optional member that must be one of `allowed`.

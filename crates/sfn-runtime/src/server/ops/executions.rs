@@ -1,8 +1,9 @@
-//! StartExecution, StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory.
+//! StartExecution, StartSyncExecution, StopExecution, DescribeExecution, ListExecutions,
+//! GetExecutionHistory, RedriveExecution.
 
 use serde_json::{Map, Value, json};
 
-use super::{ARN_MAX, Ctx};
+use super::{ARN_MAX, Ctx, LONG_ARN_MAX, until_shutdown};
 use crate::{
     local::{
         ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
@@ -72,12 +73,9 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(n) = name {
         start = start.name(n);
     }
-    let done = tokio::select! {
-        d = ctx.engine.start_sync_execution(arn, start) => d.map_err(from_engine)?,
-        _ = ctx.shutdown.cancelled() => {
-            return Err(ApiError::new("ServiceUnavailable", "the endpoint is stopping"));
-        }
-    };
+    let done = until_shutdown(ctx, ctx.engine.start_sync_execution(arn, start))
+        .await?
+        .map_err(from_engine)?;
     let status = match done.status {
         ExecutionStatus::Succeeded => "SUCCEEDED",
         ExecutionStatus::TimedOut => "TIMED_OUT",
@@ -133,19 +131,6 @@ pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
     Ok(json!({"stopDate": epoch(date)}))
 }
 
-fn redrive_status(status: ExecutionStatus) -> (&'static str, String) {
-    match status {
-        ExecutionStatus::Running | ExecutionStatus::Succeeded => (
-            "NOT_REDRIVABLE",
-            format!("Execution is {status} and cannot be redriven"),
-        ),
-        _ => (
-            "NOT_REDRIVABLE",
-            "Redrive is not supported by this endpoint yet".to_owned(),
-        ),
-    }
-}
-
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     let arn = input.string("executionArn", 1, ARN_MAX)?;
     let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
@@ -180,10 +165,14 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(m) = d.map_run_arn {
         out.insert("mapRunArn".into(), m.into());
     }
-    out.insert("redriveCount".into(), 0.into());
-    let (redrive, reason) = redrive_status(d.status);
-    out.insert("redriveStatus".into(), redrive.into());
-    out.insert("redriveStatusReason".into(), reason.into());
+    out.insert("redriveCount".into(), d.redrive_count.into());
+    if let Some(date) = d.redrive_date {
+        out.insert("redriveDate".into(), epoch(date));
+    }
+    out.insert("redriveStatus".into(), d.redrive_status.as_str().into());
+    if let Some(reason) = d.redrive_status_reason {
+        out.insert("redriveStatusReason".into(), reason.into());
+    }
     Ok(Value::Object(out))
 }
 
@@ -201,12 +190,16 @@ fn list_item(d: ExecutionDescription) -> Value {
     if let Some(m) = d.map_run_arn {
         item["mapRunArn"] = m.into();
     }
+    item["redriveCount"] = d.redrive_count.into();
+    if let Some(date) = d.redrive_date {
+        item["redriveDate"] = epoch(date);
+    }
     item
 }
 
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     let machine = input.opt_string("stateMachineArn", 1, ARN_MAX)?;
-    let map_run = input.opt_string("mapRunArn", 1, 2000)?;
+    let map_run = input.opt_string("mapRunArn", 1, LONG_ARN_MAX)?;
     let status = input.opt_enum("statusFilter", STATUSES)?;
     let redrive = input.opt_enum("redriveFilter", &["REDRIVEN", "NOT_REDRIVEN"])?;
     let scope = format!(
@@ -266,6 +259,31 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         out["nextToken"] = t.into();
     }
     Ok(out)
+}
+
+/// `RedriveExecution`: a failed, timed-out or aborted Standard execution runs again from
+/// the states that did not succeed
+/// ([`LocalEngine::redrive_execution`](crate::local::LocalEngine::redrive_execution)).
+pub(super) async fn redrive(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let token = input.opt_string("clientToken", 1, 64)?;
+    if let Some(t) = token
+        && !t.chars().all(|c| c.is_ascii_graphic())
+    {
+        return Err(ApiError::constraint(
+            &format!("'{t}'"),
+            "clientToken",
+            "Member must satisfy regular expression pattern: [!-~]+",
+        ));
+    }
+    check_arn(arn, EXECUTION_KINDS)?;
+    let run = ctx
+        .engine
+        .redrive_execution(arn, token)
+        .await
+        .map_err(from_engine)?;
+    let d = run.describe();
+    Ok(json!({"redriveDate": epoch(d.redrive_date.unwrap_or(d.start_date))}))
 }
 
 /// The members of event details that carry execution data.

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{ARN_MAX, Ctx};
+use super::{ARN_MAX, Ctx, DEFINITION_MAX};
 use sfn_core::model::ExecutionType;
 
 use crate::{
@@ -13,9 +13,6 @@ use crate::{
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
     },
 };
-
-/// The longest definition, in characters.
-const DEFINITION_MAX: usize = 1_048_576;
 
 const TYPES: &[&str] = &["STANDARD", "EXPRESS"];
 const INCLUDED_DATA: &[&str] = &["ALL_DATA", "METADATA_ONLY"];

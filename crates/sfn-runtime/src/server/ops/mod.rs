@@ -7,9 +7,10 @@ mod machines;
 mod map_runs;
 mod tags;
 mod tasks;
+mod test_state;
 mod validate;
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use tokio_util::sync::CancellationToken;
 
@@ -33,9 +34,6 @@ const NOT_YET: &[&str] = &[
     "ListStateMachineAliases",
     "ListStateMachineVersions",
     "PublishStateMachineVersion",
-    "RedriveExecution",
-    "TestState",
-    "UpdateMapRun",
     "UpdateStateMachineAlias",
 ];
 
@@ -61,8 +59,11 @@ const SERVED: &[&str] = &[
     "DescribeExecution",
     "ListExecutions",
     "GetExecutionHistory",
+    "RedriveExecution",
     "DescribeMapRun",
     "ListMapRuns",
+    "UpdateMapRun",
+    "TestState",
     "ValidateStateMachineDefinition",
     "TagResource",
     "UntagResource",
@@ -97,8 +98,11 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
         "DescribeExecution" => executions::describe(ctx, input),
         "ListExecutions" => executions::list(ctx, input),
         "GetExecutionHistory" => executions::history(ctx, input),
+        "RedriveExecution" => executions::redrive(ctx, input).await,
         "DescribeMapRun" => map_runs::describe(ctx, input),
         "ListMapRuns" => map_runs::list(ctx, input),
+        "UpdateMapRun" => map_runs::update(ctx, input),
+        "TestState" => test_state::test_state(ctx, input).await,
         "ValidateStateMachineDefinition" => validate::validate(input),
         "TagResource" => tags::tag(ctx, input),
         "UntagResource" => tags::untag(ctx, input),
@@ -110,5 +114,25 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
     }
 }
 
-/// The longest ARN a request member takes (Map Run ARNs are longer, 2,000).
+/// Runs `work` (an execution or a tested state run to its end) unless the server stops
+/// first, in which case the request is answered `ServiceUnavailable`.
+async fn until_shutdown<T>(ctx: &Ctx, work: impl Future<Output = T>) -> Result<T, ApiError> {
+    tokio::select! {
+        done = work => Ok(done),
+        _ = ctx.shutdown.cancelled() => {
+            Err(ApiError::new("ServiceUnavailable", "the endpoint is stopping"))
+        }
+    }
+}
+
+/// The longest ARN a request member takes, but for Map Run ARNs.
 pub(crate) const ARN_MAX: usize = 256;
+
+/// The longest Map Run ARN (AWS's `LongArn`).
+pub(crate) const LONG_ARN_MAX: usize = 2000;
+
+/// The longest state machine definition, in characters.
+pub(crate) const DEFINITION_MAX: usize = 1_048_576;
+
+/// The longest JSON text a request member takes (`input`, `variables`, …): 256 KiB.
+pub(crate) const DATA_MAX: usize = 262_144;
