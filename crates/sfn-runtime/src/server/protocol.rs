@@ -208,7 +208,12 @@ impl Input {
     }
 
     /// An optional number in `min..=max` (AWS's `float` members).
-    pub(crate) fn opt_float(&self, field: &str, min: f64, max: f64) -> Result<Option<f64>, ApiError> {
+    pub(crate) fn opt_float(
+        &self,
+        field: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<f64>, ApiError> {
         let Some(v) = self.get(field) else {
             return Ok(None);
         };
