@@ -97,5 +97,17 @@ mod tests {
         assert_eq!(e.kind, "ResourceNotFound");
         let e = from_engine(Error::EngineStopped);
         assert_eq!(e.status, 503);
+        let e = from_engine(Error::InvalidArn {
+            arn: "a".into(),
+            message: "Invalid Arn: 'Resource type not valid in this context: express'".into(),
+        });
+        assert_eq!(e.kind, "InvalidArn");
+        assert!(!e.message.contains("Invalid Arn: 'a'"), "{}", e.message);
+        let e = from_engine(Error::ExecutionNotRedrivable {
+            arn: "a".into(),
+            reason: "Execution is SUCCEEDED and cannot be redriven.".into(),
+        });
+        assert_eq!(e.kind, "ExecutionNotRedrivable");
+        assert!(e.message.contains("SUCCEEDED"), "{}", e.message);
     }
 }

@@ -81,10 +81,12 @@ fn kind(v: &Value) -> &'static str {
     sfn_core::diagnostic::value_kind(v)
 }
 
-/// `n`, the value `v` of `field`, if it is in `min..=max`.
+/// `n`, the `measure` (`value`, `length`) of the value `v` of `field`, if it is in
+/// `min..=max`.
 fn in_range<T: PartialOrd + std::fmt::Display>(
     v: &Value,
     field: &str,
+    measure: &str,
     n: T,
     min: T,
     max: T,
@@ -93,14 +95,14 @@ fn in_range<T: PartialOrd + std::fmt::Display>(
         return Err(ApiError::constraint(
             &quoted(v),
             field,
-            &format!("Member must have value greater than or equal to {min}"),
+            &format!("Member must have {measure} greater than or equal to {min}"),
         ));
     }
     if n > max {
         return Err(ApiError::constraint(
             &quoted(v),
             field,
-            &format!("Member must have value less than or equal to {max}"),
+            &format!("Member must have {measure} less than or equal to {max}"),
         ));
     }
     Ok(n)
@@ -169,21 +171,7 @@ impl Input {
         let Value::String(s) = v else {
             return Err(Self::type_error(field, v, "a string"));
         };
-        let len = s.chars().count();
-        if len < min {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have length greater than or equal to {min}"),
-            ));
-        }
-        if len > max {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have length less than or equal to {max}"),
-            ));
-        }
+        in_range(v, field, "length", s.chars().count(), min, max)?;
         Ok(Some(s))
     }
 
@@ -204,7 +192,7 @@ impl Input {
         let Some(n) = v.as_i64() else {
             return Err(Self::type_error(field, v, "an integer"));
         };
-        in_range(v, field, n, min, max).map(Some)
+        in_range(v, field, "value", n, min, max).map(Some)
     }
 
     /// An optional number in `min..=max` (AWS's `float` members).
@@ -220,7 +208,7 @@ impl Input {
         let Some(n) = v.as_f64() else {
             return Err(Self::type_error(field, v, "a number"));
         };
-        in_range(v, field, n, min, max).map(Some)
+        in_range(v, field, "value", n, min, max).map(Some)
     }
 
     /// The request as the JSON object it was sent as.
@@ -460,6 +448,12 @@ mod tests {
         assert!(e.message.contains("Member must not be null"));
         let e = input.opt_int("n", 0, 1000).expect_err("too large");
         assert!(e.message.contains("less than or equal to 1000"));
+        let e = input.opt_float("n", 0.0, 100.0).expect_err("too large");
+        assert!(e.message.contains("value less than or equal to 100"));
+        assert_eq!(input.opt_float("n", 0.0, 5000.0), Ok(Some(2000.0)));
+        assert!(input.opt_float("name", 0.0, 1.0).is_err());
+        let e = input.string("t", 2, 80).expect_err("too short");
+        assert!(e.message.contains("length greater than or equal to 2"));
         assert!(input.opt_enum("t", &["A", "B"]).is_err());
         assert!(Input::parse(b"[1]").is_err());
         assert!(Input::parse(b"{").is_err());

@@ -64,38 +64,6 @@ impl Intercept for NoSyncPrefix {
     }
 }
 
-/// Adds members to a request's JSON body: for the members of TestState
-/// (`stateName`, `mock`, `context`, `stateConfiguration`) that the pinned `aws-sdk-sfn`
-/// does not model yet. Given per call with `.customize().interceptor(…)`.
-#[derive(Debug)]
-struct ExtraMembers(Value);
-
-impl Intercept for ExtraMembers {
-    fn name(&self) -> &'static str {
-        "ExtraMembers"
-    }
-
-    fn modify_before_transmit(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let request = context.request_mut();
-        let sent = request.body().bytes().unwrap_or(b"{}");
-        let mut body: Value = serde_json::from_slice(sent)?;
-        if let (Value::Object(body), Value::Object(extra)) = (&mut body, &self.0) {
-            body.extend(extra.clone());
-        }
-        let bytes = serde_json::to_vec(&body)?;
-        request
-            .headers_mut()
-            .insert("content-length", bytes.len().to_string());
-        *request.body_mut() = bytes.into();
-        Ok(())
-    }
-}
-
 /// A client for a local endpoint: plain HTTP, any credentials, no retries.
 fn client(endpoint: &str) -> Client {
     let config = aws_sdk_sfn::Config::builder()
@@ -188,15 +156,23 @@ async fn start(client: &Client, machine: &str, name: Option<&str>, input: &str) 
         .to_owned()
 }
 
+/// DescribeExecution of `execution`.
+async fn describe(
+    client: &Client,
+    execution: &str,
+) -> aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput {
+    client
+        .describe_execution()
+        .execution_arn(execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 /// Waits until the execution is no longer running and returns its status.
 async fn finished(client: &Client, execution: &str) -> ExecutionStatus {
     for _ in 0..500 {
-        let d = client
-            .describe_execution()
-            .execution_arn(execution)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let d = describe(client, execution).await;
         if *d.status() != ExecutionStatus::Running {
             return d.status().clone();
         }
@@ -1587,21 +1563,9 @@ async fn a_failed_execution_is_redriven_and_reports_its_redrive() {
         ),
     )
     .await;
-    let describe = |arn: String| {
-        let client = client.clone();
-        async move {
-            client
-                .describe_execution()
-                .execution_arn(arn)
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("{e:?}"))
-        }
-    };
-
     let failed = start(&client, &machine, Some("first"), "{}").await;
     assert_eq!(finished(&client, &failed).await, ExecutionStatus::Failed);
-    let d = describe(failed.clone()).await;
+    let d = describe(&client, &failed).await;
     assert_eq!(d.redrive_count(), Some(0));
     assert_eq!(d.redrive_date(), None);
     assert_eq!(
@@ -1620,7 +1584,7 @@ async fn a_failed_execution_is_redriven_and_reports_its_redrive() {
     let redrive_date = *redriven.redrive_date();
     assert!(redrive_date.secs() >= d.start_date().secs());
     assert_eq!(finished(&client, &failed).await, ExecutionStatus::Succeeded);
-    let d = describe(failed.clone()).await;
+    let d = describe(&client, &failed).await;
     assert_eq!(d.output(), Some(r#"{"ok":{"n":1}}"#));
     assert_eq!(d.redrive_count(), Some(1));
     assert_eq!(d.redrive_date(), Some(&redrive_date));
@@ -1718,7 +1682,9 @@ async fn a_failed_execution_is_redriven_and_reports_its_redrive() {
     server.shutdown().await;
 }
 
-/// Sends TestState with the members the pinned SDK models, plus `extra`.
+/// Sends TestState with the members the pinned SDK models, plus `extra`, added to the
+/// JSON body: the members (`stateName`, `mock`, `context`, `stateConfiguration`) that
+/// the pinned `aws-sdk-sfn` does not model yet.
 async fn test_state(
     client: &Client,
     definition: &Value,
@@ -1736,7 +1702,20 @@ async fn test_state(
         .input(input)
         .inspection_level(level)
         .customize()
-        .interceptor(ExtraMembers(extra))
+        .mutate_request(move |request| {
+            let sent = request.body().bytes().unwrap_or(b"{}");
+            let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(sent) else {
+                return;
+            };
+            if let Value::Object(extra) = &extra {
+                body.extend(extra.clone());
+            }
+            let bytes = serde_json::to_vec(&body).unwrap_or_default();
+            request
+                .headers_mut()
+                .insert("content-length", bytes.len().to_string());
+            *request.body_mut() = bytes.into();
+        })
         .send()
         .await
 }
