@@ -1,6 +1,6 @@
 //! The states that only move data and choose the way: Pass, Choice, Succeed and Fail.
 
-use std::{borrow::Cow, sync::Arc};
+use std::sync::Arc;
 
 use serde_json::Value;
 use sfn_core::{
@@ -12,7 +12,7 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step,
-    output::{OutputPaths, assign},
+    output::{OutputPaths, assign, effective_output},
 };
 
 impl Run {
@@ -188,20 +188,8 @@ impl Run {
             .map(|a| template::evaluate_assign(a, &escope, None))
             .transpose()
             .map_err(err)?;
-        let out = match (&c.output_path, effective) {
-            (None, Cow::Borrowed(_)) => input.clone(),
-            (None, Cow::Owned(v)) => Arc::new(v),
-            (Some(op), eff) => Arc::new(
-                io::apply_path(
-                    op,
-                    &Env {
-                        input: &eff,
-                        ..scope
-                    },
-                )
-                .map_err(err)?,
-            ),
-        };
+        let out =
+            effective_output(c.output_path.as_ref(), effective, &input, scope).map_err(err)?;
         assign(frame, assigned);
         Ok(Step::Next(next, out))
     }

@@ -14,8 +14,7 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step, int_field, int_field_signed, number_field,
-    output::ResultFields,
-    retry::{RetryState, Settled},
+    output::ResultFields, retry::RetryState,
 };
 use crate::local::{
     history::{EventDetails, EventType},
@@ -41,19 +40,17 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(m.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(m.retry.as_deref(), m.catch.as_deref());
         loop {
-            let attempt = self.map_attempt(entry, m, &input, frame).await;
-            match self
-                .settle(&mut retry, attempt, retry::Origin::State)
+            let attempt = (
+                self.map_attempt(entry, m, &input, frame).await,
+                retry::Origin::State,
+            );
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
                 .await?
             {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = m.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+                return Ok(step);
             }
         }
     }

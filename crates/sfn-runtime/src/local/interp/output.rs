@@ -1,15 +1,38 @@
 //! A state's result into its output: `ResultSelector`, `ResultPath`, `OutputPath`
 //! (JSONPath) or `Output` (JSONata), and the variables `Assign` sets.
 
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 use serde_json::{Map, Value};
 use sfn_core::{
+    StatesError,
     eval::{Env, io, template},
     model::{MapState, NullablePath, ParallelState, TaskState, Template},
 };
 
 use super::{Entry, Failure, Frame, Run, Step};
+
+/// The output of a state whose output is its effective input (Choice, Wait):
+/// `OutputPath` applied to it, or, without one, the effective input itself, still shared
+/// with the state's input when `InputPath` took all of it.
+pub(super) fn effective_output(
+    output_path: Option<&NullablePath>,
+    effective: Cow<'_, Value>,
+    input: &Arc<Value>,
+    scope: Env<'_>,
+) -> Result<Arc<Value>, StatesError> {
+    Ok(match (output_path, effective) {
+        (None, Cow::Borrowed(_)) => input.clone(),
+        (None, Cow::Owned(v)) => Arc::new(v),
+        (Some(op), eff) => Arc::new(io::apply_path(
+            op,
+            &Env {
+                input: &eff,
+                ..scope
+            },
+        )?),
+    })
+}
 
 /// `ResultPath` and `OutputPath` (JSONPath): where a state's result goes in its input,
 /// and what of that the state outputs.

@@ -9,11 +9,7 @@ use sfn_core::{
     model::ParallelState,
 };
 
-use super::{
-    Entry, Failure, Frame, Run, Step,
-    output::ResultFields,
-    retry::{RetryState, Settled},
-};
+use super::{Entry, Failure, Frame, Run, Step, output::ResultFields, retry::RetryState};
 use crate::local::{
     history::{EventDetails, EventType},
     redrive::{Branch, Checkpoint, Slot, branches_after},
@@ -27,19 +23,17 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(p.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(p.retry.as_deref(), p.catch.as_deref());
         loop {
-            let attempt = self.parallel_attempt(entry, p, &input, frame).await;
-            match self
-                .settle(&mut retry, attempt, retry::Origin::State)
+            let attempt = (
+                self.parallel_attempt(entry, p, &input, frame).await,
+                retry::Origin::State,
+            );
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
                 .await?
             {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = p.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+                return Ok(step);
             }
         }
     }

@@ -17,12 +17,8 @@ use sfn_core::{
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step,
-    events::task_events,
-    int_field,
-    output::ResultFields,
-    over_limit,
-    retry::{RetryState, Settled},
+    Entry, Failure, Frame, Run, Step, events::task_events, int_field, output::ResultFields,
+    over_limit, retry::RetryState,
 };
 use crate::{
     activity::TaskFailure,
@@ -71,7 +67,7 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(t.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(t.retry.as_deref(), t.catch.as_deref());
         loop {
             // Every attempt has its own token (`$$.Task.Token`, the activity task's
             // token): an answer to an earlier attempt gets `TaskTimedOut`.
@@ -85,13 +81,12 @@ impl Run {
                 .task_attempt(entry, t, &input, frame, &mut attempt)
                 .await;
             self.tasks.forget_token(&token);
-            match self.settle(&mut retry, outcome, attempt.origin).await? {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = t.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+            let attempt = (outcome, attempt.origin);
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
+                .await?
+            {
+                return Ok(step);
             }
         }
     }
