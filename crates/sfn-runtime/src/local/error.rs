@@ -90,9 +90,85 @@ pub enum Error {
     /// The engine stopped before the execution finished.
     #[error("the engine stopped before the execution finished")]
     EngineStopped,
+    /// No version or alias has this ARN (AWS's `ResourceNotFound`).
+    #[error("resource does not exist: {arn}")]
+    ResourceNotFound {
+        /// The ARN asked for.
+        arn: String,
+    },
+    /// The request conflicts with what the engine holds (AWS's `ConflictException`): a
+    /// revision that is no longer the latest, an alias created again with other settings,
+    /// a version an alias still routes to.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What conflicts, in AWS's words.
+        message: String,
+    },
+    /// The request breaks one of AWS's constraints (AWS's `ValidationException`).
+    #[error("validation failed: {message}")]
+    Validation {
+        /// What is wrong, in AWS's words.
+        message: String,
+        /// AWS's reason code, when it gives one.
+        reason: Option<ValidationReason>,
+    },
+    /// Not an ARN of the kind the operation takes, or not of this engine's region and
+    /// account (AWS's `InvalidArn`).
+    #[error("invalid ARN: {arn}")]
+    InvalidArn {
+        /// The ARN given.
+        arn: String,
+    },
+    /// The request lacks a parameter it needs (AWS's `MissingRequiredParameter`).
+    #[error("missing required parameter: {message}")]
+    MissingRequiredParameter {
+        /// What is missing.
+        message: String,
+    },
+    /// A machine has as many versions or aliases as AWS allows (AWS's
+    /// `ServiceQuotaExceededException`).
+    #[error("service quota exceeded: {message}")]
+    ServiceQuotaExceeded {
+        /// Which quota.
+        message: String,
+    },
+}
+
+/// Why a request failed validation: the `reason` of AWS's `ValidationException`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationReason {
+    /// An ARN qualified by a Map label where the operation takes none.
+    ApiDoesNotSupportLabeledArns,
+    /// A parameter the operation needs is missing.
+    MissingRequiredParameter,
+    /// A Map Run that has ended cannot be updated.
+    CannotUpdateCompletedMapRun,
+    /// An alias's routing configuration breaks AWS's rules.
+    InvalidRoutingConfiguration,
+}
+
+impl ValidationReason {
+    /// The reason as AWS writes it (`INVALID_ROUTING_CONFIGURATION`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValidationReason::ApiDoesNotSupportLabeledArns => "API_DOES_NOT_SUPPORT_LABELED_ARNS",
+            ValidationReason::MissingRequiredParameter => "MISSING_REQUIRED_PARAMETER",
+            ValidationReason::CannotUpdateCompletedMapRun => "CANNOT_UPDATE_COMPLETED_MAP_RUN",
+            ValidationReason::InvalidRoutingConfiguration => "INVALID_ROUTING_CONFIGURATION",
+        }
+    }
 }
 
 impl Error {
+    /// [`Error::Validation`] with `message` and no reason code.
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        Error::Validation {
+            message: message.into(),
+            reason: None,
+        }
+    }
+
     /// [`Error::InvalidMocks`] at `pointer`, in no file.
     pub(crate) fn mocks_at(pointer: &str, message: impl Into<String>) -> Self {
         Error::InvalidMocks {
