@@ -37,6 +37,7 @@ pub struct LocalEngineBuilder {
     region: String,
     account: String,
     clock: Arc<dyn Clock>,
+    seed: Option<u64>,
 }
 
 impl Default for LocalEngineBuilder {
@@ -45,6 +46,7 @@ impl Default for LocalEngineBuilder {
             region: DEFAULT_REGION.to_owned(),
             account: DEFAULT_ACCOUNT.to_owned(),
             clock: Arc::new(SystemClock),
+            seed: None,
         }
     }
 }
@@ -85,6 +87,14 @@ impl LocalEngineBuilder {
         self
     }
 
+    /// Seeds the engine's random choices (the version an alias routes an execution to,
+    /// revision ids), so that a run can be repeated exactly. Unseeded, they differ from
+    /// run to run.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> LocalEngine {
         let poll_micros = u64::try_from(ACTIVITY_POLL_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
@@ -98,6 +108,11 @@ impl LocalEngineBuilder {
                 executions: Mutex::default(),
                 map_runs: Mutex::default(),
                 activity_poll_micros: AtomicU64::new(poll_micros),
+                published: Mutex::default(),
+                rng: Mutex::new(
+                    self.seed
+                        .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+                ),
             }),
         }
     }

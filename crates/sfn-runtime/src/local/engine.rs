@@ -2,6 +2,7 @@
 //! handlers that answer Task states.
 
 use std::{
+    collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -19,13 +20,14 @@ use super::{
     Clock, Error, EventDetails, EventType, Execution, ExecutionDescription, ExecutionStatus,
     History, LocalEngineBuilder, MapRunDescription, Mocks, StartExecution, TaskHandler,
     arn::Arns,
-    execution::{ExecutionEntry, Input, NewExecution, drive},
+    execution::{ExecutionEntry, Input, NewExecution, Via, drive},
     handlers::Handlers,
     interp::Run,
     lock,
     map_run::MapRunEntry,
     plan::{self, ScopePlan},
     tokens::Tasks,
+    versions::{MachineVersions, StartTarget},
 };
 use crate::definition::StateMachineDefinition;
 
@@ -37,12 +39,18 @@ pub(super) fn check_name(name: &str) -> Result<(), Error> {
     })
 }
 
-/// A state machine the engine keeps, with its plan.
+/// A state machine the engine keeps, with its plan: one revision of it. An update that
+/// changes the definition replaces the entry; a published version keeps the entry of the
+/// revision it was published from.
 pub(super) struct MachineEntry {
     pub(super) arn: String,
     pub(super) name: String,
     pub(super) definition: Arc<StateMachine>,
     pub(super) plan: Arc<ScopePlan>,
+    /// The revision's id: none for the machine as created, a new UUID for each update.
+    pub(super) revision_id: Option<Arc<str>>,
+    /// When the machine was created.
+    pub(super) creation_date: DateTime<Utc>,
 }
 
 /// What the clones of one [`LocalEngine`] share.
@@ -56,6 +64,10 @@ pub(crate) struct Inner {
     pub(super) executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
     pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
+    /// The versions and aliases of each machine, by the machine's ARN.
+    pub(super) published: Mutex<HashMap<String, MachineVersions>>,
+    /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
+    pub(super) rng: Mutex<fastrand::Rng>,
 }
 
 /// The embedded engine. Cheap to clone; clones share everything.
@@ -128,23 +140,42 @@ impl LocalEngine {
     pub fn create_state_machine(
         &self,
         name: &str,
-        mut definition: StateMachine,
+        definition: StateMachine,
     ) -> Result<String, Error> {
         check_name(name)?;
+        let definition = self.check_definition(definition)?;
+        self.insert_machine(name, definition)
+    }
+
+    /// Resolves a model's placeholder activity resources and validates it.
+    pub(super) fn check_definition(
+        &self,
+        mut definition: StateMachine,
+    ) -> Result<StateMachine, Error> {
         resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
         let diagnostics = sfn_core::validate(&definition);
         if !diagnostics.is_valid() {
             return Err(Error::InvalidDefinition { diagnostics });
         }
-        self.insert_machine(name, definition)
+        Ok(definition)
+    }
+
+    /// Validates and reads a definition's JSON text, its placeholder activity resources
+    /// resolved.
+    pub(super) fn read_definition(&self, definition: &str) -> Result<StateMachine, Error> {
+        let diagnostics = sfn_core::validate_str(definition);
+        if !diagnostics.is_valid() {
+            return Err(Error::InvalidDefinition { diagnostics });
+        }
+        let mut machine: StateMachine = definition.parse()?;
+        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
+        Ok(machine)
     }
 
     /// Creates a machine already validated, its placeholders resolved.
     fn insert_machine(&self, name: &str, definition: StateMachine) -> Result<String, Error> {
-        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
-            diagnostics: Diagnostics(vec![e.to_diagnostic()]),
-        })?;
-        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
+        let plan = compile_plan(&definition)?;
+        let arn = self.inner.arns.machine(name);
         let mut machines = lock(&self.inner.machines);
         if let Some(existing) = machines.get(&arn) {
             if *existing.definition == definition {
@@ -159,6 +190,8 @@ impl LocalEngine {
                 name: name.to_owned(),
                 definition: Arc::new(definition),
                 plan: Arc::new(plan),
+                revision_id: None,
+                creation_date: self.inner.clock.now(),
             }),
         );
         Ok(arn)
@@ -204,12 +237,7 @@ impl LocalEngine {
     /// [`create_state_machine`](Self::create_state_machine).
     pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
         check_name(name)?;
-        let diagnostics = sfn_core::validate_str(definition);
-        if !diagnostics.is_valid() {
-            return Err(Error::InvalidDefinition { diagnostics });
-        }
-        let mut machine: StateMachine = definition.parse()?;
-        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
+        let machine = self.read_definition(definition)?;
         self.insert_machine(name, machine)
     }
 
@@ -218,23 +246,26 @@ impl LocalEngine {
         lock(&self.inner.machines).keys().cloned().collect()
     }
 
-    /// Starts an execution of the machine `machine_arn`.
+    /// Starts an execution of the machine `machine_arn`: its latest revision, or given a
+    /// version's ARN (`…:stateMachine:NAME:3`) that version, or given an alias's ARN
+    /// (`…:stateMachine:NAME:PROD`) one of the alias's versions, picked at random by
+    /// weight. The execution records the version and alias it started through.
     ///
     /// # Errors
     ///
-    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
-    /// [`Error::InvalidExecutionInput`] (over 256 KiB), [`Error::ExecutionAlreadyExists`].
+    /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
+    /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
+    /// [`Error::ExecutionAlreadyExists`].
     pub async fn start_execution(
         &self,
         machine_arn: &str,
         start: StartExecution,
     ) -> Result<Execution, Error> {
-        let machine = lock(&self.inner.machines)
-            .get(machine_arn)
-            .cloned()
-            .ok_or_else(|| Error::StateMachineDoesNotExist {
-                arn: machine_arn.to_owned(),
-            })?;
+        let StartTarget {
+            machine,
+            version_arn,
+            alias_arn,
+        } = self.start_target(machine_arn)?;
         let name = start
             .name
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -272,6 +303,10 @@ impl LocalEngine {
             name: name.clone(),
             machine_arn: machine.arn.clone(),
             map_run_arn: None,
+            via: Via {
+                version_arn: version_arn.clone(),
+                alias_arn: alias_arn.clone(),
+            },
             input: input.clone(),
             start: now,
             cancel: CancellationToken::new(),
@@ -301,6 +336,8 @@ impl LocalEngine {
             EventDetails::ExecutionStarted {
                 input: input.clone(),
                 role_arn: role_arn.clone(),
+                state_machine_version_arn: version_arn,
+                state_machine_alias_arn: alias_arn,
             },
         );
         let context_base = match json!({
@@ -395,7 +432,8 @@ impl LocalEngine {
     /// The executions, of one machine or of all, in start order. Given a Map Run's ARN,
     /// the child executions it started (as `ListExecutions` with `mapRunArn`); a child
     /// execution's machine ARN is its parent machine's with the Map's label
-    /// (`…:stateMachine:MACHINE/LABEL`).
+    /// (`…:stateMachine:MACHINE/LABEL`). Given a version's or an alias's ARN, the
+    /// executions started through it (a version's include those an alias routed to it).
     pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
         self.list_executions_with_status(machine_arn, None)
     }
@@ -412,8 +450,12 @@ impl LocalEngine {
         entries
             .iter()
             .filter(|e| {
-                machine_arn
-                    .is_none_or(|m| e.machine_arn == m || e.map_run_arn.as_deref() == Some(m))
+                machine_arn.is_none_or(|m| {
+                    e.machine_arn == m
+                        || e.map_run_arn.as_deref() == Some(m)
+                        || e.via.version_arn.as_deref() == Some(m)
+                        || e.via.alias_arn.as_deref() == Some(m)
+                })
             })
             .map(|e| e.describe())
             .filter(|d| status.is_none_or(|s| d.status == s))
@@ -506,6 +548,13 @@ impl LocalEngine {
         let done = run.wait().await?;
         Ok((done, run.history()))
     }
+}
+
+/// Compiles a validated definition for the interpreter.
+pub(super) fn compile_plan(definition: &StateMachine) -> Result<ScopePlan, Error> {
+    plan::compile(definition).map_err(|e| Error::InvalidDefinition {
+        diagnostics: Diagnostics(vec![e.to_diagnostic()]),
+    })
 }
 
 #[cfg(test)]

@@ -80,6 +80,11 @@ pub struct ExecutionDescription {
     pub cause: Option<String>,
     /// For a child execution of a distributed Map: the Map Run that started it.
     pub map_run_arn: Option<String>,
+    /// The version the execution runs, when it was started through a version's or an
+    /// alias's ARN.
+    pub state_machine_version_arn: Option<String>,
+    /// The alias the execution was started through.
+    pub state_machine_alias_arn: Option<String>,
 }
 
 impl ExecutionDescription {
@@ -174,6 +179,7 @@ pub(crate) struct ExecutionEntry {
     pub(super) name: String,
     pub(super) machine_arn: String,
     pub(super) map_run_arn: Option<Arc<str>>,
+    pub(super) via: Via,
     pub(super) input: Arc<Value>,
     pub(super) start: DateTime<Utc>,
     pub(super) history: Arc<Mutex<History>>,
@@ -203,6 +209,14 @@ fn abort_previous(history: &History) -> u64 {
     }
 }
 
+/// The version and alias an execution was started through: none when started through
+/// the machine's own ARN.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Via {
+    pub(crate) version_arn: Option<Arc<str>>,
+    pub(crate) alias_arn: Option<Arc<str>>,
+}
+
 /// An execution about to start: what [`ExecutionEntry::new`] registers.
 pub(crate) struct NewExecution {
     pub(crate) arn: String,
@@ -210,6 +224,8 @@ pub(crate) struct NewExecution {
     pub(crate) machine_arn: String,
     /// For a child execution of a distributed Map: its Map Run.
     pub(crate) map_run_arn: Option<Arc<str>>,
+    /// The version and alias it was started through.
+    pub(crate) via: Via,
     pub(crate) input: Arc<Value>,
     pub(crate) start: DateTime<Utc>,
     /// Cancelled when the execution ends or is stopped.
@@ -226,6 +242,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             cancel,
@@ -238,6 +255,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
@@ -293,6 +311,8 @@ impl ExecutionEntry {
             error: s.error.clone(),
             cause: s.cause.clone(),
             map_run_arn: self.map_run_arn.as_deref().map(str::to_owned),
+            state_machine_version_arn: self.via.version_arn.as_deref().map(str::to_owned),
+            state_machine_alias_arn: self.via.alias_arn.as_deref().map(str::to_owned),
         }
     }
 

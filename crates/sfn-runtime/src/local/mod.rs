@@ -30,6 +30,9 @@
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
+//! | `machines.rs` | machines as the management API sees them: [`CreateStateMachine`] (publishing at once), describe, [`UpdateStateMachine`] (revisions), delete |
+//! | `versions.rs` | versions: publish, list, delete; where an execution starts given a machine's, version's or alias's ARN |
+//! | `aliases.rs` | aliases: create, describe, update, delete, list; [`RoutingConfig`] by weight |
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
 //! | `map_run.rs` | a distributed Map's Map Run and child executions |
@@ -42,6 +45,7 @@
 //! | `sync.rs` | the lock helper that outlives a panic |
 
 mod activities;
+mod aliases;
 mod arn;
 mod builder;
 mod clock;
@@ -51,21 +55,29 @@ mod execution;
 mod handlers;
 mod history;
 mod interp;
+mod machines;
 mod map_run;
 mod mock;
 mod plan;
 mod sync;
 mod tokens;
+mod versions;
 
+pub use aliases::{AliasDescription, MAX_ALIASES, RoutingConfig};
 pub use builder::{DEFAULT_ACCOUNT, DEFAULT_REGION, LocalEngineBuilder};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
-pub use error::Error;
+pub use error::{Error, ValidationReason};
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
+pub use machines::{
+    CreateStateMachine, CreatedStateMachine, MachineDefinition, StateMachineDescription,
+    UpdateStateMachine, UpdatedStateMachine,
+};
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
 pub use tokens::ActivityTask;
+pub use versions::{INITIAL_REVISION, MAX_DESCRIPTION_CHARS, MAX_VERSIONS, StateMachineVersion};
 
 pub(crate) use sync::lock;
