@@ -11,3 +11,4 @@ mod engine_history;
 mod engine_macros;
 mod engine_maps;
 mod engine_states;
+mod engine_versions;
