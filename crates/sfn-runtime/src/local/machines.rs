@@ -45,6 +45,26 @@ impl From<StateMachine> for MachineDefinition {
     }
 }
 
+/// The setters of `publish` and `versionDescription`, which `CreateStateMachine` and
+/// `UpdateStateMachine` both take.
+macro_rules! publish_setters {
+    () => {
+        /// Publishes the machine's latest revision as a version, once created or updated
+        /// (`publish`).
+        pub fn publish(mut self, publish: bool) -> Self {
+            self.publish = publish;
+            self
+        }
+
+        /// The description of the version published (`versionDescription`; only with
+        /// `publish`).
+        pub fn version_description(mut self, description: impl Into<String>) -> Self {
+            self.version_description = Some(description.into());
+            self
+        }
+    };
+}
+
 /// How to create a state machine: what `CreateStateMachine` takes.
 ///
 /// ```
@@ -85,17 +105,7 @@ impl CreateStateMachine {
         }
     }
 
-    /// Publishes the machine as a version (`publish`).
-    pub fn publish(mut self, publish: bool) -> Self {
-        self.publish = publish;
-        self
-    }
-
-    /// The description of the version published (`versionDescription`).
-    pub fn version_description(mut self, description: impl Into<String>) -> Self {
-        self.version_description = Some(description.into());
-        self
-    }
+    publish_setters!();
 }
 
 /// What `CreateStateMachine` answers.
@@ -134,17 +144,7 @@ impl UpdateStateMachine {
         self
     }
 
-    /// Publishes the latest revision after the update (`publish`).
-    pub fn publish(mut self, publish: bool) -> Self {
-        self.publish = publish;
-        self
-    }
-
-    /// The description of the version published (`versionDescription`).
-    pub fn version_description(mut self, description: impl Into<String>) -> Self {
-        self.version_description = Some(description.into());
-        self
-    }
+    publish_setters!();
 }
 
 /// What `UpdateStateMachine` answers.
@@ -231,7 +231,7 @@ impl LocalEngine {
     }
 
     /// The latest revision of the machine `arn`.
-    fn machine_entry(&self, arn: &str) -> Result<Arc<MachineEntry>, Error> {
+    pub(super) fn machine_entry(&self, arn: &str) -> Result<Arc<MachineEntry>, Error> {
         lock(&self.inner.machines).get(arn).cloned().ok_or_else(|| {
             Error::StateMachineDoesNotExist {
                 arn: arn.to_owned(),

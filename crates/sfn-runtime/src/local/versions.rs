@@ -300,17 +300,11 @@ impl LocalEngine {
                     alias_arn: Some(alias.arn.clone()),
                 })
             }
-            Some(MachineRef::Machine { .. }) | None => {
-                let machine = lock(&self.inner.machines)
-                    .get(arn)
-                    .cloned()
-                    .ok_or_else(not_found)?;
-                Ok(StartTarget {
-                    machine,
-                    version_arn: None,
-                    alias_arn: None,
-                })
-            }
+            Some(MachineRef::Machine { .. }) | None => Ok(StartTarget {
+                machine: self.machine_entry(arn)?,
+                version_arn: None,
+                alias_arn: None,
+            }),
         }
     }
 }
