@@ -46,6 +46,8 @@ pub(super) struct MachineEntry {
     pub(super) arn: String,
     pub(super) name: String,
     pub(super) definition: Arc<StateMachine>,
+    /// The definition's JSON text as it was sent, for a revision made from text.
+    pub(super) definition_text: Option<Arc<str>>,
     pub(super) plan: Arc<ScopePlan>,
     /// The revision's id: none for the machine as created, a new UUID for each update.
     pub(super) revision_id: Option<Arc<str>>,
@@ -144,7 +146,7 @@ impl LocalEngine {
     ) -> Result<String, Error> {
         check_name(name)?;
         let definition = self.check_definition(definition)?;
-        self.insert_machine(name, definition)
+        self.insert_machine(name, definition, None)
     }
 
     /// Resolves a model's placeholder activity resources and validates it.
@@ -172,8 +174,14 @@ impl LocalEngine {
         Ok(machine)
     }
 
-    /// Creates a machine already validated, its placeholders resolved.
-    fn insert_machine(&self, name: &str, definition: StateMachine) -> Result<String, Error> {
+    /// Creates a machine already validated, its placeholders resolved, from its model and
+    /// the text it was read from (if any).
+    fn insert_machine(
+        &self,
+        name: &str,
+        definition: StateMachine,
+        text: Option<&str>,
+    ) -> Result<String, Error> {
         let plan = compile_plan(&definition)?;
         let arn = self.inner.arns.machine(name);
         let mut machines = lock(&self.inner.machines);
@@ -189,6 +197,7 @@ impl LocalEngine {
                 arn: arn.clone(),
                 name: name.to_owned(),
                 definition: Arc::new(definition),
+                definition_text: text.map(Arc::from),
                 plan: Arc::new(plan),
                 revision_id: None,
                 creation_date: self.inner.clock.now(),
@@ -238,7 +247,7 @@ impl LocalEngine {
     pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
         check_name(name)?;
         let machine = self.read_definition(definition)?;
-        self.insert_machine(name, machine)
+        self.insert_machine(name, machine, Some(definition))
     }
 
     /// The ARNs of the state machines, in creation order.

@@ -167,7 +167,8 @@ pub struct StateMachineDescription {
     pub state_machine_arn: String,
     /// The machine's name.
     pub name: String,
-    /// The definition, as JSON text (placeholder activity resources resolved).
+    /// The definition's JSON text: as it was sent, or for a machine made from a model, the
+    /// model's JSON (placeholder activity resources resolved).
     pub definition: String,
     /// The role executions run as.
     pub role_arn: String,
@@ -271,7 +272,10 @@ impl LocalEngine {
         Ok(StateMachineDescription {
             state_machine_arn: arn.to_owned(),
             name: machine.name.clone(),
-            definition: machine.definition.to_json(),
+            definition: machine
+                .definition_text
+                .as_deref()
+                .map_or_else(|| machine.definition.to_json(), str::to_owned),
             role_arn: self.inner.arns.role(),
             creation_date,
             revision_id: machine.revision_id.as_deref().map(str::to_owned),
@@ -311,9 +315,9 @@ impl LocalEngine {
         let definition = definition.ok_or_else(|| Error::MissingRequiredParameter {
             message: "Either the definition or the role ARN must be given".to_owned(),
         })?;
-        let model = match definition {
-            MachineDefinition::Json(text) => self.read_definition(&text)?,
-            MachineDefinition::Model(model) => self.check_definition(model)?,
+        let (model, text) = match definition {
+            MachineDefinition::Json(text) => (self.read_definition(&text)?, Some(text)),
+            MachineDefinition::Model(model) => (self.check_definition(model)?, None),
         };
         let plan = compile_plan(&model)?;
         let now = self.inner.clock.now();
@@ -326,7 +330,12 @@ impl LocalEngine {
                     .ok_or_else(|| Error::StateMachineDoesNotExist {
                         arn: arn.to_owned(),
                     })?;
-            if *current.definition == model {
+            // A revision changes the definition, as its model or as text.
+            let same_text = match (&current.definition_text, &text) {
+                (Some(old), Some(new)) => **old == **new,
+                _ => true,
+            };
+            if *current.definition == model && same_text {
                 current.revision_id.clone()
             } else {
                 let revision_id = Some(self.new_revision_id());
@@ -336,6 +345,7 @@ impl LocalEngine {
                         arn: current.arn.clone(),
                         name: current.name.clone(),
                         definition: Arc::new(model),
+                        definition_text: text.map(Arc::from),
                         plan: Arc::new(plan),
                         revision_id: revision_id.clone(),
                         creation_date: current.creation_date,

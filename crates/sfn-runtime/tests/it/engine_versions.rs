@@ -782,3 +782,32 @@ fn a_machine_has_at_most_100_aliases() -> Result<(), Error> {
     engine.create_state_machine_alias("a0", None, &route)?;
     Ok(())
 }
+
+#[test]
+fn a_description_gives_the_definition_as_it_was_sent() -> Result<(), Error> {
+    let engine = engine();
+    let text = "{ \"StartAt\":\"P\",\n  \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}} }";
+    let arn = engine.create_state_machine_json("m", text)?;
+    let v1 = engine.publish_state_machine_version(&arn, None, None)?;
+    assert_eq!(engine.describe_state_machine(&arn)?.definition, text);
+    // The same model in other words is another revision, as AWS compares the text.
+    let compact = pass("x").replace(r#", "Result": "x""#, "");
+    let updated = engine
+        .update_state_machine(&arn, UpdateStateMachine::new().definition(compact.as_str()))?;
+    assert!(updated.revision_id.is_some());
+    assert_eq!(engine.describe_state_machine(&arn)?.definition, compact);
+    assert_eq!(
+        engine
+            .describe_state_machine(&v1.state_machine_version_arn)?
+            .definition,
+        text
+    );
+    // A machine made from a model describes as the model's JSON.
+    let model: sfn_runtime::core::StateMachine = pass("y").parse()?;
+    let from_model = engine.create_state_machine("n", model.clone())?;
+    assert_eq!(
+        engine.describe_state_machine(&from_model)?.definition,
+        model.to_json()
+    );
+    Ok(())
+}
