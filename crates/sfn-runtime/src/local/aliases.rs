@@ -232,6 +232,41 @@ impl LocalEngine {
     /// (`CreateStateMachineAlias`) and describes it. As on AWS it is idempotent: creating
     /// it again with the same description and routing returns the alias as it is.
     ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use serde_json::json;
+    /// use sfn_runtime::local::{
+    ///     CreateStateMachine, LocalEngine, RoutingConfig, StartExecution, UpdateStateMachine,
+    ///     VirtualClock,
+    /// };
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
+    /// let pass = |r: &str| format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": "{r}", "End": true}}}}}}"#);
+    /// let machine = engine
+    ///     .create_state_machine_with(CreateStateMachine::new("orders", pass("v1")).publish(true))?
+    ///     .state_machine_arn;
+    /// let v2 = engine
+    ///     .update_state_machine(&machine, UpdateStateMachine::new().definition(pass("v2")).publish(true))?
+    ///     .state_machine_version_arn
+    ///     .unwrap_or_default();
+    /// // Nine executions in ten run version 1, one in ten version 2.
+    /// let alias = engine.create_state_machine_alias(
+    ///     "PROD",
+    ///     Some("production"),
+    ///     &[RoutingConfig::new(format!("{machine}:1"), 90), RoutingConfig::new(v2, 10)],
+    /// )?;
+    /// assert_eq!(alias.state_machine_alias_arn, format!("{machine}:PROD"));
+    /// let run = engine
+    ///     .start_execution(&alias.state_machine_alias_arn, StartExecution::new(json!({})))
+    ///     .await?;
+    /// let done = run.wait().await?;
+    /// assert_eq!(done.state_machine_alias_arn, Some(alias.state_machine_alias_arn));
+    /// assert!(done.state_machine_version_arn.is_some());
+    /// # Ok::<(), sfn_runtime::local::Error>(())
+    /// # }).unwrap();
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] for a name AWS refuses (1 to 80 letters, digits, `_`, `-`,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use sfn_runtime::local::{
     CreateStateMachine, Error, EventType, ExecutionStatus, INITIAL_REVISION, LocalEngine,
-    MAX_ALIASES, RoutingConfig, StartExecution, UpdateStateMachine, ValidationReason, VirtualClock,
+    MAX_ALIASES, MAX_VERSIONS, RoutingConfig, StartExecution, UpdateStateMachine, ValidationReason,
+    VirtualClock,
 };
 
 use crate::support::{engine, find, history};
@@ -809,5 +810,32 @@ fn a_description_gives_the_definition_as_it_was_sent() -> Result<(), Error> {
         engine.describe_state_machine(&from_model)?.definition,
         model.to_json()
     );
+    Ok(())
+}
+
+#[test]
+fn a_machine_has_at_most_1000_versions() -> Result<(), Error> {
+    let engine = engine();
+    let arn = engine.create_state_machine_json("m", &pass("0"))?;
+    engine.publish_state_machine_version(&arn, None, None)?;
+    for i in 1..MAX_VERSIONS {
+        let update = UpdateStateMachine::new()
+            .definition(pass(&i.to_string()))
+            .publish(true);
+        engine.update_state_machine(&arn, update)?;
+    }
+    assert_eq!(
+        engine.list_state_machine_versions(&arn)?.len(),
+        MAX_VERSIONS
+    );
+    engine.update_state_machine(&arn, UpdateStateMachine::new().definition(pass("more")))?;
+    assert!(matches!(
+        engine.publish_state_machine_version(&arn, None, None),
+        Err(Error::ServiceQuotaExceeded { .. })
+    ));
+    // With one deleted there is room again, under the next number.
+    engine.delete_state_machine_version(&format!("{arn}:1"))?;
+    let next = engine.publish_state_machine_version(&arn, None, None)?;
+    assert_eq!(next.version, MAX_VERSIONS as u64 + 1);
     Ok(())
 }
