@@ -7,7 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Error, LocalEngine, ValidationReason, arn::MachineRef, lock, versions::check_description,
+    Error, LocalEngine, ValidationReason,
+    arn::MachineRef,
+    lock,
+    versions::{MachineVersions, check_description},
 };
 
 /// The most aliases AWS lets a machine have.
@@ -111,6 +114,25 @@ struct Routing {
     numbers: Vec<u64>,
 }
 
+impl Routing {
+    /// Checks that each version routed to is published and not deleted, under the lock
+    /// that keeps it so.
+    fn check_published(
+        &self,
+        record: Option<&MachineVersions>,
+        routing: &[RoutingConfig],
+    ) -> Result<(), Error> {
+        for (route, number) in routing.iter().zip(&self.numbers) {
+            if !record.is_some_and(|r| r.versions.contains_key(number)) {
+                return Err(Error::ResourceNotFound {
+                    arn: route.state_machine_version_arn.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An invalid routing configuration, in AWS's words.
 fn invalid_routing(message: String) -> Error {
     Error::Validation {
@@ -144,8 +166,8 @@ fn check_alias_name(name: &str) -> Result<(), Error> {
 
 impl LocalEngine {
     /// Checks a routing configuration as AWS does: one or two routes, weights of at most
-    /// 100 summing to 100, distinct versions of one machine, each published and not
-    /// deleted.
+    /// 100 summing to 100, distinct versions of one machine. Whether they exist is
+    /// [`Routing::check_published`]'s to say.
     fn check_routing(&self, routing: &[RoutingConfig]) -> Result<Routing, Error> {
         let arns = || {
             let all: Vec<&str> = routing
@@ -214,16 +236,8 @@ impl LocalEngine {
                 weights.join(", ")
             )));
         }
-        let machine_arn = self.inner.arns.machine(versions[0].0);
-        for (route, (_, number)) in routing.iter().zip(&versions) {
-            if self.version_entry(&machine_arn, *number).is_none() {
-                return Err(Error::ResourceNotFound {
-                    arn: route.state_machine_version_arn.clone(),
-                });
-            }
-        }
         Ok(Routing {
-            machine_arn,
+            machine_arn: self.inner.arns.machine(versions[0].0),
             numbers: versions.into_iter().map(|(_, n)| n).collect(),
         })
     }
@@ -283,11 +297,13 @@ impl LocalEngine {
     ) -> Result<AliasDescription, Error> {
         check_alias_name(name)?;
         check_description(description)?;
+        let checked = self.check_routing(routing)?;
+        let mut published = lock(&self.inner.published);
+        checked.check_published(published.get(&checked.machine_arn), routing)?;
         let Routing {
             machine_arn,
             numbers,
-        } = self.check_routing(routing)?;
-        let mut published = lock(&self.inner.published);
+        } = checked;
         let record = published.entry(machine_arn.clone()).or_default();
         if let Some(existing) = record.aliases.get(name) {
             if existing.description.as_deref() == description && existing.routing == routing {
@@ -384,6 +400,9 @@ impl LocalEngine {
             )));
         }
         let mut published = lock(&self.inner.published);
+        if let (Some(checked), Some(routing)) = (&checked, routing) {
+            checked.check_published(published.get(&machine_arn), routing)?;
+        }
         let alias = published
             .get_mut(&machine_arn)
             .and_then(|r| r.aliases.get_mut(&name))

@@ -546,6 +546,10 @@ fn routing_configurations_are_checked_as_aws_checks_them() -> Result<(), Error> 
     engine.create_state_machine_alias("A", None, &[route(v(1), 0), route(v(2), 100)])?;
     // An update is checked alike, and must keep to the alias's machine.
     let alias = format!("{arn}:A");
+    assert_eq!(
+        engine.update_state_machine_alias(&alias, None, Some(&[route(v(7), 100)])),
+        Err(Error::ResourceNotFound { arn: v(7) })
+    );
     assert!(matches!(
         engine.update_state_machine_alias(&alias, None, Some(&[route(v(1), 99)])),
         Err(ref e) if is_invalid_routing(e)
