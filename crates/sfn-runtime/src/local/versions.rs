@@ -272,6 +272,14 @@ impl LocalEngine {
     /// Where an execution started through `arn` begins: the machine's latest revision,
     /// a version, or a version an alias picks by weight.
     pub(super) fn start_target(&self, arn: &str) -> Result<StartTarget, Error> {
+        // Most starts name the machine itself: found at once.
+        if let Some(machine) = lock(&self.inner.machines).get(arn).cloned() {
+            return Ok(StartTarget {
+                machine,
+                version_arn: None,
+                alias_arn: None,
+            });
+        }
         let not_found = || Error::StateMachineDoesNotExist {
             arn: arn.to_owned(),
         };
@@ -300,11 +308,7 @@ impl LocalEngine {
                     alias_arn: Some(alias.arn.clone()),
                 })
             }
-            Some(MachineRef::Machine { .. }) | None => Ok(StartTarget {
-                machine: self.machine_entry(arn)?,
-                version_arn: None,
-                alias_arn: None,
-            }),
+            Some(MachineRef::Machine { .. }) | None => Err(not_found()),
         }
     }
 }
