@@ -232,7 +232,7 @@ impl LocalEngine {
     }
 
     /// The latest revision of the machine `arn`.
-    pub(super) fn machine_entry(&self, arn: &str) -> Result<Arc<MachineEntry>, Error> {
+    fn machine_entry(&self, arn: &str) -> Result<Arc<MachineEntry>, Error> {
         lock(&self.inner.machines).get(arn).cloned().ok_or_else(|| {
             Error::StateMachineDoesNotExist {
                 arn: arn.to_owned(),
