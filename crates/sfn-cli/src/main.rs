@@ -5,6 +5,7 @@ use std::{io::Write, process::ExitCode};
 use clap::{Parser, Subcommand};
 
 mod run;
+mod serve;
 mod validate;
 
 /// Validate, run and manage AWS Step Functions state machines.
@@ -27,6 +28,15 @@ enum Command {
     /// when the execution succeeded, 1 when it ended otherwise, 2 when the definition,
     /// the input or the mocks are unreadable or invalid.
     Run(run::Args),
+    /// Serve the AWS Step Functions API on a local endpoint, in front of the embedded
+    /// engine: point the AWS CLI or any AWS SDK at it with `--endpoint-url`.
+    ///
+    /// AWS JSON 1.0 over HTTP/1.1, as AWS speaks it; any credentials are accepted. Logs
+    /// one line per request on standard error (operation, status, duration) unless
+    /// `-q`. Ctrl-C or SIGTERM stops it cleanly: requests in flight finish, held
+    /// `GetActivityTask` calls answer with no task. Exit status: 0 after a clean stop,
+    /// 2 when the address cannot be bound or the mock configuration is unreadable.
+    Serve(serve::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
 }
@@ -36,6 +46,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -784,6 +784,123 @@ mod tests {
     }
 
     #[test]
+    fn sets_only_fields_its_state_type_takes() {
+        use crate::{fields::ObjectKind, model::StateType};
+        // The method groups of `methods!`, each called once.
+        macro_rules! io {
+            ($b:expr) => {
+                $b.comment("c")
+                    .input_path("$")
+                    .output_path("$")
+                    .output(json!(1))
+            };
+        }
+        macro_rules! result {
+            ($b:expr) => {
+                io!($b).assign(json!({})).result_path("$.r").next("S")
+            };
+        }
+        macro_rules! errors {
+            ($b:expr) => {
+                result!($b)
+                    .result_selector(json!({}))
+                    .retry(Retry::on(["States.ALL"]))
+                    .catch(Catch::on(["States.ALL"], "S"))
+            };
+        }
+        let g = || Graph::new("S").state("S", Succeed::new());
+        let states: Vec<(StateType, Value)> = vec![
+            (
+                StateType::Pass,
+                result!(Pass::new().query_language(QueryLanguage::JSONPath))
+                    .parameters(json!({}))
+                    .result(json!(1))
+                    .end()
+                    .into_json(),
+            ),
+            (
+                StateType::Task,
+                errors!(Task::new("arn:aws:states:::lambda:invoke"))
+                    .parameters(json!({}))
+                    .arguments(json!({}))
+                    .timeout_seconds(2)
+                    .timeout_seconds_path("$.t")
+                    .heartbeat_seconds(1)
+                    .heartbeat_seconds_path("$.h")
+                    .credentials(json!({}))
+                    .into_json(),
+            ),
+            (
+                StateType::Choice,
+                io!(Choice::new())
+                    .assign(json!({}))
+                    .rule(Rule::condition("{% true %}").next("S"))
+                    .default("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Wait,
+                io!(Wait::seconds(1))
+                    .assign(json!({}))
+                    .next("S")
+                    .into_json(),
+            ),
+            (
+                StateType::Wait,
+                Wait::until("2024-01-01T00:00:00Z").into_json(),
+            ),
+            (StateType::Wait, Wait::seconds_path("$.s").into_json()),
+            (StateType::Wait, Wait::timestamp_path("$.t").into_json()),
+            (StateType::Succeed, io!(Succeed::new()).into_json()),
+            (
+                StateType::Fail,
+                Fail::new()
+                    .comment("c")
+                    .error("E")
+                    .cause("C")
+                    .error_path("$.e")
+                    .cause_path("$.c")
+                    .into_json(),
+            ),
+            (
+                StateType::Parallel,
+                errors!(Parallel::new().branch(g()))
+                    .parameters(json!({}))
+                    .arguments(json!({}))
+                    .into_json(),
+            ),
+            (
+                StateType::Map,
+                errors!(Map::distributed(g(), crate::model::ExecutionType::Standard))
+                    .items_path("$.i")
+                    .items(json!([]))
+                    .item_selector(json!({}))
+                    .max_concurrency(1)
+                    .tolerated_failure_percentage(1.0)
+                    .tolerated_failure_count(1)
+                    .label("l")
+                    .item_reader(json!({}))
+                    .item_batcher(json!({}))
+                    .result_writer(json!({}))
+                    .into_json(),
+            ),
+        ];
+        for (ty, state) in states {
+            let keys: Vec<String> = state
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            assert!(keys.contains(&"Type".to_owned()), "{state}");
+            for key in keys {
+                assert!(
+                    ObjectKind::State(ty).field(&key).is_some(),
+                    "a {ty} state's builder sets '{key}', which the field table does not give it"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn reports_every_problem() {
         let err = MachineBuilder::new("A")
             .state("A", Pass::new().input_path("not a path").next("Nowhere"))

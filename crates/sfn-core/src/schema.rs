@@ -11,9 +11,7 @@ mod tests {
     #[test]
     fn schema_names_every_state_type() {
         let text = super::definition_schema().to_string();
-        for t in [
-            "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
-        ] {
+        for t in crate::model::StateType::ALL.map(crate::model::StateType::as_str) {
             assert!(
                 text.contains(&format!("\"{t}\"")),
                 "{t} missing from the schema"

@@ -11,6 +11,8 @@
 //! # Features
 //!
 //! - `local` (default): the embedded engine, on tokio.
+//! - `server`: the AWS Step Functions API (AWS JSON 1.0 over HTTP/1.1) in front of the
+//!   engine ([`server`](mod@server)), as `sfn serve` runs it.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other
@@ -75,6 +77,9 @@ pub mod definition;
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]
 pub mod local;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod server;
 
 pub use sfn_macros::{TaskError, activity, state_machine};
 

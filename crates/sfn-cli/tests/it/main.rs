@@ -3,4 +3,5 @@
 mod support;
 
 mod cli_run;
+mod cli_serve;
 mod cli_validate;

@@ -8,7 +8,7 @@ use sfn_core::{
     validate::{ValidateOptions, validate_value_with},
 };
 
-use super::lower::{self, Spans};
+use super::{fields, lower::Spans};
 use crate::ctxt::Errors;
 
 /// Validates; returns the model when the definition is valid.
@@ -29,7 +29,7 @@ pub(crate) fn validate(
             warnings: false,
         },
     );
-    let names = lower::field_names();
+    let names = fields::field_names();
     let mut any = false;
     for d in diagnostics.errors() {
         any = true;

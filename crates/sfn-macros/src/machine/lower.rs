@@ -1,7 +1,8 @@
 //! Lowering: the DSL tree → the ASL as JSON, remembering which token produced each JSON
 //! Pointer so that the validator's diagnostics land on the right token.
 //!
-//! Field names are Rust-style (`result_path`) and become ASL's (`ResultPath`). This step
+//! Field names are Rust-style (`result_path`) and become ASL's (`ResultPath`), as sfn-core's
+//! field table says (see `fields`). This step
 //! only checks what JSON cannot express (unknown and repeated fields, values of a kind
 //! the field cannot hold); everything else is the validator's job.
 
@@ -9,10 +10,18 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 use serde_json::{Map, Number, Value as Json};
-use sfn_core::model::{ComparisonOp, ExecutionType};
+use sfn_core::{
+    diagnostic::push_pointer_token,
+    fields::ObjectKind,
+    model::{ExecutionType, StateType},
+};
 use syn::{Ident, ext::IdentExt};
 
-use super::ast::{Call, Field, Key, Object, Value};
+use super::{
+    ast::{Call, Field, Key, Object, Value},
+    fields::{self, EnumStyle, EnumStyle::*, Kind, Kind::*},
+    names::{camel, pascal, screaming, snake},
+};
 use crate::{ctxt::Errors, docs};
 
 /// The spans of the tokens behind each JSON Pointer: the field's name, and its value.
@@ -57,442 +66,6 @@ pub(crate) struct Lowered {
     pub(crate) machine_type: ExecutionType,
 }
 
-/// How a field's value is read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Any JSON value (literals, templates, paths).
-    Json,
-    /// A state name: an identifier or a string.
-    Ref,
-    /// An enumeration written as an identifier (`Distributed`) or a string.
-    Enum(EnumStyle),
-    /// `ErrorEquals`: a list of strings.
-    Errors,
-    /// A machine's or scope's `States`.
-    States,
-    /// A Choice state's rules.
-    Rules,
-    /// `And`, `Or`: a list of nested rules.
-    RuleList,
-    /// `Not`: one nested rule.
-    Rule,
-    /// `Retry`.
-    Retry,
-    /// `Catch`.
-    Catch,
-    /// A Parallel state's branches.
-    Branches,
-    /// `ItemProcessor` / `Iterator`.
-    Processor,
-    /// An object read with another table.
-    Nested(Table),
-    /// Not ASL: the machine's type.
-    MachineType,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum EnumStyle {
-    /// As written (`JSONata`).
-    AsIs,
-    /// `SCREAMING_SNAKE_CASE` (`Distributed` → `DISTRIBUTED`).
-    Screaming,
-}
-
-/// The field tables.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Table {
-    Machine,
-    Branch,
-    Processor,
-    ProcessorConfig,
-    State,
-    Retrier,
-    Catcher,
-    Rule,
-    ItemReader,
-    ReaderConfig,
-    ItemBatcher,
-    ResultWriter,
-    WriterConfig,
-}
-
-use EnumStyle::*;
-use Kind::*;
-
-const SCOPE: &[(&str, Kind)] = &[
-    ("comment", Json),
-    ("query_language", Enum(AsIs)),
-    ("start_at", Ref),
-    ("states", States),
-];
-
-const STATE: &[(&str, Kind)] = &[
-    ("comment", Json),
-    ("query_language", Enum(AsIs)),
-    ("input_path", Json),
-    ("parameters", Json),
-    ("arguments", Json),
-    ("result", Json),
-    ("result_selector", Json),
-    ("result_path", Json),
-    ("output_path", Json),
-    ("output", Json),
-    ("assign", Json),
-    ("timeout_seconds", Json),
-    ("timeout_seconds_path", Json),
-    ("heartbeat_seconds", Json),
-    ("heartbeat_seconds_path", Json),
-    ("credentials", Json),
-    ("retry", Retry),
-    ("catch", Catch),
-    ("rules", Rules),
-    ("choices", Rules),
-    ("default", Ref),
-    ("seconds", Json),
-    ("timestamp", Json),
-    ("seconds_path", Json),
-    ("timestamp_path", Json),
-    ("error", Json),
-    ("cause", Json),
-    ("error_path", Json),
-    ("cause_path", Json),
-    ("branches", Branches),
-    ("item_processor", Processor),
-    ("iterator", Processor),
-    ("items_path", Json),
-    ("items", Json),
-    ("item_selector", Json),
-    ("item_reader", Nested(Table::ItemReader)),
-    ("item_batcher", Nested(Table::ItemBatcher)),
-    ("result_writer", Nested(Table::ResultWriter)),
-    ("max_concurrency", Json),
-    ("max_concurrency_path", Json),
-    ("tolerated_failure_percentage", Json),
-    ("tolerated_failure_percentage_path", Json),
-    ("tolerated_failure_count", Json),
-    ("tolerated_failure_count_path", Json),
-    ("label", Json),
-    ("next", Ref),
-    ("end", Json),
-];
-
-/// The fields each state type accepts, for "expected one of" messages.
-fn state_fields(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "Pass" => &[
-            "comment",
-            "query_language",
-            "input_path",
-            "parameters",
-            "result",
-            "result_path",
-            "output_path",
-            "output",
-            "assign",
-            "next",
-            "end",
-        ],
-        "Task" => &[
-            "comment",
-            "query_language",
-            "input_path",
-            "parameters",
-            "arguments",
-            "result_selector",
-            "result_path",
-            "output_path",
-            "output",
-            "assign",
-            "timeout_seconds",
-            "timeout_seconds_path",
-            "heartbeat_seconds",
-            "heartbeat_seconds_path",
-            "credentials",
-            "retry",
-            "catch",
-            "next",
-            "end",
-        ],
-        "Choice" => &[
-            "comment",
-            "query_language",
-            "input_path",
-            "output_path",
-            "rules",
-            "default",
-            "output",
-            "assign",
-        ],
-        "Wait" => &[
-            "comment",
-            "query_language",
-            "input_path",
-            "output_path",
-            "seconds",
-            "timestamp",
-            "seconds_path",
-            "timestamp_path",
-            "output",
-            "assign",
-            "next",
-            "end",
-        ],
-        "Succeed" => &[
-            "comment",
-            "query_language",
-            "input_path",
-            "output_path",
-            "output",
-        ],
-        "Fail" => &[
-            "comment",
-            "query_language",
-            "error",
-            "cause",
-            "error_path",
-            "cause_path",
-        ],
-        "Parallel" => &[
-            "comment",
-            "query_language",
-            "branches",
-            "input_path",
-            "parameters",
-            "arguments",
-            "result_selector",
-            "result_path",
-            "output_path",
-            "output",
-            "assign",
-            "retry",
-            "catch",
-            "next",
-            "end",
-        ],
-        _ => &[
-            "comment",
-            "query_language",
-            "item_processor",
-            "iterator",
-            "input_path",
-            "items_path",
-            "items",
-            "item_selector",
-            "parameters",
-            "item_reader",
-            "item_batcher",
-            "result_writer",
-            "max_concurrency",
-            "max_concurrency_path",
-            "tolerated_failure_percentage",
-            "tolerated_failure_percentage_path",
-            "tolerated_failure_count",
-            "tolerated_failure_count_path",
-            "label",
-            "result_selector",
-            "result_path",
-            "output_path",
-            "output",
-            "assign",
-            "retry",
-            "catch",
-            "next",
-            "end",
-        ],
-    }
-}
-
-fn table(t: Table) -> Vec<(&'static str, Kind)> {
-    match t {
-        Table::Machine => {
-            let mut v = SCOPE.to_vec();
-            v.extend([
-                ("version", Json),
-                ("timeout_seconds", Json),
-                ("machine_type", MachineType),
-            ]);
-            v
-        }
-        Table::Branch => SCOPE.to_vec(),
-        Table::Processor => {
-            let mut v = SCOPE.to_vec();
-            v.push(("processor_config", Nested(Table::ProcessorConfig)));
-            v
-        }
-        Table::ProcessorConfig => vec![
-            ("mode", Enum(Screaming)),
-            ("execution_type", Enum(Screaming)),
-        ],
-        Table::State => STATE.to_vec(),
-        Table::Retrier => vec![
-            ("error_equals", Errors),
-            ("comment", Json),
-            ("interval_seconds", Json),
-            ("max_attempts", Json),
-            ("backoff_rate", Json),
-            ("max_delay_seconds", Json),
-            ("jitter_strategy", Enum(Screaming)),
-        ],
-        Table::Catcher => {
-            vec![
-                ("error_equals", Errors),
-                ("comment", Json),
-                ("next", Ref),
-                ("result_path", Json),
-                ("output", Json),
-                ("assign", Json),
-            ]
-        }
-        Table::Rule => {
-            let mut v = vec![
-                ("variable", Json),
-                ("condition", Json),
-                ("and", RuleList),
-                ("or", RuleList),
-                ("not", Rule),
-                ("comment", Json),
-                ("next", Ref),
-                ("assign", Json),
-                ("output", Json),
-            ];
-            for op in ComparisonOp::ALL {
-                v.push((leak(snake(op.as_str())), Json));
-                if let Some(p) = op.path_form() {
-                    v.push((leak(snake(p)), Json));
-                }
-            }
-            v
-        }
-        Table::ItemReader => vec![
-            ("resource", Json),
-            ("reader_config", Nested(Table::ReaderConfig)),
-            ("parameters", Json),
-            ("arguments", Json),
-        ],
-        Table::ReaderConfig => vec![
-            ("input_type", Enum(Screaming)),
-            ("csv_header_location", Enum(Screaming)),
-            ("csv_headers", Json),
-            ("csv_delimiter", Enum(Screaming)),
-            ("manifest_type", Enum(Screaming)),
-            ("max_items", Json),
-            ("max_items_path", Json),
-        ],
-        Table::ItemBatcher => vec![
-            ("max_items_per_batch", Json),
-            ("max_items_per_batch_path", Json),
-            ("max_input_bytes_per_batch", Json),
-            ("max_input_bytes_per_batch_path", Json),
-            ("batch_input", Json),
-        ],
-        Table::ResultWriter => vec![
-            ("resource", Json),
-            ("writer_config", Nested(Table::WriterConfig)),
-            ("parameters", Json),
-            ("arguments", Json),
-        ],
-        Table::WriterConfig => vec![
-            ("output_type", Enum(Screaming)),
-            ("transformation", Enum(Screaming)),
-        ],
-    }
-}
-
-fn leak(s: String) -> &'static str {
-    // The tables are built once per expansion and are small; the operator names are a
-    // fixed set, so this leaks a bounded amount in the compiler process.
-    Box::leak(s.into_boxed_str())
-}
-
-/// `ResultPath` → `result_path`.
-pub(crate) fn snake(pascal: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = pascal.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `result_path` → `ResultPath` (and `rules` → `Choices`, `csv_headers` → `CSVHeaders`).
-pub(crate) fn pascal(snake: &str) -> String {
-    match snake {
-        "rules" => return "Choices".to_owned(),
-        "csv_header_location" => return "CSVHeaderLocation".to_owned(),
-        "csv_headers" => return "CSVHeaders".to_owned(),
-        "csv_delimiter" => return "CSVDelimiter".to_owned(),
-        _ => {}
-    }
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-/// `Distributed` → `DISTRIBUTED`, `FirstRow` → `FIRST_ROW`.
-fn screaming(s: &str) -> String {
-    snake(s).to_ascii_uppercase()
-}
-
-/// `send_message` → `sendMessage`.
-fn camel(s: &str) -> String {
-    let p = pascal(s);
-    let mut c = p.chars();
-    match c.next() {
-        Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-/// Every ASL field name the DSL writes in snake case, for translating messages.
-pub(crate) fn field_names() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for t in [
-        Table::Machine,
-        Table::Processor,
-        Table::ProcessorConfig,
-        Table::State,
-        Table::Retrier,
-        Table::Catcher,
-        Table::Rule,
-        Table::ItemReader,
-        Table::ReaderConfig,
-        Table::ItemBatcher,
-        Table::ResultWriter,
-        Table::WriterConfig,
-    ] {
-        for (s, k) in table(t) {
-            if k == MachineType || s == "choices" {
-                continue;
-            }
-            let p = pascal(s);
-            if !out.iter().any(|(a, _)| *a == p) {
-                out.push((p, s.to_owned()));
-            }
-        }
-    }
-    // Longest first, so that `TimeoutSecondsPath` is replaced before `TimeoutSeconds`.
-    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    out
-}
-
 /// The services `Task(service::action)` names as an optimized integration.
 const SERVICES: &[&str] = &[
     "lambda",
@@ -519,10 +92,6 @@ const SERVICES: &[&str] = &[
     "aws_sdk",
 ];
 
-const STATE_TYPES: &[&str] = &[
-    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
-];
-
 pub(crate) struct Lowerer<'e> {
     errors: &'e mut Errors,
     spans: Spans,
@@ -530,10 +99,10 @@ pub(crate) struct Lowerer<'e> {
     machine_type: ExecutionType,
 }
 
+/// `ptr` with the token `key` appended.
 fn push(ptr: &str, key: &str) -> String {
     let mut p = ptr.to_owned();
-    p.push('/');
-    p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    push_pointer_token(&mut p, key);
     p
 }
 
@@ -549,7 +118,7 @@ impl<'e> Lowerer<'e> {
 
     pub(crate) fn machine(mut self, body: &Object, name: &Ident, doc: Option<String>) -> Lowered {
         self.spans.record("", name.span(), name.span());
-        let mut map = self.object(body, "", Table::Machine, None);
+        let mut map = self.object(body, "", ObjectKind::Machine);
         self.doc_comment(&mut map, doc, body, "");
         Lowered {
             json: Json::Object(map),
@@ -583,29 +152,24 @@ impl<'e> Lowerer<'e> {
     }
 
     /// Reads an object's fields with a table.
-    fn object(
-        &mut self,
-        obj: &Object,
-        ptr: &str,
-        t: Table,
-        state_type: Option<&str>,
-    ) -> Map<String, Json> {
-        let fields = table(t);
+    fn object(&mut self, obj: &Object, ptr: &str, object: ObjectKind) -> Map<String, Json> {
+        // The field a key names, or the key itself in ASL's case when it names none.
+        let canonical = |name: &str| match fields::find(object, name) {
+            Some((asl, _)) => asl.to_owned(),
+            None => pascal(name),
+        };
         let mut map = Map::new();
-        let mut seen: Vec<(String, Span)> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for f in &obj.fields {
             let name = f.key.name();
-            if let Some((_, first)) = seen
-                .iter()
-                .find(|(n, _)| *n == name || (pascal(n) == pascal(&name)))
-            {
-                let _ = first;
+            let field = canonical(&name);
+            if seen.contains(&field) {
                 self.errors
                     .at(f.key.span(), format!("`{name}` is set more than once"));
                 continue;
             }
-            seen.push((name.clone(), f.key.span()));
-            if matches!(f.key, Key::Str(_)) && t != Table::State {
+            seen.push(field);
+            if matches!(f.key, Key::Str(_)) && !matches!(object, ObjectKind::State(_)) {
                 self.errors.at(
                     f.key.span(),
                     format!("write field names as identifiers: `{}`", snake(&name)),
@@ -615,25 +179,10 @@ impl<'e> Lowerer<'e> {
             if !f.attrs.is_empty() && docs::text(&f.attrs).is_some() {
                 self.errors.at(f.key.span(), "doc comments become `Comment` on states and on the machine only; use `comment: \"…\"` here");
             }
-            let Some(&(_, kind)) = fields.iter().find(|(n, _)| *n == name) else {
-                let expected: Vec<&str> = match (t, state_type) {
-                    (Table::State, Some(ty)) => state_fields(ty).to_vec(),
-                    _ => fields
-                        .iter()
-                        .filter(|(n, k)| *n != "choices" && *k != MachineType)
-                        .map(|(n, _)| *n)
-                        .collect(),
-                };
-                let what = match (t, state_type) {
-                    (Table::State, Some(ty)) => format!("a {ty} state"),
-                    (Table::Rule, _) => "a choice rule".to_owned(),
-                    (Table::Machine, _) => "a state machine".to_owned(),
-                    (other, _) => format!("{other:?}")
-                        .to_lowercase()
-                        .replace("itemreader", "item_reader"),
-                };
+            let Some((key, kind)) = fields::find(object, &name) else {
+                let expected = fields::expected(object);
                 let hint = if name.chars().any(|c| c.is_ascii_uppercase())
-                    && expected.contains(&snake(&name).as_str())
+                    && expected.contains(&snake(&name))
                 {
                     format!("; did you mean `{}`?", snake(&name))
                 } else {
@@ -642,21 +191,21 @@ impl<'e> Lowerer<'e> {
                 self.errors.at(
                     f.key.span(),
                     format!(
-                        "unknown field `{name}` of {what}{hint}; expected one of: {}",
+                        "unknown field `{name}` of {}{hint}; expected one of: {}",
+                        fields::what(object),
                         expected.join(", ")
                     ),
                 );
                 continue;
             };
-            if kind == MachineType {
+            if kind == Kind::MachineType {
                 self.machine_type_field(f);
                 continue;
             }
-            let key = pascal(&name);
-            let at = push(ptr, &key);
+            let at = push(ptr, key);
             self.spans.record(&at, f.key.span(), f.value.span());
             if let Some(v) = self.field(&f.value, &at, kind) {
-                map.insert(key, v);
+                map.insert(key.to_owned(), v);
             }
         }
         map
@@ -718,14 +267,14 @@ impl<'e> Lowerer<'e> {
             },
             States => self.states(v, ptr),
             Rules | RuleList => self.list(v, ptr, |me, item, at| {
-                me.nested(item, at, Table::Rule, "a choice rule `{ … }`")
+                me.nested(item, at, ObjectKind::ChoiceRule, "a choice rule `{ … }`")
             }),
-            Rule => self.nested(v, ptr, Table::Rule, "a choice rule `{ … }`"),
+            Rule => self.nested(v, ptr, ObjectKind::ChoiceRule, "a choice rule `{ … }`"),
             Retry => self.list(v, ptr, |me, item, at| {
                 me.nested(
                     item,
                     at,
-                    Table::Retrier,
+                    ObjectKind::Retrier,
                     "a retrier `{ error_equals: […], … }`",
                 )
             }),
@@ -733,7 +282,7 @@ impl<'e> Lowerer<'e> {
                 me.nested(
                     item,
                     at,
-                    Table::Catcher,
+                    ObjectKind::Catcher,
                     "a catcher `{ error_equals: […], next: …, … }`",
                 )
             }),
@@ -741,14 +290,14 @@ impl<'e> Lowerer<'e> {
                 me.nested(
                     item,
                     at,
-                    Table::Branch,
+                    ObjectKind::Branch,
                     "a branch `{ start_at: …, states: { … } }`",
                 )
             }),
             Processor => self.nested(
                 v,
                 ptr,
-                Table::Processor,
+                ObjectKind::ItemProcessor,
                 "an item processor `{ start_at: …, states: { … } }`",
             ),
             Nested(t) => self.nested(v, ptr, t, "an object `{ … }`"),
@@ -775,13 +324,13 @@ impl<'e> Lowerer<'e> {
         Some(Json::Array(out))
     }
 
-    fn nested(&mut self, v: &Value, ptr: &str, t: Table, what: &str) -> Option<Json> {
+    fn nested(&mut self, v: &Value, ptr: &str, t: ObjectKind, what: &str) -> Option<Json> {
         let Value::Object(o) = v else {
             self.errors
                 .at(v.span(), format!("expected {what}, not {}", v.kind()));
             return None;
         };
-        Some(Json::Object(self.object(o, ptr, t, None)))
+        Some(Json::Object(self.object(o, ptr, t)))
     }
 
     fn state_ref(&mut self, v: &Value) -> Option<String> {
@@ -931,31 +480,31 @@ impl<'e> Lowerer<'e> {
         let Value::Call(call) = &f.value else {
             self.errors.at(
                 f.value.span(),
-                format!("expected a state type, one of: {}", STATE_TYPES.join(", ")),
+                format!("expected a state type, one of: {}", fields::state_types()),
             );
             return None;
         };
-        let Some(ty_ident) = call
+        let Some((ty_ident, state_type)) = call
             .ident()
-            .filter(|i| STATE_TYPES.contains(&i.to_string().as_str()))
+            .and_then(|i| Some((i, StateType::from_name(&i.to_string())?)))
         else {
             self.errors.at(
                 call.path.span_of_first(),
                 format!(
                     "unknown state type; expected one of: {}",
-                    STATE_TYPES.join(", ")
+                    fields::state_types()
                 ),
             );
             return None;
         };
-        let ty = ty_ident.to_string();
+        let ty = state_type.as_str();
         if let Some(s) = &call.suffix {
             self.errors
                 .at(s.span(), "unexpected `.` after the state type");
         }
         let mut map = Map::new();
-        map.insert("Type".to_owned(), Json::String(ty.clone()));
-        if ty == "Task" {
+        map.insert("Type".to_owned(), Json::String(ty.to_owned()));
+        if state_type == StateType::Task {
             match &call.arg {
                 Some(arg) => {
                     let at = push(ptr, "Resource");
@@ -976,7 +525,7 @@ impl<'e> Lowerer<'e> {
             );
         }
         if let Some(body) = &call.body {
-            let fields = self.object(body, ptr, Table::State, Some(&ty));
+            let fields = self.object(body, ptr, ObjectKind::State(state_type));
             map.extend(fields);
         }
         let doc = docs::text(&f.attrs);
@@ -1108,23 +657,5 @@ impl SpanOfFirst for syn::Path {
             .first()
             .map(|s| s.ident.span())
             .unwrap_or_else(Span::call_site)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(
-            snake("NumericGreaterThanEqualsPath"),
-            "numeric_greater_than_equals_path"
-        );
-        assert_eq!(snake("CSVHeaders"), "csv_headers");
-        assert_eq!(pascal("result_path"), "ResultPath");
-        assert_eq!(screaming("Distributed"), "DISTRIBUTED");
-        assert_eq!(screaming("S3Inventory"), "S3_INVENTORY");
-        assert_eq!(camel("send_message"), "sendMessage");
     }
 }

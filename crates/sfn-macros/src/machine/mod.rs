@@ -4,8 +4,10 @@
 mod ast;
 mod check;
 mod emit;
+mod fields;
 mod file;
 mod lower;
+mod names;
 
 use proc_macro2::TokenStream;
 use syn::Attribute;

@@ -258,7 +258,7 @@ impl LocalEngine {
     /// let engine = LocalEngine::with_clock(Arc::new(VirtualClock::default()));
     /// let pass = |r: &str| format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": "{r}", "End": true}}}}}}"#);
     /// let machine = engine
-    ///     .create_state_machine_with(CreateStateMachine::new("orders", pass("v1")).publish(true))?
+    ///     .create_state_machine_from(CreateStateMachine::new("orders", pass("v1")).publish(true))?
     ///     .state_machine_arn;
     /// let v2 = engine
     ///     .update_state_machine(&machine, UpdateStateMachine::new().definition(pass("v2")).publish(true))?

@@ -108,6 +108,7 @@ impl LocalEngineBuilder {
                 executions: Mutex::default(),
                 map_runs: Mutex::default(),
                 activity_poll_micros: AtomicU64::new(poll_micros),
+                registry: super::manage::Registry::default(),
                 published: Mutex::default(),
                 rng: Mutex::new(
                     self.seed

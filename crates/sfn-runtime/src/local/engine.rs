@@ -39,20 +39,13 @@ pub(super) fn check_name(name: &str) -> Result<(), Error> {
     })
 }
 
-/// A state machine the engine keeps, with its plan: one revision of it. An update that
-/// changes the definition replaces the entry; a published version keeps the entry of the
-/// revision it was published from.
+/// A state machine the engine keeps, with its plan: its latest revision's, or as a
+/// published version keeps it, the revision it was published from.
 pub(super) struct MachineEntry {
     pub(super) arn: String,
     pub(super) name: String,
     pub(super) definition: Arc<StateMachine>,
-    /// The definition's JSON text as it was sent, for a revision made from text.
-    pub(super) definition_text: Option<Arc<str>>,
     pub(super) plan: Arc<ScopePlan>,
-    /// The revision's id: none for the machine as created, a new UUID for each update.
-    pub(super) revision_id: Option<Arc<str>>,
-    /// When the machine was created.
-    pub(super) creation_date: DateTime<Utc>,
 }
 
 /// What the clones of one [`LocalEngine`] share.
@@ -66,6 +59,7 @@ pub(crate) struct Inner {
     pub(super) executions: Mutex<IndexMap<String, Arc<ExecutionEntry>>>,
     pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
+    pub(super) registry: super::manage::Registry,
     /// The versions and aliases of each machine, by the machine's ARN.
     pub(super) published: Mutex<HashMap<String, MachineVersions>>,
     /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
@@ -142,48 +136,27 @@ impl LocalEngine {
     pub fn create_state_machine(
         &self,
         name: &str,
-        definition: StateMachine,
+        mut definition: StateMachine,
     ) -> Result<String, Error> {
         check_name(name)?;
-        let definition = self.check_definition(definition)?;
-        self.insert_machine(name, definition, None)
-    }
-
-    /// Resolves a model's placeholder activity resources and validates it.
-    pub(super) fn check_definition(
-        &self,
-        mut definition: StateMachine,
-    ) -> Result<StateMachine, Error> {
         resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
         let diagnostics = sfn_core::validate(&definition);
         if !diagnostics.is_valid() {
             return Err(Error::InvalidDefinition { diagnostics });
         }
-        Ok(definition)
+        self.insert_machine(name, definition)
     }
 
-    /// Validates and reads a definition's JSON text, its placeholder activity resources
-    /// resolved.
-    pub(super) fn read_definition(&self, definition: &str) -> Result<StateMachine, Error> {
-        let diagnostics = sfn_core::validate_str(definition);
-        if !diagnostics.is_valid() {
-            return Err(Error::InvalidDefinition { diagnostics });
-        }
-        let mut machine: StateMachine = definition.parse()?;
-        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
-        Ok(machine)
-    }
-
-    /// Creates a machine already validated, its placeholders resolved, from its model and
-    /// the text it was read from (if any).
-    fn insert_machine(
+    /// Creates a machine already validated, its placeholders resolved.
+    pub(super) fn insert_machine(
         &self,
         name: &str,
         definition: StateMachine,
-        text: Option<&str>,
     ) -> Result<String, Error> {
-        let plan = compile_plan(&definition)?;
-        let arn = self.inner.arns.machine(name);
+        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
+            diagnostics: Diagnostics(vec![e.to_diagnostic()]),
+        })?;
+        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
         let mut machines = lock(&self.inner.machines);
         if let Some(existing) = machines.get(&arn) {
             if *existing.definition == definition {
@@ -197,10 +170,7 @@ impl LocalEngine {
                 arn: arn.clone(),
                 name: name.to_owned(),
                 definition: Arc::new(definition),
-                definition_text: text.map(Arc::from),
                 plan: Arc::new(plan),
-                revision_id: None,
-                creation_date: self.inner.clock.now(),
             }),
         );
         Ok(arn)
@@ -246,8 +216,13 @@ impl LocalEngine {
     /// [`create_state_machine`](Self::create_state_machine).
     pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
         check_name(name)?;
-        let machine = self.read_definition(definition)?;
-        self.insert_machine(name, machine, Some(definition))
+        let diagnostics = sfn_core::validate_str(definition);
+        if !diagnostics.is_valid() {
+            return Err(Error::InvalidDefinition { diagnostics });
+        }
+        let mut machine: StateMachine = definition.parse()?;
+        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
+        self.insert_machine(name, machine)
     }
 
     /// The ARNs of the state machines, in creation order.
@@ -392,7 +367,7 @@ impl LocalEngine {
         })
     }
 
-    fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
+    pub(super) fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
         lock(&self.inner.executions)
             .get(arn)
             .cloned()
@@ -557,13 +532,6 @@ impl LocalEngine {
         let done = run.wait().await?;
         Ok((done, run.history()))
     }
-}
-
-/// Compiles a validated definition for the interpreter.
-pub(super) fn compile_plan(definition: &StateMachine) -> Result<ScopePlan, Error> {
-    plan::compile(definition).map_err(|e| Error::InvalidDefinition {
-        diagnostics: Diagnostics(vec![e.to_diagnostic()]),
-    })
 }
 
 #[cfg(test)]

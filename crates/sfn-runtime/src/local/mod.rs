@@ -29,8 +29,8 @@
 //! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
+//! | `manage.rs` | describing, updating (revisions, publishing at once) and deleting machines, describing activities, tags |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
-//! | `machines.rs` | machines as the management API sees them: [`CreateStateMachine`] (publishing at once), describe, [`UpdateStateMachine`] (revisions), delete |
 //! | `versions.rs` | versions: publish, list, delete; where an execution starts given a machine's, version's or alias's ARN |
 //! | `aliases.rs` | aliases: create, describe, update, delete, list; [`RoutingConfig`] by weight |
 //! | `interp/` | the interpreter, one state kind a file |
@@ -55,7 +55,7 @@ mod execution;
 mod handlers;
 mod history;
 mod interp;
-mod machines;
+mod manage;
 mod map_run;
 mod mock;
 mod plan;
@@ -71,9 +71,9 @@ pub use error::{Error, ValidationReason};
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
-pub use machines::{
-    CreateStateMachine, CreatedStateMachine, MachineDefinition, StateMachineDescription,
-    UpdateStateMachine, UpdatedStateMachine,
+pub use manage::{
+    ActivityDescription, CreateStateMachine, CreatedStateMachine, StateMachineDescription,
+    StateMachineType, UpdateStateMachine, UpdatedStateMachine,
 };
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};

@@ -9,8 +9,12 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
 use super::{
-    Error, LocalEngine, ValidationReason, aliases::AliasEntry, arn::MachineRef,
-    engine::MachineEntry, lock,
+    Error, LocalEngine, StateMachineDescription, StateMachineType, ValidationReason,
+    aliases::AliasEntry,
+    arn::MachineRef,
+    engine::MachineEntry,
+    lock,
+    manage::{Revision, describe_revision},
 };
 
 /// The most versions AWS lets a machine have.
@@ -40,12 +44,14 @@ pub struct StateMachineVersion {
     pub revision_id: Option<String>,
 }
 
-/// A version the engine keeps: the revision it was published from, shared with the
-/// machine while that revision is the latest.
+/// A version the engine keeps: the revision it was published from (what runs, shared
+/// with the machine while that revision is the latest, and what describes it).
 pub(super) struct VersionEntry {
     pub(super) number: u64,
     pub(super) arn: Arc<str>,
     pub(super) machine: Arc<MachineEntry>,
+    revision: Revision,
+    machine_type: StateMachineType,
     pub(super) description: Option<String>,
     pub(super) creation_date: DateTime<Utc>,
 }
@@ -57,8 +63,22 @@ impl VersionEntry {
             version: self.number,
             creation_date: self.creation_date,
             description: self.description.clone(),
-            revision_id: self.machine.revision_id.as_deref().map(str::to_owned),
+            revision_id: self.revision.revision_id.as_deref().map(str::to_owned),
         }
+    }
+
+    /// The version as `DescribeStateMachine` tells it, under the ARN `arn` (the
+    /// version's, or for `DescribeStateMachineForExecution` the machine's).
+    pub(super) fn describe_as(&self, arn: &str) -> StateMachineDescription {
+        let mut d = describe_revision(
+            arn,
+            self.machine.name.clone(),
+            self.machine_type,
+            self.creation_date,
+            &self.revision,
+        );
+        d.description = self.description.clone();
+        d
     }
 }
 
@@ -150,11 +170,17 @@ impl LocalEngine {
         let MachineRef::Machine { .. } = self.machine_ref(machine_arn)? else {
             return Err(not_found());
         };
-        // The machine stays locked until the version is recorded: no update comes between.
+        // Records the metadata of a machine made through the engine's own API.
+        self.machine_meta(machine_arn)?;
+        // The machine and its revisions stay locked until the version is recorded: no
+        // update comes between.
         let machines = lock(&self.inner.machines);
         let machine = machines.get(machine_arn).cloned().ok_or_else(not_found)?;
+        let metas = lock(&self.inner.registry.machines);
+        let meta = metas.get(machine_arn).ok_or_else(not_found)?;
+        let latest = meta.current();
         if let Some(expected) = revision_id {
-            let current = machine.revision_id.as_deref();
+            let current = latest.revision_id.as_deref();
             let matches = match current {
                 Some(current) => current == expected,
                 None => expected == INITIAL_REVISION,
@@ -174,7 +200,7 @@ impl LocalEngine {
         if let Some(existing) = record
             .versions
             .values()
-            .find(|v| Arc::ptr_eq(&v.machine, &machine))
+            .find(|v| v.revision.id == latest.id)
         {
             return Ok(existing.describe());
         }
@@ -191,6 +217,8 @@ impl LocalEngine {
             number,
             arn: Arc::from(format!("{machine_arn}:{number}")),
             machine,
+            revision: latest.clone(),
+            machine_type: meta.machine_type,
             description: description.map(str::to_owned),
             creation_date: self.inner.clock.now(),
         });
@@ -269,6 +297,16 @@ impl LocalEngine {
             .and_then(|r| r.versions.get(&number).cloned())
     }
 
+    /// The version whose ARN is `arn`, if published and not deleted.
+    pub(super) fn version_by_arn(&self, arn: &str) -> Option<Arc<VersionEntry>> {
+        match self.inner.arns.machine_ref(arn)? {
+            MachineRef::Version { name, number } => {
+                self.version_entry(&self.inner.arns.machine(name), number)
+            }
+            _ => None,
+        }
+    }
+
     /// Where an execution started through `arn` begins: the machine's latest revision,
     /// a version, or a version an alias picks by weight.
     pub(super) fn start_target(&self, arn: &str) -> Result<StartTarget, Error> {
@@ -284,10 +322,8 @@ impl LocalEngine {
             arn: arn.to_owned(),
         };
         match self.inner.arns.machine_ref(arn) {
-            Some(MachineRef::Version { name, number }) => {
-                let version = self
-                    .version_entry(&self.inner.arns.machine(name), number)
-                    .ok_or_else(not_found)?;
+            Some(MachineRef::Version { .. }) => {
+                let version = self.version_by_arn(arn).ok_or_else(not_found)?;
                 Ok(StartTarget {
                     machine: version.machine.clone(),
                     version_arn: Some(version.arn.clone()),

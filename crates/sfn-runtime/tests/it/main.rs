@@ -12,3 +12,5 @@ mod engine_macros;
 mod engine_maps;
 mod engine_states;
 mod engine_versions;
+#[cfg(feature = "server")]
+mod server;

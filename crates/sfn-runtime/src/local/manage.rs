@@ -1,0 +1,732 @@
+//! Managing resources as the Step Functions API does: what a machine or an activity was
+//! created with and when, updating machines (each change a revision, which can be
+//! published as a version at once) and deleting them, and tags.
+//!
+//! The engine runs machines from their models; this module keeps what the management
+//! operations report besides (the definition's text as it was sent, the role, the type,
+//! creation and update dates, tags), in a [`Registry`] beside the engine's state.
+
+use std::{collections::HashMap, sync::Arc};
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+use sfn_core::{
+    StateMachine,
+    definition::resolve_activity_arns,
+    model::ExecutionType,
+    validate::{ValidateOptions, validate_str_with},
+};
+
+use super::{
+    Error, LocalEngine,
+    arn::MachineRef,
+    engine::{MachineEntry, check_name},
+    plan,
+    sync::lock,
+    versions::check_description,
+};
+
+/// The kind of a state machine: how AWS bills and runs its executions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum StateMachineType {
+    /// Standard: exactly-once, up to a year, full history.
+    #[default]
+    Standard,
+    /// Express: at-least-once, up to five minutes.
+    Express,
+}
+
+impl StateMachineType {
+    /// The type as AWS writes it (`STANDARD`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateMachineType::Standard => "STANDARD",
+            StateMachineType::Express => "EXPRESS",
+        }
+    }
+}
+
+/// How to create a state machine from its JSON text, with what the `CreateStateMachine`
+/// API takes besides.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CreateStateMachine {
+    /// The machine's name.
+    pub name: String,
+    /// The definition, as JSON text.
+    pub definition: String,
+    /// The role the machine runs as (recorded and reported; the engine checks no
+    /// permissions).
+    pub role_arn: Option<String>,
+    /// Standard or Express.
+    pub machine_type: StateMachineType,
+    /// Tags to put on the machine.
+    pub tags: Vec<(String, String)>,
+    /// Whether to publish the machine as its version 1 at once (`publish`).
+    pub publish: bool,
+    /// The description of the version published (`versionDescription`; only with
+    /// `publish`).
+    pub version_description: Option<String>,
+}
+
+/// The setters of `publish` and `versionDescription`, which [`CreateStateMachine`] and
+/// [`UpdateStateMachine`] both take.
+macro_rules! publish_setters {
+    () => {
+        /// Publishes the machine's latest revision as a version, once created or updated
+        /// (`publish`).
+        pub fn publish(mut self, publish: bool) -> Self {
+            self.publish = publish;
+            self
+        }
+
+        /// The description of the version published (`versionDescription`; only with
+        /// `publish`).
+        pub fn version_description(mut self, description: impl Into<String>) -> Self {
+            self.version_description = Some(description.into());
+            self
+        }
+    };
+}
+
+impl CreateStateMachine {
+    /// A Standard machine with this name and definition text.
+    pub fn new(name: impl Into<String>, definition: impl Into<String>) -> Self {
+        CreateStateMachine {
+            name: name.into(),
+            definition: definition.into(),
+            role_arn: None,
+            machine_type: StateMachineType::Standard,
+            tags: Vec::new(),
+            publish: false,
+            version_description: None,
+        }
+    }
+
+    publish_setters!();
+
+    /// The role ARN to record.
+    pub fn role_arn(mut self, role_arn: impl Into<String>) -> Self {
+        self.role_arn = Some(role_arn.into());
+        self
+    }
+
+    /// The machine's type.
+    pub fn machine_type(mut self, machine_type: StateMachineType) -> Self {
+        self.machine_type = machine_type;
+        self
+    }
+
+    /// Tags to put on the machine.
+    pub fn tags(mut self, tags: Vec<(String, String)>) -> Self {
+        self.tags = tags;
+        self
+    }
+}
+
+/// What `CreateStateMachine` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreatedStateMachine {
+    /// The machine's ARN.
+    pub state_machine_arn: String,
+    /// When the machine was created.
+    pub creation_date: DateTime<Utc>,
+    /// The version published, when asked to publish.
+    pub state_machine_version_arn: Option<String>,
+}
+
+/// How to update a state machine: what `UpdateStateMachine` takes.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct UpdateStateMachine {
+    /// The new definition, as JSON text.
+    pub definition: Option<String>,
+    /// The new role.
+    pub role_arn: Option<String>,
+    /// Whether to publish the latest revision as a version after the update.
+    pub publish: bool,
+    /// The description of the version published (only with `publish`).
+    pub version_description: Option<String>,
+}
+
+impl UpdateStateMachine {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        UpdateStateMachine::default()
+    }
+
+    /// Replaces the definition with this JSON text.
+    pub fn definition(mut self, definition: impl Into<String>) -> Self {
+        self.definition = Some(definition.into());
+        self
+    }
+
+    /// Replaces the role.
+    pub fn role_arn(mut self, role_arn: impl Into<String>) -> Self {
+        self.role_arn = Some(role_arn.into());
+        self
+    }
+
+    publish_setters!();
+}
+
+/// What `UpdateStateMachine` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UpdatedStateMachine {
+    /// When the machine was updated.
+    pub update_date: DateTime<Utc>,
+    /// The id of the machine's latest revision (none while it is the first).
+    pub revision_id: Option<String>,
+    /// The version published, when asked to publish.
+    pub state_machine_version_arn: Option<String>,
+}
+
+/// What `DescribeStateMachine` tells about a machine or one of its versions.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StateMachineDescription {
+    /// The ARN described: the machine's, or a version's.
+    pub state_machine_arn: String,
+    /// Its name.
+    pub name: String,
+    /// The definition as it was sent (or, for a machine created from a model, the
+    /// model's JSON).
+    pub definition: String,
+    /// The role ARN.
+    pub role_arn: String,
+    /// Standard or Express.
+    pub machine_type: StateMachineType,
+    /// When it was created; for a version, when the version was published.
+    pub creation_date: DateTime<Utc>,
+    /// When its definition or role last changed (its creation date if never).
+    pub update_date: DateTime<Utc>,
+    /// The revision's id: none for the machine as created, a new UUID for each update
+    /// that changes the definition or the role.
+    pub revision_id: Option<String>,
+    /// For a version, its description.
+    pub description: Option<String>,
+}
+
+/// What `DescribeActivity` tells about an activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ActivityDescription {
+    /// The activity's ARN.
+    pub activity_arn: String,
+    /// Its name.
+    pub name: String,
+    /// When it was created.
+    pub creation_date: DateTime<Utc>,
+}
+
+/// One revision of a machine: what it was between two updates.
+#[derive(Debug, Clone)]
+pub(super) struct Revision {
+    definition: Arc<str>,
+    role_arn: Arc<str>,
+    date: DateTime<Utc>,
+    /// The revision's place among the machine's: 1 for the first.
+    pub(super) id: u64,
+    /// Its id as AWS gives it: none for the first revision, a UUID after.
+    pub(super) revision_id: Option<Arc<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct MachineMeta {
+    pub(super) machine_type: StateMachineType,
+    creation_date: DateTime<Utc>,
+    /// Oldest first; never empty.
+    revisions: Vec<Revision>,
+}
+
+impl MachineMeta {
+    pub(super) fn current(&self) -> &Revision {
+        // `revisions` is never empty: it starts with the creation.
+        &self.revisions[self.revisions.len() - 1]
+    }
+}
+
+/// What the management API reports besides the engine's own state: kept per engine.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    pub(super) machines: std::sync::Mutex<HashMap<String, MachineMeta>>,
+    activities: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
+    tags: std::sync::Mutex<HashMap<String, IndexMap<String, String>>>,
+}
+
+/// The name in a machine or activity ARN: what follows `:stateMachine:` or `:activity:`.
+fn name_in_arn(arn: &str) -> String {
+    arn.rsplit(':').next().unwrap_or(arn).to_owned()
+}
+
+impl LocalEngine {
+    /// Creates a state machine from its JSON text (`CreateStateMachine`), recording the
+    /// text, role, type and tags, and returns its description. As on AWS, creating one
+    /// again with the same definition and type returns the existing machine, whatever
+    /// the role and tags (which are then left as they were).
+    ///
+    /// # Errors
+    ///
+    /// With `publish`, the machine's first revision is published as version 1 at once;
+    /// created again alike, the version of its latest revision is given.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`], [`Error::InvalidDefinition`] with every diagnostic,
+    /// [`Error::StateMachineAlreadyExists`] (same name, another definition or type),
+    /// [`Error::Validation`] for a version description without `publish` or over 256
+    /// characters.
+    pub fn create_state_machine_from(
+        &self,
+        create: CreateStateMachine,
+    ) -> Result<CreatedStateMachine, Error> {
+        check_name(&create.name)?;
+        check_publish(create.publish, create.version_description.as_deref())?;
+        let machine = self.read_definition(&create.definition, create.machine_type)?;
+        let role = create.role_arn.unwrap_or_else(|| self.inner.arns.role());
+        let arn = self.insert_machine(&create.name, machine)?;
+        let now = self.inner.clock.now();
+        let (creation_date, created) = {
+            let mut metas = lock(&self.inner.registry.machines);
+            match metas.get(&arn) {
+                Some(meta) => {
+                    let current = meta.current();
+                    if *current.definition != *create.definition
+                        || meta.machine_type != create.machine_type
+                    {
+                        return Err(Error::StateMachineAlreadyExists { arn });
+                    }
+                    (meta.creation_date, false)
+                }
+                None => {
+                    metas.insert(
+                        arn.clone(),
+                        MachineMeta {
+                            machine_type: create.machine_type,
+                            creation_date: now,
+                            revisions: vec![Revision {
+                                definition: Arc::from(create.definition.as_str()),
+                                role_arn: Arc::from(role.as_str()),
+                                date: now,
+                                id: 1,
+                                revision_id: None,
+                            }],
+                        },
+                    );
+                    (now, true)
+                }
+            }
+        };
+        if created && !create.tags.is_empty() {
+            self.tag_resource(&arn, create.tags)?;
+        }
+        let version = if create.publish {
+            let description = create.version_description.as_deref();
+            Some(self.publish_state_machine_version(&arn, None, description)?)
+        } else {
+            None
+        };
+        Ok(CreatedStateMachine {
+            state_machine_arn: arn,
+            creation_date,
+            state_machine_version_arn: version.map(|v| v.state_machine_version_arn),
+        })
+    }
+
+    /// Reads and validates a definition's text for a machine of this type.
+    fn read_definition(
+        &self,
+        text: &str,
+        machine_type: StateMachineType,
+    ) -> Result<StateMachine, Error> {
+        let options = ValidateOptions {
+            machine_type: match machine_type {
+                StateMachineType::Standard => ExecutionType::Standard,
+                StateMachineType::Express => ExecutionType::Express,
+            },
+            warnings: false,
+        };
+        let (machine, diagnostics) = validate_str_with(text, options);
+        match machine {
+            Some(mut machine) if diagnostics.is_valid() => {
+                resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
+                Ok(machine)
+            }
+            _ => Err(Error::InvalidDefinition { diagnostics }),
+        }
+    }
+
+    /// The metadata of a machine the engine has, recorded now if it was created through
+    /// the engine's own API.
+    pub(super) fn machine_meta(&self, arn: &str) -> Result<MachineMeta, Error> {
+        let entry = lock(&self.inner.machines)
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| Error::StateMachineDoesNotExist {
+                arn: arn.to_owned(),
+            })?;
+        let mut metas = lock(&self.inner.registry.machines);
+        let meta = metas.entry(arn.to_owned()).or_insert_with(|| {
+            let now = self.inner.clock.now();
+            MachineMeta {
+                machine_type: StateMachineType::Standard,
+                creation_date: now,
+                revisions: vec![Revision {
+                    definition: Arc::from(entry.definition.to_json().as_str()),
+                    role_arn: Arc::from(self.inner.arns.role().as_str()),
+                    date: now,
+                    id: 1,
+                    revision_id: None,
+                }],
+            }
+        });
+        Ok(meta.clone())
+    }
+
+    /// Describes a state machine's latest revision, or given a version's ARN that version
+    /// (`DescribeStateMachine`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StateMachineDoesNotExist`] (also for a deleted version, and for an
+    /// alias's ARN).
+    pub fn describe_state_machine(&self, arn: &str) -> Result<StateMachineDescription, Error> {
+        let not_found = || Error::StateMachineDoesNotExist {
+            arn: arn.to_owned(),
+        };
+        match self.inner.arns.machine_ref(arn) {
+            Some(MachineRef::Version { .. }) => {
+                let version = self.version_by_arn(arn).ok_or_else(not_found)?;
+                Ok(version.describe_as(arn))
+            }
+            Some(MachineRef::Alias { .. }) => Err(not_found()),
+            Some(MachineRef::Machine { .. }) | None => {
+                let meta = self.machine_meta(arn)?;
+                Ok(describe(arn, &meta, meta.current()))
+            }
+        }
+    }
+
+    /// Describes the machine an execution ran (`DescribeStateMachineForExecution`): the
+    /// revision current when it started, even if the machine changed since; for one
+    /// started through a version or an alias, the version's revision. A Map Run's child
+    /// execution gets its parent machine's.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::StateMachineDoesNotExist`] when the
+    /// machine was deleted.
+    pub fn describe_state_machine_for_execution(
+        &self,
+        execution_arn: &str,
+    ) -> Result<StateMachineDescription, Error> {
+        let execution = self.execution(execution_arn)?;
+        if let Some(version) = execution
+            .via
+            .version_arn
+            .as_deref()
+            .and_then(|arn| self.version_by_arn(arn))
+        {
+            return Ok(version.describe_as(&execution.machine_arn));
+        }
+        // A child execution's machine is `…:stateMachine:MACHINE/LABEL`.
+        let machine_arn = match execution.map_run_arn {
+            Some(_) => execution
+                .machine_arn
+                .split_once('/')
+                .map_or(execution.machine_arn.as_str(), |(m, _)| m),
+            None => execution.machine_arn.as_str(),
+        };
+        let meta = self.machine_meta(machine_arn)?;
+        let revision = meta
+            .revisions
+            .iter()
+            .rev()
+            .find(|r| r.date <= execution.start)
+            .unwrap_or(&meta.revisions[0]);
+        Ok(describe(machine_arn, &meta, revision))
+    }
+
+    /// The machines with their descriptions, in creation order (`ListStateMachines`).
+    pub fn list_state_machine_descriptions(&self) -> Vec<StateMachineDescription> {
+        self.list_state_machines()
+            .iter()
+            .filter_map(|arn| self.describe_state_machine(arn).ok())
+            .collect()
+    }
+
+    /// Changes a machine's definition or role (`UpdateStateMachine`). A change is a new
+    /// revision with a new id; a definition or role the same as the latest's changes
+    /// nothing (as on AWS, the same text again is no new revision). Running executions
+    /// go on with the revision they started with. With `publish`, the latest revision is
+    /// then published (or its version given, when it is published already).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StateMachineDoesNotExist`] (also for a version's or an alias's ARN, as
+    /// on AWS), [`Error::InvalidDefinition`], [`Error::Validation`] for a version
+    /// description without `publish`; as
+    /// [`publish_state_machine_version`](Self::publish_state_machine_version).
+    pub fn update_state_machine(
+        &self,
+        arn: &str,
+        update: UpdateStateMachine,
+    ) -> Result<UpdatedStateMachine, Error> {
+        let UpdateStateMachine {
+            definition,
+            role_arn,
+            publish,
+            version_description,
+        } = update;
+        let not_found = || Error::StateMachineDoesNotExist {
+            arn: arn.to_owned(),
+        };
+        if let Some(MachineRef::Version { .. } | MachineRef::Alias { .. }) =
+            self.inner.arns.machine_ref(arn)
+        {
+            return Err(not_found());
+        }
+        check_publish(publish, version_description.as_deref())?;
+        let meta = self.machine_meta(arn)?;
+        let current = meta.current();
+        let definition = definition.filter(|d| d.as_str() != &*current.definition);
+        let role_arn = role_arn.filter(|r| r.as_str() != &*current.role_arn);
+        let compiled = match &definition {
+            Some(text) => {
+                let machine = self.read_definition(text, meta.machine_type)?;
+                let plan = plan::compile(&machine).map_err(|e| Error::InvalidDefinition {
+                    diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
+                })?;
+                Some((machine, plan))
+            }
+            None => None,
+        };
+        let now = self.inner.clock.now();
+        let revision_id = if definition.is_none() && role_arn.is_none() {
+            current.revision_id.clone()
+        } else {
+            let revision_id = Some(self.new_revision_id());
+            // The machine and its revision change together: a version published meanwhile
+            // sees both or neither.
+            let mut machines = lock(&self.inner.machines);
+            let old = machines.get(arn).cloned().ok_or_else(not_found)?;
+            let mut metas = lock(&self.inner.registry.machines);
+            let meta = metas.get_mut(arn).ok_or_else(not_found)?;
+            if let Some((machine, plan)) = compiled {
+                machines.insert(
+                    arn.to_owned(),
+                    Arc::new(MachineEntry {
+                        arn: old.arn.clone(),
+                        name: old.name.clone(),
+                        definition: Arc::new(machine),
+                        plan: Arc::new(plan),
+                    }),
+                );
+            }
+            let last = meta.current().clone();
+            meta.revisions.push(Revision {
+                definition: definition.map_or(last.definition, Arc::from),
+                role_arn: role_arn.map_or(last.role_arn, Arc::from),
+                date: now,
+                id: last.id + 1,
+                revision_id: revision_id.clone(),
+            });
+            revision_id
+        };
+        let version = if publish {
+            let description = version_description.as_deref();
+            Some(self.publish_state_machine_version(arn, None, description)?)
+        } else {
+            None
+        };
+        Ok(UpdatedStateMachine {
+            update_date: now,
+            revision_id: revision_id.as_deref().map(str::to_owned),
+            state_machine_version_arn: version.map(|v| v.state_machine_version_arn),
+        })
+    }
+
+    /// Deletes a state machine with its versions and aliases (`DeleteStateMachine`):
+    /// none can be described or started any more; running executions go on. Deleting
+    /// one that does not exist does nothing, as on AWS.
+    pub fn delete_state_machine(&self, arn: &str) {
+        lock(&self.inner.machines).shift_remove(arn);
+        lock(&self.inner.published).remove(arn);
+        lock(&self.inner.registry.machines).remove(arn);
+        lock(&self.inner.registry.tags).remove(arn);
+    }
+
+    /// Creates an activity (or finds it) and describes it (`CreateActivity`), with tags.
+    /// As on AWS, the tags of an activity that exists already are left as they were.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidName`].
+    pub fn create_activity_with_tags(
+        &self,
+        name: &str,
+        tags: Vec<(String, String)>,
+    ) -> Result<ActivityDescription, Error> {
+        check_name(name)?;
+        let existed = self
+            .inner
+            .tasks
+            .activity_exists(&self.inner.arns.activity(name));
+        let arn = self.create_activity(name)?;
+        if !existed && !tags.is_empty() {
+            self.tag_resource(&arn, tags)?;
+        }
+        self.describe_activity(&arn)
+    }
+
+    /// Describes an activity (`DescribeActivity`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActivityDoesNotExist`].
+    pub fn describe_activity(&self, arn: &str) -> Result<ActivityDescription, Error> {
+        if !self.inner.tasks.activity_exists(arn) {
+            lock(&self.inner.registry.activities).remove(arn);
+            return Err(Error::ActivityDoesNotExist {
+                arn: arn.to_owned(),
+            });
+        }
+        let creation_date = *lock(&self.inner.registry.activities)
+            .entry(arn.to_owned())
+            .or_insert_with(|| self.inner.clock.now());
+        Ok(ActivityDescription {
+            activity_arn: arn.to_owned(),
+            name: name_in_arn(arn),
+            creation_date,
+        })
+    }
+
+    /// The activities with their descriptions, oldest first (`ListActivities`).
+    pub fn list_activity_descriptions(&self) -> Vec<ActivityDescription> {
+        let mut all: Vec<ActivityDescription> = self
+            .list_activities()
+            .iter()
+            .filter_map(|arn| self.describe_activity(arn).ok())
+            .collect();
+        all.sort_by(|a, b| {
+            (a.creation_date, &a.activity_arn).cmp(&(b.creation_date, &b.activity_arn))
+        });
+        all
+    }
+
+    /// Deletes an activity and its tags (`DeleteActivity`). Deleting one that does not
+    /// exist does nothing, as on AWS.
+    pub fn remove_activity(&self, arn: &str) {
+        let _ = self.delete_activity(arn);
+        lock(&self.inner.registry.activities).remove(arn);
+        lock(&self.inner.registry.tags).remove(arn);
+    }
+
+    /// Checks that a machine or activity exists, for the tag operations.
+    fn taggable(&self, arn: &str) -> Result<(), Error> {
+        if lock(&self.inner.machines).contains_key(arn) {
+            return Ok(());
+        }
+        if self.inner.tasks.activity_exists(arn) {
+            return Ok(());
+        }
+        if arn.contains(":activity:") {
+            Err(Error::ActivityDoesNotExist {
+                arn: arn.to_owned(),
+            })
+        } else {
+            Err(Error::StateMachineDoesNotExist {
+                arn: arn.to_owned(),
+            })
+        }
+    }
+
+    /// Adds tags to a machine or an activity (`TagResource`); a key already there gets
+    /// the new value.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StateMachineDoesNotExist`] or [`Error::ActivityDoesNotExist`].
+    pub fn tag_resource(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), Error> {
+        self.taggable(arn)?;
+        let mut all = lock(&self.inner.registry.tags);
+        let set = all.entry(arn.to_owned()).or_default();
+        for (k, v) in tags {
+            set.insert(k, v);
+        }
+        Ok(())
+    }
+
+    /// Removes tags from a machine or an activity (`UntagResource`).
+    ///
+    /// # Errors
+    ///
+    /// As [`tag_resource`](Self::tag_resource).
+    pub fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<(), Error> {
+        self.taggable(arn)?;
+        if let Some(set) = lock(&self.inner.registry.tags).get_mut(arn) {
+            for k in keys {
+                set.shift_remove(k);
+            }
+        }
+        Ok(())
+    }
+
+    /// The tags of a machine or an activity, in the order they were added
+    /// (`ListTagsForResource`).
+    ///
+    /// # Errors
+    ///
+    /// As [`tag_resource`](Self::tag_resource).
+    pub fn list_tags_for_resource(&self, arn: &str) -> Result<Vec<(String, String)>, Error> {
+        self.taggable(arn)?;
+        Ok(lock(&self.inner.registry.tags)
+            .get(arn)
+            .map(|set| set.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default())
+    }
+}
+
+/// Refuses a version description without `publish`, or over 256 characters.
+fn check_publish(publish: bool, version_description: Option<&str>) -> Result<(), Error> {
+    if !publish && version_description.is_some() {
+        return Err(Error::validation(
+            "Version description can only be set when publish is true",
+        ));
+    }
+    check_description(version_description)
+}
+
+fn describe(arn: &str, meta: &MachineMeta, revision: &Revision) -> StateMachineDescription {
+    describe_revision(
+        arn,
+        name_in_arn(arn),
+        meta.machine_type,
+        meta.creation_date,
+        revision,
+    )
+}
+
+/// A description of `revision` of the machine `name`, under the ARN `arn`.
+pub(super) fn describe_revision(
+    arn: &str,
+    name: String,
+    machine_type: StateMachineType,
+    creation_date: DateTime<Utc>,
+    revision: &Revision,
+) -> StateMachineDescription {
+    StateMachineDescription {
+        state_machine_arn: arn.to_owned(),
+        name,
+        definition: revision.definition.to_string(),
+        role_arn: revision.role_arn.to_string(),
+        machine_type,
+        creation_date,
+        update_date: revision.date,
+        revision_id: revision.revision_id.as_deref().map(str::to_owned),
+        description: None,
+    }
+}

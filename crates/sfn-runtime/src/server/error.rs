@@ -1,0 +1,110 @@
+//! The engine's errors as the API's exceptions: one table, here.
+
+use std::fmt::Write as _;
+
+use super::protocol::ApiError;
+use crate::local::Error;
+
+/// The exception AWS answers for an engine error.
+pub(crate) fn from_engine(e: Error) -> ApiError {
+    match e {
+        Error::InvalidDefinition { diagnostics } => {
+            let mut message = String::from("Invalid State Machine Definition: '");
+            for (i, d) in diagnostics.errors().enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                let _ = write!(message, "{}: {} at {}", d.code, d.message, d.location());
+            }
+            message.push('\'');
+            ApiError::new("InvalidDefinition", message)
+        }
+        Error::InvalidName { name, reason } => {
+            ApiError::new("InvalidName", format!("Invalid Name: '{name}' ({reason})"))
+        }
+        Error::StateMachineAlreadyExists { arn } => ApiError::new(
+            "StateMachineAlreadyExists",
+            format!("State Machine Already Exists: '{arn}'"),
+        ),
+        Error::StateMachineDoesNotExist { arn } => ApiError::new(
+            "StateMachineDoesNotExist",
+            format!("State Machine Does Not Exist: '{arn}'"),
+        ),
+        Error::ExecutionAlreadyExists { arn } => ApiError::new(
+            "ExecutionAlreadyExists",
+            format!("Execution Already Exists: '{arn}'"),
+        ),
+        Error::ExecutionDoesNotExist { arn } => ApiError::new(
+            "ExecutionDoesNotExist",
+            format!("Execution Does Not Exist: '{arn}'"),
+        ),
+        Error::MapRunDoesNotExist { arn } => {
+            ApiError::new("ResourceNotFound", format!("Resource Not Found: '{arn}'"))
+        }
+        Error::InvalidExecutionInput { message } => ApiError::new(
+            "InvalidExecutionInput",
+            format!("Invalid Execution Input: {message}"),
+        ),
+        Error::ActivityDoesNotExist { arn } => ApiError::new(
+            "ActivityDoesNotExist",
+            format!("Activity Does Not Exist: '{arn}'"),
+        ),
+        Error::InvalidToken => ApiError::new("InvalidToken", "Invalid Token"),
+        Error::TaskTimedOut => ApiError::new("TaskTimedOut", "Task Timed Out"),
+        Error::InvalidOutput { message } => {
+            ApiError::new("InvalidOutput", format!("Invalid Output: {message}"))
+        }
+        e @ Error::InvalidMocks { .. } => ApiError::validation(e.to_string()),
+        Error::EngineStopped => ApiError {
+            kind: "ServiceUnavailable",
+            message: "the engine is stopping".to_owned(),
+            status: 503,
+        },
+        Error::ResourceNotFound { .. } => ApiError::new(
+            "ResourceNotFound",
+            "Request references a resource that does not exist.",
+        ),
+        Error::Conflict { message } => ApiError {
+            kind: "ConflictException",
+            message,
+            status: 409,
+        },
+        Error::Validation { message, .. } => ApiError::validation(message),
+        Error::InvalidArn { arn } => ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}'")),
+        Error::MissingRequiredParameter { message } => {
+            ApiError::new("MissingRequiredParameter", message)
+        }
+        Error::ServiceQuotaExceeded { message } => ApiError {
+            kind: "ServiceQuotaExceededException",
+            message,
+            status: 402,
+        },
+    }
+}
+
+/// For the tag operations, whose only "not found" is `ResourceNotFound`.
+pub(crate) fn resource_not_found(e: Error) -> ApiError {
+    match e {
+        Error::StateMachineDoesNotExist { arn } | Error::ActivityDoesNotExist { arn } => {
+            ApiError::new("ResourceNotFound", format!("Resource not found: '{arn}'"))
+        }
+        other => from_engine(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_become_aws_exceptions() {
+        let e = from_engine(Error::TaskTimedOut);
+        assert_eq!((e.kind, e.status), ("TaskTimedOut", 400));
+        let e = from_engine(Error::MapRunDoesNotExist { arn: "a".into() });
+        assert_eq!(e.kind, "ResourceNotFound");
+        let e = resource_not_found(Error::ActivityDoesNotExist { arn: "a".into() });
+        assert_eq!(e.kind, "ResourceNotFound");
+        let e = from_engine(Error::EngineStopped);
+        assert_eq!(e.status, 503);
+    }
+}

@@ -1,0 +1,62 @@
+//! The AWS Step Functions API in front of the embedded engine: a local endpoint that the
+//! AWS SDKs, the AWS CLI and any other Step Functions client drive unchanged.
+//!
+//! The protocol is AWS's own: AWS JSON 1.0 over HTTP/1.1, `POST /` with
+//! `X-Amz-Target: AWSStepFunctions.<Operation>` and
+//! `Content-Type: application/x-amz-json-1.0`; timestamps are epoch seconds; errors are
+//! `{"__type": "<Exception>", "message": "…"}` with AWS's exception names and status
+//! codes. Requests are not authenticated: **any credentials are accepted**, and the
+//! `Host` header is ignored (so a request an SDK sends to `sync-<host>` works wherever
+//! that name resolves). Bodies over 1 MiB are refused; malformed JSON, members of the
+//! wrong type and missing members get a `ValidationException` that names the member.
+//!
+//! Machines and activities live in the engine's account and region
+//! (`arn:aws:states:us-east-1:123456789012:…`).
+//!
+//! ```
+//! use sfn_runtime::{local::LocalEngine, server::Server};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(async {
+//! let server = Server::builder()
+//!     .engine(LocalEngine::new())
+//!     .bind("127.0.0.1:0".parse()?) // port 0: any free port
+//!     .build()
+//!     .await?;
+//! let url = server.endpoint_url(); // point clients here, with any credentials
+//! assert!(url.starts_with("http://127.0.0.1:"));
+//! server.shutdown().await;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Operations
+//!
+//! Activities (`CreateActivity`, `DeleteActivity`, `DescribeActivity`,
+//! `ListActivities`), tasks (`GetActivityTask`, held up to
+//! [`activity_poll_timeout`](ServerBuilder::activity_poll_timeout); `SendTaskSuccess`,
+//! `SendTaskFailure`, `SendTaskHeartbeat`), state machines (`CreateStateMachine`,
+//! `UpdateStateMachine`, `DeleteStateMachine`, `DescribeStateMachine`,
+//! `DescribeStateMachineForExecution`, `ListStateMachines`), executions
+//! (`StartExecution`, `StartSyncExecution` for Express machines, `StopExecution`,
+//! `DescribeExecution`, `ListExecutions`, `GetExecutionHistory`), Map Runs (`DescribeMapRun`, `ListMapRuns`),
+//! `ValidateStateMachineDefinition`, and tags (`TagResource`, `UntagResource`,
+//! `ListTagsForResource`). Every list operation pages with `nextToken` and `maxResults`
+//! (at most 1,000; 0 or none means 100).
+//!
+//! Not served yet, answered with an `UnknownOperationException` that says so: versions
+//! and aliases, `RedriveExecution`, `TestState`, `UpdateMapRun`.
+//!
+//! The AWS SDKs send `StartSyncExecution` to the host `sync-<endpoint host>`: make that
+//! name resolve to the server, or remove the prefix (botocore:
+//! `Config(inject_host_prefix=False)`; the Rust SDK: an interceptor that rewrites the
+//! request's host).
+
+mod error;
+mod listen;
+mod ops;
+mod protocol;
+
+pub use listen::{Server, ServerBuilder, ServerError, ServerHandle};

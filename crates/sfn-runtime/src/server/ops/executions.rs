@@ -1,0 +1,353 @@
+//! StartExecution, StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory.
+
+use serde_json::{Map, Value, json};
+
+use super::{ARN_MAX, Ctx};
+use crate::{
+    local::{ExecutionDescription, ExecutionStatus, StartExecution, StateMachineType},
+    server::{
+        error::from_engine,
+        protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
+    },
+};
+
+const STATUSES: &[&str] = &[
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "ABORTED",
+    "PENDING_REDRIVE",
+];
+
+/// The ARN kinds an execution ARN may have (Standard, Express).
+const EXECUTION_KINDS: &[&str] = &["execution", "express"];
+
+pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
+    let target = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let name = input.opt_string("name", 1, 80)?;
+    let execution_input = input.opt_string("input", 0, usize::MAX)?;
+    input.opt_string("traceHeader", 0, 256)?;
+    // `<stateMachineArn>#<TestCase>` picks a test case of the mock configuration.
+    let (arn, test_case) = match target.split_once('#') {
+        Some((arn, case)) => (arn, Some(case)),
+        None => (target, None),
+    };
+    check_arn(arn, &["stateMachine"])?;
+    let mut start = StartExecution::from_json(execution_input.unwrap_or("{}"));
+    if let Some(n) = name {
+        start = start.name(n);
+    }
+    if let Some(case) = test_case {
+        let Some(config) = &ctx.mock_config else {
+            return Err(ApiError::validation(format!(
+                "test case '{case}' asked for, but no mock configuration is loaded"
+            )));
+        };
+        let machine = arn.rsplit(':').next().unwrap_or(arn);
+        let mocks = config.mocks(machine, case).map_err(from_engine)?;
+        start = start.mocks(mocks);
+    }
+    let run = ctx
+        .engine
+        .start_execution(arn, start)
+        .await
+        .map_err(from_engine)?;
+    let d = run.describe();
+    Ok(json!({"executionArn": d.execution_arn, "startDate": epoch(d.start_date)}))
+}
+
+/// `StartSyncExecution`: runs an Express machine to its end and answers with the result.
+/// As on AWS, the name may be reused and the execution is not kept for
+/// `DescribeExecution` (its ARN is in the Express form,
+/// `…:express:MACHINE:NAME:ID`).
+pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let name = input.opt_string("name", 1, 80)?;
+    let execution_input = input.opt_string("input", 0, usize::MAX)?;
+    let trace_header = input.opt_string("traceHeader", 0, 256)?;
+    let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
+    check_arn(arn, &["stateMachine"])?;
+    let machine = ctx
+        .engine
+        .describe_state_machine(arn)
+        .map_err(from_engine)?;
+    if machine.machine_type != StateMachineType::Express {
+        return Err(ApiError::new(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+        ));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    if let Some(n) = name {
+        sfn_core::names::check_resource_name(n).map_err(|reason| {
+            ApiError::new("InvalidName", format!("Invalid Name: '{n}' ({reason})"))
+        })?;
+    }
+    let name = name.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    // The engine's own name for the run is unique: Express names may repeat.
+    let start = StartExecution::from_json(execution_input.unwrap_or("{}")).name(id.clone());
+    let run = ctx
+        .engine
+        .start_execution(arn, start)
+        .await
+        .map_err(from_engine)?;
+    let done = tokio::select! {
+        d = run.wait() => d.map_err(from_engine)?,
+        _ = ctx.shutdown.cancelled() => {
+            let _ = run.stop(None, Some("the endpoint is stopping".to_owned()));
+            run.wait().await.map_err(from_engine)?
+        }
+    };
+    let status = match done.status {
+        ExecutionStatus::Succeeded => "SUCCEEDED",
+        ExecutionStatus::TimedOut => "TIMED_OUT",
+        _ => "FAILED",
+    };
+    let stop = done.stop_date.unwrap_or(done.start_date);
+    let data = included != Some("METADATA_ONLY");
+    let mut out = Map::new();
+    out.insert(
+        "executionArn".into(),
+        format!(
+            "{}:{name}:{id}",
+            arn.replacen(":stateMachine:", ":express:", 1)
+        )
+        .into(),
+    );
+    out.insert("stateMachineArn".into(), arn.into());
+    out.insert("name".into(), name.into());
+    out.insert("startDate".into(), epoch(done.start_date));
+    out.insert("stopDate".into(), epoch(stop));
+    out.insert("status".into(), status.into());
+    if let Some(e) = done.error {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = done.cause {
+        out.insert("cause".into(), c.into());
+    }
+    if data {
+        out.insert("input".into(), done.input.to_string().into());
+    }
+    out.insert("inputDetails".into(), json!({"included": data}));
+    if let Some(o) = &done.output {
+        if data {
+            out.insert("output".into(), o.to_string().into());
+        }
+        out.insert("outputDetails".into(), json!({"included": data}));
+    }
+    if let Some(t) = trace_header {
+        out.insert("traceHeader".into(), t.into());
+    }
+    let millis = (stop - done.start_date).num_milliseconds().max(0);
+    // AWS bills in 100 ms steps, at least 64 MB.
+    let billed = ((millis + 99) / 100).max(1) * 100;
+    out.insert(
+        "billingDetails".into(),
+        json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed}),
+    );
+    Ok(Value::Object(out))
+}
+
+pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let error = input.opt_string("error", 0, 256)?;
+    let cause = input.opt_string("cause", 0, 32_768)?;
+    check_arn(arn, EXECUTION_KINDS)?;
+    let date = ctx
+        .engine
+        .stop_execution(arn, error.map(str::to_owned), cause.map(str::to_owned))
+        .map_err(from_engine)?;
+    Ok(json!({"stopDate": epoch(date)}))
+}
+
+fn redrive_status(status: ExecutionStatus) -> (&'static str, String) {
+    match status {
+        ExecutionStatus::Running | ExecutionStatus::Succeeded => (
+            "NOT_REDRIVABLE",
+            format!("Execution is {status} and cannot be redriven"),
+        ),
+        _ => (
+            "NOT_REDRIVABLE",
+            "Redrive is not supported by this endpoint yet".to_owned(),
+        ),
+    }
+}
+
+pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
+    check_arn(arn, EXECUTION_KINDS)?;
+    let d = ctx.engine.describe_execution(arn).map_err(from_engine)?;
+    let data = included != Some("METADATA_ONLY");
+    let mut out = Map::new();
+    out.insert("executionArn".into(), d.execution_arn.into());
+    out.insert("stateMachineArn".into(), d.state_machine_arn.into());
+    out.insert("name".into(), d.name.into());
+    out.insert("status".into(), d.status.as_str().into());
+    out.insert("startDate".into(), epoch(d.start_date));
+    if let Some(stop) = d.stop_date {
+        out.insert("stopDate".into(), epoch(stop));
+    }
+    if data {
+        out.insert("input".into(), d.input.to_string().into());
+    }
+    out.insert("inputDetails".into(), json!({"included": data}));
+    if let Some(o) = &d.output {
+        if data {
+            out.insert("output".into(), o.to_string().into());
+        }
+        out.insert("outputDetails".into(), json!({"included": data}));
+    }
+    if let Some(e) = d.error {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = d.cause {
+        out.insert("cause".into(), c.into());
+    }
+    if let Some(m) = d.map_run_arn {
+        out.insert("mapRunArn".into(), m.into());
+    }
+    out.insert("redriveCount".into(), 0.into());
+    let (redrive, reason) = redrive_status(d.status);
+    out.insert("redriveStatus".into(), redrive.into());
+    out.insert("redriveStatusReason".into(), reason.into());
+    Ok(Value::Object(out))
+}
+
+fn list_item(d: ExecutionDescription) -> Value {
+    let mut item = json!({
+        "executionArn": d.execution_arn,
+        "stateMachineArn": d.state_machine_arn,
+        "name": d.name,
+        "status": d.status.as_str(),
+        "startDate": epoch(d.start_date),
+    });
+    if let Some(stop) = d.stop_date {
+        item["stopDate"] = epoch(stop);
+    }
+    if let Some(m) = d.map_run_arn {
+        item["mapRunArn"] = m.into();
+    }
+    item
+}
+
+pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
+    let machine = input.opt_string("stateMachineArn", 1, ARN_MAX)?;
+    let map_run = input.opt_string("mapRunArn", 1, 2000)?;
+    let status = input.opt_enum("statusFilter", STATUSES)?;
+    let redrive = input.opt_enum("redriveFilter", &["REDRIVEN", "NOT_REDRIVEN"])?;
+    let scope = format!(
+        "ListExecutions\n{}\n{}\n{}\n{}",
+        machine.unwrap_or(""),
+        map_run.unwrap_or(""),
+        status.unwrap_or(""),
+        redrive.unwrap_or("")
+    );
+    let page = page(input, &scope, 3096)?;
+    let mut all = match (machine, map_run) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "Specify either a stateMachineArn or a mapRunArn, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::validation(
+                "Must specify either a stateMachineArn or a mapRunArn",
+            ));
+        }
+        (Some(arn), None) => {
+            check_arn(arn, &["stateMachine"])?;
+            let machine = ctx
+                .engine
+                .describe_state_machine(arn)
+                .map_err(from_engine)?;
+            if machine.machine_type == StateMachineType::Express {
+                return Err(ApiError::new(
+                    "StateMachineTypeNotSupported",
+                    "This operation is not supported by this type of state machine",
+                ));
+            }
+            ctx.engine.list_executions(Some(arn))
+        }
+        (None, Some(arn)) => {
+            check_arn(arn, &["mapRun"])?;
+            ctx.engine
+                .list_map_run_executions(arn)
+                .map_err(from_engine)?
+        }
+    };
+    let wanted = match status {
+        Some("RUNNING") => Some(ExecutionStatus::Running),
+        Some("SUCCEEDED") => Some(ExecutionStatus::Succeeded),
+        Some("FAILED") => Some(ExecutionStatus::Failed),
+        Some("TIMED_OUT") => Some(ExecutionStatus::TimedOut),
+        Some("ABORTED") => Some(ExecutionStatus::Aborted),
+        // Nothing is ever pending a redrive here.
+        Some(_) => {
+            all.clear();
+            None
+        }
+        None => None,
+    };
+    if redrive == Some("REDRIVEN") {
+        all.clear();
+    }
+    all.retain(|d| wanted.is_none_or(|s| d.status == s));
+    // Newest first, as AWS lists them.
+    all.reverse();
+    let (items, next) = page.take(all, &scope);
+    let mut out = json!({"executions": items.into_iter().map(list_item).collect::<Vec<_>>()});
+    if let Some(t) = next {
+        out["nextToken"] = t.into();
+    }
+    Ok(out)
+}
+
+/// The members of event details that carry execution data.
+const DATA_MEMBERS: &[&str] = &[
+    "input",
+    "inputDetails",
+    "output",
+    "outputDetails",
+    "parameters",
+];
+
+pub(super) fn history(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let reverse = input.opt_bool("reverseOrder")?.unwrap_or(false);
+    let data = input.opt_bool("includeExecutionData")?.unwrap_or(true);
+    check_arn(arn, EXECUTION_KINDS)?;
+    let scope = format!("GetExecutionHistory\n{arn}\n{reverse}");
+    let page = page(input, &scope, 1024)?;
+    let history = ctx.engine.get_execution_history(arn).map_err(from_engine)?;
+    let mut events: Vec<Value> = history
+        .events()
+        .iter()
+        .map(|e| {
+            let mut v = e.to_json();
+            if let Value::Object(m) = &mut v {
+                m.insert("timestamp".into(), epoch(e.timestamp));
+                if !data {
+                    for details in m.values_mut() {
+                        if let Value::Object(d) = details {
+                            for k in DATA_MEMBERS {
+                                d.remove(*k);
+                            }
+                        }
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    if reverse {
+        events.reverse();
+    }
+    let (items, next) = page.take(events, &scope);
+    let mut out = json!({ "events": items });
+    if let Some(t) = next {
+        out["nextToken"] = t.into();
+    }
+    Ok(out)
+}

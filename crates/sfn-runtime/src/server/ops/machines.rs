@@ -1,0 +1,184 @@
+//! CreateStateMachine, UpdateStateMachine, DeleteStateMachine, DescribeStateMachine,
+//! DescribeStateMachineForExecution, ListStateMachines.
+
+use serde_json::{Value, json};
+
+use super::{ARN_MAX, Ctx};
+use crate::{
+    local::{CreateStateMachine, StateMachineDescription, StateMachineType, UpdateStateMachine},
+    server::{
+        error::from_engine,
+        protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
+    },
+};
+
+/// The longest definition, in characters.
+const DEFINITION_MAX: usize = 1_048_576;
+
+const TYPES: &[&str] = &["STANDARD", "EXPRESS"];
+const INCLUDED_DATA: &[&str] = &["ALL_DATA", "METADATA_ONLY"];
+
+/// `publish` and `versionDescription`, which CreateStateMachine and UpdateStateMachine
+/// both take.
+fn publishing(input: &Input) -> Result<(bool, Option<&str>), ApiError> {
+    let publish = input.opt_bool("publish")?.unwrap_or(false);
+    Ok((publish, input.opt_string("versionDescription", 0, 256)?))
+}
+
+pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
+    let name = input.string("name", 1, 80)?;
+    let definition = input.string("definition", 1, DEFINITION_MAX)?;
+    let role = input.string("roleArn", 1, 256)?;
+    let machine_type = match input.opt_enum("type", TYPES)? {
+        Some("EXPRESS") => StateMachineType::Express,
+        _ => StateMachineType::Standard,
+    };
+    let tags = input.tags("tags", false)?;
+    let (publish, version_description) = publishing(input)?;
+    let mut create = CreateStateMachine::new(name, definition)
+        .role_arn(role)
+        .machine_type(machine_type)
+        .tags(tags)
+        .publish(publish);
+    if let Some(d) = version_description {
+        create = create.version_description(d);
+    }
+    let d = ctx
+        .engine
+        .create_state_machine_from(create)
+        .map_err(from_engine)?;
+    let mut out = json!({
+        "stateMachineArn": d.state_machine_arn,
+        "creationDate": epoch(d.creation_date),
+    });
+    if let Some(v) = d.state_machine_version_arn {
+        out["stateMachineVersionArn"] = v.into();
+    }
+    Ok(out)
+}
+
+pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let definition = input.opt_string("definition", 1, DEFINITION_MAX)?;
+    let role = input.opt_string("roleArn", 1, 256)?;
+    let (publish, version_description) = publishing(input)?;
+    check_arn(arn, &["stateMachine"])?;
+    let other_settings = [
+        "loggingConfiguration",
+        "tracingConfiguration",
+        "encryptionConfiguration",
+    ]
+    .iter()
+    .any(|k| input.has(k));
+    if definition.is_none() && role.is_none() && !other_settings {
+        return Err(ApiError::new(
+            "MissingRequiredParameter",
+            "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified",
+        ));
+    }
+    let mut update = UpdateStateMachine::new().publish(publish);
+    if let Some(d) = definition {
+        update = update.definition(d);
+    }
+    if let Some(r) = role {
+        update = update.role_arn(r);
+    }
+    if let Some(d) = version_description {
+        update = update.version_description(d);
+    }
+    let u = ctx
+        .engine
+        .update_state_machine(arn, update)
+        .map_err(from_engine)?;
+    let mut out = json!({"updateDate": epoch(u.update_date)});
+    if let Some(r) = u.revision_id {
+        out["revisionId"] = r.into();
+    }
+    if let Some(v) = u.state_machine_version_arn {
+        out["stateMachineVersionArn"] = v.into();
+    }
+    Ok(out)
+}
+
+pub(super) fn delete(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    check_arn(arn, &["stateMachine"])?;
+    ctx.engine.delete_state_machine(arn);
+    Ok(json!({}))
+}
+
+/// The settings this endpoint keeps at their defaults.
+fn defaults(out: &mut Value) {
+    out["loggingConfiguration"] = json!({"level": "OFF", "includeExecutionData": false});
+    out["tracingConfiguration"] = json!({"enabled": false});
+    out["encryptionConfiguration"] = json!({"type": "AWS_OWNED_KEY"});
+}
+
+pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    input.opt_enum("includedData", INCLUDED_DATA)?;
+    check_arn(arn, &["stateMachine"])?;
+    let d = ctx
+        .engine
+        .describe_state_machine(arn)
+        .map_err(from_engine)?;
+    let mut out = json!({
+        "stateMachineArn": d.state_machine_arn,
+        "name": d.name,
+        "status": "ACTIVE",
+        "definition": d.definition,
+        "roleArn": d.role_arn,
+        "type": d.machine_type.as_str(),
+        "creationDate": epoch(d.creation_date),
+        "revisionId": d.revision_id,
+    });
+    defaults(&mut out);
+    Ok(out)
+}
+
+pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    input.opt_enum("includedData", INCLUDED_DATA)?;
+    check_arn(arn, &["execution", "express"])?;
+    let d: StateMachineDescription = ctx
+        .engine
+        .describe_state_machine_for_execution(arn)
+        .map_err(from_engine)?;
+    let mut out = json!({
+        "stateMachineArn": d.state_machine_arn,
+        "name": d.name,
+        "definition": d.definition,
+        "roleArn": d.role_arn,
+        "updateDate": epoch(d.update_date),
+        "revisionId": d.revision_id,
+    });
+    if let Ok(e) = ctx.engine.describe_execution(arn)
+        && let Some(m) = e.map_run_arn
+    {
+        out["mapRunArn"] = m.into();
+    }
+    defaults(&mut out);
+    Ok(out)
+}
+
+pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
+    const SCOPE: &str = "ListStateMachines";
+    let page = page(input, SCOPE, 1024)?;
+    let (items, next) = page.take(ctx.engine.list_state_machine_descriptions(), SCOPE);
+    let machines: Vec<_> = items
+        .into_iter()
+        .map(|d| {
+            json!({
+                "stateMachineArn": d.state_machine_arn,
+                "name": d.name,
+                "type": d.machine_type.as_str(),
+                "creationDate": epoch(d.creation_date),
+            })
+        })
+        .collect();
+    let mut out = json!({ "stateMachines": machines });
+    if let Some(t) = next {
+        out["nextToken"] = t.into();
+    }
+    Ok(out)
+}

@@ -1,0 +1,114 @@
+//! The operations, one file per resource family, and the table that routes a target to
+//! its operation.
+
+mod activities;
+mod executions;
+mod machines;
+mod map_runs;
+mod tags;
+mod tasks;
+mod validate;
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::protocol::{ApiError, Input, OpResult};
+use crate::local::{LocalEngine, MockConfig};
+
+/// What every operation reaches: the engine and the server's settings.
+pub(crate) struct Ctx {
+    pub(crate) engine: LocalEngine,
+    pub(crate) mock_config: Option<Arc<MockConfig>>,
+    /// Cancelled when the server stops: held polls answer with no task.
+    pub(crate) shutdown: CancellationToken,
+}
+
+/// The operations of the Step Functions API this endpoint does not serve yet.
+const NOT_YET: &[&str] = &[
+    "CreateStateMachineAlias",
+    "DeleteStateMachineAlias",
+    "DeleteStateMachineVersion",
+    "DescribeStateMachineAlias",
+    "ListStateMachineAliases",
+    "ListStateMachineVersions",
+    "PublishStateMachineVersion",
+    "RedriveExecution",
+    "TestState",
+    "UpdateMapRun",
+    "UpdateStateMachineAlias",
+];
+
+/// The operations served, by name.
+const SERVED: &[&str] = &[
+    "CreateActivity",
+    "DeleteActivity",
+    "DescribeActivity",
+    "ListActivities",
+    "GetActivityTask",
+    "SendTaskSuccess",
+    "SendTaskFailure",
+    "SendTaskHeartbeat",
+    "CreateStateMachine",
+    "UpdateStateMachine",
+    "DeleteStateMachine",
+    "DescribeStateMachine",
+    "DescribeStateMachineForExecution",
+    "ListStateMachines",
+    "StartExecution",
+    "StartSyncExecution",
+    "StopExecution",
+    "DescribeExecution",
+    "ListExecutions",
+    "GetExecutionHistory",
+    "DescribeMapRun",
+    "ListMapRuns",
+    "ValidateStateMachineDefinition",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+];
+
+/// Whether `operation` is one of the Step Functions API's.
+pub(crate) fn is_known(operation: &str) -> bool {
+    SERVED.contains(&operation) || NOT_YET.contains(&operation)
+}
+
+/// Runs `operation` on `input`.
+pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpResult {
+    match operation {
+        "CreateActivity" => activities::create(ctx, input),
+        "DeleteActivity" => activities::delete(ctx, input),
+        "DescribeActivity" => activities::describe(ctx, input),
+        "ListActivities" => activities::list(ctx, input),
+        "GetActivityTask" => tasks::get_activity_task(ctx, input).await,
+        "SendTaskSuccess" => tasks::send_success(ctx, input),
+        "SendTaskFailure" => tasks::send_failure(ctx, input),
+        "SendTaskHeartbeat" => tasks::send_heartbeat(ctx, input),
+        "CreateStateMachine" => machines::create(ctx, input),
+        "UpdateStateMachine" => machines::update(ctx, input),
+        "DeleteStateMachine" => machines::delete(ctx, input),
+        "DescribeStateMachine" => machines::describe(ctx, input),
+        "DescribeStateMachineForExecution" => machines::describe_for_execution(ctx, input),
+        "ListStateMachines" => machines::list(ctx, input),
+        "StartExecution" => executions::start(ctx, input).await,
+        "StartSyncExecution" => executions::start_sync(ctx, input).await,
+        "StopExecution" => executions::stop(ctx, input),
+        "DescribeExecution" => executions::describe(ctx, input),
+        "ListExecutions" => executions::list(ctx, input),
+        "GetExecutionHistory" => executions::history(ctx, input),
+        "DescribeMapRun" => map_runs::describe(ctx, input),
+        "ListMapRuns" => map_runs::list(ctx, input),
+        "ValidateStateMachineDefinition" => validate::validate(input),
+        "TagResource" => tags::tag(ctx, input),
+        "UntagResource" => tags::untag(ctx, input),
+        "ListTagsForResource" => tags::list(ctx, input),
+        other => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("{other} is not supported by this endpoint yet"),
+        )),
+    }
+}
+
+/// The longest ARN a request member takes (Map Run ARNs are longer, 2,000).
+pub(crate) const ARN_MAX: usize = 256;

@@ -1,0 +1,48 @@
+//! ValidateStateMachineDefinition.
+
+use serde_json::json;
+use sfn_core::{
+    Severity,
+    model::ExecutionType,
+    validate::{ValidateOptions, validate_str_with},
+};
+
+use crate::server::protocol::{Input, OpResult};
+
+pub(super) fn validate(input: &Input) -> OpResult {
+    let definition = input.string("definition", 1, 1_048_576)?;
+    let machine_type = input.opt_enum("type", &["STANDARD", "EXPRESS"])?;
+    let severity = input.opt_enum("severity", &["ERROR", "WARNING"])?;
+    let max = input.opt_int("maxResults", 0, 100)?;
+    let max = match max {
+        None | Some(0) => 100,
+        Some(n) => usize::try_from(n).unwrap_or(100),
+    };
+    let options = ValidateOptions {
+        machine_type: match machine_type {
+            Some("EXPRESS") => ExecutionType::Express,
+            _ => ExecutionType::Standard,
+        },
+        warnings: severity == Some("WARNING"),
+    };
+    let (_, diagnostics) = validate_str_with(definition, options);
+    let result = if diagnostics.is_valid() { "OK" } else { "FAIL" };
+    let shown: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| severity == Some("WARNING") || d.severity == Severity::Error)
+        .collect();
+    let truncated = shown.len() > max;
+    let items: Vec<_> = shown
+        .into_iter()
+        .take(max)
+        .map(|d| {
+            json!({
+                "severity": if d.severity == Severity::Error { "ERROR" } else { "WARNING" },
+                "code": d.code.as_str(),
+                "message": d.message,
+                "location": d.location(),
+            })
+        })
+        .collect();
+    Ok(json!({"result": result, "diagnostics": items, "truncated": truncated}))
+}

@@ -1,0 +1,443 @@
+//! AWS JSON 1.0 as Step Functions speaks it: reading a request's members with AWS's
+//! validation messages, writing timestamps and errors, and pagination tokens.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+/// The header that names the operation: `AWSStepFunctions.<Operation>`.
+pub(crate) const TARGET_HEADER: &str = "x-amz-target";
+/// The prefix of every target.
+pub(crate) const TARGET_PREFIX: &str = "AWSStepFunctions.";
+/// The media type of requests and responses.
+pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+/// The largest request body accepted, in bytes.
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The page size of a list operation called without `maxResults` (or with 0).
+const DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest `maxResults` of a list operation.
+pub(crate) const MAX_PAGE_SIZE: i64 = 1000;
+
+/// An error as the API answers it: `{"__type": kind, "message": …}` with an HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+    pub(crate) status: u16,
+}
+
+impl ApiError {
+    /// A client error (HTTP 400), as every Step Functions exception is.
+    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            kind,
+            message: message.into(),
+            status: 400,
+        }
+    }
+
+    /// `ValidationException`.
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        ApiError::new("ValidationException", message)
+    }
+
+    /// A constraint a member breaks, worded as AWS words it.
+    pub(crate) fn constraint(value: &str, field: &str, constraint: &str) -> Self {
+        ApiError::validation(format!(
+            "1 validation error detected: Value {value} at '{field}' failed to satisfy constraint: {constraint}"
+        ))
+    }
+
+    /// The error's body.
+    pub(crate) fn body(&self) -> Value {
+        json!({"__type": self.kind, "message": self.message})
+    }
+}
+
+/// What an operation answers.
+pub(crate) type OpResult = Result<Value, ApiError>;
+
+/// A timestamp as AWS JSON 1.0 writes it: epoch seconds, with milliseconds.
+pub(crate) fn epoch(t: DateTime<Utc>) -> Value {
+    json!(t.timestamp_millis() as f64 / 1000.0)
+}
+
+/// How a member's value is quoted in a validation message.
+fn quoted(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            let short: String = s.chars().take(64).collect();
+            format!("'{short}'")
+        }
+        other => {
+            let text = other.to_string();
+            let short: String = text.chars().take(64).collect();
+            format!("'{short}'")
+        }
+    }
+}
+
+/// The JSON kind of a value, for type errors.
+fn kind(v: &Value) -> &'static str {
+    sfn_core::diagnostic::value_kind(v)
+}
+
+/// A request's members, read with AWS's validation.
+#[derive(Debug)]
+pub(crate) struct Input {
+    members: Map<String, Value>,
+}
+
+impl Input {
+    /// Reads a request body: a JSON object (an empty body is `{}`).
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Input {
+                members: Map::new(),
+            });
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(members)) => Ok(Input { members }),
+            Ok(other) => Err(ApiError::validation(format!(
+                "the request body must be a JSON object, not {}",
+                kind(&other)
+            ))),
+            Err(e) => Err(ApiError::validation(format!(
+                "the request body is not valid JSON: {e}"
+            ))),
+        }
+    }
+
+    /// Whether the member is there (and not `null`).
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// A member's value; JSON `null` is absence, as in AWS JSON.
+    fn get(&self, field: &str) -> Option<&Value> {
+        self.members.get(field).filter(|v| !v.is_null())
+    }
+
+    fn type_error(field: &str, v: &Value, expected: &str) -> ApiError {
+        ApiError::validation(format!(
+            "1 validation error detected: Value {} at '{field}' failed to satisfy constraint: Member must be {expected}, not {}",
+            quoted(v),
+            kind(v)
+        ))
+    }
+
+    /// A required string of `min..=max` characters.
+    pub(crate) fn string(&self, field: &str, min: usize, max: usize) -> Result<&str, ApiError> {
+        self.opt_string(field, min, max)?
+            .ok_or_else(|| ApiError::constraint("null", field, "Member must not be null"))
+    }
+
+    /// An optional string of `min..=max` characters.
+    pub(crate) fn opt_string(
+        &self,
+        field: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<Option<&str>, ApiError> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Value::String(s) = v else {
+            return Err(Self::type_error(field, v, "a string"));
+        };
+        let len = s.chars().count();
+        if len < min {
+            return Err(ApiError::constraint(
+                &quoted(v),
+                field,
+                &format!("Member must have length greater than or equal to {min}"),
+            ));
+        }
+        if len > max {
+            return Err(ApiError::constraint(
+                &quoted(v),
+                field,
+                &format!("Member must have length less than or equal to {max}"),
+            ));
+        }
+        Ok(Some(s))
+    }
+
+    /// An optional boolean.
+    pub(crate) fn opt_bool(&self, field: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(Self::type_error(field, v, "a boolean")),
+        }
+    }
+
+    /// An optional integer in `min..=max`.
+    pub(crate) fn opt_int(&self, field: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Some(n) = v.as_i64() else {
+            return Err(Self::type_error(field, v, "an integer"));
+        };
+        if n < min {
+            return Err(ApiError::constraint(
+                &quoted(v),
+                field,
+                &format!("Member must have value greater than or equal to {min}"),
+            ));
+        }
+        if n > max {
+            return Err(ApiError::constraint(
+                &quoted(v),
+                field,
+                &format!("Member must have value less than or equal to {max}"),
+            ));
+        }
+        Ok(Some(n))
+    }
+
+    /// An optional member that must be one of `allowed`.
+    pub(crate) fn opt_enum(
+        &self,
+        field: &str,
+        allowed: &[&'static str],
+    ) -> Result<Option<&'static str>, ApiError> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Value::String(s) = v else {
+            return Err(Self::type_error(field, v, "a string"));
+        };
+        match allowed.iter().find(|a| **a == s) {
+            Some(a) => Ok(Some(a)),
+            None => Err(ApiError::constraint(
+                &quoted(v),
+                field,
+                &format!(
+                    "Member must satisfy enum value set: [{}]",
+                    allowed.join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// A list of strings.
+    pub(crate) fn string_list(&self, field: &str, required: bool) -> Result<Vec<String>, ApiError> {
+        let Some(v) = self.get(field) else {
+            if required {
+                return Err(ApiError::constraint(
+                    "null",
+                    field,
+                    "Member must not be null",
+                ));
+            }
+            return Ok(Vec::new());
+        };
+        let Value::Array(items) = v else {
+            return Err(Self::type_error(field, v, "a list"));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(Self::type_error(
+                    &format!("{field}.{}", i + 1),
+                    other,
+                    "a string",
+                )),
+            })
+            .collect()
+    }
+
+    /// A list of tags (`[{"key": …, "value": …}]`), at most 50.
+    pub(crate) fn tags(
+        &self,
+        field: &str,
+        required: bool,
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        let Some(v) = self.get(field) else {
+            if required {
+                return Err(ApiError::constraint(
+                    "null",
+                    field,
+                    "Member must not be null",
+                ));
+            }
+            return Ok(Vec::new());
+        };
+        let Value::Array(items) = v else {
+            return Err(Self::type_error(field, v, "a list"));
+        };
+        let mut tags = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{field}.{}", i + 1);
+            let Value::Object(members) = item else {
+                return Err(Self::type_error(&at, item, "a structure"));
+            };
+            let tag = Input {
+                members: members.clone(),
+            };
+            let key = tag
+                .string("key", 1, 128)
+                .map_err(|e| rename(e, "key", &format!("{at}.member.key")))?;
+            let value = tag
+                .opt_string("value", 0, 256)
+                .map_err(|e| rename(e, "value", &format!("{at}.member.value")))?
+                .unwrap_or_default();
+            tags.push((key.to_owned(), value.to_owned()));
+        }
+        if tags.len() > 50 {
+            return Err(ApiError::new(
+                "TooManyTags",
+                format!("Too many tags: {} (at most 50 are allowed)", tags.len()),
+            ));
+        }
+        Ok(tags)
+    }
+}
+
+/// The same error about a member of a nested structure, named by its full path.
+fn rename(mut e: ApiError, field: &str, path: &str) -> ApiError {
+    e.message = e
+        .message
+        .replace(&format!("at '{field}'"), &format!("at '{path}'"));
+    e
+}
+
+/// One page of a list operation: where it starts and how long it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Page {
+    start: usize,
+    size: usize,
+}
+
+/// The page a request asks for: `maxResults` (0 or absent: 100; at most 1,000) and
+/// `nextToken`, which must come from the same operation with the same filters (`scope`).
+pub(crate) fn page(input: &Input, scope: &str, token_max: usize) -> Result<Page, ApiError> {
+    let size = match input.opt_int("maxResults", 0, MAX_PAGE_SIZE)? {
+        None | Some(0) => DEFAULT_PAGE_SIZE,
+        Some(n) => usize::try_from(n).unwrap_or(DEFAULT_PAGE_SIZE),
+    };
+    let start = match input.opt_string("nextToken", 1, token_max)? {
+        None => 0,
+        Some(token) => decode_token(token, scope)
+            .ok_or_else(|| ApiError::new("InvalidToken", format!("Invalid Token: '{token}'")))?,
+    };
+    Ok(Page { start, size })
+}
+
+impl Page {
+    /// The page's items, and the token of the next page when there are more.
+    pub(crate) fn take<T>(self, items: Vec<T>, scope: &str) -> (Vec<T>, Option<String>) {
+        let total = items.len();
+        let end = self.start.saturating_add(self.size).min(total);
+        let next = (end < total).then(|| encode_token(scope, end));
+        let page = items
+            .into_iter()
+            .skip(self.start)
+            .take(end.saturating_sub(self.start))
+            .collect();
+        (page, next)
+    }
+}
+
+/// A token: the scope and the offset, hex-encoded so that clients treat it as opaque.
+fn encode_token(scope: &str, offset: usize) -> String {
+    let text = format!("{offset}\n{scope}");
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str, scope: &str) -> Option<usize> {
+    if token.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| {
+            token
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect();
+    let text = String::from_utf8(bytes?).ok()?;
+    let (offset, token_scope) = text.split_once('\n')?;
+    if token_scope != scope {
+        return None;
+    }
+    offset.parse().ok()
+}
+
+/// Checks that `arn` is a Step Functions ARN of the resource type `kind`
+/// (`stateMachine`, `activity`, `execution`, `mapRun`).
+pub(crate) fn check_arn(arn: &str, kinds: &[&str]) -> Result<(), ApiError> {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    let valid = parts.len() == 7
+        && parts[0] == "arn"
+        && !parts[1].is_empty()
+        && parts[2] == "states"
+        && !parts[6].is_empty();
+    if !valid {
+        return Err(ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}'")));
+    }
+    if !kinds.contains(&parts[5]) {
+        return Err(ApiError::new(
+            "InvalidArn",
+            format!(
+                "Invalid Arn: 'Resource type not valid in this context: {}'",
+                parts[5]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_within_their_scope() {
+        let t = encode_token("ListActivities", 200);
+        assert_eq!(decode_token(&t, "ListActivities"), Some(200));
+        assert_eq!(decode_token(&t, "ListStateMachines"), None);
+        assert_eq!(decode_token("zz", "ListActivities"), None);
+        assert_eq!(decode_token("abc", "ListActivities"), None);
+    }
+
+    #[test]
+    fn pages_split_a_list() {
+        let p = Page { start: 0, size: 2 };
+        let (items, next) = p.take(vec![1, 2, 3], "s");
+        assert_eq!(items, vec![1, 2]);
+        let next = next.expect("a next page");
+        let p = Page {
+            start: decode_token(&next, "s").expect("a valid token"),
+            size: 2,
+        };
+        assert_eq!(p.take(vec![1, 2, 3], "s"), (vec![3], None));
+    }
+
+    #[test]
+    fn members_are_checked_with_aws_wording() {
+        let input = Input::parse(br#"{"name": 3, "n": 2000, "t": "X"}"#).expect("an object");
+        let e = input.string("name", 1, 80).expect_err("a number");
+        assert_eq!(e.kind, "ValidationException");
+        assert!(e.message.contains("'name'"), "{}", e.message);
+        let e = input.string("missing", 1, 80).expect_err("absent");
+        assert!(e.message.contains("Member must not be null"));
+        let e = input.opt_int("n", 0, 1000).expect_err("too large");
+        assert!(e.message.contains("less than or equal to 1000"));
+        assert!(input.opt_enum("t", &["A", "B"]).is_err());
+        assert!(Input::parse(b"[1]").is_err());
+        assert!(Input::parse(b"{").is_err());
+        assert!(Input::parse(b"  ").is_ok());
+    }
+
+    #[test]
+    fn arns_are_checked_by_kind() {
+        assert!(check_arn("arn:aws:states:us-east-1:1:activity:a", &["activity"]).is_ok());
+        assert!(check_arn("arn:aws:states:us-east-1:1:activity:a", &["stateMachine"]).is_err());
+        assert!(check_arn("nope", &["activity"]).is_err());
+    }
+}

@@ -1,0 +1,1740 @@
+//! The local endpoint (`sfn_runtime::server`) driven by the real `aws-sdk-sfn` client over
+//! HTTP on loopback: every operation served, with its errors and pagination; activity
+//! flows end to end; and bad requests, sent by hand, answered with AWS-shaped errors.
+
+use std::{
+    io::{Read, Write},
+    net::{SocketAddr, TcpStream},
+    sync::OnceLock,
+    time::Duration,
+};
+
+use aws_sdk_sfn::{
+    Client,
+    config::{
+        BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
+        StalledStreamProtectionConfig, interceptors::BeforeTransmitInterceptorContextMut,
+        retry::RetryConfig, timeout::TimeoutConfig,
+    },
+    error::{BoxError, ProvideErrorMetadata},
+    types::{
+        ExecutionStatus, HistoryEventType, StateMachineType, Tag,
+        ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
+    },
+};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use sfn_runtime::{
+    local::{LocalEngine, MockConfig},
+    server::{Server, ServerHandle},
+};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/test";
+const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
+
+/// Sends the requests the SDK addresses to `sync-<host>` (StartSyncExecution,
+/// TestState) to the host itself: a local endpoint has no `sync-` name.
+#[derive(Debug)]
+struct NoSyncPrefix;
+
+impl Intercept for NoSyncPrefix {
+    fn name(&self) -> &'static str {
+        "NoSyncPrefix"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        if request.uri().contains("://sync-") {
+            let uri = request.uri().replacen("://sync-", "://", 1);
+            request.set_uri(uri)?;
+        }
+        Ok(())
+    }
+}
+
+/// A client for a local endpoint: plain HTTP, any credentials, no retries.
+fn client(endpoint: &str) -> Client {
+    let config = aws_sdk_sfn::Config::builder()
+        .behavior_version(BehaviorVersion::v2026_01_12())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("any", "thing", None, None, "test"))
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_timeout(Duration::from_secs(30))
+                .build(),
+        )
+        .retry_config(RetryConfig::disabled())
+        .interceptor(NoSyncPrefix)
+        .build();
+    Client::from_conf(config)
+}
+
+/// A server on a free loopback port, with held polls of `poll`, and its client.
+async fn serve(poll: Duration) -> (ServerHandle, Client) {
+    serve_with(Server::builder().activity_poll_timeout(poll)).await
+}
+
+async fn serve_with(builder: sfn_runtime::server::ServerBuilder) -> (ServerHandle, Client) {
+    let server = builder
+        .engine(LocalEngine::new())
+        .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = client(&server.endpoint_url());
+    (server, client)
+}
+
+/// The exception name of a failed call.
+fn code<T: std::fmt::Debug, E: ProvideErrorMetadata + std::fmt::Debug>(r: Result<T, E>) -> String {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e
+            .code()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no error code: {e:?}")),
+    }
+}
+
+/// The message of a failed call.
+fn message<T: std::fmt::Debug, E: ProvideErrorMetadata + std::fmt::Debug>(
+    r: Result<T, E>,
+) -> String {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => e.message().unwrap_or_default().to_owned(),
+    }
+}
+
+const PASS: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+
+fn activity_machine(activity_arn: &str, extra: &str) -> String {
+    format!(
+        r#"{{"StartAt": "Work", "States": {{
+            "Work": {{"Type": "Task", "Resource": "{activity_arn}", "HeartbeatSeconds": 30{extra}, "End": true}}}}}}"#
+    )
+}
+
+async fn create_machine(client: &Client, name: &str, definition: &str) -> String {
+    client
+        .create_state_machine()
+        .name(name)
+        .definition(definition)
+        .role_arn(ROLE)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+        .state_machine_arn()
+        .to_owned()
+}
+
+async fn start(client: &Client, machine: &str, name: Option<&str>, input: &str) -> String {
+    client
+        .start_execution()
+        .state_machine_arn(machine)
+        .set_name(name.map(str::to_owned))
+        .input(input)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .execution_arn()
+        .to_owned()
+}
+
+/// Waits until the execution is no longer running and returns its status.
+async fn finished(client: &Client, execution: &str) -> ExecutionStatus {
+    for _ in 0..500 {
+        let d = client
+            .describe_execution()
+            .execution_arn(execution)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        if *d.status() != ExecutionStatus::Running {
+            return d.status().clone();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{execution} never finished");
+}
+
+async fn poll_task(client: &Client, activity: &str) -> (String, String) {
+    let t = client
+        .get_activity_task()
+        .activity_arn(activity)
+        .worker_name("worker-1")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    (
+        t.task_token().expect("a task").to_owned(),
+        t.input().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activities_are_created_described_listed_in_pages_and_deleted() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let mut arns = Vec::new();
+    for i in 0..5 {
+        let out = client
+            .create_activity()
+            .name(format!("act-{i}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(out.activity_arn(), format!("{PREFIX}:activity:act-{i}"));
+        arns.push(out.activity_arn().to_owned());
+    }
+    // Idempotent on the name.
+    let again = client.create_activity().name("act-0").send().await;
+    assert_eq!(
+        again.map(|o| o.activity_arn().to_owned()).ok(),
+        Some(arns[0].clone())
+    );
+
+    let d = client
+        .describe_activity()
+        .activity_arn(&arns[1])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.name(), "act-1");
+    assert!(d.creation_date().secs() > 1_600_000_000);
+
+    // Pages of two: 2, 2, 1, by hand and through the paginator.
+    let first = client
+        .list_activities()
+        .max_results(2)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first.activities().len(), 2);
+    let token = first.next_token().expect("a next page").to_owned();
+    let second = client
+        .list_activities()
+        .max_results(2)
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(second.activities().len(), 2);
+    let all = client
+        .list_activities()
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let names: Vec<&str> = all.iter().map(|a| a.name()).collect();
+    assert_eq!(names, ["act-0", "act-1", "act-2", "act-3", "act-4"]);
+    let one_page = client.list_activities().max_results(0).send().await;
+    assert_eq!(one_page.map(|o| o.activities().len()).ok(), Some(5));
+
+    // Errors.
+    let r = client
+        .list_activities()
+        .next_token("not-a-token")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    // A token from another operation is refused too.
+    let r = client.list_state_machines().next_token(&token).send().await;
+    assert_eq!(code(r), "InvalidToken");
+    let r = client.list_activities().max_results(1001).send().await;
+    assert_eq!(code(r), "ValidationException");
+    let r = client.create_activity().name("bad name").send().await;
+    assert_eq!(code(r), "InvalidName");
+    let r = client
+        .describe_activity()
+        .activity_arn(format!("{PREFIX}:activity:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ActivityDoesNotExist");
+    let r = client
+        .describe_activity()
+        .activity_arn(format!("{PREFIX}:stateMachine:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    let r = client.describe_activity().activity_arn("nope").send().await;
+    assert_eq!(code(r), "InvalidArn");
+
+    // Deleting, twice: AWS does not mind.
+    for _ in 0..2 {
+        let r = client.delete_activity().activity_arn(&arns[4]).send().await;
+        assert!(r.is_ok(), "{r:?}");
+    }
+    let r = client
+        .describe_activity()
+        .activity_arn(&arns[4])
+        .send()
+        .await;
+    assert_eq!(code(r), "ActivityDoesNotExist");
+    let left = client.list_activities().send().await;
+    assert_eq!(left.map(|o| o.activities().len()).ok(), Some(4));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_machines_are_created_described_updated_listed_and_deleted() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let out = client
+        .create_state_machine()
+        .name("hello")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let arn = out.state_machine_arn().to_owned();
+    assert_eq!(arn, format!("{PREFIX}:stateMachine:hello"));
+
+    // Same name and definition: the same machine. Another definition: refused.
+    let again = client
+        .create_state_machine()
+        .name("hello")
+        .definition(PASS)
+        .role_arn("arn:aws:iam::123456789012:role/other")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.state_machine_arn(), arn);
+    assert_eq!(again.creation_date(), out.creation_date());
+    let other = r#"{"StartAt": "Q", "States": {"Q": {"Type": "Pass", "End": true}}}"#;
+    let r = client
+        .create_state_machine()
+        .name("hello")
+        .definition(other)
+        .role_arn(ROLE)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineAlreadyExists");
+
+    // An invalid definition: the validator's findings in the message.
+    let r = client
+        .create_state_machine()
+        .name("broken")
+        .definition(r#"{"StartAt": "Nowhere", "States": {"P": {"Type": "Pass", "End": true}}}"#)
+        .role_arn(ROLE)
+        .send()
+        .await;
+    let m = message(r);
+    assert!(m.contains("Nowhere") && m.contains("/StartAt"), "{m}");
+    let r = client
+        .create_state_machine()
+        .name("broken")
+        .definition("{not json")
+        .role_arn(ROLE)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidDefinition");
+    let r = client
+        .create_state_machine()
+        .name("bad/name")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidName");
+
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.name(), "hello");
+    assert_eq!(d.definition(), PASS);
+    assert_eq!(d.role_arn(), ROLE);
+    assert_eq!(*d.r#type(), StateMachineType::Standard);
+    assert_eq!(d.status().map(|s| s.as_str()), Some("ACTIVE"));
+
+    // An execution started before an update still describes the old definition.
+    let before = start(&client, &arn, Some("before"), "{}").await;
+    assert_eq!(finished(&client, &before).await, ExecutionStatus::Succeeded);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let up = client
+        .update_state_machine()
+        .state_machine_arn(&arn)
+        .definition(other)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(up.revision_id().is_some());
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.definition(), other);
+    let after = start(&client, &arn, Some("after"), "{}").await;
+    assert_eq!(finished(&client, &after).await, ExecutionStatus::Succeeded);
+    let for_before = client
+        .describe_state_machine_for_execution()
+        .execution_arn(&before)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(for_before.definition(), PASS);
+    assert_eq!(for_before.state_machine_arn(), arn);
+    let for_after = client
+        .describe_state_machine_for_execution()
+        .execution_arn(&after)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(for_after.definition(), other);
+    let r = client
+        .describe_state_machine_for_execution()
+        .execution_arn(format!("{PREFIX}:execution:hello:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionDoesNotExist");
+
+    let r = client
+        .update_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await;
+    assert_eq!(code(r), "MissingRequiredParameter");
+    let r = client
+        .update_state_machine()
+        .state_machine_arn(&arn)
+        .definition("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidDefinition");
+    let r = client
+        .update_state_machine()
+        .state_machine_arn(format!("{PREFIX}:stateMachine:nope"))
+        .definition(PASS)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
+
+    // Listing in pages.
+    for i in 0..4 {
+        create_machine(&client, &format!("m{i}"), PASS).await;
+    }
+    let all = client
+        .list_state_machines()
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let names: Vec<&str> = all.iter().map(|m| m.name()).collect();
+    assert_eq!(names, ["hello", "m0", "m1", "m2", "m3"]);
+
+    // Deleting: gone, and deleting again is fine.
+    for _ in 0..2 {
+        let r = client
+            .delete_state_machine()
+            .state_machine_arn(&arn)
+            .send()
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+    }
+    let r = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
+    let r = client
+        .start_execution()
+        .state_machine_arn(&arn)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
+    let r = client
+        .describe_state_machine()
+        .state_machine_arn(format!("{PREFIX}:activity:x"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn executions_start_idempotently_are_listed_described_and_stopped() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let activity = client
+        .create_activity()
+        .name("hold")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let waiting = create_machine(&client, "waiting", &activity_machine(&activity, "")).await;
+
+    // Same name and input while running: the same execution.
+    let first = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .name("run-1")
+        .input(r#"{"a": 1}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let again = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .name("run-1")
+        .input(r#"{"a": 1}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.execution_arn(), first.execution_arn());
+    assert_eq!(again.start_date(), first.start_date());
+    let r = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .name("run-1")
+        .input(r#"{"a": 2}"#)
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionAlreadyExists");
+
+    let d = client
+        .describe_execution()
+        .execution_arn(first.execution_arn())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(*d.status(), ExecutionStatus::Running);
+    assert_eq!(d.name(), Some("run-1"));
+    assert_eq!(d.input(), Some(r#"{"a":1}"#));
+    assert_eq!(d.state_machine_arn(), waiting);
+
+    // Stop it: ABORTED with the error and cause given; then the name is taken.
+    let stopped = client
+        .stop_execution()
+        .execution_arn(first.execution_arn())
+        .error("Enough")
+        .cause("stopped by the test")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(stopped.stop_date().secs() >= first.start_date().secs());
+    assert_eq!(
+        finished(&client, first.execution_arn()).await,
+        ExecutionStatus::Aborted
+    );
+    let d = client
+        .describe_execution()
+        .execution_arn(first.execution_arn())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.error(), Some("Enough"));
+    assert_eq!(d.cause(), Some("stopped by the test"));
+    assert!(d.stop_date().is_some());
+    let r = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .name("run-1")
+        .input(r#"{"a": 1}"#)
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionAlreadyExists");
+
+    // Input checks.
+    let r = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .input("{not json")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidExecutionInput");
+    let r = client
+        .start_execution()
+        .state_machine_arn(&waiting)
+        .name("no spaces allowed")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidName");
+
+    // Listing: newest first, filtered by status, in pages.
+    let pass = create_machine(&client, "pass", PASS).await;
+    let mut runs = Vec::new();
+    for i in 0..5 {
+        runs.push(
+            start(
+                &client,
+                &pass,
+                Some(&format!("p{i}")),
+                &format!("{{\"i\": {i}}}"),
+            )
+            .await,
+        );
+    }
+    for r in &runs {
+        assert_eq!(finished(&client, r).await, ExecutionStatus::Succeeded);
+    }
+    let d = client
+        .describe_execution()
+        .execution_arn(&runs[2])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.output(), Some(r#"{"i":2}"#));
+    let meta = client
+        .describe_execution()
+        .execution_arn(&runs[2])
+        .included_data(aws_sdk_sfn::types::IncludedData::MetadataOnly)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(meta.output(), None);
+    assert_eq!(meta.input(), None);
+
+    let listed = client
+        .list_executions()
+        .state_machine_arn(&pass)
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let names: Vec<&str> = listed.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["p4", "p3", "p2", "p1", "p0"]);
+    let page = client
+        .list_executions()
+        .state_machine_arn(&pass)
+        .max_results(3)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(page.executions().len(), 3);
+    let token = page.next_token().expect("more").to_owned();
+    // A token is bound to its filters.
+    let r = client
+        .list_executions()
+        .state_machine_arn(&waiting)
+        .next_token(&token)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    let aborted = client
+        .list_executions()
+        .state_machine_arn(&waiting)
+        .status_filter(ExecutionStatus::Aborted)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(aborted.executions().len(), 1);
+    let running = client
+        .list_executions()
+        .state_machine_arn(&pass)
+        .status_filter(ExecutionStatus::Running)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(running.executions().is_empty());
+    let r = client
+        .list_executions()
+        .state_machine_arn(format!("{PREFIX}:stateMachine:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
+    let r = client.list_executions().send().await;
+    assert_eq!(code(r), "ValidationException");
+
+    let r = client
+        .stop_execution()
+        .execution_arn(format!("{PREFIX}:execution:pass:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionDoesNotExist");
+    let r = client
+        .describe_execution()
+        .execution_arn(&pass)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn execution_history_pages_forwards_and_backwards_with_or_without_data() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let machine = create_machine(
+        &client,
+        "three",
+        r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Pass", "Next": "C"},
+            "C": {"Type": "Pass", "End": true}}}"#,
+    )
+    .await;
+    let run = start(&client, &machine, None, r#"{"x": 1}"#).await;
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Succeeded);
+
+    let all = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .max_results(3)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let types: Vec<HistoryEventType> = all.iter().map(|e| e.r#type().clone()).collect();
+    assert_eq!(types.len(), 8);
+    assert_eq!(types[0], HistoryEventType::ExecutionStarted);
+    assert_eq!(types[7], HistoryEventType::ExecutionSucceeded);
+    let ids: Vec<i64> = all.iter().map(|e| e.id()).collect();
+    assert_eq!(ids, (1..=8).collect::<Vec<i64>>());
+    assert!(all[0].timestamp().secs() > 1_600_000_000);
+    let started = all[0]
+        .execution_started_event_details()
+        .expect("started details");
+    assert_eq!(started.input(), Some(r#"{"x":1}"#));
+
+    let reversed = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .reverse_order(true)
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let ids: Vec<i64> = reversed.iter().map(|e| e.id()).collect();
+    assert_eq!(ids, (1..=8).rev().collect::<Vec<i64>>());
+
+    let bare = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .include_execution_data(false)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let started = bare.events()[0]
+        .execution_started_event_details()
+        .expect("started details");
+    assert_eq!(started.input(), None);
+    assert!(started.role_arn().is_some());
+
+    let r = client
+        .get_execution_history()
+        .execution_arn(format!("{PREFIX}:execution:three:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionDoesNotExist");
+    let r = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .next_token("00")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_activity_is_polled_heartbeated_and_answered_and_a_failure_is_retried_then_caught() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("add")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(
+        &client,
+        "adder",
+        &activity_machine(
+            &activity,
+            r#", "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Caught"}]"#,
+        )
+        .replace(r#", "End": true}}"#, r#", "End": true},
+            "Caught": {"Type": "Pass", "End": true}}"#),
+    )
+    .await;
+
+    // Success: poll, heartbeat, answer.
+    let run = start(&client, &machine, None, r#"{"a": 3, "b": 4}"#).await;
+    let (token, input) = poll_task(&client, &activity).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&input).ok(),
+        Some(json!({"a": 3, "b": 4}))
+    );
+    let r = client.send_task_heartbeat().task_token(&token).send().await;
+    assert!(r.is_ok(), "{r:?}");
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output(r#"{"sum": 7}"#)
+        .send()
+        .await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Succeeded);
+    let d = client
+        .describe_execution()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.output(), Some(r#"{"sum":7}"#));
+    // The task is over: answering again is too late.
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "TaskTimedOut");
+    let history = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let started = history
+        .events()
+        .iter()
+        .find_map(|e| e.activity_started_event_details())
+        .expect("ActivityStarted");
+    assert_eq!(started.worker_name(), Some("worker-1"));
+
+    // Failure: retried once, failed again, caught.
+    let run = start(&client, &machine, None, r#"{"a": 1}"#).await;
+    for attempt in 0..2 {
+        let (token, _) = poll_task(&client, &activity).await;
+        let r = client
+            .send_task_failure()
+            .task_token(&token)
+            .error("Flaky")
+            .cause(format!("attempt {attempt}"))
+            .send()
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Succeeded);
+    let d = client
+        .describe_execution()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let output: Value = serde_json::from_str(d.output().unwrap_or("null")).unwrap_or_default();
+    assert_eq!(
+        output["caught"],
+        json!({"Error": "Flaky", "Cause": "attempt 1"})
+    );
+
+    // Bad answers.
+    let r = client
+        .send_task_success()
+        .task_token("no-such-token")
+        .output("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    let r = client
+        .send_task_heartbeat()
+        .task_token("no-such-token")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    let r = client
+        .send_task_failure()
+        .task_token("t")
+        .error("e".repeat(257))
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    let run = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output("{not json")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidOutput");
+    let r = client.stop_execution().execution_arn(&run).send().await;
+    assert!(r.is_ok(), "{r:?}");
+
+    let r = client
+        .get_activity_task()
+        .activity_arn(format!("{PREFIX}:activity:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ActivityDoesNotExist");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_workers_share_an_activity_over_http() {
+    let (server, client) = serve(Duration::from_millis(300)).await;
+    let activity = client
+        .create_activity()
+        .name("double")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "double", &activity_machine(&activity, "")).await;
+    const RUNS: usize = 24;
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let client = client.clone();
+            let activity = activity.clone();
+            tokio::spawn(async move {
+                let mut answered = 0;
+                let mut idle = 0;
+                while idle < 2 {
+                    let task = client
+                        .get_activity_task()
+                        .activity_arn(&activity)
+                        .worker_name(format!("w{w}"))
+                        .send()
+                        .await
+                        .map_err(|e| format!("{e:?}"))?;
+                    let Some(token) = task.task_token() else {
+                        idle += 1;
+                        continue;
+                    };
+                    idle = 0;
+                    let n: i64 = serde_json::from_str::<Value>(task.input().unwrap_or("{}"))
+                        .ok()
+                        .and_then(|v| v["n"].as_i64())
+                        .unwrap_or_default();
+                    client
+                        .send_task_success()
+                        .task_token(token)
+                        .output(json!({"double": n * 2}).to_string())
+                        .send()
+                        .await
+                        .map_err(|e| format!("{e:?}"))?;
+                    answered += 1;
+                }
+                Ok::<usize, String>(answered)
+            })
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for n in 0..RUNS {
+        runs.push(start(&client, &machine, None, &json!({"n": n}).to_string()).await);
+    }
+    for (n, run) in runs.iter().enumerate() {
+        assert_eq!(finished(&client, run).await, ExecutionStatus::Succeeded);
+        let d = client
+            .describe_execution()
+            .execution_arn(run)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            d.output(),
+            Some(json!({"double": n * 2}).to_string().as_str())
+        );
+    }
+    let mut total = 0;
+    for w in workers {
+        total += w
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(total, RUNS);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_an_execution_closes_its_outstanding_task_token() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("slow")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "slow", &activity_machine(&activity, "")).await;
+    let run = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    let r = client.stop_execution().execution_arn(&run).send().await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Aborted);
+    let r = client.send_task_heartbeat().task_token(&token).send().await;
+    assert_eq!(code(r), "TaskTimedOut");
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "TaskTimedOut");
+    let r = client.send_task_failure().task_token(&token).send().await;
+    assert_eq!(code(r), "TaskTimedOut");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_for_a_timed_out_task_get_task_timed_out() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("late")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(
+        &client,
+        "late",
+        &activity_machine(&activity, "")
+            .replace(r#""HeartbeatSeconds": 30"#, r#""HeartbeatSeconds": 1"#),
+    )
+    .await;
+    let run = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Failed);
+    let d = client
+        .describe_execution()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.error(), Some("States.HeartbeatTimeout"));
+    let r = client.send_task_heartbeat().task_token(&token).send().await;
+    assert_eq!(code(r), "TaskTimedOut");
+    let r = client
+        .send_task_success()
+        .task_token(&token)
+        .output("{}")
+        .send()
+        .await;
+    assert_eq!(code(r), "TaskTimedOut");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_polls_end_empty_after_the_timeout_and_at_shutdown() {
+    let (server, client) = serve(Duration::from_millis(200)).await;
+    let activity = client
+        .create_activity()
+        .name("idle")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let t0 = std::time::Instant::now();
+    let out = client
+        .get_activity_task()
+        .activity_arn(&activity)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(out.task_token(), None);
+    assert!(
+        t0.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        t0.elapsed()
+    );
+    server.shutdown().await;
+
+    // A long hold, cut short by a shutdown: the poll answers with no task.
+    let (server, client) = serve(Duration::from_secs(60)).await;
+    let activity = client
+        .create_activity()
+        .name("idle")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let poll = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .get_activity_task()
+                .activity_arn(activity)
+                .send()
+                .await
+                .map(|o| o.task_token().map(str::to_owned))
+                .map_err(|e| format!("{e:?}"))
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let t0 = std::time::Instant::now();
+    server.shutdown().await;
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    let out = poll.await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, Ok(None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_are_put_listed_and_removed() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+    let activity = client
+        .create_activity()
+        .name("tagged")
+        .tags(tag("team", "a"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = client
+        .create_state_machine()
+        .name("tagged")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .tags(tag("env", "test"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_arn()
+        .to_owned();
+    let list = |arn: String| {
+        let client = client.clone();
+        async move {
+            client
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"))
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or("").to_owned(),
+                        t.value().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(activity.clone()).await,
+        [("team".to_owned(), "a".to_owned())]
+    );
+    assert_eq!(
+        list(machine.clone()).await,
+        [("env".to_owned(), "test".to_owned())]
+    );
+
+    let r = client
+        .tag_resource()
+        .resource_arn(&machine)
+        .tags(tag("env", "prod"))
+        .tags(tag("owner", "me"))
+        .send()
+        .await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(
+        list(machine.clone()).await,
+        [
+            ("env".to_owned(), "prod".to_owned()),
+            ("owner".to_owned(), "me".to_owned())
+        ]
+    );
+    let r = client
+        .untag_resource()
+        .resource_arn(&machine)
+        .tag_keys("env")
+        .send()
+        .await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(
+        list(machine.clone()).await,
+        [("owner".to_owned(), "me".to_owned())]
+    );
+
+    let r = client
+        .list_tags_for_resource()
+        .resource_arn(format!("{PREFIX}:stateMachine:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let r = client
+        .tag_resource()
+        .resource_arn(format!("{PREFIX}:activity:nope"))
+        .tags(tag("a", "b"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let mut many = client.tag_resource().resource_arn(&activity);
+    for i in 0..50 {
+        many = many.tags(tag(&format!("k{i}"), "v"));
+    }
+    assert_eq!(code(many.send().await), "TooManyTags");
+    let r = client
+        .list_tags_for_resource()
+        .resource_arn(format!("{PREFIX}:execution:a:b"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definitions_are_validated_with_diagnostics() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let ok = client
+        .validate_state_machine_definition()
+        .definition(PASS)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(*ok.result(), ValidateStateMachineDefinitionResultCode::Ok);
+    assert!(ok.diagnostics().is_empty());
+
+    let broken = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Nowhere"},
+        "B": {"Type": "Pass", "Next": "Elsewhere"}}}"#;
+    let fail = client
+        .validate_state_machine_definition()
+        .definition(broken)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        *fail.result(),
+        ValidateStateMachineDefinitionResultCode::Fail
+    );
+    assert!(fail.diagnostics().len() >= 2, "{:?}", fail.diagnostics());
+    let target = fail
+        .diagnostics()
+        .iter()
+        .find(|d| d.location() == Some("/States/A/Next"))
+        .unwrap_or_else(|| panic!("{:?}", fail.diagnostics()));
+    assert_eq!(
+        *target.severity(),
+        ValidateStateMachineDefinitionSeverity::Error
+    );
+    assert_eq!(target.code(), "MISSING_TRANSITION_TARGET");
+    assert!(target.message().contains("Nowhere"), "{}", target.message());
+    assert_eq!(fail.truncated(), Some(false));
+
+    let one = client
+        .validate_state_machine_definition()
+        .definition(broken)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(one.diagnostics().len(), 1);
+    assert_eq!(one.truncated(), Some(true));
+
+    // Warnings only when asked for.
+    let warned = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#;
+    let errors_only = client
+        .validate_state_machine_definition()
+        .definition(warned)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        errors_only.diagnostics().is_empty(),
+        "{:?}",
+        errors_only.diagnostics()
+    );
+    let with_warnings = client
+        .validate_state_machine_definition()
+        .definition(warned)
+        .severity(ValidateStateMachineDefinitionSeverity::Warning)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        *with_warnings.result(),
+        ValidateStateMachineDefinitionResultCode::Ok
+    );
+    assert!(
+        with_warnings
+            .diagnostics()
+            .iter()
+            .all(|d| *d.severity() == ValidateStateMachineDefinitionSeverity::Warning),
+        "{:?}",
+        with_warnings.diagnostics()
+    );
+
+    let r = client
+        .validate_state_machine_definition()
+        .definition(PASS)
+        .max_results(101)
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_runs_are_described_and_listed_with_their_child_executions() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let machine = create_machine(
+        &client,
+        "fanout",
+        r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}},
+            "End": true}}}"#,
+    )
+    .await;
+    let run = start(&client, &machine, None, r#"{"items": [1, 2, 3]}"#).await;
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Succeeded);
+    let runs = client
+        .list_map_runs()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(runs.map_runs().len(), 1);
+    let map_run = runs.map_runs()[0].map_run_arn().to_owned();
+    assert!(
+        map_run.starts_with(&format!("{PREFIX}:mapRun:fanout/Each:")),
+        "{map_run}"
+    );
+    let d = client
+        .describe_map_run()
+        .map_run_arn(&map_run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.status().as_str(), "SUCCEEDED");
+    assert_eq!(d.item_counts().map(|c| c.succeeded()), Some(3));
+    let children = client
+        .list_executions()
+        .map_run_arn(&map_run)
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(children.len(), 3);
+    assert!(
+        children
+            .iter()
+            .all(|c| c.map_run_arn() == Some(map_run.as_str()))
+    );
+    let child = client
+        .describe_state_machine_for_execution()
+        .execution_arn(children[0].execution_arn())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(child.map_run_arn(), Some(map_run.as_str()));
+
+    let r = client
+        .describe_map_run()
+        .map_run_arn(format!("{PREFIX}:mapRun:fanout/Each:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let r = client
+        .list_executions()
+        .map_run_arn(format!("{PREFIX}:mapRun:fanout/Each:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let r = client
+        .list_map_runs()
+        .execution_arn(format!("{PREFIX}:execution:fanout:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionDoesNotExist");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_case_of_the_mock_configuration_is_picked_by_the_arn_suffix() {
+    let config = MockConfig::from_value(&json!({
+        "StateMachines": {"mocked": {"TestCases": {"Happy": {"Call": "Ok"}, "Sad": {"Call": "Boom"}}}},
+        "MockedResponses": {
+            "Ok": {"0": {"Return": {"answer": 42}}},
+            "Boom": {"0": {"Throw": {"Error": "Broken", "Cause": "mocked"}}}
+        }
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (server, client) = serve_with(Server::builder().mock_config(config)).await;
+    let machine = create_machine(
+        &client,
+        "mocked",
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+    )
+    .await;
+    let happy = start(&client, &format!("{machine}#Happy"), None, "{}").await;
+    assert_eq!(finished(&client, &happy).await, ExecutionStatus::Succeeded);
+    let d = client
+        .describe_execution()
+        .execution_arn(&happy)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.output(), Some(r#"{"answer":42}"#));
+    let sad = start(&client, &format!("{machine}#Sad"), None, "{}").await;
+    assert_eq!(finished(&client, &sad).await, ExecutionStatus::Failed);
+    let r = client
+        .start_execution()
+        .state_machine_arn(format!("{machine}#Missing"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn express_machines_run_synchronously() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let express = client
+        .create_state_machine()
+        .name("quick")
+        .definition(
+            r#"{"StartAt": "Check", "States": {
+                "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Boom"},
+                "Done": {"Type": "Pass", "Result": {"done": true}, "End": true},
+                "Boom": {"Type": "Fail", "Error": "Nope", "Cause": "not ok"}}}"#,
+        )
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_arn()
+        .to_owned();
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(*d.r#type(), StateMachineType::Express);
+
+    // A name may repeat: each run is its own.
+    for _ in 0..2 {
+        let ok = client
+            .start_sync_execution()
+            .state_machine_arn(&express)
+            .name("same")
+            .input(r#"{"ok": true}"#)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(ok.status().as_str(), "SUCCEEDED");
+        assert_eq!(ok.output(), Some(r#"{"done":true}"#));
+        assert_eq!(ok.name(), Some("same"));
+        assert!(
+            ok.execution_arn()
+                .starts_with(&format!("{PREFIX}:express:quick:same:")),
+            "{}",
+            ok.execution_arn()
+        );
+        assert!(ok.stop_date().secs() >= ok.start_date().secs());
+        assert!(ok.billing_details().is_some());
+    }
+    let failed = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input(r#"{"ok": false}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(failed.status().as_str(), "FAILED");
+    assert_eq!(
+        (failed.error(), failed.cause()),
+        (Some("Nope"), Some("not ok"))
+    );
+
+    let standard = create_machine(&client, "standard", PASS).await;
+    let r = client
+        .start_sync_execution()
+        .state_machine_arn(&standard)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineTypeNotSupported");
+    let r = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input("{oops")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidExecutionInput");
+    let r = client
+        .list_executions()
+        .state_machine_arn(&express)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineTypeNotSupported");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_not_served_yet_say_so() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let r = client
+        .list_state_machine_versions()
+        .state_machine_arn(format!("{PREFIX}:stateMachine:x"))
+        .send()
+        .await;
+    let m = message(r);
+    assert!(m.contains("not supported"), "{m}");
+    server.shutdown().await;
+}
+
+// Bad requests, sent by hand.
+
+/// A server for the hand-made requests, on its own runtime, shared by the tests.
+fn raw_server() -> SocketAddr {
+    static SERVER: OnceLock<SocketAddr> = OnceLock::new();
+    *SERVER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"));
+            rt.block_on(async move {
+                let server = Server::builder()
+                    .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .activity_poll_timeout(Duration::from_millis(50))
+                    .build()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let _ = tx.send(server.local_addr());
+                // Serve for as long as the test binary runs.
+                std::future::pending::<()>().await;
+                drop(server);
+            });
+        });
+        rx.recv().unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Sends one request by hand; returns the status and the body as JSON.
+fn send_raw(headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
+    let addr = raw_server();
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("{e}"));
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut request = format!(
+        "POST / HTTP/1.1\r\nHost: sync-localhost\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    let _ = stream.write_all(request.as_bytes());
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+    (status, json)
+}
+
+fn target(op: &str) -> String {
+    format!("AWSStepFunctions.{op}")
+}
+
+#[test]
+fn bad_requests_get_aws_shaped_errors() {
+    let ct = ("Content-Type", "application/x-amz-json-1.0");
+    let create = target("CreateActivity");
+    let t = ("X-Amz-Target", create.as_str());
+
+    let (status, body) = send_raw(&[ct, t], b"{not json");
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+
+    let (status, body) = send_raw(&[ct, t], br#"{"name": 42}"#);
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("'name'"),
+        "{body}"
+    );
+
+    let (_, body) = send_raw(&[ct, t], b"{}");
+    assert_eq!(body["__type"], "ValidationException");
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("'name'"),
+        "{body}"
+    );
+
+    let (_, body) = send_raw(&[ct, t], b"[1, 2]");
+    assert_eq!(body["__type"], "ValidationException");
+
+    let (_, body) = send_raw(&[ct, t], br#"{"name": "x", "tags": [{"key": 1}]}"#);
+    assert_eq!(body["__type"], "ValidationException");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tags.1.member.key"),
+        "{body}"
+    );
+
+    let (status, body) = send_raw(
+        &[ct, ("X-Amz-Target", "AWSStepFunctions.Frobnicate")],
+        b"{}",
+    );
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("UnknownOperationException"))
+    );
+    let (_, body) = send_raw(&[ct, ("X-Amz-Target", "DynamoDB_20120810.GetItem")], b"{}");
+    assert_eq!(body["__type"], "UnknownOperationException");
+    let (_, body) = send_raw(&[ct], b"{}");
+    assert_eq!(body["__type"], "UnknownOperationException");
+
+    let big = vec![b' '; 1024 * 1024 + 1];
+    let (status, body) = send_raw(&[ct, t], &big);
+    assert_eq!(status, 413);
+    assert!(body["__type"].is_string(), "{body}");
+
+    // Any credentials, any host: a well-formed request succeeds.
+    let (status, body) = send_raw(
+        &[
+            ct,
+            t,
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=whoever/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=00",
+            ),
+        ],
+        br#"{"name": "raw"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["activityArn"], format!("{PREFIX}:activity:raw"));
+    assert!(
+        body["creationDate"].is_f64() || body["creationDate"].is_u64(),
+        "{body}"
+    );
+}
+
+/// What a random request is made of.
+fn any_target() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            "CreateActivity",
+            "DescribeActivity",
+            "ListActivities",
+            "GetActivityTask",
+            "SendTaskSuccess",
+            "CreateStateMachine",
+            "StartExecution",
+            "ListExecutions",
+            "GetExecutionHistory",
+            "ValidateStateMachineDefinition",
+            "TagResource",
+            "TestState",
+        ])
+        .prop_map(target),
+        "[ -~]{0,40}",
+    ]
+}
+
+fn any_body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..256),
+        r#"[{}\[\]":, 0-9a-zA-Z.\-#$]{0,200}"#.prop_map(String::into_bytes),
+        proptest::collection::btree_map(
+            proptest::sample::select(vec![
+                "name",
+                "activityArn",
+                "stateMachineArn",
+                "executionArn",
+                "definition",
+                "roleArn",
+                "input",
+                "output",
+                "taskToken",
+                "maxResults",
+                "nextToken",
+                "tags",
+                "resourceArn",
+                "reverseOrder",
+                "statusFilter",
+                "severity",
+            ]),
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                "[ -~]{0,30}".prop_map(Value::from),
+                Just(json!([{"key": 1}])),
+                Just(json!({"a": []})),
+            ],
+            0..5,
+        )
+        .prop_map(|m| serde_json::to_vec(&m).unwrap_or_default()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_requests_never_break_the_server(
+        target in any_target(),
+        content_type in "[ -~]{0,30}",
+        extra in "[A-Za-z][A-Za-z0-9-]{0,10}",
+        extra_value in "[ -~]{0,30}",
+        body in any_body(),
+    ) {
+        // Headers that frame the message are the HTTP layer's business, not the API's.
+        let framing = ["host", "connection", "expect", "upgrade", "te", "trailer", "keep-alive"];
+        prop_assume!(!framing.contains(&extra.to_ascii_lowercase().as_str()));
+        let headers = [
+            ("X-Amz-Target", target.trim()),
+            ("Content-Type", content_type.trim()),
+            (extra.as_str(), extra_value.trim()),
+        ];
+        let (status, json) = send_raw(&headers, &body);
+        prop_assert!(status == 200 || status == 400 || status == 413, "{status} {json}");
+        prop_assert!(json.is_object(), "{json}");
+        if status != 200 {
+            prop_assert!(json["__type"].is_string(), "{json}");
+            prop_assert!(json["message"].is_string(), "{json}");
+        }
+    }
+}
