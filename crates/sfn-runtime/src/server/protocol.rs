@@ -250,6 +250,42 @@ impl Input {
             .collect()
     }
 
+    /// An optional list of objects, each read as an input of its own.
+    pub(crate) fn object_list(
+        &self,
+        field: &str,
+        required: bool,
+    ) -> Result<Option<Vec<Input>>, ApiError> {
+        let Some(v) = self.get(field) else {
+            if required {
+                return Err(ApiError::constraint(
+                    "null",
+                    field,
+                    "Member must not be null",
+                ));
+            }
+            return Ok(None);
+        };
+        let Value::Array(items) = v else {
+            return Err(Self::type_error(field, v, "a list"));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::Object(members) => Ok(Input {
+                    members: members.clone(),
+                }),
+                other => Err(Self::type_error(
+                    &format!("{field}.{}", i + 1),
+                    other,
+                    "a structure",
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// A list of tags (`[{"key": …, "value": …}]`), at most 50.
     pub(crate) fn tags(
         &self,

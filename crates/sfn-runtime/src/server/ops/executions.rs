@@ -208,6 +208,12 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(m) = d.map_run_arn {
         out.insert("mapRunArn".into(), m.into());
     }
+    if let Some(v) = d.state_machine_version_arn {
+        out.insert("stateMachineVersionArn".into(), v.into());
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        out.insert("stateMachineAliasArn".into(), a.into());
+    }
     out.insert("redriveCount".into(), 0.into());
     let (redrive, reason) = redrive_status(d.status);
     out.insert("redriveStatus".into(), redrive.into());
@@ -228,6 +234,12 @@ fn list_item(d: ExecutionDescription) -> Value {
     }
     if let Some(m) = d.map_run_arn {
         item["mapRunArn"] = m.into();
+    }
+    if let Some(v) = d.state_machine_version_arn {
+        item["stateMachineVersionArn"] = v.into();
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        item["stateMachineAliasArn"] = a.into();
     }
     item
 }
@@ -258,9 +270,11 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         }
         (Some(arn), None) => {
             check_arn(arn, &["stateMachine"])?;
+            // A version's or an alias's ARN is the machine's and a qualifier.
+            let unqualified: Vec<&str> = arn.splitn(8, ':').take(7).collect();
             let machine = ctx
                 .engine
-                .describe_state_machine(arn)
+                .describe_state_machine(&unqualified.join(":"))
                 .map_err(from_engine)?;
             if machine.machine_type == StateMachineType::Express {
                 return Err(ApiError::new(

@@ -130,8 +130,13 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         "roleArn": d.role_arn,
         "type": d.machine_type.as_str(),
         "creationDate": epoch(d.creation_date),
-        "revisionId": d.revision_id,
     });
+    if let Some(r) = d.revision_id {
+        out["revisionId"] = r.into();
+    }
+    if let Some(description) = d.description {
+        out["description"] = description.into();
+    }
     defaults(&mut out);
     Ok(out)
 }
@@ -150,8 +155,10 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
         "definition": d.definition,
         "roleArn": d.role_arn,
         "updateDate": epoch(d.update_date),
-        "revisionId": d.revision_id,
     });
+    if let Some(r) = d.revision_id {
+        out["revisionId"] = r.into();
+    }
     if let Ok(e) = ctx.engine.describe_execution(arn)
         && let Some(m) = e.map_run_arn
     {

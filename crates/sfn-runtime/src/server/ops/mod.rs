@@ -8,6 +8,7 @@ mod map_runs;
 mod tags;
 mod tasks;
 mod validate;
+mod versions;
 
 use std::sync::Arc;
 
@@ -25,19 +26,7 @@ pub(crate) struct Ctx {
 }
 
 /// The operations of the Step Functions API this endpoint does not serve yet.
-const NOT_YET: &[&str] = &[
-    "CreateStateMachineAlias",
-    "DeleteStateMachineAlias",
-    "DeleteStateMachineVersion",
-    "DescribeStateMachineAlias",
-    "ListStateMachineAliases",
-    "ListStateMachineVersions",
-    "PublishStateMachineVersion",
-    "RedriveExecution",
-    "TestState",
-    "UpdateMapRun",
-    "UpdateStateMachineAlias",
-];
+const NOT_YET: &[&str] = &["RedriveExecution", "TestState", "UpdateMapRun"];
 
 /// The operations served, by name.
 const SERVED: &[&str] = &[
@@ -55,6 +44,14 @@ const SERVED: &[&str] = &[
     "DescribeStateMachine",
     "DescribeStateMachineForExecution",
     "ListStateMachines",
+    "PublishStateMachineVersion",
+    "ListStateMachineVersions",
+    "DeleteStateMachineVersion",
+    "CreateStateMachineAlias",
+    "DescribeStateMachineAlias",
+    "UpdateStateMachineAlias",
+    "DeleteStateMachineAlias",
+    "ListStateMachineAliases",
     "StartExecution",
     "StartSyncExecution",
     "StopExecution",
@@ -91,6 +88,14 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
         "DescribeStateMachine" => machines::describe(ctx, input),
         "DescribeStateMachineForExecution" => machines::describe_for_execution(ctx, input),
         "ListStateMachines" => machines::list(ctx, input),
+        "PublishStateMachineVersion" => versions::publish(ctx, input),
+        "ListStateMachineVersions" => versions::list_versions(ctx, input),
+        "DeleteStateMachineVersion" => versions::delete_version(ctx, input),
+        "CreateStateMachineAlias" => versions::create_alias(ctx, input),
+        "DescribeStateMachineAlias" => versions::describe_alias(ctx, input),
+        "UpdateStateMachineAlias" => versions::update_alias(ctx, input),
+        "DeleteStateMachineAlias" => versions::delete_alias(ctx, input),
+        "ListStateMachineAliases" => versions::list_aliases(ctx, input),
         "StartExecution" => executions::start(ctx, input).await,
         "StartSyncExecution" => executions::start_sync(ctx, input).await,
         "StopExecution" => executions::stop(ctx, input),
