@@ -7,10 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Error, LocalEngine, ValidationReason,
+    Error, LocalEngine,
     arn::MachineRef,
     lock,
-    versions::{MachineVersions, check_description},
+    versions::{MachineVersions, check_description, invalid_arn},
 };
 
 /// The most aliases AWS lets a machine have.
@@ -81,6 +81,11 @@ impl AliasEntry {
         self.numbers.contains(&number)
     }
 
+    /// The version of the alias's first route.
+    pub(super) fn first_version(&self) -> Option<u64> {
+        self.numbers.first().copied()
+    }
+
     /// A version for one execution, picked at random by weight.
     pub(super) fn pick(&self, rng: &mut fastrand::Rng) -> u64 {
         let roll = rng.u32(0..100);
@@ -133,14 +138,6 @@ impl Routing {
     }
 }
 
-/// An invalid routing configuration, in AWS's words.
-fn invalid_routing(message: String) -> Error {
-    Error::Validation {
-        message,
-        reason: Some(ValidationReason::InvalidRoutingConfiguration),
-    }
-}
-
 /// Checks an alias name against AWS's pattern and length.
 fn check_alias_name(name: &str) -> Result<(), Error> {
     let constraint = if name.is_empty() {
@@ -182,7 +179,7 @@ impl LocalEngine {
             } else {
                 "less than or equal to 2"
             };
-            return Err(invalid_routing(format!(
+            return Err(Error::validation(format!(
                 "1 validation error detected: Value '{}' at 'routingConfiguration' failed to \
                  satisfy constraint: Member must have length {bound}",
                 arns()
@@ -190,7 +187,7 @@ impl LocalEngine {
         }
         for (i, route) in routing.iter().enumerate() {
             if route.weight > 100 {
-                return Err(invalid_routing(format!(
+                return Err(Error::validation(format!(
                     "1 validation error detected: Value '{}' at 'routingConfiguration.{}.member.weight' \
                      failed to satisfy constraint: Member must have value less than or equal to 100",
                     route.weight,
@@ -209,7 +206,7 @@ impl LocalEngine {
                     versions.push((name, number));
                 }
                 _ => {
-                    return Err(invalid_routing(format!(
+                    return Err(Error::validation(format!(
                         "Routing configuration must contain state machine version ARNs. Received: {}",
                         arns()
                     )));
@@ -217,13 +214,13 @@ impl LocalEngine {
             }
         }
         if versions.len() == 2 && versions[0] == versions[1] {
-            return Err(invalid_routing(format!(
+            return Err(Error::validation(format!(
                 "Routing configuration must contain distinct state machine version ARNs. Received: {}",
                 arns()
             )));
         }
         if versions.iter().any(|(name, _)| *name != versions[0].0) {
-            return Err(invalid_routing(format!(
+            return Err(Error::validation(format!(
                 "Routing configuration must contain versions of the same state machine. Received: {}",
                 arns()
             )));
@@ -231,7 +228,7 @@ impl LocalEngine {
         let sum: u32 = routing.iter().map(|r| r.weight).sum();
         if sum != 100 {
             let weights: Vec<String> = routing.iter().map(|r| r.weight.to_string()).collect();
-            return Err(invalid_routing(format!(
+            return Err(Error::validation(format!(
                 "Sum of routing configuration weights must equal 100. Received: [{}]",
                 weights.join(", ")
             )));
@@ -285,7 +282,7 @@ impl LocalEngine {
     ///
     /// [`Error::Validation`] for a name AWS refuses (1 to 80 letters, digits, `_`, `-`,
     /// `.`, not only digits), a description over 256 characters or a routing
-    /// configuration AWS refuses (with the reason `INVALID_ROUTING_CONFIGURATION`);
+    /// configuration AWS refuses;
     /// [`Error::ResourceNotFound`] for a version that does not exist;
     /// [`Error::Conflict`] when an alias of that name exists with another description or
     /// routing; [`Error::ServiceQuotaExceeded`] past 100 aliases.
@@ -343,9 +340,7 @@ impl LocalEngine {
             MachineRef::Alias { name, alias } => {
                 Ok((self.inner.arns.machine(name), alias.to_owned()))
             }
-            _ => Err(Error::InvalidArn {
-                arn: alias_arn.to_owned(),
-            }),
+            _ => Err(invalid_arn(alias_arn, "not an alias's ARN")),
         }
     }
 
@@ -394,7 +389,7 @@ impl LocalEngine {
             .as_ref()
             .is_some_and(|c| c.machine_arn != machine_arn)
         {
-            return Err(invalid_routing(format!(
+            return Err(Error::validation(format!(
                 "Routing configuration must contain versions of the alias's state machine \
                  {machine_arn}"
             )));
@@ -451,9 +446,10 @@ impl LocalEngine {
             MachineRef::Machine { name } => (name, None),
             MachineRef::Version { name, number } => (name, Some(number)),
             MachineRef::Alias { .. } => {
-                return Err(Error::InvalidArn {
-                    arn: machine_arn.to_owned(),
-                });
+                return Err(invalid_arn(
+                    machine_arn,
+                    "not a state machine's or a version's ARN",
+                ));
             }
         };
         let machine = self.inner.arns.machine(name);

@@ -45,11 +45,46 @@ pub enum Error {
         /// The ARN asked for.
         arn: String,
     },
-    /// No Map Run has this ARN.
+    /// No Map Run has this ARN (AWS: `ResourceNotFound`).
     #[error("map run does not exist: {arn}")]
     MapRunDoesNotExist {
         /// The ARN asked for.
         arn: String,
+    },
+    /// The execution cannot be redriven (AWS: `ExecutionNotRedrivable`).
+    #[error("execution not redrivable: {arn}: {reason}")]
+    ExecutionNotRedrivable {
+        /// The execution's ARN.
+        arn: String,
+        /// Why, as AWS's `redriveStatusReason` says it ("Execution is SUCCEEDED and
+        /// cannot be redriven.").
+        reason: String,
+    },
+    /// The operation does not apply to this type of state machine (AWS:
+    /// `StateMachineTypeNotSupported`): `StartSyncExecution` of a Standard machine,
+    /// `ListExecutions` of an Express one.
+    #[error("the operation is not supported by the type of the state machine {arn}")]
+    StateMachineTypeNotSupported {
+        /// The machine's ARN.
+        arn: String,
+    },
+    /// An ARN of a kind the operation does not take (AWS: `InvalidArn`), such as an
+    /// Express execution's ARN given to `DescribeExecution`.
+    #[error("invalid ARN '{arn}': {message}")]
+    InvalidArn {
+        /// The ARN.
+        arn: String,
+        /// Why, as AWS says it.
+        message: String,
+    },
+    /// A request's values break the operation's constraints (AWS:
+    /// `ValidationException`): a TestState call without the mock its state needs, a
+    /// state name the definition does not have, a field that is not the JSON it should
+    /// be, an UpdateMapRun of a finished Map Run.
+    #[error("validation error: {message}")]
+    Validation {
+        /// What is wrong.
+        message: String,
     },
     /// The execution input is not valid JSON or is too large.
     #[error("invalid execution input: {message}")]
@@ -104,21 +139,6 @@ pub enum Error {
         /// What conflicts, in AWS's words.
         message: String,
     },
-    /// The request breaks one of AWS's constraints (AWS's `ValidationException`).
-    #[error("validation failed: {message}")]
-    Validation {
-        /// What is wrong, in AWS's words.
-        message: String,
-        /// AWS's reason code, when it gives one.
-        reason: Option<ValidationReason>,
-    },
-    /// Not an ARN of the kind the operation takes, or not of this engine's region and
-    /// account (AWS's `InvalidArn`).
-    #[error("invalid ARN: {arn}")]
-    InvalidArn {
-        /// The ARN given.
-        arn: String,
-    },
     /// The request lacks a parameter it needs (AWS's `MissingRequiredParameter`).
     #[error("missing required parameter: {message}")]
     MissingRequiredParameter {
@@ -134,38 +154,11 @@ pub enum Error {
     },
 }
 
-/// Why a request failed validation: the `reason` of AWS's `ValidationException`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ValidationReason {
-    /// An ARN qualified by a Map label where the operation takes none.
-    ApiDoesNotSupportLabeledArns,
-    /// A parameter the operation needs is missing.
-    MissingRequiredParameter,
-    /// A Map Run that has ended cannot be updated.
-    CannotUpdateCompletedMapRun,
-    /// An alias's routing configuration breaks AWS's rules.
-    InvalidRoutingConfiguration,
-}
-
-impl ValidationReason {
-    /// The reason as AWS writes it (`INVALID_ROUTING_CONFIGURATION`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ValidationReason::ApiDoesNotSupportLabeledArns => "API_DOES_NOT_SUPPORT_LABELED_ARNS",
-            ValidationReason::MissingRequiredParameter => "MISSING_REQUIRED_PARAMETER",
-            ValidationReason::CannotUpdateCompletedMapRun => "CANNOT_UPDATE_COMPLETED_MAP_RUN",
-            ValidationReason::InvalidRoutingConfiguration => "INVALID_ROUTING_CONFIGURATION",
-        }
-    }
-}
-
 impl Error {
-    /// [`Error::Validation`] with `message` and no reason code.
+    /// [`Error::Validation`] with `message`.
     pub(crate) fn validation(message: impl Into<String>) -> Self {
         Error::Validation {
             message: message.into(),
-            reason: None,
         }
     }
 

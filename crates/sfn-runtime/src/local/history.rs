@@ -40,6 +40,8 @@ event_types! {
     ExecutionAborted,
     /// The execution ran longer than the machine's `TimeoutSeconds`.
     ExecutionTimedOut,
+    /// The execution was redriven: it resumes from the states that did not succeed.
+    ExecutionRedriven,
     /// A Pass state was entered.
     PassStateEntered,
     /// A Pass state was exited.
@@ -241,6 +243,12 @@ pub enum EventDetails {
         /// The number of iterations.
         length: usize,
     },
+    /// `ExecutionRedriven`: how many times the execution has been redriven, this one
+    /// included.
+    ExecutionRedriven {
+        /// The redrive count.
+        redrive_count: u32,
+    },
     /// `MapRunStarted`: the Map Run's ARN.
     MapRunStarted {
         /// The Map Run.
@@ -416,6 +424,9 @@ impl HistoryEvent {
             EventDetails::MapRunStarted { map_run_arn } => {
                 Some(json!({"mapRunArn": &**map_run_arn}))
             }
+            EventDetails::ExecutionRedriven { redrive_count } => {
+                Some(json!({"redriveCount": redrive_count}))
+            }
         };
         if let (Some(key), Some(details)) = (key, details) {
             m.insert(key.into(), details);
@@ -446,6 +457,7 @@ fn details_key(t: EventType) -> Option<&'static str> {
         ExecutionFailed => "executionFailedEventDetails",
         ExecutionAborted => "executionAbortedEventDetails",
         ExecutionTimedOut => "executionTimedOutEventDetails",
+        ExecutionRedriven => "executionRedrivenEventDetails",
         PassStateEntered | TaskStateEntered | ChoiceStateEntered | WaitStateEntered
         | SucceedStateEntered | FailStateEntered | ParallelStateEntered | MapStateEntered => {
             "stateEnteredEventDetails"
@@ -554,6 +566,11 @@ impl History {
             details,
         });
         id
+    }
+
+    /// Opens a closed history again, for a redrive: events follow its closing event.
+    pub(crate) fn reopen(&mut self) {
+        self.closed = false;
     }
 
     /// The id of the last event (0 when empty).

@@ -26,27 +26,6 @@ use super::{
     versions::check_description,
 };
 
-/// The kind of a state machine: how AWS bills and runs its executions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum StateMachineType {
-    /// Standard: exactly-once, up to a year, full history.
-    #[default]
-    Standard,
-    /// Express: at-least-once, up to five minutes.
-    Express,
-}
-
-impl StateMachineType {
-    /// The type as AWS writes it (`STANDARD`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateMachineType::Standard => "STANDARD",
-            StateMachineType::Express => "EXPRESS",
-        }
-    }
-}
-
 /// How to create a state machine from its JSON text, with what the `CreateStateMachine`
 /// API takes besides.
 #[derive(Debug, Clone)]
@@ -60,7 +39,7 @@ pub struct CreateStateMachine {
     /// permissions).
     pub role_arn: Option<String>,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
+    pub machine_type: ExecutionType,
     /// Tags to put on the machine.
     pub tags: Vec<(String, String)>,
     /// Whether to publish the machine as its version 1 at once (`publish`).
@@ -97,7 +76,7 @@ impl CreateStateMachine {
             name: name.into(),
             definition: definition.into(),
             role_arn: None,
-            machine_type: StateMachineType::Standard,
+            machine_type: ExecutionType::Standard,
             tags: Vec::new(),
             publish: false,
             version_description: None,
@@ -113,7 +92,7 @@ impl CreateStateMachine {
     }
 
     /// The machine's type.
-    pub fn machine_type(mut self, machine_type: StateMachineType) -> Self {
+    pub fn machine_type(mut self, machine_type: ExecutionType) -> Self {
         self.machine_type = machine_type;
         self
     }
@@ -198,7 +177,7 @@ pub struct StateMachineDescription {
     /// The role ARN.
     pub role_arn: String,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
+    pub machine_type: ExecutionType,
     /// When it was created; for a version, when the version was published.
     pub creation_date: DateTime<Utc>,
     /// When its definition or role last changed (its creation date if never).
@@ -236,7 +215,7 @@ pub(super) struct Revision {
 
 #[derive(Debug, Clone)]
 pub(super) struct MachineMeta {
-    pub(super) machine_type: StateMachineType,
+    pub(super) machine_type: ExecutionType,
     creation_date: DateTime<Utc>,
     /// Oldest first; never empty.
     revisions: Vec<Revision>,
@@ -287,7 +266,7 @@ impl LocalEngine {
         check_publish(create.publish, create.version_description.as_deref())?;
         let machine = self.read_definition(&create.definition, create.machine_type)?;
         let role = create.role_arn.unwrap_or_else(|| self.inner.arns.role());
-        let arn = self.insert_machine(&create.name, machine)?;
+        let arn = self.insert_machine_of_type(&create.name, machine, create.machine_type)?;
         let now = self.inner.clock.now();
         let (creation_date, created) = {
             let mut metas = lock(&self.inner.registry.machines);
@@ -340,13 +319,10 @@ impl LocalEngine {
     fn read_definition(
         &self,
         text: &str,
-        machine_type: StateMachineType,
+        machine_type: ExecutionType,
     ) -> Result<StateMachine, Error> {
         let options = ValidateOptions {
-            machine_type: match machine_type {
-                StateMachineType::Standard => ExecutionType::Standard,
-                StateMachineType::Express => ExecutionType::Express,
-            },
+            machine_type,
             warnings: false,
         };
         let (machine, diagnostics) = validate_str_with(text, options);
@@ -372,7 +348,7 @@ impl LocalEngine {
         let meta = metas.entry(arn.to_owned()).or_insert_with(|| {
             let now = self.inner.clock.now();
             MachineMeta {
-                machine_type: StateMachineType::Standard,
+                machine_type: entry.machine_type,
                 creation_date: now,
                 revisions: vec![Revision {
                     definition: Arc::from(entry.definition.to_json().as_str()),
@@ -523,6 +499,7 @@ impl LocalEngine {
                         name: old.name.clone(),
                         definition: Arc::new(machine),
                         plan: Arc::new(plan),
+                        machine_type: old.machine_type,
                     }),
                 );
             }
@@ -714,7 +691,7 @@ fn describe(arn: &str, meta: &MachineMeta, revision: &Revision) -> StateMachineD
 pub(super) fn describe_revision(
     arn: &str,
     name: String,
-    machine_type: StateMachineType,
+    machine_type: ExecutionType,
     creation_date: DateTime<Utc>,
     revision: &Revision,
 ) -> StateMachineDescription {

@@ -7,12 +7,14 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
+use sfn_core::model::ExecutionType;
 
 use super::{
-    Error, LocalEngine, StateMachineDescription, StateMachineType, ValidationReason,
+    Error, LocalEngine, StateMachineDescription,
     aliases::AliasEntry,
     arn::MachineRef,
     engine::MachineEntry,
+    execution::Via,
     lock,
     manage::{Revision, describe_revision},
 };
@@ -51,7 +53,7 @@ pub(super) struct VersionEntry {
     pub(super) arn: Arc<str>,
     pub(super) machine: Arc<MachineEntry>,
     revision: Revision,
-    machine_type: StateMachineType,
+    machine_type: ExecutionType,
     pub(super) description: Option<String>,
     pub(super) creation_date: DateTime<Utc>,
 }
@@ -96,8 +98,15 @@ pub(crate) struct MachineVersions {
 /// started through.
 pub(super) struct StartTarget {
     pub(super) machine: Arc<MachineEntry>,
-    pub(super) version_arn: Option<Arc<str>>,
-    pub(super) alias_arn: Option<Arc<str>>,
+    pub(super) via: Via,
+}
+
+/// [`Error::InvalidArn`] for `arn`, saying why.
+pub(super) fn invalid_arn(arn: &str, message: &str) -> Error {
+    Error::InvalidArn {
+        arn: arn.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 /// Checks a version's or an alias's description against AWS's limit.
@@ -120,18 +129,13 @@ impl LocalEngine {
     /// alias's of this engine; [`Error::Validation`] for a machine ARN qualified by a
     /// Map label (`…:stateMachine:NAME/LABEL`).
     pub(super) fn machine_ref<'a>(&self, arn: &'a str) -> Result<MachineRef<'a>, Error> {
-        let found = self
-            .inner
-            .arns
-            .machine_ref(arn)
-            .ok_or_else(|| Error::InvalidArn {
-                arn: arn.to_owned(),
-            })?;
+        let found = self.inner.arns.machine_ref(arn).ok_or_else(|| {
+            invalid_arn(arn, "not a state machine, version or alias of this engine")
+        })?;
         if found.machine_name().contains('/') {
-            return Err(Error::Validation {
-                message: format!("This operation does not take a labeled ARN: '{arn}'"),
-                reason: Some(ValidationReason::ApiDoesNotSupportLabeledArns),
-            });
+            return Err(Error::validation(format!(
+                "This operation does not take a labeled ARN: '{arn}'"
+            )));
         }
         Ok(found)
     }
@@ -238,9 +242,7 @@ impl LocalEngine {
         machine_arn: &str,
     ) -> Result<Vec<StateMachineVersion>, Error> {
         let MachineRef::Machine { .. } = self.machine_ref(machine_arn)? else {
-            return Err(Error::InvalidArn {
-                arn: machine_arn.to_owned(),
-            });
+            return Err(invalid_arn(machine_arn, "not a state machine's ARN"));
         };
         Ok(lock(&self.inner.published)
             .get(machine_arn)
@@ -258,9 +260,7 @@ impl LocalEngine {
     /// [`Error::InvalidArn`] for an ARN that is not a version's.
     pub fn delete_state_machine_version(&self, version_arn: &str) -> Result<(), Error> {
         let MachineRef::Version { name, number } = self.machine_ref(version_arn)? else {
-            return Err(Error::InvalidArn {
-                arn: version_arn.to_owned(),
-            });
+            return Err(invalid_arn(version_arn, "not a version's ARN"));
         };
         let machine_arn = self.inner.arns.machine(name);
         let mut published = lock(&self.inner.published);
@@ -307,6 +307,34 @@ impl LocalEngine {
         }
     }
 
+    /// For a version's or an alias's ARN, the revision it runs (an alias's first route's);
+    /// `None` for any other ARN.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ResourceNotFound`] for a version or an alias that does not exist.
+    pub(super) fn qualified_machine(&self, arn: &str) -> Option<Result<Arc<MachineEntry>, Error>> {
+        let not_found = || Error::ResourceNotFound {
+            arn: arn.to_owned(),
+        };
+        match self.inner.arns.machine_ref(arn)? {
+            MachineRef::Version { .. } => Some(
+                self.version_by_arn(arn)
+                    .map(|v| v.machine.clone())
+                    .ok_or_else(not_found),
+            ),
+            MachineRef::Alias { name, alias } => {
+                let published = lock(&self.inner.published);
+                let machine = published.get(&self.inner.arns.machine(name)).and_then(|r| {
+                    let number = r.aliases.get(alias)?.first_version()?;
+                    Some(r.versions.get(&number)?.machine.clone())
+                });
+                Some(machine.ok_or_else(not_found))
+            }
+            MachineRef::Machine { .. } => None,
+        }
+    }
+
     /// Where an execution started through `arn` begins: the machine's latest revision,
     /// a version, or a version an alias picks by weight.
     pub(super) fn start_target(&self, arn: &str) -> Result<StartTarget, Error> {
@@ -314,8 +342,7 @@ impl LocalEngine {
         if let Some(machine) = lock(&self.inner.machines).get(arn).cloned() {
             return Ok(StartTarget {
                 machine,
-                version_arn: None,
-                alias_arn: None,
+                via: Via::default(),
             });
         }
         let not_found = || Error::StateMachineDoesNotExist {
@@ -326,8 +353,10 @@ impl LocalEngine {
                 let version = self.version_by_arn(arn).ok_or_else(not_found)?;
                 Ok(StartTarget {
                     machine: version.machine.clone(),
-                    version_arn: Some(version.arn.clone()),
-                    alias_arn: None,
+                    via: Via {
+                        version_arn: Some(version.arn.clone()),
+                        alias_arn: None,
+                    },
                 })
             }
             Some(MachineRef::Alias { name, alias }) => {
@@ -340,8 +369,10 @@ impl LocalEngine {
                 let version = record.versions.get(&number).ok_or_else(not_found)?;
                 Ok(StartTarget {
                     machine: version.machine.clone(),
-                    version_arn: Some(version.arn.clone()),
-                    alias_arn: Some(alias.arn.clone()),
+                    via: Via {
+                        version_arn: Some(version.arn.clone()),
+                        alias_arn: Some(alias.arn.clone()),
+                    },
                 })
             }
             Some(MachineRef::Machine { .. }) | None => Err(not_found()),

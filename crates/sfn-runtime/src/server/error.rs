@@ -54,6 +54,17 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
         Error::InvalidOutput { message } => {
             ApiError::new("InvalidOutput", format!("Invalid Output: {message}"))
         }
+        Error::ExecutionNotRedrivable { reason, .. } => {
+            ApiError::new("ExecutionNotRedrivable", reason)
+        }
+        Error::StateMachineTypeNotSupported { .. } => ApiError::new(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+        ),
+        Error::InvalidArn { arn, message } => {
+            ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}': {message}"))
+        }
+        Error::Validation { message } => ApiError::validation(message),
         e @ Error::InvalidMocks { .. } => ApiError::validation(e.to_string()),
         Error::EngineStopped => ApiError {
             kind: "ServiceUnavailable",
@@ -69,8 +80,6 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             message,
             status: 409,
         },
-        Error::Validation { message, .. } => ApiError::validation(message),
-        Error::InvalidArn { arn } => ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}'")),
         Error::MissingRequiredParameter { message } => {
             ApiError::new("MissingRequiredParameter", message)
         }

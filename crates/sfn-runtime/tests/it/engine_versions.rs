@@ -6,8 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use sfn_runtime::local::{
     CreateStateMachine, Error, EventType, ExecutionStatus, INITIAL_REVISION, LocalEngine,
-    MAX_ALIASES, MAX_VERSIONS, RoutingConfig, StartExecution, UpdateStateMachine, ValidationReason,
-    VirtualClock,
+    MAX_ALIASES, MAX_VERSIONS, RoutingConfig, StartExecution, UpdateStateMachine, VirtualClock,
 };
 
 use crate::support::{engine, find, history};
@@ -51,13 +50,15 @@ async fn output_through(engine: &LocalEngine, arn: &str) -> (Value, String) {
 }
 
 fn is_invalid_routing(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Validation {
-            reason: Some(ValidationReason::InvalidRoutingConfiguration),
-            ..
-        }
-    )
+    matches!(e, Error::Validation { .. })
+}
+
+/// The ARN an [`Error::InvalidArn`] names.
+fn invalid_arn<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::InvalidArn { arn, .. }) => arn,
+        other => panic!("expected InvalidArn, got {other:?}"),
+    }
 }
 
 #[test]
@@ -598,7 +599,6 @@ fn routing_configurations_are_checked_as_aws_checks_them() -> Result<(), Error> 
                 message: format!(
                     "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: {constraint}"
                 ),
-                reason: None,
             })
         );
     }
@@ -728,18 +728,15 @@ fn arns_of_the_wrong_kind_are_refused() -> Result<(), Error> {
     let engine = engine();
     let arn = two_versions(&engine, "m");
     let (v1, alias) = (format!("{arn}:1"), format!("{arn}:PROD"));
-    let invalid = |arn: &str| Error::InvalidArn {
-        arn: arn.to_owned(),
-    };
     assert_eq!(
-        engine.publish_state_machine_version("invalid_arn", None, None),
-        Err(invalid("invalid_arn"))
+        invalid_arn(engine.publish_state_machine_version("invalid_arn", None, None)),
+        "invalid_arn"
     );
     // Another region or account is not this engine's.
     let elsewhere = "arn:aws:states:eu-west-1:123456789012:stateMachine:m";
     assert_eq!(
-        engine.list_state_machine_versions(elsewhere),
-        Err(invalid(elsewhere))
+        invalid_arn(engine.list_state_machine_versions(elsewhere)),
+        elsewhere
     );
     assert_eq!(
         engine.publish_state_machine_version(&v1, None, None),
@@ -751,16 +748,13 @@ fn arns_of_the_wrong_kind_are_refused() -> Result<(), Error> {
             arn: format!("{MACHINE}:nope")
         })
     );
-    assert_eq!(engine.list_state_machine_versions(&v1), Err(invalid(&v1)));
+    assert_eq!(invalid_arn(engine.list_state_machine_versions(&v1)), v1);
+    assert_eq!(invalid_arn(engine.delete_state_machine_version(&arn)), arn);
+    assert_eq!(invalid_arn(engine.describe_state_machine_alias(&v1)), v1);
+    assert_eq!(invalid_arn(engine.delete_state_machine_alias(&arn)), arn);
     assert_eq!(
-        engine.delete_state_machine_version(&arn),
-        Err(invalid(&arn))
-    );
-    assert_eq!(engine.describe_state_machine_alias(&v1), Err(invalid(&v1)));
-    assert_eq!(engine.delete_state_machine_alias(&arn), Err(invalid(&arn)));
-    assert_eq!(
-        engine.list_state_machine_aliases(&alias),
-        Err(invalid(&alias))
+        invalid_arn(engine.list_state_machine_aliases(&alias)),
+        alias
     );
     assert_eq!(
         engine.describe_state_machine(&alias),
@@ -777,10 +771,7 @@ fn arns_of_the_wrong_kind_are_refused() -> Result<(), Error> {
     // A Map's labeled machine ARN.
     assert!(matches!(
         engine.publish_state_machine_version(&format!("{arn}/Each"), None, None),
-        Err(Error::Validation {
-            reason: Some(ValidationReason::ApiDoesNotSupportLabeledArns),
-            ..
-        })
+        Err(Error::Validation { .. })
     ));
     Ok(())
 }

@@ -4,7 +4,9 @@ use serde_json::{Map, Value, json};
 
 use super::{ARN_MAX, Ctx};
 use crate::{
-    local::{ExecutionDescription, ExecutionStatus, StartExecution, StateMachineType},
+    local::{
+        ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
+    },
     server::{
         error::from_engine,
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
@@ -57,10 +59,8 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
     Ok(json!({"executionArn": d.execution_arn, "startDate": epoch(d.start_date)}))
 }
 
-/// `StartSyncExecution`: runs an Express machine to its end and answers with the result.
-/// As on AWS, the name may be reused and the execution is not kept for
-/// `DescribeExecution` (its ARN is in the Express form,
-/// `…:express:MACHINE:NAME:ID`).
+/// `StartSyncExecution`: runs an Express machine to its end and answers with the result
+/// ([`LocalEngine::start_sync_execution`](crate::local::LocalEngine::start_sync_execution)).
 pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
     let name = input.opt_string("name", 1, 80)?;
@@ -68,35 +68,14 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     let trace_header = input.opt_string("traceHeader", 0, 256)?;
     let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
     check_arn(arn, &["stateMachine"])?;
-    let machine = ctx
-        .engine
-        .describe_state_machine(arn)
-        .map_err(from_engine)?;
-    if machine.machine_type != StateMachineType::Express {
-        return Err(ApiError::new(
-            "StateMachineTypeNotSupported",
-            "This operation is not supported by this type of state machine",
-        ));
-    }
-    let id = uuid::Uuid::new_v4().to_string();
+    let mut start = StartExecution::from_json(execution_input.unwrap_or("{}"));
     if let Some(n) = name {
-        sfn_core::names::check_resource_name(n).map_err(|reason| {
-            ApiError::new("InvalidName", format!("Invalid Name: '{n}' ({reason})"))
-        })?;
+        start = start.name(n);
     }
-    let name = name.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    // The engine's own name for the run is unique: Express names may repeat.
-    let start = StartExecution::from_json(execution_input.unwrap_or("{}")).name(id.clone());
-    let run = ctx
-        .engine
-        .start_execution(arn, start)
-        .await
-        .map_err(from_engine)?;
     let done = tokio::select! {
-        d = run.wait() => d.map_err(from_engine)?,
+        d = ctx.engine.start_sync_execution(arn, start) => d.map_err(from_engine)?,
         _ = ctx.shutdown.cancelled() => {
-            let _ = run.stop(None, Some("the endpoint is stopping".to_owned()));
-            run.wait().await.map_err(from_engine)?
+            return Err(ApiError::new("ServiceUnavailable", "the endpoint is stopping"));
         }
     };
     let status = match done.status {
@@ -104,21 +83,13 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
         ExecutionStatus::TimedOut => "TIMED_OUT",
         _ => "FAILED",
     };
-    let stop = done.stop_date.unwrap_or(done.start_date);
     let data = included != Some("METADATA_ONLY");
     let mut out = Map::new();
-    out.insert(
-        "executionArn".into(),
-        format!(
-            "{}:{name}:{id}",
-            arn.replacen(":stateMachine:", ":express:", 1)
-        )
-        .into(),
-    );
-    out.insert("stateMachineArn".into(), arn.into());
-    out.insert("name".into(), name.into());
+    out.insert("executionArn".into(), done.execution_arn.into());
+    out.insert("stateMachineArn".into(), done.state_machine_arn.into());
+    out.insert("name".into(), done.name.into());
     out.insert("startDate".into(), epoch(done.start_date));
-    out.insert("stopDate".into(), epoch(stop));
+    out.insert("stopDate".into(), epoch(done.stop_date));
     out.insert("status".into(), status.into());
     if let Some(e) = done.error {
         out.insert("error".into(), e.into());
@@ -139,12 +110,13 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(t) = trace_header {
         out.insert("traceHeader".into(), t.into());
     }
-    let millis = (stop - done.start_date).num_milliseconds().max(0);
-    // AWS bills in 100 ms steps, at least 64 MB.
-    let billed = ((millis + 99) / 100).max(1) * 100;
+    let billing = done.billing_details;
     out.insert(
         "billingDetails".into(),
-        json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed}),
+        json!({
+            "billedMemoryUsedInMB": billing.billed_memory_used_in_mb,
+            "billedDurationInMilliseconds": billing.billed_duration_in_milliseconds,
+        }),
     );
     Ok(Value::Object(out))
 }
@@ -257,7 +229,7 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         redrive.unwrap_or("")
     );
     let page = page(input, &scope, 3096)?;
-    let mut all = match (machine, map_run) {
+    let mut filter = match (machine, map_run) {
         (Some(_), Some(_)) => {
             return Err(ApiError::validation(
                 "Specify either a stateMachineArn or a mapRunArn, not both",
@@ -270,44 +242,34 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         }
         (Some(arn), None) => {
             check_arn(arn, &["stateMachine"])?;
-            // A version's or an alias's ARN is the machine's and a qualifier.
-            let unqualified: Vec<&str> = arn.splitn(8, ':').take(7).collect();
-            let machine = ctx
-                .engine
-                .describe_state_machine(&unqualified.join(":"))
-                .map_err(from_engine)?;
-            if machine.machine_type == StateMachineType::Express {
-                return Err(ApiError::new(
-                    "StateMachineTypeNotSupported",
-                    "This operation is not supported by this type of state machine",
-                ));
-            }
-            ctx.engine.list_executions(Some(arn))
+            ExecutionFilter::new().machine(arn)
         }
         (None, Some(arn)) => {
             check_arn(arn, &["mapRun"])?;
-            ctx.engine
-                .list_map_run_executions(arn)
-                .map_err(from_engine)?
+            ExecutionFilter::new().machine(arn)
         }
     };
-    let wanted = match status {
-        Some("RUNNING") => Some(ExecutionStatus::Running),
-        Some("SUCCEEDED") => Some(ExecutionStatus::Succeeded),
-        Some("FAILED") => Some(ExecutionStatus::Failed),
-        Some("TIMED_OUT") => Some(ExecutionStatus::TimedOut),
-        Some("ABORTED") => Some(ExecutionStatus::Aborted),
-        // Nothing is ever pending a redrive here.
-        Some(_) => {
-            all.clear();
-            None
-        }
-        None => None,
-    };
-    if redrive == Some("REDRIVEN") {
+    match status {
+        Some("RUNNING") => filter = filter.status(ExecutionStatus::Running),
+        Some("SUCCEEDED") => filter = filter.status(ExecutionStatus::Succeeded),
+        Some("FAILED") => filter = filter.status(ExecutionStatus::Failed),
+        Some("TIMED_OUT") => filter = filter.status(ExecutionStatus::TimedOut),
+        Some("ABORTED") => filter = filter.status(ExecutionStatus::Aborted),
+        _ => {}
+    }
+    match redrive {
+        Some("REDRIVEN") => filter = filter.redrive(RedriveFilter::Redriven),
+        Some("NOT_REDRIVEN") => filter = filter.redrive(RedriveFilter::NotRedriven),
+        _ => {}
+    }
+    let mut all = ctx
+        .engine
+        .list_executions_matching(&filter)
+        .map_err(from_engine)?;
+    // A redrive is never pending here: the engine redrives at once.
+    if status == Some("PENDING_REDRIVE") {
         all.clear();
     }
-    all.retain(|d| wanted.is_none_or(|s| d.status == s));
     // Newest first, as AWS lists them.
     all.reverse();
     let (items, next) = page.take(all, &scope);

@@ -4,8 +4,10 @@
 use serde_json::{Value, json};
 
 use super::{ARN_MAX, Ctx};
+use sfn_core::model::ExecutionType;
+
 use crate::{
-    local::{CreateStateMachine, StateMachineDescription, StateMachineType, UpdateStateMachine},
+    local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
     server::{
         error::from_engine,
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
@@ -30,8 +32,8 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
     let definition = input.string("definition", 1, DEFINITION_MAX)?;
     let role = input.string("roleArn", 1, 256)?;
     let machine_type = match input.opt_enum("type", TYPES)? {
-        Some("EXPRESS") => StateMachineType::Express,
-        _ => StateMachineType::Standard,
+        Some("EXPRESS") => ExecutionType::Express,
+        _ => ExecutionType::Standard,
     };
     let tags = input.tags("tags", false)?;
     let (publish, version_description) = publishing(input)?;
