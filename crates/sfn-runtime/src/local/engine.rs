@@ -269,7 +269,7 @@ impl LocalEngine {
             }
         };
         if machine.machine_type == ExecutionType::Express {
-            return Ok(self.start_express(machine, name, start_input, start.mocks));
+            return Ok(self.start_express(machine, via, name, start_input, start.mocks));
         }
         let arn = self
             .inner

@@ -850,3 +850,50 @@ fn a_machine_has_at_most_1000_versions() -> Result<(), Error> {
     assert_eq!(next.version, MAX_VERSIONS as u64 + 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn express_machines_run_through_versions_and_aliases() -> Result<(), Error> {
+    use sfn_runtime::core::model::ExecutionType;
+    let engine = engine();
+    let arn =
+        engine.create_state_machine_json_of_type("e", &pass("one"), ExecutionType::Express)?;
+    let v1 = engine.publish_state_machine_version(&arn, None, None)?;
+    engine.update_state_machine(&arn, UpdateStateMachine::new().definition(pass("two")))?;
+    let alias = engine
+        .create_state_machine_alias(
+            "LIVE",
+            None,
+            &[RoutingConfig::new(
+                v1.state_machine_version_arn.clone(),
+                100,
+            )],
+        )?
+        .state_machine_alias_arn;
+    let done = engine
+        .start_sync_execution(&alias, StartExecution::new(json!({})))
+        .await?;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+    assert_eq!(done.output, Some(json!("one")));
+    let latest = engine
+        .start_sync_execution(&arn, StartExecution::new(json!({})))
+        .await?;
+    assert_eq!(latest.output, Some(json!("two")));
+    let run = engine
+        .start_execution(&alias, StartExecution::new(json!({})))
+        .await?;
+    let described = run.describe();
+    assert_eq!(
+        described.state_machine_version_arn.as_deref(),
+        Some(v1.state_machine_version_arn.as_str())
+    );
+    assert_eq!(
+        described.state_machine_alias_arn.as_deref(),
+        Some(alias.as_str())
+    );
+    let gone = format!("{arn}:7");
+    assert!(matches!(
+        engine.start_sync_execution(&gone, StartExecution::new(json!({}))).await,
+        Err(Error::StateMachineDoesNotExist { arn }) if arn == gone
+    ));
+    Ok(())
+}
