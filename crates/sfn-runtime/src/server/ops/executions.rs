@@ -46,7 +46,8 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
                 "test case '{case}' asked for, but no mock configuration is loaded"
             )));
         };
-        let machine = arn.rsplit(':').next().unwrap_or(arn);
+        // The machine's name, also in a version's or an alias's ARN (`…:NAME:PROD`).
+        let machine = arn.split(':').nth(6).unwrap_or(arn);
         let mocks = config.mocks(machine, case).map_err(from_engine)?;
         start = start.mocks(mocks);
     }
