@@ -40,6 +40,7 @@ pub struct LocalEngineBuilder {
     account: String,
     clock: Arc<dyn Clock>,
     retention: Retention,
+    seed: Option<u64>,
 }
 
 impl Default for LocalEngineBuilder {
@@ -49,6 +50,7 @@ impl Default for LocalEngineBuilder {
             account: DEFAULT_ACCOUNT.to_owned(),
             clock: Arc::new(SystemClock),
             retention: Retention::default(),
+            seed: None,
         }
     }
 }
@@ -97,6 +99,14 @@ impl LocalEngineBuilder {
         self
     }
 
+    /// Seeds the engine's random choices (the version an alias routes an execution to,
+    /// revision ids), so that a run can be repeated exactly. Unseeded, they differ from
+    /// run to run.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> LocalEngine {
         let poll_micros = u64::try_from(ACTIVITY_POLL_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
@@ -112,6 +122,11 @@ impl LocalEngineBuilder {
                 activity_poll_micros: AtomicU64::new(poll_micros),
                 registry: super::manage::Registry::default(),
                 retention: Retained::new(self.retention),
+                published: Mutex::default(),
+                rng: Mutex::new(
+                    self.seed
+                        .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+                ),
             }),
         }
     }

@@ -1,7 +1,10 @@
 //! [`LocalEngine`]: the machines and executions it keeps, their Map Runs, and the
 //! handlers that answer Task states.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
@@ -24,6 +27,7 @@ use super::{
     redrive::Launch,
     retention::Retained,
     tokens::Tasks,
+    versions::{MachineVersions, StartTarget},
 };
 use crate::definition::StateMachineDefinition;
 
@@ -59,6 +63,10 @@ pub(crate) struct Inner {
     pub(super) registry: super::manage::Registry,
     /// The finished executions, and how many are kept.
     pub(super) retention: Retained,
+    /// The versions and aliases of each machine, by the machine's ARN.
+    pub(super) published: Mutex<HashMap<String, MachineVersions>>,
+    /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
+    pub(super) rng: Mutex<fastrand::Rng>,
 }
 
 /// The embedded engine. Cheap to clone; clones share everything.
@@ -214,7 +222,10 @@ impl LocalEngine {
         lock(&self.inner.machines).keys().cloned().collect()
     }
 
-    /// Starts an execution of the machine `machine_arn`.
+    /// Starts an execution of the machine `machine_arn`: its latest revision, or given a
+    /// version's ARN (`…:stateMachine:NAME:3`) that version, or given an alias's ARN
+    /// (`…:stateMachine:NAME:PROD`) one of the alias's versions, picked at random by
+    /// weight. The execution records the version and alias it started through.
     ///
     /// An Express machine's execution is not kept: its ARN is in the Express form, its
     /// name may repeat, and only the returned handle can wait on it (see
@@ -222,19 +233,15 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
-    /// [`Error::InvalidExecutionInput`] (over 256 KiB), [`Error::ExecutionAlreadyExists`].
+    /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
+    /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
+    /// [`Error::ExecutionAlreadyExists`].
     pub async fn start_execution(
         &self,
         machine_arn: &str,
         start: StartExecution,
     ) -> Result<Execution, Error> {
-        let machine = lock(&self.inner.machines)
-            .get(machine_arn)
-            .cloned()
-            .ok_or_else(|| Error::StateMachineDoesNotExist {
-                arn: machine_arn.to_owned(),
-            })?;
+        let StartTarget { machine, via } = self.start_target(machine_arn)?;
         let name = start
             .name
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -262,14 +269,14 @@ impl LocalEngine {
             }
         };
         if machine.machine_type == ExecutionType::Express {
-            return Ok(self.start_express(machine, name, start_input, start.mocks));
+            return Ok(self.start_express(machine, via, name, start_input, start.mocks));
         }
         let arn = self
             .inner
             .arns
             .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
-        let entry = self.started(arn.clone(), name, &machine, input.clone(), 64);
+        let entry = self.started(arn.clone(), name, &machine, via, input.clone(), 64);
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {
@@ -337,7 +344,8 @@ impl LocalEngine {
     /// The executions, of one machine or of all, in start order. Given a Map Run's ARN,
     /// the child executions it started (as `ListExecutions` with `mapRunArn`); a child
     /// execution's machine ARN is its parent machine's with the Map's label
-    /// (`…:stateMachine:MACHINE/LABEL`).
+    /// (`…:stateMachine:MACHINE/LABEL`). Given a version's or an alias's ARN, the
+    /// executions started through it (a version's include those an alias routed to it).
     pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
         self.list_executions_with_status(machine_arn, None)
     }
@@ -355,8 +363,12 @@ impl LocalEngine {
         entries
             .iter()
             .filter(|e| {
-                machine_arn
-                    .is_none_or(|m| e.machine_arn == m || e.map_run_arn.as_deref() == Some(m))
+                machine_arn.is_none_or(|m| {
+                    e.machine_arn == m
+                        || e.map_run_arn.as_deref() == Some(m)
+                        || e.via.version_arn.as_deref() == Some(m)
+                        || e.via.alias_arn.as_deref() == Some(m)
+                })
             })
             .map(|e| e.describe(now))
             .filter(|d| status.is_none_or(|s| d.status == s))

@@ -125,9 +125,43 @@ pub enum Error {
     /// The engine stopped before the execution finished.
     #[error("the engine stopped before the execution finished")]
     EngineStopped,
+    /// No version or alias has this ARN (AWS's `ResourceNotFound`).
+    #[error("resource does not exist: {arn}")]
+    ResourceNotFound {
+        /// The ARN asked for.
+        arn: String,
+    },
+    /// The request conflicts with what the engine holds (AWS's `ConflictException`): a
+    /// revision that is no longer the latest, an alias created again with other settings,
+    /// a version an alias still routes to.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What conflicts, in AWS's words.
+        message: String,
+    },
+    /// The request lacks a parameter it needs (AWS's `MissingRequiredParameter`).
+    #[error("missing required parameter: {message}")]
+    MissingRequiredParameter {
+        /// What is missing.
+        message: String,
+    },
+    /// A machine has as many versions or aliases as AWS allows (AWS's
+    /// `ServiceQuotaExceededException`).
+    #[error("service quota exceeded: {message}")]
+    ServiceQuotaExceeded {
+        /// Which quota.
+        message: String,
+    },
 }
 
 impl Error {
+    /// [`Error::Validation`] with `message`.
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        Error::Validation {
+            message: message.into(),
+        }
+    }
+
     /// [`Error::InvalidMocks`] at `pointer`, in no file.
     pub(crate) fn mocks_at(pointer: &str, message: impl Into<String>) -> Self {
         Error::InvalidMocks {

@@ -91,6 +91,11 @@ pub struct ExecutionDescription {
     pub redrive_status: RedriveStatus,
     /// Why not, when it cannot.
     pub redrive_status_reason: Option<String>,
+    /// The version the execution runs, when it was started through a version's or an
+    /// alias's ARN.
+    pub state_machine_version_arn: Option<String>,
+    /// The alias the execution was started through.
+    pub state_machine_alias_arn: Option<String>,
 }
 
 impl ExecutionDescription {
@@ -185,6 +190,7 @@ pub(crate) struct ExecutionEntry {
     pub(super) name: String,
     pub(super) machine_arn: String,
     pub(super) map_run_arn: Option<Arc<str>>,
+    pub(super) via: Via,
     pub(super) input: Arc<Value>,
     pub(super) start: DateTime<Utc>,
     pub(super) history: Arc<Mutex<History>>,
@@ -215,6 +221,14 @@ fn abort_previous(history: &History) -> u64 {
     }
 }
 
+/// The version and alias an execution was started through: none when started through
+/// the machine's own ARN.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Via {
+    pub(crate) version_arn: Option<Arc<str>>,
+    pub(crate) alias_arn: Option<Arc<str>>,
+}
+
 /// An execution about to start: what [`ExecutionEntry::new`] registers.
 pub(crate) struct NewExecution {
     pub(crate) arn: String,
@@ -222,6 +236,8 @@ pub(crate) struct NewExecution {
     pub(crate) machine_arn: String,
     /// For a child execution of a distributed Map: its Map Run.
     pub(crate) map_run_arn: Option<Arc<str>>,
+    /// The version and alias it was started through.
+    pub(crate) via: Via,
     pub(crate) input: Arc<Value>,
     pub(crate) start: DateTime<Utc>,
     /// Cancelled when the execution ends or is stopped.
@@ -238,6 +254,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             cancel,
@@ -250,6 +267,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
@@ -316,6 +334,8 @@ impl ExecutionEntry {
             redrive_date,
             redrive_status,
             redrive_status_reason,
+            state_machine_version_arn: self.via.version_arn.as_deref().map(str::to_owned),
+            state_machine_alias_arn: self.via.alias_arn.as_deref().map(str::to_owned),
         }
     }
 
@@ -467,37 +487,37 @@ impl Execution {
 }
 
 impl LocalEngine {
-    /// A new execution of `machine`, starting now, its `ExecutionStarted` recorded; its
-    /// history makes room for `capacity` events.
+    /// A new execution of `machine`, started through `via`, starting now, its
+    /// `ExecutionStarted` recorded; its history makes room for `capacity` events.
     pub(super) fn started(
         &self,
         arn: String,
         name: String,
         machine: &MachineEntry,
+        via: Via,
         input: Arc<Value>,
         capacity: usize,
     ) -> Arc<ExecutionEntry> {
         let now = self.inner.clock.now();
+        let details = EventDetails::ExecutionStarted {
+            input: input.clone(),
+            role_arn: Arc::from(self.inner.arns.role()),
+            state_machine_version_arn: via.version_arn.clone(),
+            state_machine_alias_arn: via.alias_arn.clone(),
+        };
         let entry = ExecutionEntry::new(NewExecution {
             arn,
             name,
             machine_arn: machine.arn.clone(),
             map_run_arn: None,
-            input: input.clone(),
+            via,
+            input,
             start: now,
             cancel: CancellationToken::new(),
             stopped: Arc::default(),
             history_capacity: capacity,
         });
-        let _ = lock(&entry.history).push(
-            0,
-            now,
-            EventType::ExecutionStarted,
-            EventDetails::ExecutionStarted {
-                input,
-                role_arn: Arc::from(self.inner.arns.role()),
-            },
-        );
+        let _ = lock(&entry.history).push(0, now, EventType::ExecutionStarted, details);
         Arc::new(entry)
     }
 

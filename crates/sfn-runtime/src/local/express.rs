@@ -25,6 +25,7 @@ use sfn_core::{
 use super::{
     Error, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
     engine::{MachineEntry, check_name},
+    execution::Via,
     lock,
     redrive::Launch,
 };
@@ -187,10 +188,12 @@ impl LocalEngine {
         })
     }
 
-    /// Starts an Express execution: not kept, so neither listed nor described.
+    /// Starts an Express execution, started through `via`: not kept, so neither listed
+    /// nor described.
     pub(super) fn start_express(
         &self,
         machine: Arc<MachineEntry>,
+        via: Via,
         name: String,
         input: Value,
         mocks: Option<Arc<Mocks>>,
@@ -200,7 +203,7 @@ impl LocalEngine {
             .inner
             .arns
             .states(format_args!("express:{}:{name}:{id}", machine.name));
-        let entry = self.started(arn, name, &machine, Arc::new(input), 16);
+        let entry = self.started(arn, name, &machine, via, Arc::new(input), 16);
         self.launch(entry, Launch::new(machine, mocks), None)
     }
 
@@ -219,7 +222,13 @@ impl LocalEngine {
         machine_arn: &str,
         start: StartExecution,
     ) -> Result<SyncExecution, Error> {
-        let machine = self.machine(machine_arn)?;
+        // A version's or an alias's ARN runs a revision of the machine.
+        let machine = match self.qualified_machine(machine_arn) {
+            Some(found) => found.map_err(|_| Error::StateMachineDoesNotExist {
+                arn: machine_arn.to_owned(),
+            })?,
+            None => self.machine(machine_arn)?,
+        };
         if machine.machine_type != ExecutionType::Express {
             return Err(Error::StateMachineTypeNotSupported {
                 arn: machine_arn.to_owned(),

@@ -160,6 +160,10 @@ pub enum EventDetails {
         input: Arc<Value>,
         /// The role.
         role_arn: Arc<str>,
+        /// The version the execution runs, when started through a version or an alias.
+        state_machine_version_arn: Option<Arc<str>>,
+        /// The alias the execution was started through.
+        state_machine_alias_arn: Option<Arc<str>>,
     },
     /// `ExecutionSucceeded`.
     ExecutionSucceeded {
@@ -296,9 +300,25 @@ impl HistoryEvent {
         let key = details_key(self.event_type);
         let details = match &self.details {
             EventDetails::None => None,
-            EventDetails::ExecutionStarted { input, role_arn } => Some(json!({
-                "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
-            })),
+            EventDetails::ExecutionStarted {
+                input,
+                role_arn,
+                state_machine_version_arn,
+                state_machine_alias_arn,
+            } => {
+                let mut details = json!({
+                    "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
+                });
+                if let Value::Object(m) = &mut details {
+                    if let Some(alias) = state_machine_alias_arn {
+                        m.insert("stateMachineAliasArn".into(), json!(&**alias));
+                    }
+                    if let Some(version) = state_machine_version_arn {
+                        m.insert("stateMachineVersionArn".into(), json!(&**version));
+                    }
+                }
+                Some(details)
+            }
             EventDetails::ExecutionSucceeded { output } => {
                 Some(json!({"output": payload(output), "outputDetails": {"truncated": false}}))
             }

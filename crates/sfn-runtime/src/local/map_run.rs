@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     Error, ExecutionStatus,
     clock::Clock,
-    execution::{ExecutionEntry, NewExecution},
+    execution::{ExecutionEntry, NewExecution, Via},
     history::{EventDetails, EventType},
     interp::{
         ContextIds, DISTRIBUTED_MAP_CONCURRENCY, Failure, Frame, MapRunSettings, Run, StopFlag,
@@ -634,6 +634,7 @@ impl Run {
             name: name.clone(),
             machine_arn: children.machine_arn.to_string(),
             map_run_arn: Some(children.map_run_arn.clone()),
+            via: Via::default(),
             input: input.clone(),
             start: now,
             cancel: cancel.clone(),
@@ -647,6 +648,8 @@ impl Run {
             EventDetails::ExecutionStarted {
                 input: input.clone(),
                 role_arn: self.role_arn.clone(),
+                state_machine_version_arn: None,
+                state_machine_alias_arn: None,
             },
         );
         lock(&self.engine.executions).insert(arn.clone(), entry.clone());

@@ -367,6 +367,11 @@ impl LocalEngine {
     ) -> Result<Vec<ExecutionDescription>, Error> {
         if let Some(arn) = &filter.machine_arn {
             let machine = lock(&self.inner.machines).get(arn).cloned();
+            // A version's or an alias's: the revision it runs.
+            let machine = match machine {
+                Some(m) => Some(m),
+                None => self.qualified_machine(arn).transpose()?,
+            };
             match machine {
                 Some(m) if m.machine_type == ExecutionType::Express => {
                     return Err(Error::StateMachineTypeNotSupported { arn: arn.clone() });
@@ -466,6 +471,7 @@ impl LocalEngine {
                 name: current.name.clone(),
                 machine_arn: current.machine_arn.clone(),
                 map_run_arn: None,
+                via: current.via.clone(),
                 input: current.input.clone(),
                 start: current.start,
                 cancel: CancellationToken::new(),

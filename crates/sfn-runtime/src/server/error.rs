@@ -70,6 +70,23 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             message: "the engine is stopping".to_owned(),
             status: 503,
         },
+        Error::ResourceNotFound { .. } => ApiError::new(
+            "ResourceNotFound",
+            "Request references a resource that does not exist.",
+        ),
+        Error::Conflict { message } => ApiError {
+            kind: "ConflictException",
+            message,
+            status: 409,
+        },
+        Error::MissingRequiredParameter { message } => {
+            ApiError::new("MissingRequiredParameter", message)
+        }
+        Error::ServiceQuotaExceeded { message } => ApiError {
+            kind: "ServiceQuotaExceededException",
+            message,
+            status: 402,
+        },
     }
 }
 

@@ -241,8 +241,14 @@ impl Input {
         }
     }
 
-    /// A list of strings.
-    pub(crate) fn string_list(&self, field: &str, required: bool) -> Result<Vec<String>, ApiError> {
+    /// A list member, each item read by `item` with its path (`FIELD.N`); `None` when it
+    /// is absent and may be.
+    fn list<T>(
+        &self,
+        field: &str,
+        required: bool,
+        mut item: impl FnMut(&str, &Value) -> Result<T, ApiError>,
+    ) -> Result<Option<Vec<T>>, ApiError> {
         let Some(v) = self.get(field) else {
             if required {
                 return Err(ApiError::constraint(
@@ -251,7 +257,7 @@ impl Input {
                     "Member must not be null",
                 ));
             }
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let Value::Array(items) = v else {
             return Err(Self::type_error(field, v, "a list"));
@@ -259,15 +265,32 @@ impl Input {
         items
             .iter()
             .enumerate()
-            .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(Self::type_error(
-                    &format!("{field}.{}", i + 1),
-                    other,
-                    "a string",
-                )),
-            })
-            .collect()
+            .map(|(i, x)| item(&format!("{field}.{}", i + 1), x))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// A list of strings.
+    pub(crate) fn string_list(&self, field: &str, required: bool) -> Result<Vec<String>, ApiError> {
+        let strings = self.list(field, required, |at, item| match item {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(Self::type_error(at, other, "a string")),
+        })?;
+        Ok(strings.unwrap_or_default())
+    }
+
+    /// An optional list of structures, each read as an input of its own.
+    pub(crate) fn object_list(
+        &self,
+        field: &str,
+        required: bool,
+    ) -> Result<Option<Vec<Input>>, ApiError> {
+        self.list(field, required, |at, item| match item {
+            Value::Object(members) => Ok(Input {
+                members: members.clone(),
+            }),
+            other => Err(Self::type_error(at, other, "a structure")),
+        })
     }
 
     /// A list of tags (`[{"key": …, "value": …}]`), at most 50.
@@ -276,28 +299,10 @@ impl Input {
         field: &str,
         required: bool,
     ) -> Result<Vec<(String, String)>, ApiError> {
-        let Some(v) = self.get(field) else {
-            if required {
-                return Err(ApiError::constraint(
-                    "null",
-                    field,
-                    "Member must not be null",
-                ));
-            }
-            return Ok(Vec::new());
-        };
-        let Value::Array(items) = v else {
-            return Err(Self::type_error(field, v, "a list"));
-        };
+        let items = self.object_list(field, required)?.unwrap_or_default();
         let mut tags = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
+        for (i, tag) in items.iter().enumerate() {
             let at = format!("{field}.{}", i + 1);
-            let Value::Object(members) = item else {
-                return Err(Self::type_error(&at, item, "a structure"));
-            };
-            let tag = Input {
-                members: members.clone(),
-            };
             let key = tag
                 .string("key", 1, 128)
                 .map_err(|e| rename(e, "key", &format!("{at}.member.key")))?;

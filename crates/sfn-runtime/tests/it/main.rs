@@ -16,5 +16,6 @@ mod engine_redrive;
 mod engine_retention;
 mod engine_states;
 mod engine_test_state;
+mod engine_versions;
 #[cfg(feature = "server")]
 mod server;

@@ -22,7 +22,7 @@ use aws_sdk_sfn::{
     error::{BoxError, ProvideErrorMetadata},
     types::{
         ExecutionRedriveFilter, ExecutionRedriveStatus, ExecutionStatus, HistoryEventType,
-        InspectionLevel, StateMachineType, Tag, TestExecutionStatus,
+        InspectionLevel, RoutingConfigurationListItem, StateMachineType, Tag, TestExecutionStatus,
         ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
     },
 };
@@ -1981,15 +1981,200 @@ async fn update_map_run_changes_a_running_distributed_map() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn operations_not_served_yet_say_so() {
+async fn versions_and_aliases_are_published_routed_and_deleted() {
     let (server, client) = serve(Duration::from_millis(100)).await;
+    let pass = |r: &str| {
+        format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": "{r}", "End": true}}}}}}"#
+        )
+    };
+    let created = client
+        .create_state_machine()
+        .name("v")
+        .definition(pass("one"))
+        .role_arn(ROLE)
+        .publish(true)
+        .version_description("first")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let arn = created.state_machine_arn().to_owned();
+    let v1 = format!("{arn}:1");
+    assert_eq!(created.state_machine_version_arn(), Some(v1.as_str()));
     let r = client
-        .list_state_machine_versions()
-        .state_machine_arn(format!("{PREFIX}:stateMachine:x"))
+        .create_state_machine()
+        .name("w")
+        .definition(pass("one"))
+        .role_arn(ROLE)
+        .version_description("no")
         .send()
         .await;
-    let m = message(r);
-    assert!(m.contains("not supported"), "{m}");
+    assert_eq!(code(r), "ValidationException");
+
+    let updated = client
+        .update_state_machine()
+        .state_machine_arn(&arn)
+        .definition(pass("two"))
+        .publish(true)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let v2 = format!("{arn}:2");
+    assert_eq!(updated.state_machine_version_arn(), Some(v2.as_str()));
+    let revision = updated.revision_id().unwrap_or_default().to_owned();
+    assert!(!revision.is_empty());
+    // Publishing the latest revision again gives its version.
+    let again = client
+        .publish_state_machine_version()
+        .state_machine_arn(&arn)
+        .revision_id(&revision)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.state_machine_version_arn(), v2);
+    let r = client
+        .publish_state_machine_version()
+        .state_machine_arn(&arn)
+        .revision_id("INITIAL")
+        .send()
+        .await;
+    assert_eq!(code(r), "ConflictException");
+    let versions = client
+        .list_state_machine_versions()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let listed: Vec<&str> = versions
+        .state_machine_versions()
+        .iter()
+        .map(|v| v.state_machine_version_arn())
+        .collect();
+    assert_eq!(listed, [v2.as_str(), v1.as_str()]);
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&v1)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.state_machine_arn(), v1);
+    assert_eq!(d.definition(), pass("one"));
+    assert_eq!(d.description(), Some("first"));
+
+    let r = client
+        .create_state_machine_alias()
+        .name("PROD")
+        .routing_configuration(
+            RoutingConfigurationListItem::builder()
+                .state_machine_version_arn(&v1)
+                .weight(70)
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    let route = |v: &str, weight: i32| {
+        RoutingConfigurationListItem::builder()
+            .state_machine_version_arn(v)
+            .weight(weight)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let alias = client
+        .create_state_machine_alias()
+        .name("PROD")
+        .description("production")
+        .routing_configuration(route(&v1, 100))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_alias_arn()
+        .to_owned();
+    assert_eq!(alias, format!("{arn}:PROD"));
+    client
+        .update_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .routing_configuration(route(&v1, 0))
+        .routing_configuration(route(&v2, 100))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let described = client
+        .describe_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(described.name(), Some("PROD"));
+    assert_eq!(described.description(), Some("production"));
+    assert_eq!(described.routing_configuration().len(), 2);
+    let aliases = client
+        .list_state_machine_aliases()
+        .state_machine_arn(&v2)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(aliases.state_machine_aliases().len(), 1);
+
+    // Through the alias: version 2, both recorded.
+    let execution = start(&client, &alias, Some("through"), "{}").await;
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let e = client
+        .describe_execution()
+        .execution_arn(&execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(e.state_machine_arn(), arn);
+    assert_eq!(e.state_machine_version_arn(), Some(v2.as_str()));
+    assert_eq!(e.state_machine_alias_arn(), Some(alias.as_str()));
+    assert_eq!(e.output(), Some(r#""two""#));
+    let listed = client
+        .list_executions()
+        .state_machine_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(listed.executions().len(), 1);
+    assert_eq!(
+        listed.executions()[0].state_machine_alias_arn(),
+        Some(alias.as_str())
+    );
+
+    let r = client
+        .delete_state_machine_version()
+        .state_machine_version_arn(&v2)
+        .send()
+        .await;
+    assert_eq!(code(r), "ConflictException");
+    client
+        .delete_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let r = client
+        .describe_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    client
+        .delete_state_machine_version()
+        .state_machine_version_arn(&v2)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let r = client
+        .describe_state_machine()
+        .state_machine_arn(&v2)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
     server.shutdown().await;
 }
 

@@ -47,7 +47,8 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
                 "test case '{case}' asked for, but no mock configuration is loaded"
             )));
         };
-        let machine = arn.rsplit(':').next().unwrap_or(arn);
+        // The machine's name, also in a version's or an alias's ARN (`…:NAME:PROD`).
+        let machine = arn.split(':').nth(6).unwrap_or(arn);
         let mocks = config.mocks(machine, case).map_err(from_engine)?;
         start = start.mocks(mocks);
     }
@@ -165,6 +166,12 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(m) = d.map_run_arn {
         out.insert("mapRunArn".into(), m.into());
     }
+    if let Some(v) = d.state_machine_version_arn {
+        out.insert("stateMachineVersionArn".into(), v.into());
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        out.insert("stateMachineAliasArn".into(), a.into());
+    }
     out.insert("redriveCount".into(), d.redrive_count.into());
     if let Some(date) = d.redrive_date {
         out.insert("redriveDate".into(), epoch(date));
@@ -189,6 +196,12 @@ fn list_item(d: ExecutionDescription) -> Value {
     }
     if let Some(m) = d.map_run_arn {
         item["mapRunArn"] = m.into();
+    }
+    if let Some(v) = d.state_machine_version_arn {
+        item["stateMachineVersionArn"] = v.into();
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        item["stateMachineAliasArn"] = a.into();
     }
     item["redriveCount"] = d.redrive_count.into();
     if let Some(date) = d.redrive_date {

@@ -9,6 +9,7 @@ mod tags;
 mod tasks;
 mod test_state;
 mod validate;
+mod versions;
 
 use std::{future::Future, sync::Arc};
 
@@ -25,19 +26,7 @@ pub(crate) struct Ctx {
     pub(crate) shutdown: CancellationToken,
 }
 
-/// The operations of the Step Functions API this endpoint does not serve yet.
-const NOT_YET: &[&str] = &[
-    "CreateStateMachineAlias",
-    "DeleteStateMachineAlias",
-    "DeleteStateMachineVersion",
-    "DescribeStateMachineAlias",
-    "ListStateMachineAliases",
-    "ListStateMachineVersions",
-    "PublishStateMachineVersion",
-    "UpdateStateMachineAlias",
-];
-
-/// The operations served, by name.
+/// The operations served, by name: all of the Step Functions API.
 const SERVED: &[&str] = &[
     "CreateActivity",
     "DeleteActivity",
@@ -53,6 +42,14 @@ const SERVED: &[&str] = &[
     "DescribeStateMachine",
     "DescribeStateMachineForExecution",
     "ListStateMachines",
+    "PublishStateMachineVersion",
+    "ListStateMachineVersions",
+    "DeleteStateMachineVersion",
+    "CreateStateMachineAlias",
+    "DescribeStateMachineAlias",
+    "UpdateStateMachineAlias",
+    "DeleteStateMachineAlias",
+    "ListStateMachineAliases",
     "StartExecution",
     "StartSyncExecution",
     "StopExecution",
@@ -72,7 +69,7 @@ const SERVED: &[&str] = &[
 
 /// Whether `operation` is one of the Step Functions API's.
 pub(crate) fn is_known(operation: &str) -> bool {
-    SERVED.contains(&operation) || NOT_YET.contains(&operation)
+    SERVED.contains(&operation)
 }
 
 /// Runs `operation` on `input`.
@@ -92,6 +89,14 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
         "DescribeStateMachine" => machines::describe(ctx, input),
         "DescribeStateMachineForExecution" => machines::describe_for_execution(ctx, input),
         "ListStateMachines" => machines::list(ctx, input),
+        "PublishStateMachineVersion" => versions::publish(ctx, input),
+        "ListStateMachineVersions" => versions::list_versions(ctx, input),
+        "DeleteStateMachineVersion" => versions::delete_version(ctx, input),
+        "CreateStateMachineAlias" => versions::create_alias(ctx, input),
+        "DescribeStateMachineAlias" => versions::describe_alias(ctx, input),
+        "UpdateStateMachineAlias" => versions::update_alias(ctx, input),
+        "DeleteStateMachineAlias" => versions::delete_alias(ctx, input),
+        "ListStateMachineAliases" => versions::list_aliases(ctx, input),
         "StartExecution" => executions::start(ctx, input).await,
         "StartSyncExecution" => executions::start_sync(ctx, input).await,
         "StopExecution" => executions::stop(ctx, input),
@@ -109,7 +114,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
         "ListTagsForResource" => tags::list(ctx, input),
         other => Err(ApiError::new(
             "UnknownOperationException",
-            format!("{other} is not supported by this endpoint yet"),
+            format!("Unknown operation: '{other}'"),
         )),
     }
 }
