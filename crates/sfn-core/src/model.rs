@@ -111,6 +111,16 @@ pub enum ExecutionType {
     Express,
 }
 
+impl ExecutionType {
+    /// The type as AWS writes it: `STANDARD` or `EXPRESS`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionType::Standard => "STANDARD",
+            ExecutionType::Express => "EXPRESS",
+        }
+    }
+}
+
 /// One state.
 // States are read once per definition and borrowed from then on, so the size of the
 // largest variant costs nothing where it matters.

@@ -5,7 +5,9 @@ use std::{
     time::Duration,
 };
 
-use super::{Clock, LocalEngine, SystemClock, arn::Arns, engine::Inner};
+use super::{
+    Clock, LocalEngine, Retention, SystemClock, arn::Arns, engine::Inner, retention::Retained,
+};
 
 /// The region of an engine not told otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -37,6 +39,8 @@ pub struct LocalEngineBuilder {
     region: String,
     account: String,
     clock: Arc<dyn Clock>,
+    retention: Retention,
+    seed: Option<u64>,
 }
 
 impl Default for LocalEngineBuilder {
@@ -45,6 +49,8 @@ impl Default for LocalEngineBuilder {
             region: DEFAULT_REGION.to_owned(),
             account: DEFAULT_ACCOUNT.to_owned(),
             clock: Arc::new(SystemClock),
+            retention: Retention::default(),
+            seed: None,
         }
     }
 }
@@ -54,6 +60,7 @@ impl std::fmt::Debug for LocalEngineBuilder {
         f.debug_struct("LocalEngineBuilder")
             .field("region", &self.region)
             .field("account", &self.account)
+            .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +92,21 @@ impl LocalEngineBuilder {
         self
     }
 
+    /// How many finished executions the engine keeps, and for how long (by default
+    /// 10,000, for 90 days): see [`Retention`].
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Seeds the engine's random choices (the version an alias routes an execution to,
+    /// revision ids), so that a run can be repeated exactly. Unseeded, they differ from
+    /// run to run.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> LocalEngine {
         let poll_micros = u64::try_from(ACTIVITY_POLL_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
@@ -99,6 +121,12 @@ impl LocalEngineBuilder {
                 map_runs: Mutex::default(),
                 activity_poll_micros: AtomicU64::new(poll_micros),
                 registry: super::manage::Registry::default(),
+                retention: Retained::new(self.retention),
+                published: Mutex::default(),
+                rng: Mutex::new(
+                    self.seed
+                        .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+                ),
             }),
         }
     }

@@ -2,30 +2,32 @@
 //! handlers that answer Task states.
 
 use std::{
+    collections::HashMap,
     sync::{Arc, Mutex},
-    time::Duration,
 };
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sfn_core::{
     Diagnostics, StateMachine, definition::resolve_activity_arns, eval::limits,
-    names::check_resource_name,
+    model::ExecutionType, names::check_resource_name,
 };
-use tokio_util::sync::CancellationToken;
 
 use super::{
-    Clock, Error, EventDetails, EventType, Execution, ExecutionDescription, ExecutionStatus,
-    History, LocalEngineBuilder, MapRunDescription, Mocks, StartExecution, TaskHandler,
+    Clock, Error, Execution, ExecutionDescription, ExecutionStatus, History, LocalEngineBuilder,
+    MapRunDescription, MapRunUpdate, Mocks, StartExecution, TaskHandler,
     arn::Arns,
-    execution::{ExecutionEntry, Input, NewExecution, drive},
+    execution::{ExecutionEntry, Input},
+    express::not_kept,
     handlers::Handlers,
-    interp::Run,
     lock,
     map_run::MapRunEntry,
     plan::{self, ScopePlan},
+    redrive::Launch,
+    retention::Retained,
     tokens::Tasks,
+    versions::{MachineVersions, StartTarget},
 };
 use crate::definition::StateMachineDefinition;
 
@@ -43,6 +45,8 @@ pub(super) struct MachineEntry {
     pub(super) name: String,
     pub(super) definition: Arc<StateMachine>,
     pub(super) plan: Arc<ScopePlan>,
+    /// Standard or Express.
+    pub(super) machine_type: ExecutionType,
 }
 
 /// What the clones of one [`LocalEngine`] share.
@@ -57,6 +61,12 @@ pub(crate) struct Inner {
     pub(super) map_runs: Mutex<IndexMap<String, Arc<MapRunEntry>>>,
     pub(super) activity_poll_micros: std::sync::atomic::AtomicU64,
     pub(super) registry: super::manage::Registry,
+    /// The finished executions, and how many are kept.
+    pub(super) retention: Retained,
+    /// The versions and aliases of each machine, by the machine's ARN.
+    pub(super) published: Mutex<HashMap<String, MachineVersions>>,
+    /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
+    pub(super) rng: Mutex<fastrand::Rng>,
 }
 
 /// The embedded engine. Cheap to clone; clones share everything.
@@ -129,22 +139,17 @@ impl LocalEngine {
     pub fn create_state_machine(
         &self,
         name: &str,
-        mut definition: StateMachine,
+        definition: StateMachine,
     ) -> Result<String, Error> {
-        check_name(name)?;
-        resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
-        let diagnostics = sfn_core::validate(&definition);
-        if !diagnostics.is_valid() {
-            return Err(Error::InvalidDefinition { diagnostics });
-        }
-        self.insert_machine(name, definition)
+        self.create_state_machine_of_type(name, definition, ExecutionType::Standard)
     }
 
-    /// Creates a machine already validated, its placeholders resolved.
-    pub(super) fn insert_machine(
+    /// Creates a machine of `machine_type` already validated, its placeholders resolved.
+    pub(super) fn insert_machine_of_type(
         &self,
         name: &str,
         definition: StateMachine,
+        machine_type: ExecutionType,
     ) -> Result<String, Error> {
         let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
             diagnostics: Diagnostics(vec![e.to_diagnostic()]),
@@ -152,7 +157,7 @@ impl LocalEngine {
         let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
         let mut machines = lock(&self.inner.machines);
         if let Some(existing) = machines.get(&arn) {
-            if *existing.definition == definition {
+            if *existing.definition == definition && existing.machine_type == machine_type {
                 return Ok(arn);
             }
             return Err(Error::StateMachineAlreadyExists { arn });
@@ -164,6 +169,7 @@ impl LocalEngine {
                 name: name.to_owned(),
                 definition: Arc::new(definition),
                 plan: Arc::new(plan),
+                machine_type,
             }),
         );
         Ok(arn)
@@ -208,14 +214,7 @@ impl LocalEngine {
     /// [`Error::InvalidDefinition`] with every diagnostic, or as
     /// [`create_state_machine`](Self::create_state_machine).
     pub fn create_state_machine_json(&self, name: &str, definition: &str) -> Result<String, Error> {
-        check_name(name)?;
-        let diagnostics = sfn_core::validate_str(definition);
-        if !diagnostics.is_valid() {
-            return Err(Error::InvalidDefinition { diagnostics });
-        }
-        let mut machine: StateMachine = definition.parse()?;
-        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
-        self.insert_machine(name, machine)
+        self.create_state_machine_json_of_type(name, definition, ExecutionType::Standard)
     }
 
     /// The ARNs of the state machines, in creation order.
@@ -223,23 +222,26 @@ impl LocalEngine {
         lock(&self.inner.machines).keys().cloned().collect()
     }
 
-    /// Starts an execution of the machine `machine_arn`.
+    /// Starts an execution of the machine `machine_arn`: its latest revision, or given a
+    /// version's ARN (`…:stateMachine:NAME:3`) that version, or given an alias's ARN
+    /// (`…:stateMachine:NAME:PROD`) one of the alias's versions, picked at random by
+    /// weight. The execution records the version and alias it started through.
+    ///
+    /// An Express machine's execution is not kept: its ARN is in the Express form, its
+    /// name may repeat, and only the returned handle can wait on it (see
+    /// [`start_sync_execution`](Self::start_sync_execution)).
     ///
     /// # Errors
     ///
-    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidName`],
-    /// [`Error::InvalidExecutionInput`] (over 256 KiB), [`Error::ExecutionAlreadyExists`].
+    /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
+    /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
+    /// [`Error::ExecutionAlreadyExists`].
     pub async fn start_execution(
         &self,
         machine_arn: &str,
         start: StartExecution,
     ) -> Result<Execution, Error> {
-        let machine = lock(&self.inner.machines)
-            .get(machine_arn)
-            .cloned()
-            .ok_or_else(|| Error::StateMachineDoesNotExist {
-                arn: machine_arn.to_owned(),
-            })?;
+        let StartTarget { machine, via } = self.start_target(machine_arn)?;
         let name = start
             .name
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -266,23 +268,15 @@ impl LocalEngine {
                 })?
             }
         };
+        if machine.machine_type == ExecutionType::Express {
+            return Ok(self.start_express(machine, via, name, start_input, start.mocks));
+        }
         let arn = self
             .inner
             .arns
             .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
-        let now = self.inner.clock.now();
-        let entry = Arc::new(ExecutionEntry::new(NewExecution {
-            arn: arn.clone(),
-            name: name.clone(),
-            machine_arn: machine.arn.clone(),
-            map_run_arn: None,
-            input: input.clone(),
-            start: now,
-            cancel: CancellationToken::new(),
-            stopped: Arc::default(),
-            history_capacity: 64,
-        }));
+        let entry = self.started(arn.clone(), name, &machine, via, input.clone(), 64);
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {
@@ -298,75 +292,25 @@ impl LocalEngine {
             }
             executions.insert(arn.clone(), entry.clone());
         }
-        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
-        let _ = lock(&entry.history).push(
-            0,
-            now,
-            EventType::ExecutionStarted,
-            EventDetails::ExecutionStarted {
-                input: input.clone(),
-                role_arn: role_arn.clone(),
-            },
-        );
-        let context_base = match json!({
-            "Execution": {
-                "Id": arn,
-                "Name": name,
-                "RoleArn": &*role_arn,
-                "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-                "RedriveCount": 0,
-            },
-            "StateMachine": {"Id": machine.arn, "Name": machine.name},
-        }) {
-            Value::Object(m) => Arc::new(m),
-            _ => Arc::default(),
-        };
-        let run = Run {
-            clock: self.inner.clock.clone(),
-            handlers: self.inner.handlers.clone(),
-            tasks: self.inner.tasks.clone(),
-            mocks: start.mocks,
-            mock_counts: Arc::default(),
-            cancel: entry.cancel.clone(),
-            stopped: entry.stopped.clone(),
-            execution_arn: Arc::from(arn.as_str()),
-            engine: self.inner.clone(),
-            machine_name: Arc::from(machine.name.as_str()),
-            role_arn: role_arn.clone(),
-            context_base,
-            input: input.clone(),
-            deadline: machine
-                .definition
-                .timeout_seconds
-                .and_then(|t| i64::try_from(t).ok())
-                .and_then(chrono::Duration::try_seconds)
-                .and_then(|d| now.checked_add_signed(d)),
-        };
-        let timeout = machine.definition.timeout_seconds.map(Duration::from_secs);
-        let driver_entry = entry.clone();
-        tokio::spawn(drive(run, machine, driver_entry, input, timeout));
-        Ok(Execution {
-            engine: self.clone(),
-            entry,
-        })
+        self.retain();
+        Ok(self.launch(entry, Launch::new(machine, start.mocks), None))
     }
 
     pub(super) fn execution(&self, arn: &str) -> Result<Arc<ExecutionEntry>, Error> {
         lock(&self.inner.executions)
             .get(arn)
             .cloned()
-            .ok_or_else(|| Error::ExecutionDoesNotExist {
-                arn: arn.to_owned(),
-            })
+            .ok_or_else(|| not_kept(arn))
     }
 
     /// Describes an execution.
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution,
+    /// which the engine does not keep (unless a distributed Map started it).
     pub fn describe_execution(&self, arn: &str) -> Result<ExecutionDescription, Error> {
-        Ok(self.execution(arn)?.describe())
+        Ok(self.execution(arn)?.describe(self.inner.clock.now()))
     }
 
     /// A handle on an execution.
@@ -385,7 +329,7 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution.
     pub fn stop_execution(
         &self,
         arn: &str,
@@ -400,7 +344,8 @@ impl LocalEngine {
     /// The executions, of one machine or of all, in start order. Given a Map Run's ARN,
     /// the child executions it started (as `ListExecutions` with `mapRunArn`); a child
     /// execution's machine ARN is its parent machine's with the Map's label
-    /// (`…:stateMachine:MACHINE/LABEL`).
+    /// (`…:stateMachine:MACHINE/LABEL`). Given a version's or an alias's ARN, the
+    /// executions started through it (a version's include those an alias routed to it).
     pub fn list_executions(&self, machine_arn: Option<&str>) -> Vec<ExecutionDescription> {
         self.list_executions_with_status(machine_arn, None)
     }
@@ -414,13 +359,18 @@ impl LocalEngine {
     ) -> Vec<ExecutionDescription> {
         let entries: Vec<Arc<ExecutionEntry>> =
             lock(&self.inner.executions).values().cloned().collect();
+        let now = self.inner.clock.now();
         entries
             .iter()
             .filter(|e| {
-                machine_arn
-                    .is_none_or(|m| e.machine_arn == m || e.map_run_arn.as_deref() == Some(m))
+                machine_arn.is_none_or(|m| {
+                    e.machine_arn == m
+                        || e.map_run_arn.as_deref() == Some(m)
+                        || e.via.version_arn.as_deref() == Some(m)
+                        || e.via.alias_arn.as_deref() == Some(m)
+                })
             })
-            .map(|e| e.describe())
+            .map(|e| e.describe(now))
             .filter(|d| status.is_none_or(|s| d.status == s))
             .collect()
     }
@@ -438,6 +388,22 @@ impl LocalEngine {
             .ok_or_else(|| Error::MapRunDoesNotExist {
                 arn: map_run_arn.to_owned(),
             })
+    }
+
+    /// Changes a running Map Run's `maxConcurrency`, `toleratedFailurePercentage` or
+    /// `toleratedFailureCount` (`UpdateMapRun`): its children run under the new values
+    /// from then on, and [`describe_map_run`](Self::describe_map_run) reports them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MapRunDoesNotExist`]; [`Error::Validation`] for a percentage outside 0 to
+    /// 100, or a Map Run no longer running.
+    pub fn update_map_run(&self, map_run_arn: &str, update: MapRunUpdate) -> Result<(), Error> {
+        let run = lock(&self.inner.map_runs).get(map_run_arn).cloned();
+        run.ok_or_else(|| Error::MapRunDoesNotExist {
+            arn: map_run_arn.to_owned(),
+        })?
+        .update(update)
     }
 
     /// The Map Runs an execution started, in start order (`ListMapRuns`).
@@ -472,10 +438,11 @@ impl LocalEngine {
         }
         let entries: Vec<Arc<ExecutionEntry>> =
             lock(&self.inner.executions).values().cloned().collect();
+        let now = self.inner.clock.now();
         Ok(entries
             .iter()
             .filter(|e| e.map_run_arn.as_deref() == Some(map_run_arn))
-            .map(|e| e.describe())
+            .map(|e| e.describe(now))
             .collect())
     }
 
@@ -483,7 +450,7 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
-    /// [`Error::ExecutionDoesNotExist`].
+    /// [`Error::ExecutionDoesNotExist`]; [`Error::InvalidArn`] for an Express execution.
     pub fn get_execution_history(&self, arn: &str) -> Result<History, Error> {
         Ok(lock(&self.execution(arn)?.history).clone())
     }
@@ -515,8 +482,10 @@ impl LocalEngine {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
-    use crate::local::{TaskRequest, VirtualClock};
+    use crate::local::{EventDetails, TaskRequest, VirtualClock};
 
     const COUNTER: &str = r#"{"StartAt": "Init", "States": {
         "Init": {"Type": "Pass", "Result": {"count": 0}, "Next": "Check"},

@@ -45,11 +45,46 @@ pub enum Error {
         /// The ARN asked for.
         arn: String,
     },
-    /// No Map Run has this ARN.
+    /// No Map Run has this ARN (AWS: `ResourceNotFound`).
     #[error("map run does not exist: {arn}")]
     MapRunDoesNotExist {
         /// The ARN asked for.
         arn: String,
+    },
+    /// The execution cannot be redriven (AWS: `ExecutionNotRedrivable`).
+    #[error("execution not redrivable: {arn}: {reason}")]
+    ExecutionNotRedrivable {
+        /// The execution's ARN.
+        arn: String,
+        /// Why, as AWS's `redriveStatusReason` says it ("Execution is SUCCEEDED and
+        /// cannot be redriven.").
+        reason: String,
+    },
+    /// The operation does not apply to this type of state machine (AWS:
+    /// `StateMachineTypeNotSupported`): `StartSyncExecution` of a Standard machine,
+    /// `ListExecutions` of an Express one.
+    #[error("the operation is not supported by the type of the state machine {arn}")]
+    StateMachineTypeNotSupported {
+        /// The machine's ARN.
+        arn: String,
+    },
+    /// An ARN of a kind the operation does not take (AWS: `InvalidArn`), such as an
+    /// Express execution's ARN given to `DescribeExecution`.
+    #[error("invalid ARN '{arn}': {message}")]
+    InvalidArn {
+        /// The ARN.
+        arn: String,
+        /// Why, as AWS says it.
+        message: String,
+    },
+    /// A request's values break the operation's constraints (AWS:
+    /// `ValidationException`): a TestState call without the mock its state needs, a
+    /// state name the definition does not have, a field that is not the JSON it should
+    /// be, an UpdateMapRun of a finished Map Run.
+    #[error("validation error: {message}")]
+    Validation {
+        /// What is wrong.
+        message: String,
     },
     /// The execution input is not valid JSON or is too large.
     #[error("invalid execution input: {message}")]
@@ -90,9 +125,43 @@ pub enum Error {
     /// The engine stopped before the execution finished.
     #[error("the engine stopped before the execution finished")]
     EngineStopped,
+    /// No version or alias has this ARN (AWS's `ResourceNotFound`).
+    #[error("resource does not exist: {arn}")]
+    ResourceNotFound {
+        /// The ARN asked for.
+        arn: String,
+    },
+    /// The request conflicts with what the engine holds (AWS's `ConflictException`): a
+    /// revision that is no longer the latest, an alias created again with other settings,
+    /// a version an alias still routes to.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What conflicts, in AWS's words.
+        message: String,
+    },
+    /// The request lacks a parameter it needs (AWS's `MissingRequiredParameter`).
+    #[error("missing required parameter: {message}")]
+    MissingRequiredParameter {
+        /// What is missing.
+        message: String,
+    },
+    /// A machine has as many versions or aliases as AWS allows (AWS's
+    /// `ServiceQuotaExceededException`).
+    #[error("service quota exceeded: {message}")]
+    ServiceQuotaExceeded {
+        /// Which quota.
+        message: String,
+    },
 }
 
 impl Error {
+    /// [`Error::Validation`] with `message`.
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        Error::Validation {
+            message: message.into(),
+        }
+    }
+
     /// [`Error::InvalidMocks`] at `pointer`, in no file.
     pub(crate) fn mocks_at(pointer: &str, message: impl Into<String>) -> Self {
         Error::InvalidMocks {

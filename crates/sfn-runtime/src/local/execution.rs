@@ -9,14 +9,17 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use sfn_core::model::ExecutionType;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::{
     Error, EventDetails, EventType, History, LocalEngine, MAX_HISTORY_EVENTS, Mocks,
     engine::MachineEntry,
-    interp::{Failure, Frame, Run, StopFlag},
+    express::time_limit,
+    interp::{ContextIds, Failure, Frame, Run, StopFlag},
     lock,
+    redrive::{Checkpoint, Launch, RedriveRecord, RedriveStatus, Slot},
 };
 
 /// The status of an execution.
@@ -80,6 +83,19 @@ pub struct ExecutionDescription {
     pub cause: Option<String>,
     /// For a child execution of a distributed Map: the Map Run that started it.
     pub map_run_arn: Option<String>,
+    /// How many times it was redriven.
+    pub redrive_count: u32,
+    /// When it was last redriven.
+    pub redrive_date: Option<DateTime<Utc>>,
+    /// Whether it can be redriven now.
+    pub redrive_status: RedriveStatus,
+    /// Why not, when it cannot.
+    pub redrive_status_reason: Option<String>,
+    /// The version the execution runs, when it was started through a version's or an
+    /// alias's ARN.
+    pub state_machine_version_arn: Option<String>,
+    /// The alias the execution was started through.
+    pub state_machine_alias_arn: Option<String>,
 }
 
 impl ExecutionDescription {
@@ -174,6 +190,7 @@ pub(crate) struct ExecutionEntry {
     pub(super) name: String,
     pub(super) machine_arn: String,
     pub(super) map_run_arn: Option<Arc<str>>,
+    pub(super) via: Via,
     pub(super) input: Arc<Value>,
     pub(super) start: DateTime<Utc>,
     pub(super) history: Arc<Mutex<History>>,
@@ -181,6 +198,7 @@ pub(crate) struct ExecutionEntry {
     pub(super) cancel: CancellationToken,
     pub(super) stopped: Arc<StopFlag>,
     pub(super) done: watch::Sender<bool>,
+    pub(super) redrive: Mutex<RedriveRecord>,
 }
 
 /// The event a stopped execution's `ExecutionAborted` follows: the abort of the state in
@@ -203,6 +221,14 @@ fn abort_previous(history: &History) -> u64 {
     }
 }
 
+/// The version and alias an execution was started through: none when started through
+/// the machine's own ARN.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Via {
+    pub(crate) version_arn: Option<Arc<str>>,
+    pub(crate) alias_arn: Option<Arc<str>>,
+}
+
 /// An execution about to start: what [`ExecutionEntry::new`] registers.
 pub(crate) struct NewExecution {
     pub(crate) arn: String,
@@ -210,6 +236,8 @@ pub(crate) struct NewExecution {
     pub(crate) machine_arn: String,
     /// For a child execution of a distributed Map: its Map Run.
     pub(crate) map_run_arn: Option<Arc<str>>,
+    /// The version and alias it was started through.
+    pub(crate) via: Via,
     pub(crate) input: Arc<Value>,
     pub(crate) start: DateTime<Utc>,
     /// Cancelled when the execution ends or is stopped.
@@ -226,6 +254,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             cancel,
@@ -238,6 +267,7 @@ impl ExecutionEntry {
             name,
             machine_arn,
             map_run_arn,
+            via,
             input,
             start,
             history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
@@ -252,6 +282,7 @@ impl ExecutionEntry {
             cancel,
             stopped,
             done,
+            redrive: Mutex::default(),
         }
     }
 
@@ -279,7 +310,13 @@ impl ExecutionEntry {
         now
     }
 
-    pub(super) fn describe(&self) -> ExecutionDescription {
+    /// The execution as `DescribeExecution` tells it at `now`.
+    pub(super) fn describe(&self, now: DateTime<Utc>) -> ExecutionDescription {
+        let (redrive_status, redrive_status_reason) = self.redrive_status(now);
+        let (redrive_count, redrive_date) = {
+            let r = lock(&self.redrive);
+            (r.count, r.date)
+        };
         let s = lock(&self.state);
         ExecutionDescription {
             execution_arn: self.arn.clone(),
@@ -293,6 +330,12 @@ impl ExecutionEntry {
             error: s.error.clone(),
             cause: s.cause.clone(),
             map_run_arn: self.map_run_arn.as_deref().map(str::to_owned),
+            redrive_count,
+            redrive_date,
+            redrive_status,
+            redrive_status_reason,
+            state_machine_version_arn: self.via.version_arn.as_deref().map(str::to_owned),
+            state_machine_alias_arn: self.via.alias_arn.as_deref().map(str::to_owned),
         }
     }
 
@@ -416,12 +459,12 @@ impl Execution {
         rx.wait_for(|done| *done)
             .await
             .map_err(|_| Error::EngineStopped)?;
-        Ok(self.entry.describe())
+        Ok(self.describe())
     }
 
     /// The execution as it is now.
     pub fn describe(&self) -> ExecutionDescription {
-        self.entry.describe()
+        self.entry.describe(self.engine.inner.clock.now())
     }
 
     /// The history so far.
@@ -443,21 +486,122 @@ impl Execution {
     }
 }
 
-pub(super) async fn drive(
+impl LocalEngine {
+    /// A new execution of `machine`, started through `via`, starting now, its
+    /// `ExecutionStarted` recorded; its history makes room for `capacity` events.
+    pub(super) fn started(
+        &self,
+        arn: String,
+        name: String,
+        machine: &MachineEntry,
+        via: Via,
+        input: Arc<Value>,
+        capacity: usize,
+    ) -> Arc<ExecutionEntry> {
+        let now = self.inner.clock.now();
+        let details = EventDetails::ExecutionStarted {
+            input: input.clone(),
+            role_arn: Arc::from(self.inner.arns.role()),
+            state_machine_version_arn: via.version_arn.clone(),
+            state_machine_alias_arn: via.alias_arn.clone(),
+        };
+        let entry = ExecutionEntry::new(NewExecution {
+            arn,
+            name,
+            machine_arn: machine.arn.clone(),
+            map_run_arn: None,
+            via,
+            input,
+            start: now,
+            cancel: CancellationToken::new(),
+            stopped: Arc::default(),
+            history_capacity: capacity,
+        });
+        let _ = lock(&entry.history).push(0, now, EventType::ExecutionStarted, details);
+        Arc::new(entry)
+    }
+
+    /// Runs an execution registered (or, Express, not) with its first event recorded:
+    /// from its start, or, redriven, from `resume`.
+    pub(super) fn launch(
+        &self,
+        entry: Arc<ExecutionEntry>,
+        launch: Launch,
+        resume: Option<Checkpoint>,
+    ) -> Execution {
+        let now = self.inner.clock.now();
+        let machine = launch.machine.clone();
+        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
+        let (redrive_count, redrive_date) = {
+            let r = lock(&entry.redrive);
+            (r.count, r.date)
+        };
+        let context_base = ContextIds {
+            execution_arn: &entry.arn,
+            execution_name: &entry.name,
+            role_arn: &role_arn,
+            start: entry.start,
+            machine_arn: &machine.arn,
+            machine_name: &machine.name,
+            redrive_count: Some(u64::from(redrive_count)),
+            redrive_time: redrive_date,
+        }
+        .context_base();
+        // The machine's `TimeoutSeconds` (five minutes at most for an Express machine)
+        // counts from the start, or from the redrive.
+        let limit = time_limit(&machine);
+        let run = Run {
+            clock: self.inner.clock.clone(),
+            handlers: self.inner.handlers.clone(),
+            tasks: self.inner.tasks.clone(),
+            mocks: launch.mocks.clone(),
+            mock_counts: launch.mock_counts.clone(),
+            cancel: entry.cancel.clone(),
+            stopped: entry.stopped.clone(),
+            execution_arn: Arc::from(entry.arn.as_str()),
+            engine: self.inner.clone(),
+            machine_name: Arc::from(machine.name.as_str()),
+            role_arn,
+            context_base,
+            input: entry.input.clone(),
+            deadline: limit
+                .and_then(|t| i64::try_from(t).ok())
+                .and_then(chrono::Duration::try_seconds)
+                .and_then(|d| now.checked_add_signed(d)),
+            probe: None,
+        };
+        lock(&entry.redrive).launch = Some(launch);
+        let timeout = limit.map(Duration::from_secs);
+        tokio::spawn(drive(run, machine, entry.clone(), resume, timeout));
+        Execution {
+            engine: self.clone(),
+            entry,
+        }
+    }
+}
+
+async fn drive(
     run: Run,
     machine: Arc<MachineEntry>,
     entry: Arc<ExecutionEntry>,
-    input: Arc<Value>,
+    resume: Option<Checkpoint>,
     timeout: Option<Duration>,
 ) {
-    // As on AWS, the first state's entry has no previous event (`previousEventId` 0).
+    let input = run.input.clone();
+    // As on AWS, the first state's entry has no previous event (`previousEventId` 0); a
+    // redriven execution's follows `ExecutionRedriven`.
+    let last = match resume {
+        Some(_) => lock(&entry.history).last_id(),
+        None => 0,
+    };
     let mut frame = Frame {
         history: entry.history.clone(),
-        last: 0,
+        last,
         vars: Map::new(),
         map_item: None,
         // The execution's input was measured when it started.
         verified: Some(input.clone()),
+        redrive: Slot::resuming(resume),
     };
     let body = run.run_scope(&machine.plan, input, &mut frame);
     let timer = async {
@@ -472,6 +616,14 @@ pub(super) async fn drive(
         _ = timer => None,
     };
     let now = run.clock.now();
+    if machine.machine_type == ExecutionType::Standard {
+        run.engine.note_finished(&entry, now);
+    }
+    if !matches!(outcome, Some(Ok(_))) {
+        let mut r = lock(&entry.redrive);
+        r.checkpoint = frame.redrive.checkpoint(&frame.vars);
+        r.history_full = matches!(outcome, Some(Err(Failure::HistoryFull)));
+    }
     match outcome {
         Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
         Some(Err(Failure::Error { error, cause })) => {

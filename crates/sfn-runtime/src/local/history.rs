@@ -40,6 +40,8 @@ event_types! {
     ExecutionAborted,
     /// The execution ran longer than the machine's `TimeoutSeconds`.
     ExecutionTimedOut,
+    /// The execution was redriven: it resumes from the states that did not succeed.
+    ExecutionRedriven,
     /// A Pass state was entered.
     PassStateEntered,
     /// A Pass state was exited.
@@ -158,6 +160,10 @@ pub enum EventDetails {
         input: Arc<Value>,
         /// The role.
         role_arn: Arc<str>,
+        /// The version the execution runs, when started through a version or an alias.
+        state_machine_version_arn: Option<Arc<str>>,
+        /// The alias the execution was started through.
+        state_machine_alias_arn: Option<Arc<str>>,
     },
     /// `ExecutionSucceeded`.
     ExecutionSucceeded {
@@ -237,6 +243,12 @@ pub enum EventDetails {
         /// The number of iterations.
         length: usize,
     },
+    /// `ExecutionRedriven`: how many times the execution has been redriven, this one
+    /// included.
+    ExecutionRedriven {
+        /// The redrive count.
+        redrive_count: u32,
+    },
     /// `MapRunStarted`: the Map Run's ARN.
     MapRunStarted {
         /// The Map Run.
@@ -288,9 +300,25 @@ impl HistoryEvent {
         let key = details_key(self.event_type);
         let details = match &self.details {
             EventDetails::None => None,
-            EventDetails::ExecutionStarted { input, role_arn } => Some(json!({
-                "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
-            })),
+            EventDetails::ExecutionStarted {
+                input,
+                role_arn,
+                state_machine_version_arn,
+                state_machine_alias_arn,
+            } => {
+                let mut details = json!({
+                    "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
+                });
+                if let Value::Object(m) = &mut details {
+                    if let Some(alias) = state_machine_alias_arn {
+                        m.insert("stateMachineAliasArn".into(), json!(&**alias));
+                    }
+                    if let Some(version) = state_machine_version_arn {
+                        m.insert("stateMachineVersionArn".into(), json!(&**version));
+                    }
+                }
+                Some(details)
+            }
             EventDetails::ExecutionSucceeded { output } => {
                 Some(json!({"output": payload(output), "outputDetails": {"truncated": false}}))
             }
@@ -396,6 +424,9 @@ impl HistoryEvent {
             EventDetails::MapRunStarted { map_run_arn } => {
                 Some(json!({"mapRunArn": &**map_run_arn}))
             }
+            EventDetails::ExecutionRedriven { redrive_count } => {
+                Some(json!({"redriveCount": redrive_count}))
+            }
         };
         if let (Some(key), Some(details)) = (key, details) {
             m.insert(key.into(), details);
@@ -426,6 +457,7 @@ fn details_key(t: EventType) -> Option<&'static str> {
         ExecutionFailed => "executionFailedEventDetails",
         ExecutionAborted => "executionAbortedEventDetails",
         ExecutionTimedOut => "executionTimedOutEventDetails",
+        ExecutionRedriven => "executionRedrivenEventDetails",
         PassStateEntered | TaskStateEntered | ChoiceStateEntered | WaitStateEntered
         | SucceedStateEntered | FailStateEntered | ParallelStateEntered | MapStateEntered => {
             "stateEnteredEventDetails"
@@ -534,6 +566,11 @@ impl History {
             details,
         });
         id
+    }
+
+    /// Opens a closed history again, for a redrive: events follow its closing event.
+    pub(crate) fn reopen(&mut self) {
+        self.closed = false;
     }
 
     /// The id of the last event (0 when empty).

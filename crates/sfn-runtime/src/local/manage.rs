@@ -1,5 +1,6 @@
 //! Managing resources as the Step Functions API does: what a machine or an activity was
-//! created with and when, updating and deleting machines, and tags.
+//! created with and when, updating machines (each change a revision, which can be
+//! published as a version at once) and deleting them, and tags.
 //!
 //! The engine runs machines from their models; this module keeps what the management
 //! operations report besides (the definition's text as it was sent, the role, the type,
@@ -18,31 +19,12 @@ use sfn_core::{
 
 use super::{
     Error, LocalEngine,
+    arn::MachineRef,
     engine::{MachineEntry, check_name},
     plan,
     sync::lock,
+    versions::check_description,
 };
-
-/// The kind of a state machine: how AWS bills and runs its executions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum StateMachineType {
-    /// Standard: exactly-once, up to a year, full history.
-    #[default]
-    Standard,
-    /// Express: at-least-once, up to five minutes.
-    Express,
-}
-
-impl StateMachineType {
-    /// The type as AWS writes it (`STANDARD`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateMachineType::Standard => "STANDARD",
-            StateMachineType::Express => "EXPRESS",
-        }
-    }
-}
 
 /// How to create a state machine from its JSON text, with what the `CreateStateMachine`
 /// API takes besides.
@@ -57,9 +39,34 @@ pub struct CreateStateMachine {
     /// permissions).
     pub role_arn: Option<String>,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
+    pub machine_type: ExecutionType,
     /// Tags to put on the machine.
     pub tags: Vec<(String, String)>,
+    /// Whether to publish the machine as its version 1 at once (`publish`).
+    pub publish: bool,
+    /// The description of the version published (`versionDescription`; only with
+    /// `publish`).
+    pub version_description: Option<String>,
+}
+
+/// The setters of `publish` and `versionDescription`, which [`CreateStateMachine`] and
+/// [`UpdateStateMachine`] both take.
+macro_rules! publish_setters {
+    () => {
+        /// Publishes the machine's latest revision as a version, once created or updated
+        /// (`publish`).
+        pub fn publish(mut self, publish: bool) -> Self {
+            self.publish = publish;
+            self
+        }
+
+        /// The description of the version published (`versionDescription`; only with
+        /// `publish`).
+        pub fn version_description(mut self, description: impl Into<String>) -> Self {
+            self.version_description = Some(description.into());
+            self
+        }
+    };
 }
 
 impl CreateStateMachine {
@@ -69,10 +76,14 @@ impl CreateStateMachine {
             name: name.into(),
             definition: definition.into(),
             role_arn: None,
-            machine_type: StateMachineType::Standard,
+            machine_type: ExecutionType::Standard,
             tags: Vec::new(),
+            publish: false,
+            version_description: None,
         }
     }
+
+    publish_setters!();
 
     /// The role ARN to record.
     pub fn role_arn(mut self, role_arn: impl Into<String>) -> Self {
@@ -81,7 +92,7 @@ impl CreateStateMachine {
     }
 
     /// The machine's type.
-    pub fn machine_type(mut self, machine_type: StateMachineType) -> Self {
+    pub fn machine_type(mut self, machine_type: ExecutionType) -> Self {
         self.machine_type = machine_type;
         self
     }
@@ -93,11 +104,70 @@ impl CreateStateMachine {
     }
 }
 
-/// What `DescribeStateMachine` tells about a machine.
+/// What `CreateStateMachine` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreatedStateMachine {
+    /// The machine's ARN.
+    pub state_machine_arn: String,
+    /// When the machine was created.
+    pub creation_date: DateTime<Utc>,
+    /// The version published, when asked to publish.
+    pub state_machine_version_arn: Option<String>,
+}
+
+/// How to update a state machine: what `UpdateStateMachine` takes.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct UpdateStateMachine {
+    /// The new definition, as JSON text.
+    pub definition: Option<String>,
+    /// The new role.
+    pub role_arn: Option<String>,
+    /// Whether to publish the latest revision as a version after the update.
+    pub publish: bool,
+    /// The description of the version published (only with `publish`).
+    pub version_description: Option<String>,
+}
+
+impl UpdateStateMachine {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        UpdateStateMachine::default()
+    }
+
+    /// Replaces the definition with this JSON text.
+    pub fn definition(mut self, definition: impl Into<String>) -> Self {
+        self.definition = Some(definition.into());
+        self
+    }
+
+    /// Replaces the role.
+    pub fn role_arn(mut self, role_arn: impl Into<String>) -> Self {
+        self.role_arn = Some(role_arn.into());
+        self
+    }
+
+    publish_setters!();
+}
+
+/// What `UpdateStateMachine` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UpdatedStateMachine {
+    /// When the machine was updated.
+    pub update_date: DateTime<Utc>,
+    /// The id of the machine's latest revision (none while it is the first).
+    pub revision_id: Option<String>,
+    /// The version published, when asked to publish.
+    pub state_machine_version_arn: Option<String>,
+}
+
+/// What `DescribeStateMachine` tells about a machine or one of its versions.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StateMachineDescription {
-    /// The machine's ARN.
+    /// The ARN described: the machine's, or a version's.
     pub state_machine_arn: String,
     /// Its name.
     pub name: String,
@@ -107,13 +177,16 @@ pub struct StateMachineDescription {
     /// The role ARN.
     pub role_arn: String,
     /// Standard or Express.
-    pub machine_type: StateMachineType,
-    /// When it was created.
+    pub machine_type: ExecutionType,
+    /// When it was created; for a version, when the version was published.
     pub creation_date: DateTime<Utc>,
     /// When its definition or role last changed (its creation date if never).
     pub update_date: DateTime<Utc>,
-    /// Changes with every update.
-    pub revision_id: String,
+    /// The revision's id: none for the machine as created, a new UUID for each update
+    /// that changes the definition or the role.
+    pub revision_id: Option<String>,
+    /// For a version, its description.
+    pub description: Option<String>,
 }
 
 /// What `DescribeActivity` tells about an activity.
@@ -130,23 +203,26 @@ pub struct ActivityDescription {
 
 /// One revision of a machine: what it was between two updates.
 #[derive(Debug, Clone)]
-struct Revision {
+pub(super) struct Revision {
     definition: Arc<str>,
     role_arn: Arc<str>,
     date: DateTime<Utc>,
-    id: u64,
+    /// The revision's place among the machine's: 1 for the first.
+    pub(super) id: u64,
+    /// Its id as AWS gives it: none for the first revision, a UUID after.
+    pub(super) revision_id: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
-struct MachineMeta {
-    machine_type: StateMachineType,
+pub(super) struct MachineMeta {
+    pub(super) machine_type: ExecutionType,
     creation_date: DateTime<Utc>,
     /// Oldest first; never empty.
     revisions: Vec<Revision>,
 }
 
 impl MachineMeta {
-    fn current(&self) -> &Revision {
+    pub(super) fn current(&self) -> &Revision {
         // `revisions` is never empty: it starts with the creation.
         &self.revisions[self.revisions.len() - 1]
     }
@@ -155,7 +231,7 @@ impl MachineMeta {
 /// What the management API reports besides the engine's own state: kept per engine.
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
-    machines: std::sync::Mutex<HashMap<String, MachineMeta>>,
+    pub(super) machines: std::sync::Mutex<HashMap<String, MachineMeta>>,
     activities: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
     tags: std::sync::Mutex<HashMap<String, IndexMap<String, String>>>,
 }
@@ -173,18 +249,26 @@ impl LocalEngine {
     ///
     /// # Errors
     ///
+    /// With `publish`, the machine's first revision is published as version 1 at once;
+    /// created again alike, the version of its latest revision is given.
+    ///
+    /// # Errors
+    ///
     /// [`Error::InvalidName`], [`Error::InvalidDefinition`] with every diagnostic,
-    /// [`Error::StateMachineAlreadyExists`] (same name, another definition or type).
+    /// [`Error::StateMachineAlreadyExists`] (same name, another definition or type),
+    /// [`Error::Validation`] for a version description without `publish` or over 256
+    /// characters.
     pub fn create_state_machine_from(
         &self,
         create: CreateStateMachine,
-    ) -> Result<StateMachineDescription, Error> {
+    ) -> Result<CreatedStateMachine, Error> {
         check_name(&create.name)?;
+        check_publish(create.publish, create.version_description.as_deref())?;
         let machine = self.read_definition(&create.definition, create.machine_type)?;
         let role = create.role_arn.unwrap_or_else(|| self.inner.arns.role());
-        let arn = self.insert_machine(&create.name, machine)?;
+        let arn = self.insert_machine_of_type(&create.name, machine, create.machine_type)?;
         let now = self.inner.clock.now();
-        {
+        let (creation_date, created) = {
             let mut metas = lock(&self.inner.registry.machines);
             match metas.get(&arn) {
                 Some(meta) => {
@@ -194,7 +278,7 @@ impl LocalEngine {
                     {
                         return Err(Error::StateMachineAlreadyExists { arn });
                     }
-                    return Ok(describe(&arn, meta, current));
+                    (meta.creation_date, false)
                 }
                 None => {
                     metas.insert(
@@ -207,29 +291,38 @@ impl LocalEngine {
                                 role_arn: Arc::from(role.as_str()),
                                 date: now,
                                 id: 1,
+                                revision_id: None,
                             }],
                         },
                     );
+                    (now, true)
                 }
             }
-        }
-        if !create.tags.is_empty() {
+        };
+        if created && !create.tags.is_empty() {
             self.tag_resource(&arn, create.tags)?;
         }
-        self.describe_state_machine(&arn)
+        let version = if create.publish {
+            let description = create.version_description.as_deref();
+            Some(self.publish_state_machine_version(&arn, None, description)?)
+        } else {
+            None
+        };
+        Ok(CreatedStateMachine {
+            state_machine_arn: arn,
+            creation_date,
+            state_machine_version_arn: version.map(|v| v.state_machine_version_arn),
+        })
     }
 
     /// Reads and validates a definition's text for a machine of this type.
     fn read_definition(
         &self,
         text: &str,
-        machine_type: StateMachineType,
+        machine_type: ExecutionType,
     ) -> Result<StateMachine, Error> {
         let options = ValidateOptions {
-            machine_type: match machine_type {
-                StateMachineType::Standard => ExecutionType::Standard,
-                StateMachineType::Express => ExecutionType::Express,
-            },
+            machine_type,
             warnings: false,
         };
         let (machine, diagnostics) = validate_str_with(text, options);
@@ -244,7 +337,7 @@ impl LocalEngine {
 
     /// The metadata of a machine the engine has, recorded now if it was created through
     /// the engine's own API.
-    fn machine_meta(&self, arn: &str) -> Result<MachineMeta, Error> {
+    pub(super) fn machine_meta(&self, arn: &str) -> Result<MachineMeta, Error> {
         let entry = lock(&self.inner.machines)
             .get(arn)
             .cloned()
@@ -255,32 +348,48 @@ impl LocalEngine {
         let meta = metas.entry(arn.to_owned()).or_insert_with(|| {
             let now = self.inner.clock.now();
             MachineMeta {
-                machine_type: StateMachineType::Standard,
+                machine_type: entry.machine_type,
                 creation_date: now,
                 revisions: vec![Revision {
                     definition: Arc::from(entry.definition.to_json().as_str()),
                     role_arn: Arc::from(self.inner.arns.role().as_str()),
                     date: now,
                     id: 1,
+                    revision_id: None,
                 }],
             }
         });
         Ok(meta.clone())
     }
 
-    /// Describes a state machine (`DescribeStateMachine`).
+    /// Describes a state machine's latest revision, or given a version's ARN that version
+    /// (`DescribeStateMachine`).
     ///
     /// # Errors
     ///
-    /// [`Error::StateMachineDoesNotExist`].
+    /// [`Error::StateMachineDoesNotExist`] (also for a deleted version, and for an
+    /// alias's ARN).
     pub fn describe_state_machine(&self, arn: &str) -> Result<StateMachineDescription, Error> {
-        let meta = self.machine_meta(arn)?;
-        Ok(describe(arn, &meta, meta.current()))
+        let not_found = || Error::StateMachineDoesNotExist {
+            arn: arn.to_owned(),
+        };
+        match self.inner.arns.machine_ref(arn) {
+            Some(MachineRef::Version { .. }) => {
+                let version = self.version_by_arn(arn).ok_or_else(not_found)?;
+                Ok(version.describe_as(arn))
+            }
+            Some(MachineRef::Alias { .. }) => Err(not_found()),
+            Some(MachineRef::Machine { .. }) | None => {
+                let meta = self.machine_meta(arn)?;
+                Ok(describe(arn, &meta, meta.current()))
+            }
+        }
     }
 
     /// Describes the machine an execution ran (`DescribeStateMachineForExecution`): the
-    /// revision current when it started, even if the machine changed since. A Map Run's
-    /// child execution gets its parent machine's.
+    /// revision current when it started, even if the machine changed since; for one
+    /// started through a version or an alias, the version's revision. A Map Run's child
+    /// execution gets its parent machine's.
     ///
     /// # Errors
     ///
@@ -291,6 +400,14 @@ impl LocalEngine {
         execution_arn: &str,
     ) -> Result<StateMachineDescription, Error> {
         let execution = self.execution(execution_arn)?;
+        if let Some(version) = execution
+            .via
+            .version_arn
+            .as_deref()
+            .and_then(|arn| self.version_by_arn(arn))
+        {
+            return Ok(version.describe_as(&execution.machine_arn));
+        }
         // A child execution's machine is `…:stateMachine:MACHINE/LABEL`.
         let machine_arn = match execution.map_run_arn {
             Some(_) => execution
@@ -317,62 +434,104 @@ impl LocalEngine {
             .collect()
     }
 
-    /// Changes a machine's definition or role (`UpdateStateMachine`) and returns the
-    /// update date. Running executions go on with the definition they started with.
+    /// Changes a machine's definition or role (`UpdateStateMachine`). A change is a new
+    /// revision with a new id; a definition or role the same as the latest's changes
+    /// nothing (as on AWS, the same text again is no new revision). Running executions
+    /// go on with the revision they started with. With `publish`, the latest revision is
+    /// then published (or its version given, when it is published already).
     ///
     /// # Errors
     ///
-    /// [`Error::StateMachineDoesNotExist`], [`Error::InvalidDefinition`].
+    /// [`Error::StateMachineDoesNotExist`] (also for a version's or an alias's ARN, as
+    /// on AWS), [`Error::InvalidDefinition`], [`Error::Validation`] for a version
+    /// description without `publish`; as
+    /// [`publish_state_machine_version`](Self::publish_state_machine_version).
     pub fn update_state_machine(
         &self,
         arn: &str,
-        definition: Option<&str>,
-        role_arn: Option<&str>,
-    ) -> Result<DateTime<Utc>, Error> {
-        let meta = self.machine_meta(arn)?;
-        let current = meta.current().clone();
-        if let Some(text) = definition {
-            let machine = self.read_definition(text, meta.machine_type)?;
-            let plan = plan::compile(&machine).map_err(|e| Error::InvalidDefinition {
-                diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
-            })?;
-            let mut machines = lock(&self.inner.machines);
-            let Some(old) = machines.get(arn).cloned() else {
-                return Err(Error::StateMachineDoesNotExist {
-                    arn: arn.to_owned(),
-                });
-            };
-            machines.insert(
-                arn.to_owned(),
-                Arc::new(MachineEntry {
-                    arn: old.arn.clone(),
-                    name: old.name.clone(),
-                    definition: Arc::new(machine),
-                    plan: Arc::new(plan),
-                }),
-            );
-        }
-        let now = self.inner.clock.now();
-        let mut metas = lock(&self.inner.registry.machines);
-        let Some(meta) = metas.get_mut(arn) else {
-            return Err(Error::StateMachineDoesNotExist {
-                arn: arn.to_owned(),
-            });
+        update: UpdateStateMachine,
+    ) -> Result<UpdatedStateMachine, Error> {
+        let UpdateStateMachine {
+            definition,
+            role_arn,
+            publish,
+            version_description,
+        } = update;
+        let not_found = || Error::StateMachineDoesNotExist {
+            arn: arn.to_owned(),
         };
-        meta.revisions.push(Revision {
-            definition: definition.map_or(current.definition, Arc::from),
-            role_arn: role_arn.map_or(current.role_arn, Arc::from),
-            date: now,
-            id: current.id + 1,
-        });
-        Ok(now)
+        if let Some(MachineRef::Version { .. } | MachineRef::Alias { .. }) =
+            self.inner.arns.machine_ref(arn)
+        {
+            return Err(not_found());
+        }
+        check_publish(publish, version_description.as_deref())?;
+        let meta = self.machine_meta(arn)?;
+        let current = meta.current();
+        let definition = definition.filter(|d| d.as_str() != &*current.definition);
+        let role_arn = role_arn.filter(|r| r.as_str() != &*current.role_arn);
+        let compiled = match &definition {
+            Some(text) => {
+                let machine = self.read_definition(text, meta.machine_type)?;
+                let plan = plan::compile(&machine).map_err(|e| Error::InvalidDefinition {
+                    diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
+                })?;
+                Some((machine, plan))
+            }
+            None => None,
+        };
+        let now = self.inner.clock.now();
+        let revision_id = if definition.is_none() && role_arn.is_none() {
+            current.revision_id.clone()
+        } else {
+            let revision_id = Some(self.new_revision_id());
+            // The machine and its revision change together: a version published meanwhile
+            // sees both or neither.
+            let mut machines = lock(&self.inner.machines);
+            let old = machines.get(arn).cloned().ok_or_else(not_found)?;
+            let mut metas = lock(&self.inner.registry.machines);
+            let meta = metas.get_mut(arn).ok_or_else(not_found)?;
+            if let Some((machine, plan)) = compiled {
+                machines.insert(
+                    arn.to_owned(),
+                    Arc::new(MachineEntry {
+                        arn: old.arn.clone(),
+                        name: old.name.clone(),
+                        definition: Arc::new(machine),
+                        plan: Arc::new(plan),
+                        machine_type: old.machine_type,
+                    }),
+                );
+            }
+            let last = meta.current().clone();
+            meta.revisions.push(Revision {
+                definition: definition.map_or(last.definition, Arc::from),
+                role_arn: role_arn.map_or(last.role_arn, Arc::from),
+                date: now,
+                id: last.id + 1,
+                revision_id: revision_id.clone(),
+            });
+            revision_id
+        };
+        let version = if publish {
+            let description = version_description.as_deref();
+            Some(self.publish_state_machine_version(arn, None, description)?)
+        } else {
+            None
+        };
+        Ok(UpdatedStateMachine {
+            update_date: now,
+            revision_id: revision_id.as_deref().map(str::to_owned),
+            state_machine_version_arn: version.map(|v| v.state_machine_version_arn),
+        })
     }
 
-    /// Deletes a state machine (`DeleteStateMachine`): it can no longer be described or
-    /// started; its executions run on. Deleting one that does not exist does nothing,
-    /// as on AWS.
+    /// Deletes a state machine with its versions and aliases (`DeleteStateMachine`):
+    /// none can be described or started any more; running executions go on. Deleting
+    /// one that does not exist does nothing, as on AWS.
     pub fn delete_state_machine(&self, arn: &str) {
         lock(&self.inner.machines).shift_remove(arn);
+        lock(&self.inner.published).remove(arn);
         lock(&self.inner.registry.machines).remove(arn);
         lock(&self.inner.registry.tags).remove(arn);
     }
@@ -508,15 +667,43 @@ impl LocalEngine {
     }
 }
 
+/// Refuses a version description without `publish`, or over 256 characters.
+fn check_publish(publish: bool, version_description: Option<&str>) -> Result<(), Error> {
+    if !publish && version_description.is_some() {
+        return Err(Error::validation(
+            "Version description can only be set when publish is true",
+        ));
+    }
+    check_description(version_description)
+}
+
 fn describe(arn: &str, meta: &MachineMeta, revision: &Revision) -> StateMachineDescription {
+    describe_revision(
+        arn,
+        name_in_arn(arn),
+        meta.machine_type,
+        meta.creation_date,
+        revision,
+    )
+}
+
+/// A description of `revision` of the machine `name`, under the ARN `arn`.
+pub(super) fn describe_revision(
+    arn: &str,
+    name: String,
+    machine_type: ExecutionType,
+    creation_date: DateTime<Utc>,
+    revision: &Revision,
+) -> StateMachineDescription {
     StateMachineDescription {
         state_machine_arn: arn.to_owned(),
-        name: name_in_arn(arn),
+        name,
         definition: revision.definition.to_string(),
         role_arn: revision.role_arn.to_string(),
-        machine_type: meta.machine_type,
-        creation_date: meta.creation_date,
+        machine_type,
+        creation_date,
         update_date: revision.date,
-        revision_id: format!("{:032x}", revision.id),
+        revision_id: revision.revision_id.as_deref().map(str::to_owned),
+        description: None,
     }
 }

@@ -12,20 +12,24 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use futures_util::{StreamExt, stream};
+use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, stream::FuturesOrdered};
 use serde_json::{Value, json};
 use sfn_core::error::states;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ExecutionStatus,
+    Error, ExecutionStatus,
     clock::Clock,
-    execution::{ExecutionEntry, NewExecution},
+    execution::{ExecutionEntry, NewExecution, Via},
     history::{EventDetails, EventType},
-    interp::{Failure, Frame, MapRunSettings, Run, StopFlag, result_writer_failure},
+    interp::{
+        ContextIds, DISTRIBUTED_MAP_CONCURRENCY, Failure, Frame, MapRunSettings, Run, StopFlag,
+        TOLERANCE_EXCEEDED, result_writer_failure,
+    },
     lock,
     plan::ScopePlan,
+    redrive::{Branch, Slot, branches_after},
 };
 
 /// The status of a Map Run.
@@ -169,8 +173,57 @@ impl MapRunDescription {
     }
 }
 
+/// What `UpdateMapRun` changes of a running Map Run; `None` to leave a setting as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MapRunUpdate {
+    /// `maxConcurrency`: the most child executions running at a time (0: no limit).
+    pub max_concurrency: Option<u64>,
+    /// `toleratedFailurePercentage`, from 0 to 100.
+    pub tolerated_failure_percentage: Option<f64>,
+    /// `toleratedFailureCount`.
+    pub tolerated_failure_count: Option<u64>,
+}
+
+impl MapRunUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        MapRunUpdate::default()
+    }
+
+    /// Sets `maxConcurrency`.
+    pub fn max_concurrency(mut self, n: u64) -> Self {
+        self.max_concurrency = Some(n);
+        self
+    }
+
+    /// Sets `toleratedFailurePercentage`.
+    pub fn tolerated_failure_percentage(mut self, pct: f64) -> Self {
+        self.tolerated_failure_percentage = Some(pct);
+        self
+    }
+
+    /// Sets `toleratedFailureCount`.
+    pub fn tolerated_failure_count(mut self, n: u64) -> Self {
+        self.tolerated_failure_count = Some(n);
+        self
+    }
+}
+
+/// A Map Run's settings, which `UpdateMapRun` changes while it runs.
+#[derive(Debug, Clone, Copy)]
+struct MapRunConfig {
+    /// `MaxConcurrency` as given (0: no limit).
+    max_concurrency: u64,
+    /// The children run at a time.
+    limit: usize,
+    tolerated_count: Option<u64>,
+    tolerated_pct: Option<f64>,
+}
+
 struct MapRunState {
     status: MapRunStatus,
+    config: MapRunConfig,
     stop_date: Option<DateTime<Utc>>,
     items: MapRunCounts,
     executions: MapRunCounts,
@@ -182,10 +235,9 @@ pub(crate) struct MapRunEntry {
     execution_arn: String,
     state_machine_arn: String,
     start: DateTime<Utc>,
-    max_concurrency: u64,
-    tolerated_failure_count: u64,
-    tolerated_failure_percentage: f64,
     state: Mutex<MapRunState>,
+    /// Told when the settings change.
+    changed: tokio::sync::Notify,
 }
 
 impl MapRunEntry {
@@ -202,12 +254,62 @@ impl MapRunEntry {
             status: s.status,
             start_date: self.start,
             stop_date: s.stop_date,
-            max_concurrency: self.max_concurrency,
-            tolerated_failure_count: self.tolerated_failure_count,
-            tolerated_failure_percentage: self.tolerated_failure_percentage,
+            max_concurrency: s.config.max_concurrency,
+            tolerated_failure_count: s.config.tolerated_count.unwrap_or(0),
+            tolerated_failure_percentage: s.config.tolerated_pct.unwrap_or(0.0),
             item_counts: s.items,
             execution_counts: s.executions,
         }
+    }
+
+    fn config(&self) -> MapRunConfig {
+        lock(&self.state).config
+    }
+
+    /// Changes the settings of the running Map Run: its children from now on run under
+    /// them.
+    pub(crate) fn update(&self, update: MapRunUpdate) -> Result<(), Error> {
+        if let Some(p) = update.tolerated_failure_percentage
+            && !(0.0..=100.0).contains(&p)
+        {
+            return Err(Error::Validation {
+                message: format!("toleratedFailurePercentage must be between 0 and 100, not {p}"),
+            });
+        }
+        {
+            let mut s = lock(&self.state);
+            if s.status != MapRunStatus::Running {
+                return Err(Error::Validation {
+                    message: format!("the Map Run {} is {}, not RUNNING", self.arn, s.status),
+                });
+            }
+            let c = &mut s.config;
+            if let Some(n) = update.max_concurrency {
+                c.max_concurrency = n;
+                c.limit = match n {
+                    0 => DISTRIBUTED_MAP_CONCURRENCY,
+                    n => usize::try_from(n).unwrap_or(usize::MAX),
+                };
+            }
+            if let Some(n) = update.tolerated_failure_count {
+                c.tolerated_count = Some(n);
+            }
+            if let Some(p) = update.tolerated_failure_percentage {
+                c.tolerated_pct = Some(p);
+            }
+        }
+        self.changed.notify_one();
+        Ok(())
+    }
+
+    /// Items whose child execution succeeded before a redrive: they succeed again
+    /// without one.
+    fn kept(&self, items: u64) {
+        let mut s = lock(&self.state);
+        s.items.start(items);
+        s.items.end(items, ExecutionStatus::Succeeded);
+        s.executions.pending = s.executions.pending.saturating_sub(1);
+        s.executions.total = s.executions.total.saturating_sub(1);
     }
 
     fn child_started(&self, items: u64) {
@@ -268,7 +370,7 @@ impl Drop for ChildGuard {
 
 /// How a child execution ended, for its Map Run.
 enum ChildOutcome {
-    Succeeded(Value),
+    Succeeded(Arc<Value>),
     /// Failed, timed out, or stopped by itself: counts against the tolerance.
     Failed(u64),
     /// Stopped with its parent or its Map Run: not counted.
@@ -304,7 +406,12 @@ fn random_uuid() -> uuid::Uuid {
 /// does; with both, exceeding either fails the Map Run, as AWS documents ("If you specify
 /// both values, the workflow fails when it exceeds either value",
 /// <https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html>).
-fn over_tolerance(failed: u64, total: u64, count: Option<u64>, pct: Option<f64>) -> bool {
+pub(crate) fn over_tolerance(
+    failed: u64,
+    total: u64,
+    count: Option<u64>,
+    pct: Option<f64>,
+) -> bool {
     if failed == 0 {
         return false;
     }
@@ -344,15 +451,19 @@ impl Run {
             execution_arn: self.execution_arn.to_string(),
             state_machine_arn: machine_arn,
             start: now,
-            max_concurrency: settings.max_concurrency,
-            tolerated_failure_count: settings.tolerated_count.unwrap_or(0),
-            tolerated_failure_percentage: settings.tolerated_pct.unwrap_or(0.0),
             state: Mutex::new(MapRunState {
                 status: MapRunStatus::Running,
+                config: MapRunConfig {
+                    max_concurrency: settings.max_concurrency,
+                    limit: settings.limit.max(1),
+                    tolerated_count: settings.tolerated_count,
+                    tolerated_pct: settings.tolerated_pct,
+                },
                 stop_date: None,
                 items: counts(item_total),
                 executions: counts(count as u64),
             }),
+            changed: tokio::sync::Notify::new(),
         });
         lock(&self.engine.map_runs).insert(arn.clone(), run.clone());
         let _guard = MapRunGuard {
@@ -390,26 +501,49 @@ impl Run {
                 .and_then(|s| s.get(index))
                 .map_or(1, |n| *n as u64)
         };
-        let futures = inputs
-            .into_iter()
-            .enumerate()
-            .map(|(index, input)| self.child(&children, index, input, items_of(index)));
-        let mut results = stream::iter(futures).buffered(settings.limit.max(1));
-        let mut outputs = Vec::with_capacity(count);
+        // A redrive starts no child for an item whose child execution succeeded.
+        let mut prior = frame.redrive.prior();
+        let mut futures = inputs.into_iter().enumerate().map(|(index, input)| {
+            let prior = prior.next().unwrap_or(Branch::Fresh);
+            self.child(&children, index, input, items_of(index), prior)
+        });
+        // The children run in item order, at most the Map Run's limit at a time, which
+        // `UpdateMapRun` may change while they run.
+        let mut results = FuturesOrdered::new();
+        // By item: the output of those that succeeded.
+        let mut outputs: Vec<Option<Arc<Value>>> = Vec::with_capacity(count);
         let mut failed_items = 0u64;
         let mut exceeded = false;
         let mut fatal = None;
-        while let Some(outcome) = results.next().await {
+        loop {
+            let config = run.config();
+            while results.len() < config.limit {
+                match futures.next() {
+                    Some(f) => results.push_back(f),
+                    None => break,
+                }
+            }
+            let outcome = tokio::select! {
+                outcome = results.next() => match outcome {
+                    Some(outcome) => outcome,
+                    None => break,
+                },
+                _ = run.changed.notified() => continue,
+            };
+            outputs.push(match &outcome {
+                ChildOutcome::Succeeded(v) => Some(v.clone()),
+                _ => None,
+            });
             match outcome {
-                ChildOutcome::Succeeded(v) => outputs.push(v),
+                ChildOutcome::Succeeded(_) => {}
                 ChildOutcome::Failed(items) => {
                     failed_items += items;
                     if !exceeded
                         && over_tolerance(
                             failed_items,
                             item_total,
-                            settings.tolerated_count,
-                            settings.tolerated_pct,
+                            config.tolerated_count,
+                            config.tolerated_pct,
                         )
                     {
                         // The Map Run fails: the children still running stop, no more
@@ -429,6 +563,11 @@ impl Run {
         }
         drop(results);
         let now = self.now();
+        let failed = self.stopped.is_set() || fatal.is_some() || exceeded || settings.result_writer;
+        if failed {
+            // A redrive keeps what succeeded.
+            frame.redrive.inner = Some(branches_after(&outputs, Vec::new()));
+        }
         if self.stopped.is_set() {
             run.close(now, MapRunStatus::Aborted);
             self.record_abort(frame, EventType::MapRunAborted, EventDetails::None);
@@ -441,7 +580,7 @@ impl Run {
         let failure = if exceeded {
             Some(Failure::new(
                 states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                Some("The specified tolerance threshold was exceeded".into()),
+                Some(TOLERANCE_EXCEEDED.into()),
             ))
         } else if settings.result_writer {
             Some(result_writer_failure())
@@ -461,7 +600,11 @@ impl Run {
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
-        Ok(outputs)
+        Ok(outputs
+            .into_iter()
+            .flatten()
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 
     /// Runs one child execution to its end, registered with the engine.
@@ -471,9 +614,14 @@ impl Run {
         index: usize,
         input: Value,
         items: u64,
+        prior: Branch,
     ) -> ChildOutcome {
         if children.flag.is_set() {
             return ChildOutcome::NotStarted;
+        }
+        if let Branch::Done(out) = prior {
+            children.run.kept(items);
+            return ChildOutcome::Succeeded(out);
         }
         let name = random_uuid().to_string();
         let arn = format!("{}:{name}", children.arn_prefix);
@@ -486,6 +634,7 @@ impl Run {
             name: name.clone(),
             machine_arn: children.machine_arn.to_string(),
             map_run_arn: Some(children.map_run_arn.clone()),
+            via: Via::default(),
             input: input.clone(),
             start: now,
             cancel: cancel.clone(),
@@ -499,6 +648,8 @@ impl Run {
             EventDetails::ExecutionStarted {
                 input: input.clone(),
                 role_arn: self.role_arn.clone(),
+                state_machine_version_arn: None,
+                state_machine_alias_arn: None,
             },
         );
         lock(&self.engine.executions).insert(arn.clone(), entry.clone());
@@ -507,20 +658,20 @@ impl Run {
             clock: self.clock.clone(),
         };
         children.run.child_started(items);
-        let context_base = match children.item_in_context.then(|| {
-            json!({
-                "Execution": {
-                    "Id": arn,
-                    "Name": name,
-                    "RoleArn": &*self.role_arn,
-                    "StartTime": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-                    "RedriveCount": 0,
-                },
-                "StateMachine": {"Id": &*children.machine_arn, "Name": children.machine_name},
-            })
-        }) {
-            Some(Value::Object(m)) => Arc::new(m),
-            _ => Arc::default(),
+        let context_base = if children.item_in_context {
+            ContextIds {
+                execution_arn: &arn,
+                execution_name: &name,
+                role_arn: &self.role_arn,
+                start: now,
+                machine_arn: &children.machine_arn,
+                machine_name: &children.machine_name,
+                redrive_count: Some(0),
+                redrive_time: None,
+            }
+            .context_base()
+        } else {
+            Arc::default()
         };
         let run = Run {
             clock: self.clock.clone(),
@@ -537,6 +688,7 @@ impl Run {
             context_base,
             input: input.clone(),
             deadline: self.deadline,
+            probe: None,
         };
         let mut frame = Frame {
             history: entry.history.clone(),
@@ -544,14 +696,20 @@ impl Run {
             vars: children.vars.clone(),
             map_item: children.item_in_context.then(|| (index, (*input).clone())),
             verified: None,
+            redrive: Slot::default(),
         };
         let result = run.run_scope(children.processor, input, &mut frame).await;
         let now = self.now();
         let (status, outcome) = match result {
             Ok(out) => {
-                let value = (*out).clone();
-                entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None);
-                (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(value))
+                entry.finish(
+                    now,
+                    ExecutionStatus::Succeeded,
+                    Some(out.clone()),
+                    None,
+                    None,
+                );
+                (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(out))
             }
             Err(Failure::Error { error, cause }) => {
                 let error = Some(error).filter(|e| !e.is_empty());
@@ -586,6 +744,7 @@ impl Run {
             }
         };
         children.run.child_ended(items, status);
+        self.engine.note_finished(&entry, now);
         outcome
     }
 }

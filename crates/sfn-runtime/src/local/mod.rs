@@ -26,11 +26,16 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
-//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account and clock |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock and retention |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
-//! | `manage.rs` | describing, updating and deleting machines, describing activities, tags |
+//! | `manage.rs` | describing, updating (revisions, publishing at once) and deleting machines, describing activities, tags |
+//! | `redrive.rs` | [`LocalEngine::redrive_execution`]: an execution resumed where it failed |
+//! | `express.rs` | Express machines: [`LocalEngine::start_sync_execution`], the five-minute limit |
+//! | `retention.rs` | [`Retention`]: how many finished executions are kept, and how long |
 //! | `activities.rs` | activities: create, delete, list, poll, `SendTask*`, [`LocalEngine::serve_activity`] |
+//! | `versions.rs` | versions: publish, list, delete; where an execution starts given a machine's, version's or alias's ARN |
+//! | `aliases.rs` | aliases: create, describe, update, delete, list; [`RoutingConfig`] by weight |
 //! | `interp/` | the interpreter, one state kind a file |
 //! | `plan.rs` | a definition compiled for the interpreter |
 //! | `map_run.rs` | a distributed Map's Map Run and child executions |
@@ -41,14 +46,17 @@
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
 //! | `sync.rs` | the lock helper that outlives a panic |
+//! | `test_state/` | TestState: one state run on its own, with what it did at each step |
 
 mod activities;
+mod aliases;
 mod arn;
 mod builder;
 mod clock;
 mod engine;
 mod error;
 mod execution;
+mod express;
 mod handlers;
 mod history;
 mod interp;
@@ -56,21 +64,35 @@ mod manage;
 mod map_run;
 mod mock;
 mod plan;
+mod redrive;
+mod retention;
 mod sync;
+mod test_state;
 mod tokens;
+mod versions;
 
+pub use aliases::{AliasDescription, MAX_ALIASES, RoutingConfig};
 pub use builder::{DEFAULT_ACCOUNT, DEFAULT_REGION, LocalEngineBuilder};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use engine::LocalEngine;
 pub use error::Error;
 pub use execution::{Execution, ExecutionDescription, ExecutionStatus, StartExecution};
+pub use express::{BillingDetails, EXPRESS_MAX_SECONDS, SyncExecution};
 pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use manage::{
-    ActivityDescription, CreateStateMachine, StateMachineDescription, StateMachineType,
+    ActivityDescription, CreateStateMachine, CreatedStateMachine, StateMachineDescription,
+    UpdateStateMachine, UpdatedStateMachine,
 };
-pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus};
+pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
+pub use retention::Retention;
+pub use test_state::{
+    FieldValidationMode, InspectionData, InspectionErrorDetails, InspectionLevel,
+    StateConfiguration, TestStateOutput, TestStateRequest, TestStatus,
+};
 pub use tokens::ActivityTask;
+pub use versions::{INITIAL_REVISION, MAX_DESCRIPTION_CHARS, MAX_VERSIONS, StateMachineVersion};
 
 pub(crate) use sync::lock;

@@ -54,11 +54,38 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
         Error::InvalidOutput { message } => {
             ApiError::new("InvalidOutput", format!("Invalid Output: {message}"))
         }
+        Error::ExecutionNotRedrivable { reason, .. } => {
+            ApiError::new("ExecutionNotRedrivable", reason)
+        }
+        Error::StateMachineTypeNotSupported { .. } => ApiError::new(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+        ),
+        // The engine words the message as AWS does.
+        Error::InvalidArn { message, .. } => ApiError::new("InvalidArn", message),
+        Error::Validation { message } => ApiError::validation(message),
         e @ Error::InvalidMocks { .. } => ApiError::validation(e.to_string()),
         Error::EngineStopped => ApiError {
             kind: "ServiceUnavailable",
             message: "the engine is stopping".to_owned(),
             status: 503,
+        },
+        Error::ResourceNotFound { .. } => ApiError::new(
+            "ResourceNotFound",
+            "Request references a resource that does not exist.",
+        ),
+        Error::Conflict { message } => ApiError {
+            kind: "ConflictException",
+            message,
+            status: 409,
+        },
+        Error::MissingRequiredParameter { message } => {
+            ApiError::new("MissingRequiredParameter", message)
+        }
+        Error::ServiceQuotaExceeded { message } => ApiError {
+            kind: "ServiceQuotaExceededException",
+            message,
+            status: 402,
         },
     }
 }
@@ -87,5 +114,17 @@ mod tests {
         assert_eq!(e.kind, "ResourceNotFound");
         let e = from_engine(Error::EngineStopped);
         assert_eq!(e.status, 503);
+        let e = from_engine(Error::InvalidArn {
+            arn: "a".into(),
+            message: "Invalid Arn: 'Resource type not valid in this context: express'".into(),
+        });
+        assert_eq!(e.kind, "InvalidArn");
+        assert!(!e.message.contains("Invalid Arn: 'a'"), "{}", e.message);
+        let e = from_engine(Error::ExecutionNotRedrivable {
+            arn: "a".into(),
+            reason: "Execution is SUCCEEDED and cannot be redriven.".into(),
+        });
+        assert_eq!(e.kind, "ExecutionNotRedrivable");
+        assert!(e.message.contains("SUCCEEDED"), "{}", e.message);
     }
 }

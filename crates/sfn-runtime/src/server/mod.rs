@@ -40,18 +40,23 @@
 //! `SendTaskFailure`, `SendTaskHeartbeat`), state machines (`CreateStateMachine`,
 //! `UpdateStateMachine`, `DeleteStateMachine`, `DescribeStateMachine`,
 //! `DescribeStateMachineForExecution`, `ListStateMachines`), executions
-//! (`StartExecution`, `StartSyncExecution` for Express machines, `StopExecution`,
-//! `DescribeExecution`, `ListExecutions`, `GetExecutionHistory`), Map Runs (`DescribeMapRun`, `ListMapRuns`),
-//! `ValidateStateMachineDefinition`, and tags (`TagResource`, `UntagResource`,
-//! `ListTagsForResource`). Every list operation pages with `nextToken` and `maxResults`
-//! (at most 1,000; 0 or none means 100).
+//! (`StartExecution`, which for an Express machine answers its `…:express:…` ARN and
+//! keeps nothing; `StartSyncExecution` for Express machines; `StopExecution`,
+//! `DescribeExecution` with `redriveCount`, `redriveDate`, `redriveStatus` and
+//! `redriveStatusReason`; `ListExecutions` with `statusFilter`, `mapRunArn` and
+//! `redriveFilter`; `GetExecutionHistory`; `RedriveExecution` with `clientToken`), Map
+//! Runs (`DescribeMapRun`, `ListMapRuns`, `UpdateMapRun`), `TestState` (a state on its
+//! own or named by `stateName` in a whole definition; `mock`, `inspectionLevel`,
+//! `variables`, `context`, `stateConfiguration`), `ValidateStateMachineDefinition`, and
+//! tags (`TagResource`, `UntagResource`, `ListTagsForResource`). Every list operation
+//! pages with `nextToken` and `maxResults` (at most 1,000; 0 or none means 100).
 //!
 //! Not served yet, answered with an `UnknownOperationException` that says so: versions
-//! and aliases, `RedriveExecution`, `TestState`, `UpdateMapRun`.
+//! and aliases.
 //!
-//! The AWS SDKs send `StartSyncExecution` to the host `sync-<endpoint host>`: make that
-//! name resolve to the server, or remove the prefix (botocore:
-//! `Config(inject_host_prefix=False)`; the Rust SDK: the interceptor
+//! The AWS SDKs send `StartSyncExecution` and `TestState` to the host
+//! `sync-<endpoint host>`: make that name resolve to the server, or remove the prefix
+//! (botocore: `Config(inject_host_prefix=False)`; the Rust SDK: the interceptor
 //! `sfn_runtime::aws::NoSyncPrefix`, which `sfn_runtime::aws::local_config` adds, with
 //! timeouts that outlast a held poll; feature `aws`).
 //!

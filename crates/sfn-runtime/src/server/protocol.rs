@@ -81,6 +81,33 @@ fn kind(v: &Value) -> &'static str {
     sfn_core::diagnostic::value_kind(v)
 }
 
+/// `n`, the `measure` (`value`, `length`) of the value `v` of `field`, if it is in
+/// `min..=max`.
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    v: &Value,
+    field: &str,
+    measure: &str,
+    n: T,
+    min: T,
+    max: T,
+) -> Result<T, ApiError> {
+    if n < min {
+        return Err(ApiError::constraint(
+            &quoted(v),
+            field,
+            &format!("Member must have {measure} greater than or equal to {min}"),
+        ));
+    }
+    if n > max {
+        return Err(ApiError::constraint(
+            &quoted(v),
+            field,
+            &format!("Member must have {measure} less than or equal to {max}"),
+        ));
+    }
+    Ok(n)
+}
+
 /// A request's members, read with AWS's validation.
 #[derive(Debug)]
 pub(crate) struct Input {
@@ -144,21 +171,7 @@ impl Input {
         let Value::String(s) = v else {
             return Err(Self::type_error(field, v, "a string"));
         };
-        let len = s.chars().count();
-        if len < min {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have length greater than or equal to {min}"),
-            ));
-        }
-        if len > max {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have length less than or equal to {max}"),
-            ));
-        }
+        in_range(v, field, "length", s.chars().count(), min, max)?;
         Ok(Some(s))
     }
 
@@ -179,21 +192,28 @@ impl Input {
         let Some(n) = v.as_i64() else {
             return Err(Self::type_error(field, v, "an integer"));
         };
-        if n < min {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have value greater than or equal to {min}"),
-            ));
-        }
-        if n > max {
-            return Err(ApiError::constraint(
-                &quoted(v),
-                field,
-                &format!("Member must have value less than or equal to {max}"),
-            ));
-        }
-        Ok(Some(n))
+        in_range(v, field, "value", n, min, max).map(Some)
+    }
+
+    /// An optional number in `min..=max` (AWS's `float` members).
+    pub(crate) fn opt_float(
+        &self,
+        field: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<f64>, ApiError> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Some(n) = v.as_f64() else {
+            return Err(Self::type_error(field, v, "a number"));
+        };
+        in_range(v, field, "value", n, min, max).map(Some)
+    }
+
+    /// The request as the JSON object it was sent as.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Object(self.members.clone())
     }
 
     /// An optional member that must be one of `allowed`.
@@ -221,8 +241,14 @@ impl Input {
         }
     }
 
-    /// A list of strings.
-    pub(crate) fn string_list(&self, field: &str, required: bool) -> Result<Vec<String>, ApiError> {
+    /// A list member, each item read by `item` with its path (`FIELD.N`); `None` when it
+    /// is absent and may be.
+    fn list<T>(
+        &self,
+        field: &str,
+        required: bool,
+        mut item: impl FnMut(&str, &Value) -> Result<T, ApiError>,
+    ) -> Result<Option<Vec<T>>, ApiError> {
         let Some(v) = self.get(field) else {
             if required {
                 return Err(ApiError::constraint(
@@ -231,7 +257,7 @@ impl Input {
                     "Member must not be null",
                 ));
             }
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let Value::Array(items) = v else {
             return Err(Self::type_error(field, v, "a list"));
@@ -239,15 +265,32 @@ impl Input {
         items
             .iter()
             .enumerate()
-            .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(Self::type_error(
-                    &format!("{field}.{}", i + 1),
-                    other,
-                    "a string",
-                )),
-            })
-            .collect()
+            .map(|(i, x)| item(&format!("{field}.{}", i + 1), x))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// A list of strings.
+    pub(crate) fn string_list(&self, field: &str, required: bool) -> Result<Vec<String>, ApiError> {
+        let strings = self.list(field, required, |at, item| match item {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(Self::type_error(at, other, "a string")),
+        })?;
+        Ok(strings.unwrap_or_default())
+    }
+
+    /// An optional list of structures, each read as an input of its own.
+    pub(crate) fn object_list(
+        &self,
+        field: &str,
+        required: bool,
+    ) -> Result<Option<Vec<Input>>, ApiError> {
+        self.list(field, required, |at, item| match item {
+            Value::Object(members) => Ok(Input {
+                members: members.clone(),
+            }),
+            other => Err(Self::type_error(at, other, "a structure")),
+        })
     }
 
     /// A list of tags (`[{"key": …, "value": …}]`), at most 50.
@@ -256,28 +299,10 @@ impl Input {
         field: &str,
         required: bool,
     ) -> Result<Vec<(String, String)>, ApiError> {
-        let Some(v) = self.get(field) else {
-            if required {
-                return Err(ApiError::constraint(
-                    "null",
-                    field,
-                    "Member must not be null",
-                ));
-            }
-            return Ok(Vec::new());
-        };
-        let Value::Array(items) = v else {
-            return Err(Self::type_error(field, v, "a list"));
-        };
+        let items = self.object_list(field, required)?.unwrap_or_default();
         let mut tags = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
+        for (i, tag) in items.iter().enumerate() {
             let at = format!("{field}.{}", i + 1);
-            let Value::Object(members) = item else {
-                return Err(Self::type_error(&at, item, "a structure"));
-            };
-            let tag = Input {
-                members: members.clone(),
-            };
             let key = tag
                 .string("key", 1, 128)
                 .map_err(|e| rename(e, "key", &format!("{at}.member.key")))?;
@@ -428,6 +453,12 @@ mod tests {
         assert!(e.message.contains("Member must not be null"));
         let e = input.opt_int("n", 0, 1000).expect_err("too large");
         assert!(e.message.contains("less than or equal to 1000"));
+        let e = input.opt_float("n", 0.0, 100.0).expect_err("too large");
+        assert!(e.message.contains("value less than or equal to 100"));
+        assert_eq!(input.opt_float("n", 0.0, 5000.0), Ok(Some(2000.0)));
+        assert!(input.opt_float("name", 0.0, 1.0).is_err());
+        let e = input.string("t", 2, 80).expect_err("too short");
+        assert!(e.message.contains("length greater than or equal to 2"));
         assert!(input.opt_enum("t", &["A", "B"]).is_err());
         assert!(Input::parse(b"[1]").is_err());
         assert!(Input::parse(b"{").is_err());

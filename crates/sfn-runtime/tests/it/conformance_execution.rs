@@ -52,7 +52,7 @@ struct Tally {
 /// with `<unresolved:…>`. AWS validated the definitions with real ARNs, as the engine
 /// does: every such `Resource` gets an ARN of its kind. The Task states that use them are
 /// mocked by state name, so the ARN itself is never called.
-fn resolve_resources(value: &mut Value) {
+pub(crate) fn resolve_resources(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {

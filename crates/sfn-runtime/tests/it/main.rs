@@ -3,13 +3,19 @@
 mod support;
 
 mod conformance_execution;
+mod conformance_test_state;
 mod engine_activities;
 mod engine_definitions;
 mod engine_distributed_map;
 mod engine_executions;
+mod engine_express;
 mod engine_history;
 mod engine_macros;
 mod engine_maps;
+mod engine_redrive;
+mod engine_retention;
 mod engine_states;
+mod engine_test_state;
+mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;

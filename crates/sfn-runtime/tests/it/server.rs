@@ -5,7 +5,10 @@
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
-    sync::OnceLock,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::Duration,
 };
 
@@ -14,16 +17,20 @@ use aws_sdk_sfn::{
     config::retry::RetryConfig,
     error::ProvideErrorMetadata,
     types::{
-        ExecutionStatus, HistoryEventType, StateMachineType, Tag,
+        ExecutionRedriveFilter, ExecutionRedriveStatus, ExecutionStatus, HistoryEventType,
+        InspectionLevel, RoutingConfigurationListItem, StateMachineType, Tag, TestExecutionStatus,
         ValidateStateMachineDefinitionResultCode, ValidateStateMachineDefinitionSeverity,
     },
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sfn_runtime::{
-    local::{LocalEngine, MockConfig},
+    activity::TaskFailure,
+    local::{LocalEngine, MockConfig, TaskRequest},
     server::{Server, ServerHandle},
 };
+
+use crate::support::{WORK, map_machine, task_processor, until};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
@@ -109,15 +116,23 @@ async fn start(client: &Client, machine: &str, name: Option<&str>, input: &str) 
         .to_owned()
 }
 
+/// DescribeExecution of `execution`.
+async fn describe(
+    client: &Client,
+    execution: &str,
+) -> aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput {
+    client
+        .describe_execution()
+        .execution_arn(execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 /// Waits until the execution is no longer running and returns its status.
 async fn finished(client: &Client, execution: &str) -> ExecutionStatus {
     for _ in 0..500 {
-        let d = client
-            .describe_execution()
-            .execution_arn(execution)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let d = describe(client, execution).await;
         if *d.status() != ExecutionStatus::Running {
             return d.status().clone();
         }
@@ -1453,19 +1468,673 @@ async fn express_machines_run_synchronously() {
         .send()
         .await;
     assert_eq!(code(r), "StateMachineTypeNotSupported");
+
+    // Started asynchronously, an Express execution has its own ARN and is not kept.
+    let run = start(&client, &express, Some("async"), r#"{"ok": true}"#).await;
+    assert!(
+        run.starts_with(&format!("{PREFIX}:express:quick:async:")),
+        "{run}"
+    );
+    let r = client.describe_execution().execution_arn(&run).send().await;
+    assert_eq!(code(r), "InvalidArn");
+    let r = client
+        .get_execution_history()
+        .execution_arn(&run)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    let r = client.stop_execution().execution_arn(&run).send().await;
+    let m = message(r);
+    assert!(m.contains("express"), "{m}");
+    let r = client.redrive_execution().execution_arn(&run).send().await;
+    assert_eq!(code(r), "InvalidArn");
+    server.shutdown().await;
+}
+
+/// The Lambda function the redrive test registers: it fails its first call.
+const FLAKY: &str = "arn:aws:lambda:us-east-1:123456789012:function:flaky";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_execution_is_redriven_and_reports_its_redrive() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    {
+        let calls = calls.clone();
+        server
+            .engine()
+            .register_handler(FLAKY, move |req: TaskRequest| {
+                let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+                async move {
+                    if first {
+                        Err(TaskFailure::new("Flaky.Error", "not this time"))
+                    } else {
+                        Ok(json!({"ok": req.input}))
+                    }
+                }
+            });
+    }
+    let machine = create_machine(
+        &client,
+        "flaky",
+        &format!(
+            r#"{{"StartAt": "Prepare", "States": {{
+                "Prepare": {{"Type": "Pass", "Result": {{"n": 1}}, "Next": "Call"}},
+                "Call": {{"Type": "Task", "Resource": "{FLAKY}", "End": true}}}}}}"#
+        ),
+    )
+    .await;
+    let failed = start(&client, &machine, Some("first"), "{}").await;
+    assert_eq!(finished(&client, &failed).await, ExecutionStatus::Failed);
+    let d = describe(&client, &failed).await;
+    assert_eq!(d.redrive_count(), Some(0));
+    assert_eq!(d.redrive_date(), None);
+    assert_eq!(
+        d.redrive_status(),
+        Some(&ExecutionRedriveStatus::Redrivable)
+    );
+    assert_eq!(d.redrive_status_reason(), None);
+
+    let redriven = client
+        .redrive_execution()
+        .execution_arn(&failed)
+        .client_token("redrive-1")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let redrive_date = *redriven.redrive_date();
+    assert!(redrive_date.secs() >= d.start_date().secs());
+    assert_eq!(finished(&client, &failed).await, ExecutionStatus::Succeeded);
+    let d = describe(&client, &failed).await;
+    assert_eq!(d.output(), Some(r#"{"ok":{"n":1}}"#));
+    assert_eq!(d.redrive_count(), Some(1));
+    assert_eq!(d.redrive_date(), Some(&redrive_date));
+    assert_eq!(
+        d.redrive_status(),
+        Some(&ExecutionRedriveStatus::NotRedrivable)
+    );
+    let reason = d.redrive_status_reason().unwrap_or_default();
+    assert!(reason.contains("SUCCEEDED"), "{reason}");
+    // The Pass state kept its result; only the Task ran again.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let history = client
+        .get_execution_history()
+        .execution_arn(&failed)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        history
+            .events()
+            .iter()
+            .any(|e| *e.r#type() == HistoryEventType::ExecutionRedriven),
+        "{history:?}"
+    );
+
+    // The same client token answers with the same redrive; without it, a succeeded
+    // execution is refused.
+    let again = client
+        .redrive_execution()
+        .execution_arn(&failed)
+        .client_token("redrive-1")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(*again.redrive_date(), redrive_date);
+    let r = client
+        .redrive_execution()
+        .execution_arn(&failed)
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionNotRedrivable");
+
+    let second = start(&client, &machine, Some("second"), "{}").await;
+    assert_eq!(finished(&client, &second).await, ExecutionStatus::Succeeded);
+    let listed = |filter: ExecutionRedriveFilter| {
+        let (client, machine) = (client.clone(), machine.clone());
+        async move {
+            client
+                .list_executions()
+                .state_machine_arn(machine)
+                .redrive_filter(filter)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"))
+                .executions()
+                .iter()
+                .map(|e| {
+                    (
+                        e.name().to_owned(),
+                        e.redrive_count(),
+                        e.redrive_date().is_some(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed(ExecutionRedriveFilter::Redriven).await,
+        [("first".to_owned(), Some(1), true)]
+    );
+    assert_eq!(
+        listed(ExecutionRedriveFilter::NotRedriven).await,
+        [("second".to_owned(), Some(0), false)]
+    );
+
+    let r = client
+        .redrive_execution()
+        .execution_arn(format!("{PREFIX}:execution:flaky:nope"))
+        .send()
+        .await;
+    assert_eq!(code(r), "ExecutionDoesNotExist");
+    let r = client
+        .redrive_execution()
+        .execution_arn(format!("{PREFIX}:stateMachine:flaky"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    let r = client
+        .redrive_execution()
+        .execution_arn(&failed)
+        .client_token("with space")
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    server.shutdown().await;
+}
+
+/// Sends TestState with the members the pinned SDK models, plus `extra`, added to the
+/// JSON body: the members (`stateName`, `mock`, `context`, `stateConfiguration`) that
+/// the pinned `aws-sdk-sfn` does not model yet.
+async fn test_state(
+    client: &Client,
+    definition: &Value,
+    input: &str,
+    level: InspectionLevel,
+    extra: Value,
+) -> Result<
+    aws_sdk_sfn::operation::test_state::TestStateOutput,
+    aws_sdk_sfn::error::SdkError<aws_sdk_sfn::operation::test_state::TestStateError>,
+> {
+    client
+        .test_state()
+        .definition(definition.to_string())
+        .role_arn(ROLE)
+        .input(input)
+        .inspection_level(level)
+        .customize()
+        .mutate_request(move |request| {
+            let sent = request.body().bytes().unwrap_or(b"{}");
+            let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(sent) else {
+                return;
+            };
+            if let Value::Object(extra) = &extra {
+                body.extend(extra.clone());
+            }
+            let bytes = serde_json::to_vec(&body).unwrap_or_default();
+            request
+                .headers_mut()
+                .insert("content-length", bytes.len().to_string());
+            *request.body_mut() = bytes.into();
+        })
+        .send()
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_state_runs_one_state_at_each_inspection_level() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let pass = json!({"Type": "Pass", "InputPath": "$.a", "ResultPath": "$.kept", "Next": "After"});
+    let info = test_state(
+        &client,
+        &pass,
+        r#"{"a": {"b": 1}}"#,
+        InspectionLevel::Info,
+        json!({}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(info.status(), Some(&TestExecutionStatus::Succeeded));
+    assert_eq!(info.output(), Some(r#"{"a":{"b":1},"kept":{"b":1}}"#));
+    assert_eq!(info.next_state(), Some("After"));
+    assert!(info.inspection_data().is_none(), "{info:?}");
+    for level in [InspectionLevel::Debug, InspectionLevel::Trace] {
+        let out = test_state(
+            &client,
+            &pass,
+            r#"{"a": {"b": 1}}"#,
+            level.clone(),
+            json!({}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let data = out
+            .inspection_data()
+            .unwrap_or_else(|| panic!("{level:?}: no inspection data"));
+        assert_eq!(data.input(), Some(r#"{"a":{"b":1}}"#));
+        assert_eq!(data.after_input_path(), Some(r#"{"b":1}"#));
+        assert_eq!(
+            data.after_result_path(),
+            Some(r#"{"a":{"b":1},"kept":{"b":1}}"#)
+        );
+    }
+
+    // Variables, and a state named within a whole definition.
+    let jsonata =
+        json!({"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $x + 1 %}", "End": true});
+    let out = client
+        .test_state()
+        .definition(jsonata.to_string())
+        .role_arn(ROLE)
+        .variables(r#"{"x": 41}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(out.output(), Some("42"));
+    let machine = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id", "in.$": "$.v"}, "Next": "C"},
+        "C": {"Type": "Succeed"}}});
+    let out = test_state(
+        &client,
+        &machine,
+        r#"{"v": 7}"#,
+        InspectionLevel::Info,
+        json!({"stateName": "B", "context": r#"{"Execution": {"Id": "exec-1"}}"#}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(out.output(), Some(r#"{"id":"exec-1","in":7}"#));
+    assert_eq!(out.next_state(), Some("C"));
+
+    // A failing task, answered by a registered handler, then mocked.
+    server
+        .engine()
+        .register_handler(FLAKY, |_req: TaskRequest| async {
+            Err::<Value, _>(TaskFailure::new("Boom", "it broke"))
+        });
+    let task = json!({"Type": "Task", "Resource": FLAKY, "End": true,
+        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1, "IntervalSeconds": 3}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover", "ResultPath": "$.error"}]});
+    let retried = test_state(&client, &task, "{}", InspectionLevel::Debug, json!({}))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(retried.status(), Some(&TestExecutionStatus::Retriable));
+    assert_eq!(
+        (retried.error(), retried.cause()),
+        (Some("Boom"), Some("it broke"))
+    );
+    let mock = json!({"mock": {"errorOutput": {"error": "Boom", "cause": "mocked"}}});
+    let retried = test_state(&client, &task, "{}", InspectionLevel::Info, mock.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(retried.status(), Some(&TestExecutionStatus::Retriable));
+    assert_eq!(retried.cause(), Some("mocked"));
+    let mut exhausted = mock.clone();
+    exhausted["stateConfiguration"] = json!({"retrierRetryCount": 1});
+    let caught = test_state(
+        &client,
+        &task,
+        r#"{"a": 1}"#,
+        InspectionLevel::Info,
+        exhausted,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(caught.status(), Some(&TestExecutionStatus::CaughtError));
+    assert_eq!(caught.next_state(), Some("Recover"));
+    assert_eq!(
+        caught.output(),
+        Some(r#"{"a":1,"error":{"Error":"Boom","Cause":"mocked"}}"#)
+    );
+    let mocked = test_state(
+        &client,
+        &task,
+        "{}",
+        InspectionLevel::Info,
+        json!({"mock": {"result": r#"{"mocked": true}"#}}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(mocked.status(), Some(&TestExecutionStatus::Succeeded));
+    assert_eq!(mocked.output(), Some(r#"{"mocked":true}"#));
+
+    // What the API refuses.
+    let r = test_state(
+        &client,
+        &json!({"Type": "Pass"}),
+        "{}",
+        InspectionLevel::Info,
+        json!({}),
+    )
+    .await;
+    assert_eq!(code(r), "InvalidDefinition");
+    let map = json!({"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+    let r = test_state(&client, &map, "[1]", InspectionLevel::Info, json!({})).await;
+    assert_eq!(code(r), "ValidationException");
+    let r = test_state(
+        &client,
+        &machine,
+        "{}",
+        InspectionLevel::Info,
+        json!({"stateName": "Z"}),
+    )
+    .await;
+    assert_eq!(code(r), "ValidationException");
+    let r = test_state(&client, &pass, "{", InspectionLevel::Info, json!({})).await;
+    assert_eq!(code(r), "ValidationException");
+    let r = test_state(
+        &client,
+        &pass,
+        "{}",
+        InspectionLevel::Info,
+        json!({"mock": {}}),
+    )
+    .await;
+    assert_eq!(code(r), "ValidationException");
     server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn operations_not_served_yet_say_so() {
+async fn update_map_run_changes_a_running_distributed_map() {
     let (server, client) = serve(Duration::from_millis(100)).await;
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let (release, released) = tokio::sync::watch::channel(false);
+    {
+        let in_flight = in_flight.clone();
+        server
+            .engine()
+            .register_handler(WORK, move |req: TaskRequest| {
+                let (in_flight, mut released) = (in_flight.clone(), released.clone());
+                async move {
+                    in_flight.fetch_add(1, Ordering::SeqCst);
+                    let _ = released.wait_for(|r| *r).await;
+                    Ok(req.input)
+                }
+            });
+    }
+    let machine = create_machine(
+        &client,
+        "throttled",
+        &map_machine(
+            "DISTRIBUTED",
+            r#""MaxConcurrency": 1,"#,
+            &task_processor(WORK),
+        ),
+    )
+    .await;
+    let run = start(&client, &machine, None, r#"{"items": [1, 2, 3, 4, 5]}"#).await;
+    let engine = server.engine().clone();
+    until(|| engine.list_map_runs(&run).is_ok_and(|r| r.len() == 1)).await;
+    until(|| in_flight.load(Ordering::SeqCst) == 1).await;
+    let map_run = client
+        .list_map_runs()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .map_runs()[0]
+        .map_run_arn()
+        .to_owned();
+
     let r = client
-        .list_state_machine_versions()
-        .state_machine_arn(format!("{PREFIX}:stateMachine:x"))
+        .update_map_run()
+        .map_run_arn(&map_run)
+        .max_concurrency(3)
+        .tolerated_failure_count(2)
+        .tolerated_failure_percentage(50.0)
         .send()
         .await;
-    let m = message(r);
-    assert!(m.contains("not supported"), "{m}");
+    assert!(r.is_ok(), "{r:?}");
+    let d = client
+        .describe_map_run()
+        .map_run_arn(&map_run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.max_concurrency(), 3);
+    assert_eq!(d.tolerated_failure_count(), 2);
+    assert_eq!(d.tolerated_failure_percentage(), 50.0);
+    assert_eq!(d.redrive_count(), Some(0));
+    // Two more children start at once: three run.
+    until(|| in_flight.load(Ordering::SeqCst) == 3).await;
+
+    let r = client
+        .update_map_run()
+        .map_run_arn(&map_run)
+        .tolerated_failure_percentage(101.0)
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    let r = client
+        .update_map_run()
+        .map_run_arn(&map_run)
+        .max_concurrency(-1)
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    let _ = release.send(true);
+    assert_eq!(finished(&client, &run).await, ExecutionStatus::Succeeded);
+    let r = client
+        .update_map_run()
+        .map_run_arn(&map_run)
+        .max_concurrency(1)
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+
+    let r = client
+        .update_map_run()
+        .map_run_arn(format!("{PREFIX}:mapRun:throttled/Each:nope"))
+        .max_concurrency(1)
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let r = client
+        .update_map_run()
+        .map_run_arn(&run)
+        .max_concurrency(1)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidArn");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_and_aliases_are_published_routed_and_deleted() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let pass = |r: &str| {
+        format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": "{r}", "End": true}}}}}}"#
+        )
+    };
+    let created = client
+        .create_state_machine()
+        .name("v")
+        .definition(pass("one"))
+        .role_arn(ROLE)
+        .publish(true)
+        .version_description("first")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let arn = created.state_machine_arn().to_owned();
+    let v1 = format!("{arn}:1");
+    assert_eq!(created.state_machine_version_arn(), Some(v1.as_str()));
+    let r = client
+        .create_state_machine()
+        .name("w")
+        .definition(pass("one"))
+        .role_arn(ROLE)
+        .version_description("no")
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+
+    let updated = client
+        .update_state_machine()
+        .state_machine_arn(&arn)
+        .definition(pass("two"))
+        .publish(true)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let v2 = format!("{arn}:2");
+    assert_eq!(updated.state_machine_version_arn(), Some(v2.as_str()));
+    let revision = updated.revision_id().unwrap_or_default().to_owned();
+    assert!(!revision.is_empty());
+    // Publishing the latest revision again gives its version.
+    let again = client
+        .publish_state_machine_version()
+        .state_machine_arn(&arn)
+        .revision_id(&revision)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.state_machine_version_arn(), v2);
+    let r = client
+        .publish_state_machine_version()
+        .state_machine_arn(&arn)
+        .revision_id("INITIAL")
+        .send()
+        .await;
+    assert_eq!(code(r), "ConflictException");
+    let versions = client
+        .list_state_machine_versions()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let listed: Vec<&str> = versions
+        .state_machine_versions()
+        .iter()
+        .map(|v| v.state_machine_version_arn())
+        .collect();
+    assert_eq!(listed, [v2.as_str(), v1.as_str()]);
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&v1)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(d.state_machine_arn(), v1);
+    assert_eq!(d.definition(), pass("one"));
+    assert_eq!(d.description(), Some("first"));
+
+    let r = client
+        .create_state_machine_alias()
+        .name("PROD")
+        .routing_configuration(
+            RoutingConfigurationListItem::builder()
+                .state_machine_version_arn(&v1)
+                .weight(70)
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .send()
+        .await;
+    assert_eq!(code(r), "ValidationException");
+    let route = |v: &str, weight: i32| {
+        RoutingConfigurationListItem::builder()
+            .state_machine_version_arn(v)
+            .weight(weight)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let alias = client
+        .create_state_machine_alias()
+        .name("PROD")
+        .description("production")
+        .routing_configuration(route(&v1, 100))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_alias_arn()
+        .to_owned();
+    assert_eq!(alias, format!("{arn}:PROD"));
+    client
+        .update_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .routing_configuration(route(&v1, 0))
+        .routing_configuration(route(&v2, 100))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let described = client
+        .describe_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(described.name(), Some("PROD"));
+    assert_eq!(described.description(), Some("production"));
+    assert_eq!(described.routing_configuration().len(), 2);
+    let aliases = client
+        .list_state_machine_aliases()
+        .state_machine_arn(&v2)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(aliases.state_machine_aliases().len(), 1);
+
+    // Through the alias: version 2, both recorded.
+    let execution = start(&client, &alias, Some("through"), "{}").await;
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let e = client
+        .describe_execution()
+        .execution_arn(&execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(e.state_machine_arn(), arn);
+    assert_eq!(e.state_machine_version_arn(), Some(v2.as_str()));
+    assert_eq!(e.state_machine_alias_arn(), Some(alias.as_str()));
+    assert_eq!(e.output(), Some(r#""two""#));
+    let listed = client
+        .list_executions()
+        .state_machine_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(listed.executions().len(), 1);
+    assert_eq!(
+        listed.executions()[0].state_machine_alias_arn(),
+        Some(alias.as_str())
+    );
+
+    let r = client
+        .delete_state_machine_version()
+        .state_machine_version_arn(&v2)
+        .send()
+        .await;
+    assert_eq!(code(r), "ConflictException");
+    client
+        .delete_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let r = client
+        .describe_state_machine_alias()
+        .state_machine_alias_arn(&alias)
+        .send()
+        .await;
+    assert_eq!(code(r), "ResourceNotFound");
+    client
+        .delete_state_machine_version()
+        .state_machine_version_arn(&v2)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let r = client
+        .describe_state_machine()
+        .state_machine_arn(&v2)
+        .send()
+        .await;
+    assert_eq!(code(r), "StateMachineDoesNotExist");
     server.shutdown().await;
 }
 
@@ -1611,6 +2280,44 @@ fn bad_requests_get_aws_shaped_errors() {
     );
 }
 
+#[test]
+fn test_state_answers_in_aws_shape() {
+    let ct = ("Content-Type", "application/x-amz-json-1.0");
+    let op = target("TestState");
+    let t = ("X-Amz-Target", op.as_str());
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2, "BackoffRate": 3.0}]});
+    let request = json!({
+        "definition": task.to_string(),
+        "inspectionLevel": "TRACE",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "mocked"}},
+        "stateConfiguration": {"retrierRetryCount": 1},
+    });
+    let (status, body) = send_raw(&[ct, t], request.to_string().as_bytes());
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "RETRIABLE", "{body}");
+    assert_eq!(
+        body["inspectionData"]["errorDetails"],
+        json!({"retryIndex": 0, "retryBackoffIntervalSeconds": 6}),
+        "{body}"
+    );
+
+    let (status, body) = send_raw(&[ct, t], br#"{"definition": "{}", "stateName": ""}"#);
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("'stateName'"),
+        "{body}"
+    );
+    let (_, body) = send_raw(&[ct, t], br#"{"definition": "{}", "mock": []}"#);
+    assert_eq!(body["__type"], "ValidationException", "{body}");
+}
+
 /// What a random request is made of.
 fn any_target() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -1627,6 +2334,8 @@ fn any_target() -> impl Strategy<Value = String> {
             "ValidateStateMachineDefinition",
             "TagResource",
             "TestState",
+            "RedriveExecution",
+            "UpdateMapRun",
         ])
         .prop_map(target),
         "[ -~]{0,40}",
@@ -1655,6 +2364,11 @@ fn any_body() -> impl Strategy<Value = Vec<u8>> {
                 "reverseOrder",
                 "statusFilter",
                 "severity",
+                "mapRunArn",
+                "clientToken",
+                "mock",
+                "stateName",
+                "stateConfiguration",
             ]),
             prop_oneof![
                 Just(Value::Null),

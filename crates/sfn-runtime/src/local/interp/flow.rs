@@ -1,6 +1,6 @@
 //! The states that only move data and choose the way: Pass, Choice, Succeed and Fail.
 
-use std::{borrow::Cow, sync::Arc};
+use std::sync::Arc;
 
 use serde_json::Value;
 use sfn_core::{
@@ -12,7 +12,7 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step,
-    output::{OutputPaths, assign},
+    output::{OutputPaths, assign, effective_output},
 };
 
 impl Run {
@@ -40,7 +40,8 @@ impl Run {
             assign(frame, assigned);
             return self.transition(entry, out, frame);
         }
-        if p.input_path.is_none()
+        if !self.probing()
+            && p.input_path.is_none()
             && p.parameters.is_none()
             && p.result.is_none()
             && p.result_path.is_none()
@@ -79,10 +80,18 @@ impl Run {
                 .transpose()
                 .map_err(err)?;
             let result = match (&p.result, params) {
-                (Some(r), _) => r.clone(),
-                (None, Some(params)) => params,
-                (None, None) => effective.into_owned(),
+                (Some(r), _) => {
+                    self.note(|d| d.result = Some(r.clone()));
+                    r.clone()
+                }
+                (None, params) => {
+                    self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
+                    let after = params.unwrap_or_else(|| effective.into_owned());
+                    self.note(|d| d.after_parameters = Some(after.clone()));
+                    after
+                }
             };
+            self.note(|d| d.after_result_selector = Some(result.clone()));
             let assigned = p
                 .assign
                 .as_ref()
@@ -159,6 +168,7 @@ impl Run {
             variables: &frame.vars,
         };
         let effective = io::effective_input(c.input_path.as_ref(), &scope).map_err(err)?;
+        self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
         let escope = Env {
             input: &effective,
             ..scope
@@ -178,20 +188,8 @@ impl Run {
             .map(|a| template::evaluate_assign(a, &escope, None))
             .transpose()
             .map_err(err)?;
-        let out = match (&c.output_path, effective) {
-            (None, Cow::Borrowed(_)) => input.clone(),
-            (None, Cow::Owned(v)) => Arc::new(v),
-            (Some(op), eff) => Arc::new(
-                io::apply_path(
-                    op,
-                    &Env {
-                        input: &eff,
-                        ..scope
-                    },
-                )
-                .map_err(err)?,
-            ),
-        };
+        let out =
+            effective_output(c.output_path.as_ref(), effective, &input, scope).map_err(err)?;
         assign(frame, assigned);
         Ok(Step::Next(next, out))
     }
@@ -218,6 +216,7 @@ impl Run {
             return Ok(Step::End(out));
         }
         if s.input_path.is_none() && s.output_path.is_none() {
+            self.note(|d| d.after_input_path = Some((*input).clone()));
             return Ok(Step::End(input));
         }
         let scope = Env {
@@ -229,6 +228,7 @@ impl Run {
             None => (*input).clone(),
             Some(path) => io::apply_path(path, &scope).map_err(err)?,
         };
+        self.note(|d| d.after_input_path = Some(effective.clone()));
         let out = match &s.output_path {
             None => effective,
             Some(op) => io::apply_path(
@@ -250,6 +250,10 @@ impl Run {
         input: &Value,
         frame: &Frame,
     ) -> Failure {
+        if !entry.st.jsonata {
+            // A Fail state has no `InputPath`: its effective input is its input.
+            self.note(|d| d.after_input_path = Some(input.clone()));
+        }
         let ctx = self.context_if_needed(entry, frame);
         let scope = Env {
             input,

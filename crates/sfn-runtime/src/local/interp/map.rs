@@ -14,19 +14,23 @@ use sfn_core::{
 
 use super::{
     Entry, Failure, Frame, Run, Step, int_field, int_field_signed, number_field,
-    output::ResultFields,
-    retry::{RetryState, Settled},
+    output::ResultFields, retry::RetryState,
 };
 use crate::local::{
     history::{EventDetails, EventType},
     plan::{ScopePlan, StatePlan},
+    redrive::{Branch, Slot, branches_after},
 };
 
 /// The most iterations an inline Map runs at a time.
 const INLINE_MAP_CONCURRENCY: usize = 40;
 
 /// The child executions a distributed Map without `MaxConcurrency` runs at a time.
-const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
+pub(crate) const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
+
+/// The cause of `States.ExceedToleratedFailureThreshold`, as AWS words it.
+pub(crate) const TOLERANCE_EXCEEDED: &str =
+    "The specified tolerated failure threshold was exceeded";
 
 impl Run {
     pub(super) async fn map(
@@ -36,19 +40,17 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(m.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(m.retry.as_deref(), m.catch.as_deref());
         loop {
-            let attempt = self.map_attempt(entry, m, &input, frame).await;
-            match self
-                .settle(&mut retry, attempt, retry::Origin::State)
+            let attempt = (
+                self.map_attempt(entry, m, &input, frame).await,
+                retry::Origin::State,
+            );
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
                 .await?
             {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = m.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+                return Ok(step);
             }
         }
     }
@@ -69,15 +71,11 @@ impl Run {
                 "The Map state has no ItemProcessor",
             )));
         };
-        if let Some(reader) = &m.item_reader {
-            return Err(Failure::new(
-                states::ITEM_READER_FAILED,
-                Some(format!(
-                    "The local engine has no data store to read items from with '{}'; give the items in the input instead.",
-                    reader.resource
-                )),
-            ));
-        }
+        let read = m
+            .item_reader
+            .as_ref()
+            .map(|reader| self.read_items(reader))
+            .transpose()?;
         let vars = frame.vars.clone();
         let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
             let scope = Env {
@@ -91,12 +89,16 @@ impl Run {
                 (None, Some(path)) => Cow::Owned(io::apply_path(path, &scope).map_err(err)?),
                 _ => Cow::Borrowed(&**input),
             };
+            if js.is_none() {
+                self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
+            }
             let escope = Env {
                 input: &effective,
                 ..scope
             };
-            let items: Vec<Value> = match &js {
-                Some(js) => match &m.items {
+            let items: Vec<Value> = match (read, &js) {
+                (Some(items), _) => items,
+                (None, Some(js)) => match &m.items {
                     Some(Template::Jsonata(expr)) => match ja::evaluate(expr, "Items", js)
                         .map_err(err)?
                     {
@@ -122,14 +124,29 @@ impl Run {
                         }
                     },
                 },
-                None => {
+                (None, None) => {
                     let v = match &m.items_path {
                         Some(p) => io::select(p, &escope).map_err(err)?,
                         None => effective.clone().into_owned(),
                     };
-                    match v {
-                        Value::Array(a) => a,
-                        other => {
+                    match (v, &m.items_path) {
+                        (Value::Array(a), _) => {
+                            self.note(|d| d.after_items_path = Some(Value::Array(a.clone())));
+                            a
+                        }
+                        // AWS names the path as it reads it, `$$` as `$`.
+                        (_, Some(p)) => {
+                            let path = p.as_str();
+                            let shown = path.strip_prefix('$').filter(|r| r.starts_with('$'));
+                            return Err(Failure::new(
+                                states::RUNTIME,
+                                Some(format!(
+                                    "Reference path \"{}\" must point to array.",
+                                    shown.unwrap_or(path)
+                                )),
+                            ));
+                        }
+                        (other, None) => {
                             return Err(err(StatesError::runtime(format!(
                                 "Map state input must be an array but was: {other}"
                             ))));
@@ -177,6 +194,11 @@ impl Run {
                     "ToleratedFailurePercentage must be between 0 and 100.",
                 )));
             }
+            self.note(|d| {
+                d.max_concurrency = Some(max_concurrency);
+                d.tolerated_failure_count = tolerated_count;
+                d.tolerated_failure_percentage = tolerated_pct;
+            });
             // Batches.
             let items = match &m.item_batcher {
                 Some(b) => {
@@ -257,6 +279,9 @@ impl Run {
                 };
                 inputs.push(v);
             }
+            if selector.is_some() {
+                self.note(|d| d.after_item_selector = Some(Value::Array(inputs.clone())));
+            }
             (
                 inputs,
                 count,
@@ -281,7 +306,14 @@ impl Run {
             (n, true) => usize::try_from(n).unwrap_or(usize::MAX),
         };
         let item_in_context = scope_needs_context(processor);
-        let outputs = if distributed {
+        let mocked = self.mocked_result(st, Some((inputs.len(), tolerated_count, tolerated_pct)));
+        let outputs = if let Some(mocked) = mocked {
+            // TestState: the mocked result stands for the iterations.
+            match mocked? {
+                Value::Array(a) => a,
+                other => vec![other],
+            }
+        } else if distributed {
             let settings = MapRunSettings {
                 processor,
                 label: m.label.as_deref().unwrap_or(&st.name),
@@ -328,6 +360,8 @@ impl Run {
     ) -> Result<Vec<Value>, Failure> {
         let count = inputs.len();
         let name = st.name.clone();
+        // A redrive runs again only the iterations that did not succeed.
+        let mut prior = frame.redrive.prior();
         let runs = inputs.into_iter().enumerate().map(|(index, v)| {
             let mut f = Frame {
                 history: frame.history.clone(),
@@ -335,9 +369,14 @@ impl Run {
                 vars: frame.vars.clone(),
                 map_item: item_in_context.then(|| (index, v.clone())),
                 verified: None,
+                redrive: Slot::default(),
             };
             let name = name.clone();
+            let prior = prior.next().unwrap_or(Branch::Fresh);
             async move {
+                if let Branch::Done(out) = prior {
+                    return (Ok(out), f.last, None);
+                }
                 if let Err(e) = self.record(
                     &mut f,
                     EventType::MapIterationStarted,
@@ -346,9 +385,10 @@ impl Run {
                         index,
                     },
                 ) {
-                    return (Err(e), f.last);
+                    return (Err(e), f.last, None);
                 }
-                let r = self.run_scope(processor, Arc::new(v), &mut f).await;
+                let r = self.run_thread(processor, Arc::new(v), &mut f, prior).await;
+                let stopped = r.is_err().then(|| f.redrive.checkpoint(&f.vars)).flatten();
                 let details = EventDetails::MapIteration { name, index };
                 let recorded = match &r {
                     Ok(_) => self
@@ -362,23 +402,31 @@ impl Run {
                         .record(&mut f, EventType::MapIterationFailed, details)
                         .map(drop),
                 };
-                (recorded.and(r), f.last)
+                (recorded.and(r), f.last, stopped)
             }
         });
         // The state's closing event follows the latest event its own iterations recorded.
+        // Results come in item order: the n-th is the iteration n's.
         let mut results = stream::iter(runs).buffered(limit.max(1));
-        let mut outputs = Vec::with_capacity(count);
+        let mut outputs: Vec<Option<Arc<Value>>> = Vec::with_capacity(count);
+        let mut stopped = Vec::with_capacity(count);
         let mut aborted = false;
         let mut last = run_started;
-        while let Some((r, iteration_last)) = results.next().await {
+        while let Some((r, iteration_last, cp)) = results.next().await {
             last = last.max(iteration_last);
+            stopped.push(cp);
             match r {
-                Ok(v) => outputs.push(Arc::unwrap_or_clone(v)),
+                Ok(v) => outputs.push(Some(v)),
                 // Iterations not yet started see the stop at once and record nothing.
-                Err(Failure::Aborted) => aborted = true,
+                Err(Failure::Aborted) => {
+                    outputs.push(None);
+                    aborted = true;
+                }
                 Err(f @ (Failure::HistoryFull | Failure::TimedOut)) => return Err(f),
                 Err(f) => {
                     drop(results);
+                    outputs.push(None);
+                    frame.redrive.inner = Some(branches_after(&outputs, stopped));
                     frame.last = last;
                     if let Failure::Error { error, cause } = &f {
                         self.record(
@@ -397,13 +445,18 @@ impl Run {
         drop(results);
         frame.last = last;
         if aborted {
+            frame.redrive.inner = Some(branches_after(&outputs, stopped));
             return Err(Failure::Aborted);
         }
         if result_writer {
             return Err(result_writer_failure());
         }
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
-        Ok(outputs)
+        Ok(outputs
+            .into_iter()
+            .flatten()
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 }
 

@@ -18,12 +18,14 @@
 //! | `retry.rs` | `Retry` and `Catch` of Task, Parallel and Map |
 //! | `output.rs` | a result into the state's output: `ResultSelector`, `ResultPath`, `OutputPath`, `Output`, `Assign` |
 //! | `events.rs` | history event recording |
+//! | `probe.rs` | what TestState notes of a state's steps, and the circumstances it pretends |
 
 mod events;
 mod flow;
 mod map;
 mod output;
 mod parallel;
+mod probe;
 mod retry;
 mod task;
 mod wait;
@@ -57,11 +59,15 @@ use super::{
     history::{EventDetails, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
+    redrive::Slot,
     tokens::Tasks,
 };
 
 pub(crate) use events::StateEvents;
-pub(crate) use map::{MapRunSettings, result_writer_failure};
+pub(crate) use map::{
+    DISTRIBUTED_MAP_CONCURRENCY, MapRunSettings, TOLERANCE_EXCEEDED, result_writer_failure,
+};
+pub(crate) use probe::Probe;
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -162,6 +168,52 @@ pub(crate) struct Run {
     pub(crate) input: Arc<Value>,
     /// When the machine's `TimeoutSeconds` runs out.
     pub(crate) deadline: Option<DateTime<Utc>>,
+    /// TestState's probe, when the run tests one state.
+    pub(crate) probe: Option<Arc<Probe>>,
+}
+
+/// Who runs: what `$$.Execution` (without `Input`) and `$$.StateMachine` say.
+pub(crate) struct ContextIds<'a> {
+    pub(crate) execution_arn: &'a str,
+    pub(crate) execution_name: &'a str,
+    pub(crate) role_arn: &'a str,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) machine_arn: &'a str,
+    pub(crate) machine_name: &'a str,
+    /// `$$.Execution.RedriveCount`, which an execution has (a tested state has not).
+    pub(crate) redrive_count: Option<u64>,
+    /// `$$.Execution.RedriveTime`, once the execution was redriven.
+    pub(crate) redrive_time: Option<DateTime<Utc>>,
+}
+
+impl ContextIds<'_> {
+    /// The shared part of the context object (`Run::context_base`).
+    pub(crate) fn context_base(&self) -> Arc<Map<String, Value>> {
+        let mut execution = Map::with_capacity(5);
+        execution.insert("Id".into(), self.execution_arn.into());
+        execution.insert("Name".into(), self.execution_name.into());
+        execution.insert("RoleArn".into(), self.role_arn.into());
+        execution.insert(
+            "StartTime".into(),
+            Value::String(self.start.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        );
+        if let Some(n) = self.redrive_count {
+            execution.insert("RedriveCount".into(), n.into());
+        }
+        if let Some(t) = self.redrive_time {
+            execution.insert(
+                "RedriveTime".into(),
+                Value::String(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            );
+        }
+        let mut machine = Map::with_capacity(2);
+        machine.insert("Id".into(), self.machine_arn.into());
+        machine.insert("Name".into(), self.machine_name.into());
+        let mut base = Map::with_capacity(2);
+        base.insert("Execution".into(), Value::Object(execution));
+        base.insert("StateMachine".into(), Value::Object(machine));
+        Arc::new(base)
+    }
 }
 
 /// One thread of the execution: where it records, what it sees.
@@ -173,9 +225,13 @@ pub(crate) struct Frame {
     /// The last value found within the payload limit. A state whose output is this very
     /// value (`Arc::ptr_eq`: its input passed through) is not measured again.
     pub(crate) verified: Option<Arc<Value>>,
+    /// Where a redrive resumes this thread, and where it stopped.
+    pub(crate) redrive: Slot,
 }
 
-enum Step {
+/// Where a state leads: the next state (its index in the scope) with its input, or the
+/// end of the scope with its output.
+pub(crate) enum Step {
     Next(usize, Arc<Value>),
     End(Arc<Value>),
 }
@@ -213,6 +269,9 @@ impl Run {
         map_item: Option<(usize, &Value)>,
         token: Option<&str>,
     ) -> Value {
+        if let Some(given) = self.given_context() {
+            return given.clone();
+        }
         let mut ctx = Map::clone(&self.context_base);
         if let Some(input) = uses.input.select(&self.input)
             && let Some(Value::Object(exec)) = ctx.get_mut("Execution")
@@ -263,52 +322,38 @@ impl Run {
         Box::pin(async move {
             let mut idx = scope.start;
             let mut data = input;
+            // A redrive resumes the thread at the state that did not succeed.
+            let mut resume_inner = None;
+            if let Some(cp) = frame.redrive.resume.take() {
+                idx = cp.state;
+                data = cp.input;
+                frame.vars = cp.vars;
+                resume_inner = cp.inner;
+            }
             loop {
                 if self.stopped.is_set() {
                     return Err(Failure::Aborted);
                 }
+                frame.redrive.enter(idx, &data, resume_inner.take());
                 let st = scope
                     .states
                     .get(idx)
                     .ok_or_else(|| Failure::new(states::RUNTIME, Some("no such state".into())))?;
-                let time = self.now();
-                let event_id = self.record_at(
-                    frame,
-                    time,
-                    st.events.entered,
-                    EventDetails::StateEntered {
-                        name: st.name.clone(),
-                        input: data.clone(),
-                    },
-                )?;
-                let entry = Entry { st, event_id, time };
-                let step = match &st.def {
-                    State::Pass(p) => self.pass(&entry, p, data, frame),
-                    State::Choice(_) => self.choice(&entry, data, frame),
-                    State::Succeed(_) => self.succeed(&entry, data, frame),
-                    State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
-                    State::Wait(w) => self.wait(&entry, w, data, frame).await,
-                    State::Task(t) => self.task(&entry, t, data, frame).await,
-                    State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
-                    State::Map(m) => self.map(&entry, m, data, frame).await,
-                    // The plan refuses a state kind the engine does not run.
-                    other => Err(Failure::new(
-                        states::RUNTIME,
-                        Some(format!(
-                            "The local engine does not run {} states.",
-                            other.state_type()
-                        )),
-                    )),
-                };
+                let (event_id, step) = self.run_state(st, data, frame).await?;
                 let step = match step {
                     Err(Failure::Aborted) => {
                         if let Some(ty) = st.events.aborted {
                             frame.last = frame.last.max(event_id);
                             self.record_abort(frame, ty, EventDetails::None);
                         }
+                        frame.redrive.stop(&frame.vars);
                         return Err(Failure::Aborted);
                     }
-                    other => other?,
+                    Err(f) => {
+                        frame.redrive.stop(&frame.vars);
+                        return Err(f);
+                    }
+                    Ok(step) => step,
                 };
                 let exited = st.events.exited;
                 match step {
@@ -342,6 +387,46 @@ impl Run {
                 }
             }
         })
+    }
+
+    /// Enters one state: records its entry, then runs it. Gives the id of its entered
+    /// event and its step.
+    pub(crate) async fn run_state(
+        &self,
+        st: &StatePlan,
+        data: Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<(u64, Result<Step, Failure>), Failure> {
+        let time = self.now();
+        let event_id = self.record_at(
+            frame,
+            time,
+            st.events.entered,
+            EventDetails::StateEntered {
+                name: st.name.clone(),
+                input: data.clone(),
+            },
+        )?;
+        let entry = Entry { st, event_id, time };
+        let step = match &st.def {
+            State::Pass(p) => self.pass(&entry, p, data, frame),
+            State::Choice(_) => self.choice(&entry, data, frame),
+            State::Succeed(_) => self.succeed(&entry, data, frame),
+            State::Fail(f) => Err(self.fail(&entry, f, &data, frame)),
+            State::Wait(w) => self.wait(&entry, w, data, frame).await,
+            State::Task(t) => self.task(&entry, t, data, frame).await,
+            State::Parallel(p) => self.parallel(&entry, p, data, frame).await,
+            State::Map(m) => self.map(&entry, m, data, frame).await,
+            // The plan refuses a state kind the engine does not run.
+            other => Err(Failure::new(
+                states::RUNTIME,
+                Some(format!(
+                    "The local engine does not run {} states.",
+                    other.state_type()
+                )),
+            )),
+        };
+        Ok((event_id, step))
     }
 
     /// The step to the next state, once `out` is known to be within the payload limit.

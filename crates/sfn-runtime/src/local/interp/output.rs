@@ -1,15 +1,38 @@
 //! A state's result into its output: `ResultSelector`, `ResultPath`, `OutputPath`
 //! (JSONPath) or `Output` (JSONata), and the variables `Assign` sets.
 
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 use serde_json::{Map, Value};
 use sfn_core::{
+    StatesError,
     eval::{Env, io, template},
     model::{MapState, NullablePath, ParallelState, TaskState, Template},
 };
 
 use super::{Entry, Failure, Frame, Run, Step};
+
+/// The output of a state whose output is its effective input (Choice, Wait):
+/// `OutputPath` applied to it, or, without one, the effective input itself, still shared
+/// with the state's input when `InputPath` took all of it.
+pub(super) fn effective_output(
+    output_path: Option<&NullablePath>,
+    effective: Cow<'_, Value>,
+    input: &Arc<Value>,
+    scope: Env<'_>,
+) -> Result<Arc<Value>, StatesError> {
+    Ok(match (output_path, effective) {
+        (None, Cow::Borrowed(_)) => input.clone(),
+        (None, Cow::Owned(v)) => Arc::new(v),
+        (Some(op), eff) => Arc::new(io::apply_path(
+            op,
+            &Env {
+                input: &eff,
+                ..scope
+            },
+        )?),
+    })
+}
 
 /// `ResultPath` and `OutputPath` (JSONPath): where a state's result goes in its input,
 /// and what of that the state outputs.
@@ -77,6 +100,7 @@ impl Run {
                     .map_err(err)?,
             ),
         };
+        self.note(|d| d.after_result_path = Some((*combined).clone()));
         match output_path {
             None => Ok(combined),
             Some(op) => io::apply_path(
@@ -125,7 +149,8 @@ impl Run {
             assign(frame, assigned);
             return self.transition(entry, out, frame);
         }
-        if result_selector.is_none()
+        if !self.probing()
+            && result_selector.is_none()
             && paths.result_path.is_none()
             && paths.output_path.is_none()
             && assign_t.is_none()
@@ -145,6 +170,7 @@ impl Run {
             .map_err(err)?,
             None => Arc::unwrap_or_clone(result),
         };
+        self.note(|d| d.after_result_selector = Some(selected.clone()));
         let assigned = assign_t
             .map(|a| {
                 template::evaluate_assign(

@@ -9,12 +9,11 @@ use sfn_core::{
     model::ParallelState,
 };
 
-use super::{
-    Entry, Failure, Frame, Run, Step,
-    output::ResultFields,
-    retry::{RetryState, Settled},
+use super::{Entry, Failure, Frame, Run, Step, output::ResultFields, retry::RetryState};
+use crate::local::{
+    history::{EventDetails, EventType},
+    redrive::{Branch, Checkpoint, Slot, branches_after},
 };
-use crate::local::history::{EventDetails, EventType};
 
 impl Run {
     pub(super) async fn parallel(
@@ -24,19 +23,17 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(p.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(p.retry.as_deref(), p.catch.as_deref());
         loop {
-            let attempt = self.parallel_attempt(entry, p, &input, frame).await;
-            match self
-                .settle(&mut retry, attempt, retry::Origin::State)
+            let attempt = (
+                self.parallel_attempt(entry, p, &input, frame).await,
+                retry::Origin::State,
+            );
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
                 .await?
             {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = p.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+                return Ok(step);
             }
         }
     }
@@ -82,6 +79,14 @@ impl Run {
             }
         };
         let started = self.record(frame, EventType::ParallelStateStarted, EventDetails::None)?;
+        if let Some(mocked) = self.mocked_result(st, None) {
+            // TestState: the mocked result stands for the branches.
+            let result = Arc::new(mocked?);
+            let fields = ResultFields::from(p);
+            return self.finish_result(entry, fields, input.clone(), result, &ctx, frame);
+        }
+        // A redrive runs again only the branches that did not succeed.
+        let mut prior = frame.redrive.prior();
         let mut branches: FuturesUnordered<_> = st
             .nested
             .iter()
@@ -96,11 +101,14 @@ impl Run {
                         .verified
                         .clone()
                         .filter(|v| Arc::ptr_eq(v, &branch_input)),
+                    redrive: Slot::default(),
                 };
                 let data = branch_input.clone();
+                let prior = prior.next().unwrap_or(Branch::Fresh);
                 async move {
-                    let r = self.run_scope(b, data, &mut f).await;
-                    (i, r, f.last)
+                    let r = self.run_thread(b, data, &mut f, prior).await;
+                    let stopped = r.is_err().then(|| f.redrive.checkpoint(&f.vars)).flatten();
+                    (i, r, f.last, stopped)
                 }
             })
             .collect();
@@ -108,10 +116,14 @@ impl Run {
         // aborts first. The state's closing event follows the latest event its own
         // branches recorded.
         let mut outputs: Vec<Option<Arc<Value>>> = vec![None; st.nested.len()];
+        let mut stopped: Vec<Option<Checkpoint>> = st.nested.iter().map(|_| None).collect();
         let mut failure = None;
         let mut last = started;
-        while let Some((i, r, branch_last)) = branches.next().await {
+        while let Some((i, r, branch_last, cp)) = branches.next().await {
             last = last.max(branch_last);
+            if let Some(slot) = stopped.get_mut(i) {
+                *slot = cp;
+            }
             match r {
                 Ok(out) => {
                     if let Some(slot) = outputs.get_mut(i) {
@@ -130,6 +142,7 @@ impl Run {
         let results = match failure {
             None => outputs.into_iter().flatten().collect::<Vec<_>>(),
             Some(f) => {
+                frame.redrive.inner = Some(branches_after(&outputs, stopped));
                 if let Failure::Error { error, cause } = &f {
                     self.record(
                         frame,

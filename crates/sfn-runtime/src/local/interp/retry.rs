@@ -11,34 +11,41 @@ use sfn_core::{
 use super::{Entry, Failure, Frame, Run, Step, output::assign};
 
 impl Run {
-    /// What follows an attempt: its step, a retry after the policy's delay, or the error
-    /// for the state's catchers. Errors no retrier or catcher may take are returned.
+    /// What follows an attempt of a state with `Retry` and `Catch` (Task, Parallel,
+    /// Map): its step; `None`, to try again once the policy's delay has passed; or the
+    /// step of the catcher that takes the error. Errors no retrier or catcher takes are
+    /// returned.
     pub(super) async fn settle(
         &self,
+        entry: &Entry<'_>,
         retry: &mut RetryState<'_>,
-        attempt: Result<Step, Failure>,
-        origin: retry::Origin,
-    ) -> Result<Settled, Failure> {
+        (attempt, origin): (Result<Step, Failure>, retry::Origin),
+        input: &Arc<Value>,
+        frame: &mut Frame,
+    ) -> Result<Option<Step>, Failure> {
         let failure = match attempt {
-            Ok(step) => return Ok(Settled::Done(step)),
+            Ok(step) => return Ok(Some(step)),
             Err(f) => f,
         };
         let Some((error, cause)) = failure.handleable() else {
             return Err(failure);
         };
-        if let Some(delay) = retry.next_delay(error, origin) {
+        if let Some(probe) = &self.probe {
+            // TestState: one attempt; a retry is reported, not made.
+            if probe.retriable(retry.retriers, error, origin) {
+                return Err(failure);
+            }
+        } else if let Some(delay) = retry.next_delay(error, origin) {
             self.sleep(delay).await?;
-            return Ok(Settled::Retry);
+            return Ok(None);
         }
-        Ok(Settled::Catch((
-            error.to_owned(),
-            cause.map(str::to_owned),
-            origin,
-        )))
+        let error = (error.to_owned(), cause.map(str::to_owned), origin);
+        self.catch(entry, retry.catchers, input.clone(), error, frame)
+            .map(Some)
     }
 
     /// Applies the first matching catcher, or gives the failure back.
-    pub(super) fn catch(
+    fn catch(
         &self,
         entry: &Entry<'_>,
         catchers: &[Catcher],
@@ -56,6 +63,9 @@ impl Run {
         let Some(&next) = entry.st.catch_next.get(i) else {
             return Err(Failure::Error { error, cause });
         };
+        if let Some(probe) = &self.probe {
+            probe.caught(i, &error, cause.as_deref());
+        }
         let err = |e| self.state_error(entry, e);
         let error_output = retry::error_output(&error, cause.as_deref());
         let ctx = self.context_if_needed(entry, frame);
@@ -99,18 +109,21 @@ impl Run {
     }
 }
 
-/// The retries a state has made, per retrier and in all.
+/// A state's `Retry` and `Catch`, and the retries it has made, per retrier and in all.
 pub(super) struct RetryState<'r> {
     retriers: &'r [Retrier],
+    catchers: &'r [Catcher],
     per_retrier: Vec<u64>,
     /// Retries so far (`$$.State.RetryCount`).
     pub(super) count: u64,
 }
 
 impl<'r> RetryState<'r> {
-    pub(super) fn new(retriers: &'r [Retrier]) -> Self {
+    pub(super) fn new(retriers: Option<&'r [Retrier]>, catchers: Option<&'r [Catcher]>) -> Self {
+        let retriers = retriers.unwrap_or_default();
         RetryState {
             retriers,
+            catchers: catchers.unwrap_or_default(),
             per_retrier: vec![0; retriers.len()],
             count: 0,
         }
@@ -129,14 +142,4 @@ impl<'r> RetryState<'r> {
         self.count += 1;
         Some(delay)
     }
-}
-
-/// What follows a state's attempt.
-pub(super) enum Settled {
-    /// It completed.
-    Done(Step),
-    /// Try again (the delay has passed).
-    Retry,
-    /// No retrier took the error: the catchers get it.
-    Catch((String, Option<String>, retry::Origin)),
 }

@@ -17,12 +17,8 @@ use sfn_core::{
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step,
-    events::task_events,
-    int_field,
-    output::ResultFields,
-    over_limit,
-    retry::{RetryState, Settled},
+    Entry, Failure, Frame, Run, Step, events::task_events, int_field, output::ResultFields,
+    over_limit, retry::RetryState,
 };
 use crate::{
     activity::TaskFailure,
@@ -71,7 +67,7 @@ impl Run {
         input: Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Step, Failure> {
-        let mut retry = RetryState::new(t.retry.as_deref().unwrap_or_default());
+        let mut retry = RetryState::new(t.retry.as_deref(), t.catch.as_deref());
         loop {
             // Every attempt has its own token (`$$.Task.Token`, the activity task's
             // token): an answer to an earlier attempt gets `TaskTimedOut`.
@@ -85,13 +81,12 @@ impl Run {
                 .task_attempt(entry, t, &input, frame, &mut attempt)
                 .await;
             self.tasks.forget_token(&token);
-            match self.settle(&mut retry, outcome, attempt.origin).await? {
-                Settled::Done(step) => return Ok(step),
-                Settled::Retry => continue,
-                Settled::Catch(error) => {
-                    let catchers = t.catch.as_deref().unwrap_or_default();
-                    return self.catch(entry, catchers, input, error, frame);
-                }
+            let attempt = (outcome, attempt.origin);
+            if let Some(step) = self
+                .settle(entry, &mut retry, attempt, &input, frame)
+                .await?
+            {
+                return Ok(step);
             }
         }
     }
@@ -128,6 +123,7 @@ impl Run {
                     }
                     None => input.clone(),
                 };
+                self.note(|d| d.after_arguments = Some((*params).clone()));
                 let timeout = int_field(
                     t.timeout_seconds.as_ref(),
                     None,
@@ -147,6 +143,7 @@ impl Run {
                 (params, timeout, heartbeat)
             } else {
                 let effective = io::effective_input(t.input_path.as_ref(), &scope).map_err(err)?;
+                self.note(|d| d.after_input_path = Some(effective.clone().into_owned()));
                 let escope = Env {
                     input: &effective,
                     ..scope
@@ -181,6 +178,7 @@ impl Run {
                     (None, Cow::Borrowed(_)) => input.clone(),
                     (None, Cow::Owned(v)) => Arc::new(v),
                 };
+                self.note(|d| d.after_parameters = Some((*params).clone()));
                 (params, timeout, heartbeat)
             }
         };
@@ -257,6 +255,7 @@ impl Run {
             }
             Err(other) => return Err(other),
         };
+        self.note(|d| d.result = Some(result.clone()));
         let result = Arc::new(result);
         // Measured above: a result that becomes the output as it is is not measured again.
         frame.verified = Some(result.clone());

@@ -1,6 +1,6 @@
 //! Wait, and every sleep on the engine's clock (retry intervals too).
 
-use std::{borrow::Cow, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -10,7 +10,7 @@ use sfn_core::{
     model::{IntOrExpr, StringOrExpr, WaitState},
 };
 
-use super::{Entry, Failure, Frame, Run, Step, output::assign};
+use super::{Entry, Failure, Frame, Run, Step, output::assign, output::effective_output};
 
 impl Run {
     pub(super) async fn wait(
@@ -120,20 +120,8 @@ impl Run {
                 .map(|a| template::evaluate_assign(a, &escope, None))
                 .transpose()
                 .map_err(err)?;
-            let out = match (&w.output_path, effective) {
-                (None, Cow::Borrowed(_)) => input.clone(),
-                (None, Cow::Owned(v)) => Arc::new(v),
-                (Some(op), eff) => Arc::new(
-                    io::apply_path(
-                        op,
-                        &Env {
-                            input: &eff,
-                            ..scope
-                        },
-                    )
-                    .map_err(err)?,
-                ),
-            };
+            let out =
+                effective_output(w.output_path.as_ref(), effective, &input, scope).map_err(err)?;
             (delay, out, assigned)
         };
         self.sleep(delay).await?;

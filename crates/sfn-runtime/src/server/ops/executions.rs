@@ -1,10 +1,13 @@
-//! StartExecution, StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory.
+//! StartExecution, StartSyncExecution, StopExecution, DescribeExecution, ListExecutions,
+//! GetExecutionHistory, RedriveExecution.
 
 use serde_json::{Map, Value, json};
 
-use super::{ARN_MAX, Ctx};
+use super::{ARN_MAX, Ctx, LONG_ARN_MAX, until_shutdown};
 use crate::{
-    local::{ExecutionDescription, ExecutionStatus, StartExecution, StateMachineType},
+    local::{
+        ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
+    },
     server::{
         error::from_engine,
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
@@ -44,7 +47,8 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
                 "test case '{case}' asked for, but no mock configuration is loaded"
             )));
         };
-        let machine = arn.rsplit(':').next().unwrap_or(arn);
+        // The machine's name, also in a version's or an alias's ARN (`…:NAME:PROD`).
+        let machine = arn.split(':').nth(6).unwrap_or(arn);
         let mocks = config.mocks(machine, case).map_err(from_engine)?;
         start = start.mocks(mocks);
     }
@@ -57,10 +61,8 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
     Ok(json!({"executionArn": d.execution_arn, "startDate": epoch(d.start_date)}))
 }
 
-/// `StartSyncExecution`: runs an Express machine to its end and answers with the result.
-/// As on AWS, the name may be reused and the execution is not kept for
-/// `DescribeExecution` (its ARN is in the Express form,
-/// `…:express:MACHINE:NAME:ID`).
+/// `StartSyncExecution`: runs an Express machine to its end and answers with the result
+/// ([`LocalEngine::start_sync_execution`](crate::local::LocalEngine::start_sync_execution)).
 pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
     let name = input.opt_string("name", 1, 80)?;
@@ -68,57 +70,25 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     let trace_header = input.opt_string("traceHeader", 0, 256)?;
     let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
     check_arn(arn, &["stateMachine"])?;
-    let machine = ctx
-        .engine
-        .describe_state_machine(arn)
-        .map_err(from_engine)?;
-    if machine.machine_type != StateMachineType::Express {
-        return Err(ApiError::new(
-            "StateMachineTypeNotSupported",
-            "This operation is not supported by this type of state machine",
-        ));
-    }
-    let id = uuid::Uuid::new_v4().to_string();
+    let mut start = StartExecution::from_json(execution_input.unwrap_or("{}"));
     if let Some(n) = name {
-        sfn_core::names::check_resource_name(n).map_err(|reason| {
-            ApiError::new("InvalidName", format!("Invalid Name: '{n}' ({reason})"))
-        })?;
+        start = start.name(n);
     }
-    let name = name.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    // The engine's own name for the run is unique: Express names may repeat.
-    let start = StartExecution::from_json(execution_input.unwrap_or("{}")).name(id.clone());
-    let run = ctx
-        .engine
-        .start_execution(arn, start)
-        .await
+    let done = until_shutdown(ctx, ctx.engine.start_sync_execution(arn, start))
+        .await?
         .map_err(from_engine)?;
-    let done = tokio::select! {
-        d = run.wait() => d.map_err(from_engine)?,
-        _ = ctx.shutdown.cancelled() => {
-            let _ = run.stop(None, Some("the endpoint is stopping".to_owned()));
-            run.wait().await.map_err(from_engine)?
-        }
-    };
     let status = match done.status {
         ExecutionStatus::Succeeded => "SUCCEEDED",
         ExecutionStatus::TimedOut => "TIMED_OUT",
         _ => "FAILED",
     };
-    let stop = done.stop_date.unwrap_or(done.start_date);
     let data = included != Some("METADATA_ONLY");
     let mut out = Map::new();
-    out.insert(
-        "executionArn".into(),
-        format!(
-            "{}:{name}:{id}",
-            arn.replacen(":stateMachine:", ":express:", 1)
-        )
-        .into(),
-    );
-    out.insert("stateMachineArn".into(), arn.into());
-    out.insert("name".into(), name.into());
+    out.insert("executionArn".into(), done.execution_arn.into());
+    out.insert("stateMachineArn".into(), done.state_machine_arn.into());
+    out.insert("name".into(), done.name.into());
     out.insert("startDate".into(), epoch(done.start_date));
-    out.insert("stopDate".into(), epoch(stop));
+    out.insert("stopDate".into(), epoch(done.stop_date));
     out.insert("status".into(), status.into());
     if let Some(e) = done.error {
         out.insert("error".into(), e.into());
@@ -139,12 +109,13 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(t) = trace_header {
         out.insert("traceHeader".into(), t.into());
     }
-    let millis = (stop - done.start_date).num_milliseconds().max(0);
-    // AWS bills in 100 ms steps, at least 64 MB.
-    let billed = ((millis + 99) / 100).max(1) * 100;
+    let billing = done.billing_details;
     out.insert(
         "billingDetails".into(),
-        json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": billed}),
+        json!({
+            "billedMemoryUsedInMB": billing.billed_memory_used_in_mb,
+            "billedDurationInMilliseconds": billing.billed_duration_in_milliseconds,
+        }),
     );
     Ok(Value::Object(out))
 }
@@ -159,19 +130,6 @@ pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
         .stop_execution(arn, error.map(str::to_owned), cause.map(str::to_owned))
         .map_err(from_engine)?;
     Ok(json!({"stopDate": epoch(date)}))
-}
-
-fn redrive_status(status: ExecutionStatus) -> (&'static str, String) {
-    match status {
-        ExecutionStatus::Running | ExecutionStatus::Succeeded => (
-            "NOT_REDRIVABLE",
-            format!("Execution is {status} and cannot be redriven"),
-        ),
-        _ => (
-            "NOT_REDRIVABLE",
-            "Redrive is not supported by this endpoint yet".to_owned(),
-        ),
-    }
 }
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
@@ -208,10 +166,20 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(m) = d.map_run_arn {
         out.insert("mapRunArn".into(), m.into());
     }
-    out.insert("redriveCount".into(), 0.into());
-    let (redrive, reason) = redrive_status(d.status);
-    out.insert("redriveStatus".into(), redrive.into());
-    out.insert("redriveStatusReason".into(), reason.into());
+    if let Some(v) = d.state_machine_version_arn {
+        out.insert("stateMachineVersionArn".into(), v.into());
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        out.insert("stateMachineAliasArn".into(), a.into());
+    }
+    out.insert("redriveCount".into(), d.redrive_count.into());
+    if let Some(date) = d.redrive_date {
+        out.insert("redriveDate".into(), epoch(date));
+    }
+    out.insert("redriveStatus".into(), d.redrive_status.as_str().into());
+    if let Some(reason) = d.redrive_status_reason {
+        out.insert("redriveStatusReason".into(), reason.into());
+    }
     Ok(Value::Object(out))
 }
 
@@ -229,12 +197,22 @@ fn list_item(d: ExecutionDescription) -> Value {
     if let Some(m) = d.map_run_arn {
         item["mapRunArn"] = m.into();
     }
+    if let Some(v) = d.state_machine_version_arn {
+        item["stateMachineVersionArn"] = v.into();
+    }
+    if let Some(a) = d.state_machine_alias_arn {
+        item["stateMachineAliasArn"] = a.into();
+    }
+    item["redriveCount"] = d.redrive_count.into();
+    if let Some(date) = d.redrive_date {
+        item["redriveDate"] = epoch(date);
+    }
     item
 }
 
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     let machine = input.opt_string("stateMachineArn", 1, ARN_MAX)?;
-    let map_run = input.opt_string("mapRunArn", 1, 2000)?;
+    let map_run = input.opt_string("mapRunArn", 1, LONG_ARN_MAX)?;
     let status = input.opt_enum("statusFilter", STATUSES)?;
     let redrive = input.opt_enum("redriveFilter", &["REDRIVEN", "NOT_REDRIVEN"])?;
     let scope = format!(
@@ -245,7 +223,7 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         redrive.unwrap_or("")
     );
     let page = page(input, &scope, 3096)?;
-    let mut all = match (machine, map_run) {
+    let mut filter = match (machine, map_run) {
         (Some(_), Some(_)) => {
             return Err(ApiError::validation(
                 "Specify either a stateMachineArn or a mapRunArn, not both",
@@ -258,42 +236,34 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         }
         (Some(arn), None) => {
             check_arn(arn, &["stateMachine"])?;
-            let machine = ctx
-                .engine
-                .describe_state_machine(arn)
-                .map_err(from_engine)?;
-            if machine.machine_type == StateMachineType::Express {
-                return Err(ApiError::new(
-                    "StateMachineTypeNotSupported",
-                    "This operation is not supported by this type of state machine",
-                ));
-            }
-            ctx.engine.list_executions(Some(arn))
+            ExecutionFilter::new().machine(arn)
         }
         (None, Some(arn)) => {
             check_arn(arn, &["mapRun"])?;
-            ctx.engine
-                .list_map_run_executions(arn)
-                .map_err(from_engine)?
+            ExecutionFilter::new().machine(arn)
         }
     };
-    let wanted = match status {
-        Some("RUNNING") => Some(ExecutionStatus::Running),
-        Some("SUCCEEDED") => Some(ExecutionStatus::Succeeded),
-        Some("FAILED") => Some(ExecutionStatus::Failed),
-        Some("TIMED_OUT") => Some(ExecutionStatus::TimedOut),
-        Some("ABORTED") => Some(ExecutionStatus::Aborted),
-        // Nothing is ever pending a redrive here.
-        Some(_) => {
-            all.clear();
-            None
-        }
-        None => None,
-    };
-    if redrive == Some("REDRIVEN") {
+    match status {
+        Some("RUNNING") => filter = filter.status(ExecutionStatus::Running),
+        Some("SUCCEEDED") => filter = filter.status(ExecutionStatus::Succeeded),
+        Some("FAILED") => filter = filter.status(ExecutionStatus::Failed),
+        Some("TIMED_OUT") => filter = filter.status(ExecutionStatus::TimedOut),
+        Some("ABORTED") => filter = filter.status(ExecutionStatus::Aborted),
+        _ => {}
+    }
+    match redrive {
+        Some("REDRIVEN") => filter = filter.redrive(RedriveFilter::Redriven),
+        Some("NOT_REDRIVEN") => filter = filter.redrive(RedriveFilter::NotRedriven),
+        _ => {}
+    }
+    let mut all = ctx
+        .engine
+        .list_executions_matching(&filter)
+        .map_err(from_engine)?;
+    // A redrive is never pending here: the engine redrives at once.
+    if status == Some("PENDING_REDRIVE") {
         all.clear();
     }
-    all.retain(|d| wanted.is_none_or(|s| d.status == s));
     // Newest first, as AWS lists them.
     all.reverse();
     let (items, next) = page.take(all, &scope);
@@ -302,6 +272,31 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         out["nextToken"] = t.into();
     }
     Ok(out)
+}
+
+/// `RedriveExecution`: a failed, timed-out or aborted Standard execution runs again from
+/// the states that did not succeed
+/// ([`LocalEngine::redrive_execution`](crate::local::LocalEngine::redrive_execution)).
+pub(super) async fn redrive(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let token = input.opt_string("clientToken", 1, 64)?;
+    if let Some(t) = token
+        && !t.chars().all(|c| c.is_ascii_graphic())
+    {
+        return Err(ApiError::constraint(
+            &format!("'{t}'"),
+            "clientToken",
+            "Member must satisfy regular expression pattern: [!-~]+",
+        ));
+    }
+    check_arn(arn, EXECUTION_KINDS)?;
+    let run = ctx
+        .engine
+        .redrive_execution(arn, token)
+        .await
+        .map_err(from_engine)?;
+    let d = run.describe();
+    Ok(json!({"redriveDate": epoch(d.redrive_date.unwrap_or(d.start_date))}))
 }
 
 /// The members of event details that carry execution data.

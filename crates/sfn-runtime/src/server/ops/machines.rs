@@ -3,30 +3,25 @@
 
 use serde_json::{Value, json};
 
-use super::{ARN_MAX, Ctx};
+use super::{ARN_MAX, Ctx, DEFINITION_MAX};
+use sfn_core::model::ExecutionType;
+
 use crate::{
-    local::{CreateStateMachine, StateMachineDescription, StateMachineType},
+    local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
     server::{
         error::from_engine,
         protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
     },
 };
 
-/// The longest definition, in characters.
-const DEFINITION_MAX: usize = 1_048_576;
-
 const TYPES: &[&str] = &["STANDARD", "EXPRESS"];
 const INCLUDED_DATA: &[&str] = &["ALL_DATA", "METADATA_ONLY"];
 
-/// Refuses what needs versions, which this endpoint does not serve yet.
-fn no_versions(input: &Input) -> Result<(), ApiError> {
-    if input.opt_bool("publish")? == Some(true) {
-        return Err(ApiError::validation(
-            "publish: state machine versions are not supported by this endpoint yet",
-        ));
-    }
-    input.opt_string("versionDescription", 0, 256)?;
-    Ok(())
+/// `publish` and `versionDescription`, which CreateStateMachine and UpdateStateMachine
+/// both take.
+fn publishing(input: &Input) -> Result<(bool, Option<&str>), ApiError> {
+    let publish = input.opt_bool("publish")?.unwrap_or(false);
+    Ok((publish, input.opt_string("versionDescription", 0, 256)?))
 }
 
 pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
@@ -34,31 +29,38 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
     let definition = input.string("definition", 1, DEFINITION_MAX)?;
     let role = input.string("roleArn", 1, 256)?;
     let machine_type = match input.opt_enum("type", TYPES)? {
-        Some("EXPRESS") => StateMachineType::Express,
-        _ => StateMachineType::Standard,
+        Some("EXPRESS") => ExecutionType::Express,
+        _ => ExecutionType::Standard,
     };
     let tags = input.tags("tags", false)?;
-    no_versions(input)?;
+    let (publish, version_description) = publishing(input)?;
+    let mut create = CreateStateMachine::new(name, definition)
+        .role_arn(role)
+        .machine_type(machine_type)
+        .tags(tags)
+        .publish(publish);
+    if let Some(d) = version_description {
+        create = create.version_description(d);
+    }
     let d = ctx
         .engine
-        .create_state_machine_from(
-            CreateStateMachine::new(name, definition)
-                .role_arn(role)
-                .machine_type(machine_type)
-                .tags(tags),
-        )
+        .create_state_machine_from(create)
         .map_err(from_engine)?;
-    Ok(json!({
+    let mut out = json!({
         "stateMachineArn": d.state_machine_arn,
         "creationDate": epoch(d.creation_date),
-    }))
+    });
+    if let Some(v) = d.state_machine_version_arn {
+        out["stateMachineVersionArn"] = v.into();
+    }
+    Ok(out)
 }
 
 pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
     let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
     let definition = input.opt_string("definition", 1, DEFINITION_MAX)?;
     let role = input.opt_string("roleArn", 1, 256)?;
-    no_versions(input)?;
+    let (publish, version_description) = publishing(input)?;
     check_arn(arn, &["stateMachine"])?;
     let other_settings = [
         "loggingConfiguration",
@@ -73,15 +75,28 @@ pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
             "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified",
         ));
     }
-    let date = ctx
+    let mut update = UpdateStateMachine::new().publish(publish);
+    if let Some(d) = definition {
+        update = update.definition(d);
+    }
+    if let Some(r) = role {
+        update = update.role_arn(r);
+    }
+    if let Some(d) = version_description {
+        update = update.version_description(d);
+    }
+    let u = ctx
         .engine
-        .update_state_machine(arn, definition, role)
+        .update_state_machine(arn, update)
         .map_err(from_engine)?;
-    let d = ctx
-        .engine
-        .describe_state_machine(arn)
-        .map_err(from_engine)?;
-    Ok(json!({"updateDate": epoch(date), "revisionId": d.revision_id}))
+    let mut out = json!({"updateDate": epoch(u.update_date)});
+    if let Some(r) = u.revision_id {
+        out["revisionId"] = r.into();
+    }
+    if let Some(v) = u.state_machine_version_arn {
+        out["stateMachineVersionArn"] = v.into();
+    }
+    Ok(out)
 }
 
 pub(super) fn delete(ctx: &Ctx, input: &Input) -> OpResult {
@@ -114,8 +129,13 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         "roleArn": d.role_arn,
         "type": d.machine_type.as_str(),
         "creationDate": epoch(d.creation_date),
-        "revisionId": d.revision_id,
     });
+    if let Some(r) = d.revision_id {
+        out["revisionId"] = r.into();
+    }
+    if let Some(description) = d.description {
+        out["description"] = description.into();
+    }
     defaults(&mut out);
     Ok(out)
 }
@@ -134,8 +154,10 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
         "definition": d.definition,
         "roleArn": d.role_arn,
         "updateDate": epoch(d.update_date),
-        "revisionId": d.revision_id,
     });
+    if let Some(r) = d.revision_id {
+        out["revisionId"] = r.into();
+    }
     if let Ok(e) = ctx.engine.describe_execution(arn)
         && let Some(m) = e.map_run_arn
     {

@@ -1,15 +1,18 @@
-//! DescribeMapRun, ListMapRuns.
+//! DescribeMapRun, ListMapRuns, UpdateMapRun.
 
 use serde_json::json;
 
-use super::{ARN_MAX, Ctx};
-use crate::server::{
-    error::from_engine,
-    protocol::{Input, OpResult, check_arn, epoch, page},
+use super::{ARN_MAX, Ctx, LONG_ARN_MAX};
+use crate::{
+    local::MapRunUpdate,
+    server::{
+        error::from_engine,
+        protocol::{Input, OpResult, check_arn, epoch, page},
+    },
 };
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("mapRunArn", 1, 2000)?;
+    let arn = input.string("mapRunArn", 1, LONG_ARN_MAX)?;
     check_arn(arn, &["mapRun"])?;
     let d = ctx.engine.describe_map_run(arn).map_err(from_engine)?;
     Ok(d.to_json())
@@ -42,4 +45,29 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         out["nextToken"] = t.into();
     }
     Ok(out)
+}
+
+/// `UpdateMapRun`: new `maxConcurrency`, `toleratedFailurePercentage` or
+/// `toleratedFailureCount` for a running Map Run
+/// ([`LocalEngine::update_map_run`](crate::local::LocalEngine::update_map_run)).
+pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
+    let arn = input.string("mapRunArn", 1, LONG_ARN_MAX)?;
+    let concurrency = input.opt_int("maxConcurrency", 0, i64::from(i32::MAX))?;
+    let percentage = input.opt_float("toleratedFailurePercentage", 0.0, 100.0)?;
+    let count = input.opt_int("toleratedFailureCount", 0, i64::MAX)?;
+    check_arn(arn, &["mapRun"])?;
+    let mut update = MapRunUpdate::new();
+    if let Some(n) = concurrency.and_then(|n| u64::try_from(n).ok()) {
+        update = update.max_concurrency(n);
+    }
+    if let Some(p) = percentage {
+        update = update.tolerated_failure_percentage(p);
+    }
+    if let Some(n) = count.and_then(|n| u64::try_from(n).ok()) {
+        update = update.tolerated_failure_count(n);
+    }
+    ctx.engine
+        .update_map_run(arn, update)
+        .map_err(from_engine)?;
+    Ok(json!({}))
 }

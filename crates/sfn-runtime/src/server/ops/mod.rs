@@ -7,9 +7,11 @@ mod machines;
 mod map_runs;
 mod tags;
 mod tasks;
+mod test_state;
 mod validate;
+mod versions;
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use tokio_util::sync::CancellationToken;
 
@@ -29,22 +31,7 @@ pub(crate) struct Ctx {
     pub(crate) faults: Option<Injector>,
 }
 
-/// The operations of the Step Functions API this endpoint does not serve yet.
-const NOT_YET: &[&str] = &[
-    "CreateStateMachineAlias",
-    "DeleteStateMachineAlias",
-    "DeleteStateMachineVersion",
-    "DescribeStateMachineAlias",
-    "ListStateMachineAliases",
-    "ListStateMachineVersions",
-    "PublishStateMachineVersion",
-    "RedriveExecution",
-    "TestState",
-    "UpdateMapRun",
-    "UpdateStateMachineAlias",
-];
-
-/// The operations served, by name.
+/// The operations served, by name: all of the Step Functions API.
 const SERVED: &[&str] = &[
     "CreateActivity",
     "DeleteActivity",
@@ -60,14 +47,25 @@ const SERVED: &[&str] = &[
     "DescribeStateMachine",
     "DescribeStateMachineForExecution",
     "ListStateMachines",
+    "PublishStateMachineVersion",
+    "ListStateMachineVersions",
+    "DeleteStateMachineVersion",
+    "CreateStateMachineAlias",
+    "DescribeStateMachineAlias",
+    "UpdateStateMachineAlias",
+    "DeleteStateMachineAlias",
+    "ListStateMachineAliases",
     "StartExecution",
     "StartSyncExecution",
     "StopExecution",
     "DescribeExecution",
     "ListExecutions",
     "GetExecutionHistory",
+    "RedriveExecution",
     "DescribeMapRun",
     "ListMapRuns",
+    "UpdateMapRun",
+    "TestState",
     "ValidateStateMachineDefinition",
     "TagResource",
     "UntagResource",
@@ -76,11 +74,7 @@ const SERVED: &[&str] = &[
 
 /// The operation of the Step Functions API named `operation`, if it is one.
 pub(crate) fn known(operation: &str) -> Option<&'static str> {
-    SERVED
-        .iter()
-        .chain(NOT_YET)
-        .find(|op| **op == operation)
-        .copied()
+    SERVED.iter().find(|op| **op == operation).copied()
 }
 
 /// Runs `operation` on `input`.
@@ -100,24 +94,55 @@ pub(crate) async fn dispatch(ctx: &Ctx, operation: &str, input: &Input) -> OpRes
         "DescribeStateMachine" => machines::describe(ctx, input),
         "DescribeStateMachineForExecution" => machines::describe_for_execution(ctx, input),
         "ListStateMachines" => machines::list(ctx, input),
+        "PublishStateMachineVersion" => versions::publish(ctx, input),
+        "ListStateMachineVersions" => versions::list_versions(ctx, input),
+        "DeleteStateMachineVersion" => versions::delete_version(ctx, input),
+        "CreateStateMachineAlias" => versions::create_alias(ctx, input),
+        "DescribeStateMachineAlias" => versions::describe_alias(ctx, input),
+        "UpdateStateMachineAlias" => versions::update_alias(ctx, input),
+        "DeleteStateMachineAlias" => versions::delete_alias(ctx, input),
+        "ListStateMachineAliases" => versions::list_aliases(ctx, input),
         "StartExecution" => executions::start(ctx, input).await,
         "StartSyncExecution" => executions::start_sync(ctx, input).await,
         "StopExecution" => executions::stop(ctx, input),
         "DescribeExecution" => executions::describe(ctx, input),
         "ListExecutions" => executions::list(ctx, input),
         "GetExecutionHistory" => executions::history(ctx, input),
+        "RedriveExecution" => executions::redrive(ctx, input).await,
         "DescribeMapRun" => map_runs::describe(ctx, input),
         "ListMapRuns" => map_runs::list(ctx, input),
+        "UpdateMapRun" => map_runs::update(ctx, input),
+        "TestState" => test_state::test_state(ctx, input).await,
         "ValidateStateMachineDefinition" => validate::validate(input),
         "TagResource" => tags::tag(ctx, input),
         "UntagResource" => tags::untag(ctx, input),
         "ListTagsForResource" => tags::list(ctx, input),
         other => Err(ApiError::new(
             "UnknownOperationException",
-            format!("{other} is not supported by this endpoint yet"),
+            format!("Unknown operation: '{other}'"),
         )),
     }
 }
 
-/// The longest ARN a request member takes (Map Run ARNs are longer, 2,000).
+/// Runs `work` (an execution or a tested state run to its end) unless the server stops
+/// first, in which case the request is answered `ServiceUnavailable`.
+async fn until_shutdown<T>(ctx: &Ctx, work: impl Future<Output = T>) -> Result<T, ApiError> {
+    tokio::select! {
+        done = work => Ok(done),
+        _ = ctx.shutdown.cancelled() => {
+            Err(ApiError::new("ServiceUnavailable", "the endpoint is stopping"))
+        }
+    }
+}
+
+/// The longest ARN a request member takes, but for Map Run ARNs.
 pub(crate) const ARN_MAX: usize = 256;
+
+/// The longest Map Run ARN (AWS's `LongArn`).
+pub(crate) const LONG_ARN_MAX: usize = 2000;
+
+/// The longest state machine definition, in characters.
+pub(crate) const DEFINITION_MAX: usize = 1_048_576;
+
+/// The longest JSON text a request member takes (`input`, `variables`, …): 256 KiB.
+pub(crate) const DATA_MAX: usize = 262_144;

@@ -10,7 +10,7 @@ use sfn_core::{
 use crate::server::protocol::{Input, OpResult};
 
 pub(super) fn validate(input: &Input) -> OpResult {
-    let definition = input.string("definition", 1, 1_048_576)?;
+    let definition = input.string("definition", 1, super::DEFINITION_MAX)?;
     let machine_type = input.opt_enum("type", &["STANDARD", "EXPRESS"])?;
     let severity = input.opt_enum("severity", &["ERROR", "WARNING"])?;
     let max = input.opt_int("maxResults", 0, 100)?;
