@@ -6,7 +6,7 @@
 //! is never evicted.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashSet, VecDeque},
     sync::{Arc, Mutex, Weak},
     time::Duration,
 };
@@ -111,23 +111,26 @@ impl LocalEngine {
             }
             out
         };
-        // Still finished (a redriven execution is a new entry, which stays).
-        let gone: HashMap<String, usize> = candidates
+        // Still finished (a redriven execution is a new entry, which stays). Entries are
+        // told apart by address: hashing a pointer costs far less than hashing an ARN
+        // for every execution kept.
+        let gone: Vec<Arc<ExecutionEntry>> = candidates
             .iter()
             .filter_map(Weak::upgrade)
             .filter(|e| lock(&e.state).status != ExecutionStatus::Running)
-            .map(|e| (e.arn.clone(), Arc::as_ptr(&e) as usize))
             .collect();
         if gone.is_empty() {
             return 0;
         }
+        let addresses: HashSet<usize> = gone.iter().map(|e| Arc::as_ptr(e) as usize).collect();
         let mut evicted = 0;
-        lock(&self.inner.executions).retain(|arn, e| {
-            let go = gone.get(arn) == Some(&(Arc::as_ptr(e) as usize));
+        lock(&self.inner.executions).retain(|_, e| {
+            let go = addresses.contains(&(Arc::as_ptr(e) as usize));
             evicted += usize::from(go);
             !go
         });
-        lock(&self.inner.map_runs).retain(|_, r| !gone.contains_key(r.execution_arn()));
+        let arns: HashSet<&str> = gone.iter().map(|e| e.arn.as_str()).collect();
+        lock(&self.inner.map_runs).retain(|_, r| !arns.contains(r.execution_arn()));
         evicted
     }
 }
