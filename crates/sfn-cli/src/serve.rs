@@ -4,7 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 use sfn_runtime::{
-    local::{LocalEngine, MockConfig, VirtualClock},
+    local::{LocalEngine, MockConfig, Retention, VirtualClock},
     server::{Faults, Server, ServerHandle},
 };
 
@@ -52,6 +52,13 @@ pub(crate) struct Args {
     /// default).
     #[arg(long, value_name = "N", requires = "faults")]
     faults_seed: Option<u64>,
+    /// The most finished executions kept (with their histories); the oldest go first.
+    /// Running executions are always kept.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    retain_executions: usize,
+    /// How long a finished execution is kept, in days (90, as AWS keeps them).
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    retain_days: u64,
     /// No log line per request.
     #[arg(short, long)]
     quiet: bool,
@@ -93,9 +100,14 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let retention = Retention::new(
+            args.retain_executions,
+            Duration::from_secs(args.retain_days.saturating_mul(24 * 60 * 60)),
+        );
         let builder = LocalEngine::builder()
             .region(args.region.as_str())
-            .account(args.account.as_str());
+            .account(args.account.as_str())
+            .retention(retention);
         let engine = match args.clock {
             ClockKind::System => builder.build(),
             ClockKind::Virtual => builder
