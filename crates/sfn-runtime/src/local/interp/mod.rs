@@ -355,35 +355,26 @@ impl Run {
                     }
                     Ok(step) => step,
                 };
-                let exited = st.events.exited;
-                match step {
-                    Step::Next(next, out) => {
-                        if let Some(ty) = exited {
-                            self.record(
-                                frame,
-                                ty,
-                                EventDetails::StateExited {
-                                    name: st.name.clone(),
-                                    output: out.clone(),
-                                },
-                            )?;
-                        }
+                let (next, out) = match step {
+                    Step::Next(next, out) => (Some(next), out),
+                    Step::End(out) => (None, out),
+                };
+                if let Some(ty) = st.events.exited {
+                    self.record(
+                        frame,
+                        ty,
+                        EventDetails::StateExited {
+                            name: st.name.clone(),
+                            output: out.clone(),
+                        },
+                    )?;
+                }
+                match next {
+                    Some(next) => {
                         idx = next;
                         data = out;
                     }
-                    Step::End(out) => {
-                        if let Some(ty) = exited {
-                            self.record(
-                                frame,
-                                ty,
-                                EventDetails::StateExited {
-                                    name: st.name.clone(),
-                                    output: out.clone(),
-                                },
-                            )?;
-                        }
-                        return Ok(out);
-                    }
+                    None => return Ok(out),
                 }
             }
         })
