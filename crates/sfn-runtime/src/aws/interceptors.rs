@@ -11,6 +11,7 @@ use aws_sdk_sfn::{
     error::BoxError,
     operation::{
         get_activity_task::GetActivityTaskInput, start_sync_execution::StartSyncExecutionInput,
+        test_state::TestStateInput,
     },
 };
 
@@ -47,7 +48,8 @@ impl Intercept for NoSyncPrefix {
 
 /// Gives the calls the service may hold their own timeouts: an attempt of
 /// `GetActivityTask` gets [`POLL_ATTEMPT_TIMEOUT`](super::POLL_ATTEMPT_TIMEOUT), one of
-/// `StartSyncExecution` [`SYNC_ATTEMPT_TIMEOUT`](super::SYNC_ATTEMPT_TIMEOUT) (or the
+/// `StartSyncExecution` or `TestState` (each runs up to five minutes)
+/// [`SYNC_ATTEMPT_TIMEOUT`](super::SYNC_ATTEMPT_TIMEOUT) (or the
 /// configured attempt timeout when longer), and neither a whole-call timeout. Other
 /// operations keep the configured timeouts.
 ///
@@ -70,7 +72,9 @@ impl Intercept for LongCallTimeouts {
         let input = context.input();
         let attempt = if input.downcast_ref::<GetActivityTaskInput>().is_some() {
             POLL_ATTEMPT_TIMEOUT
-        } else if input.downcast_ref::<StartSyncExecutionInput>().is_some() {
+        } else if input.downcast_ref::<StartSyncExecutionInput>().is_some()
+            || input.downcast_ref::<TestStateInput>().is_some()
+        {
             SYNC_ATTEMPT_TIMEOUT
         } else {
             return Ok(());

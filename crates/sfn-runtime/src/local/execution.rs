@@ -616,9 +616,6 @@ async fn drive(
         _ = timer => None,
     };
     let now = run.clock.now();
-    if machine.machine_type == ExecutionType::Standard {
-        run.engine.note_finished(&entry, now);
-    }
     if !matches!(outcome, Some(Ok(_))) {
         let mut r = lock(&entry.redrive);
         r.checkpoint = frame.redrive.checkpoint(&frame.vars);
@@ -650,5 +647,9 @@ async fn drive(
             Some(sfn_core::error::states::TIMEOUT.to_owned()),
             None,
         ),
+    }
+    // Queued for eviction once it is finished, never before.
+    if machine.machine_type == ExecutionType::Standard {
+        run.engine.note_finished(&entry, now);
     }
 }

@@ -95,7 +95,7 @@ impl LocalEngine {
         let candidates: Vec<Weak<ExecutionEntry>> = {
             let mut queue = lock(&self.inner.retention.finished);
             let mut out = Vec::new();
-            if queue.len() > bound.max_finished + slack {
+            if queue.len() > bound.max_finished.saturating_add(slack) {
                 while queue.len() > bound.max_finished {
                     if let Some((_, e)) = queue.pop_front() {
                         out.push(e);
@@ -124,12 +124,20 @@ impl LocalEngine {
         }
         let addresses: HashSet<usize> = gone.iter().map(|e| Arc::as_ptr(e) as usize).collect();
         let mut evicted = 0;
-        lock(&self.inner.executions).retain(|_, e| {
-            let go = addresses.contains(&(Arc::as_ptr(e) as usize));
-            evicted += usize::from(go);
-            !go
-        });
-        let arns: HashSet<&str> = gone.iter().map(|e| e.arn.as_str()).collect();
+        // The Map Runs go with their execution, unless a newer entry of the same ARN (a
+        // redrive) is still kept.
+        let arns: HashSet<&str> = {
+            let mut executions = lock(&self.inner.executions);
+            executions.retain(|_, e| {
+                let go = addresses.contains(&(Arc::as_ptr(e) as usize));
+                evicted += usize::from(go);
+                !go
+            });
+            gone.iter()
+                .map(|e| e.arn.as_str())
+                .filter(|arn| !executions.contains_key(*arn))
+                .collect()
+        };
         lock(&self.inner.map_runs).retain(|_, r| !arns.contains(r.execution_arn()));
         evicted
     }

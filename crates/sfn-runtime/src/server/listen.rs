@@ -222,8 +222,16 @@ async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, shutdown: Cancellatio
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // In-flight requests finish; a connection that still holds on after the grace (a
+    // client trickling a body, say) is left behind rather than holding the stop.
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
+
+/// How long a stop waits for the connections still open.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long a request's body may take to arrive once its headers have.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One request, from its bytes to the response; never fails.
 async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Full<Bytes>> {
@@ -289,7 +297,16 @@ async fn respond(req: Request<Incoming>, target: &Target, ctx: &Ctx) -> Result<V
             format!("{} is not supported: send POST /", req.method()),
         ));
     }
-    let body = read_body(req.into_body()).await?;
+    let body = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(req.into_body()))
+        .await
+        .map_err(|_| ApiError {
+            kind: "RequestTimeoutException",
+            message: format!(
+                "the request body did not arrive within {} seconds",
+                BODY_READ_TIMEOUT.as_secs()
+            ),
+            status: 408,
+        })??;
     let operation = match target {
         Target::Operation(op) => *op,
         Target::Missing => {

@@ -39,7 +39,12 @@
 //! [`activity_poll_timeout`](ServerBuilder::activity_poll_timeout); `SendTaskSuccess`,
 //! `SendTaskFailure`, `SendTaskHeartbeat`), state machines (`CreateStateMachine`,
 //! `UpdateStateMachine`, `DeleteStateMachine`, `DescribeStateMachine`,
-//! `DescribeStateMachineForExecution`, `ListStateMachines`), executions
+//! `DescribeStateMachineForExecution`, `ListStateMachines`; `publish` and
+//! `versionDescription`), versions (`PublishStateMachineVersion`,
+//! `ListStateMachineVersions`, `DeleteStateMachineVersion`), aliases
+//! (`CreateStateMachineAlias`, `DescribeStateMachineAlias`, `UpdateStateMachineAlias`,
+//! `DeleteStateMachineAlias`, `ListStateMachineAliases`; an execution started through an
+//! alias picks a version by weight), executions
 //! (`StartExecution`, which for an Express machine answers its `…:express:…` ARN and
 //! keeps nothing; `StartSyncExecution` for Express machines; `StopExecution`,
 //! `DescribeExecution` with `redriveCount`, `redriveDate`, `redriveStatus` and
@@ -50,9 +55,6 @@
 //! `variables`, `context`, `stateConfiguration`), `ValidateStateMachineDefinition`, and
 //! tags (`TagResource`, `UntagResource`, `ListTagsForResource`). Every list operation
 //! pages with `nextToken` and `maxResults` (at most 1,000; 0 or none means 100).
-//!
-//! Not served yet, answered with an `UnknownOperationException` that says so: versions
-//! and aliases.
 //!
 //! The AWS SDKs send `StartSyncExecution` and `TestState` to the host
 //! `sync-<endpoint host>`: make that name resolve to the server, or remove the prefix

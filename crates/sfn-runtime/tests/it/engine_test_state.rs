@@ -187,7 +187,7 @@ async fn requests_the_api_refuses() {
 #[tokio::test]
 async fn a_wait_passes_on_the_engines_clock() {
     let (engine, _clock) = crate::support::virtual_engine();
-    let def = json!({"Type": "Wait", "Seconds": 3600, "Next": "Done"});
+    let def = json!({"Type": "Wait", "Seconds": 60, "Next": "Done"});
     let tested = engine
         .test_state(TestStateRequest::new(def.to_string()).input(r#"{"x": 1}"#))
         .await;
@@ -198,4 +198,19 @@ async fn a_wait_passes_on_the_engines_clock() {
     assert_eq!(tested.output, Some(json!({"x": 1})));
     assert_eq!(tested.next_state.as_deref(), Some("Done"));
     assert_eq!(tested.inspection_data, None);
+}
+
+#[tokio::test]
+async fn a_state_that_runs_past_five_minutes_times_out() {
+    let (engine, _clock) = crate::support::virtual_engine();
+    let def = json!({"Type": "Wait", "Seconds": 3600, "Next": "Done"});
+    let tested = engine
+        .test_state(TestStateRequest::new(def.to_string()).input(r#"{"x": 1}"#))
+        .await;
+    let Ok(tested) = tested else {
+        panic!("{tested:?}")
+    };
+    assert_eq!(tested.status, TestStatus::Failed);
+    assert_eq!(tested.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(tested.next_state, None);
 }

@@ -25,6 +25,9 @@ const LONE_STATE: &str = "StateName";
 /// The machine name in the context object of a state given on its own.
 const TEST_MACHINE: &str = "TestStateMachine";
 
+/// How long a tested state may run, as AWS limits a TestState call.
+const TEST_STATE_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 impl LocalEngine {
     /// Runs one state on its own, as AWS Step Functions' `TestState` API does: the
     /// state's input and output processing, its choice, wait or task (mocked, or
@@ -97,9 +100,15 @@ impl LocalEngine {
             verified: None,
             redrive: Default::default(),
         };
-        let outcome = match run.run_state(st, Arc::new(input.clone()), &mut frame).await {
-            Ok((_, step)) => step,
-            Err(f) => Err(f),
+        // As on AWS, a tested state runs for five minutes at most (States.Timeout).
+        let clock = run.clock.clone();
+        let outcome = tokio::select! {
+            biased;
+            r = run.run_state(st, Arc::new(input.clone()), &mut frame) => match r {
+                Ok((_, step)) => step,
+                Err(f) => Err(f),
+            },
+            _ = clock.sleep(TEST_STATE_LIMIT) => Err(Failure::TimedOut),
         };
         let (mut data, verdict) = probe.finish();
         let state_name = |i: usize| scope.states.get(i).map(|s| s.name.to_string());
@@ -211,7 +220,9 @@ impl LocalEngine {
             role_arn,
             context_base,
             input: Arc::new(input.clone()),
-            deadline: None,
+            deadline: chrono::Duration::from_std(TEST_STATE_LIMIT)
+                .ok()
+                .and_then(|d| inner.clock.now().checked_add_signed(d)),
             probe: Some(probe),
         }
     }
