@@ -330,10 +330,44 @@ fn rename(mut e: ApiError, field: &str, path: &str) -> ApiError {
     e
 }
 
-/// One page of a list operation: where it starts and how long it is.
-#[derive(Debug, Clone, Copy)]
+/// Where an item stands in a list: the list is sorted by this key (ascending or
+/// descending, see [`Order`]), and a page token remembers the key of the last item it
+/// returned. The next page goes on strictly after that key, so that items added or
+/// removed between two calls neither repeat nor hide the others.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Key {
+    rank: i64,
+    id: String,
+}
+
+impl Key {
+    /// A key by a number first (an event id, a version number), then by `id`.
+    pub(crate) fn new(rank: i64, id: impl Into<String>) -> Self {
+        Key {
+            rank,
+            id: id.into(),
+        }
+    }
+
+    /// A key by a date first (to the nanosecond), then by `id` (an ARN).
+    pub(crate) fn dated(date: DateTime<Utc>, id: impl Into<String>) -> Self {
+        Key::new(date.timestamp_nanos_opt().unwrap_or(i64::MAX), id)
+    }
+}
+
+/// The direction in which a list runs by its [`Key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// Smallest key first (oldest first).
+    Ascending,
+    /// Largest key first (newest first).
+    Descending,
+}
+
+/// One page of a list operation: after which item it starts and how long it is.
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
-    start: usize,
+    after: Option<Key>,
     size: usize,
 }
 
@@ -344,36 +378,63 @@ pub(crate) fn page(input: &Input, scope: &str, token_max: usize) -> Result<Page,
         None | Some(0) => DEFAULT_PAGE_SIZE,
         Some(n) => usize::try_from(n).unwrap_or(DEFAULT_PAGE_SIZE),
     };
-    let start = match input.opt_string("nextToken", 1, token_max)? {
-        None => 0,
-        Some(token) => decode_token(token, scope)
-            .ok_or_else(|| ApiError::new("InvalidToken", format!("Invalid Token: '{token}'")))?,
-    };
-    Ok(Page { start, size })
+    let after =
+        match input.opt_string("nextToken", 1, token_max)? {
+            None => None,
+            Some(token) => Some(decode_token(token, scope).ok_or_else(|| {
+                ApiError::new("InvalidToken", format!("Invalid Token: '{token}'"))
+            })?),
+        };
+    Ok(Page { after, size })
 }
 
 impl Page {
-    /// The page's items, and the token of the next page when there are more.
-    pub(crate) fn take<T>(self, items: Vec<T>, scope: &str) -> (Vec<T>, Option<String>) {
-        let total = items.len();
-        let end = self.start.saturating_add(self.size).min(total);
-        let next = (end < total).then(|| encode_token(scope, end));
-        let page = items
+    /// The page's items, and the token of the next page when there are more. The items
+    /// are put in `order` by `key` (a stable sort: items of equal keys keep their order),
+    /// and the page starts strictly after the key its token remembers.
+    pub(crate) fn take<T>(
+        self,
+        items: Vec<T>,
+        scope: &str,
+        order: Order,
+        key: impl Fn(&T) -> Key,
+    ) -> (Vec<T>, Option<String>) {
+        let mut keyed: Vec<(Key, T)> = items.into_iter().map(|t| (key(&t), t)).collect();
+        match order {
+            Order::Ascending => keyed.sort_by(|a, b| a.0.cmp(&b.0)),
+            Order::Descending => keyed.sort_by(|a, b| b.0.cmp(&a.0)),
+        }
+        let start = self.after.as_ref().map_or(0, |after| {
+            keyed.partition_point(|(k, _)| match order {
+                Order::Ascending => k <= after,
+                Order::Descending => k >= after,
+            })
+        });
+        let total = keyed.len();
+        let end = start.saturating_add(self.size).min(total);
+        let next = match end.checked_sub(1).and_then(|last| keyed.get(last)) {
+            Some((last, _)) if end < total && end > start => Some(encode_token(scope, last)),
+            _ => None,
+        };
+        let page = keyed
             .into_iter()
-            .skip(self.start)
-            .take(end.saturating_sub(self.start))
+            .skip(start)
+            .take(end.saturating_sub(start))
+            .map(|(_, t)| t)
             .collect();
         (page, next)
     }
 }
 
-/// A token: the scope and the offset, hex-encoded so that clients treat it as opaque.
-fn encode_token(scope: &str, offset: usize) -> String {
-    let text = format!("{offset}\n{scope}");
+/// A token: a digest of the scope and the key of the page's last item, hex-encoded so
+/// that clients treat it as opaque. The digest keeps the token short whatever ARNs the
+/// scope names.
+fn encode_token(scope: &str, key: &Key) -> String {
+    let text = format!("{:016x}\n{}\n{}", digest(scope), key.rank, key.id);
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode_token(token: &str, scope: &str) -> Option<usize> {
+fn decode_token(token: &str, scope: &str) -> Option<Key> {
     if token.len() % 2 != 0 {
         return None;
     }
@@ -386,11 +447,19 @@ fn decode_token(token: &str, scope: &str) -> Option<usize> {
         })
         .collect();
     let text = String::from_utf8(bytes?).ok()?;
-    let (offset, token_scope) = text.split_once('\n')?;
-    if token_scope != scope {
+    let mut parts = text.splitn(3, '\n');
+    let (token_scope, rank, id) = (parts.next()?, parts.next()?, parts.next()?);
+    if token_scope != format!("{:016x}", digest(scope)) {
         return None;
     }
-    offset.parse().ok()
+    Some(Key::new(rank.parse().ok()?, id))
+}
+
+/// The 64-bit FNV-1a hash of `text`: the same in every process and every build.
+fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Checks that `arn` is a Step Functions ARN of the resource type `kind`
@@ -423,24 +492,61 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_within_their_scope() {
-        let t = encode_token("ListActivities", 200);
-        assert_eq!(decode_token(&t, "ListActivities"), Some(200));
+        let key = Key::new(-7, "arn:aws:states:us-east-1:1:activity:a\nb");
+        let t = encode_token("ListActivities", &key);
+        assert_eq!(decode_token(&t, "ListActivities"), Some(key));
         assert_eq!(decode_token(&t, "ListStateMachines"), None);
         assert_eq!(decode_token("zz", "ListActivities"), None);
         assert_eq!(decode_token("abc", "ListActivities"), None);
+        assert!(t.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    fn by_number(n: &i64) -> Key {
+        Key::new(*n, "")
+    }
+
+    fn after(next: &str) -> Page {
+        Page {
+            after: Some(decode_token(next, "s").expect("a valid token")),
+            size: 2,
+        }
     }
 
     #[test]
     fn pages_split_a_list() {
-        let p = Page { start: 0, size: 2 };
-        let (items, next) = p.take(vec![1, 2, 3], "s");
-        assert_eq!(items, vec![1, 2]);
-        let next = next.expect("a next page");
         let p = Page {
-            start: decode_token(&next, "s").expect("a valid token"),
+            after: None,
             size: 2,
         };
-        assert_eq!(p.take(vec![1, 2, 3], "s"), (vec![3], None));
+        let (items, next) = p.take(vec![3, 1, 2], "s", Order::Ascending, by_number);
+        assert_eq!(items, vec![1, 2]);
+        let next = next.expect("a next page");
+        let p = after(&next);
+        assert_eq!(
+            p.take(vec![1, 2, 3], "s", Order::Ascending, by_number),
+            (vec![3], None)
+        );
+    }
+
+    #[test]
+    fn pages_go_on_after_the_last_item_whatever_came_or_went() {
+        let first = Page {
+            after: None,
+            size: 2,
+        };
+        let (items, next) = first.take(vec![1, 2, 3, 4, 5], "s", Order::Descending, by_number);
+        assert_eq!(items, vec![5, 4]);
+        let next = next.expect("a next page");
+        // A newer item at the front repeats nothing.
+        let (items, _) =
+            after(&next).take(vec![1, 2, 3, 4, 5, 6], "s", Order::Descending, by_number);
+        assert_eq!(items, vec![3, 2]);
+        // The last item returned gone, and the one after it: nothing is skipped.
+        let (items, _) = after(&next).take(vec![1, 2, 5], "s", Order::Descending, by_number);
+        assert_eq!(items, vec![2, 1]);
+        // The last page has no token.
+        let (items, next) = after(&next).take(vec![1, 4, 5], "s", Order::Descending, by_number);
+        assert_eq!((items, next), (vec![1], None));
     }
 
     #[test]

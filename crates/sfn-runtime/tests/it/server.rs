@@ -728,6 +728,159 @@ async fn execution_history_pages_forwards_and_backwards_with_or_without_data() {
     server.shutdown().await;
 }
 
+/// The names of one ListExecutions page of `machine`, and its next token.
+async fn executions_page(
+    client: &Client,
+    machine: &str,
+    token: Option<String>,
+) -> (Vec<String>, Option<String>) {
+    let page = client
+        .list_executions()
+        .state_machine_arn(machine)
+        .max_results(2)
+        .set_next_token(token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let names = page.executions().iter().map(|e| e.name().to_owned());
+    (names.collect(), page.next_token().map(str::to_owned))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_executions_pages_go_on_after_their_last_item_when_executions_start_between() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let machine = create_machine(&client, "paged", PASS).await;
+    for name in ["e1", "e2", "e3"] {
+        start(&client, &machine, Some(name), "{}").await;
+    }
+    let (first, token) = executions_page(&client, &machine, None).await;
+    assert_eq!(first, ["e3", "e2"]);
+    // A new execution comes first in the list: the next page neither repeats nor skips.
+    start(&client, &machine, Some("e4"), "{}").await;
+    let (second, token) = executions_page(&client, &machine, token).await;
+    assert_eq!((second, token), (vec!["e1".to_owned()], None));
+    let (again, token) = executions_page(&client, &machine, None).await;
+    assert_eq!(again, ["e4", "e3"]);
+    let (rest, _) = executions_page(&client, &machine, token).await;
+    assert_eq!(rest, ["e2", "e1"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reversed_history_pages_of_a_running_execution_go_on_after_their_last_event() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let activity = client
+        .create_activity()
+        .name("paged-work")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "waits", &activity_machine(&activity, "")).await;
+    let run = start(&client, &machine, None, "{}").await;
+    let history = |token: Option<String>| {
+        client
+            .get_execution_history()
+            .execution_arn(&run)
+            .reverse_order(true)
+            .max_results(2)
+            .set_next_token(token)
+            .send()
+    };
+    // ExecutionStarted, TaskStateEntered, ActivityScheduled: the last two first.
+    let mut first = None;
+    for _ in 0..500 {
+        let page = history(None).await.unwrap_or_else(|e| panic!("{e:?}"));
+        if page.events().first().map(|e| e.r#type().clone())
+            == Some(HistoryEventType::ActivityScheduled)
+        {
+            first = Some(page);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let first = first.expect("the activity scheduled");
+    let ids: Vec<i64> = first.events().iter().map(|e| e.id()).collect();
+    assert_eq!(ids, [3, 2]);
+    let token = first.next_token().expect("a next page").to_owned();
+    // The worker takes the task: ActivityStarted comes first in the reversed history.
+    poll_task(&client, &activity).await;
+    let second = history(Some(token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let ids: Vec<i64> = second.events().iter().map(|e| e.id()).collect();
+    assert_eq!(ids, [1]);
+    assert_eq!(second.next_token(), None);
+    let newest = history(None).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        newest.events()[0].r#type(),
+        &HistoryEventType::ActivityStarted
+    );
+    client
+        .stop_execution()
+        .execution_arn(&run)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn version_pages_go_on_after_their_last_version_when_one_is_published_between() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let pass = |r: usize| {
+        format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Result": {r}, "End": true}}}}}}"#
+        )
+    };
+    let arn = create_machine(&client, "versioned", &pass(0)).await;
+    let publish = |n: usize| {
+        client
+            .update_state_machine()
+            .state_machine_arn(&arn)
+            .definition(pass(n))
+            .publish(true)
+            .send()
+    };
+    for n in 1..=3 {
+        publish(n).await.unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let versions = |token: Option<String>| {
+        client
+            .list_state_machine_versions()
+            .state_machine_arn(&arn)
+            .max_results(2)
+            .set_next_token(token)
+            .send()
+    };
+    let numbers = |page: &aws_sdk_sfn::operation::list_state_machine_versions::ListStateMachineVersionsOutput| {
+        page.state_machine_versions()
+            .iter()
+            .map(|v| v.state_machine_version_arn().rsplit(':').next().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let first = versions(None).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(numbers(&first), ["3", "2"]);
+    let token = first.next_token().expect("a next page").to_owned();
+    publish(4).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let second = versions(Some(token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(numbers(&second), ["1"]);
+    assert_eq!(second.next_token(), None);
+    // A token is bound to its machine.
+    let other = create_machine(&client, "other", PASS).await;
+    let r = client
+        .list_state_machine_versions()
+        .state_machine_arn(&other)
+        .next_token(first.next_token().unwrap_or_default())
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidToken");
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_activity_is_polled_heartbeated_and_answered_and_a_failure_is_retried_then_caught() {
     let (server, client) = serve(Duration::from_secs(5)).await;

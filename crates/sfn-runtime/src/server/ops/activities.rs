@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{ARN_MAX, Ctx};
 use crate::server::{
     error::from_engine,
-    protocol::{Input, OpResult, check_arn, epoch, page},
+    protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
 };
 
 pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
@@ -39,7 +39,12 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     const SCOPE: &str = "ListActivities";
     let page = page(input, SCOPE, 1024)?;
-    let (items, next) = page.take(ctx.engine.list_activity_descriptions(), SCOPE);
+    let (items, next) = page.take(
+        ctx.engine.list_activity_descriptions(),
+        SCOPE,
+        Order::Ascending,
+        |a| Key::dated(a.creation_date, &a.activity_arn),
+    );
     let activities: Vec<_> = items
         .into_iter()
         .map(|a| {

@@ -10,7 +10,7 @@ use crate::{
     },
     server::{
         error::from_engine,
-        protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
     },
 };
 
@@ -265,8 +265,9 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         all.clear();
     }
     // Newest first, as AWS lists them.
-    all.reverse();
-    let (items, next) = page.take(all, &scope);
+    let (items, next) = page.take(all, &scope, Order::Descending, |d| {
+        Key::dated(d.start_date, &d.execution_arn)
+    });
     let mut out = json!({"executions": items.into_iter().map(list_item).collect::<Vec<_>>()});
     if let Some(t) = next {
         out["nextToken"] = t.into();
@@ -316,7 +317,7 @@ pub(super) fn history(ctx: &Ctx, input: &Input) -> OpResult {
     let scope = format!("GetExecutionHistory\n{arn}\n{reverse}");
     let page = page(input, &scope, 1024)?;
     let history = ctx.engine.get_execution_history(arn).map_err(from_engine)?;
-    let mut events: Vec<Value> = history
+    let events: Vec<Value> = history
         .events()
         .iter()
         .map(|e| {
@@ -336,10 +337,14 @@ pub(super) fn history(ctx: &Ctx, input: &Input) -> OpResult {
             v
         })
         .collect();
-    if reverse {
-        events.reverse();
-    }
-    let (items, next) = page.take(events, &scope);
+    let order = if reverse {
+        Order::Descending
+    } else {
+        Order::Ascending
+    };
+    let (items, next) = page.take(events, &scope, order, |e| {
+        Key::new(e["id"].as_i64().unwrap_or(0), "")
+    });
     let mut out = json!({ "events": items });
     if let Some(t) = next {
         out["nextToken"] = t.into();

@@ -10,7 +10,7 @@ use crate::{
     local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
     server::{
         error::from_engine,
-        protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
     },
 };
 
@@ -170,7 +170,12 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     const SCOPE: &str = "ListStateMachines";
     let page = page(input, SCOPE, 1024)?;
-    let (items, next) = page.take(ctx.engine.list_state_machine_descriptions(), SCOPE);
+    let (items, next) = page.take(
+        ctx.engine.list_state_machine_descriptions(),
+        SCOPE,
+        Order::Ascending,
+        |d| Key::dated(d.creation_date, &d.state_machine_arn),
+    );
     let machines: Vec<_> = items
         .into_iter()
         .map(|d| {

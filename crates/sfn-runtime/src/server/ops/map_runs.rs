@@ -7,7 +7,7 @@ use crate::{
     local::MapRunUpdate,
     server::{
         error::from_engine,
-        protocol::{Input, OpResult, check_arn, epoch, page},
+        protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
     },
 };
 
@@ -24,7 +24,9 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     let scope = format!("ListMapRuns\n{arn}");
     let page = page(input, &scope, 1024)?;
     let runs = ctx.engine.list_map_runs(arn).map_err(from_engine)?;
-    let (items, next) = page.take(runs, &scope);
+    let (items, next) = page.take(runs, &scope, Order::Ascending, |r| {
+        Key::dated(r.start_date, &r.map_run_arn)
+    });
     let map_runs: Vec<_> = items
         .into_iter()
         .map(|r| {

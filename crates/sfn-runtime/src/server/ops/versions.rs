@@ -9,7 +9,7 @@ use crate::{
     local::{AliasDescription, RoutingConfig},
     server::{
         error::from_engine,
-        protocol::{ApiError, Input, OpResult, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
     },
 };
 
@@ -40,7 +40,11 @@ pub(super) fn list_versions(ctx: &Ctx, input: &Input) -> OpResult {
         .engine
         .list_state_machine_versions(arn)
         .map_err(from_engine)?;
-    let (items, next) = page.take(versions, &scope);
+    let (items, next) = page.take(versions, &scope, Order::Descending, |v| {
+        let arn = &v.state_machine_version_arn;
+        let number = arn.rsplit(':').next().and_then(|n| n.parse().ok());
+        Key::new(number.unwrap_or(0), arn)
+    });
     let items: Vec<Value> = items
         .into_iter()
         .map(|v| {
@@ -161,7 +165,9 @@ pub(super) fn list_aliases(ctx: &Ctx, input: &Input) -> OpResult {
         .engine
         .list_state_machine_aliases(arn)
         .map_err(from_engine)?;
-    let (items, next) = page.take(aliases, &scope);
+    let (items, next) = page.take(aliases, &scope, Order::Ascending, |a| {
+        Key::new(0, &a.state_machine_alias_arn)
+    });
     let items: Vec<Value> = items
         .into_iter()
         .map(|a| {
