@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde_json::Value;
 use sfn_core::{
-    Diagnostics, StateMachine, definition::resolve_activity_arns, eval::limits,
-    model::ExecutionType, names::check_resource_name,
+    StateMachine, definition::resolve_activity_arns, eval::limits, model::ExecutionType,
+    names::check_resource_name,
 };
 
 use super::{
@@ -23,7 +23,7 @@ use super::{
     handlers::Handlers,
     lock,
     map_run::MapRunEntry,
-    plan::{self, ScopePlan},
+    plan::ScopePlan,
     redrive::Launch,
     retention::Retained,
     tokens::Tasks,
@@ -47,6 +47,9 @@ pub(super) struct MachineEntry {
     pub(super) plan: Arc<ScopePlan>,
     /// Standard or Express.
     pub(super) machine_type: ExecutionType,
+    /// Which of the machine's revisions this is: its place among them, 1 for the first
+    /// (as the registry numbers them). An execution records it when it starts.
+    pub(super) revision: u64,
 }
 
 /// What the clones of one [`LocalEngine`] share.
@@ -142,37 +145,6 @@ impl LocalEngine {
         definition: StateMachine,
     ) -> Result<String, Error> {
         self.create_state_machine_of_type(name, definition, ExecutionType::Standard)
-    }
-
-    /// Creates a machine of `machine_type` already validated, its placeholders resolved.
-    pub(super) fn insert_machine_of_type(
-        &self,
-        name: &str,
-        definition: StateMachine,
-        machine_type: ExecutionType,
-    ) -> Result<String, Error> {
-        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
-            diagnostics: Diagnostics(vec![e.to_diagnostic()]),
-        })?;
-        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
-        let mut machines = lock(&self.inner.machines);
-        if let Some(existing) = machines.get(&arn) {
-            if *existing.definition == definition && existing.machine_type == machine_type {
-                return Ok(arn);
-            }
-            return Err(Error::StateMachineAlreadyExists { arn });
-        }
-        machines.insert(
-            arn.clone(),
-            Arc::new(MachineEntry {
-                arn: arn.clone(),
-                name: name.to_owned(),
-                definition: Arc::new(definition),
-                plan: Arc::new(plan),
-                machine_type,
-            }),
-        );
-        Ok(arn)
     }
 
     /// Creates the machine `M` (named [`M::NAME`](StateMachineDefinition::NAME), from

@@ -191,6 +191,9 @@ pub(crate) struct ExecutionEntry {
     pub(super) machine_arn: String,
     pub(super) map_run_arn: Option<Arc<str>>,
     pub(super) via: Via,
+    /// The revision of its machine it started with ([`MachineEntry::revision`]): what
+    /// `DescribeStateMachineForExecution` describes.
+    pub(super) revision: u64,
     pub(super) input: Arc<Value>,
     pub(super) start: DateTime<Utc>,
     pub(super) history: Arc<Mutex<History>>,
@@ -238,6 +241,8 @@ pub(crate) struct NewExecution {
     pub(crate) map_run_arn: Option<Arc<str>>,
     /// The version and alias it was started through.
     pub(crate) via: Via,
+    /// The revision of its machine it starts with.
+    pub(crate) revision: u64,
     pub(crate) input: Arc<Value>,
     pub(crate) start: DateTime<Utc>,
     /// Cancelled when the execution ends or is stopped.
@@ -255,6 +260,7 @@ impl ExecutionEntry {
             machine_arn,
             map_run_arn,
             via,
+            revision,
             input,
             start,
             cancel,
@@ -268,6 +274,7 @@ impl ExecutionEntry {
             machine_arn,
             map_run_arn,
             via,
+            revision,
             input,
             start,
             history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
@@ -511,6 +518,7 @@ impl LocalEngine {
             machine_arn: machine.arn.clone(),
             map_run_arn: None,
             via,
+            revision: machine.revision,
             input,
             start: now,
             cancel: CancellationToken::new(),
@@ -561,6 +569,7 @@ impl LocalEngine {
             execution_arn: Arc::from(entry.arn.as_str()),
             engine: self.inner.clone(),
             machine_name: Arc::from(machine.name.as_str()),
+            revision: entry.revision,
             role_arn,
             context_base,
             input: entry.input.clone(),

@@ -16,17 +16,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sfn_core::{
-    StateMachine,
-    definition::resolve_activity_arns,
-    model::ExecutionType,
-    validate::{ValidateOptions, validate_str_with, validate_value_with},
+    StateMachine, definition::resolve_activity_arns, model::ExecutionType,
+    validate::validate_value_with,
 };
 
 use super::{
-    Error, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
+    CreateStateMachine, Error, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
     engine::{MachineEntry, check_name},
     execution::Via,
     lock,
+    manage::{NewMachine, validate_options},
     redrive::Launch,
 };
 
@@ -141,14 +140,27 @@ impl LocalEngine {
     ) -> Result<String, Error> {
         check_name(name)?;
         resolve_activity_arns(&mut definition, |name| self.inner.arns.activity(name));
-        let (_, diagnostics) = validate_value_with(&definition.to_value(), options(machine_type));
+        let (_, diagnostics) =
+            validate_value_with(&definition.to_value(), validate_options(machine_type));
         if !diagnostics.is_valid() {
             return Err(Error::InvalidDefinition { diagnostics });
         }
-        self.insert_machine_of_type(name, definition, machine_type)
+        let text = definition.to_json();
+        let registered = self.register_machine(NewMachine {
+            name,
+            definition,
+            text: &text,
+            sent_as_text: false,
+            machine_type,
+            role_arn: None,
+            tags: Vec::new(),
+        })?;
+        Ok(registered.arn)
     }
 
-    /// Reads, validates and creates a state machine of a type from its JSON text.
+    /// Reads, validates and creates a state machine of a type from its JSON text, as
+    /// [`create_state_machine_from`](Self::create_state_machine_from) does: the text is
+    /// recorded as sent.
     ///
     /// # Errors
     ///
@@ -159,15 +171,8 @@ impl LocalEngine {
         definition: &str,
         machine_type: ExecutionType,
     ) -> Result<String, Error> {
-        check_name(name)?;
-        let (machine, diagnostics) = validate_str_with(definition, options(machine_type));
-        let machine = match machine {
-            Some(m) if diagnostics.is_valid() => m,
-            _ => return Err(Error::InvalidDefinition { diagnostics }),
-        };
-        let mut machine = machine;
-        resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
-        self.insert_machine_of_type(name, machine, machine_type)
+        let create = CreateStateMachine::new(name, definition).machine_type(machine_type);
+        Ok(self.create_state_machine_from(create)?.state_machine_arn)
     }
 
     /// The type of the machine `arn`.
@@ -261,14 +266,6 @@ impl LocalEngine {
             cause: done.cause,
             billing_details: BillingDetails::for_run(u64::try_from(millis).unwrap_or(0), bytes),
         })
-    }
-}
-
-/// Validation as for a machine of `machine_type`.
-fn options(machine_type: ExecutionType) -> ValidateOptions {
-    ValidateOptions {
-        machine_type,
-        ..ValidateOptions::default()
     }
 }
 

@@ -201,6 +201,30 @@ pub struct ActivityDescription {
     pub creation_date: DateTime<Utc>,
 }
 
+/// A machine to register: its model, and its definition's text as the management API
+/// reports it.
+pub(super) struct NewMachine<'a> {
+    pub(super) name: &'a str,
+    /// Validated, its activity placeholders resolved.
+    pub(super) definition: StateMachine,
+    /// The text as sent, or the model's JSON.
+    pub(super) text: &'a str,
+    /// Whether the definition was sent as text: a machine that exists is then the same
+    /// when its text is, otherwise when its model is.
+    pub(super) sent_as_text: bool,
+    pub(super) machine_type: ExecutionType,
+    /// The role; the engine's default when none.
+    pub(super) role_arn: Option<String>,
+    /// Put on the machine when it is created.
+    pub(super) tags: Vec<(String, String)>,
+}
+
+/// A machine registered, or found alike.
+pub(super) struct Registered {
+    pub(super) arn: String,
+    pub(super) creation_date: DateTime<Utc>,
+}
+
 /// One revision of a machine: what it was between two updates.
 #[derive(Debug, Clone)]
 pub(super) struct Revision {
@@ -247,8 +271,6 @@ impl LocalEngine {
     /// again with the same definition and type returns the existing machine, whatever
     /// the role and tags (which are then left as they were).
     ///
-    /// # Errors
-    ///
     /// With `publish`, the machine's first revision is published as version 1 at once;
     /// created again alike, the version of its latest revision is given.
     ///
@@ -264,44 +286,16 @@ impl LocalEngine {
     ) -> Result<CreatedStateMachine, Error> {
         check_name(&create.name)?;
         check_publish(create.publish, create.version_description.as_deref())?;
-        let machine = self.read_definition(&create.definition, create.machine_type)?;
-        let role = create.role_arn.unwrap_or_else(|| self.inner.arns.role());
-        let arn = self.insert_machine_of_type(&create.name, machine, create.machine_type)?;
-        let now = self.inner.clock.now();
-        let (creation_date, created) = {
-            let mut metas = lock(&self.inner.registry.machines);
-            match metas.get(&arn) {
-                Some(meta) => {
-                    let current = meta.current();
-                    if *current.definition != *create.definition
-                        || meta.machine_type != create.machine_type
-                    {
-                        return Err(Error::StateMachineAlreadyExists { arn });
-                    }
-                    (meta.creation_date, false)
-                }
-                None => {
-                    metas.insert(
-                        arn.clone(),
-                        MachineMeta {
-                            machine_type: create.machine_type,
-                            creation_date: now,
-                            revisions: vec![Revision {
-                                definition: Arc::from(create.definition.as_str()),
-                                role_arn: Arc::from(role.as_str()),
-                                date: now,
-                                id: 1,
-                                revision_id: None,
-                            }],
-                        },
-                    );
-                    (now, true)
-                }
-            }
-        };
-        if created && !create.tags.is_empty() {
-            self.tag_resource(&arn, create.tags)?;
-        }
+        let definition = self.read_definition(&create.definition, create.machine_type)?;
+        let Registered { arn, creation_date } = self.register_machine(NewMachine {
+            name: &create.name,
+            definition,
+            text: &create.definition,
+            sent_as_text: true,
+            machine_type: create.machine_type,
+            role_arn: create.role_arn,
+            tags: create.tags,
+        })?;
         let version = if create.publish {
             let description = create.version_description.as_deref();
             Some(self.publish_state_machine_version(&arn, None, description)?)
@@ -315,17 +309,90 @@ impl LocalEngine {
         })
     }
 
-    /// Reads and validates a definition's text for a machine of this type.
-    fn read_definition(
+    /// Registers a machine: the engine's entry, which executions run, and what the
+    /// management API reports (its text, role, dates and tags) are written together, so
+    /// that a concurrent describe, list or delete sees both or neither. A machine of that
+    /// name with the same definition and type is returned as it is; with another,
+    /// [`Error::StateMachineAlreadyExists`].
+    pub(super) fn register_machine(&self, new: NewMachine<'_>) -> Result<Registered, Error> {
+        let NewMachine {
+            name,
+            definition,
+            text,
+            sent_as_text,
+            machine_type,
+            role_arn,
+            tags,
+        } = new;
+        let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
+            diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
+        })?;
+        let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
+        let role = role_arn.unwrap_or_else(|| self.inner.arns.role());
+        let now = self.inner.clock.now();
+        // The order `update_state_machine` and `delete_state_machine` take them in.
+        let mut machines = lock(&self.inner.machines);
+        let mut metas = lock(&self.inner.registry.machines);
+        if let Some(existing) = machines.get(&arn) {
+            let meta = metas
+                .get(&arn)
+                .ok_or_else(|| Error::StateMachineDoesNotExist { arn: arn.clone() })?;
+            let same = if sent_as_text {
+                *meta.current().definition == *text
+            } else {
+                *existing.definition == definition
+            };
+            if !same || existing.machine_type != machine_type {
+                return Err(Error::StateMachineAlreadyExists { arn });
+            }
+            return Ok(Registered {
+                arn,
+                creation_date: meta.creation_date,
+            });
+        }
+        machines.insert(
+            arn.clone(),
+            Arc::new(MachineEntry {
+                arn: arn.clone(),
+                name: name.to_owned(),
+                definition: Arc::new(definition),
+                plan: Arc::new(plan),
+                machine_type,
+                revision: 1,
+            }),
+        );
+        metas.insert(
+            arn.clone(),
+            MachineMeta {
+                machine_type,
+                creation_date: now,
+                revisions: vec![Revision {
+                    definition: Arc::from(text),
+                    role_arn: Arc::from(role.as_str()),
+                    date: now,
+                    id: 1,
+                    revision_id: None,
+                }],
+            },
+        );
+        if !tags.is_empty() {
+            let mut all = lock(&self.inner.registry.tags);
+            add_tags(all.entry(arn.clone()).or_default(), tags);
+        }
+        Ok(Registered {
+            arn,
+            creation_date: now,
+        })
+    }
+
+    /// Reads and validates a definition's text for a machine of this type, its activity
+    /// placeholders resolved: how every definition sent as text is read.
+    pub(super) fn read_definition(
         &self,
         text: &str,
         machine_type: ExecutionType,
     ) -> Result<StateMachine, Error> {
-        let options = ValidateOptions {
-            machine_type,
-            warnings: false,
-        };
-        let (machine, diagnostics) = validate_str_with(text, options);
+        let (machine, diagnostics) = validate_str_with(text, validate_options(machine_type));
         match machine {
             Some(mut machine) if diagnostics.is_valid() => {
                 resolve_activity_arns(&mut machine, |name| self.inner.arns.activity(name));
@@ -335,31 +402,14 @@ impl LocalEngine {
         }
     }
 
-    /// The metadata of a machine the engine has, recorded now if it was created through
-    /// the engine's own API.
+    /// The metadata of a machine.
     pub(super) fn machine_meta(&self, arn: &str) -> Result<MachineMeta, Error> {
-        let entry = lock(&self.inner.machines)
+        lock(&self.inner.registry.machines)
             .get(arn)
             .cloned()
             .ok_or_else(|| Error::StateMachineDoesNotExist {
                 arn: arn.to_owned(),
-            })?;
-        let mut metas = lock(&self.inner.registry.machines);
-        let meta = metas.entry(arn.to_owned()).or_insert_with(|| {
-            let now = self.inner.clock.now();
-            MachineMeta {
-                machine_type: entry.machine_type,
-                creation_date: now,
-                revisions: vec![Revision {
-                    definition: Arc::from(entry.definition.to_json().as_str()),
-                    role_arn: Arc::from(self.inner.arns.role().as_str()),
-                    date: now,
-                    id: 1,
-                    revision_id: None,
-                }],
-            }
-        });
-        Ok(meta.clone())
+            })
     }
 
     /// Describes a state machine's latest revision, or given a version's ARN that version
@@ -416,14 +466,20 @@ impl LocalEngine {
                 .map_or(execution.machine_arn.as_str(), |(m, _)| m),
             None => execution.machine_arn.as_str(),
         };
-        let meta = self.machine_meta(machine_arn)?;
+        let metas = lock(&self.inner.registry.machines);
+        let meta = metas
+            .get(machine_arn)
+            .ok_or_else(|| Error::StateMachineDoesNotExist {
+                arn: machine_arn.to_owned(),
+            })?;
+        // The revision it started with; a machine deleted and created again since has
+        // revisions of its own, and the first stands in.
         let revision = meta
             .revisions
             .iter()
-            .rev()
-            .find(|r| r.date <= execution.start)
+            .find(|r| r.id == execution.revision)
             .unwrap_or(&meta.revisions[0]);
-        Ok(describe(machine_arn, &meta, revision))
+        Ok(describe(machine_arn, meta, revision))
     }
 
     /// The machines with their descriptions, in creation order (`ListStateMachines`).
@@ -491,19 +547,24 @@ impl LocalEngine {
             let old = machines.get(arn).cloned().ok_or_else(not_found)?;
             let mut metas = lock(&self.inner.registry.machines);
             let meta = metas.get_mut(arn).ok_or_else(not_found)?;
-            if let Some((machine, plan)) = compiled {
-                machines.insert(
-                    arn.to_owned(),
-                    Arc::new(MachineEntry {
-                        arn: old.arn.clone(),
-                        name: old.name.clone(),
-                        definition: Arc::new(machine),
-                        plan: Arc::new(plan),
-                        machine_type: old.machine_type,
-                    }),
-                );
-            }
             let last = meta.current().clone();
+            // A new entry for each revision, a new role alone included: an execution
+            // records the revision of the entry it starts.
+            let (model, plan) = match compiled {
+                Some((machine, plan)) => (Arc::new(machine), Arc::new(plan)),
+                None => (old.definition.clone(), old.plan.clone()),
+            };
+            machines.insert(
+                arn.to_owned(),
+                Arc::new(MachineEntry {
+                    arn: old.arn.clone(),
+                    name: old.name.clone(),
+                    definition: model,
+                    plan,
+                    machine_type: old.machine_type,
+                    revision: last.id + 1,
+                }),
+            );
             meta.revisions.push(Revision {
                 definition: definition.map_or(last.definition, Arc::from),
                 role_arn: role_arn.map_or(last.role_arn, Arc::from),
@@ -530,10 +591,16 @@ impl LocalEngine {
     /// none can be described or started any more; running executions go on. Deleting
     /// one that does not exist does nothing, as on AWS.
     pub fn delete_state_machine(&self, arn: &str) {
-        lock(&self.inner.machines).shift_remove(arn);
-        lock(&self.inner.published).remove(arn);
-        lock(&self.inner.registry.machines).remove(arn);
-        lock(&self.inner.registry.tags).remove(arn);
+        // All at once, in the order `register_machine` takes them: a machine created
+        // again meanwhile keeps all it was created with.
+        let mut machines = lock(&self.inner.machines);
+        let mut metas = lock(&self.inner.registry.machines);
+        let mut published = lock(&self.inner.published);
+        let mut tags = lock(&self.inner.registry.tags);
+        machines.shift_remove(arn);
+        metas.remove(arn);
+        published.remove(arn);
+        tags.remove(arn);
     }
 
     /// Creates an activity (or finds it) and describes it (`CreateActivity`), with tags.
@@ -630,10 +697,7 @@ impl LocalEngine {
     pub fn tag_resource(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), Error> {
         self.taggable(arn)?;
         let mut all = lock(&self.inner.registry.tags);
-        let set = all.entry(arn.to_owned()).or_default();
-        for (k, v) in tags {
-            set.insert(k, v);
-        }
+        add_tags(all.entry(arn.to_owned()).or_default(), tags);
         Ok(())
     }
 
@@ -664,6 +728,23 @@ impl LocalEngine {
             .get(arn)
             .map(|set| set.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default())
+    }
+}
+
+/// Adds tags to a resource's; a key already there gets the new value.
+fn add_tags(set: &mut IndexMap<String, String>, tags: Vec<(String, String)>) {
+    for (k, v) in tags {
+        set.insert(k, v);
+    }
+}
+
+/// How a definition is validated for a machine of `machine_type`, whether sent as text or
+/// built as a model: with every diagnostic, warnings included, for an
+/// [`Error::InvalidDefinition`] to carry.
+pub(super) fn validate_options(machine_type: ExecutionType) -> ValidateOptions {
+    ValidateOptions {
+        machine_type,
+        ..ValidateOptions::default()
     }
 }
 

@@ -472,6 +472,7 @@ impl LocalEngine {
                 machine_arn: current.machine_arn.clone(),
                 map_run_arn: None,
                 via: current.via.clone(),
+                revision: current.revision,
                 input: current.input.clone(),
                 start: current.start,
                 cancel: CancellationToken::new(),

@@ -174,8 +174,6 @@ impl LocalEngine {
         let MachineRef::Machine { .. } = self.machine_ref(machine_arn)? else {
             return Err(not_found());
         };
-        // Records the metadata of a machine made through the engine's own API.
-        self.machine_meta(machine_arn)?;
         // The machine and its revisions stay locked until the version is recorded: no
         // update comes between.
         let machines = lock(&self.inner.machines);

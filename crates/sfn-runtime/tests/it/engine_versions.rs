@@ -9,7 +9,7 @@ use sfn_runtime::local::{
     MAX_ALIASES, MAX_VERSIONS, RoutingConfig, StartExecution, UpdateStateMachine, VirtualClock,
 };
 
-use crate::support::{engine, find, history};
+use crate::support::{engine, find, history, manual_engine};
 
 const MACHINE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine";
 
@@ -896,4 +896,117 @@ async fn express_machines_run_through_versions_and_aliases() -> Result<(), Error
         Err(Error::StateMachineDoesNotExist { arn }) if arn == gone
     ));
     Ok(())
+}
+
+#[tokio::test]
+async fn described_for_an_execution_a_machine_is_the_revision_it_started_with() -> Result<(), Error>
+{
+    // The clock stands still: the executions and the updates share one instant.
+    let (engine, _clock) = manual_engine();
+    let arn = engine
+        .create_state_machine_from(CreateStateMachine::new("m", pass("one")))?
+        .state_machine_arn;
+    let (_, first) = output_through(&engine, &arn).await;
+    let updated =
+        engine.update_state_machine(&arn, UpdateStateMachine::new().definition(pass("two")))?;
+    let (_, second) = output_through(&engine, &arn).await;
+    let role = "arn:aws:iam::123456789012:role/other";
+    let by_role = engine.update_state_machine(&arn, UpdateStateMachine::new().role_arn(role))?;
+    let (_, third) = output_through(&engine, &arn).await;
+
+    let described = engine.describe_state_machine_for_execution(&first)?;
+    assert_eq!(described.definition, pass("one"));
+    assert_eq!(described.revision_id, None);
+    let described = engine.describe_state_machine_for_execution(&second)?;
+    assert_eq!(described.definition, pass("two"));
+    assert_eq!(described.revision_id, updated.revision_id);
+    assert_ne!(described.role_arn, role);
+    let described = engine.describe_state_machine_for_execution(&third)?;
+    assert_eq!(described.definition, pass("two"));
+    assert_eq!(described.role_arn, role);
+    assert_eq!(described.revision_id, by_role.revision_id);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_machine_created_while_described_is_created_with_all_it_was_given() {
+    const NAMES: usize = 64;
+    const ROLE: &str = "arn:aws:iam::123456789012:role/creator";
+    let engine = engine();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..NAMES {
+        // Describers and listers race the creation of each machine.
+        for _ in 0..2 {
+            let engine = engine.clone();
+            tasks.spawn(async move {
+                let arn = format!("{MACHINE}:m{i}");
+                for _ in 0..20 {
+                    let _ = engine.describe_state_machine(&arn);
+                    let _ = engine.list_state_machine_descriptions();
+                    tokio::task::yield_now().await;
+                }
+            });
+        }
+        for _ in 0..2 {
+            let engine = engine.clone();
+            tasks.spawn(async move {
+                let create = CreateStateMachine::new(format!("m{i}"), pass("same"))
+                    .role_arn(ROLE)
+                    .tags(vec![("team".to_owned(), "a".to_owned())]);
+                match engine.create_state_machine_from(create) {
+                    Ok(created) => assert_eq!(created.state_machine_arn, format!("{MACHINE}:m{i}")),
+                    Err(e) => panic!("creating m{i}: {e}"),
+                }
+            });
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    }
+    assert_eq!(engine.list_state_machines().len(), NAMES);
+    for i in 0..NAMES {
+        let arn = format!("{MACHINE}:m{i}");
+        let described = engine
+            .describe_state_machine(&arn)
+            .unwrap_or_else(|e| panic!("{arn}: {e}"));
+        assert_eq!(described.definition, pass("same"));
+        assert_eq!(described.role_arn, ROLE);
+        assert_eq!(
+            engine.list_tags_for_resource(&arn),
+            Ok(vec![("team".to_owned(), "a".to_owned())])
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_machine_created_and_deleted_at_once_is_described_when_listed() {
+    let engine = engine();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let engine = engine.clone();
+        tasks.spawn(async move {
+            let arn = format!("{MACHINE}:m{}", i % 2);
+            for _ in 0..200 {
+                if i < 4 {
+                    let create = CreateStateMachine::new(format!("m{}", i % 2), pass("same"));
+                    if let Err(e) = engine.create_state_machine_from(create) {
+                        panic!("creating: {e}");
+                    }
+                } else {
+                    engine.delete_state_machine(&arn);
+                }
+                tokio::task::yield_now().await;
+            }
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    }
+    // Each machine left has its registry entry: created whole, deleted whole.
+    for arn in engine.list_state_machines() {
+        let described = engine
+            .describe_state_machine(&arn)
+            .unwrap_or_else(|e| panic!("{arn}: {e}"));
+        assert_eq!(described.definition, pass("same"));
+    }
 }

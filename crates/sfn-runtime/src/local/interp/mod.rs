@@ -161,6 +161,9 @@ pub(crate) struct Run {
     pub(crate) engine: Arc<Inner>,
     /// The machine's name, which child executions' ARNs carry.
     pub(crate) machine_name: Arc<str>,
+    /// The revision of the machine it runs (`MachineEntry::revision`), which the child
+    /// executions of distributed Maps record as their own (0 for a tested state).
+    pub(crate) revision: u64,
     pub(crate) role_arn: Arc<str>,
     /// `$$.Execution` without `Input`, and `$$.StateMachine`: shared, and small, since
     /// the input is added per state, only the part the state reads.
