@@ -73,9 +73,14 @@
 pub use sfn_core as core;
 
 pub mod activity;
+#[cfg(feature = "local")]
+mod api;
 #[cfg(feature = "aws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
 pub mod aws;
+#[cfg(any(feature = "local", feature = "aws"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "local", feature = "aws"))))]
+pub mod client;
 pub mod definition;
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]

@@ -469,6 +469,24 @@ impl Execution {
         Ok(self.describe())
     }
 
+    /// Waits until the history has more than `after` events, or the execution has ended.
+    pub async fn changed_after(&self, after: u64) {
+        let mut done = self.entry.done.subscribe();
+        loop {
+            let progress = lock(&self.entry.history).progress();
+            let notified = progress.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if lock(&self.entry.history).last_id() > after || *done.borrow_and_update() {
+                return;
+            }
+            tokio::select! {
+                _ = notified => {}
+                changed = done.changed() => if changed.is_err() { return },
+            }
+        }
+    }
+
     /// The execution as it is now.
     pub fn describe(&self) -> ExecutionDescription {
         self.entry.describe(self.engine.inner.clock.now())

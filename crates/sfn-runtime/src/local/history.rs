@@ -498,6 +498,8 @@ pub struct History {
     events: Vec<HistoryEvent>,
     /// Whether the closing event is recorded: nothing follows it.
     closed: bool,
+    /// Told of each new event, once somebody follows the history.
+    progress: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// The history reached [`MAX_HISTORY_EVENTS`], or is closed.
@@ -509,6 +511,7 @@ impl History {
         History {
             events: Vec::with_capacity(n),
             closed: false,
+            progress: None,
         }
     }
 
@@ -533,6 +536,7 @@ impl History {
             event_type,
             details,
         });
+        self.told();
         Ok(id)
     }
 
@@ -565,7 +569,22 @@ impl History {
             event_type,
             details,
         });
+        self.told();
         id
+    }
+
+    /// Wakes whoever follows the history.
+    fn told(&self) {
+        if let Some(p) = &self.progress {
+            p.notify_waiters();
+        }
+    }
+
+    /// What tells of each new event, made on first use.
+    pub(crate) fn progress(&mut self) -> Arc<tokio::sync::Notify> {
+        self.progress
+            .get_or_insert_with(|| Arc::new(tokio::sync::Notify::new()))
+            .clone()
     }
 
     /// Opens a closed history again, for a redrive: events follow its closing event.

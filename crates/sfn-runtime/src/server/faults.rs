@@ -3,7 +3,7 @@
 
 use std::{fmt, str::FromStr, sync::Mutex, time::Duration};
 
-use super::{ops, protocol::ApiError};
+use crate::api::{ops, protocol::ApiError};
 
 /// The longest delay a rule may add.
 const MAX_DELAY: Duration = Duration::from_secs(300);

@@ -20,8 +20,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::{
-    faults::{Faults, Injector},
+use super::faults::{Faults, Injector};
+use crate::api::{
     ops::{self, Ctx},
     protocol::{self, ApiError},
 };
@@ -116,10 +116,12 @@ impl ServerBuilder {
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
         let shutdown = CancellationToken::new();
-        let ctx = Arc::new(Ctx {
-            engine: engine.clone(),
-            mock_config: self.mock_config,
-            shutdown: shutdown.clone(),
+        let ctx = Arc::new(Served {
+            api: Ctx {
+                engine: engine.clone(),
+                mock_config: self.mock_config,
+                shutdown: shutdown.clone(),
+            },
             faults: (!self.faults.is_empty()).then(|| Injector::new(self.faults, self.faults_seed)),
         });
         let task = tokio::spawn(accept_loop(listener, ctx, shutdown.clone()));
@@ -130,6 +132,12 @@ impl ServerBuilder {
             task: Some(task),
         })
     }
+}
+
+/// What the connections share: the API over the engine, and the faults to inject.
+struct Served {
+    api: Ctx,
+    faults: Option<Injector>,
 }
 
 /// Why a server could not start.
@@ -188,7 +196,7 @@ impl Drop for ServerHandle {
     }
 }
 
-async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, shutdown: CancellationToken) {
+async fn accept_loop(listener: TcpListener, ctx: Arc<Served>, shutdown: CancellationToken) {
     let graceful = GracefulShutdown::new();
     loop {
         let accepted = tokio::select! {
@@ -234,7 +242,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One request, from its bytes to the response; never fails.
-async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Full<Bytes>> {
+async fn handle(req: Request<Incoming>, ctx: &Served) -> Response<Full<Bytes>> {
     let started = std::time::Instant::now();
     let target = match req.headers().get(protocol::TARGET_HEADER) {
         None => Target::Missing,
@@ -290,7 +298,7 @@ enum Target {
     Unknown(String),
 }
 
-async fn respond(req: Request<Incoming>, target: &Target, ctx: &Ctx) -> Result<Value, ApiError> {
+async fn respond(req: Request<Incoming>, target: &Target, ctx: &Served) -> Result<Value, ApiError> {
     if req.method() != hyper::Method::POST {
         return Err(ApiError::new(
             "UnknownOperationException",
@@ -327,7 +335,7 @@ async fn respond(req: Request<Incoming>, target: &Target, ctx: &Ctx) -> Result<V
         if !decision.delay.is_zero() {
             tokio::select! {
                 _ = tokio::time::sleep(decision.delay) => {}
-                _ = ctx.shutdown.cancelled() => {}
+                _ = ctx.api.shutdown.cancelled() => {}
             }
         }
         if let Some(answer) = decision.answer {
@@ -335,7 +343,7 @@ async fn respond(req: Request<Incoming>, target: &Target, ctx: &Ctx) -> Result<V
         }
     }
     let input = protocol::Input::parse(&body)?;
-    ops::dispatch(ctx, operation, &input).await
+    ops::dispatch(&ctx.api, operation, &input).await
 }
 
 /// The body, up to [`protocol::MAX_BODY_BYTES`]. A larger body is read to its end (up to

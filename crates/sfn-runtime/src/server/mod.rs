@@ -72,11 +72,8 @@
 //! request has no effect on the engine; [`ServerBuilder::faults_seed`] makes the draws
 //! repeatable.
 
-mod error;
 mod faults;
 mod listen;
-mod ops;
-mod protocol;
 
 pub use faults::{Faults, FaultsError};
 pub use listen::{Server, ServerBuilder, ServerError, ServerHandle};

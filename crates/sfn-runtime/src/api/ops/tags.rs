@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{ARN_MAX, Ctx};
-use crate::server::{
+use crate::api::{
     error::resource_not_found,
     protocol::{ApiError, Input, OpResult, check_arn},
 };

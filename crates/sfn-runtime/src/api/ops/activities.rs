@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{ARN_MAX, Ctx};
-use crate::server::{
+use crate::api::{
     error::from_engine,
     protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
 };

@@ -7,11 +7,11 @@
 
 use super::{ARN_MAX, Ctx, DATA_MAX, DEFINITION_MAX, until_shutdown};
 use crate::{
-    local::TestStateRequest,
-    server::{
+    api::{
         error::from_engine,
         protocol::{Input, OpResult},
     },
+    local::TestStateRequest,
 };
 
 /// The longest state name.

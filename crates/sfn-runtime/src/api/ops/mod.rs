@@ -15,10 +15,7 @@ use std::{future::Future, sync::Arc};
 
 use tokio_util::sync::CancellationToken;
 
-use super::{
-    faults::Injector,
-    protocol::{ApiError, Input, OpResult},
-};
+use super::protocol::{ApiError, Input, OpResult};
 use crate::local::{LocalEngine, MockConfig};
 
 /// What every operation reaches: the engine and the server's settings.
@@ -27,11 +24,10 @@ pub(crate) struct Ctx {
     pub(crate) mock_config: Option<Arc<MockConfig>>,
     /// Cancelled when the server stops: held polls answer with no task.
     pub(crate) shutdown: CancellationToken,
-    /// The faults to inject, if any.
-    pub(crate) faults: Option<Injector>,
 }
 
 /// The operations served, by name: all of the Step Functions API.
+#[cfg(feature = "server")]
 const SERVED: &[&str] = &[
     "CreateActivity",
     "DeleteActivity",
@@ -73,6 +69,7 @@ const SERVED: &[&str] = &[
 ];
 
 /// The operation of the Step Functions API named `operation`, if it is one.
+#[cfg(feature = "server")]
 pub(crate) fn known(operation: &str) -> Option<&'static str> {
     SERVED.iter().find(|op| **op == operation).copied()
 }

@@ -5,12 +5,16 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 /// The header that names the operation: `AWSStepFunctions.<Operation>`.
+#[cfg(feature = "server")]
 pub(crate) const TARGET_HEADER: &str = "x-amz-target";
 /// The prefix of every target.
+#[cfg(feature = "server")]
 pub(crate) const TARGET_PREFIX: &str = "AWSStepFunctions.";
 /// The media type of requests and responses.
+#[cfg(feature = "server")]
 pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 /// The largest request body accepted, in bytes.
+#[cfg(feature = "server")]
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The page size of a list operation called without `maxResults` (or with 0).
 const DEFAULT_PAGE_SIZE: usize = 100;
@@ -48,6 +52,7 @@ impl ApiError {
     }
 
     /// The error's body.
+    #[cfg(feature = "server")]
     pub(crate) fn body(&self) -> Value {
         json!({"__type": self.kind, "message": self.message})
     }
@@ -115,7 +120,13 @@ pub(crate) struct Input {
 }
 
 impl Input {
+    /// A request already read as a JSON object, as an in-process caller sends it.
+    pub(crate) fn from_members(members: Map<String, Value>) -> Self {
+        Input { members }
+    }
+
     /// Reads a request body: a JSON object (an empty body is `{}`).
+    #[cfg(any(feature = "server", test))]
     pub(crate) fn parse(body: &[u8]) -> Result<Self, ApiError> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Input {

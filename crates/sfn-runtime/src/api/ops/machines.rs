@@ -7,11 +7,11 @@ use super::{ARN_MAX, Ctx, DEFINITION_MAX};
 use sfn_core::model::ExecutionType;
 
 use crate::{
-    local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
-    server::{
+    api::{
         error::from_engine,
         protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
     },
+    local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
 };
 
 const TYPES: &[&str] = &["STANDARD", "EXPRESS"];

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{ARN_MAX, Ctx};
-use crate::server::{
+use crate::api::{
     error::from_engine,
     protocol::{ApiError, Input, OpResult, check_arn},
 };

@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use super::{ARN_MAX, Ctx};
 use crate::{
-    local::{AliasDescription, RoutingConfig},
-    server::{
+    api::{
         error::from_engine,
         protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
     },
+    local::{AliasDescription, RoutingConfig},
 };
 
 /// The longest description of a version or an alias.

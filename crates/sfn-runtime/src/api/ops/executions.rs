@@ -5,12 +5,12 @@ use serde_json::{Map, Value, json};
 
 use super::{ARN_MAX, Ctx, LONG_ARN_MAX, until_shutdown};
 use crate::{
-    local::{
-        ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
-    },
-    server::{
+    api::{
         error::from_engine,
         protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
+    },
+    local::{
+        ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
     },
 };
 

@@ -4,11 +4,11 @@ use serde_json::json;
 
 use super::{ARN_MAX, Ctx, LONG_ARN_MAX};
 use crate::{
-    local::MapRunUpdate,
-    server::{
+    api::{
         error::from_engine,
         protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
     },
+    local::MapRunUpdate,
 };
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {

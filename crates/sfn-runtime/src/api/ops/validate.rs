@@ -7,7 +7,7 @@ use sfn_core::{
     validate::{ValidateOptions, validate_str_with},
 };
 
-use crate::server::protocol::{Input, OpResult};
+use crate::api::protocol::{Input, OpResult};
 
 pub(super) fn validate(input: &Input) -> OpResult {
     let definition = input.string("definition", 1, super::DEFINITION_MAX)?;

@@ -1,0 +1,40 @@
+//! One client for AWS Step Functions and the embedded engine: register activities and
+//! machines, start and follow executions, read their history, tidy up.
+//!
+//! [`Sfn`] talks to a [`Backend`]: AWS (feature `aws`: [`Sfn::aws`], or
+//! [`Sfn::from_env`], which picks by the environment) or the embedded engine (feature
+//! `local`: [`Sfn::local`]). Every operation answers the same on both: same types, same
+//! errors ([`Error`]), same pages.
+//!
+//! # Where things are
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `sfn.rs` | [`Sfn`]: constructors, activities and machines by name or ARN, lists as streams |
+//! | `backend.rs` | the [`Backend`] trait, the API apart from its implementations |
+//! | `local.rs` | [`LocalBackend`]: the embedded engine's API, in-process |
+//! | `types.rs` | what the operations take and answer |
+//! | `history.rs` | [`HistoryEvent`]: AWS's events, any type |
+//! | `error.rs` | [`Error`] |
+
+mod backend;
+mod error;
+mod history;
+#[cfg(feature = "local")]
+mod local;
+mod sfn;
+mod types;
+
+pub use backend::{Backend, BackendKind, Response};
+pub use error::Error;
+pub use history::HistoryEvent;
+#[cfg(feature = "local")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local")))]
+pub use local::LocalBackend;
+pub use sfn::Sfn;
+pub use types::{
+    ActivityInfo, ActivityTask, CreateStateMachine, CreatedStateMachine, ExecutionInfo,
+    ExecutionStatus, ExecutionSummary, GetHistory, ListExecutions, LogLevel, LoggingConfig, Page,
+    PageRequest, StartExecution, StartedExecution, StateMachineInfo, StateMachineSummary, Tag,
+    UpdateStateMachine, UpdatedStateMachine,
+};
