@@ -27,7 +27,7 @@ mod types;
 
 pub use backend::{Backend, BackendKind, Response};
 pub use error::Error;
-pub use history::HistoryEvent;
+pub use history::{History, HistoryEvent};
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]
 pub use local::LocalBackend;
