@@ -19,6 +19,7 @@
 
 mod backend;
 mod error;
+mod format;
 mod history;
 #[cfg(feature = "local")]
 mod local;
