@@ -469,7 +469,8 @@ impl Execution {
         Ok(self.describe())
     }
 
-    /// Waits until the history has more than `after` events, or the execution has ended.
+    /// Waits until the history has more than `after` events, or the execution is not
+    /// running.
     pub async fn changed_after(&self, after: u64) {
         let mut done = self.entry.done.subscribe();
         loop {
@@ -477,7 +478,9 @@ impl Execution {
             let notified = progress.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if lock(&self.entry.history).last_id() > after || *done.borrow_and_update() {
+            done.borrow_and_update();
+            let last = lock(&self.entry.history).last_id();
+            if last > after || self.describe().status != ExecutionStatus::Running {
                 return;
             }
             tokio::select! {

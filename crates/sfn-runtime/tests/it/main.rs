@@ -2,6 +2,7 @@
 
 mod support;
 
+mod client_flows;
 mod conformance_execution;
 mod conformance_test_state;
 mod engine_activities;
