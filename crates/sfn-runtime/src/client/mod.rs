@@ -13,10 +13,13 @@
 //! | `sfn.rs` | [`Sfn`]: constructors, activities and machines by name or ARN, lists as streams |
 //! | `backend.rs` | the [`Backend`] trait, the API apart from its implementations |
 //! | `local.rs` | [`LocalBackend`]: the embedded engine's API, in-process |
+//! | `aws/` | [`AwsBackend`]: AWS over `aws-sdk-sfn`, and [`Sfn::aws`], [`Sfn::from_env`] |
 //! | `types.rs` | what the operations take and answer |
 //! | `history.rs` | [`HistoryEvent`]: AWS's events, any type |
 //! | `error.rs` | [`Error`] |
 
+#[cfg(feature = "aws")]
+mod aws;
 mod backend;
 mod error;
 mod history;
@@ -25,6 +28,9 @@ mod local;
 mod sfn;
 mod types;
 
+#[cfg(feature = "aws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+pub use aws::AwsBackend;
 pub use backend::{Backend, BackendKind, Response};
 pub use error::Error;
 pub use history::HistoryEvent;
