@@ -2,6 +2,8 @@
 
 mod support;
 
+#[cfg(all(feature = "server", feature = "aws"))]
+mod client;
 mod conformance_execution;
 mod conformance_test_state;
 mod engine_activities;

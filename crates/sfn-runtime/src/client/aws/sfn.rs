@@ -113,6 +113,9 @@ async fn aws_client(
         .timeout_config(timeouts())
         .stalled_stream_protection(stalled_stream_protection());
     let endpoint = env::endpoint_url(var);
+    if let Some(url) = &endpoint {
+        loader = loader.endpoint_url(url);
+    }
     if endpoint.as_deref().is_some_and(env::is_loopback)
         && !env::credentials_configured(var, shared_files_exist)
     {
@@ -132,4 +135,52 @@ async fn aws_client(
         config = config.interceptor(NoSyncPrefix);
     }
     Ok(aws_sdk_sfn::Client::from_conf(config.build()))
+}
+
+#[cfg(all(test, feature = "server"))]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::{local::LocalEngine, server::Server};
+
+    /// The whole chain, pointed by the variables at a local endpoint with no credentials
+    /// and no region: test credentials, `us-east-1`, calls that go through.
+    #[tokio::test]
+    async fn a_loopback_endpoint_needs_no_account() {
+        let server = Server::builder()
+            .engine(LocalEngine::new())
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let url = server.endpoint_url();
+        let var = |name: &str| (name == "AWS_ENDPOINT_URL_SFN").then(|| url.clone());
+        let client = aws_client(&var, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let region = client.config().region().map(|r| r.as_ref().to_owned());
+        assert_eq!(region.as_deref(), Some(LOCAL_REGION));
+        let sfn = Sfn::from_sdk(client);
+        let arn = sfn
+            .backend()
+            .create_activity("a", &[])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(arn.ends_with(":activity:a"), "{arn}");
+    }
+
+    /// A call that reaches nothing is a transport error, with the reason.
+    #[tokio::test]
+    async fn an_unreachable_endpoint_is_a_transport_error() {
+        let sfn = Sfn::with_endpoint("http://127.0.0.1:9");
+        match sfn
+            .backend()
+            .describe_activity("arn:aws:states:us-east-1:1:activity:a")
+            .await
+        {
+            Err(Error::Transport { message }) => assert!(!message.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
 }
