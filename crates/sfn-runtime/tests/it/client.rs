@@ -2,7 +2,7 @@
 //! embedded engine in-process and on AWS's API as `sfn serve` answers it over HTTP, so
 //! that both answer alike, errors and pages included.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
@@ -20,6 +20,16 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/test";
 const PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 const PASS: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
 
+/// How long a poll is held when no task comes.
+const POLL: Duration = Duration::from_millis(500);
+
+/// An engine whose polls end soon.
+fn engine() -> LocalEngine {
+    let engine = LocalEngine::new();
+    engine.set_activity_poll_timeout(POLL);
+    engine
+}
+
 /// A client, and the server it talks to when it talks HTTP.
 struct Fixture {
     sfn: Sfn,
@@ -30,7 +40,7 @@ impl Fixture {
     /// The embedded engine, in-process.
     fn local() -> Self {
         Fixture {
-            sfn: Sfn::local(),
+            sfn: Sfn::with_engine(engine()),
             _server: None,
         }
     }
@@ -38,7 +48,7 @@ impl Fixture {
     /// A server on a free loopback port, through the AWS back end.
     async fn aws() -> Self {
         let server = Server::builder()
-            .engine(LocalEngine::new())
+            .engine(engine())
             .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .build()
             .await
@@ -83,6 +93,7 @@ on_both!(
     history_pages,
     tasks,
     task_errors,
+    empty_poll,
 );
 
 /// The value of a call that must succeed.
@@ -129,7 +140,7 @@ async fn ended(sfn: &Sfn, execution: &str) -> ExecutionStatus {
         if status.is_terminal() {
             return status;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     panic!("{execution} is still running");
 }
@@ -557,6 +568,14 @@ async fn task_errors(sfn: &Sfn) {
     ] {
         assert!(matches!(e, Error::InvalidToken { .. }), "{e:?}");
     }
+}
+
+async fn empty_poll(sfn: &Sfn) {
+    let activity = ok(sfn.backend().create_activity("idle", &[]).await);
+    let started = std::time::Instant::now();
+    let task = ok(sfn.backend().get_activity_task(&activity, None).await);
+    assert_eq!(task, None);
+    assert!(started.elapsed() >= POLL);
 }
 
 /// A machine with many kinds of events: Pass, an inline Map, activity tasks that succeed

@@ -26,7 +26,7 @@ impl Sfn {
     }
 
     /// A client of the endpoint at `endpoint_url` that speaks the AWS API, such as
-    /// `sfn serve` or a [`Server`](crate::server::Server) started in a test: plain HTTP,
+    /// `sfn serve` or a `sfn_runtime::server::Server` started in a test: plain HTTP,
     /// test credentials, configured by [`local_config`](crate::aws::local_config).
     ///
     /// ```
@@ -70,7 +70,7 @@ impl Sfn {
     /// | `SFN_BACKEND` | other variables | back end |
     /// |---|---|---|
     /// | `aws` | | AWS ([`Sfn::aws`]) |
-    /// | `local` | | the embedded engine ([`Sfn::local`]) |
+    /// | `local` | | the embedded engine (`Sfn::local`) |
     /// | unset or empty | any of `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL`, `AWS_PROFILE`, `AWS_REGION`, `AWS_DEFAULT_REGION` set | AWS |
     /// | unset or empty | none of them | the embedded engine |
     ///
@@ -179,7 +179,9 @@ mod tests {
             .describe_activity("arn:aws:states:us-east-1:1:activity:a")
             .await
         {
-            Err(Error::Transport { message }) => assert!(!message.is_empty()),
+            Err(Error::Transport { message }) => {
+                assert!(message.contains("dispatch failure"), "{message}");
+            }
             other => panic!("{other:?}"),
         }
     }
