@@ -578,8 +578,8 @@ async fn empty_poll(sfn: &Sfn) {
     assert!(started.elapsed() >= POLL);
 }
 
-/// A machine with many kinds of events: Pass, an inline Map, activity tasks that succeed
-/// and fail (caught), Choice, Succeed. With no activity, the tasks are left out.
+/// A machine with many kinds of events: Pass, an inline Map, Wait, activity tasks that
+/// succeed and fail (caught), Choice, Succeed or Fail. With no activity, the tasks are left out.
 fn rich_machine(activity: Option<&str>) -> String {
     let mut states = json!({
         "Prep": {"Type": "Pass", "Result": [1, 2], "ResultPath": "$.items", "Next": "Each"},
@@ -588,8 +588,9 @@ fn rich_machine(activity: Option<&str>) -> String {
             "ItemProcessor": {"StartAt": "Double", "States": {
                 "Double": {"Type": "Pass", "End": true}
             }},
-            "ResultPath": "$.mapped", "Next": "Check"
+            "ResultPath": "$.mapped", "Next": "Pause"
         },
+        "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Check"},
         "Check": {
             "Type": "Choice",
             "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Next": "Done"}],
@@ -599,7 +600,7 @@ fn rich_machine(activity: Option<&str>) -> String {
         "Done": {"Type": "Succeed"}
     });
     if let Some(activity) = activity {
-        states["Each"]["Next"] = json!("Work");
+        states["Pause"]["Next"] = json!("Work");
         states["Work"] = json!({
             "Type": "Task", "Resource": activity, "TimeoutSeconds": 300,
             "HeartbeatSeconds": 60, "ResultPath": "$.work", "Next": "Flaky"
@@ -613,38 +614,46 @@ fn rich_machine(activity: Option<&str>) -> String {
     json!({"StartAt": "Prep", "States": states}).to_string()
 }
 
-/// Runs the rich machine with a worker; the history, timestamps aside.
-async fn rich_run(sfn: &Sfn) -> Vec<(i64, i64, String, Value)> {
+/// Runs the rich machine with a worker, on `{"a":1}` (it succeeds) and on `{"a":2}`
+/// (it fails); the two histories, timestamps aside.
+async fn rich_runs(sfn: &Sfn) -> Vec<(i64, i64, String, Value)> {
     let b = sfn.backend();
     let activity = ok(b.create_activity("work", &[]).await);
     let machine = create_machine(sfn, "rich", &rich_machine(Some(&activity))).await;
-    let run = ok(b
-        .start_execution(StartExecution::new(&machine, r#"{"a":1}"#).name("run"))
-        .await);
-    let task = poll(sfn, &activity).await;
-    ok(b.send_task_heartbeat(&task.task_token).await);
-    ok(b.send_task_success(&task.task_token, "3").await);
-    let task = poll(sfn, &activity).await;
-    ok(
-        b.send_task_failure(&task.task_token, Some("Oops"), Some("flaky"))
-            .await,
-    );
-    assert_eq!(
-        ended(sfn, &run.execution_arn).await,
-        ExecutionStatus::Succeeded
-    );
-    history(sfn, &run.execution_arn, false, 1000)
-        .await
-        .into_iter()
-        .map(|e| {
-            (
-                e.id,
-                e.previous_event_id,
-                e.event_type,
-                Value::Object(e.details),
+    let mut events = Vec::new();
+    for (a, status) in [
+        (1, ExecutionStatus::Succeeded),
+        (2, ExecutionStatus::Failed),
+    ] {
+        let run = ok(b
+            .start_execution(
+                StartExecution::new(&machine, json!({"a": a}).to_string()).name(format!("run-{a}")),
             )
-        })
-        .collect()
+            .await);
+        let task = poll(sfn, &activity).await;
+        ok(b.send_task_heartbeat(&task.task_token).await);
+        ok(b.send_task_success(&task.task_token, "3").await);
+        let task = poll(sfn, &activity).await;
+        ok(
+            b.send_task_failure(&task.task_token, Some("Oops"), Some("flaky"))
+                .await,
+        );
+        assert_eq!(ended(sfn, &run.execution_arn).await, status);
+        events.extend(
+            history(sfn, &run.execution_arn, false, 1000)
+                .await
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.id,
+                        e.previous_event_id,
+                        e.event_type,
+                        Value::Object(e.details),
+                    )
+                }),
+        );
+    }
+    events
 }
 
 #[tokio::test]
@@ -652,8 +661,8 @@ async fn the_same_run_gives_the_same_history_on_both_back_ends() {
     let local = Fixture::local();
     let aws = Fixture::aws().await;
     assert_eq!(aws.sfn.kind(), BackendKind::Aws);
-    let on_local = rich_run(&local.sfn).await;
-    let on_aws = rich_run(&aws.sfn).await;
+    let on_local = rich_runs(&local.sfn).await;
+    let on_aws = rich_runs(&aws.sfn).await;
     assert_eq!(on_aws.len(), on_local.len());
     for (a, l) in on_aws.iter().zip(&on_local) {
         assert_eq!(a, l);
@@ -670,8 +679,12 @@ async fn the_same_run_gives_the_same_history_on_both_back_ends() {
         "ActivitySucceeded",
         "ActivityFailed",
         "ChoiceStateEntered",
+        "WaitStateEntered",
+        "WaitStateExited",
         "SucceedStateEntered",
         "ExecutionSucceeded",
+        "FailStateEntered",
+        "ExecutionFailed",
     ] {
         assert!(types.contains(&t), "{t} missing from {types:?}");
     }
