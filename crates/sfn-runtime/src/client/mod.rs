@@ -1,8 +1,8 @@
 //! One client for AWS Step Functions and the embedded engine: register activities and
 //! machines, start and follow executions, read their history, tidy up.
 //!
-//! [`Sfn`] talks to a [`Backend`]: AWS (feature `aws`: [`Sfn::aws`], or
-//! [`Sfn::from_env`], which picks by the environment) or the embedded engine (feature
+//! [`Sfn`] talks to a [`Backend`]: AWS (feature `aws`: `Sfn::aws`, or
+//! `Sfn::from_env`, which picks by the environment) or the embedded engine (feature
 //! `local`: [`Sfn::local`]). Every operation answers the same on both: same types, same
 //! errors ([`Error`]), same pages.
 //!
@@ -13,7 +13,7 @@
 //! | `sfn.rs` | [`Sfn`]: constructors, activities and machines by name or ARN, lists as streams |
 //! | `backend.rs` | the [`Backend`] trait, the API apart from its implementations |
 //! | `local.rs` | [`LocalBackend`]: the embedded engine's API, in-process |
-//! | `aws/` | [`AwsBackend`]: AWS over `aws-sdk-sfn`, and [`Sfn::aws`], [`Sfn::from_env`] |
+//! | `aws/` | `AwsBackend`: AWS over `aws-sdk-sfn`; `Sfn::aws`, `Sfn::from_env` (feature `aws`) |
 //! | `types.rs` | what the operations take and answer |
 //! | `history.rs` | [`HistoryEvent`]: AWS's events, any type |
 //! | `error.rs` | [`Error`] |
