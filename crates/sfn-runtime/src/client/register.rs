@@ -302,7 +302,8 @@ struct Prepared {
 }
 
 impl Register<'_> {
-    /// The IAM role the machine's executions run as (required on AWS).
+    /// The IAM role the machine's executions run as (required on AWS unless the client
+    /// has one: [`Sfn::with_role_arn`]).
     pub fn role_arn(mut self, role_arn: impl Into<String>) -> Self {
         self.role_arn = Some(role_arn.into());
         self
@@ -489,8 +490,12 @@ impl Register<'_> {
                 diagnostics,
             });
         }
-        let role_arn = match (&self.role_arn, self.local_role()) {
-            (Some(role), _) => role.clone(),
+        let given = self
+            .role_arn
+            .clone()
+            .or_else(|| self.sfn.role_arn().map(str::to_owned));
+        let role_arn = match (given, self.local_role()) {
+            (Some(role), _) => role,
             (None, Some(role)) => role,
             (None, None) => {
                 return Err(Error::InvalidArgument(format!(

@@ -9,41 +9,11 @@ use futures_util::{StreamExt, TryStreamExt};
 use sfn_runtime::client::{
     Error, ExecutionStatus, LogLevel, LoggingConfig, Outcome, REGISTERED_BY, Sfn, Tag,
 };
-use sfn_runtime::local::LocalEngine;
 use sfn_runtime::prelude::*;
 
-use crate::support::virtual_engine;
+use crate::client::{Fixture, on_both};
 
-/// A client over a back end, and the engine behind it.
-struct Fixture {
-    sfn: Sfn,
-    engine: LocalEngine,
-}
-
-/// A client of the embedded engine, on a virtual clock.
-fn local() -> Fixture {
-    let (engine, _clock) = virtual_engine();
-    Fixture {
-        sfn: Sfn::with_engine(engine.clone()),
-        engine,
-    }
-}
-
-/// Stamps each case into a test per back end.
-macro_rules! on_each_back_end {
-    ($($case:ident),* $(,)?) => {
-        mod on_local {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    super::$case(super::local()).await;
-                }
-            )*
-        }
-    };
-}
-
-on_each_back_end!(
+on_both!(
     registers_then_finds_it_unchanged,
     updates_and_tells_the_difference_first,
     deregisters_only_what_it_created,
@@ -95,7 +65,7 @@ const PASS_2: &str =
     r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 2, "End": true}}}"#;
 const WAITS: &str = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "Next": "P"}, "P": {"Type": "Pass", "End": true}}}"#;
 
-async fn registers_then_finds_it_unchanged(fx: Fixture) {
+async fn registers_then_finds_it_unchanged(fx: &Fixture) {
     let first = fx.sfn.register::<ClientAdding>().await.unwrap();
     assert_eq!(first.outcome, Outcome::Created);
     assert_eq!(first.name, "ClientAdding");
@@ -131,7 +101,7 @@ async fn registers_then_finds_it_unchanged(fx: Fixture) {
     assert!(plan.changes.is_empty(), "{plan}");
 }
 
-async fn updates_and_tells_the_difference_first(fx: Fixture) {
+async fn updates_and_tells_the_difference_first(fx: &Fixture) {
     let created = fx
         .sfn
         .register_definition("changing", PASS)
@@ -207,7 +177,7 @@ async fn updates_and_tells_the_difference_first(fx: Fixture) {
     assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
 }
 
-async fn deregisters_only_what_it_created(fx: Fixture) {
+async fn deregisters_only_what_it_created(fx: &Fixture) {
     // An activity somebody else made, which the machine also calls.
     let theirs = fx
         .sfn
@@ -264,7 +234,7 @@ async fn deregisters_only_what_it_created(fx: Fixture) {
     assert_eq!(fx.sfn.list_activities().count().await, 2);
 }
 
-async fn prefixes_activity_names(fx: Fixture) {
+async fn prefixes_activity_names(fx: &Fixture) {
     let reg = fx
         .sfn
         .register::<ClientAdding>()
@@ -293,7 +263,7 @@ async fn prefixes_activity_names(fx: Fixture) {
     assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
 }
 
-async fn runs_typed_executions(fx: Fixture) {
+async fn runs_typed_executions(fx: &Fixture) {
     fx.sfn.register::<ClientAdding>().await.unwrap();
     fx.engine.serve_activity(&add).unwrap();
     let run = fx
@@ -340,7 +310,7 @@ async fn runs_typed_executions(fx: Fixture) {
     assert!(one.arn().ends_with(":waits:fixed"));
 }
 
-async fn a_failed_execution_ends_the_wait(fx: Fixture) {
+async fn a_failed_execution_ends_the_wait(fx: &Fixture) {
     fx.sfn.register::<ClientAdding>().await.unwrap();
     fx.engine.serve_activity(&add).unwrap();
     let run = fx
@@ -367,7 +337,7 @@ async fn a_failed_execution_ends_the_wait(fx: Fixture) {
     }
 }
 
-async fn follows_events_as_they_happen(fx: Fixture) {
+async fn follows_events_as_they_happen(fx: &Fixture) {
     let reg = fx.sfn.register::<ClientAdding>().await.unwrap();
     let run = fx
         .sfn
@@ -404,7 +374,7 @@ async fn follows_events_as_they_happen(fx: Fixture) {
     assert_eq!(run.history().await.unwrap().events, events);
 }
 
-async fn stops_and_lists_by_status(fx: Fixture) {
+async fn stops_and_lists_by_status(fx: &Fixture) {
     fx.sfn.register_definition("waits", WAITS).await.unwrap();
     fx.sfn.register_definition("passes", PASS).await.unwrap();
     let waiting = fx.sfn.start_execution("waits").send().await.unwrap();
@@ -453,7 +423,18 @@ async fn stops_and_lists_by_status(fx: Fixture) {
     assert!(matches!(err, Error::Deadline { .. }), "{err}");
 }
 
-async fn refuses_bad_input_before_sending(fx: Fixture) {
+async fn refuses_bad_input_before_sending(fx: &Fixture) {
+    if let Some(url) = fx.endpoint_url() {
+        // On AWS a registration needs a role: its own, or the client's.
+        let err = Sfn::with_endpoint(url)
+            .register_definition("roleless", PASS)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument(ref m) if m.contains("role")),
+            "{err}"
+        );
+    }
     let err = fx
         .sfn
         .register_definition("broken", r#"{"StartAt": "Nowhere", "States": {}}"#)
