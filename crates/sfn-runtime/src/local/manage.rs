@@ -11,6 +11,8 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+
+pub use crate::client::{CreatedStateMachine, UpdatedStateMachine};
 use sfn_core::{
     StateMachine,
     definition::resolve_activity_arns,
@@ -116,18 +118,6 @@ impl CreateStateMachine {
     }
 }
 
-/// What `CreateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CreatedStateMachine {
-    /// The machine's ARN.
-    pub state_machine_arn: String,
-    /// When the machine was created.
-    pub creation_date: DateTime<Utc>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
-}
-
 /// How to update a state machine: what `UpdateStateMachine` takes.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -164,18 +154,6 @@ impl UpdateStateMachine {
     }
 
     publish_setters!();
-}
-
-/// What `UpdateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct UpdatedStateMachine {
-    /// When the machine was updated.
-    pub update_date: DateTime<Utc>,
-    /// The id of the machine's latest revision (none while it is the first).
-    pub revision_id: Option<String>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
 }
 
 /// What `DescribeStateMachine` tells about a machine or one of its versions.
