@@ -95,3 +95,60 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A `sfn serve` on a free loopback port, killed when dropped.
+pub(crate) struct Server {
+    child: std::process::Child,
+    /// Its endpoint URL, `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
+}
+
+impl Server {
+    /// Starts `sfn serve` on a port the system picks, waiting until it listens.
+    pub(crate) fn start() -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = sfn()
+            .args(["serve", "--bind", "127.0.0.1:0", "--quiet"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run sfn serve: {e}"));
+        let Some(stderr) = child.stderr.take() else {
+            panic!("sfn serve: no standard error");
+        };
+        let mut lines = BufReader::new(stderr).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let Some(url) = first.split_whitespace().find(|w| w.starts_with("http://")) else {
+            let _ = child.kill();
+            panic!("sfn serve did not say where it listens: {first:?}");
+        };
+        let url = url.to_owned();
+        // Keep reading, so that the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+        Server { child, url }
+    }
+
+    /// Runs `sfn ARGS --endpoint URL` to its end, with no endpoint in the environment.
+    pub(crate) fn sfn<S: AsRef<OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Output {
+        without_endpoint_variables(sfn())
+            .args(args)
+            .args(["--endpoint", &self.url])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run sfn: {e}"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `command` with none of the environment variables that name an endpoint.
+pub(crate) fn without_endpoint_variables(mut command: Command) -> Command {
+    command
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_SFN");
+    command
+}
