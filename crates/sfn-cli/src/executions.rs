@@ -158,6 +158,11 @@ pub(crate) fn start(args: &StartArgs) -> ExitCode {
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!("sfn start: started {arn}");
+        if resource_of(&arn) == Resource::Express {
+            return Err(Failure::BadInput(format!(
+                "{arn} is an Express execution, whose progress and result the service does not keep: start it without --wait"
+            )));
+        }
         let stderr = std::io::stderr();
         let terminal = stderr.is_terminal();
         let mut progress = Progress::new(stderr, terminal);
@@ -302,6 +307,9 @@ pub(crate) fn executions(args: &ExecutionsArgs) -> ExitCode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Resource {
     Execution,
+    /// An Express execution, which `DescribeExecution` and `GetExecutionHistory` do not
+    /// know.
+    Express,
     StateMachine,
     Activity,
     /// A name, or an ARN of another kind: a state machine's name, else an activity's.
@@ -311,7 +319,8 @@ enum Resource {
 /// The kind of resource `arn` names (`arn:aws:states:REGION:ACCOUNT:KIND:…`).
 fn resource_of(arn: &str) -> Resource {
     match arn.split(':').nth(5) {
-        Some("execution" | "express") if arn.starts_with("arn:") => Resource::Execution,
+        Some("execution") if arn.starts_with("arn:") => Resource::Execution,
+        Some("express") if arn.starts_with("arn:") => Resource::Express,
         Some("stateMachine") if arn.starts_with("arn:") => Resource::StateMachine,
         Some("activity") if arn.starts_with("arn:") => Resource::Activity,
         _ => Resource::Other,
@@ -323,7 +332,7 @@ pub(crate) fn describe(args: &DescribeArgs) -> ExitCode {
     args.endpoint.run("describe", |sfn: Sfn| async move {
         let what = args.arn.as_str();
         let (text, json) = match resource_of(what) {
-            Resource::Execution => {
+            Resource::Execution | Resource::Express => {
                 let info = sfn.execution(what).describe().await?;
                 (execution_text(&info), execution_json(&info))
             }
@@ -484,7 +493,7 @@ mod tests {
     fn arns_say_what_they_name() {
         let arn = |kind: &str| format!("arn:aws:states:us-east-1:123456789012:{kind}:x");
         assert_eq!(resource_of(&arn("execution")), Resource::Execution);
-        assert_eq!(resource_of(&arn("express")), Resource::Execution);
+        assert_eq!(resource_of(&arn("express")), Resource::Express);
         assert_eq!(resource_of(&arn("stateMachine")), Resource::StateMachine);
         assert_eq!(resource_of(&arn("activity")), Resource::Activity);
         assert_eq!(resource_of("orders"), Resource::Other);

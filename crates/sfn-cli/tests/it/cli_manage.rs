@@ -271,6 +271,28 @@ fn start_wait_prints_the_result_and_the_history() {
 }
 
 #[test]
+fn an_express_execution_cannot_be_waited_for() {
+    let server = Server::start();
+    let dir = TempDir::new("express");
+    let file = dir.write("quick.asl.json", PASS);
+    let out = server.sfn([
+        "register",
+        path(&file),
+        "--role-arn",
+        ROLE,
+        "--type",
+        "express",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = server.sfn(["start", "quick", "--wait"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Express"), "{}", stderr(&out));
+    let out = server.sfn(["start", "quick"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(":express:"), "{}", stdout(&out));
+}
+
+#[test]
 fn stop_ends_a_running_execution() {
     let server = Server::start();
     let dir = TempDir::new("stop");
