@@ -1,7 +1,8 @@
 //! The progress line `sfn start --wait` keeps on standard error while the execution
-//! runs: the time since it started, the state running now and the number of events.
-//! On a terminal the line is rewritten in place; otherwise a line is written each time
-//! the state running changes.
+//! runs: the time since it started, the state running now (a Map state with the number
+//! of its iterations done; the states inside its iterations are not named) and the
+//! number of events. On a terminal the line is rewritten in place; otherwise a line is
+//! written each time the state running changes.
 
 use std::{io::Write, time::Instant};
 
@@ -19,9 +20,14 @@ pub(crate) struct Progress<W: Write> {
     terminal: bool,
     started: Instant,
     events: usize,
-    /// The states entered and not yet exited, oldest first (several in a Map or
-    /// Parallel state).
+    /// The states entered and not yet exited outside any Map iteration, oldest first
+    /// (several in a Parallel state).
     running: Vec<String>,
+    /// The Map iterations started and not yet ended, at any depth.
+    open_iterations: usize,
+    /// For a Map state running outside any iteration: its iterations, and how many have
+    /// ended.
+    map: Option<(usize, usize)>,
     /// Set when the execution has ended: how.
     ended: Option<String>,
     /// The activity the line shows.
@@ -37,6 +43,8 @@ impl<W: Write> Progress<W> {
             started: Instant::now(),
             events: 0,
             running: Vec::new(),
+            open_iterations: 0,
+            map: None,
             ended: None,
             shown: None,
         }
@@ -46,20 +54,42 @@ impl<W: Write> Progress<W> {
     pub(crate) fn event(&mut self, e: &HistoryEvent) {
         self.events += 1;
         let t = e.event_type.as_str();
+        let outer = self.open_iterations == 0;
         let name = e.name().map(str::to_owned);
-        if t.ends_with("StateEntered") {
-            if let Some(n) = name {
-                self.running.push(n);
+        match t {
+            "MapIterationStarted" => self.open_iterations += 1,
+            "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+                self.open_iterations = self.open_iterations.saturating_sub(1);
+                let of_outer_map = name.as_ref().is_some_and(|n| self.running.contains(n));
+                if let (true, Some((_, done))) = (of_outer_map, &mut self.map) {
+                    *done += 1;
+                }
             }
-        } else if t.ends_with("StateExited") {
-            if let Some(n) = name
-                && let Some(i) = self.running.iter().rposition(|r| *r == n)
-            {
-                self.running.remove(i);
+            "MapStateStarted" if outer => {
+                let length = e.details.get("length").and_then(serde_json::Value::as_u64);
+                self.map = length.map(|l| (usize::try_from(l).unwrap_or(usize::MAX), 0));
             }
-        } else if e.is_terminal() {
-            self.running.clear();
-            self.ended = Some(t.trim_start_matches("Execution").to_ascii_lowercase());
+            _ if t.ends_with("StateEntered") && outer => {
+                if let Some(n) = name {
+                    self.running.push(n);
+                }
+            }
+            _ if t.ends_with("StateExited") && outer => {
+                if t == "MapStateExited" {
+                    self.map = None;
+                }
+                if let Some(n) = name
+                    && let Some(i) = self.running.iter().rposition(|r| *r == n)
+                {
+                    self.running.remove(i);
+                }
+            }
+            _ if e.is_terminal() => {
+                self.running.clear();
+                self.map = None;
+                self.ended = Some(t.trim_start_matches("Execution").to_ascii_lowercase());
+            }
+            _ => {}
         }
         let activity = self.activity();
         let changed = self.shown.as_ref() != Some(&activity);
@@ -106,14 +136,18 @@ impl<W: Write> Progress<W> {
         }
     }
 
-    /// The whole line: `sfn start: +1.204s  running Double  12 events`.
+    /// The whole line: `sfn start: +1.204s  running Each (2/3 iterations)  12 events`.
     fn line(&self) -> String {
         let events = match self.events {
             1 => "1 event".to_owned(),
             n => format!("{n} events"),
         };
+        let iterations = match (self.ended.is_none(), self.map) {
+            (true, Some((length, done))) => format!(" ({done}/{length} iterations)"),
+            _ => String::new(),
+        };
         format!(
-            "sfn start: {}  {}  {events}",
+            "sfn start: {}  {}{iterations}  {events}",
             elapsed_text(self.started.elapsed()),
             self.activity()
         )
@@ -130,6 +164,9 @@ mod tests {
         let mut details = Map::new();
         if let Some(n) = name {
             details.insert("name".into(), Value::String(n.into()));
+        }
+        if t == "MapStateStarted" {
+            details.insert("length".into(), Value::from(2));
         }
         HistoryEvent::new(id, id - 1, chrono::Utc::now(), t, details)
     }
@@ -152,11 +189,24 @@ mod tests {
             ("ExecutionStarted", None),
             ("MapStateEntered", Some("Each")),
             ("MapStateStarted", None),
+            ("MapIterationStarted", Some("Each")),
+            ("MapIterationStarted", Some("Each")),
             ("PassStateEntered", Some("Double")),
             ("PassStateEntered", Some("Double")),
             ("PassStateExited", Some("Double")),
+            ("MapIterationSucceeded", Some("Each")),
             ("PassStateExited", Some("Double")),
+            ("MapIterationSucceeded", Some("Each")),
+            ("MapStateSucceeded", None),
             ("MapStateExited", Some("Each")),
+            ("ParallelStateEntered", Some("Both")),
+            ("ParallelStateStarted", None),
+            ("TaskStateEntered", Some("Left")),
+            ("TaskStateEntered", Some("Right")),
+            ("TaskStateExited", Some("Left")),
+            ("TaskStateExited", Some("Right")),
+            ("ParallelStateSucceeded", None),
+            ("ParallelStateExited", Some("Both")),
             ("ExecutionSucceeded", None),
         ]
         .into_iter()
@@ -171,13 +221,35 @@ mod tests {
             [
                 "starting  1 event",
                 "running Each  2 events",
-                "running Double (+1 more)  4 events",
-                "running Double (+2 more)  5 events",
-                "running Double (+1 more)  6 events",
-                "running Each  7 events",
-                "ended: succeeded  9 events",
+                "running Both  14 events",
+                "running Left (+1 more)  16 events",
+                "running Right (+2 more)  17 events",
+                "running Right (+1 more)  18 events",
+                "running Both  19 events",
+                "ended: succeeded  22 events",
             ]
         );
+    }
+
+    #[test]
+    fn a_map_shows_its_iterations_done() {
+        let mut p = Progress::new(Vec::new(), false);
+        p.event(&event(1, "MapStateEntered", Some("Each")));
+        p.event(&event(2, "MapStateStarted", None));
+        p.event(&event(3, "MapIterationStarted", Some("Each")));
+        assert!(
+            p.line().contains("running Each (0/2 iterations)  3 events"),
+            "{}",
+            p.line()
+        );
+        p.event(&event(4, "MapIterationSucceeded", Some("Each")));
+        assert!(
+            p.line().contains("running Each (1/2 iterations)  4 events"),
+            "{}",
+            p.line()
+        );
+        p.event(&event(5, "MapStateExited", Some("Each")));
+        assert!(!p.line().contains("iterations"), "{}", p.line());
     }
 
     #[test]
