@@ -17,7 +17,7 @@
 /// Space between two nodes of a layer.
 const NODE_GAP: f64 = 28.0;
 /// Space between a dummy node and its neighbours.
-const DUMMY_GAP: f64 = 12.0;
+const DUMMY_GAP: f64 = 14.0;
 /// Space between two layers (a real layer and the dummy layer below it).
 const LAYER_GAP: f64 = 16.0;
 /// Space between an edge and its label.
@@ -172,13 +172,16 @@ pub(crate) fn layout(items: &[Item], links: &[Link], roots: &[usize]) -> Placed 
         } else {
             let chain = &chains[k];
             let inner = chain.get(1..chain.len().saturating_sub(1)).unwrap_or(&[]);
-            route.points = inner
-                .iter()
-                .map(|&v| {
-                    let x = xs[v] - vs[v].w / 2.0;
-                    (x, center_y(v))
-                })
-                .collect();
+            // Through each layer straight down, from its top to its bottom, so that
+            // the curves between layers stay in the gaps, clear of the nodes.
+            for &v in inner {
+                let x = xs[v] - vs[v].w / 2.0;
+                let r = vs[v].rank;
+                route.points.push((x, tops[r]));
+                if heights[r] > 0.0 {
+                    route.points.push((x, tops[r] + heights[r]));
+                }
+            }
             if reversed[k] {
                 route.points.reverse();
             }

@@ -327,7 +327,7 @@ impl ExecutionOverlay {
             owner[i] = Some(k);
             let s = &mut instances[k];
             if ty.ends_with("Failed") || ty.ends_with("TimedOut") {
-                s.pending = Some(e.error.clone().unwrap_or_else(|| ty.to_owned()));
+                s.pending = Some(e.error.clone().unwrap_or_default());
                 s.failure_at = i;
                 if matches!(ty, "ParallelStateFailed" | "MapStateFailed") {
                     propagated_after = Some(i);
@@ -367,7 +367,7 @@ impl ExecutionOverlay {
                 run.status = status;
             }
             run.retries += s.retries;
-            if let Some(err) = &s.pending {
+            if let Some(err) = s.pending.as_ref().filter(|e| !e.is_empty()) {
                 run.error = Some(err.clone());
             }
         }
