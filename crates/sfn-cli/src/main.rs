@@ -4,6 +4,7 @@ use std::{io::Write, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
+mod graph;
 mod run;
 mod serve;
 mod validate;
@@ -38,6 +39,9 @@ enum Command {
     /// 2 when the address cannot be bound, the mock configuration is unreadable or
     /// `--faults` is not valid.
     Serve(serve::Args),
+    /// Draw a definition as SVG, Mermaid or DOT, an execution overlaid: exit status 0,
+    /// 2 when an input is unreadable or invalid, 3 when the history cannot be fetched.
+    Graph(graph::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
 }
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

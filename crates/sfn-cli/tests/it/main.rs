@@ -2,6 +2,7 @@
 
 mod support;
 
+mod cli_graph;
 mod cli_run;
 mod cli_serve;
 mod cli_validate;

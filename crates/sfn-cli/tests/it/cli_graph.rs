@@ -1,0 +1,86 @@
+//! `sfn graph`, run as a user runs it.
+
+use crate::support::{TempDir, path, sfn, stderr, stdout};
+
+const MACHINE: &str = r#"{
+  "StartAt": "Charge",
+  "States": {
+    "Charge": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:us-east-1:123456789012:activity:charge",
+      "Catch": [ { "ErrorEquals": ["CardDeclined"], "Next": "Fallback" } ],
+      "Next": "Done"
+    },
+    "Fallback": { "Type": "Fail", "Error": "Declined" },
+    "Done": { "Type": "Succeed" }
+  }
+}"#;
+
+const HISTORY: &str = r#"{"events": [
+  {"id": 1, "previousEventId": 0, "type": "ExecutionStarted", "executionStartedEventDetails": {"input": "{}"}},
+  {"id": 2, "previousEventId": 1, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "Charge", "input": "{}"}},
+  {"id": 3, "previousEventId": 2, "type": "ActivityScheduled", "activityScheduledEventDetails": {"resource": "arn:aws:states:us-east-1:123456789012:activity:charge"}},
+  {"id": 4, "previousEventId": 3, "type": "ActivityFailed", "activityFailedEventDetails": {"error": "CardDeclined"}},
+  {"id": 5, "previousEventId": 4, "type": "FailStateEntered", "stateEnteredEventDetails": {"name": "Fallback", "input": "{}"}},
+  {"id": 6, "previousEventId": 5, "type": "ExecutionFailed", "executionFailedEventDetails": {"error": "Declined"}}
+]}"#;
+
+fn graph<'a>(args: impl IntoIterator<Item = &'a str>) -> std::process::Output {
+    sfn()
+        .arg("graph")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sfn graph: {e}"))
+}
+
+#[test]
+fn svg_by_default_mermaid_and_dot_on_request() {
+    let dir = TempDir::new("graph");
+    let def = dir.write("charge.asl.json", MACHINE);
+    let out = graph([path(&def)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let svg = stdout(&out);
+    assert!(svg.starts_with("<svg"), "{svg}");
+    for name in ["Charge", "Fallback", "Done"] {
+        assert!(svg.contains(&format!("data-name=\"{name}\"")), "{name}");
+    }
+    let out = graph([path(&def), "--format", "mermaid"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains(r#"-.->|"Catch: CardDeclined"|"#), "{}", stdout(&out));
+    let out = graph([path(&def), "--format", "dot"]);
+    assert!(stdout(&out).starts_with("digraph machine {"));
+}
+
+#[test]
+fn history_overlaid_into_a_file() {
+    let dir = TempDir::new("graph-history");
+    let def = dir.write("charge.asl.json", MACHINE);
+    let history = dir.write("history.json", HISTORY);
+    let target = dir.join("charge.mmd");
+    let out = graph([path(&def), "--history", path(&history), "-o", path(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let text = std::fs::read_to_string(&target).unwrap_or_default();
+    // The extension chose Mermaid; the caught Task is orange, the Fail state red.
+    assert!(text.starts_with("flowchart TD"), "{text}");
+    assert!(text.contains("style s0 fill:#ffe8cc,stroke:#ec7211"), "{text}");
+    assert!(text.contains("style s1 fill:#fbd8d3,stroke:#d13212"), "{text}");
+    assert!(text.contains("style s2 fill:#f2f3f3,stroke:#aab7b8"), "{text}");
+}
+
+#[test]
+fn unreadable_or_invalid_input_exits_two() {
+    let dir = TempDir::new("graph-bad");
+    let out = graph(["/nonexistent/definition.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+    let bad = dir.write("bad.json", r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#);
+    let out = graph([path(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("MISSING_TRANSITION_TARGET"), "{}", stderr(&out));
+    let def = dir.write("ok.json", MACHINE);
+    let history = dir.write("history.json", r#"{"Events": []}"#);
+    let out = graph([path(&def), "--history", path(&history)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("events"), "{}", stderr(&out));
+}
