@@ -119,9 +119,20 @@ fn read_machine(args: &Args) -> Result<StateMachine, Stop> {
         _ => {
             let lines: Vec<String> = diags
                 .errors()
-                .map(|d| format!("{file}: {}: {} {}: {}", d.location(), d.severity, d.code, d.message))
+                .map(|d| {
+                    format!(
+                        "{file}: {}: {} {}: {}",
+                        d.location(),
+                        d.severity,
+                        d.code,
+                        d.message
+                    )
+                })
                 .collect();
-            Err(Stop(2, format!("{file} is not a valid definition:\n{}", lines.join("\n"))))
+            Err(Stop(
+                2,
+                format!("{file} is not a valid definition:\n{}", lines.join("\n")),
+            ))
         }
     }
 }
@@ -130,8 +141,8 @@ fn read_history(path: &PathBuf) -> Result<Vec<HistoryEvent>, Stop> {
     let file = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| Stop(2, format!("{file}: cannot read: {e}")))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Stop(2, format!("{file}: not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Stop(2, format!("{file}: not JSON: {e}")))?;
     sfn_graph::events_from_history(&value).map_err(|e| Stop(2, format!("{file}: {e}")))
 }
 

@@ -35,10 +35,14 @@ impl Graph {
             }
         }
         scope.start = Some(START_ID.to_owned());
-        scope.nodes.insert(0, marker(NodeKind::Start, START_ID, "Start"));
+        scope
+            .nodes
+            .insert(0, marker(NodeKind::Start, START_ID, "Start"));
         scope.nodes.push(marker(NodeKind::End, END_ID, "End"));
         if let Some(first) = first {
-            scope.edges.insert(0, edge(START_ID, &first, EdgeKind::Next, None));
+            scope
+                .edges
+                .insert(0, edge(START_ID, &first, EdgeKind::Next, None));
         }
         for id in ends {
             scope.edges.push(edge(&id, END_ID, EdgeKind::Next, None));
@@ -123,10 +127,9 @@ impl Builder<'_> {
         let detail = match state {
             State::Task(t) => Some(label::resource(&t.resource)),
             State::Wait(w) => Some(label::wait(w)).filter(|s| !s.is_empty()),
-            State::Fail(f) => label::fail_error(
-                f.error.as_ref(),
-                f.error_path.as_ref().map(|p| p.as_str()),
-            ),
+            State::Fail(f) => {
+                label::fail_error(f.error.as_ref(), f.error_path.as_ref().map(|p| p.as_str()))
+            }
             _ => None,
         };
         let retry = state
@@ -134,7 +137,11 @@ impl Builder<'_> {
             .iter()
             .map(|r| RetryBadge {
                 max_attempts: r.max_attempts.unwrap_or(3),
-                errors: r.error_equals.iter().map(|e| e.as_str().to_owned()).collect(),
+                errors: r
+                    .error_equals
+                    .iter()
+                    .map(|e| e.as_str().to_owned())
+                    .collect(),
             })
             .collect();
         let mut distributed = false;

@@ -101,7 +101,12 @@ pub fn resource(r: &Resource) -> String {
             let arn = r.as_str();
             arn.splitn(6, ':').nth(5).unwrap_or(arn).to_owned()
         }
-        _ => r.as_str().rsplit(':').next().unwrap_or(r.as_str()).to_owned(),
+        _ => r
+            .as_str()
+            .rsplit(':')
+            .next()
+            .unwrap_or(r.as_str())
+            .to_owned(),
     };
     shorten(&text, MAX_LABEL)
 }

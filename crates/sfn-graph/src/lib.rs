@@ -71,7 +71,6 @@ mod render;
 pub use from_machine::{END_ID, START_ID};
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeKind, Region, RetryBadge, Scope};
 pub use overlay::{
-    ExecutionOverlay, HistoryError, HistoryEvent, Iterations, StateRun, Status,
-    events_from_history,
+    ExecutionOverlay, HistoryError, HistoryEvent, Iterations, StateRun, Status, events_from_history,
 };
 pub use render::Format;

@@ -46,7 +46,11 @@ fn svg_by_default_mermaid_and_dot_on_request() {
     }
     let out = graph([path(&def), "--format", "mermaid"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains(r#"-.->|"Catch: CardDeclined"|"#), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(r#"-.->|"Catch: CardDeclined"|"#),
+        "{}",
+        stdout(&out)
+    );
     let out = graph([path(&def), "--format", "dot"]);
     assert!(stdout(&out).starts_with("digraph machine {"));
 }
@@ -63,9 +67,18 @@ fn history_overlaid_into_a_file() {
     let text = std::fs::read_to_string(&target).unwrap_or_default();
     // The extension chose Mermaid; the caught Task is orange, the Fail state red.
     assert!(text.starts_with("flowchart TD"), "{text}");
-    assert!(text.contains("style s0 fill:#ffe8cc,stroke:#ec7211"), "{text}");
-    assert!(text.contains("style s1 fill:#fbd8d3,stroke:#d13212"), "{text}");
-    assert!(text.contains("style s2 fill:#f2f3f3,stroke:#aab7b8"), "{text}");
+    assert!(
+        text.contains("style s0 fill:#ffe8cc,stroke:#ec7211"),
+        "{text}"
+    );
+    assert!(
+        text.contains("style s1 fill:#fbd8d3,stroke:#d13212"),
+        "{text}"
+    );
+    assert!(
+        text.contains("style s2 fill:#f2f3f3,stroke:#aab7b8"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -74,10 +87,17 @@ fn unreadable_or_invalid_input_exits_two() {
     let out = graph(["/nonexistent/definition.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
-    let bad = dir.write("bad.json", r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#);
+    let bad = dir.write(
+        "bad.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    );
     let out = graph([path(&bad)]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("MISSING_TRANSITION_TARGET"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("MISSING_TRANSITION_TARGET"),
+        "{}",
+        stderr(&out)
+    );
     let def = dir.write("ok.json", MACHINE);
     let history = dir.write("history.json", r#"{"Events": []}"#);
     let out = graph([path(&def), "--history", path(&history)]);

@@ -265,7 +265,8 @@ fn rank(n: usize, links: &[Link], reversed: &[bool]) -> Vec<usize> {
         indegree[b] += 1;
     }
     let mut ranks = vec![0usize; n];
-    let mut queue: std::collections::VecDeque<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|&v| indegree[v] == 0).collect();
     while let Some(v) = queue.pop_front() {
         for &w in &succ[v] {
             ranks[w] = ranks[w].max(ranks[v] + 2);
@@ -410,9 +411,7 @@ fn coordinates(
             xs[v] = x;
         }
     }
-    let sweeps: Vec<usize> = (0..layers.len())
-        .chain((0..layers.len()).rev())
-        .collect();
+    let sweeps: Vec<usize> = (0..layers.len()).chain((0..layers.len()).rev()).collect();
     for _ in 0..8 {
         for &r in &sweeps {
             let layer = &layers[r];

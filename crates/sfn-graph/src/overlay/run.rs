@@ -235,8 +235,8 @@ impl ExecutionOverlay {
                         let catches = info
                             .get(&src.name)
                             .is_some_and(|s| s.catch.iter().any(|c| c == name));
-                        let failed_before = src.pending.is_some()
-                            || matches!(src.status, Some(Status::Caught));
+                        let failed_before =
+                            src.pending.is_some() || matches!(src.status, Some(Status::Caught));
                         if failed_before && catches {
                             src.status = Some(Status::Caught);
                             src.pending = None;
@@ -334,8 +334,7 @@ impl ExecutionOverlay {
                 }
             } else if ty.ends_with("Aborted") {
                 s.status = Some(Status::Aborted);
-            } else if s.pending.is_some()
-                && (ty.ends_with("Scheduled") || ty.ends_with("Started"))
+            } else if s.pending.is_some() && (ty.ends_with("Scheduled") || ty.ends_with("Started"))
             {
                 s.pending = None;
                 s.retries += 1;

@@ -150,7 +150,10 @@ fn edges(out: &mut String, s: &Scope, overlaid: bool) {
             attrs.push("style=dashed".to_owned());
         }
         let (colour, width) = style::edge(e, overlaid);
-        attrs.push(format!("color=\"{colour}\", fontcolor=\"{}\"", style::MUTED));
+        attrs.push(format!(
+            "color=\"{colour}\", fontcolor=\"{}\"",
+            style::MUTED
+        ));
         if width > 2.0 {
             attrs.push(format!("penwidth={width}"));
         }
@@ -170,7 +173,9 @@ fn shape(n: &Node) -> (&'static str, &'static str) {
             StateType::Choice => ("diamond", ""),
             StateType::Wait => ("parallelogram", ""),
             StateType::Pass => ("box", ", style=\"rounded,filled\""),
-            StateType::Succeed | StateType::Fail => ("box", ", style=\"rounded,filled\", peripheries=2"),
+            StateType::Succeed | StateType::Fail => {
+                ("box", ", style=\"rounded,filled\", peripheries=2")
+            }
             _ => ("box", ""),
         },
     }

@@ -75,7 +75,13 @@ impl Graph {
 /// The colours arrows come in: one marker each.
 const ARROW_COLOURS: [&str; 5] = ["#545b64", "#c45500", "#1d8102", "#ec7211", "#aab7b8"];
 
-fn draw_scope(out: &mut String, scope: &Scope, layout: &ScopeLayout, at: (f64, f64), overlaid: bool) {
+fn draw_scope(
+    out: &mut String,
+    scope: &Scope,
+    layout: &ScopeLayout,
+    at: (f64, f64),
+    overlaid: bool,
+) {
     // Compound states first (their contents inside), then edges, then the other states.
     for (n, l) in scope.nodes.iter().zip(&layout.nodes) {
         if n.is_compound() {
@@ -179,7 +185,10 @@ fn draw_node(out: &mut String, n: &Node, l: &NodeLayout, at: (f64, f64)) {
     let (x, y) = (at.0 + l.x, at.1 + l.y);
     let paint = style::node(n);
     group_open(out, n, x, y, l);
-    let common = format!(r#"fill="{}" stroke="{}" stroke-width="1.4""#, paint.fill, paint.stroke);
+    let common = format!(
+        r#"fill="{}" stroke="{}" stroke-width="1.4""#,
+        paint.fill, paint.stroke
+    );
     let (cx, cy) = (x + l.w / 2.0, y + l.h / 2.0);
     match n.kind {
         NodeKind::Start | NodeKind::End => {

@@ -26,7 +26,11 @@ fn every_format_matches_its_golden_file() {
 fn rendering_is_deterministic() {
     for name in machines() {
         assert_eq!(graph(&name).to_svg(), graph(&name).to_svg(), "{name}");
-        assert_eq!(graph(&name).to_mermaid(), graph(&name).to_mermaid(), "{name}");
+        assert_eq!(
+            graph(&name).to_mermaid(),
+            graph(&name).to_mermaid(),
+            "{name}"
+        );
     }
 }
 
@@ -35,10 +39,16 @@ fn mermaid_marks_choice_rules_default_and_catch() {
     let text = graph("every_state").to_mermaid();
     assert!(text.starts_with("flowchart TD\n"));
     assert!(text.contains(r#"-->|"$.sum #gt; 0"|"#), "{text}");
-    assert!(text.contains(r#"-->|"And($.kind == #quot;a#quot;, $.retry == true)"|"#), "{text}");
+    assert!(
+        text.contains(r#"-->|"And($.kind == #quot;a#quot;, $.retry == true)"|"#),
+        "{text}"
+    );
     assert!(text.contains(r#"-->|"Default"|"#), "{text}");
     assert!(text.contains(r#"-.->|"Catch: States.ALL"|"#), "{text}");
-    assert!(text.contains("↻ 3× States.Timeout, States.TaskFailed"), "{text}");
+    assert!(
+        text.contains("↻ 3× States.Timeout, States.TaskFailed"),
+        "{text}"
+    );
     assert!(text.contains("Map · Distributed"), "{text}");
     assert!(text.contains("subgraph"), "{text}");
 }
@@ -47,7 +57,12 @@ fn mermaid_marks_choice_rules_default_and_catch() {
 fn dot_has_clusters_and_dashed_catches() {
     let text = graph("nested").to_dot();
     assert!(text.starts_with("digraph machine {"));
-    for cluster in ["cluster_s0", "cluster_s0_b0", "cluster_s1_items", "cluster_s2_b1"] {
+    for cluster in [
+        "cluster_s0",
+        "cluster_s0_b0",
+        "cluster_s1_items",
+        "cluster_s2_b1",
+    ] {
         assert!(text.contains(cluster), "{cluster} in {text}");
     }
     let text = graph("every_state").to_dot();

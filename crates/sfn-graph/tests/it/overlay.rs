@@ -17,19 +17,34 @@ fn caught_error_then_failure() {
     assert_eq!(run.states["Done"].status, Status::NotReached);
     let it = run.states["Ship"].iterations.unwrap_or_default();
     assert_eq!(it.text(), "3/4 succeeded, 1 failed");
-    assert!(run.caught.contains(&("Charge".to_owned(), "Fallback".to_owned())));
-    assert!(run.taken.contains(&("Fallback".to_owned(), "Ship".to_owned())));
+    assert!(
+        run.caught
+            .contains(&("Charge".to_owned(), "Fallback".to_owned()))
+    );
+    assert!(
+        run.taken
+            .contains(&("Fallback".to_owned(), "Ship".to_owned()))
+    );
     assert_eq!(run.finished.as_deref(), Some("ExecutionFailed"));
 }
 
 #[test]
 fn overlaid_svg_colours_states_and_counts_iterations() {
     let svg = graph("failed").to_svg();
-    assert!(svg.contains(r#"class="state task caught" data-id="s0""#), "{svg}");
+    assert!(
+        svg.contains(r#"class="state task caught" data-id="s0""#),
+        "{svg}"
+    );
     assert!(svg.contains(r#"class="state map failed""#), "{svg}");
-    assert!(svg.contains(r#"class="state succeed not-reached""#), "{svg}");
+    assert!(
+        svg.contains(r#"class="state succeed not-reached""#),
+        "{svg}"
+    );
     assert!(svg.contains("3/4 succeeded, 1 failed"), "{svg}");
-    assert!(svg.contains(r#"class="edge catch taken" data-from="s0" data-to="s1""#), "{svg}");
+    assert!(
+        svg.contains(r#"class="edge catch taken" data-from="s0" data-to="s1""#),
+        "{svg}"
+    );
     assert!(svg.contains(r#"class="legend""#));
 }
 

@@ -18,7 +18,10 @@ struct Box_ {
 
 impl Box_ {
     fn contains(&self, o: &Box_) -> bool {
-        o.x >= self.x && o.y >= self.y && o.x + o.w <= self.x + self.w && o.y + o.h <= self.y + self.h
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
 
     fn overlaps(&self, o: &Box_) -> bool {
@@ -38,7 +41,9 @@ fn attr(n: &roxmltree::Node<'_, '_>, name: &str) -> f64 {
 
 fn boxes(doc: &roxmltree::Document<'_>) -> BTreeMap<String, Box_> {
     doc.descendants()
-        .filter(|n| n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("state")))
+        .filter(|n| {
+            n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("state"))
+        })
         .map(|n| {
             let id = n.attribute("data-id").unwrap_or_default().to_owned();
             (
@@ -77,7 +82,10 @@ fn every_svg_is_xml_and_names_every_state() {
         let b = boxes(&doc);
         let m = machine(&name);
         let mut names = Vec::new();
-        fn walk(states: &indexmap::IndexMap<sfn_core::model::StateName, sfn_core::model::State>, out: &mut Vec<String>) {
+        fn walk(
+            states: &indexmap::IndexMap<sfn_core::model::StateName, sfn_core::model::State>,
+            out: &mut Vec<String>,
+        ) {
             for (n, s) in states {
                 out.push(n.as_str().to_owned());
                 for (_, scope) in s.nested() {
@@ -88,9 +96,16 @@ fn every_svg_is_xml_and_names_every_state() {
         walk(&m.states, &mut names);
         for n in &names {
             assert!(b.values().any(|x| &x.name == n), "{name}: {n} is not drawn");
-            assert!(svg.contains(&format!(">{n}</text>")), "{name}: {n} is not written");
+            assert!(
+                svg.contains(&format!(">{n}</text>")),
+                "{name}: {n} is not written"
+            );
         }
-        assert_eq!(b.len(), names.len() + 2, "{name}: states and the two markers");
+        assert_eq!(
+            b.len(),
+            names.len() + 2,
+            "{name}: states and the two markers"
+        );
     }
 }
 
@@ -105,9 +120,14 @@ fn no_two_state_boxes_overlap() {
                 if !a.overlaps(c) {
                     continue;
                 }
-                let nested = (a.contains(c) && (a.class.contains("parallel") || a.class.contains("map")))
+                let nested = (a.contains(c)
+                    && (a.class.contains("parallel") || a.class.contains("map")))
                     || (c.contains(a) && (c.class.contains("parallel") || c.class.contains("map")));
-                assert!(nested, "{name}: {} and {} overlap: {a:?} {c:?}", a.name, c.name);
+                assert!(
+                    nested,
+                    "{name}: {} and {} overlap: {a:?} {c:?}",
+                    a.name, c.name
+                );
             }
         }
     }
@@ -120,10 +140,9 @@ fn every_edge_ends_on_its_target() {
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
         let b = boxes(&doc);
         let mut count = 0;
-        for g in doc
-            .descendants()
-            .filter(|n| n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("edge ")))
-        {
+        for g in doc.descendants().filter(|n| {
+            n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("edge "))
+        }) {
             let to = g.attribute("data-to").unwrap_or_default();
             let target = b.get(to).unwrap_or_else(|| panic!("{name}: no box {to}"));
             let path = g
@@ -136,9 +155,17 @@ fn every_edge_ends_on_its_target() {
                 && x <= target.x + target.w + eps
                 && y >= target.y - eps
                 && y <= target.y + target.h + eps;
-            assert!(inside, "{name}: edge to {} ends at ({x}, {y}), off {target:?}", target.name);
+            assert!(
+                inside,
+                "{name}: edge to {} ends at ({x}, {y}), off {target:?}",
+                target.name
+            );
             let on_border = if target.is_marker() {
-                let (cx, cy, r) = (target.x + target.w / 2.0, target.y + target.h / 2.0, target.w / 2.0);
+                let (cx, cy, r) = (
+                    target.x + target.w / 2.0,
+                    target.y + target.h / 2.0,
+                    target.w / 2.0,
+                );
                 (((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - r).abs() <= eps
             } else {
                 [
@@ -150,7 +177,11 @@ fn every_edge_ends_on_its_target() {
                 .into_iter()
                 .any(|d| d <= eps)
             };
-            assert!(on_border, "{name}: edge to {} ends inside its box at ({x}, {y})", target.name);
+            assert!(
+                on_border,
+                "{name}: edge to {} ends inside its box at ({x}, {y})",
+                target.name
+            );
             count += 1;
         }
         assert!(count > 0, "{name}: no edges");

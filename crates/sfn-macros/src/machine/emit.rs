@@ -306,3 +306,40 @@ fn asl(out: &Emitted) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_type_carries_its_diagram() {
+        let tokens: proc_macro2::TokenStream = r#"
+            /// Says hello.
+            pub Hello {
+                start_at: Greet,
+                states: {
+                    Greet: Pass { next: Done },
+                    Done: Succeed,
+                }
+            }
+        "#
+        .parse()
+        .unwrap_or_default();
+        let out = super::super::expand(tokens).to_string();
+        assert!(out.contains("\"```mermaid\""), "{out}");
+        assert!(out.contains("flowchart TD"), "{out}");
+        assert!(out.contains("Greet"), "{out}");
+    }
+
+    #[test]
+    fn an_invalid_machine_has_no_diagram() {
+        let tokens: proc_macro2::TokenStream = r#"
+            pub Broken {
+                start_at: Greet,
+                states: { Greet: Pass { next: Nowhere } }
+            }
+        "#
+        .parse()
+        .unwrap_or_default();
+        let out = super::super::expand(tokens).to_string();
+        assert!(!out.contains("mermaid"), "{out}");
+    }
+}
