@@ -104,3 +104,97 @@ fn unreadable_or_invalid_input_exits_two() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("events"), "{}", stderr(&out));
 }
+
+#[test]
+fn execution_read_from_an_endpoint() {
+    use std::{
+        io::{BufRead, BufReader},
+        process::Stdio,
+    };
+
+    use crate::support::{Running, request};
+
+    let child = sfn()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run sfn serve: {e}"));
+    let mut server = Running(child);
+    let log = server
+        .0
+        .stderr
+        .take()
+        .unwrap_or_else(|| panic!("no stderr"));
+    let mut lines = BufReader::new(log).lines();
+    let first = lines
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("sfn serve printed nothing"));
+    // The request log is read, so that the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .trim()
+        .to_owned();
+
+    let definition = r#"{"StartAt":"Hello","States":{"Hello":{"Type":"Pass","Next":"Done"},"Done":{"Type":"Succeed"}}}"#;
+    let dir = TempDir::new("graph-execution");
+    let def = dir.write("hello.asl.json", definition);
+    let create = serde_json::json!({
+        "name": "hello",
+        "definition": definition,
+        "roleArn": "arn:aws:iam::123456789012:role/sfn",
+    });
+    let (status, body) = request(&addr, "CreateStateMachine", &create.to_string());
+    assert_eq!(status, 200, "{body}");
+    let arn = "arn:aws:states:us-east-1:123456789012:stateMachine:hello";
+    let start = serde_json::json!({"stateMachineArn": arn, "input": "{}"});
+    let (status, body) = request(&addr, "StartExecution", &start.to_string());
+    assert_eq!(status, 200, "{body}");
+    let execution = body["executionArn"].as_str().unwrap_or_default().to_owned();
+    for _ in 0..500 {
+        let (_, d) = request(
+            &addr,
+            "DescribeExecution",
+            &serde_json::json!({"executionArn": execution}).to_string(),
+        );
+        if d["status"] != "RUNNING" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let endpoint = format!("http://{addr}");
+    let out = graph([
+        path(&def),
+        "--execution",
+        &execution,
+        "--endpoint",
+        &endpoint,
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // Both states succeeded: green.
+    assert!(
+        text.contains("style s0 fill:#d9f2dc,stroke:#1d8102"),
+        "{text}"
+    );
+    assert!(
+        text.contains("style s1 fill:#d9f2dc,stroke:#1d8102"),
+        "{text}"
+    );
+
+    // An execution the endpoint does not know: the service refused, exit 3.
+    let out = graph([
+        path(&def),
+        "--execution",
+        "arn:aws:states:us-east-1:123456789012:execution:hello:nope",
+        "--endpoint",
+        &endpoint,
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
