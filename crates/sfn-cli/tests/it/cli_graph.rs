@@ -198,3 +198,90 @@ fn execution_read_from_an_endpoint() {
     ]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }
+
+#[test]
+fn history_of_sfn_run() {
+    let machine = r#"{
+      "StartAt": "Fan",
+      "States": {
+        "Fan": {
+          "Type": "Parallel",
+          "Branches": [
+            { "StartAt": "A", "States": { "A": { "Type": "Pass", "End": true } } },
+            { "StartAt": "B", "States": { "B": { "Type": "Pass", "End": true } } }
+          ],
+          "ResultPath": null,
+          "Next": "Each"
+        },
+        "Each": {
+          "Type": "Map",
+          "ItemsPath": "$.items",
+          "MaxConcurrency": 1,
+          "ItemProcessor": {
+            "StartAt": "Item",
+            "States": {
+              "Item": {
+                "Type": "Choice",
+                "Choices": [ { "Variable": "$", "NumericEquals": 2, "Next": "Boom" } ],
+                "Default": "Fine"
+              },
+              "Boom": { "Type": "Fail", "Error": "Two" },
+              "Fine": { "Type": "Succeed" }
+            }
+          },
+          "Catch": [ { "ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Sign" } ],
+          "ResultPath": null,
+          "Next": "Sign"
+        },
+        "Sign": {
+          "Type": "Choice",
+          "Choices": [ { "Variable": "$.ok", "BooleanEquals": true, "Next": "Good" } ],
+          "Default": "Bad"
+        },
+        "Good": { "Type": "Succeed" },
+        "Bad": { "Type": "Fail", "Error": "NotOk" }
+      }
+    }"#;
+    let dir = TempDir::new("graph-run");
+    let def = dir.write("fan.asl.json", machine);
+    let run = crate::support::run([
+        path(&def),
+        "--input",
+        r#"{"items": [1, 2, 3], "ok": false}"#,
+        "--history",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let history = dir.write("run.json", &stdout(&run));
+    let out = graph([
+        path(&def),
+        "--history",
+        path(&history),
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let style = |id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("style {id} ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (green, red, orange, grey) = ("#d9f2dc", "#fbd8d3", "#ffe8cc", "#f2f3f3");
+    for (id, colour) in [
+        ("s0", green),  // Fan
+        ("s1", green),  // A
+        ("s2", green),  // B
+        ("s3", orange), // Each: an iteration failed, its Catch took over
+        ("s5", red),    // Boom
+        ("s6", green),  // Fine
+        ("s7", green),  // Sign
+        ("s8", grey),   // Good
+        ("s9", red),    // Bad
+    ] {
+        assert!(style(id).contains(colour), "{id}: {}\n{text}", style(id));
+    }
+    assert!(text.contains("1/3 succeeded, 1 failed"), "{text}");
+}

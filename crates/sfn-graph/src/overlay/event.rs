@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HistoryError {
-    /// The document is neither `{"events": [...]}` nor an array of events.
+    /// The document is neither `{"events": [...]}`, `{"history": [...]}` nor an array of
+    /// events.
     #[error("a history is {{\"events\": [...]}} or an array of events")]
     NotAHistory,
     /// An event is not an object with a `type`.
@@ -79,12 +80,13 @@ impl HistoryEvent {
     }
 }
 
-/// The events of `GetExecutionHistory`'s output (`{"events": [...]}`), or of a bare array
-/// of events, oldest first.
+/// The events of `GetExecutionHistory`'s output (`{"events": [...]}`), of a bare array of
+/// events, or of `sfn run --history --output json`'s output (`{"history": [...]}`),
+/// oldest first.
 pub fn events_from_history(value: &Value) -> Result<Vec<HistoryEvent>, HistoryError> {
     let list = match value {
         Value::Array(a) => a,
-        Value::Object(m) => match m.get("events") {
+        Value::Object(m) => match m.get("events").or_else(|| m.get("history")) {
             Some(Value::Array(a)) => a,
             _ => return Err(HistoryError::NotAHistory),
         },
