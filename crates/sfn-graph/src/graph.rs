@@ -170,7 +170,7 @@ impl Graph {
         walk(&mut self.scope, f);
     }
 
-    /// Calls `f` on every scope with the names of its nodes by id.
+    /// Calls `f` on every scope, nested ones included, parents first.
     pub(crate) fn for_each_scope_mut(&mut self, f: &mut impl FnMut(&mut Scope)) {
         fn walk(scope: &mut Scope, f: &mut impl FnMut(&mut Scope)) {
             f(scope);
