@@ -72,11 +72,11 @@ fn draw(args: &Args) -> Result<(), Stop> {
     if let Some(events) = events {
         graph = graph.with_execution(&ExecutionOverlay::new(&machine, &events));
     }
-    let text = match format(args) {
-        Format::Svg => graph.to_svg(),
-        Format::Mermaid => graph.to_mermaid(),
-        Format::Dot => graph.to_dot(),
-    };
+    let text = graph.render(match format(args) {
+        Format::Svg => sfn_graph::Format::Svg,
+        Format::Mermaid => sfn_graph::Format::Mermaid,
+        Format::Dot => sfn_graph::Format::Dot,
+    });
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Stop(2, format!("{}: cannot write: {e}", path.display()))),

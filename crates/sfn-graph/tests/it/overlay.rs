@@ -114,3 +114,16 @@ fn parallel_branch_failure_caught_by_the_parallel() {
     assert_eq!(run.states["Z"].status, Status::NotReached);
     assert!(run.caught.contains(&("P".to_owned(), "H".to_owned())));
 }
+
+#[test]
+fn running_parallel_with_a_retried_branch() {
+    let m = machine("running");
+    let run = overlay("running", &m).unwrap_or_else(|| panic!("no history"));
+    assert_eq!(run.states["Prepare"].status, Status::Succeeded);
+    assert_eq!(run.states["Fan"].status, Status::Running);
+    assert_eq!(run.states["Resize"].status, Status::Succeeded);
+    assert_eq!(run.states["Approve"].status, Status::Running);
+    assert_eq!(run.states["Approve"].retries, 1);
+    assert_eq!(run.states["Publish"].status, Status::NotReached);
+    assert_eq!(run.finished, None);
+}
