@@ -176,3 +176,55 @@ fn boundary(n: &NodeLayout, node: &Node, toward: (f64, f64)) -> (f64, f64) {
         (cx + sx, cy + sx * dy / dx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Graph;
+
+    fn graph(json: &str) -> Graph {
+        let m: sfn_core::StateMachine = json.parse().unwrap_or_else(|e| panic!("{e}"));
+        Graph::from_machine(&m)
+    }
+
+    #[test]
+    fn regions_sit_inside_their_state_side_by_side() {
+        let g = graph(
+            r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+                {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A2"},"A2":{"Type":"Pass","End":true}}},
+                {"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}"#,
+        );
+        let l = layout_scope(&g.scope);
+        let p = &l.nodes[1];
+        assert_eq!(p.regions.len(), 2);
+        let (r0, r1) = (&p.regions[0], &p.regions[1]);
+        assert!(r0.x + r0.w <= r1.x, "side by side");
+        for r in [r0, r1] {
+            assert!(r.x >= 0.0 && r.y > 0.0, "below the header");
+            assert!(r.x + r.w <= p.w && r.y + r.h <= p.h, "inside the state");
+            for n in &r.scope.nodes {
+                assert!(r.inner_x + n.x + n.w <= r.w + 1e-9);
+                assert!(r.inner_y + n.y + n.h <= r.h + 1e-9);
+            }
+        }
+        // The longer branch makes its region taller.
+        assert!(r0.h > r1.h);
+    }
+
+    #[test]
+    fn edge_ends_lie_on_the_outlines() {
+        let g = graph(
+            r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}"#,
+        );
+        let l = layout_scope(&g.scope);
+        // start -> A: leaves the circle, reaches A's top.
+        let e = &l.edges[0];
+        let (start, a) = (&l.nodes[0], &l.nodes[1]);
+        let first = e.points[0];
+        let (cx, cy) = (start.x + start.w / 2.0, start.y + start.h / 2.0);
+        let r = ((first.0 - cx).powi(2) + (first.1 - cy).powi(2)).sqrt();
+        assert!((r - start.w / 2.0).abs() < 1e-6);
+        let last = e.points[e.points.len() - 1];
+        assert!((last.1 - a.y).abs() < 1e-6, "{last:?} {a:?}");
+    }
+}
