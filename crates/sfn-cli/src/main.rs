@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod endpoint;
 mod executions;
 mod failure;
+mod graph;
 mod manage;
 mod outcome;
 mod output;
@@ -51,6 +52,9 @@ enum Command {
     /// 2 when the address cannot be bound, the mock configuration is unreadable or
     /// `--faults` is not valid.
     Serve(serve::Args),
+    /// Draw a definition as SVG, Mermaid or DOT, an execution overlaid: exit status 0,
+    /// 2 when an input is unreadable or invalid, 3 when the history cannot be fetched.
+    Graph(graph::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
     /// Create or update a state machine from a definition file, with the activities it
@@ -99,6 +103,7 @@ fn main() -> ExitCode {
         Command::Executions(args) => executions::executions(&args),
         Command::Machines(args) => manage::machines(&args),
         Command::Activities(args) => manage::activities(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

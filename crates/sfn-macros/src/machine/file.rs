@@ -24,20 +24,20 @@ pub(crate) fn load(
             .collect::<Vec<_>>()
     };
     let Some(abs) = resolve(&rel, path.span(), errors) else {
-        return Emitted::file(String::new(), path.span(), bindings(), false);
+        return Emitted::file(String::new(), path.span(), bindings(), false, None);
     };
     let text = match std::fs::read_to_string(&abs) {
         Ok(t) => t,
         Err(e) => {
             errors.at(path.span(), format!("cannot read {}: {e}", abs.display()));
-            return Emitted::file(String::new(), path.span(), bindings(), false);
+            return Emitted::file(String::new(), path.span(), bindings(), false, None);
         }
     };
     let json: Json = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
             errors.at(path.span(), format!("{rel} is not valid JSON: {e}"));
-            return Emitted::file(String::new(), path.span(), bindings(), false);
+            return Emitted::file(String::new(), path.span(), bindings(), false, None);
         }
     };
     let (_, diagnostics) = validate_value_with(
@@ -48,6 +48,9 @@ pub(crate) fn load(
         },
     );
     let mut valid = true;
+    let mermaid = sfn_core::StateMachine::from_value(&json)
+        .ok()
+        .map(|m| sfn_graph::Graph::from_machine(&m).to_mermaid());
     for d in diagnostics.errors() {
         valid = false;
         errors.at(
@@ -76,6 +79,7 @@ pub(crate) fn load(
         path.span(),
         bindings(),
         valid,
+        mermaid,
     )
 }
 
