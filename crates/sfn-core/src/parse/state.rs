@@ -11,6 +11,7 @@ use crate::{
     fields::{self, ObjectKind},
     model::*,
     path::JsonPath,
+    template::push_pointer,
 };
 
 /// The intrinsic functions whose result is a string, as `ErrorPath`/`CausePath` need.
@@ -294,6 +295,49 @@ impl<'a> StateReader<'_, 'a> {
         (value, path)
     }
 
+    /// `Credentials` names the role to assume and nothing else: `RoleArn` (or, in
+    /// JSONPath states, `RoleArn.$`), as AWS requires ("Credentials", Task state, AWS Step
+    /// Functions Developer Guide).
+    fn credentials_role(&mut self) {
+        let Some(Value::Object(fields)) = self.obj.get("Credentials") else {
+            return;
+        };
+        let at = self.at("Credentials");
+        let keys: &[&str] = match self.ql {
+            QueryLanguage::JSONPath => &["RoleArn", "RoleArn.$"],
+            _ => &["RoleArn"],
+        };
+        let present: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| fields.contains_key(*k))
+            .collect();
+        match present.as_slice() {
+            [] => self.p.error(&at, "These fields are required: [RoleArn]"),
+            [_, _] => self.p.field_error(
+                &at,
+                "The field 'Credentials' may have 'RoleArn' or 'RoleArn.$', not both",
+            ),
+            _ => {}
+        }
+        for key in fields.keys() {
+            if !keys.contains(&key.as_str()) {
+                let mut p = at.clone();
+                push_pointer(&mut p, key);
+                self.p
+                    .field_error(&p, format!("Field '{key}' is not supported in Credentials"));
+            }
+        }
+        if let Some(v) = fields.get("RoleArn") {
+            if !v.is_string() {
+                self.p.error(
+                    &format!("{at}/RoleArn"),
+                    "The field 'RoleArn' must be a string",
+                );
+            }
+        }
+    }
+
     fn task(
         &mut self,
         comment: Option<String>,
@@ -326,6 +370,7 @@ impl<'a> StateReader<'_, 'a> {
             }
         }
         let credentials = self.p.template(&mut self.obj, "Credentials", self.ql, true);
+        self.credentials_role();
         let (retry, catch) = self.retry_catch();
         let (next, end) = self.transition();
         Some(State::Task(TaskState {
