@@ -16,6 +16,7 @@ mod engine_express;
 mod engine_history;
 mod engine_macros;
 mod engine_maps;
+mod engine_nested;
 mod engine_redrive;
 mod engine_retention;
 mod engine_states;

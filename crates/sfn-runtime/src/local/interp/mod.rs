@@ -13,6 +13,7 @@
 //! | `flow.rs` | Pass, Choice, Succeed, Fail |
 //! | `wait.rs` | Wait, and every sleep on the engine's clock |
 //! | `task.rs` | Task: mocks, handlers, activities, task tokens, timeouts, heartbeats |
+//! | `nested.rs` | Task on `states:startExecution`: a child execution on the same engine |
 //! | `parallel.rs` | Parallel |
 //! | `map.rs` | Map, inline (distributed: `local/map_run.rs`) |
 //! | `retry.rs` | `Retry` and `Catch` of Task, Parallel and Map |
@@ -23,6 +24,7 @@
 mod events;
 mod flow;
 mod map;
+mod nested;
 mod output;
 mod parallel;
 mod probe;

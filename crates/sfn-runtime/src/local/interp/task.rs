@@ -14,6 +14,7 @@ use sfn_core::{
     error::states,
     eval::{Env, io, retry, template},
     model::{IntegrationPattern, ResourceKind, TaskState},
+    resources::{self, Pattern, Recognized},
 };
 
 use super::{
@@ -35,6 +36,8 @@ use crate::{
 enum Answerer {
     Mock,
     Handler(Arc<dyn TaskHandler>),
+    /// `states:startExecution`: a child execution on the same engine.
+    Nested(Pattern),
     Activity,
     Nothing,
 }
@@ -51,12 +54,12 @@ struct Attempt<'a> {
 }
 
 /// One call of a Task state's resource.
-struct Call<'a> {
-    params: Arc<Value>,
-    timeout: Option<u64>,
-    heartbeat: Option<u64>,
-    token: &'a str,
-    started: EventType,
+pub(super) struct Call<'a> {
+    pub(super) params: Arc<Value>,
+    pub(super) timeout: Option<u64>,
+    pub(super) heartbeat: Option<u64>,
+    pub(super) token: &'a str,
+    pub(super) started: EventType,
 }
 
 impl Run {
@@ -280,13 +283,22 @@ impl Run {
 
     /// What answers a Task state: its mocked responses, then a handler registered for
     /// its resource (or for the resource without its `.sync`/`.waitForTaskToken`
-    /// suffix), then, for an activity, the activity's queue.
+    /// suffix), then, for `states:startExecution`, a child execution, then, for an
+    /// activity, the activity's queue.
     fn answerer(&self, t: &TaskState, state: &str) -> Answerer {
         if self.mocks.as_ref().is_some_and(|m| m.get(state).is_some()) {
             return Answerer::Mock;
         }
         if let Some(h) = self.handlers.find(&t.resource) {
             return Answerer::Handler(h);
+        }
+        if let Ok(Recognized::Optimized {
+            integration,
+            pattern,
+        }) = resources::recognize(t.resource.as_str())
+            && (integration.service, integration.action) == ("states", "startExecution")
+        {
+            return Answerer::Nested(pattern);
         }
         if let ResourceKind::Activity { .. } = t.resource.kind() {
             return Answerer::Activity;
@@ -406,6 +418,7 @@ impl Run {
                 frame.last = last.load(Ordering::Acquire);
                 r
             }
+            Answerer::Nested(pattern) => self.nested(entry, pattern, call, frame).await,
             Answerer::Activity => {
                 let arn = t.resource.as_str();
                 let mut wait = self.tasks.register_token(call.token, &self.cancel);
@@ -467,7 +480,7 @@ impl Run {
 
     /// Waits for a token's answer; `HeartbeatSeconds` without a heartbeat fails it with
     /// `States.HeartbeatTimeout`.
-    async fn wait_for_token(
+    pub(super) async fn wait_for_token(
         &self,
         wait: &mut TokenWait,
         heartbeat: Option<Duration>,
@@ -524,7 +537,11 @@ impl Run {
         }
     }
 
-    async fn with_timeout<F>(&self, fut: F, timeout: Option<Duration>) -> Result<Value, Failure>
+    pub(super) async fn with_timeout<F>(
+        &self,
+        fut: F,
+        timeout: Option<Duration>,
+    ) -> Result<Value, Failure>
     where
         F: Future<Output = Result<Value, Failure>>,
     {
