@@ -43,6 +43,7 @@
 //! | `tokens.rs` | task tokens, and the activity queues that hand them to workers |
 //! | `history.rs` | execution history, with AWS's event types |
 //! | `mock.rs` | mocked responses, in AWS's mock configuration format |
+//! | `object_store.rs` | where distributed Maps read items and write results: [`ObjectStore`], in memory or in a folder |
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
 //! | `sync.rs` | the lock helper that outlives a panic |
@@ -63,6 +64,7 @@ mod interp;
 mod manage;
 mod map_run;
 mod mock;
+mod object_store;
 mod plan;
 mod redrive;
 mod retention;
@@ -86,6 +88,9 @@ pub use manage::{
 };
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use object_store::{
+    FolderObjectStore, MemoryObjectStore, ObjectInfo, ObjectStore, ObjectStoreError,
+};
 pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
 pub use retention::Retention;
 pub use test_state::{

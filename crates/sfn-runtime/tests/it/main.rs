@@ -14,6 +14,7 @@ mod engine_distributed_map;
 mod engine_executions;
 mod engine_express;
 mod engine_history;
+mod engine_items;
 mod engine_macros;
 mod engine_maps;
 mod engine_nested;

@@ -13,8 +13,11 @@ use sfn_core::{
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step, int_field, int_field_signed, number_field,
-    output::ResultFields, retry::RetryState,
+    Entry, Failure, Frame, Run, Step, int_field, int_field_signed,
+    items::{ItemsScope, WriterPlan},
+    number_field,
+    output::ResultFields,
+    retry::RetryState,
 };
 use crate::local::{
     history::{EventDetails, EventType},
@@ -71,12 +74,21 @@ impl Run {
                 "The Map state has no ItemProcessor",
             )));
         };
-        let read = m
-            .item_reader
-            .as_ref()
-            .map(|reader| self.read_items(reader))
-            .transpose()?;
         let vars = frame.vars.clone();
+        let items_scope = ItemsScope {
+            input,
+            ctx: &ctx,
+            vars: &vars,
+            jsonata: st.jsonata,
+        };
+        let read = match &m.item_reader {
+            Some(reader) => Some(self.read_items(reader, &items_scope).await?),
+            None => None,
+        };
+        let writer = match (&m.result_writer, distributed) {
+            (Some(w), true) => Some(self.writer_plan(w, &items_scope)?),
+            _ => None,
+        };
         let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
             let scope = Env {
                 input,
@@ -307,11 +319,11 @@ impl Run {
         };
         let item_in_context = scope_needs_context(processor);
         let mocked = self.mocked_result(st, Some((inputs.len(), tolerated_count, tolerated_pct)));
-        let outputs = if let Some(mocked) = mocked {
+        let result = if let Some(mocked) = mocked {
             // TestState: the mocked result stands for the iterations.
             match mocked? {
-                Value::Array(a) => a,
-                other => vec![other],
+                a @ Value::Array(_) => a,
+                other => Value::Array(vec![other]),
             }
         } else if distributed {
             let settings = MapRunSettings {
@@ -327,16 +339,18 @@ impl Run {
                 tolerated_count,
                 tolerated_pct,
                 item_in_context,
-                result_writer: m.result_writer.is_some(),
+                result_writer: writer,
             };
             self.map_run(settings, inputs, sizes, frame).await?
         } else {
             let writer = m.result_writer.is_some();
             let shape = (limit, item_in_context, writer);
-            self.inline_iterations(st, processor, inputs, shape, run_started, frame)
-                .await?
+            Value::Array(
+                self.inline_iterations(st, processor, inputs, shape, run_started, frame)
+                    .await?,
+            )
         };
-        let result = Arc::new(Value::Array(outputs));
+        let result = Arc::new(result);
         self.finish_result(
             entry,
             ResultFields::from(m),
@@ -461,7 +475,7 @@ impl Run {
 }
 
 /// `ResultWriter` needs a data store the local engine does not have.
-pub(crate) fn result_writer_failure() -> Failure {
+fn result_writer_failure() -> Failure {
     Failure::new(
         states::RESULT_WRITER_FAILED,
         Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
@@ -482,7 +496,8 @@ pub(crate) struct MapRunSettings<'a> {
     pub(crate) tolerated_count: Option<u64>,
     pub(crate) tolerated_pct: Option<f64>,
     pub(crate) item_in_context: bool,
-    pub(crate) result_writer: bool,
+    /// The `ResultWriter`, evaluated.
+    pub(crate) result_writer: Option<WriterPlan>,
 }
 
 /// Whether any state of a scope, nested ones included, reads the context object.

@@ -112,7 +112,7 @@ impl Run {
                     )),
                 )
             })?;
-            let shape = describe_shape(&ended, v2);
+            let shape = describe_shape(&ended, if v2 { Shape::SYNC2 } else { Shape::SYNC }, millis);
             if ended.status == ExecutionStatus::Succeeded {
                 Ok(shape)
             } else {
@@ -169,11 +169,41 @@ fn sdk_failure(e: Error) -> Failure {
     )
 }
 
-/// `DescribeExecution`'s shape, keys in AWS's (alphabetical) order; `.sync:2` gives
-/// `Input` and `Output` as JSON and adds the redrive fields.
-fn describe_shape(d: &ExecutionDescription, v2: bool) -> Value {
+/// Which `DescribeExecution` shape: data as JSON or as JSON text, with or without the
+/// redrive fields.
+#[derive(Clone, Copy)]
+pub(super) struct Shape {
+    json: bool,
+    redrive: bool,
+}
+
+impl Shape {
+    /// `.sync`: JSON text, no redrive fields.
+    const SYNC: Shape = Shape {
+        json: false,
+        redrive: false,
+    };
+    /// `.sync:2`: JSON, the redrive fields.
+    const SYNC2: Shape = Shape {
+        json: true,
+        redrive: true,
+    };
+    /// A `ResultWriter`'s results file: JSON text, the redrive fields.
+    pub(super) const RESULTS: Shape = Shape {
+        json: false,
+        redrive: true,
+    };
+}
+
+/// `DescribeExecution`'s shape, keys in AWS's (alphabetical) order, dates as `date`
+/// writes them.
+pub(super) fn describe_shape(
+    d: &ExecutionDescription,
+    shape: Shape,
+    date: fn(DateTime<Utc>) -> Value,
+) -> Value {
     let data = |v: &Value| {
-        if v2 {
+        if shape.json {
             v.clone()
         } else {
             Value::String(v.to_string())
@@ -196,18 +226,18 @@ fn describe_shape(d: &ExecutionDescription, v2: bool) -> Value {
         m.insert("Output".into(), data(output));
         m.insert("OutputDetails".into(), json!({"Included": true}));
     }
-    if v2 {
+    if shape.redrive {
         m.insert("RedriveCount".into(), d.redrive_count.into());
         m.insert("RedriveStatus".into(), d.redrive_status.as_str().into());
         if let Some(reason) = &d.redrive_status_reason {
             m.insert("RedriveStatusReason".into(), reason.clone().into());
         }
     }
-    m.insert("StartDate".into(), millis(d.start_date));
+    m.insert("StartDate".into(), date(d.start_date));
     m.insert("StateMachineArn".into(), d.state_machine_arn.clone().into());
     m.insert("Status".into(), d.status.as_str().into());
     if let Some(stop) = d.stop_date {
-        m.insert("StopDate".into(), millis(stop));
+        m.insert("StopDate".into(), date(stop));
     }
     Value::Object(m)
 }
