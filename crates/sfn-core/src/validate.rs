@@ -157,18 +157,18 @@ fn check_scope(
     }
 
     // Transition targets.
-    if let Some(start) = start_at {
-        if !states.contains_key(start) {
-            out.push(Diagnostic::error(
-                Code::MissingTransitionTarget,
-                format!("{ptr}/StartAt"),
-                format!(
-                    "Missing 'StartAt' target: '{start}' is not a state of {}{}",
-                    scope_name(ptr),
-                    suggestion(start, states.keys())
-                ),
-            ));
-        }
+    if let Some(start) = start_at
+        && !states.contains_key(start)
+    {
+        out.push(Diagnostic::error(
+            Code::MissingTransitionTarget,
+            format!("{ptr}/StartAt"),
+            format!(
+                "Missing 'StartAt' target: '{start}' is not a state of {}{}",
+                scope_name(ptr),
+                suggestion(start, states.keys())
+            ),
+        ));
     }
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut terminal: HashSet<&str> = HashSet::new();

@@ -210,11 +210,11 @@ impl<'a> StateReader<'_, 'a> {
                 } else {
                     None
                 };
-                if let Some(Value::String(s)) = &result {
-                    if s.starts_with('$') {
-                        let at = self.at("Result");
-                        self.p.warning(Code::PassResultIsStatic, &at, "'Result' holds a path, which is not evaluated: the result is the string itself");
-                    }
+                if let Some(Value::String(s)) = &result
+                    && s.starts_with('$')
+                {
+                    let at = self.at("Result");
+                    self.p.warning(Code::PassResultIsStatic, &at, "'Result' holds a path, which is not evaluated: the result is the string itself");
                 }
                 let result_path = self.result_path();
                 let assign = self.assign();
@@ -328,13 +328,13 @@ impl<'a> StateReader<'_, 'a> {
                     .field_error(&p, format!("Field '{key}' is not supported in Credentials"));
             }
         }
-        if let Some(v) = fields.get("RoleArn") {
-            if !v.is_string() {
-                self.p.error(
-                    &format!("{at}/RoleArn"),
-                    "The field 'RoleArn' must be a string",
-                );
-            }
+        if let Some(v) = fields.get("RoleArn")
+            && !v.is_string()
+        {
+            self.p.error(
+                &format!("{at}/RoleArn"),
+                "The field 'RoleArn' must be a string",
+            );
         }
     }
 
@@ -360,14 +360,13 @@ impl<'a> StateReader<'_, 'a> {
             self.timeout_pair("HeartbeatSeconds", "HeartbeatSecondsPath");
         if let (Some(IntOrExpr::Int(t)), Some(IntOrExpr::Int(h))) =
             (&timeout_seconds, &heartbeat_seconds)
+            && h >= t
         {
-            if h >= t {
-                let at = self.at("HeartbeatSeconds");
-                self.p.error(
-                    &at,
-                    format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
-                );
-            }
+            let at = self.at("HeartbeatSeconds");
+            self.p.error(
+                &at,
+                format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
+            );
         }
         let credentials = self.p.template(&mut self.obj, "Credentials", self.ql, true);
         self.credentials_role();
@@ -405,11 +404,11 @@ impl<'a> StateReader<'_, 'a> {
             .p
             .int_or_expr(&mut self.obj, "Seconds", self.ql, 0, Some(99_999_999));
         let timestamp = self.p.string_or_expr(&mut self.obj, "Timestamp", self.ql);
-        if let Some(StringOrExpr::String(s)) = &timestamp {
-            if !crate::eval::wait::is_timestamp(s) {
-                let at = self.at("Timestamp");
-                self.p.error(&at, "String does not match RFC3339 timestamp");
-            }
+        if let Some(StringOrExpr::String(s)) = &timestamp
+            && !crate::eval::wait::is_timestamp(s)
+        {
+            let at = self.at("Timestamp");
+            self.p.error(&at, "String does not match RFC3339 timestamp");
         }
         let seconds_path = self.reference_path("SecondsPath");
         let timestamp_path = self.reference_path("TimestampPath");

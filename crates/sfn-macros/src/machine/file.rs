@@ -108,10 +108,10 @@ fn resolve(rel: &str, span: Span, errors: &mut Errors) -> Option<PathBuf> {
 fn collect_resources(v: &Json, out: &mut Vec<String>) {
     match v {
         Json::Object(m) => {
-            if m.get("Type").and_then(Json::as_str) == Some("Task") {
-                if let Some(Json::String(r)) = m.get("Resource") {
-                    out.push(r.clone());
-                }
+            if m.get("Type").and_then(Json::as_str) == Some("Task")
+                && let Some(Json::String(r)) = m.get("Resource")
+            {
+                out.push(r.clone());
             }
             m.values().for_each(|v| collect_resources(v, out));
         }

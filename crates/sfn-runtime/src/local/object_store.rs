@@ -94,10 +94,13 @@ fn etag(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
+/// An object's bytes and when they were written, by bucket and key.
+type Objects = BTreeMap<(String, String), (Vec<u8>, DateTime<Utc>)>;
+
 /// Objects in memory, for tests.
 #[derive(Debug, Default)]
 pub struct MemoryObjectStore {
-    objects: Mutex<BTreeMap<(String, String), (Vec<u8>, DateTime<Utc>)>>,
+    objects: Mutex<Objects>,
 }
 
 impl MemoryObjectStore {

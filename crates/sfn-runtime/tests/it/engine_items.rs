@@ -191,8 +191,10 @@ const WRITER: &str = r#""ItemsPath": "$.items", "ResultWriter": {"Resource": "ar
     "Parameters": {"Bucket": "out", "Prefix": "runs"}},"#;
 
 fn stored(store: &MemoryObjectStore, key: &str) -> Value {
-    let bytes = store.get("out", key).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    let bytes = store
+        .get("out", key)
+        .unwrap_or_else(|e| panic!("{key}: {e}"));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
 #[tokio::test]
