@@ -300,3 +300,24 @@ async fn jsonata_arguments_start_the_child() {
     let done = run(&e, "parent", def, json!({"arn": child})).await;
     assert_eq!(done.output, Some(json!({"got": {"n": 2}})));
 }
+
+#[tokio::test]
+async fn an_express_child_runs_to_its_end_under_sync() {
+    let e = engine();
+    let child = e
+        .create_state_machine_json_of_type(
+            "fast",
+            CHILD,
+            sfn_runtime::core::model::ExecutionType::Express,
+        )
+        .unwrap();
+    let done = run(
+        &e,
+        "parent",
+        &parent("arn:aws:states:::states:startExecution.sync:2"),
+        json!({"arn": child, "input": {"k": 1}, "name": "n"}),
+    )
+    .await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(done.output.unwrap()["Output"], json!({"got": {"k": 1}}));
+}
