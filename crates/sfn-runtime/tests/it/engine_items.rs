@@ -342,3 +342,32 @@ async fn a_folder_store_reads_and_writes_files() {
     assert!(root.join("out").join(&key).is_file());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[tokio::test]
+async fn max_items_path_values_aws_refuses() {
+    // AWS's words for these, as LocalStack's AWS-checked tests record them.
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.json", b"[1, 2]".to_vec()).unwrap();
+    let fields = reader(
+        r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},"#,
+        "a.json",
+    );
+    for (max, cause) in [
+        (
+            json!("two"),
+            "The MaxItemsPath field refers to value 'two' which is not a valid integer: $.max",
+        ),
+        (json!(-1), "field MaxItems must be positive"),
+    ] {
+        let done = run(
+            &engine_with(store.clone()),
+            "m",
+            &map(&fields, ECHO),
+            json!({"max": max}),
+        )
+        .await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+        assert_eq!(done.cause.as_deref(), Some(cause));
+    }
+}

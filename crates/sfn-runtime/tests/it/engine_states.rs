@@ -178,3 +178,22 @@ async fn a_wait_beyond_24855_days_is_too_long() {
     let done = run(&e, "m2", def, json!({"t": ahead(24_855)})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
 }
+
+#[tokio::test]
+async fn a_negative_max_concurrency_path_is_refused() {
+    // AWS's words, as LocalStack's AWS-checked tests record them.
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+        "MaxConcurrencyPath": "$.max",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}}"#;
+    let done = run(&engine(), "m", def, json!({"items": [1], "max": -1})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    assert!(
+        done.cause
+            .unwrap_or_default()
+            .ends_with("Expected non-negative integer for MaxConcurrency, got '-1' instead."),
+    );
+    let done = run(&engine(), "m2", def, json!({"items": [1], "max": 0})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+}

@@ -21,14 +21,14 @@ use serde_json::{Map, Value, json};
 use sfn_core::{
     error::states,
     eval::{
-        Env,
+        Env, io,
         items::{self, InputType, WriterOptions},
         template,
     },
     model::{ItemReader, ResultWriter, Template},
 };
 
-use super::{Failure, Run, int_field, nested};
+use super::{Failure, Run, int_field_signed, nested};
 use crate::local::{
     ExecutionDescription, ExecutionStatus, LocalEngine, ObjectStore, ObjectStoreError,
 };
@@ -129,14 +129,34 @@ impl Run {
                 let js = scope
                     .jsonata
                     .then(|| self.jsonata_scope(scope.input, scope.ctx, scope.vars));
-                int_field(
+                // AWS fails the reader for a MaxItemsPath that is not an integer, or is
+                // negative, in these words (as LocalStack's AWS-checked tests have them).
+                if let Some(path) = &c.max_items_path {
+                    let v = io::select(path, &env).map_err(|e| reader_failed(e.cause))?;
+                    if io::as_integer(&v).is_none() {
+                        let shown = match &v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        return Err(reader_failed(format!(
+                            "The MaxItemsPath field refers to value '{shown}' which is not a valid integer: {path}"
+                        )));
+                    }
+                }
+                match int_field_signed(
                     c.max_items.as_ref(),
                     c.max_items_path.as_ref(),
                     "MaxItemsPath",
                     &env,
                     js.as_ref(),
                 )
-                .map_err(|e| reader_failed(format!("{}: {}", e.error, e.cause)))?
+                .map_err(|e| reader_failed(e.cause))?
+                {
+                    Some(n) if n < 0 => {
+                        return Err(reader_failed("field MaxItems must be positive"));
+                    }
+                    n => n.map(i64::unsigned_abs),
+                }
             }
             None => None,
         };

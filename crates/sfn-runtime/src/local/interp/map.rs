@@ -166,7 +166,7 @@ impl Run {
                     }
                 }
             };
-            let max_concurrency = int_field(
+            let max_concurrency = match int_field_signed(
                 m.max_concurrency.as_ref(),
                 m.max_concurrency_path.as_ref(),
                 "MaxConcurrencyPath",
@@ -174,7 +174,15 @@ impl Run {
                 js.as_ref(),
             )
             .map_err(err)?
-            .unwrap_or(0);
+            {
+                // AWS's words (as LocalStack's AWS-checked tests have them).
+                Some(n) if n < 0 => {
+                    return Err(err(StatesError::runtime(format!(
+                        "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
+                    ))));
+                }
+                n => n.map_or(0, i64::unsigned_abs),
+            };
             let tolerated_count = match int_field_signed(
                 m.tolerated_failure_count.as_ref(),
                 m.tolerated_failure_count_path.as_ref(),
