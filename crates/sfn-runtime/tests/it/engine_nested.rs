@@ -321,3 +321,49 @@ async fn an_express_child_runs_to_its_end_under_sync() {
     assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
     assert_eq!(done.output.unwrap()["Output"], json!({"got": {"k": 1}}));
 }
+
+#[tokio::test]
+async fn the_sdk_integration_starts_the_child_too() {
+    // TestTaskServiceAwsSdk_test_sfn_start_execution_implicit_json_serialisation: an
+    // object Input reaches the child as that object.
+    let e = engine();
+    let child = e.create_state_machine_json("child", CHILD).unwrap();
+    let done = run(
+        &e,
+        "parent",
+        &parent("arn:aws:states:::aws-sdk:sfn:startExecution"),
+        json!({"arn": child, "input": {"key": "value"}, "name": "kid"}),
+    )
+    .await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let out = done.output.unwrap();
+    assert_eq!(keys(&out), ["ExecutionArn", "StartDate"]);
+    assert!(out["StartDate"].is_string(), "{out}");
+    let kid = e
+        .get_execution(out["ExecutionArn"].as_str().unwrap())
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(kid.output, Some(json!({"got": {"key": "value"}})));
+
+    let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:nope";
+    let done = run(
+        &e,
+        "parent2",
+        &parent("arn:aws:states:::aws-sdk:sfn:startExecution"),
+        json!({"arn": missing, "input": {}, "name": "kid"}),
+    )
+    .await;
+    assert_eq!(
+        done.error.as_deref(),
+        Some("Sfn.StateMachineDoesNotExistException")
+    );
+    let cause = done.cause.unwrap();
+    assert!(
+        cause.starts_with(&format!(
+            "State Machine Does Not Exist: '{missing}' (Service: Sfn, Status Code: 400, Request ID: "
+        )),
+        "{cause}"
+    );
+}

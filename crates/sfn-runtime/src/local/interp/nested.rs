@@ -1,5 +1,6 @@
 //! Nested executions: `arn:aws:states:::states:startExecution` (and `.sync`, `.sync:2`,
-//! `.waitForTaskToken`) starts a real child execution on the same engine, the machine
+//! `.waitForTaskToken`), and `arn:aws:states:::aws-sdk:sfn:startExecution` (and
+//! `.waitForTaskToken`), start a real child execution on the same engine, the machine
 //! named by the arguments' `StateMachineArn`, when no mock or handler answers the state.
 //!
 //! The shapes are AWS's, as recorded (`conformance/execution/TestTaskServiceSfn_*`,
@@ -34,6 +35,17 @@ use crate::{
     },
 };
 
+/// Which integration starts the child: the optimized one, whose errors and dates are the
+/// AWS SDK for Java 1.x's (`StepFunctions.…Exception`, epoch milliseconds), or
+/// `aws-sdk:sfn:startExecution`, whose are the SDK 2.x's (`Sfn.…Exception`, ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`.
+    Optimized,
+    /// `arn:aws:states:::aws-sdk:sfn:startExecution[.waitForTaskToken]`.
+    Sdk,
+}
+
 /// Stops a `.sync` child that is still running when its parent stops waiting for it.
 struct StopChild(Execution);
 
@@ -51,7 +63,7 @@ impl Run {
     pub(super) async fn nested(
         &self,
         entry: &Entry<'_>,
-        pattern: Pattern,
+        (pattern, via): (Pattern, Via),
         call: Call<'_>,
         frame: &mut Frame,
     ) -> Result<Value, Failure> {
@@ -75,11 +87,14 @@ impl Run {
         let child = engine
             .start_execution(&arn, start)
             .await
-            .map_err(sdk_failure)?;
+            .map_err(|e| sdk_failure(e, via))?;
         let started = child.describe();
         let response = json!({
             "ExecutionArn": started.execution_arn,
-            "StartDate": millis(started.start_date),
+            "StartDate": match via {
+                Via::Optimized => millis(started.start_date),
+                Via::Sdk => iso(started.start_date),
+            },
         });
         if pattern == Pattern::RequestResponse {
             return Ok(response);
@@ -148,9 +163,10 @@ fn start_request(params: &Value) -> Result<(String, StartExecution), Failure> {
     Ok((arn.to_owned(), start))
 }
 
-/// A refused start as the AWS SDK reports it: `StepFunctions.<Code>Exception`, the message
-/// with the SDK's service details.
-fn sdk_failure(e: Error) -> Failure {
+/// A refused start as the AWS SDK reports it: `StepFunctions.<Code>Exception` and the
+/// SDK 1.x's service details (as recorded: TestTaskServiceSfn_test_start_execution_no_such_arn),
+/// or, for `aws-sdk:sfn`, `Sfn.<Code>Exception` and the SDK 2.x's.
+fn sdk_failure(e: Error, via: Via) -> Failure {
     let api = from_engine(e);
     let exception = if api.kind.ends_with("Exception") {
         api.kind.to_owned()
@@ -158,15 +174,24 @@ fn sdk_failure(e: Error) -> Failure {
         format!("{}Exception", api.kind)
     };
     let code = api.kind.trim_end_matches("Exception");
-    Failure::new(
-        format!("StepFunctions.{exception}"),
-        Some(format!(
-            "{} (Service: AWSStepFunctions; Status Code: {}; Error Code: {code}; Request ID: {}; Proxy: null)",
-            api.message,
-            api.status,
-            uuid::Uuid::new_v4()
-        )),
-    )
+    let request = uuid::Uuid::new_v4();
+    let (error, cause) = match via {
+        Via::Optimized => (
+            format!("StepFunctions.{exception}"),
+            format!(
+                "{} (Service: AWSStepFunctions; Status Code: {}; Error Code: {code}; Request ID: {request}; Proxy: null)",
+                api.message, api.status
+            ),
+        ),
+        Via::Sdk => (
+            format!("Sfn.{exception}"),
+            format!(
+                "{} (Service: Sfn, Status Code: {}, Request ID: {request})",
+                api.message, api.status
+            ),
+        ),
+    };
+    Failure::new(error, Some(cause))
 }
 
 /// Which `DescribeExecution` shape: data as JSON or as JSON text, with or without the
@@ -244,4 +269,9 @@ pub(super) fn describe_shape(
 
 fn millis(t: DateTime<Utc>) -> Value {
     t.timestamp_millis().into()
+}
+
+fn iso(t: DateTime<Utc>) -> Value {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        .into()
 }

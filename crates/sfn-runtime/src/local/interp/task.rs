@@ -18,8 +18,8 @@ use sfn_core::{
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step, events::task_events, int_field, output::ResultFields,
-    over_limit, retry::RetryState,
+    Entry, Failure, Frame, Run, Step, events::task_events, int_field, nested::Via,
+    output::ResultFields, over_limit, retry::RetryState,
 };
 use crate::{
     activity::TaskFailure,
@@ -36,8 +36,9 @@ use crate::{
 enum Answerer {
     Mock,
     Handler(Arc<dyn TaskHandler>),
-    /// `states:startExecution`: a child execution on the same engine.
-    Nested(Pattern),
+    /// `states:startExecution` (or `aws-sdk:sfn:startExecution`): a child execution on
+    /// the same engine.
+    Nested(Pattern, Via),
     Activity,
     Nothing,
 }
@@ -292,13 +293,19 @@ impl Run {
         if let Some(h) = self.handlers.find(&t.resource) {
             return Answerer::Handler(h);
         }
-        if let Ok(Recognized::Optimized {
-            integration,
-            pattern,
-        }) = resources::recognize(t.resource.as_str())
-            && (integration.service, integration.action) == ("states", "startExecution")
-        {
-            return Answerer::Nested(pattern);
+        match resources::recognize(t.resource.as_str()) {
+            Ok(Recognized::Optimized {
+                integration,
+                pattern,
+            }) if (integration.service, integration.action) == ("states", "startExecution") => {
+                return Answerer::Nested(pattern, Via::Optimized);
+            }
+            Ok(Recognized::Sdk {
+                service: "sfn",
+                action: "startExecution",
+                pattern,
+            }) => return Answerer::Nested(pattern, Via::Sdk),
+            _ => {}
         }
         if let ResourceKind::Activity { .. } = t.resource.kind() {
             return Answerer::Activity;
@@ -418,7 +425,7 @@ impl Run {
                 frame.last = last.load(Ordering::Acquire);
                 r
             }
-            Answerer::Nested(pattern) => self.nested(entry, pattern, call, frame).await,
+            Answerer::Nested(pattern, via) => self.nested(entry, (pattern, via), call, frame).await,
             Answerer::Activity => {
                 let arn = t.resource.as_str();
                 let mut wait = self.tasks.register_token(call.token, &self.cancel);
