@@ -577,9 +577,11 @@ impl Run {
             run.close(now, MapRunStatus::Aborted);
             return Err(f);
         }
-        let written = match (&settings.result_writer, exceeded) {
-            (Some(plan), false) => Some(self.write_results(plan, &arn).await),
-            _ => None,
+        // The results are written also when the failures exceed the tolerance, so that
+        // what failed can be read ("ResultWriter (Map)").
+        let written = match &settings.result_writer {
+            Some(plan) => Some(self.write_results(plan, &arn).await),
+            None => None,
         };
         let failure = if exceeded {
             Some(Failure::new(

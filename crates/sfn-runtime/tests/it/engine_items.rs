@@ -371,3 +371,32 @@ async fn max_items_path_values_aws_refuses() {
         assert_eq!(done.cause.as_deref(), Some(cause));
     }
 }
+
+#[tokio::test]
+async fn results_are_written_when_the_failures_exceed_the_tolerance() {
+    let store = Arc::new(MemoryObjectStore::new());
+    let processor = r#""StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom"}}"#;
+    let done = run(
+        &engine_with(store.clone()),
+        "m",
+        &map(WRITER, processor),
+        json!({"items": [1]}),
+    )
+    .await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(
+        done.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    let listed = store.list("out", "runs/").unwrap();
+    let keys: Vec<&str> = listed.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(
+        keys.iter().any(|k| k.ends_with("/FAILED_0.json")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter().any(|k| k.ends_with("/manifest.json")),
+        "{keys:?}"
+    );
+}
