@@ -76,8 +76,7 @@ impl Run {
                 resource: st.resource.clone(),
             },
         )?;
-        let start = start_request(&call.params)?;
-        let (arn, start) = start;
+        let (arn, start) = start_request(&call.params)?;
         // Registered before the child starts, which may answer at once.
         let mut wait = (pattern == Pattern::WaitForTaskToken)
             .then(|| self.tasks.register_token(call.token, &self.cancel));
