@@ -2,7 +2,10 @@
 //!
 //! Evaluation (paths, templates, intrinsic functions, JSONata, choice rules, retry
 //! arithmetic) is sfn-core's; this module schedules states, records history, answers
-//! tasks (mocks, Rust handlers, activity queues) and keeps executions.
+//! tasks (mocks, Rust handlers, activity queues, child executions for
+//! `states:startExecution`) and keeps executions. A distributed Map reads its items and
+//! writes its results on the engine's [`ObjectStore`] (see
+//! [`LocalEngineBuilder::object_store`]).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,7 +29,7 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
-//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock and retention |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock, retention and object store |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
 //! | `manage.rs` | describing, updating (revisions, publishing at once) and deleting machines, describing activities, tags |
