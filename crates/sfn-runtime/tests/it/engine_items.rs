@@ -400,3 +400,18 @@ async fn results_are_written_when_the_failures_exceed_the_tolerance() {
         "{keys:?}"
     );
 }
+
+#[tokio::test]
+async fn reader_arguments_see_the_effective_input() {
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "k.json", b"[7]".to_vec()).unwrap();
+    let fields = r#""InputPath": "$.where", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+        "Parameters": {"Bucket.$": "$.bucket", "Key.$": "$.key"}},"#;
+    let out = items_read(
+        &store,
+        fields,
+        json!({"where": {"bucket": "data", "key": "k.json"}}),
+    )
+    .await;
+    assert_eq!(out, json!([7]));
+}

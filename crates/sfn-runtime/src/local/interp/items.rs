@@ -12,7 +12,8 @@
 //!   state's result.
 //!
 //! Source: the AWS Step Functions Developer Guide, "ItemReader (Map)" and "ResultWriter
-//! (Map)". The arguments are evaluated against the state's input (before `InputPath`).
+//! (Map)". JSONPath arguments are evaluated against the effective input (after
+//! `InputPath`), JSONata ones against `$states.input`.
 
 use std::sync::Arc;
 

@@ -75,8 +75,21 @@ impl Run {
             )));
         };
         let vars = frame.vars.clone();
+        // The reader's and the writer's JSONPath arguments see the effective input, as
+        // every other field of the state does.
+        let reader_input: Cow<'_, Value> = match (&m.input_path, st.jsonata) {
+            (Some(path), false) if m.item_reader.is_some() || m.result_writer.is_some() => {
+                let scope = Env {
+                    input,
+                    context: &ctx,
+                    variables: &vars,
+                };
+                Cow::Owned(io::apply_path(path, &scope).map_err(err)?)
+            }
+            _ => Cow::Borrowed(&**input),
+        };
         let items_scope = ItemsScope {
-            input,
+            input: &reader_input,
             ctx: &ctx,
             vars: &vars,
             jsonata: st.jsonata,
