@@ -495,11 +495,14 @@ impl Run {
     }
 }
 
-/// `ResultWriter` needs a data store the local engine does not have.
+/// An inline Map has no Map Run whose results a `ResultWriter` could write.
 fn result_writer_failure() -> Failure {
     Failure::new(
         states::RESULT_WRITER_FAILED,
-        Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
+        Some(
+            "ResultWriter writes the results of a distributed Map's Map Run; this Map is inline."
+                .into(),
+        ),
     )
 }
 
