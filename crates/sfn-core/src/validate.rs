@@ -322,7 +322,7 @@ fn check_task(
     let recognized = resource.map(resources::recognize);
     if let Some(Err(unrecognized)) = &recognized {
         out.push(Diagnostic::error(
-            Code::InvalidResource,
+            Code::SchemaValidationFailed,
             format!("{sp}/Resource"),
             unrecognized.to_string(),
         ));
@@ -374,7 +374,7 @@ fn check_reader_writer(s: &Map<String, Value>, sp: &str, out: &mut Vec<Diagnosti
         };
         if let Err(unrecognized) = resources::recognize_in(resource, table) {
             out.push(Diagnostic::error(
-                Code::InvalidResource,
+                Code::SchemaValidationFailed,
                 format!("{sp}/{key}/Resource"),
                 unrecognized.to_string(),
             ));

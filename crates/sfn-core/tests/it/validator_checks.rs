@@ -499,7 +499,7 @@ fn map_rules() {
 fn resources() {
     has(
         &machine(json!({"A": {"Type": "Task", "Resource": "not a uri", "End": true}})),
-        C::InvalidResource,
+        C::SchemaValidationFailed,
         "/States/A/Resource",
     );
     valid(&machine(
@@ -521,7 +521,7 @@ fn families(accepted: &[&str], refused: &[&str]) {
     for r in refused {
         let d = validate_value(&task(r));
         assert!(
-            d.errors().any(|x| x.code == C::InvalidResource
+            d.errors().any(|x| x.code == C::SchemaValidationFailed
                 && x.pointer == "/States/A/Resource"
                 && x.message == format!("The resource provided {r} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.")),
             "{r} must be refused as AWS refuses it; got:\n{d}"
@@ -670,7 +670,7 @@ fn reader_and_writer_resources() {
             "arn:aws:states:::s3:putObject",
             "arn:aws:states:::s3:putObject",
         ),
-        C::InvalidResource,
+        C::SchemaValidationFailed,
         "/States/A/ItemReader/Resource",
     );
     has(
@@ -678,7 +678,7 @@ fn reader_and_writer_resources() {
             "arn:aws:states:::s3:getObject",
             "arn:aws:states:::s3:getObject",
         ),
-        C::InvalidResource,
+        C::SchemaValidationFailed,
         "/States/A/ResultWriter/Resource",
     );
 }

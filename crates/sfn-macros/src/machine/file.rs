@@ -145,8 +145,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "tests/fixtures/unrecognized_resource.asl.json at /States/A/Resource: The resource provided arn:aws:states:::sqs:receiveMessage is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [INVALID_RESOURCE]",
-                "tests/fixtures/unrecognized_resource.asl.json at /States/B/Resource: The resource provided arn:aws:states:::lambda:invoke.sync is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [INVALID_RESOURCE]",
+                "tests/fixtures/unrecognized_resource.asl.json at /States/A/Resource: The resource provided arn:aws:states:::sqs:receiveMessage is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [SCHEMA_VALIDATION_FAILED]",
+                "tests/fixtures/unrecognized_resource.asl.json at /States/B/Resource: The resource provided arn:aws:states:::lambda:invoke.sync is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [SCHEMA_VALIDATION_FAILED]",
             ]
         );
     }
