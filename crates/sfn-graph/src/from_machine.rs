@@ -100,10 +100,10 @@ impl Builder<'_> {
                     }
                 }
                 _ => {
-                    if let Some(sfn_core::model::Transition::Next(next)) = state.transition() {
-                        if let Some(to) = id_of(next) {
-                            edges.push(edge(from, &to, EdgeKind::Next, None));
-                        }
+                    if let Some(sfn_core::model::Transition::Next(next)) = state.transition()
+                        && let Some(to) = id_of(next)
+                    {
+                        edges.push(edge(from, &to, EdgeKind::Next, None));
                     }
                 }
             }

@@ -229,22 +229,22 @@ impl ExecutionOverlay {
             if let Some(name) = e.name.as_deref().filter(|_| ty.ends_with("StateEntered")) {
                 let state_ty = info.get(name).map(|s| s.ty);
                 // The transition that led here: from the instance of the event before.
-                if let Some(p) = before(i) {
-                    if let Some(from) = owner[p] {
-                        let src = &mut instances[from];
-                        let catches = info
-                            .get(&src.name)
-                            .is_some_and(|s| s.catch.iter().any(|c| c == name));
-                        let failed_before =
-                            src.pending.is_some() || matches!(src.status, Some(Status::Caught));
-                        if failed_before && catches {
-                            src.status = Some(Status::Caught);
-                            src.pending = None;
-                            out.caught.insert((src.name.clone(), name.to_owned()));
-                            out.taken.insert((src.name.clone(), name.to_owned()));
-                        } else if src.status.is_some() {
-                            out.taken.insert((src.name.clone(), name.to_owned()));
-                        }
+                if let Some(p) = before(i)
+                    && let Some(from) = owner[p]
+                {
+                    let src = &mut instances[from];
+                    let catches = info
+                        .get(&src.name)
+                        .is_some_and(|s| s.catch.iter().any(|c| c == name));
+                    let failed_before =
+                        src.pending.is_some() || matches!(src.status, Some(Status::Caught));
+                    if failed_before && catches {
+                        src.status = Some(Status::Caught);
+                        src.pending = None;
+                        out.caught.insert((src.name.clone(), name.to_owned()));
+                        out.taken.insert((src.name.clone(), name.to_owned()));
+                    } else if src.status.is_some() {
+                        out.taken.insert((src.name.clone(), name.to_owned()));
                     }
                 }
                 instances.push(Instance {
@@ -309,11 +309,12 @@ impl ExecutionOverlay {
             let mut p = before(i);
             let mut steps = 0;
             while let (Some(q), true) = (p, steps < events.len()) {
-                if let Some(k) = owner[q] {
-                    if instances[k].ty == Some(want) && instances[k].status.is_none() {
-                        found = Some(k);
-                        break;
-                    }
+                if let Some(k) = owner[q]
+                    && instances[k].ty == Some(want)
+                    && instances[k].status.is_none()
+                {
+                    found = Some(k);
+                    break;
                 }
                 p = before(q);
                 steps += 1;
