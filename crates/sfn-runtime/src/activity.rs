@@ -305,6 +305,18 @@ pub trait TaskControl: Send + Sync + 'static {
 
     /// Completes when the worker asks the task to stop.
     fn stopping(&self) -> BoxFuture<'_, ()>;
+
+    /// Whether the task is over for Step Functions (it timed out, or its execution
+    /// stopped): no result will be accepted. Never, unless the runtime knows better.
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+
+    /// Completes when the task is over for Step Functions. Never, unless the runtime
+    /// knows better.
+    fn cancelled(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::pending())
+    }
 }
 
 /// A [`TaskControl`] that accepts every heartbeat and never asks to stop.
@@ -322,6 +334,64 @@ impl TaskControl for NoopControl {
 
     fn stopping(&self) -> BoxFuture<'_, ()> {
         Box::pin(std::future::pending())
+    }
+}
+
+/// An activity shared behind an `Arc` (`Arc<dyn Activity>`, say) is an activity.
+impl<A: Activity + ?Sized> Activity for Arc<A> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn description(&self) -> Option<&str> {
+        (**self).description()
+    }
+    fn input_schema(&self) -> Value {
+        (**self).input_schema()
+    }
+    fn output_schema(&self) -> Value {
+        (**self).output_schema()
+    }
+    fn heartbeat_seconds(&self) -> Option<u64> {
+        (**self).heartbeat_seconds()
+    }
+    fn timeout_seconds(&self) -> Option<u64> {
+        (**self).timeout_seconds()
+    }
+    fn call(
+        &self,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'static, Result<Value, TaskFailure>> {
+        (**self).call(input, ctx)
+    }
+}
+
+/// A reference to a static activity (`&'static dyn Activity`, say) is an activity.
+impl<A: Activity + ?Sized> Activity for &'static A {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn description(&self) -> Option<&str> {
+        (**self).description()
+    }
+    fn input_schema(&self) -> Value {
+        (**self).input_schema()
+    }
+    fn output_schema(&self) -> Value {
+        (**self).output_schema()
+    }
+    fn heartbeat_seconds(&self) -> Option<u64> {
+        (**self).heartbeat_seconds()
+    }
+    fn timeout_seconds(&self) -> Option<u64> {
+        (**self).timeout_seconds()
+    }
+    fn call(
+        &self,
+        input: Value,
+        ctx: TaskContext,
+    ) -> BoxFuture<'static, Result<Value, TaskFailure>> {
+        (**self).call(input, ctx)
     }
 }
 
@@ -402,6 +472,21 @@ impl TaskContext {
     /// Completes when the worker asks the task to stop.
     pub async fn stopping(&self) {
         self.control.stopping().await
+    }
+
+    /// Whether the task is over for Step Functions: it timed out or its execution was
+    /// stopped (a heartbeat answered `TaskTimedOut` or `TaskDoesNotExist`). The worker
+    /// then drops the handler's future and sends nothing; work the handler started
+    /// elsewhere (a spawned task, a blocking thread) should check this and give up.
+    /// Implies [`is_stopping`](Self::is_stopping).
+    pub fn is_cancelled(&self) -> bool {
+        self.control.is_cancelled()
+    }
+
+    /// Completes when the task is over for Step Functions (see
+    /// [`is_cancelled`](Self::is_cancelled)).
+    pub async fn cancelled(&self) {
+        self.control.cancelled().await
     }
 }
 

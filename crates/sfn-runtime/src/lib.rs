@@ -13,6 +13,10 @@
 //! - `local` (default): the embedded engine, on tokio.
 //! - `server`: the AWS Step Functions API (AWS JSON 1.0 over HTTP/1.1) in front of the
 //!   engine ([`server`](mod@server)), as `sfn serve` runs it.
+//! - `worker`: activity workers ([`worker`](mod@worker)): polls with a concurrency
+//!   limit per activity, automatic heartbeats, retries with backoff and full jitter, and
+//!   a shutdown that never loses a task; with the client ([`client`](mod@client)) over
+//!   whichever back end is enabled (`local`, `aws`) or given.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other
@@ -78,8 +82,11 @@ mod api;
 #[cfg(feature = "aws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
 pub mod aws;
-#[cfg(any(feature = "local", feature = "aws"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "local", feature = "aws"))))]
+#[cfg(any(feature = "local", feature = "aws", feature = "worker"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "local", feature = "aws", feature = "worker")))
+)]
 pub mod client;
 pub mod definition;
 #[cfg(feature = "local")]
@@ -88,6 +95,9 @@ pub mod local;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(feature = "worker")]
+#[cfg_attr(docsrs, doc(cfg(feature = "worker")))]
+pub mod worker;
 
 pub use sfn_macros::{TaskError, activity, state_machine};
 
