@@ -19,3 +19,4 @@ mod engine_test_state;
 mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
+mod worker;
