@@ -19,7 +19,9 @@ pub struct WorkerStats {
     pub panicked: u64,
     /// Tasks that were over before they were answered (`TaskTimedOut`,
     /// `TaskDoesNotExist` or `InvalidToken` on a heartbeat or a send): the handler was
-    /// dropped, nothing was sent.
+    /// dropped, nothing was sent. Also counts an answer sent again after its reply was
+    /// lost (a transport error) and then refused as over: most likely the first send
+    /// was taken.
     pub timed_out: u64,
     /// Tasks answered with the error `Worker.ShuttingDown`: the grace ended before they
     /// did, or they arrived after it.

@@ -4,28 +4,41 @@
 //! limits.
 
 use std::{
+    collections::BTreeMap,
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
 };
 
+use chrono::{DateTime, Utc};
+
 use serde_json::{Value, json};
 use sfn_runtime::{
     activity::{Activity, BoxFuture, TaskContext, TaskFailure},
-    client::Sfn,
+    client::{
+        ActivityInfo, ActivityTask, Backend, BackendKind, CreateStateMachine, CreatedStateMachine,
+        Error, ExecutionInfo, ExecutionSummary, GetHistory, HistoryEvent, ListExecutions, Page,
+        PageRequest, Response, Sfn, StartExecution as StartRequest, StartedExecution,
+        StateMachineInfo, StateMachineSummary, Tag, UpdateStateMachine, UpdatedStateMachine,
+    },
     local::{
         EventType, Execution, ExecutionDescription, ExecutionStatus, LocalEngine, StartExecution,
     },
     prelude::{Deserialize, JsonSchema, TaskError, activity},
-    worker::{BlockingActivity, Concurrency, SHUTTING_DOWN, WorkerHandle, WorkerStats, limits},
+    worker::{Backoff, BlockingActivity, Concurrency, SHUTTING_DOWN, WorkerHandle, limits},
 };
 
 use crate::support::until;
 
 /// A machine whose one Task is the activity `activity_arn`.
-fn machine(engine: &LocalEngine, name: &str, activity_arn: &str, heartbeat: Option<u64>) -> String {
+pub(crate) fn machine(
+    engine: &LocalEngine,
+    name: &str,
+    activity_arn: &str,
+    heartbeat: Option<u64>,
+) -> String {
     let heartbeat = heartbeat.map_or(String::new(), |h| format!(r#""HeartbeatSeconds": {h},"#));
     let def = format!(
         r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{activity_arn}", {heartbeat} "End": true}}}}}}"#
@@ -35,14 +48,14 @@ fn machine(engine: &LocalEngine, name: &str, activity_arn: &str, heartbeat: Opti
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-async fn start(engine: &LocalEngine, machine: &str, input: Value) -> Execution {
+pub(crate) async fn start(engine: &LocalEngine, machine: &str, input: Value) -> Execution {
     engine
         .start_execution(machine, StartExecution::new(input))
         .await
         .unwrap_or_else(|e| panic!("start: {e}"))
 }
 
-async fn wait(run: &Execution) -> ExecutionDescription {
+pub(crate) async fn wait(run: &Execution) -> ExecutionDescription {
     tokio::time::timeout(Duration::from_secs(20), run.wait())
         .await
         .unwrap_or_else(|_| panic!("{} did not end", run.arn()))
@@ -50,7 +63,7 @@ async fn wait(run: &Execution) -> ExecutionDescription {
 }
 
 /// How many events of type `ty` the execution's history holds.
-fn count(run: &Execution, ty: EventType) -> usize {
+pub(crate) fn count(run: &Execution, ty: EventType) -> usize {
     run.history()
         .events()
         .iter()
@@ -58,19 +71,19 @@ fn count(run: &Execution, ty: EventType) -> usize {
         .count()
 }
 
-fn spawn(builder: sfn_runtime::worker::WorkerBuilder) -> WorkerHandle {
+pub(crate) fn spawn(builder: sfn_runtime::worker::WorkerBuilder) -> WorkerHandle {
     builder.spawn().unwrap_or_else(|e| panic!("spawn: {e}"))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-struct Numbers {
+pub(crate) struct Numbers {
     a: i64,
     b: i64,
 }
 
 /// Adds two numbers.
 #[activity(name = "add", heartbeat = 20)]
-async fn add(input: Numbers, _ctx: &TaskContext) -> Result<i64, TaskError> {
+pub(crate) async fn add(input: Numbers, _ctx: &TaskContext) -> Result<i64, TaskError> {
     Ok(input.a + input.b)
 }
 
@@ -87,8 +100,8 @@ async fn judge(input: Value, _ctx: &TaskContext) -> Result<Value, TaskError> {
 
 /// What a probe saw.
 #[derive(Debug, Default)]
-struct Seen {
-    started: AtomicUsize,
+pub(crate) struct Seen {
+    pub(crate) started: AtomicUsize,
     finished: AtomicUsize,
     /// Handler futures dropped before they finished.
     dropped: AtomicUsize,
@@ -99,7 +112,7 @@ struct Seen {
 
 /// An activity whose handler sleeps `input.ms` milliseconds (forever without), recording
 /// what happens to it.
-struct Probe {
+pub(crate) struct Probe {
     name: &'static str,
     heartbeat: Option<u64>,
     seen: Arc<Seen>,
@@ -161,7 +174,7 @@ impl Activity for Probe {
     }
 }
 
-fn probe(name: &'static str, heartbeat: Option<u64>) -> (Probe, Arc<Seen>) {
+pub(crate) fn probe(name: &'static str, heartbeat: Option<u64>) -> (Probe, Arc<Seen>) {
     let seen = Arc::new(Seen::default());
     (
         Probe {
@@ -329,14 +342,19 @@ async fn blocking_handlers_run_on_blocking_threads() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_execution_cancels_its_handler_and_nothing_is_sent() {
     let engine = LocalEngine::new();
-    let sfn = Sfn::with_engine(engine.clone());
+    stopped_execution_case(Sfn::with_engine(engine.clone()), &engine).await;
+}
+
+/// A handler whose execution is stopped is dropped at its next heartbeat; it sees
+/// `TaskContext::cancelled`; nothing is sent.
+pub(crate) async fn stopped_execution_case(sfn: Sfn, engine: &LocalEngine) {
     let (p, seen) = probe("stuck", Some(1));
     let arn = engine
         .create_activity("stuck")
         .unwrap_or_else(|e| panic!("{e}"));
-    let machine = machine(&engine, "stuck", &arn, Some(1));
+    let machine = machine(engine, "stuck", &arn, Some(1));
     let worker = spawn(sfn.worker().activity(p));
-    let run = start(&engine, &machine, json!({})).await;
+    let run = start(engine, &machine, json!({})).await;
     until(|| seen.started.load(Ordering::SeqCst) == 1).await;
     run.stop(Some("Halt".into()), None)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -441,8 +459,247 @@ fn a_worker_outside_a_runtime_is_refused() {
     );
 }
 
-/// Unused yet: the stats type's helper.
-#[allow(dead_code)]
-fn answered(stats: &WorkerStats) -> u64 {
-    stats.answered()
+/// Faults a [`Counting`] back end injects itself, on a share of the task calls.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fault {
+    /// None.
+    #[allow(dead_code)]
+    None,
+    /// Refused before the call: throttled or a 500, in turn.
+    Before(f64),
+    /// The call is made, its answer lost: a transport error (sends only).
+    LostAnswer(f64),
+}
+
+/// A back end that counts the calls it passes on: per operation, answered and failed
+/// (by error code); and injects faults of its own.
+pub(crate) struct Counting {
+    inner: Arc<dyn Backend>,
+    fault: Fault,
+    ok: Mutex<BTreeMap<&'static str, usize>>,
+    errors: Mutex<BTreeMap<String, usize>>,
+    draws: AtomicUsize,
+}
+
+impl Counting {
+    pub(crate) fn new(inner: Arc<dyn Backend>, fault: Fault) -> Arc<Self> {
+        Arc::new(Counting {
+            inner,
+            fault,
+            ok: Mutex::default(),
+            errors: Mutex::default(),
+            draws: AtomicUsize::new(0),
+        })
+    }
+
+    fn count<'a, T: Send + 'a>(
+        &'a self,
+        op: &'static str,
+        call: Response<'a, T>,
+    ) -> Response<'a, T> {
+        Box::pin(async move {
+            let n = self.draws.fetch_add(1, Ordering::Relaxed);
+            let draw = fastrand::f64();
+            let r = match self.fault {
+                Fault::Before(p) if draw < p => Err(if n % 2 == 0 {
+                    Error::from_service("ThrottlingException", "injected")
+                } else {
+                    Error::from_service("InternalFailure", "injected")
+                }),
+                // A poll's lost answer loses its task until it times out: no worker can
+                // help that, so only sends lose theirs.
+                Fault::LostAnswer(p) if draw < p && op.starts_with("Send") => match call.await {
+                    Ok(_) => Err(Error::Transport {
+                        message: "injected: answer lost".into(),
+                    }),
+                    Err(e) => Err(e),
+                },
+                _ => call.await,
+            };
+            match &r {
+                Ok(_) => {
+                    *self
+                        .ok
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(op)
+                        .or_default() += 1
+                }
+                Err(e) => {
+                    let key = format!("{op}:{}", e.code().unwrap_or("transport"));
+                    *self
+                        .errors
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(key)
+                        .or_default() += 1;
+                }
+            }
+            r
+        })
+    }
+
+    pub(crate) fn ok(&self, op: &str) -> usize {
+        self.ok
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(op)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn errors(&self) -> BTreeMap<String, usize> {
+        self.errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl Backend for Counting {
+    fn kind(&self) -> BackendKind {
+        self.inner.kind()
+    }
+    fn create_activity<'a>(&'a self, name: &'a str, tags: &'a [Tag]) -> Response<'a, String> {
+        self.count("CreateActivity", self.inner.create_activity(name, tags))
+    }
+    fn delete_activity<'a>(&'a self, arn: &'a str) -> Response<'a, ()> {
+        self.inner.delete_activity(arn)
+    }
+    fn describe_activity<'a>(&'a self, arn: &'a str) -> Response<'a, ActivityInfo> {
+        self.inner.describe_activity(arn)
+    }
+    fn list_activities(&self, page: PageRequest) -> Response<'_, Page<ActivityInfo>> {
+        self.inner.list_activities(page)
+    }
+    fn create_state_machine(&self, r: CreateStateMachine) -> Response<'_, CreatedStateMachine> {
+        self.inner.create_state_machine(r)
+    }
+    fn update_state_machine(&self, r: UpdateStateMachine) -> Response<'_, UpdatedStateMachine> {
+        self.inner.update_state_machine(r)
+    }
+    fn describe_state_machine<'a>(&'a self, arn: &'a str) -> Response<'a, StateMachineInfo> {
+        self.inner.describe_state_machine(arn)
+    }
+    fn delete_state_machine<'a>(&'a self, arn: &'a str) -> Response<'a, ()> {
+        self.inner.delete_state_machine(arn)
+    }
+    fn list_state_machines(&self, page: PageRequest) -> Response<'_, Page<StateMachineSummary>> {
+        self.inner.list_state_machines(page)
+    }
+    fn tag_resource<'a>(&'a self, arn: &'a str, tags: &'a [Tag]) -> Response<'a, ()> {
+        self.inner.tag_resource(arn, tags)
+    }
+    fn untag_resource<'a>(&'a self, arn: &'a str, keys: &'a [String]) -> Response<'a, ()> {
+        self.inner.untag_resource(arn, keys)
+    }
+    fn list_tags<'a>(&'a self, arn: &'a str) -> Response<'a, Vec<Tag>> {
+        self.inner.list_tags(arn)
+    }
+    fn start_execution(&self, r: StartRequest) -> Response<'_, StartedExecution> {
+        self.inner.start_execution(r)
+    }
+    fn describe_execution<'a>(&'a self, arn: &'a str) -> Response<'a, ExecutionInfo> {
+        self.inner.describe_execution(arn)
+    }
+    fn stop_execution<'a>(
+        &'a self,
+        arn: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+    ) -> Response<'a, DateTime<Utc>> {
+        self.inner.stop_execution(arn, error, cause)
+    }
+    fn list_executions(&self, r: ListExecutions) -> Response<'_, Page<ExecutionSummary>> {
+        self.inner.list_executions(r)
+    }
+    fn get_execution_history(&self, r: GetHistory) -> Response<'_, Page<HistoryEvent>> {
+        self.inner.get_execution_history(r)
+    }
+    fn get_activity_task<'a>(
+        &'a self,
+        arn: &'a str,
+        worker: Option<&'a str>,
+    ) -> Response<'a, Option<ActivityTask>> {
+        self.count("GetActivityTask", self.inner.get_activity_task(arn, worker))
+    }
+    fn send_task_success<'a>(&'a self, token: &'a str, output: &'a str) -> Response<'a, ()> {
+        self.count(
+            "SendTaskSuccess",
+            self.inner.send_task_success(token, output),
+        )
+    }
+    fn send_task_failure<'a>(
+        &'a self,
+        token: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+    ) -> Response<'a, ()> {
+        self.count(
+            "SendTaskFailure",
+            self.inner.send_task_failure(token, error, cause),
+        )
+    }
+    fn send_task_heartbeat<'a>(&'a self, token: &'a str) -> Response<'a, ()> {
+        self.count("SendTaskHeartbeat", self.inner.send_task_heartbeat(token))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_through_client_side_faults_are_each_answered_exactly_once() {
+    const TASKS: usize = 300;
+    for fault in [Fault::Before(0.2), Fault::LostAnswer(0.15)] {
+        let engine = LocalEngine::new();
+        let backend = Counting::new(
+            Arc::new(sfn_runtime::client::LocalBackend::new(engine.clone())),
+            fault,
+        );
+        let sfn = Sfn::with_backend(backend.clone());
+        let arn = engine
+            .create_activity("add")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let machine = machine(&engine, "adder", &arn, None);
+        let mut runs = Vec::new();
+        for i in 0..TASKS {
+            runs.push((i, start(&engine, &machine, json!({"a": i, "b": 1})).await));
+        }
+        let worker = spawn(
+            sfn.worker()
+                .activity_with(add, Concurrency(8))
+                .poll_backoff(Backoff::new(
+                    Duration::from_millis(1),
+                    Duration::from_millis(20),
+                ))
+                .send_retries(
+                    Backoff::new(Duration::from_millis(1), Duration::from_millis(20)),
+                    Duration::from_secs(30),
+                ),
+        );
+        for (i, run) in &runs {
+            let done = wait(run).await;
+            assert_eq!(done.output, Some(json!(i + 1)), "{fault:?}: {done:?}");
+            assert_eq!(count(run, EventType::ActivityStarted), 1);
+            assert_eq!(count(run, EventType::ActivitySucceeded), 1);
+        }
+        let stats = worker.shutdown().await;
+        let errors = backend.errors();
+        println!("{fault:?}: {TASKS} tasks; faults {errors:?}; {stats:?}");
+        assert_eq!(stats.polled, TASKS as u64, "{fault:?}: {stats:?}");
+        assert_eq!(stats.undelivered, 0, "{fault:?}: {stats:?}");
+        assert!(stats.retries > 10, "{fault:?}: {stats:?}");
+        match fault {
+            // Every answer accepted once.
+            Fault::Before(_) => {
+                assert_eq!(backend.ok("SendTaskSuccess"), TASKS, "{errors:?}");
+                assert_eq!(stats.succeeded, TASKS as u64, "{stats:?}");
+            }
+            // An answer delivered whose reply was lost is sent again and refused as
+            // over: the task is done once all the same.
+            _ => assert_eq!(
+                stats.succeeded + stats.timed_out,
+                TASKS as u64,
+                "{stats:?} {errors:?}"
+            ),
+        }
+    }
 }
