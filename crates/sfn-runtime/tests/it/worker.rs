@@ -469,6 +469,10 @@ pub(crate) enum Fault {
     Before(f64),
     /// The call is made, its answer lost: a transport error (sends only).
     LostAnswer(f64),
+    /// Every poll refused: `ActivityDoesNotExist`.
+    NoActivity,
+    /// Every poll throttled.
+    Throttled,
 }
 
 /// A back end that counts the calls it passes on: per operation, answered and failed
@@ -514,6 +518,12 @@ impl Counting {
                     }),
                     Err(e) => Err(e),
                 },
+                Fault::Throttled if op == "GetActivityTask" => {
+                    Err(Error::from_service("ThrottlingException", "injected"))
+                }
+                Fault::NoActivity if op == "GetActivityTask" => {
+                    Err(Error::from_service("ActivityDoesNotExist", "injected"))
+                }
                 _ => call.await,
             };
             match &r {
@@ -702,4 +712,54 @@ async fn tasks_through_client_side_faults_are_each_answered_exactly_once() {
             ),
         }
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_poll_waits_the_cap_and_the_worker_goes_on() {
+    let engine = LocalEngine::new();
+    let backend = Counting::new(
+        Arc::new(sfn_runtime::client::LocalBackend::new(engine.clone())),
+        Fault::NoActivity,
+    );
+    let sfn = Sfn::with_backend(backend.clone());
+    let worker = spawn(sfn.worker().activity(add));
+    // On the paused clock: refusals at 0, 20, 40 and 60 s (the cap), nothing in between.
+    tokio::time::sleep(Duration::from_secs(65)).await;
+    let stats = worker.stats();
+    assert_eq!(
+        (stats.poll_errors, stats.retries, stats.polls),
+        (4, 0, 0),
+        "{stats:?}"
+    );
+    assert!(!worker.is_finished());
+    // A stop cuts the backoff short.
+    let started = tokio::time::Instant::now();
+    worker.shutdown().await;
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttled_polls_back_off_exponentially_with_jitter() {
+    let engine = LocalEngine::new();
+    let backend = Counting::new(
+        Arc::new(sfn_runtime::client::LocalBackend::new(engine.clone())),
+        Fault::Throttled,
+    );
+    let sfn = Sfn::with_backend(backend.clone());
+    let worker = spawn(sfn.worker().activity(add));
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let stats = worker.stats();
+    // The first ten waits are at most 50 ms, 100 ms, … 12.8 s, 20 s: 45.55 s in all, so
+    // at least eleven polls in a minute; each wait at most 20 s after.
+    assert!(stats.poll_errors >= 11, "{stats:?}");
+    assert_eq!(stats.retries, stats.poll_errors, "{stats:?}");
+    let more = stats.poll_errors;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(
+        worker.stats().poll_errors >= more + 3,
+        "{:?}",
+        worker.stats()
+    );
+    assert!(!worker.is_finished());
+    worker.shutdown().await;
 }
