@@ -34,7 +34,10 @@
 //!   (the service may hand one a task). The AWS back end's client gives that call an
 //!   attempt timeout above the 60 s hold, which the worker relies on to never hang on a
 //!   dead connection. On the embedded engine, where dropping a poll is safe, polls end at
-//!   once.
+//!   once. On AWS a stop can therefore take up to the 60 s hold plus the grace: give a
+//!   supervisor that much before it kills the process (Kubernetes'
+//!   `terminationGracePeriodSeconds` of at least 70 + the grace, say), or a task a poll
+//!   took in the last moment is lost until its timeout.
 //! - **Every task answered once.** Within the grace a task runs to its end; after it, it
 //!   is answered `SendTaskFailure` with the error `Worker.ShuttingDown`.
 //! - **Errors never end it.** Failed polls and sends (transport, 5xx, throttling) are
