@@ -50,7 +50,6 @@ pub(super) async fn run(shared: &Arc<Shared>, served: &Served, task: ActivityTas
         "task",
         activity = %served.full_name,
         token = %token_prefix(&token),
-        execution = tracing::field::Empty,
     );
     async {
         let outcome = if shared.shutdown.abort.is_cancelled() {

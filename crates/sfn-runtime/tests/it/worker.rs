@@ -763,3 +763,32 @@ async fn throttled_polls_back_off_exponentially_with_jitter() {
     assert!(!worker.is_finished());
     worker.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn heartbeats_keep_their_cadence_on_a_paused_clock() {
+    let engine = LocalEngine::new();
+    let backend = Counting::new(
+        Arc::new(sfn_runtime::client::LocalBackend::new(engine.clone())),
+        Fault::Before(0.0),
+    );
+    let sfn = Sfn::with_backend(backend.clone());
+    let (p, seen) = probe("steady", Some(3));
+    let arn = engine
+        .create_activity("steady")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let machine = machine(&engine, "steady", &arn, Some(3));
+    let worker = spawn(sfn.worker().activity(p));
+    // Ten seconds of work, a heartbeat every second.
+    let run = start(&engine, &machine, json!({"ms": 10_000})).await;
+    until(|| seen.started.load(Ordering::SeqCst) == 1).await;
+    let begun = tokio::time::Instant::now();
+    let done = wait(&run).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert!(begun.elapsed() >= Duration::from_secs(9));
+    assert!(
+        (9..=10).contains(&backend.ok("SendTaskHeartbeat")),
+        "{}",
+        backend.ok("SendTaskHeartbeat")
+    );
+    worker.shutdown().await;
+}
