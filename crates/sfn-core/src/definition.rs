@@ -6,7 +6,7 @@
 //! runtime does so when it registers the machine); the embedded engine can run the
 //! placeholders as they are.
 
-use crate::model::{ItemProcessor, State, StateMachine};
+use crate::model::{ItemProcessor, State, StateMachine, TaskState as Task};
 
 /// The placeholder resource of an activity in a definition built at compile time:
 /// `arn:aws:states:::activity:NAME`. Region and account are empty because they are not
@@ -38,17 +38,39 @@ pub fn placeholder_activity_name(resource: &str) -> Option<&str> {
 /// # Ok::<(), sfn_core::ParseError>(())
 /// ```
 pub fn resolve_activity_arns(machine: &mut StateMachine, mut arn: impl FnMut(&str) -> String) {
-    fn states<'a>(list: impl Iterator<Item = &'a mut State>, arn: &mut dyn FnMut(&str) -> String) {
+    for_each_task(machine, &mut |t: &mut Task| {
+        if let Some(name) = placeholder_activity_name(t.resource.as_str()) {
+            t.resource = crate::model::Resource::new(arn(name));
+        }
+    });
+}
+
+/// The activities the definition's Task states call, in every scope, each once, in the
+/// order met: placeholder resources (`arn:aws:states:::activity:NAME`) and full activity
+/// ARNs alike.
+pub fn activity_resources(machine: &StateMachine) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut machine = machine.clone();
+    for_each_task(&mut machine, &mut |t: &mut Task| {
+        let r = t.resource.as_str();
+        let is_activity = placeholder_activity_name(r).is_some()
+            || (r.starts_with("arn:") && r.split(':').nth(5) == Some("activity"));
+        if is_activity && !found.iter().any(|f| f == r) {
+            found.push(r.to_owned());
+        }
+    });
+    found
+}
+
+/// Calls `f` on every Task state of the machine, in every scope.
+fn for_each_task(machine: &mut StateMachine, f: &mut dyn FnMut(&mut Task)) {
+    fn states<'a>(list: impl Iterator<Item = &'a mut State>, f: &mut dyn FnMut(&mut Task)) {
         for state in list {
             match state {
-                State::Task(t) => {
-                    if let Some(name) = placeholder_activity_name(t.resource.as_str()) {
-                        t.resource = crate::model::Resource::new(arn(name));
-                    }
-                }
+                State::Task(t) => f(t),
                 State::Parallel(p) => {
                     for b in &mut p.branches {
-                        states(b.states.values_mut(), arn);
+                        states(b.states.values_mut(), f);
                     }
                 }
                 State::Map(m) => {
@@ -56,17 +78,17 @@ pub fn resolve_activity_arns(machine: &mut StateMachine, mut arn: impl FnMut(&st
                         .into_iter()
                         .flatten()
                     {
-                        processor(p, arn);
+                        processor(p, f);
                     }
                 }
                 _ => {}
             }
         }
     }
-    fn processor(p: &mut ItemProcessor, arn: &mut dyn FnMut(&str) -> String) {
-        states(p.states.values_mut(), arn);
+    fn processor(p: &mut ItemProcessor, f: &mut dyn FnMut(&mut Task)) {
+        states(p.states.values_mut(), f);
     }
-    states(machine.states.values_mut(), &mut arn);
+    states(machine.states.values_mut(), f);
 }
 
 /// The ARN of an activity: `arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`.
@@ -90,6 +112,24 @@ mod tests {
         assert!(
             m.to_json()
                 .contains("arn:aws:states:eu-west-1:123456789012:activity:add")
+        );
+    }
+
+    #[test]
+    fn activity_resources_are_found_once_in_every_scope() {
+        let m: crate::StateMachine = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"L","Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::activity:add","End":true}}}]},
+            "L":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Next":"B"},
+            "B":{"Type":"Task","Resource":"arn:aws:states:eu-west-1:123456789012:activity:sub","Next":"C"},
+            "C":{"Type":"Task","Resource":"arn:aws:states:::activity:add","End":true}}}"#
+            .parse()
+            .expect("valid");
+        assert_eq!(
+            activity_resources(&m),
+            [
+                "arn:aws:states:::activity:add",
+                "arn:aws:states:eu-west-1:123456789012:activity:sub"
+            ]
         );
     }
 

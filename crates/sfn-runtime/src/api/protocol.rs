@@ -222,6 +222,15 @@ impl Input {
         in_range(v, field, "value", n, min, max).map(Some)
     }
 
+    /// An optional member that must be a structure (a JSON object).
+    pub(crate) fn opt_object(&self, field: &str) -> Result<Option<Value>, ApiError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+            Some(v) => Err(Self::type_error(field, v, "a structure")),
+        }
+    }
+
     /// The request as the JSON object it was sent as.
     pub(crate) fn to_value(&self) -> Value {
         Value::Object(self.members.clone())

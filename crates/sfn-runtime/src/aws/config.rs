@@ -36,25 +36,44 @@ pub const SYNC_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(310);
 /// ```
 pub fn local_config(endpoint_url: impl Into<String>) -> aws_sdk_sfn::config::Builder {
     aws_sdk_sfn::Config::builder()
-        .behavior_version(BehaviorVersion::v2026_01_12())
+        .behavior_version(behavior_version())
         .endpoint_url(endpoint_url)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("local", "local", None, None, "sfn-local"))
+        .region(Region::new(LOCAL_REGION))
+        .credentials_provider(test_credentials())
         .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
-                .build(),
-        )
-        .stalled_stream_protection(
-            StalledStreamProtectionConfig::enabled()
-                .upload_enabled(false)
-                .build(),
-        )
+        .timeout_config(timeouts())
+        .stalled_stream_protection(stalled_stream_protection())
         .interceptor(NoSyncPrefix)
         .interceptor(LongCallTimeouts)
+}
+
+/// The region of a local endpoint's client.
+pub(crate) const LOCAL_REGION: &str = "us-east-1";
+
+/// The behaviour version every client is pinned to.
+pub(crate) fn behavior_version() -> BehaviorVersion {
+    BehaviorVersion::v2026_01_12()
+}
+
+/// The credentials a local endpoint's client signs with (the endpoint accepts any).
+pub(crate) fn test_credentials() -> Credentials {
+    Credentials::new("local", "local", None, None, "sfn-local")
+}
+
+/// The connect, attempt and operation timeouts of [the module](super).
+pub(crate) fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
+}
+
+/// Stalled-stream protection for responses only (requests are small JSON documents).
+pub(crate) fn stalled_stream_protection() -> StalledStreamProtectionConfig {
+    StalledStreamProtectionConfig::enabled()
+        .upload_enabled(false)
+        .build()
 }
 
 /// A client for the endpoint at `endpoint_url`, configured by [`local_config`].

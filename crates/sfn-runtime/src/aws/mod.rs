@@ -43,6 +43,10 @@
 mod config;
 mod interceptors;
 
+pub(crate) use config::{
+    LOCAL_REGION, behavior_version, stalled_stream_protection, test_credentials, timeouts,
+};
+
 pub use aws_sdk_sfn as sdk;
 pub use config::{
     ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, OPERATION_TIMEOUT, POLL_ATTEMPT_TIMEOUT,

@@ -85,3 +85,28 @@ impl HistoryEvent {
         )
     }
 }
+
+/// The events of an execution's history, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct History {
+    /// The events.
+    pub events: Vec<HistoryEvent>,
+}
+
+impl History {
+    /// A history of `events`.
+    pub fn new(events: Vec<HistoryEvent>) -> Self {
+        History { events }
+    }
+
+    /// The number of events.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}

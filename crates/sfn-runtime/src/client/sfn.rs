@@ -35,6 +35,8 @@ pub struct Sfn {
     pub(super) backend: Arc<dyn Backend>,
     #[cfg(feature = "local")]
     pub(super) engine: Option<crate::local::LocalEngine>,
+    /// The role registrations use when they name none.
+    pub(super) role_arn: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for Sfn {
@@ -52,7 +54,20 @@ impl Sfn {
             backend,
             #[cfg(feature = "local")]
             engine: None,
+            role_arn: None,
         }
+    }
+
+    /// The same client, with the IAM role its registrations use when they name none
+    /// (on AWS a registration needs one; the embedded engine has its own).
+    pub fn with_role_arn(mut self, role_arn: impl Into<String>) -> Self {
+        self.role_arn = Some(Arc::from(role_arn.into()));
+        self
+    }
+
+    /// The role registrations use when they name none, if one was given.
+    pub fn role_arn(&self) -> Option<&str> {
+        self.role_arn.as_deref()
     }
 
     /// A client of a new embedded engine (default region and account, the system clock).
@@ -69,6 +84,7 @@ impl Sfn {
         Sfn {
             backend: Arc::new(super::LocalBackend::new(engine.clone())),
             engine: Some(engine),
+            role_arn: None,
         }
     }
 

@@ -113,6 +113,12 @@ impl LocalEngine {
         self.inner.arns.region()
     }
 
+    /// The IAM role the engine's machines run as when none is given
+    /// (`arn:aws:iam::ACCOUNT:role/sfn-local`).
+    pub fn default_role_arn(&self) -> String {
+        self.inner.arns.role()
+    }
+
     /// The engine's clock.
     pub fn clock(&self) -> Arc<dyn Clock> {
         self.inner.clock.clone()

@@ -22,40 +22,7 @@ use super::{
     redrive::{Checkpoint, Launch, RedriveRecord, RedriveStatus, Slot},
 };
 
-/// The status of an execution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExecutionStatus {
-    /// Still running.
-    Running,
-    /// Ended with an output.
-    Succeeded,
-    /// Ended with an error.
-    Failed,
-    /// Ran longer than the machine's `TimeoutSeconds`.
-    TimedOut,
-    /// Stopped.
-    Aborted,
-}
-
-impl ExecutionStatus {
-    /// The status as AWS writes it (`SUCCEEDED`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionStatus::Running => "RUNNING",
-            ExecutionStatus::Succeeded => "SUCCEEDED",
-            ExecutionStatus::Failed => "FAILED",
-            ExecutionStatus::TimedOut => "TIMED_OUT",
-            ExecutionStatus::Aborted => "ABORTED",
-        }
-    }
-}
-
-impl std::fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::client::ExecutionStatus;
 
 /// What `DescribeExecution` tells about an execution.
 #[derive(Debug, Clone, PartialEq)]
@@ -403,7 +370,10 @@ impl ExecutionEntry {
                         cause: cause.clone(),
                     },
                 ),
-                ExecutionStatus::Aborted | ExecutionStatus::Running => (
+                ExecutionStatus::Aborted
+                | ExecutionStatus::Running
+                | ExecutionStatus::PendingRedrive
+                | ExecutionStatus::Unknown => (
                     EventType::ExecutionAborted,
                     EventDetails::Failure {
                         error: error.clone(),
@@ -469,7 +439,8 @@ impl Execution {
         Ok(self.describe())
     }
 
-    /// Waits until the history has more than `after` events, or the execution has ended.
+    /// Waits until the history has more than `after` events, or the execution is not
+    /// running.
     pub async fn changed_after(&self, after: u64) {
         let mut done = self.entry.done.subscribe();
         loop {
@@ -477,7 +448,9 @@ impl Execution {
             let notified = progress.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if lock(&self.entry.history).last_id() > after || *done.borrow_and_update() {
+            done.borrow_and_update();
+            let last = lock(&self.entry.history).last_id();
+            if last > after || self.describe().status != ExecutionStatus::Running {
                 return;
             }
             tokio::select! {

@@ -154,6 +154,7 @@ impl LocalEngine {
             machine_type,
             role_arn: None,
             tags: Vec::new(),
+            settings: serde_json::Map::new(),
         })?;
         Ok(registered.arn)
     }

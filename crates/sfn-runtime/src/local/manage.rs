@@ -10,6 +10,9 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+pub use crate::client::{CreatedStateMachine, UpdatedStateMachine};
 use sfn_core::{
     StateMachine,
     definition::resolve_activity_arns,
@@ -47,6 +50,9 @@ pub struct CreateStateMachine {
     /// The description of the version published (`versionDescription`; only with
     /// `publish`).
     pub version_description: Option<String>,
+    /// Settings the engine records and reports but does not act on, by their API member
+    /// name (`loggingConfiguration`, `tracingConfiguration`, `encryptionConfiguration`).
+    pub settings: Map<String, Value>,
 }
 
 /// The setters of `publish` and `versionDescription`, which [`CreateStateMachine`] and
@@ -57,6 +63,13 @@ macro_rules! publish_setters {
         /// (`publish`).
         pub fn publish(mut self, publish: bool) -> Self {
             self.publish = publish;
+            self
+        }
+
+        /// Records a setting the engine reports but does not act on
+        /// (`loggingConfiguration`, `tracingConfiguration`, `encryptionConfiguration`).
+        pub fn setting(mut self, member: impl Into<String>, value: Value) -> Self {
+            self.settings.insert(member.into(), value);
             self
         }
 
@@ -80,6 +93,7 @@ impl CreateStateMachine {
             tags: Vec::new(),
             publish: false,
             version_description: None,
+            settings: Map::new(),
         }
     }
 
@@ -104,18 +118,6 @@ impl CreateStateMachine {
     }
 }
 
-/// What `CreateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CreatedStateMachine {
-    /// The machine's ARN.
-    pub state_machine_arn: String,
-    /// When the machine was created.
-    pub creation_date: DateTime<Utc>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
-}
-
 /// How to update a state machine: what `UpdateStateMachine` takes.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -128,6 +130,9 @@ pub struct UpdateStateMachine {
     pub publish: bool,
     /// The description of the version published (only with `publish`).
     pub version_description: Option<String>,
+    /// Settings to record, replacing those of the same name (see
+    /// [`CreateStateMachine::settings`]).
+    pub settings: Map<String, Value>,
 }
 
 impl UpdateStateMachine {
@@ -149,18 +154,6 @@ impl UpdateStateMachine {
     }
 
     publish_setters!();
-}
-
-/// What `UpdateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct UpdatedStateMachine {
-    /// When the machine was updated.
-    pub update_date: DateTime<Utc>,
-    /// The id of the machine's latest revision (none while it is the first).
-    pub revision_id: Option<String>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
 }
 
 /// What `DescribeStateMachine` tells about a machine or one of its versions.
@@ -187,6 +180,9 @@ pub struct StateMachineDescription {
     pub revision_id: Option<String>,
     /// For a version, its description.
     pub description: Option<String>,
+    /// The settings recorded (see [`CreateStateMachine::settings`]); empty for a
+    /// version.
+    pub settings: Map<String, Value>,
 }
 
 /// What `DescribeActivity` tells about an activity.
@@ -217,6 +213,8 @@ pub(super) struct NewMachine<'a> {
     pub(super) role_arn: Option<String>,
     /// Put on the machine when it is created.
     pub(super) tags: Vec<(String, String)>,
+    /// Recorded when it is created (see [`CreateStateMachine::settings`]).
+    pub(super) settings: Map<String, Value>,
 }
 
 /// A machine registered, or found alike.
@@ -243,6 +241,8 @@ pub(super) struct MachineMeta {
     creation_date: DateTime<Utc>,
     /// Oldest first; never empty.
     revisions: Vec<Revision>,
+    /// See [`CreateStateMachine::settings`].
+    settings: Map<String, Value>,
 }
 
 impl MachineMeta {
@@ -295,6 +295,7 @@ impl LocalEngine {
             machine_type: create.machine_type,
             role_arn: create.role_arn,
             tags: create.tags,
+            settings: create.settings,
         })?;
         let version = if create.publish {
             let description = create.version_description.as_deref();
@@ -323,6 +324,7 @@ impl LocalEngine {
             machine_type,
             role_arn,
             tags,
+            settings,
         } = new;
         let plan = plan::compile(&definition).map_err(|e| Error::InvalidDefinition {
             diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
@@ -373,6 +375,7 @@ impl LocalEngine {
                     id: 1,
                     revision_id: None,
                 }],
+                settings,
             },
         );
         if !tags.is_empty() {
@@ -512,6 +515,7 @@ impl LocalEngine {
             role_arn,
             publish,
             version_description,
+            settings,
         } = update;
         let not_found = || Error::StateMachineDoesNotExist {
             arn: arn.to_owned(),
@@ -537,6 +541,11 @@ impl LocalEngine {
             None => None,
         };
         let now = self.inner.clock.now();
+        if !settings.is_empty() {
+            let mut metas = lock(&self.inner.registry.machines);
+            let meta = metas.get_mut(arn).ok_or_else(not_found)?;
+            meta.settings.extend(settings);
+        }
         let revision_id = if definition.is_none() && role_arn.is_none() {
             current.revision_id.clone()
         } else {
@@ -759,13 +768,15 @@ fn check_publish(publish: bool, version_description: Option<&str>) -> Result<(),
 }
 
 fn describe(arn: &str, meta: &MachineMeta, revision: &Revision) -> StateMachineDescription {
-    describe_revision(
+    let mut d = describe_revision(
         arn,
         name_in_arn(arn),
         meta.machine_type,
         meta.creation_date,
         revision,
-    )
+    );
+    d.settings = meta.settings.clone();
+    d
 }
 
 /// A description of `revision` of the machine `name`, under the ARN `arn`.
@@ -786,5 +797,6 @@ pub(super) fn describe_revision(
         update_date: revision.date,
         revision_id: revision.revision_id.as_deref().map(str::to_owned),
         description: None,
+        settings: Map::new(),
     }
 }

@@ -113,7 +113,9 @@ impl MapRunCounts {
             ExecutionStatus::Failed => self.failed += n,
             ExecutionStatus::TimedOut => self.timed_out += n,
             ExecutionStatus::Aborted => self.aborted += n,
-            ExecutionStatus::Running => self.running += n,
+            ExecutionStatus::Running
+            | ExecutionStatus::PendingRedrive
+            | ExecutionStatus::Unknown => self.running += n,
         }
     }
 }

@@ -2,6 +2,10 @@
 
 mod support;
 
+#[cfg(all(feature = "server", feature = "aws"))]
+mod client;
+#[cfg(all(feature = "server", feature = "aws"))]
+mod client_flows;
 mod conformance_execution;
 mod conformance_test_state;
 mod engine_activities;

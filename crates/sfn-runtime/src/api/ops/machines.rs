@@ -17,6 +17,25 @@ use crate::{
 const TYPES: &[&str] = &["STANDARD", "EXPRESS"];
 const INCLUDED_DATA: &[&str] = &["ALL_DATA", "METADATA_ONLY"];
 
+/// The settings the engine records and reports without acting on them.
+const SETTINGS: &[&str] = &[
+    "loggingConfiguration",
+    "tracingConfiguration",
+    "encryptionConfiguration",
+];
+
+/// The settings a CreateStateMachine or UpdateStateMachine request holds, each a
+/// structure.
+fn settings(input: &Input) -> Result<Vec<(&'static str, Value)>, ApiError> {
+    let mut out = Vec::new();
+    for member in SETTINGS {
+        if let Some(v) = input.opt_object(member)? {
+            out.push((*member, v));
+        }
+    }
+    Ok(out)
+}
+
 /// `publish` and `versionDescription`, which CreateStateMachine and UpdateStateMachine
 /// both take.
 fn publishing(input: &Input) -> Result<(bool, Option<&str>), ApiError> {
@@ -42,6 +61,9 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(d) = version_description {
         create = create.version_description(d);
     }
+    for (member, value) in settings(input)? {
+        create = create.setting(member, value);
+    }
     let d = ctx
         .engine
         .create_state_machine_from(create)
@@ -62,13 +84,7 @@ pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
     let role = input.opt_string("roleArn", 1, 256)?;
     let (publish, version_description) = publishing(input)?;
     check_arn(arn, &["stateMachine"])?;
-    let other_settings = [
-        "loggingConfiguration",
-        "tracingConfiguration",
-        "encryptionConfiguration",
-    ]
-    .iter()
-    .any(|k| input.has(k));
+    let other_settings = SETTINGS.iter().any(|k| input.has(k));
     if definition.is_none() && role.is_none() && !other_settings {
         return Err(ApiError::new(
             "MissingRequiredParameter",
@@ -84,6 +100,9 @@ pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
     }
     if let Some(d) = version_description {
         update = update.version_description(d);
+    }
+    for (member, value) in settings(input)? {
+        update = update.setting(member, value);
     }
     let u = ctx
         .engine
@@ -137,6 +156,9 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         out["description"] = description.into();
     }
     defaults(&mut out);
+    for (member, value) in d.settings {
+        out[member.as_str()] = value;
+    }
     Ok(out)
 }
 
