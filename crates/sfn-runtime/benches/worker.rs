@@ -11,13 +11,17 @@
 //! Environment: `SFN_BENCH_TASKS` (tasks in-process, 100,000 by default; over HTTP a fifth
 //! of it), `SFN_BENCH_CONCURRENCY` (16 by default).
 
-use std::time::{Duration, Instant};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
 
 use serde_json::json;
 use sfn_runtime::{
     client::Sfn,
     local::{EventType, Execution, ExecutionStatus, LocalEngine, StartExecution},
     prelude::*,
+    server::Server,
     worker::Concurrency,
 };
 
@@ -68,6 +72,25 @@ fn main() -> Result<(), Error> {
             "worker, embedded engine: {tasks} activity round trips, {concurrency} at once: {rate:.0}/s"
         );
 
+        let engine = LocalEngine::new();
+        let server = Server::builder()
+            .engine(engine.clone())
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .activity_poll_timeout(Duration::from_secs(2))
+            .build()
+            .await?;
+        let http_tasks = (tasks / 5).max(1);
+        let rate = round_trips(
+            Sfn::with_endpoint(server.endpoint_url()),
+            &engine,
+            http_tasks,
+            concurrency,
+        )
+        .await?;
+        println!(
+            "worker, HTTP (local endpoint, aws-sdk-sfn): {http_tasks} activity round trips, {concurrency} at once: {rate:.0}/s"
+        );
+        server.shutdown().await;
         Ok::<_, Error>(())
     })
 }

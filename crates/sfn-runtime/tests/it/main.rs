@@ -24,3 +24,5 @@ mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
 mod worker;
+#[cfg(all(feature = "server", feature = "aws"))]
+mod worker_http;
