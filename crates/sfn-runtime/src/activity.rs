@@ -337,64 +337,6 @@ impl TaskControl for NoopControl {
     }
 }
 
-/// An activity shared behind an `Arc` (`Arc<dyn Activity>`, say) is an activity.
-impl<A: Activity + ?Sized> Activity for Arc<A> {
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-    fn description(&self) -> Option<&str> {
-        (**self).description()
-    }
-    fn input_schema(&self) -> Value {
-        (**self).input_schema()
-    }
-    fn output_schema(&self) -> Value {
-        (**self).output_schema()
-    }
-    fn heartbeat_seconds(&self) -> Option<u64> {
-        (**self).heartbeat_seconds()
-    }
-    fn timeout_seconds(&self) -> Option<u64> {
-        (**self).timeout_seconds()
-    }
-    fn call(
-        &self,
-        input: Value,
-        ctx: TaskContext,
-    ) -> BoxFuture<'static, Result<Value, TaskFailure>> {
-        (**self).call(input, ctx)
-    }
-}
-
-/// A reference to a static activity (`&'static dyn Activity`, say) is an activity.
-impl<A: Activity + ?Sized> Activity for &'static A {
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-    fn description(&self) -> Option<&str> {
-        (**self).description()
-    }
-    fn input_schema(&self) -> Value {
-        (**self).input_schema()
-    }
-    fn output_schema(&self) -> Value {
-        (**self).output_schema()
-    }
-    fn heartbeat_seconds(&self) -> Option<u64> {
-        (**self).heartbeat_seconds()
-    }
-    fn timeout_seconds(&self) -> Option<u64> {
-        (**self).timeout_seconds()
-    }
-    fn call(
-        &self,
-        input: Value,
-        ctx: TaskContext,
-    ) -> BoxFuture<'static, Result<Value, TaskFailure>> {
-        (**self).call(input, ctx)
-    }
-}
-
 /// What is known about the execution a task belongs to. AWS activity tasks carry only a
 /// token and an input, so every field is optional; the embedded engine fills them in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,6 +11,64 @@ use super::{
 };
 use crate::{activity::Activity, client::Sfn};
 
+/// What [`WorkerBuilder::activity`] takes: an activity (an `#[activity]` function, a
+/// [`BlockingActivity`](super::BlockingActivity), any type implementing [`Activity`]),
+/// a `&'static dyn Activity`, or an `Arc<dyn Activity>`.
+pub trait IntoActivity {
+    /// The activity, shared.
+    fn into_activity(self) -> Arc<dyn Activity>;
+}
+
+impl<A: Activity> IntoActivity for A {
+    fn into_activity(self) -> Arc<dyn Activity> {
+        Arc::new(self)
+    }
+}
+
+impl IntoActivity for Arc<dyn Activity> {
+    fn into_activity(self) -> Arc<dyn Activity> {
+        self
+    }
+}
+
+impl IntoActivity for &'static dyn Activity {
+    fn into_activity(self) -> Arc<dyn Activity> {
+        Arc::new(Static(self))
+    }
+}
+
+/// A `&'static dyn Activity` as an activity.
+struct Static(&'static dyn Activity);
+
+impl Activity for Static {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn description(&self) -> Option<&str> {
+        self.0.description()
+    }
+    fn input_schema(&self) -> serde_json::Value {
+        self.0.input_schema()
+    }
+    fn output_schema(&self) -> serde_json::Value {
+        self.0.output_schema()
+    }
+    fn heartbeat_seconds(&self) -> Option<u64> {
+        self.0.heartbeat_seconds()
+    }
+    fn timeout_seconds(&self) -> Option<u64> {
+        self.0.timeout_seconds()
+    }
+    fn call(
+        &self,
+        input: serde_json::Value,
+        ctx: crate::activity::TaskContext,
+    ) -> crate::activity::BoxFuture<'static, Result<serde_json::Value, crate::activity::TaskFailure>>
+    {
+        self.0.call(input, ctx)
+    }
+}
+
 /// How many tasks of an activity a worker runs at once: as many polls go out for it while
 /// that many slots are free. Zero counts as one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,13 +151,14 @@ impl Sfn {
 impl WorkerBuilder {
     /// Serves `activity` one task at a time. Takes an `#[activity]` function, a
     /// `&'static dyn Activity`, an `Arc<dyn Activity>`, a [`BlockingActivity`](super::BlockingActivity)…
-    pub fn activity(self, activity: impl Activity) -> Self {
+    pub fn activity(self, activity: impl IntoActivity) -> Self {
         self.activity_with(activity, Concurrency::default())
     }
 
     /// Serves `activity` with up to `concurrency` tasks at once.
-    pub fn activity_with(mut self, activity: impl Activity, concurrency: Concurrency) -> Self {
-        self.activities.push((Arc::new(activity), concurrency));
+    pub fn activity_with(mut self, activity: impl IntoActivity, concurrency: Concurrency) -> Self {
+        self.activities
+            .push((activity.into_activity(), concurrency));
         self
     }
 

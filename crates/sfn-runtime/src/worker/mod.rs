@@ -62,7 +62,7 @@
 //!
 //! | file | what it holds |
 //! |---|---|
-//! | `builder.rs` | [`WorkerBuilder`], [`Concurrency`] |
+//! | `builder.rs` | [`WorkerBuilder`], [`Concurrency`], [`IntoActivity`] |
 //! | `handle.rs` | [`WorkerHandle`] |
 //! | `poll.rs` | the supervisor and the poll loops |
 //! | `task.rs` | one task: the handler, its heartbeats, its answer |
@@ -95,7 +95,7 @@ mod task;
 
 pub use backoff::Backoff;
 pub use blocking::BlockingActivity;
-pub use builder::{Concurrency, WorkerBuilder};
+pub use builder::{Concurrency, IntoActivity, WorkerBuilder};
 pub use error::WorkerError;
 pub use handle::WorkerHandle;
 pub use heartbeat::{UNBOUNDED_HEARTBEAT_INTERVAL, heartbeat_interval};

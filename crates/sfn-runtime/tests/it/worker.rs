@@ -432,10 +432,12 @@ async fn a_worker_that_cannot_start_says_why() {
     let sfn = Sfn::local();
     let e = sfn.worker().spawn().err().map(|e| e.to_string());
     assert!(e.is_some_and(|e| e.contains("no activity")));
+    // An activity by value, as `&'static dyn Activity` or as `Arc<dyn Activity>`.
     let e = sfn
         .worker()
         .activity(add)
-        .activity(add)
+        .activity(&add as &'static dyn Activity)
+        .activity(Arc::new(add) as Arc<dyn Activity>)
         .spawn()
         .err()
         .map(|e| e.to_string());
@@ -463,7 +465,6 @@ fn a_worker_outside_a_runtime_is_refused() {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Fault {
     /// None.
-    #[allow(dead_code)]
     None,
     /// Refused before the call: throttled or a 500, in turn.
     Before(f64),
