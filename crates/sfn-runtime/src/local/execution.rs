@@ -499,7 +499,7 @@ impl LocalEngine {
         let now = self.inner.clock.now();
         let details = EventDetails::ExecutionStarted {
             input: input.clone(),
-            role_arn: Arc::from(self.inner.arns.role()),
+            role_arn: self.role_of(machine),
             state_machine_version_arn: via.version_arn.clone(),
             state_machine_alias_arn: via.alias_arn.clone(),
         };
@@ -530,7 +530,7 @@ impl LocalEngine {
     ) -> Execution {
         let now = self.inner.clock.now();
         let machine = launch.machine.clone();
-        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
+        let role_arn = self.role_of(&machine);
         let (redrive_count, redrive_date) = {
             let r = lock(&entry.redrive);
             (r.count, r.date)

@@ -388,6 +388,21 @@ impl LocalEngine {
         })
     }
 
+    /// The role an execution of `machine` runs as: the role of the revision it runs
+    /// (the engine's own for a machine the management API does not know).
+    pub(super) fn role_of(&self, machine: &MachineEntry) -> Arc<str> {
+        let metas = lock(&self.inner.registry.machines);
+        metas
+            .get(&machine.arn)
+            .and_then(|meta| {
+                meta.revisions
+                    .iter()
+                    .find(|r| r.id == machine.revision)
+                    .map(|r| r.role_arn.clone())
+            })
+            .unwrap_or_else(|| Arc::from(self.inner.arns.role()))
+    }
+
     /// Reads and validates a definition's text for a machine of this type, its activity
     /// placeholders resolved: how every definition sent as text is read.
     pub(super) fn read_definition(
