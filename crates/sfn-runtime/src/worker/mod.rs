@@ -101,4 +101,4 @@ pub use handle::WorkerHandle;
 pub use heartbeat::{UNBOUNDED_HEARTBEAT_INTERVAL, heartbeat_interval};
 pub use shutdown::{DEFAULT_GRACE, SHUTTING_DOWN};
 pub use stats::WorkerStats;
-pub use task::{INVALID_INPUT, PANIC};
+pub use task::{INVALID_INPUT, INVALID_OUTPUT, PANIC};

@@ -8,20 +8,31 @@ use tokio::time::Instant;
 use super::{
     backoff::Backoff,
     control::is_over,
+    limits,
     stats::{Counters, bump},
 };
 use crate::client::{Backend, Error};
 
 /// What to send.
 #[derive(Debug)]
-pub(super) enum Answer<'a> {
+pub(super) enum Answer {
     /// `SendTaskSuccess` with this output (JSON text).
-    Success(&'a str),
+    Success(String),
     /// `SendTaskFailure`.
     Failure {
-        error: &'a str,
-        cause: Option<&'a str>,
+        error: String,
+        cause: Option<String>,
     },
+}
+
+impl Answer {
+    /// A failure, its error name and cause cut to AWS's limits.
+    pub(super) fn failure(error: &str, cause: Option<&str>) -> Self {
+        Answer::Failure {
+            error: limits::error_name(error).into_owned(),
+            cause: cause.map(|c| limits::cause(c).into_owned()),
+        }
+    }
 }
 
 /// How a send ended.
@@ -49,7 +60,7 @@ pub(super) struct SendPolicy {
 pub(super) async fn send(
     backend: &dyn Backend,
     token: &str,
-    answer: &Answer<'_>,
+    answer: &Answer,
     policy: SendPolicy,
     counters: &Counters,
 ) -> Sent {
@@ -59,7 +70,9 @@ pub(super) async fn send(
         let r = match answer {
             Answer::Success(output) => backend.send_task_success(token, output).await,
             Answer::Failure { error, cause } => {
-                backend.send_task_failure(token, Some(error), *cause).await
+                backend
+                    .send_task_failure(token, Some(error), cause.as_deref())
+                    .await
             }
         };
         let e = match r {

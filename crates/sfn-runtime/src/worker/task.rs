@@ -12,7 +12,7 @@ use tracing::Instrument;
 use super::{
     control::WorkerControl,
     heartbeat::{beat, heartbeat_interval},
-    limits::{self, MAX_OUTPUT_BYTES},
+    limits::MAX_OUTPUT_BYTES,
     send::{Answer, Sent, send},
     shared::{Served, Shared},
     shutdown::SHUTTING_DOWN,
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     activity::{ExecutionInfo, TaskContext, TaskFailure},
-    client::ActivityTask,
+    client::{ActivityTask, Error},
 };
 
 /// The error name of a task whose handler panicked.
@@ -28,6 +28,9 @@ pub const PANIC: &str = "Worker.Panic";
 
 /// The error name of a task whose input is not JSON.
 pub const INVALID_INPUT: &str = "Worker.InvalidInput";
+
+/// The error name of a task whose output cannot be written as JSON.
+pub const INVALID_OUTPUT: &str = "Worker.InvalidOutput";
 
 /// How a handler ended.
 enum Outcome {
@@ -126,11 +129,9 @@ pub(super) fn panic_message(panic: &(dyn Any + Send)) -> String {
 
 /// Sends what the outcome calls for, and counts it.
 async fn answer(shared: &Shared, token: &str, outcome: Outcome) {
+    use sfn_core::error::states::DATA_LIMIT_EXCEEDED;
     let counters = &shared.counters;
-    let (answer_text, counter);
-    let mut error_name = String::new();
-    let mut cause: Option<String> = None;
-    match outcome {
+    let (answer, counter) = match outcome {
         Outcome::Over => {
             bump(&counters.timed_out);
             tracing::info!("task over before it ended: nothing sent");
@@ -138,74 +139,56 @@ async fn answer(shared: &Shared, token: &str, outcome: Outcome) {
         }
         Outcome::Succeeded(output) => match serde_json::to_string(&output) {
             Ok(text) if text.len() <= MAX_OUTPUT_BYTES => {
-                answer_text = Some(text);
-                counter = &counters.succeeded;
+                (Answer::Success(text), &counters.succeeded)
             }
             Ok(text) => {
-                answer_text = None;
-                counter = &counters.failed;
-                error_name = sfn_core::error::states::DATA_LIMIT_EXCEEDED.to_owned();
-                cause = Some(format!(
+                let cause = format!(
                     "the task's output is {} bytes, over the limit of {MAX_OUTPUT_BYTES} bytes",
                     text.len()
-                ));
+                );
+                (
+                    Answer::failure(DATA_LIMIT_EXCEEDED, Some(&cause)),
+                    &counters.failed,
+                )
             }
             Err(e) => {
-                answer_text = None;
-                counter = &counters.failed;
-                error_name = "Worker.InvalidOutput".to_owned();
-                cause = Some(format!("the task's output cannot be written as JSON: {e}"));
+                let cause = format!("the task's output cannot be written as JSON: {e}");
+                (
+                    Answer::failure(INVALID_OUTPUT, Some(&cause)),
+                    &counters.failed,
+                )
             }
         },
-        Outcome::Failed(f) => {
-            answer_text = None;
-            counter = &counters.failed;
-            error_name = limits::error_name(&f.error).into_owned();
-            cause = f.cause.map(|c| limits::cause(&c).into_owned());
-        }
+        Outcome::Failed(f) => (
+            Answer::failure(&f.error, f.cause.as_deref()),
+            &counters.failed,
+        ),
         Outcome::Panicked(message) => {
-            answer_text = None;
-            counter = &counters.panicked;
-            error_name = PANIC.to_owned();
-            cause = Some(limits::cause(&message).into_owned());
             tracing::error!(panic = %message, "the handler panicked");
+            (Answer::failure(PANIC, Some(&message)), &counters.panicked)
         }
-        Outcome::ShuttingDown => {
-            answer_text = None;
-            counter = &counters.shut_down;
-            error_name = SHUTTING_DOWN.to_owned();
-            cause = Some("the worker stopped before the task ended".to_owned());
-        }
-    }
-    let backend = shared.sfn.backend();
-    let request = match &answer_text {
-        Some(text) => Answer::Success(text),
-        None => Answer::Failure {
-            error: &error_name,
-            cause: cause.as_deref(),
-        },
+        Outcome::ShuttingDown => (
+            Answer::failure(
+                SHUTTING_DOWN,
+                Some("the worker stopped before the task ended"),
+            ),
+            &counters.shut_down,
+        ),
     };
-    let mut sent = send(backend, token, &request, shared.send, counters).await;
-    if let (Sent::Refused(e @ crate::client::Error::InvalidOutput { .. }), Answer::Success(_)) =
-        (&sent, &request)
-    {
+    let backend = shared.sfn.backend();
+    let mut sent = send(backend, token, &answer, shared.send, counters).await;
+    let mut counter = counter;
+    if let (Sent::Refused(e @ Error::InvalidOutput { .. }), Answer::Success(_)) = (&sent, &answer) {
         // The service refused the output: report that rather than nothing.
-        let cause = limits::cause(&e.to_string()).into_owned();
-        let failure = Answer::Failure {
-            error: sfn_core::error::states::DATA_LIMIT_EXCEEDED,
-            cause: Some(&cause),
-        };
+        tracing::warn!(error = %e, "output refused: failing the task");
+        let failure = Answer::failure(DATA_LIMIT_EXCEEDED, Some(&e.to_string()));
         sent = send(backend, token, &failure, shared.send, counters).await;
-        if matches!(sent, Sent::Delivered) {
-            bump(&counters.failed);
-            tracing::warn!(error = %cause, "output refused: task failed");
-            return;
-        }
+        counter = &counters.failed;
     }
     match sent {
         Sent::Delivered => {
             bump(counter);
-            tracing::debug!(error = %error_name, "task answered");
+            tracing::debug!("task answered");
         }
         Sent::Over(e) => {
             bump(&counters.timed_out);
