@@ -305,6 +305,18 @@ pub trait TaskControl: Send + Sync + 'static {
 
     /// Completes when the worker asks the task to stop.
     fn stopping(&self) -> BoxFuture<'_, ()>;
+
+    /// Whether the task is over for Step Functions (it timed out, or its execution
+    /// stopped): no result will be accepted. Never, unless the runtime knows better.
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+
+    /// Completes when the task is over for Step Functions. Never, unless the runtime
+    /// knows better.
+    fn cancelled(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::pending())
+    }
 }
 
 /// A [`TaskControl`] that accepts every heartbeat and never asks to stop.
@@ -402,6 +414,21 @@ impl TaskContext {
     /// Completes when the worker asks the task to stop.
     pub async fn stopping(&self) {
         self.control.stopping().await
+    }
+
+    /// Whether the task is over for Step Functions: it timed out or its execution was
+    /// stopped (a heartbeat answered `TaskTimedOut` or `TaskDoesNotExist`). The worker
+    /// then drops the handler's future and sends nothing; work the handler started
+    /// elsewhere (a spawned task, a blocking thread) should check this and give up.
+    /// Implies [`is_stopping`](Self::is_stopping).
+    pub fn is_cancelled(&self) -> bool {
+        self.control.is_cancelled()
+    }
+
+    /// Completes when the task is over for Step Functions (see
+    /// [`is_cancelled`](Self::is_cancelled)).
+    pub async fn cancelled(&self) {
+        self.control.cancelled().await
     }
 }
 

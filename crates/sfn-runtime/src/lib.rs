@@ -18,6 +18,10 @@
 //!   endpoint (`sfn_runtime::aws`).
 //! - `server`: the AWS Step Functions API (AWS JSON 1.0 over HTTP/1.1) in front of the
 //!   engine (`sfn_runtime::server`), as `sfn serve` runs it.
+//! - `worker`: activity workers (`sfn_runtime::worker`): polls with a concurrency limit
+//!   per activity, automatic heartbeats, retries with backoff and full jitter, and a
+//!   shutdown that never loses a task; with the client over whichever back end is
+//!   enabled (`local`, `aws`) or given.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other
@@ -83,8 +87,11 @@ mod api;
 #[cfg(feature = "aws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
 pub mod aws;
-#[cfg(any(feature = "local", feature = "aws"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "local", feature = "aws"))))]
+#[cfg(any(feature = "local", feature = "aws", feature = "worker"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "local", feature = "aws", feature = "worker")))
+)]
 pub mod client;
 pub mod definition;
 #[cfg(feature = "local")]
@@ -93,6 +100,9 @@ pub mod local;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(feature = "worker")]
+#[cfg_attr(docsrs, doc(cfg(feature = "worker")))]
+pub mod worker;
 
 pub use sfn_macros::{TaskError, activity, state_machine};
 

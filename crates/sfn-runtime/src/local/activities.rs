@@ -42,6 +42,14 @@ impl TaskControl for EngineControl {
     fn stopping(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.done.cancelled())
     }
+
+    fn is_cancelled(&self) -> bool {
+        self.done.is_cancelled()
+    }
+
+    fn cancelled(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.done.cancelled())
+    }
 }
 
 impl LocalEngine {

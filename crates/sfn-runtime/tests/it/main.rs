@@ -25,3 +25,6 @@ mod engine_test_state;
 mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
+mod worker;
+#[cfg(all(feature = "server", feature = "aws"))]
+mod worker_http;
