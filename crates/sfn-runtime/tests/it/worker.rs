@@ -506,7 +506,7 @@ impl Counting {
             let n = self.draws.fetch_add(1, Ordering::Relaxed);
             let draw = fastrand::f64();
             let r = match self.fault {
-                Fault::Before(p) if draw < p => Err(if n % 2 == 0 {
+                Fault::Before(p) if draw < p => Err(if n.is_multiple_of(2) {
                     Error::from_service("ThrottlingException", "injected")
                 } else {
                     Error::from_service("InternalFailure", "injected")
