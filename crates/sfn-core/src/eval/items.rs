@@ -51,6 +51,9 @@ pub enum ItemsError {
     /// The headers are missing, or given where they must not be.
     #[error("{0}")]
     CsvHeaders(String),
+    /// An S3 inventory manifest that cannot be read.
+    #[error("The S3 inventory manifest cannot be read: {0}")]
+    Manifest(String),
     /// A `ReaderConfig` or `WriterConfig` value the engine does not know.
     #[error("{field} '{value}' is not supported; expected one of: {expected}")]
     Unsupported {
@@ -189,15 +192,88 @@ pub fn parse_object(
             parse_csv(text, &options)?
         }
         InputType::Manifest => {
-            return Err(ItemsError::Unsupported {
-                field: "InputType",
-                value: "MANIFEST".into(),
-                expected: "CSV, JSON, JSONL (the inventory files a manifest lists are compressed, which the local engine does not read)",
-            });
+            return Err(ItemsError::Manifest(
+                "a manifest lists inventory files: read it with parse_manifest".into(),
+            ));
         }
     };
     truncate(&mut items, max_items);
     Ok(items)
+}
+
+/// What an S3 inventory's `manifest.json` says: where its files are, and their columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InventoryManifest {
+    /// The bucket the inventory files are in (the manifest's `destinationBucket`, an ARN
+    /// `arn:aws:s3:::NAME` or a name).
+    pub bucket: String,
+    /// The inventory files' keys, in the manifest's order.
+    pub files: Vec<String>,
+    /// The columns of every file (`fileSchema`: `Bucket, Key, Size, …`).
+    pub schema: Vec<String>,
+}
+
+/// Reads an S3 inventory's `manifest.json` (`ReaderConfig.InputType` `MANIFEST`). Only
+/// CSV inventories are read, as on AWS.
+pub fn parse_manifest(text: &str) -> Result<InventoryManifest, ItemsError> {
+    let bad = |m: &str| ItemsError::Manifest(m.to_owned());
+    let v: Value = serde_json::from_str(text).map_err(|e| ItemsError::Manifest(e.to_string()))?;
+    match v.get("fileFormat").and_then(Value::as_str) {
+        None | Some("CSV") => {}
+        Some(other) => {
+            return Err(ItemsError::Unsupported {
+                field: "fileFormat",
+                value: other.to_owned(),
+                expected: "CSV",
+            });
+        }
+    }
+    let bucket = v
+        .get("destinationBucket")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("it has no destinationBucket"))?;
+    let bucket = bucket
+        .strip_prefix("arn:aws:s3:::")
+        .unwrap_or(bucket)
+        .to_owned();
+    let schema: Vec<String> = v
+        .get("fileSchema")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("it has no fileSchema"))?
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let files = v
+        .get("files")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("it has no files"))?
+        .iter()
+        .map(|f| {
+            f.get("key")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| bad("a file has no key"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(InventoryManifest {
+        bucket,
+        files,
+        schema,
+    })
+}
+
+/// The rows of one inventory file (CSV without a header row, its text already
+/// decompressed), each an object of strings by the manifest's column names.
+pub fn parse_inventory(text: &str, manifest: &InventoryManifest) -> Result<Vec<Value>, ItemsError> {
+    parse_csv(
+        text,
+        &CsvOptions {
+            header: CsvHeader::Given(manifest.schema.clone()),
+            delimiter: ',',
+        },
+    )
 }
 
 /// Keeps the first `max_items` (0 or none: all).
@@ -425,6 +501,30 @@ fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inventory_manifests_name_their_files_and_columns() {
+        let m = parse_manifest(
+            r#"{"destinationBucket": "arn:aws:s3:::inv", "fileFormat": "CSV",
+                "fileSchema": "Bucket, Key, Size", "files": [{"key": "f/1.csv.gz"}]}"#,
+        )
+        .expect("a manifest");
+        assert_eq!(m.bucket, "inv");
+        assert_eq!(m.files, ["f/1.csv.gz"]);
+        assert_eq!(m.schema, ["Bucket", "Key", "Size"]);
+        let rows = parse_inventory("\"b\",\"k,1\",\"3\"\n", &m).expect("rows");
+        assert_eq!(
+            rows,
+            [serde_json::json!({"Bucket": "b", "Key": "k,1", "Size": "3"})]
+        );
+        assert!(matches!(
+            parse_manifest(
+                r#"{"destinationBucket": "x", "fileFormat": "ORC", "fileSchema": "a", "files": []}"#
+            ),
+            Err(ItemsError::Unsupported { .. })
+        ));
+        assert!(matches!(parse_manifest("{}"), Err(ItemsError::Manifest(_))));
+    }
 
     fn config(v: Value) -> ReaderConfig {
         let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,

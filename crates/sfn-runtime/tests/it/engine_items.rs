@@ -122,6 +122,89 @@ async fn csv_with_its_header_row_or_given_headers() {
     assert_eq!(out, json!([{"who": "ann", "years": "31"}]));
 }
 
+/// `bytes` gzip-compressed, as S3 inventory files are.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// An S3 inventory (AWS's documented manifest shape): the manifest names its files in
+/// the destination bucket, each a headerless CSV, gzip-compressed; every row is an item
+/// with the manifest's columns.
+#[tokio::test]
+async fn manifest_reads_an_s3_inventory() {
+    let store = Arc::new(MemoryObjectStore::new());
+    let manifest = json!({
+        "sourceBucket": "photos",
+        "destinationBucket": "arn:aws:s3:::inventory",
+        "version": "2016-11-30",
+        "fileFormat": "CSV",
+        "fileSchema": "Bucket, Key, Size",
+        "files": [
+            {"key": "photos/files/a.csv.gz", "size": 1, "MD5checksum": "x"},
+            {"key": "photos/files/b.csv.gz", "size": 1, "MD5checksum": "y"}
+        ]
+    });
+    store
+        .put("data", "manifest.json", manifest.to_string().into_bytes())
+        .unwrap();
+    store
+        .put(
+            "inventory",
+            "photos/files/a.csv.gz",
+            gzip(b"\"photos\",\"1.jpg\",\"10\"\n\"photos\",\"2.jpg\",\"20\"\n"),
+        )
+        .unwrap();
+    store
+        .put(
+            "inventory",
+            "photos/files/b.csv.gz",
+            gzip(b"\"photos\",\"3.jpg\",\"30\"\n"),
+        )
+        .unwrap();
+    let config = r#""ReaderConfig": {"InputType": "MANIFEST"},"#;
+    let out = items_read(&store, &reader(config, "manifest.json"), json!({})).await;
+    assert_eq!(
+        out,
+        json!([
+            {"Bucket": "photos", "Key": "1.jpg", "Size": "10"},
+            {"Bucket": "photos", "Key": "2.jpg", "Size": "20"},
+            {"Bucket": "photos", "Key": "3.jpg", "Size": "30"}
+        ])
+    );
+    let config = r#""ReaderConfig": {"InputType": "MANIFEST", "MaxItems": 2},"#;
+    let out = items_read(&store, &reader(config, "manifest.json"), json!({})).await;
+    assert_eq!(out.as_array().map(Vec::len), Some(2));
+    // A file the manifest names but that is not there fails the reader.
+    store
+        .put(
+            "data",
+            "broken.json",
+            json!({"destinationBucket": "inventory", "fileSchema": "Bucket, Key",
+                   "files": [{"key": "missing.csv.gz"}]})
+            .to_string()
+            .into_bytes(),
+        )
+        .unwrap();
+    let done = run(
+        &engine_with(store.clone()),
+        "m",
+        &map(
+            &reader(
+                r#""ReaderConfig": {"InputType": "MANIFEST"},"#,
+                "broken.json",
+            ),
+            ECHO,
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+}
+
 #[tokio::test]
 async fn jsonata_arguments_name_the_object() {
     let store = Arc::new(MemoryObjectStore::new());

@@ -181,13 +181,27 @@ impl Run {
             return Ok(items);
         }
         let key = text_arg(&args, "Key", reader_failed)?;
-        let bytes = blocking(move || store.get(&bucket, &key))
-            .await
-            .map_err(|e| reader_failed(e.to_string()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| reader_failed("The object read is not UTF-8 text"))?;
         let input_type =
             InputType::from_config(config).map_err(|e| reader_failed(e.to_string()))?;
+        let text = read_text(&store, bucket, key).await?;
+        if input_type == InputType::Manifest {
+            // An S3 inventory: the manifest names the files, each a CSV, gzip-compressed.
+            let manifest =
+                items::parse_manifest(&text).map_err(|e| reader_failed(e.to_string()))?;
+            let mut all = Vec::new();
+            for file in &manifest.files {
+                let text = read_text(&store, manifest.bucket.clone(), file.clone()).await?;
+                all.extend(
+                    items::parse_inventory(&text, &manifest)
+                        .map_err(|e| reader_failed(e.to_string()))?,
+                );
+                if max_items.is_some_and(|n| n > 0 && all.len() as u64 >= n) {
+                    break;
+                }
+            }
+            items::truncate(&mut all, max_items);
+            return Ok(all);
+        }
         items::parse_object(&text, input_type, config, max_items)
             .map_err(|e| reader_failed(e.to_string()))
     }
@@ -330,4 +344,28 @@ fn succeeded_output(d: &ExecutionDescription) -> Option<Value> {
     (d.status == ExecutionStatus::Succeeded)
         .then(|| d.output.clone())
         .flatten()
+}
+
+/// An object's text, decompressed when it is gzip (as S3 inventory files are).
+async fn read_text(
+    store: &Arc<dyn ObjectStore>,
+    bucket: String,
+    key: String,
+) -> Result<String, Failure> {
+    let store = store.clone();
+    let bytes = blocking(move || store.get(&bucket, &key))
+        .await
+        .map_err(|e| reader_failed(e.to_string()))?;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(bytes.as_slice()),
+            &mut out,
+        )
+        .map_err(|e| reader_failed(format!("The object read is not valid gzip: {e}")))?;
+        out
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes).map_err(|_| reader_failed("The object read is not UTF-8 text"))
 }
