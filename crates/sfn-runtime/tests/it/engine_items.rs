@@ -126,8 +126,8 @@ async fn csv_with_its_header_row_or_given_headers() {
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
+    e.write_all(bytes).unwrap_or_else(|err| panic!("{err}"));
+    e.finish().unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// An S3 inventory (AWS's documented manifest shape): the manifest names its files in
