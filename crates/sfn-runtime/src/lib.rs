@@ -13,6 +13,8 @@
 //! - `local` (default): the embedded engine, on tokio.
 //! - `server`: the AWS Step Functions API (AWS JSON 1.0 over HTTP/1.1) in front of the
 //!   engine ([`server`](mod@server)), as `sfn serve` runs it.
+//! - `tools`: task tools ([`tools`](mod@tools)): a task stopping its own execution, and
+//!   state data in an embedded on-disk store; `tools-aws` adds the DynamoDB and S3 store.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other
@@ -88,6 +90,9 @@ pub mod local;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(feature = "tools")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tools")))]
+pub mod tools;
 
 pub use sfn_macros::{TaskError, activity, state_machine};
 
