@@ -327,7 +327,9 @@ pub enum StopError {
         message: String,
     },
     /// The execution was asked to stop but did not report `ABORTED` in time.
-    #[error("the execution {execution_arn} was asked to stop but is still running after {waited:?}")]
+    #[error(
+        "the execution {execution_arn} was asked to stop but is still running after {waited:?}"
+    )]
     TimedOut {
         /// The execution.
         execution_arn: String,

@@ -52,7 +52,8 @@ impl StateConfig {
     /// [`DEFAULT_TABLE`]) and the bucket `SFN_STATE_BUCKET`, read now.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut config = StateConfig::new(var(SFN_STATE_TABLE).unwrap_or_else(|| DEFAULT_TABLE.to_owned()));
+        let mut config =
+            StateConfig::new(var(SFN_STATE_TABLE).unwrap_or_else(|| DEFAULT_TABLE.to_owned()));
         config.bucket = var(SFN_STATE_BUCKET);
         config
     }

@@ -126,7 +126,10 @@ impl StateStore for EmbeddedStore {
             let txn = db.begin_write()?;
             {
                 let mut t = txn.open_table(ITEMS)?;
-                t.insert((table.as_str(), pk.as_str(), index), (expires, data.as_bytes()))?;
+                t.insert(
+                    (table.as_str(), pk.as_str(), index),
+                    (expires, data.as_bytes()),
+                )?;
             }
             txn.commit()?;
             Ok(())

@@ -5,7 +5,9 @@
 #[non_exhaustive]
 pub enum StateError {
     /// No item is stored (or it has expired) at this place.
-    #[error("no item in the table {table} under the partition key {partition_key} at index {index}")]
+    #[error(
+        "no item in the table {table} under the partition key {partition_key} at index {index}"
+    )]
     NoItem {
         /// The table.
         table: String,
@@ -95,4 +97,24 @@ pub enum StateError {
     /// A blocking task of the store was cancelled or panicked.
     #[error("a state-store task did not finish: {0}")]
     Task(String),
+}
+
+/// The error name a handler's failure gets for a missing item.
+pub const NO_ITEM_FOUND: &str = "NoItemFound";
+/// The error name a handler's failure gets for any other state-data error.
+pub const STATE_DATA_ERROR: &str = "StateDataError";
+
+/// `?` in a handler turns a state-data error into a task failure: [`NO_ITEM_FOUND`] for
+/// a missing item (for `Retry` and `Catch` to match), [`STATE_DATA_ERROR`] otherwise.
+impl crate::activity::ActivityError for StateError {
+    fn error_name(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(match self {
+            StateError::NoItem { .. } => NO_ITEM_FOUND,
+            _ => STATE_DATA_ERROR,
+        })
+    }
+
+    fn cause(&self) -> String {
+        self.to_string()
+    }
 }

@@ -69,7 +69,7 @@ pub use config::{
     StateConfig,
 };
 pub use embedded::EmbeddedStore;
-pub use error::StateError;
+pub use error::{NO_ITEM_FOUND, STATE_DATA_ERROR, StateError};
 pub use pointer::{ItemPointer, ListPointer, MapFanOut, MapIteration};
 pub use state_data::StateData;
 pub use stop::ClientStopper;

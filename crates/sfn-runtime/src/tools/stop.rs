@@ -39,7 +39,10 @@ impl ClientStopper {
     ) -> BoxFuture<'a, Result<(), StopError>> {
         Box::pin(async move {
             let run = self.sfn.execution(execution_arn);
-            let info = run.describe().await.map_err(|e| stop_error(execution_arn, e))?;
+            let info = run
+                .describe()
+                .await
+                .map_err(|e| stop_error(execution_arn, e))?;
             if info.status.is_terminal() {
                 return Ok(());
             }

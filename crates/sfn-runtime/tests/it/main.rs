@@ -23,3 +23,5 @@ mod engine_test_state;
 mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
+#[cfg(feature = "tools-aws")]
+mod tools;

@@ -43,11 +43,7 @@ pub use setup::create_table_and_bucket;
 pub use store::DynamoStore;
 
 /// The error of a DynamoDB or S3 call.
-fn aws_error<E>(
-    service: &'static str,
-    operation: &'static str,
-    e: E,
-) -> super::StateError
+fn aws_error<E>(service: &'static str, operation: &'static str, e: E) -> super::StateError
 where
     E: std::error::Error + Send + Sync + 'static,
 {
