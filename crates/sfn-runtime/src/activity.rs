@@ -488,6 +488,11 @@ impl ExecutionInfo {
     }
 }
 
+/// The field of a task's input that carries the execution's ARN when the Task state's
+/// `Parameters` pass it (`"execution.$": "$$.Execution.Id"`); see
+/// [`TaskContext::with_execution_from_input`].
+pub const EXECUTION_FIELD: &str = "execution";
+
 /// The name of the execution `arn` (its eighth `:`-separated part), if it is an
 /// execution's ARN.
 pub fn execution_name(arn: &str) -> Option<&str> {
@@ -536,6 +541,21 @@ impl TaskContext {
     pub fn with_execution_arn(mut self, execution_arn: impl Into<String>) -> Self {
         self.execution.execution_arn = Some(execution_arn.into());
         self
+    }
+
+    /// The context with the execution's ARN taken from the task's input, when the ARN is
+    /// not known yet and the input is an object whose [`EXECUTION_FIELD`] (`execution`)
+    /// is an execution's ARN: what a Task state passing
+    /// `"execution.$": "$$.Execution.Id"` in its `Parameters` gives. A worker calls it on
+    /// each task's input, before the handler runs.
+    pub fn with_execution_from_input(self, input: &Value) -> Self {
+        if self.execution.execution_arn.is_some() {
+            return self;
+        }
+        match input.get(EXECUTION_FIELD).and_then(Value::as_str) {
+            Some(arn) if execution_name(arn).is_some() => self.with_execution_arn(arn),
+            _ => self,
+        }
     }
 
     /// The context with another bound on how long [`stop_execution`](Self::stop_execution)

@@ -81,6 +81,34 @@ impl EmbeddedStore {
         &self.path
     }
 
+    /// Removes the items past their expiry from the file (reads ignore them anyway);
+    /// the number removed. DynamoDB's TTL does this on its own; here a program calls it
+    /// when it likes, at start-up for one.
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Embedded`].
+    pub async fn purge_expired(&self) -> Result<u64, StateError> {
+        let now = self.config.now_secs();
+        self.run(move |db, _| {
+            let txn = db.begin_write()?;
+            let mut removed = 0;
+            {
+                let mut t = txn.open_table(ITEMS)?;
+                t.retain(|_, (expires, _)| {
+                    let keep = expires > now;
+                    if !keep {
+                        removed += 1;
+                    }
+                    keep
+                })?;
+            }
+            txn.commit()?;
+            Ok(removed)
+        })
+        .await
+    }
+
     /// Runs `f` on the database in `spawn_blocking`.
     async fn run<T, F>(&self, f: F) -> Result<T, StateError>
     where

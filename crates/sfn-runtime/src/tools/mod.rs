@@ -15,7 +15,9 @@
 //! execution, pass the context object in the Task state's `Parameters`
 //! (`"execution.$": "$$.Execution.Id"`) and call
 //! [`TaskContext::with_execution_arn`](crate::activity::TaskContext::with_execution_arn)
-//! with it. The embedded engine knows the execution already.
+//! with it (a worker does it for every task with
+//! [`TaskContext::with_execution_from_input`](crate::activity::TaskContext::with_execution_from_input)).
+//! The embedded engine knows the execution already.
 //!
 //! # State data
 //!

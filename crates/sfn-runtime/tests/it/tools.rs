@@ -150,9 +150,9 @@ macro_rules! on_both_stores {
 on_both_stores!(
     items_of_1_kb_and_1_mb,
     a_thousand_items,
-    put_items_removes_the_stale_higher_indexes,
+    regression_put_items_removes_the_stale_higher_indexes,
     global_items_read_across_namespaces,
-    expired_items_are_not_read,
+    regression_expired_items_are_not_read,
     a_missing_item_names_table_partition_key_and_index,
     concurrent_writers,
     map_iteration_reads_its_item_and_writes_its_result,
@@ -217,7 +217,8 @@ async fn a_thousand_items(kind: Kind) {
     );
 }
 
-async fn put_items_removes_the_stale_higher_indexes(kind: Kind) {
+/// py2sfn-task-tools returned the stale higher indexes of an earlier, longer list.
+async fn regression_put_items_removes_the_stale_higher_indexes(kind: Kind) {
     let Some(fx) = store(kind).await else { return };
     let data = fx.data.for_namespace("run");
     data.put_items("list", &[1, 2, 3, 4, 5]).await.unwrap();
@@ -255,7 +256,8 @@ async fn global_items_read_across_namespaces(kind: Kind) {
     assert_eq!(a.get_item::<String>("shared", 1).await.unwrap(), "z");
 }
 
-async fn expired_items_are_not_read(kind: Kind) {
+/// py2sfn-task-tools returned expired items, which DynamoDB deletes up to two days late.
+async fn regression_expired_items_are_not_read(kind: Kind) {
     let clock = manual_clock();
     let Some(fx) = fixture(kind, config(clock.clone())).await else {
         return;
@@ -525,6 +527,24 @@ async fn the_embedded_store_survives_a_restart() {
     let _ = std::fs::remove_file(&file);
 }
 
+#[tokio::test]
+async fn the_embedded_store_purges_expired_items() {
+    let clock = manual_clock();
+    let file = std::env::temp_dir().join(format!("{}.redb", unique("sfn-purge")));
+    let store = EmbeddedStore::open(&file, config(clock.clone()))
+        .await
+        .unwrap();
+    let data = StateData::new(store.clone()).for_namespace("run");
+    data.put_items("a", &[1, 2, 3]).await.unwrap();
+    clock.advance(Duration::from_secs(3_600));
+    data.put_item("b", &4, 0).await.unwrap();
+    clock.advance(Duration::from_secs(86_400 - 3_600));
+    assert_eq!(store.purge_expired().await.unwrap(), 3);
+    assert_eq!(data.get_items::<i64>("b").await.unwrap(), [4]);
+    drop((store, data));
+    let _ = std::fs::remove_file(&file);
+}
+
 #[test]
 fn the_map_fan_out_selects_a_map_iteration_per_item() {
     let each = MapFanOut::local("$.stored");
@@ -704,6 +724,13 @@ async fn stopping_needs_a_known_execution_and_a_runtime_that_can() {
         ctx.stop_execution(None, None).await,
         Err(StopError::Unsupported(_))
     ));
+    let from_input = TaskContext::for_test("gate").with_execution_from_input(
+        &json!({"execution": "arn:aws:states:us-east-1:123456789012:execution:m:run-8", "x": 1}),
+    );
+    assert_eq!(from_input.execution_name(), Some("run-8"));
+    let not_an_arn =
+        TaskContext::for_test("gate").with_execution_from_input(&json!({"execution": "run-9"}));
+    assert_eq!(not_an_arn.execution_name(), None);
     let marker: TaskError = ExecutionStopped::new().into();
     assert!(marker.is_execution_stopped());
     assert!(matches!(ctx.state_data(), Err(StateError::NotConfigured)));
