@@ -20,6 +20,9 @@ use sfn_runtime::tools::{
 };
 
 #[derive(Debug, Deserialize, JsonSchema)]
+// The examples crate reaches schemars through sfn-runtime; a crate that depends on
+// schemars itself does not need this line.
+#[schemars(crate = "sfn_runtime::schemars")]
 struct Flag {
     enabled: bool,
 }
@@ -38,6 +41,7 @@ async fn gate(input: Flag, ctx: &TaskContext) -> Result<bool, TaskError> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "sfn_runtime::schemars")]
 struct Size {
     rows: u64,
 }
@@ -121,7 +125,7 @@ async fn state_data() -> Result<StateData, Box<dyn std::error::Error>> {
     Ok(StateData::new(EmbeddedStore::open(file, config).await?))
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = LocalEngine::new();
     let data = state_data().await?;
