@@ -113,11 +113,27 @@ impl EmbeddedStore {
     async fn run<T, F>(&self, f: F) -> Result<T, StateError>
     where
         T: Send + 'static,
-        F: FnOnce(&Database, &Path) -> Result<T, redb::Error> + Send + 'static,
+        F: FnOnce(&Database, &Path) -> Result<T, Db> + Send + 'static,
     {
         let db = self.db.clone();
         let path = self.path.clone();
-        blocking(move || f(&db, &path).map_err(|e| embedded(&path, e))).await
+        blocking(move || {
+            f(&db, &path).map_err(|Db(source)| StateError::Embedded {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+        .await
+    }
+}
+
+/// Any of redb's errors, boxed (they are large), for `?` in the closures of
+/// [`EmbeddedStore::run`].
+struct Db(Box<redb::Error>);
+
+impl<E: Into<redb::Error>> From<E> for Db {
+    fn from(e: E) -> Self {
+        Db(Box::new(e.into()))
     }
 }
 

@@ -7,6 +7,9 @@
 //! without it they say so and pass, except under `CI=true`. Each test makes its own
 //! table and bucket, so that they run in parallel on one server.
 
+// The cases are plain functions that each store's `#[tokio::test]` calls.
+#![allow(clippy::unwrap_used)]
+
 use std::{
     path::PathBuf,
     sync::{

@@ -22,8 +22,33 @@ const BATCH: usize = 25;
 /// The most rounds of unprocessed items retried before giving up.
 const UNPROCESSED_ROUNDS: u32 = 10;
 
-/// State data in a DynamoDB table, data too large for an item in an S3 bucket (see [the
-/// module](super) for the layout). Cheap to clone.
+/// State data in a DynamoDB table, data too large for an item in an S3 bucket. Cheap to
+/// clone.
+///
+/// # Layout
+///
+/// One item per list element, in the table of [`StateConfig::table`]
+/// (local items) or the table a global operation names:
+///
+/// | attribute | type | what |
+/// |---|---|---|
+/// | `partition_key` | S, hash key | `{namespace}:{key}`, or a global partition key |
+/// | `sort_key` | N, range key | the index |
+/// | `data` | S | the JSON text, when it fits |
+/// | `s3_bucket`, `s3_key` | S | where the JSON text went instead, when it did not |
+/// | `expires_at` | N | the TTL attribute, seconds since the epoch |
+///
+/// Data whose item would pass the threshold (390,000 bytes by default, DynamoDB keeping
+/// at most 400 KB an item) goes to the bucket under
+/// `sfn-state/{table}/{partition_key}/{index}`, and the item records the bucket, so a
+/// reader needs no configuration of its own. Replacing or deleting an item deletes the
+/// object it pointed to.
+///
+/// Reads are consistent, queries follow every page, batch writes go 25 at a time and
+/// retry their unprocessed items with backoff, and throttling is retried by the SDK
+/// (standard retry, [`MAX_ATTEMPTS`](crate::tools::MAX_ATTEMPTS) attempts) on the
+/// clients [`from_env`](Self::from_env) and [`local`](Self::local) build. Reads ignore
+/// items past `expires_at`: DynamoDB deletes expired items only within a few days.
 ///
 /// ```no_run
 /// use sfn_runtime::tools::{DynamoStore, StateConfig, StateData};
