@@ -1,9 +1,23 @@
 //! The `sfn` command: validate, run and manage AWS Step Functions state machines.
+//!
+//! The management commands (`register`, `deregister`, `start`, `stop`, `describe`,
+//! `history`, `executions`, `machines`, `activities`) talk to AWS or to any endpoint of
+//! its API (`--endpoint URL`, `AWS_ENDPOINT_URL`), print text or `--format json`, and
+//! exit with 0 when done, 1 when an execution did not succeed (`start --wait`), 2 on bad
+//! input, 3 when the service refused or could not be reached.
 
 use std::{io::Write, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
+mod endpoint;
+mod executions;
+mod failure;
+mod graph;
+mod manage;
+mod outcome;
+mod output;
+mod progress;
 mod run;
 mod serve;
 mod validate;
@@ -38,8 +52,40 @@ enum Command {
     /// 2 when the address cannot be bound, the mock configuration is unreadable or
     /// `--faults` is not valid.
     Serve(serve::Args),
+    /// Draw a definition as SVG, Mermaid or DOT, an execution overlaid: exit status 0,
+    /// 2 when an input is unreadable or invalid, 3 when the history cannot be fetched.
+    Graph(graph::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
+    /// Create or update a state machine from a definition file, with the activities it
+    /// names; unchanged when it is registered as it is.
+    ///
+    /// The definition is checked first, as AWS checks it. Exit status: 0 done, 2 the
+    /// file is unreadable or invalid, 3 the service refused or could not be reached.
+    Register(manage::RegisterArgs),
+    /// Delete a state machine and the activities its registration created.
+    ///
+    /// Exit status: 0 done, 3 the service refused (no such machine) or could not be
+    /// reached.
+    Deregister(manage::DeregisterArgs),
+    /// Start an execution; with `--wait`, follow it to its end and print its result.
+    ///
+    /// Exit status: 0 started (with `--wait`: succeeded), 1 it did not succeed, 2 the
+    /// input is unreadable or not JSON, 3 the service refused or could not be reached.
+    Start(executions::StartArgs),
+    /// Stop a running execution.
+    Stop(executions::StopArgs),
+    /// Describe an execution, a state machine or an activity.
+    Describe(executions::DescribeArgs),
+    /// Print an execution's history: each event with what matters for it (states,
+    /// resources, errors with their causes, inputs and outputs).
+    History(executions::HistoryArgs),
+    /// List a state machine's executions.
+    Executions(executions::ExecutionsArgs),
+    /// List the state machines.
+    Machines(manage::ListArgs),
+    /// List the activities.
+    Activities(manage::ListArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +94,16 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Register(args) => manage::register(&args),
+        Command::Deregister(args) => manage::deregister(&args),
+        Command::Start(args) => executions::start(&args),
+        Command::Stop(args) => executions::stop(&args),
+        Command::Describe(args) => executions::describe(&args),
+        Command::History(args) => executions::history(&args),
+        Command::Executions(args) => executions::executions(&args),
+        Command::Machines(args) => manage::machines(&args),
+        Command::Activities(args) => manage::activities(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

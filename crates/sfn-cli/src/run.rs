@@ -98,7 +98,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
         Err(Refusal::Invalid(diags)) => {
-            report_invalid(&file, &diags, args.output);
+            report_invalid(&file, &diags, args.output == Output::Json);
             return ExitCode::from(2);
         }
     };
@@ -195,7 +195,7 @@ async fn execute(
 }
 
 /// `orders` for `orders.asl.json` or `orders.json`.
-fn machine_name(path: &Path) -> Result<String, String> {
+pub(crate) fn machine_name(path: &Path) -> Result<String, String> {
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -212,7 +212,7 @@ fn machine_name(path: &Path) -> Result<String, String> {
 }
 
 /// The input: JSON text, `@FILE`, or `@-` for standard input.
-fn read_input(arg: &str) -> Result<Value, String> {
+pub(crate) fn read_input(arg: &str) -> Result<Value, String> {
     let (text, source) = match arg.strip_prefix('@') {
         Some("-") => {
             let mut text = String::new();
@@ -253,7 +253,7 @@ fn task_states(machine: &StateMachine) -> Vec<String> {
 /// Prints the diagnostics of an invalid definition as `sfn validate` does: on standard
 /// error, and with `--output json` as `{"file", "valid", "diagnostics"}` on standard
 /// output.
-fn report_invalid(file: &str, diags: &Diagnostics, output: Output) {
+pub(crate) fn report_invalid(file: &str, diags: &Diagnostics, json: bool) {
     let mut err = std::io::stderr().lock();
     for d in diags {
         let _ = writeln!(
@@ -270,7 +270,7 @@ fn report_invalid(file: &str, diags: &Diagnostics, output: Output) {
         err,
         "{file}: invalid ({errors} errors, {warnings} warnings)"
     );
-    if output == Output::Json {
+    if json {
         let report = serde_json::json!({"file": file, "valid": false, "diagnostics": diags});
         let _ = writeln!(std::io::stdout().lock(), "{report}");
     }
@@ -293,15 +293,7 @@ fn print_result(done: &ExecutionDescription, history: Option<&History>, output: 
                 let _ = write!(out, "{}", history_text(h));
                 let _ = writeln!(out);
             }
-            let _ = writeln!(out, "status: {}", done.status);
-            if let Some(o) = &done.output {
-                let pretty = serde_json::to_string_pretty(o).unwrap_or_default();
-                let _ = writeln!(out, "output:\n{pretty}");
-            }
-            if done.status != ExecutionStatus::Succeeded {
-                let _ = writeln!(out, "error:  {}", done.error.as_deref().unwrap_or("-"));
-                let _ = writeln!(out, "cause:  {}", done.cause.as_deref().unwrap_or("-"));
-            }
+            let _ = write!(out, "{}", crate::outcome::result_text(&done.to_json()));
         }
     }
     // A closed pipe (`sfn run … | head`) is not an error worth reporting.
@@ -345,7 +337,7 @@ fn history_text(history: &History) -> String {
 }
 
 /// `+0.004s`, `+1m30s`, `+2h00m05s`.
-fn elapsed_text(d: std::time::Duration) -> String {
+pub(crate) fn elapsed_text(d: std::time::Duration) -> String {
     let secs = d.as_secs();
     if secs < 60 {
         format!("+{:.3}s", d.as_secs_f64())

@@ -27,6 +27,16 @@ pub(crate) enum MachineType {
     Express,
 }
 
+impl MachineType {
+    /// The type as the validator and the client take it.
+    pub(crate) fn execution_type(self) -> ExecutionType {
+        match self {
+            MachineType::Standard => ExecutionType::Standard,
+            MachineType::Express => ExecutionType::Express,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The definitions to check.
@@ -45,10 +55,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> ExitCode {
     let options = ValidateOptions {
-        machine_type: match args.machine_type {
-            MachineType::Standard => ExecutionType::Standard,
-            MachineType::Express => ExecutionType::Express,
-        },
+        machine_type: args.machine_type.execution_type(),
         warnings: !args.no_warnings,
     };
     let mut unreadable = false;

@@ -32,8 +32,6 @@ pub enum DiagnosticCode {
     InvalidJsonDescription,
     /// A field is missing, unknown, misplaced or holds a value of the wrong kind or range.
     SchemaValidationFailed,
-    /// A Task's `Resource` is not a resource AWS can call.
-    InvalidResource,
     /// A `Next`, `Default` or `StartAt` names a state that does not exist.
     MissingTransitionTarget,
     /// No terminal state exists (no `End`, `Succeed` or `Fail`).
@@ -69,7 +67,6 @@ impl DiagnosticCode {
         match self {
             InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
             SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
-            InvalidResource => "INVALID_RESOURCE",
             MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
             MissingEndState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",

@@ -33,6 +33,7 @@ pub mod model;
 pub mod names;
 pub mod parse;
 pub mod path;
+pub mod resources;
 pub mod schema;
 pub mod template;
 pub mod validate;

@@ -299,18 +299,18 @@ fn parse_node(
             let mut dynamic = false;
             if language == QueryLanguage::JSONPath {
                 for k in map.keys() {
-                    if let Some(plain) = k.strip_suffix(".$") {
-                        if map.contains_key(plain) {
-                            push_pointer(pointer, k);
-                            problems.push(TemplateProblem {
-                                code: DiagnosticCode::SchemaValidationFailed,
-                                pointer: pointer.clone(),
-                                message: format!(
-                                    "The fields '{k}' and '{plain}' would both produce '{plain}'"
-                                ),
-                            });
-                            pointer.truncate(len);
-                        }
+                    if let Some(plain) = k.strip_suffix(".$")
+                        && map.contains_key(plain)
+                    {
+                        push_pointer(pointer, k);
+                        problems.push(TemplateProblem {
+                            code: DiagnosticCode::SchemaValidationFailed,
+                            pointer: pointer.clone(),
+                            message: format!(
+                                "The fields '{k}' and '{plain}' would both produce '{plain}'"
+                            ),
+                        });
+                        pointer.truncate(len);
                     }
                 }
             }

@@ -14,6 +14,7 @@ use crate::{
     diagnostic::{Diagnostic, DiagnosticCode as Code, Diagnostics},
     model::{ExecutionType, StateMachine},
     parse::{self, ParseOutcome},
+    resources::{self, Pattern, Recognized},
     template::push_pointer,
 };
 
@@ -156,18 +157,18 @@ fn check_scope(
     }
 
     // Transition targets.
-    if let Some(start) = start_at {
-        if !states.contains_key(start) {
-            out.push(Diagnostic::error(
-                Code::MissingTransitionTarget,
-                format!("{ptr}/StartAt"),
-                format!(
-                    "Missing 'StartAt' target: '{start}' is not a state of {}{}",
-                    scope_name(ptr),
-                    suggestion(start, states.keys())
-                ),
-            ));
-        }
+    if let Some(start) = start_at
+        && !states.contains_key(start)
+    {
+        out.push(Diagnostic::error(
+            Code::MissingTransitionTarget,
+            format!("{ptr}/StartAt"),
+            format!(
+                "Missing 'StartAt' target: '{start}' is not a state of {}{}",
+                scope_name(ptr),
+                suggestion(start, states.keys())
+            ),
+        ));
     }
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut terminal: HashSet<&str> = HashSet::new();
@@ -216,6 +217,9 @@ fn check_scope(
 
         if ty == Some("Task") {
             check_task(s, &sp, options, out);
+        }
+        if ty == Some("Map") {
+            check_reader_writer(s, &sp, out);
         }
     }
 
@@ -314,35 +318,36 @@ fn check_task(
     options: ValidateOptions,
     out: &mut Vec<Diagnostic>,
 ) {
-    let resource = s
-        .get("Resource")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if s.get("Resource").is_some_and(Value::is_string) && !is_resource_uri(resource) {
+    let resource = s.get("Resource").and_then(Value::as_str);
+    let recognized = resource.map(resources::recognize);
+    if let Some(Err(unrecognized)) = &recognized {
         out.push(Diagnostic::error(
-            Code::InvalidResource,
+            Code::SchemaValidationFailed,
             format!("{sp}/Resource"),
-            format!("The resource '{resource}' is not a URI such as an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), nor a '${{…}}' definition substitution"),
+            unrecognized.to_string(),
         ));
     }
     if options.machine_type == ExecutionType::Express {
-        if resource.ends_with(".waitForTaskToken") {
+        let message = match &recognized {
+            Some(Ok(r)) => match r.pattern() {
+                Pattern::WaitForTaskToken => Some(
+                    "Express state machine does not support '.waitForTaskToken' service integration ",
+                ),
+                Pattern::Sync | Pattern::Sync2 => {
+                    Some("Express state machine does not support '.sync' service integration ")
+                }
+                _ if matches!(r, Recognized::Activity) => {
+                    Some("Express state machine does not support activities")
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(message) = message {
             out.push(Diagnostic::error(
                 Code::SchemaValidationFailed,
                 format!("{sp}/Resource"),
-                "Express state machine does not support '.waitForTaskToken' service integration ",
-            ));
-        } else if resource.contains(".sync") {
-            out.push(Diagnostic::error(
-                Code::SchemaValidationFailed,
-                format!("{sp}/Resource"),
-                "Express state machine does not support '.sync' service integration ",
-            ));
-        } else if resource.contains(":activity:") {
-            out.push(Diagnostic::error(
-                Code::SchemaValidationFailed,
-                format!("{sp}/Resource"),
-                "Express state machine does not support activities",
+                message,
             ));
         }
     }
@@ -358,21 +363,23 @@ fn check_task(
     }
 }
 
-/// A Task resource: a URI (`scheme:rest`, which every ARN is), or a whole
-/// `${Name}` definition substitution as CloudFormation, SAM and CDK write them.
-fn is_resource_uri(r: &str) -> bool {
-    if let Some(inner) = r.strip_prefix("${").and_then(|x| x.strip_suffix('}')) {
-        return !inner.is_empty() && !inner.contains(['{', '}']);
+/// A distributed Map's `ItemReader` and `ResultWriter` resources.
+fn check_reader_writer(s: &Map<String, Value>, sp: &str, out: &mut Vec<Diagnostic>) {
+    for (key, table) in [
+        ("ItemReader", resources::ITEM_READERS),
+        ("ResultWriter", resources::RESULT_WRITERS),
+    ] {
+        let Some(Value::String(resource)) = s.get(key).and_then(|o| o.get("Resource")) else {
+            continue;
+        };
+        if let Err(unrecognized) = resources::recognize_in(resource, table) {
+            out.push(Diagnostic::error(
+                Code::SchemaValidationFailed,
+                format!("{sp}/{key}/Resource"),
+                unrecognized.to_string(),
+            ));
+        }
     }
-    let Some((scheme, rest)) = r.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        && !rest.is_empty()
-        && !r.contains(char::is_whitespace)
-        && !r.contains(['{', '}'])
 }
 
 /// `; did you mean 'X'?` for the closest state name, when one is close.

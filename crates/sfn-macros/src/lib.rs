@@ -82,6 +82,11 @@ pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Or from a file, relative to the crate's manifest:
 /// `state_machine!(Orders = "machines/orders.asl.json", activities { "arn:…:charge" => charge })`.
+///
+/// The generated type's documentation ends with the machine's diagram, a ```` ```mermaid ````
+/// block (drawn by `sfn-graph`): rustdoc shows its text, and draws it with the script of
+/// the repository's `docs/mermaid.html` given as `--html-in-header` (for docs.rs:
+/// `[package.metadata.docs.rs] rustdoc-args = ["--html-in-header", "…/mermaid.html"]`).
 #[proc_macro]
 pub fn state_machine(input: TokenStream) -> TokenStream {
     machine::expand(input.into()).into()

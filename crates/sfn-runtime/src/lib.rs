@@ -5,16 +5,22 @@
 //! `#[activity]`, `#[derive(TaskError)]`), holds the activity API ([`activity`](mod@activity)) and adds
 //! the embedded engine ([`local`]): state machines run in-process exactly as AWS runs
 //! them, with activity queues, Rust task handlers, AWS Step Functions Local's mock files
-//! and a virtual clock that makes Waits, retries and timeouts instant in tests. The `sfn`
-//! program is the `sfn-cli` crate.
+//! and a virtual clock that makes Waits, retries and timeouts instant in tests. The
+//! client (`sfn_runtime::client::Sfn`) registers machines and activities, starts and
+//! follows executions and reads their history, with the same code on the embedded
+//! engine and on AWS. The `sfn` program is the `sfn-cli` crate.
 //!
 //! # Features
 //!
-//! - `local` (default): the embedded engine, on tokio.
+//! - `local` (default): the embedded engine, on tokio, and the client over it.
+//! - `aws`: the client over AWS Step Functions (`aws-sdk-sfn`, HTTPS on rustls,
+//!   aws-config's credential and region chain), and SDK clients configured for a local
+//!   endpoint (`sfn_runtime::aws`).
 //! - `server`: the AWS Step Functions API (AWS JSON 1.0 over HTTP/1.1) in front of the
-//!   engine ([`server`](mod@server)), as `sfn serve` runs it.
-//! - `tools`: task tools ([`tools`](mod@tools)): a task stopping its own execution, and
-//!   state data in an embedded on-disk store; `tools-aws` adds the DynamoDB and S3 store.
+//!   engine (`sfn_runtime::server`), as `sfn serve` runs it.
+//! - `tools`: task tools (`sfn_runtime::tools`): a task stopping its own execution, and
+//!   state data in an embedded on-disk store (redb); `tools-aws` adds the DynamoDB and
+//!   S3 store.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other

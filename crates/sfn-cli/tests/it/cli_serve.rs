@@ -2,49 +2,16 @@
 //! cleanly on SIGTERM.
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::TcpStream,
-    process::{Child, Command, Stdio},
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
     sync::mpsc,
     time::Duration,
 };
 
-use serde_json::Value;
+use crate::support::{Running, request};
 
 fn sfn() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sfn"))
-}
-
-/// Kills the server if a test fails before stopping it.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One request by hand: the status and the body.
-fn request(addr: &str, operation: &str, body: &str) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let text = format!(
-        "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSStepFunctions.{operation}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(text.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
 
 #[test]

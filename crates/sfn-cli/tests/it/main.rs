@@ -2,6 +2,8 @@
 
 mod support;
 
+mod cli_graph;
+mod cli_manage;
 mod cli_run;
 mod cli_serve;
 mod cli_validate;

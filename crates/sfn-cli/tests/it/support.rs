@@ -3,9 +3,12 @@
 
 use std::{
     ffi::OsStr,
+    io::{Read, Write},
+    net::TcpStream,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::{Child, Command, Output},
     sync::atomic::{AtomicUsize, Ordering},
+    time::Duration,
 };
 
 use serde_json::Value;
@@ -94,4 +97,89 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A `sfn serve` on a free loopback port, killed when dropped.
+pub(crate) struct Server {
+    _child: Running,
+    /// Its endpoint URL, `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
+}
+
+impl Server {
+    /// Starts `sfn serve` on a port the system picks, waiting until it listens.
+    pub(crate) fn start() -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = sfn()
+            .args(["serve", "--bind", "127.0.0.1:0", "--quiet"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run sfn serve: {e}"));
+        let Some(stderr) = child.stderr.take() else {
+            panic!("sfn serve: no standard error");
+        };
+        let mut lines = BufReader::new(stderr).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let Some(url) = first.split_whitespace().find(|w| w.starts_with("http://")) else {
+            let _ = child.kill();
+            panic!("sfn serve did not say where it listens: {first:?}");
+        };
+        let url = url.to_owned();
+        // Keep reading, so that the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+        Server {
+            _child: Running(child),
+            url,
+        }
+    }
+
+    /// Runs `sfn ARGS --endpoint URL` to its end, with no endpoint in the environment.
+    pub(crate) fn sfn<S: AsRef<OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Output {
+        without_endpoint_variables(sfn())
+            .args(args)
+            .args(["--endpoint", &self.url])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run sfn: {e}"))
+    }
+}
+
+/// `command` with none of the environment variables that name an endpoint.
+pub(crate) fn without_endpoint_variables(mut command: Command) -> Command {
+    command
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_SFN");
+    command
+}
+
+/// Kills the server if a test fails before stopping it.
+pub(crate) struct Running(pub(crate) Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One request by hand: the status and the body.
+pub(crate) fn request(addr: &str, operation: &str, body: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let text = format!(
+        "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSStepFunctions.{operation}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`template`] | payload templates: `Parameters`, `ResultSelector`, `ItemSelector`, `Assign` (JSONPath), `Arguments`, `Output`, `Assign` (JSONata) |
 //! | [`io`] | the JSONPath chain: `InputPath`, `ResultPath`, `OutputPath`, integer fields read from paths |
+//! | [`items`] | a distributed Map's items read from objects (JSON, JSONL, CSV, listings), and its results as written |
 //! | [`jsonata`] | JSONata expressions with `$states` bound |
 //! | [`choice`] | choice rules |
 //! | [`retry`] | retry and catch selection, retry intervals |
@@ -29,6 +30,7 @@
 
 pub mod choice;
 pub mod io;
+pub mod items;
 pub mod jsonata;
 pub mod limits;
 pub mod reads;

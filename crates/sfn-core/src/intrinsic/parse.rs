@@ -100,10 +100,11 @@ impl<'t> Parser<'t> {
                 self.skip_ws();
                 let arg_start = self.pos;
                 let (arg, raw) = self.arg(depth)?;
-                if function == IntrinsicFunction::Format && args.is_empty() {
-                    if let Some(raw) = raw {
-                        template = Some(parse_template(raw));
-                    }
+                if function == IntrinsicFunction::Format
+                    && args.is_empty()
+                    && let Some(raw) = raw
+                {
+                    template = Some(parse_template(raw));
                 }
                 args.push((arg, arg_start));
                 self.skip_ws();
@@ -154,16 +155,16 @@ impl<'t> Parser<'t> {
         }
         for (i, (arg, position)) in args.iter().enumerate() {
             let expected = function.parameter(i);
-            if let Some(found) = arg.static_kind() {
-                if !expected.accepts(found) {
-                    self.pos = *position;
-                    return Err(self.error(format!(
-                        "argument {} of {name} must be {}, not {}",
-                        i + 1,
-                        expected.describe(),
-                        found.describe()
-                    )));
-                }
+            if let Some(found) = arg.static_kind()
+                && !expected.accepts(found)
+            {
+                self.pos = *position;
+                return Err(self.error(format!(
+                    "argument {} of {name} must be {}, not {}",
+                    i + 1,
+                    expected.describe(),
+                    found.describe()
+                )));
             }
             let literal_problem = match (function, i, arg) {
                 (IntrinsicFunction::Hash, 1, Arg::String(algorithm)) if sfn_jsonata::digest::ALGORITHMS

@@ -216,11 +216,10 @@ impl StateReader<'_, '_> {
                 [(key, op, is_path)] => {
                     let at = obj.at(key);
                     let value = obj.get(key).cloned().unwrap_or(Value::Null);
-                    if let Some(operand) = self.operand(*op, *is_path, value, key, &at) {
-                        if let Some(variable) = variable {
+                    if let Some(operand) = self.operand(*op, *is_path, value, key, &at)
+                        && let Some(variable) = variable {
                             found.push(("Variable", Condition::Compare { variable, op: *op, operand }));
                         }
-                    }
                 }
                 [_, rest @ ..] => {
                     for (key, _, _) in rest {

@@ -66,13 +66,13 @@ impl StateReader<'_, '_> {
                 ),
             }
         }
-        if let Some(i) = names.iter().position(ErrorName::is_all) {
-            if names.len() > 1 {
-                self.p.error(
-                    &format!("{at}/{i}"),
-                    "'States.ALL' must appear alone in 'ErrorEquals'",
-                );
-            }
+        if let Some(i) = names.iter().position(ErrorName::is_all)
+            && names.len() > 1
+        {
+            self.p.error(
+                &format!("{at}/{i}"),
+                "'States.ALL' must appear alone in 'ErrorEquals'",
+            );
         }
         for (i, n) in names.iter().enumerate() {
             if n.is_unknown_reserved() {

@@ -19,14 +19,14 @@ impl Parser {
         let query_language = self.query_language(&mut obj);
         self.machine_ql = query_language;
         let version = self.string(&mut obj, "Version");
-        if let Some(v) = &version {
-            if v != "1.0" {
-                let at = obj.at("Version");
-                self.error(
-                    &at,
-                    format!("The field 'Version' must be \"1.0\", not \"{v}\""),
-                );
-            }
+        if let Some(v) = &version
+            && v != "1.0"
+        {
+            let at = obj.at("Version");
+            self.error(
+                &at,
+                format!("The field 'Version' must be \"1.0\", not \"{v}\""),
+            );
         }
         let timeout_seconds = self.uint(&mut obj, "TimeoutSeconds", 1, Some(99_999_999));
         let ql = query_language.unwrap_or_default();

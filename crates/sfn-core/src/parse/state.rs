@@ -11,6 +11,7 @@ use crate::{
     fields::{self, ObjectKind},
     model::*,
     path::JsonPath,
+    template::push_pointer,
 };
 
 /// The intrinsic functions whose result is a string, as `ErrorPath`/`CausePath` need.
@@ -209,11 +210,11 @@ impl<'a> StateReader<'_, 'a> {
                 } else {
                     None
                 };
-                if let Some(Value::String(s)) = &result {
-                    if s.starts_with('$') {
-                        let at = self.at("Result");
-                        self.p.warning(Code::PassResultIsStatic, &at, "'Result' holds a path, which is not evaluated: the result is the string itself");
-                    }
+                if let Some(Value::String(s)) = &result
+                    && s.starts_with('$')
+                {
+                    let at = self.at("Result");
+                    self.p.warning(Code::PassResultIsStatic, &at, "'Result' holds a path, which is not evaluated: the result is the string itself");
                 }
                 let result_path = self.result_path();
                 let assign = self.assign();
@@ -294,6 +295,49 @@ impl<'a> StateReader<'_, 'a> {
         (value, path)
     }
 
+    /// `Credentials` names the role to assume and nothing else: `RoleArn` (or, in
+    /// JSONPath states, `RoleArn.$`), as AWS requires ("Credentials", Task state, AWS Step
+    /// Functions Developer Guide).
+    fn credentials_role(&mut self) {
+        let Some(Value::Object(fields)) = self.obj.get("Credentials") else {
+            return;
+        };
+        let at = self.at("Credentials");
+        let keys: &[&str] = match self.ql {
+            QueryLanguage::JSONPath => &["RoleArn", "RoleArn.$"],
+            _ => &["RoleArn"],
+        };
+        let present: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| fields.contains_key(*k))
+            .collect();
+        match present.as_slice() {
+            [] => self.p.error(&at, "These fields are required: [RoleArn]"),
+            [_, _] => self.p.field_error(
+                &at,
+                "The field 'Credentials' may have 'RoleArn' or 'RoleArn.$', not both",
+            ),
+            _ => {}
+        }
+        for key in fields.keys() {
+            if !keys.contains(&key.as_str()) {
+                let mut p = at.clone();
+                push_pointer(&mut p, key);
+                self.p
+                    .field_error(&p, format!("Field '{key}' is not supported in Credentials"));
+            }
+        }
+        if let Some(v) = fields.get("RoleArn")
+            && !v.is_string()
+        {
+            self.p.error(
+                &format!("{at}/RoleArn"),
+                "The field 'RoleArn' must be a string",
+            );
+        }
+    }
+
     fn task(
         &mut self,
         comment: Option<String>,
@@ -316,16 +360,16 @@ impl<'a> StateReader<'_, 'a> {
             self.timeout_pair("HeartbeatSeconds", "HeartbeatSecondsPath");
         if let (Some(IntOrExpr::Int(t)), Some(IntOrExpr::Int(h))) =
             (&timeout_seconds, &heartbeat_seconds)
+            && h >= t
         {
-            if h >= t {
-                let at = self.at("HeartbeatSeconds");
-                self.p.error(
-                    &at,
-                    format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
-                );
-            }
+            let at = self.at("HeartbeatSeconds");
+            self.p.error(
+                &at,
+                format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
+            );
         }
         let credentials = self.p.template(&mut self.obj, "Credentials", self.ql, true);
+        self.credentials_role();
         let (retry, catch) = self.retry_catch();
         let (next, end) = self.transition();
         Some(State::Task(TaskState {
@@ -360,11 +404,11 @@ impl<'a> StateReader<'_, 'a> {
             .p
             .int_or_expr(&mut self.obj, "Seconds", self.ql, 0, Some(99_999_999));
         let timestamp = self.p.string_or_expr(&mut self.obj, "Timestamp", self.ql);
-        if let Some(StringOrExpr::String(s)) = &timestamp {
-            if !crate::eval::wait::is_timestamp(s) {
-                let at = self.at("Timestamp");
-                self.p.error(&at, "String does not match RFC3339 timestamp");
-            }
+        if let Some(StringOrExpr::String(s)) = &timestamp
+            && !crate::eval::wait::is_timestamp(s)
+        {
+            let at = self.at("Timestamp");
+            self.p.error(&at, "String does not match RFC3339 timestamp");
         }
         let seconds_path = self.reference_path("SecondsPath");
         let timestamp_path = self.reference_path("TimestampPath");

@@ -100,19 +100,19 @@ fn collect<'v>(steps: &[Step], node: &'v Value, root: &'v Value) -> Vec<Cow<'v, 
     let mut current: Vec<&'v Value> = vec![node];
     let last = steps.len().saturating_sub(1);
     for (i, step) in steps.iter().enumerate() {
-        if i == last {
-            if let Selector::Names(names) = &step.selector {
-                let targets = if step.deep {
-                    descendants_and_self(&current)
-                } else {
-                    current
-                };
-                return targets
-                    .into_iter()
-                    .filter_map(|n| merge_names(names, n))
-                    .map(Cow::Owned)
-                    .collect();
-            }
+        if i == last
+            && let Selector::Names(names) = &step.selector
+        {
+            let targets = if step.deep {
+                descendants_and_self(&current)
+            } else {
+                current
+            };
+            return targets
+                .into_iter()
+                .filter_map(|n| merge_names(names, n))
+                .map(Cow::Owned)
+                .collect();
         }
         let mut next = Vec::new();
         if step.deep {
@@ -162,10 +162,10 @@ fn apply<'v>(selector: &Selector, node: &'v Value, root: &'v Value, out: &mut Ve
             }
         }
         Selector::Index(i) => {
-            if let Some(items) = node.as_array() {
-                if let Some(v) = resolve_index(*i, items.len()).and_then(|i| items.get(i)) {
-                    out.push(v);
-                }
+            if let Some(items) = node.as_array()
+                && let Some(v) = resolve_index(*i, items.len()).and_then(|i| items.get(i))
+            {
+                out.push(v);
             }
         }
         Selector::Wildcard => match node {

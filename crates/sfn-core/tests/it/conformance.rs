@@ -16,6 +16,64 @@ use crate::support::{cases, corpus};
 /// third-party verdict contradicting AWS's documented or recorded behaviour, or a verdict
 /// that depends on information the case does not carry.
 const DISAGREEMENTS: &[(&str, &str)] = &[
+    ("asl-validator__valid-task-parameters", PLACEHOLDER_RESOURCE),
+    ("statelint-py__catcher__test_ok__1", PLACEHOLDER_RESOURCE),
+    (
+        "statelint-py__map_state__test_empty_reader_config__27",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-py__map_state__test_ok_2022_min__21",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-py__task_state__test_ok_min__60",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__backoff-with-backoffrate-integer",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__backoff-with-jitter-on-retry",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__states-encoding-decoding-intrinsic-functions",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__states-json-intrinsic-functions",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__states-math-intrinsic-functions",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__states-stringtojson-invocation",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__states-uuid-intrinsic-functions",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "statelint-rb__task-with-resultselector",
+        PLACEHOLDER_RESOURCE,
+    ),
+    (
+        "asl-validator__valid-task-credentials",
+        "a placeholder Resource (an 'arn:aws:swf' task), and Credentials without the 'RoleArn' AWS requires (it holds arbitrary fields)",
+    ),
+    (
+        "statelint-py__task_state__test_ok__59",
+        "a placeholder Resource ('arn:x'), and empty Credentials, without the 'RoleArn' AWS requires",
+    ),
+    (
+        "statelint-rb__task-with-credentials",
+        "a placeholder Resource ('foo:bar'), and Credentials naming 'roleArn' where AWS requires 'RoleArn'",
+    ),
     (
         "statelint-rb__succeed-with-comment-in-catcher",
         "AWS accepts 'Comment' in a catcher: the AWS-recorded execution corpus runs a definition with one",
@@ -49,6 +107,10 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
     ),
 ];
+
+/// Third-party suites accept any URI as a Task's (or an ItemReader's, a ResultWriter's)
+/// `Resource`; AWS recognizes only its integrations, Lambda functions and activities.
+const PLACEHOLDER_RESOURCE: &str = "a placeholder Resource ('foo:bar', 'arn:x', an 'arn:aws:swf' task) that the third-party validator takes as any URI; AWS refuses it: 'The resource provided … is not recognized'";
 
 #[test]
 fn validation_cases_agree_with_aws() {

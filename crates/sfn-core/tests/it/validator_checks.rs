@@ -499,12 +499,223 @@ fn map_rules() {
 fn resources() {
     has(
         &machine(json!({"A": {"Type": "Task", "Resource": "not a uri", "End": true}})),
-        C::InvalidResource,
+        C::SchemaValidationFailed,
         "/States/A/Resource",
     );
     valid(&machine(
         json!({"A": {"Type": "Task", "Resource": "${FunctionArn}", "TimeoutSeconds": 1, "End": true}}),
     ));
+}
+
+fn task(resource: &str) -> Value {
+    machine(json!({"A": {"Type": "Task", "Resource": resource, "TimeoutSeconds": 5, "End": true}}))
+}
+
+/// Accepted and refused `Resource` forms, one family at a time, from AWS's service
+/// integration pages (the patterns each action supports) and AWS's error for the rest.
+#[track_caller]
+fn families(accepted: &[&str], refused: &[&str]) {
+    for r in accepted {
+        valid(&task(r));
+    }
+    for r in refused {
+        let d = validate_value(&task(r));
+        assert!(
+            d.errors().any(|x| x.code == C::SchemaValidationFailed
+                && x.pointer == "/States/A/Resource"
+                && x.message == format!("The resource provided {r} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.")),
+            "{r} must be refused as AWS refuses it; got:\n{d}"
+        );
+    }
+}
+
+#[test]
+fn resource_lambda() {
+    families(
+        &[
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:7",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:live",
+        ],
+        &[
+            "arn:aws:states:::lambda:invoke.sync",
+            "arn:aws:states:::lambda:call",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:$NEXT",
+            "arn:aws:lambda:::function:f",
+        ],
+    );
+}
+
+#[test]
+fn resource_step_functions() {
+    families(
+        &[
+            "arn:aws:states:::states:startExecution",
+            "arn:aws:states:::states:startExecution.sync",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::states:startExecution.waitForTaskToken",
+            "arn:aws:states:us-east-1:123456789012:activity:work",
+            "arn:aws:states:::activity:work",
+        ],
+        &[
+            "arn:aws:states:::states:startSyncExecution",
+            "arn:aws:states:::states:startExecution.sync:3",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            "arn:aws:states:us-east-1:123456789012:activity:bad/name",
+        ],
+    );
+}
+
+#[test]
+fn resource_jobs() {
+    families(
+        &[
+            "arn:aws:states:::batch:submitJob.sync",
+            "arn:aws:states:::ecs:runTask.sync",
+            "arn:aws:states:::ecs:runTask.waitForTaskToken",
+            "arn:aws:states:::glue:startJobRun.sync",
+            "arn:aws:states:::athena:startQueryExecution.sync",
+            "arn:aws:states:::elasticmapreduce:createCluster.sync",
+            "arn:aws:states:::sagemaker:createTrainingJob.sync",
+            "arn:aws:states:::codebuild:startBuild.sync",
+        ],
+        &[
+            "arn:aws:states:::batch:submitJob.waitForTaskToken",
+            "arn:aws:states:::glue:startCrawler",
+            "arn:aws:states:::athena:getQueryResults.sync",
+            "arn:aws:states:::sagemaker:createModel.sync",
+        ],
+    );
+}
+
+#[test]
+fn resource_messaging_and_data() {
+    families(
+        &[
+            "arn:aws:states:::sqs:sendMessage",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "arn:aws:states:::sns:publish.waitForTaskToken",
+            "arn:aws:states:::events:putEvents.waitForTaskToken",
+            "arn:aws:states:::apigateway:invoke.waitForTaskToken",
+            "arn:aws:states:::dynamodb:updateItem",
+            "arn:aws:states:::http:invoke",
+            "arn:aws-cn:states:::dynamodb:getItem",
+        ],
+        &[
+            "arn:aws:states:::sqs:sendMessage.sync",
+            "arn:aws:states:::dynamodb:query",
+            "arn:aws:states:::dynamodb:getItem.waitForTaskToken",
+            "arn:aws:states:::sns:publishBatch",
+            "arn:aws:states:::http:invoke.waitForTaskToken",
+        ],
+    );
+}
+
+#[test]
+fn resource_aws_sdk() {
+    families(
+        &[
+            "arn:aws:states:::aws-sdk:s3:listBuckets",
+            "arn:aws:states:::aws-sdk:dynamodb:query",
+            "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken",
+        ],
+        &[
+            "arn:aws:states:::aws-sdk:sfn:startExecution.sync",
+            "arn:aws:states:::aws-sdk:s3:ListBuckets",
+            "arn:aws:states:::aws-sdk:s3",
+        ],
+    );
+}
+
+#[test]
+fn resource_substitutions_and_others() {
+    families(
+        &[
+            "${FunctionArn}",
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}",
+        ],
+        &[
+            "${FunctionArn",
+            "${}",
+            "foo:bar",
+            "arn:x",
+            "arn:aws:swf:us-east-1:123456789012:task:X",
+            "arn:aws:states:::foo:bar",
+        ],
+    );
+}
+
+#[test]
+fn reader_and_writer_resources() {
+    let map = |reader: &str, writer: &str| {
+        machine(json!({"A": {"Type": "Map", "End": true,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "ItemReader": {"Resource": reader, "Parameters": {"Bucket": "b", "Key": "k"}},
+            "ResultWriter": {"Resource": writer, "Parameters": {"Bucket": "b", "Prefix": "p"}}}}))
+    };
+    valid(&map(
+        "arn:aws:states:::s3:getObject",
+        "arn:aws:states:::s3:putObject",
+    ));
+    valid(&map(
+        "arn:aws:states:::s3:listObjectsV2",
+        "arn:aws:states:::s3:putObject",
+    ));
+    has(
+        &map(
+            "arn:aws:states:::s3:putObject",
+            "arn:aws:states:::s3:putObject",
+        ),
+        C::SchemaValidationFailed,
+        "/States/A/ItemReader/Resource",
+    );
+    has(
+        &map(
+            "arn:aws:states:::s3:getObject",
+            "arn:aws:states:::s3:getObject",
+        ),
+        C::SchemaValidationFailed,
+        "/States/A/ResultWriter/Resource",
+    );
+}
+
+#[test]
+fn credentials_name_the_role() {
+    let with = |ql: &str, credentials: Value| {
+        json!({"QueryLanguage": ql, "StartAt": "A", "States": {"A": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 5,
+            "Credentials": credentials, "End": true}}})
+    };
+    valid(&with(
+        "JSONPath",
+        json!({"RoleArn": "arn:aws:iam::123456789012:role/r"}),
+    ));
+    valid(&with("JSONPath", json!({"RoleArn.$": "$.role"})));
+    valid(&with(
+        "JSONata",
+        json!({"RoleArn": "{% $states.input.role %}"}),
+    ));
+    error(&with("JSONPath", json!({})), "/States/A/Credentials");
+    error(
+        &with("JSONPath", json!({"roleArn": "x"})),
+        "/States/A/Credentials/roleArn",
+    );
+    error(
+        &with("JSONPath", json!({"RoleArn": "a", "RoleArn.$": "$.r"})),
+        "/States/A/Credentials",
+    );
+    error(
+        &with("JSONata", json!({"RoleArn.$": "$.role"})),
+        "/States/A/Credentials",
+    );
+    error(
+        &with("JSONPath", json!({"RoleArn": 5})),
+        "/States/A/Credentials/RoleArn",
+    );
 }
 
 #[test]

@@ -10,15 +10,14 @@ use crate::ctxt::Errors;
 
 /// The heartbeat must be shorter than the timeout.
 pub(super) fn options(o: &Options, errors: &mut Errors) {
-    if let (Some(h), Some(t)) = (&o.heartbeat, &o.timeout) {
-        if let (Ok(hv), Ok(tv)) = (h.base10_parse::<u64>(), t.base10_parse::<u64>()) {
-            if hv >= tv {
-                errors.at(
-                    h.span(),
-                    format!("the heartbeat ({hv} s) must be shorter than the timeout ({tv} s)"),
-                );
-            }
-        }
+    if let (Some(h), Some(t)) = (&o.heartbeat, &o.timeout)
+        && let (Ok(hv), Ok(tv)) = (h.base10_parse::<u64>(), t.base10_parse::<u64>())
+        && hv >= tv
+    {
+        errors.at(
+            h.span(),
+            format!("the heartbeat ({hv} s) must be shorter than the timeout ({tv} s)"),
+        );
     }
 }
 
@@ -73,13 +72,13 @@ pub(super) fn signature(sig: &FnSignature, errors: &mut Errors) -> Option<Signat
         errors.at(extra.span(), "an activity takes at most two parameters: its input and the task context (`ctx: &TaskContext`)");
     }
     for arg in &sig.inputs {
-        if let FnArg::Typed(t) = arg {
-            if !matches!(*t.pat, Pat::Ident(_) | Pat::Wild(_)) {
-                errors.at(
-                    t.pat.span(),
-                    "use a plain name for an activity's parameters; destructure in the body",
-                );
-            }
+        if let FnArg::Typed(t) = arg
+            && !matches!(*t.pat, Pat::Ident(_) | Pat::Wild(_))
+        {
+            errors.at(
+                t.pat.span(),
+                "use a plain name for an activity's parameters; destructure in the body",
+            );
         }
     }
     let ret = match &sig.output {

@@ -35,6 +35,9 @@ pub(crate) struct Emitted {
     tasks_for_pieces: Vec<(syn::Path, bool, bool)>,
     /// For a file: each activity with the name its resource expects.
     file_names: Vec<(syn::Path, String, Span)>,
+    /// The machine as a Mermaid flowchart, for the type's documentation; none when the
+    /// definition is invalid.
+    mermaid: Option<String>,
 }
 
 enum Piece {
@@ -58,6 +61,7 @@ impl Emitted {
         let Some(model) = model.filter(|_| errors.is_empty()) else {
             return out;
         };
+        out.mermaid = Some(sfn_graph::Graph::from_machine(&model).to_mermaid());
         let mut json = model.to_value();
         for (i, task) in lowered.activities.iter().enumerate() {
             let Some(Json::Object(state)) = json.pointer_mut(&task.ptr) else {
@@ -114,6 +118,7 @@ impl Emitted {
         span: Span,
         activities: Vec<(syn::Path, String, Span)>,
         valid: bool,
+        mermaid: Option<String>,
     ) -> Emitted {
         let mut out = Emitted::default();
         for (p, _, _) in &activities {
@@ -125,6 +130,7 @@ impl Emitted {
             out.file = Some((abs_path, span));
         }
         out.file_names = activities;
+        out.mermaid = mermaid.filter(|_| valid);
         out
     }
 }
@@ -223,10 +229,12 @@ pub(crate) fn expand(
         quote_spanned!(*span=> const _: () = ::core::assert!(__p::str_eq(<#path as __p::ActivityDefinition>::NAME, #expected), #message);)
     });
     let errors = errors.into_error().map(|e| e.to_compile_error());
+    let diagram = out.mermaid.as_deref().map(diagram_doc);
     quote! {
         #errors
 
         #(#attrs)*
+        #diagram
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #ident;
 
@@ -247,6 +255,19 @@ pub(crate) fn expand(
                 }
             }
         };
+    }
+}
+
+/// The machine's diagram as doc attributes: a ```` ```mermaid ```` block, which rustdoc
+/// shows as text and which the script of `docs/mermaid.html` (given to rustdoc with
+/// `--html-in-header`) draws.
+fn diagram_doc(mermaid: &str) -> TokenStream {
+    let text = mermaid.trim_end();
+    quote! {
+        #[doc = ""]
+        #[doc = "```mermaid"]
+        #[doc = #text]
+        #[doc = "```"]
     }
 }
 
@@ -283,5 +304,42 @@ fn asl(out: &Emitted) -> TokenStream {
                 __p::asl_str(&BYTES)
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_type_carries_its_diagram() {
+        let tokens: proc_macro2::TokenStream = r#"
+            /// Says hello.
+            pub Hello {
+                start_at: Greet,
+                states: {
+                    Greet: Pass { next: Done },
+                    Done: Succeed,
+                }
+            }
+        "#
+        .parse()
+        .unwrap_or_default();
+        let out = super::super::expand(tokens).to_string();
+        assert!(out.contains("\"```mermaid\""), "{out}");
+        assert!(out.contains("flowchart TD"), "{out}");
+        assert!(out.contains("Greet"), "{out}");
+    }
+
+    #[test]
+    fn an_invalid_machine_has_no_diagram() {
+        let tokens: proc_macro2::TokenStream = r#"
+            pub Broken {
+                start_at: Greet,
+                states: { Greet: Pass { next: Nowhere } }
+            }
+        "#
+        .parse()
+        .unwrap_or_default();
+        let out = super::super::expand(tokens).to_string();
+        assert!(!out.contains("mermaid"), "{out}");
     }
 }

@@ -24,20 +24,20 @@ pub(crate) fn load(
             .collect::<Vec<_>>()
     };
     let Some(abs) = resolve(&rel, path.span(), errors) else {
-        return Emitted::file(String::new(), path.span(), bindings(), false);
+        return Emitted::file(String::new(), path.span(), bindings(), false, None);
     };
     let text = match std::fs::read_to_string(&abs) {
         Ok(t) => t,
         Err(e) => {
             errors.at(path.span(), format!("cannot read {}: {e}", abs.display()));
-            return Emitted::file(String::new(), path.span(), bindings(), false);
+            return Emitted::file(String::new(), path.span(), bindings(), false, None);
         }
     };
     let json: Json = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
             errors.at(path.span(), format!("{rel} is not valid JSON: {e}"));
-            return Emitted::file(String::new(), path.span(), bindings(), false);
+            return Emitted::file(String::new(), path.span(), bindings(), false, None);
         }
     };
     let (_, diagnostics) = validate_value_with(
@@ -48,6 +48,9 @@ pub(crate) fn load(
         },
     );
     let mut valid = true;
+    let mermaid = sfn_core::StateMachine::from_value(&json)
+        .ok()
+        .map(|m| sfn_graph::Graph::from_machine(&m).to_mermaid());
     for d in diagnostics.errors() {
         valid = false;
         errors.at(
@@ -76,6 +79,7 @@ pub(crate) fn load(
         path.span(),
         bindings(),
         valid,
+        mermaid,
     )
 }
 
@@ -108,14 +112,42 @@ fn resolve(rel: &str, span: Span, errors: &mut Errors) -> Option<PathBuf> {
 fn collect_resources(v: &Json, out: &mut Vec<String>) {
     match v {
         Json::Object(m) => {
-            if m.get("Type").and_then(Json::as_str) == Some("Task") {
-                if let Some(Json::String(r)) = m.get("Resource") {
-                    out.push(r.clone());
-                }
+            if m.get("Type").and_then(Json::as_str) == Some("Task")
+                && let Some(Json::String(r)) = m.get("Resource")
+            {
+                out.push(r.clone());
             }
             m.values().for_each(|v| collect_resources(v, out));
         }
         Json::Array(a) => a.iter().for_each(|v| collect_resources(v, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file form refuses what the validator refuses: here, resources AWS does not
+    /// recognize (trybuild cannot hold this case: it builds elsewhere than the manifest).
+    #[test]
+    fn a_file_with_unrecognized_resources_is_refused() {
+        let mut errors = Errors::default();
+        let path = LitStr::new(
+            "tests/fixtures/unrecognized_resource.asl.json",
+            Span::call_site(),
+        );
+        let _ = load(&path, &[], &mut errors);
+        let messages: Vec<String> = errors
+            .into_error()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            messages,
+            [
+                "tests/fixtures/unrecognized_resource.asl.json at /States/A/Resource: The resource provided arn:aws:states:::sqs:receiveMessage is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [SCHEMA_VALIDATION_FAILED]",
+                "tests/fixtures/unrecognized_resource.asl.json at /States/B/Resource: The resource provided arn:aws:states:::lambda:invoke.sync is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. [SCHEMA_VALIDATION_FAILED]",
+            ]
+        );
     }
 }

@@ -66,31 +66,14 @@ pub(crate) struct Lowered {
     pub(crate) machine_type: ExecutionType,
 }
 
-/// The services `Task(service::action)` names as an optimized integration.
-const SERVICES: &[&str] = &[
-    "lambda",
-    "sns",
-    "sqs",
-    "dynamodb",
-    "ecs",
-    "eks",
-    "batch",
-    "glue",
-    "states",
-    "events",
-    "sagemaker",
-    "athena",
-    "codebuild",
-    "apigateway",
-    "bedrock",
-    "http",
-    "elasticmapreduce",
-    "emr_serverless",
-    "emr_containers",
-    "databrew",
-    "mediaconvert",
-    "aws_sdk",
-];
+/// Whether `Task(first::…)` names a service integration: `aws_sdk`, or a service of
+/// sfn-core's table of optimized integrations (its `-` written `_`).
+fn is_service(first: &str) -> bool {
+    first == "aws_sdk"
+        || sfn_core::resources::OPTIMIZED
+            .iter()
+            .any(|i| i.service.replace('-', "_") == first)
+}
 
 pub(crate) struct Lowerer<'e> {
     errors: &'e mut Errors,
@@ -566,10 +549,7 @@ impl<'e> Lowerer<'e> {
                     .map(|s| s.ident.unraw().to_string())
                     .collect();
                 let first = segs.first().cloned().unwrap_or_default();
-                if segs.len() >= 2
-                    && c.path.leading_colon.is_none()
-                    && SERVICES.contains(&first.as_str())
-                {
+                if segs.len() >= 2 && c.path.leading_colon.is_none() && is_service(&first) {
                     return self.integration(c, &segs);
                 }
                 if let Some(s) = &c.suffix {

@@ -26,6 +26,7 @@ mod aws;
 mod backend;
 mod error;
 mod execution;
+mod format;
 mod history;
 #[cfg(feature = "local")]
 mod local;

@@ -722,9 +722,10 @@ mod tests {
         let whats: Vec<_> = out.iter().map(|c| c.what.as_str()).collect();
         assert_eq!(
             whats,
-            ["definition/States/x~1y", "definition/States/A/Result"]
+            ["definition/States/A/Result", "definition/States/x~1y"]
         );
-        assert_eq!(out[1].after, Some(json!(2)));
+        assert_eq!(out[0].after, Some(json!(2)));
+        assert_eq!(out[1].after, None);
     }
 
     #[test]

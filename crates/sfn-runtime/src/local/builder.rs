@@ -6,7 +6,8 @@ use std::{
 };
 
 use super::{
-    Clock, LocalEngine, Retention, SystemClock, arn::Arns, engine::Inner, retention::Retained,
+    Clock, LocalEngine, ObjectStore, Retention, SystemClock, arn::Arns, engine::Inner,
+    retention::Retained,
 };
 
 /// The region of an engine not told otherwise.
@@ -41,6 +42,7 @@ pub struct LocalEngineBuilder {
     clock: Arc<dyn Clock>,
     retention: Retention,
     seed: Option<u64>,
+    object_store: Option<Arc<dyn ObjectStore>>,
 }
 
 impl Default for LocalEngineBuilder {
@@ -51,6 +53,7 @@ impl Default for LocalEngineBuilder {
             clock: Arc::new(SystemClock),
             retention: Retention::default(),
             seed: None,
+            object_store: None,
         }
     }
 }
@@ -107,6 +110,15 @@ impl LocalEngineBuilder {
         self
     }
 
+    /// Where distributed Maps read items (`ItemReader`) and write results
+    /// (`ResultWriter`) in place of S3: a [`FolderObjectStore`](super::FolderObjectStore), a
+    /// [`MemoryObjectStore`](super::MemoryObjectStore), or any [`ObjectStore`]. Without
+    /// one, such a Map fails with `States.ItemReaderFailed` or `States.ResultWriterFailed`.
+    pub fn object_store(mut self, store: Arc<dyn ObjectStore>) -> Self {
+        self.object_store = Some(store);
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> LocalEngine {
         let poll_micros = u64::try_from(ACTIVITY_POLL_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
@@ -127,6 +139,7 @@ impl LocalEngineBuilder {
                     self.seed
                         .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
                 ),
+                object_store: self.object_store,
             }),
         }
     }

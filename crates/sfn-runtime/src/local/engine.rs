@@ -70,6 +70,8 @@ pub(crate) struct Inner {
     pub(super) published: Mutex<HashMap<String, MachineVersions>>,
     /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
     pub(super) rng: Mutex<fastrand::Rng>,
+    /// Where distributed Maps read items and write results.
+    pub(super) object_store: Option<Arc<dyn super::ObjectStore>>,
 }
 
 /// The embedded engine. Cheap to clone; clones share everything.

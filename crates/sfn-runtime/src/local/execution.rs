@@ -22,40 +22,7 @@ use super::{
     redrive::{Checkpoint, Launch, RedriveRecord, RedriveStatus, Slot},
 };
 
-/// The status of an execution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExecutionStatus {
-    /// Still running.
-    Running,
-    /// Ended with an output.
-    Succeeded,
-    /// Ended with an error.
-    Failed,
-    /// Ran longer than the machine's `TimeoutSeconds`.
-    TimedOut,
-    /// Stopped.
-    Aborted,
-}
-
-impl ExecutionStatus {
-    /// The status as AWS writes it (`SUCCEEDED`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionStatus::Running => "RUNNING",
-            ExecutionStatus::Succeeded => "SUCCEEDED",
-            ExecutionStatus::Failed => "FAILED",
-            ExecutionStatus::TimedOut => "TIMED_OUT",
-            ExecutionStatus::Aborted => "ABORTED",
-        }
-    }
-}
-
-impl std::fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::client::ExecutionStatus;
 
 /// What `DescribeExecution` tells about an execution.
 #[derive(Debug, Clone, PartialEq)]
@@ -403,7 +370,10 @@ impl ExecutionEntry {
                         cause: cause.clone(),
                     },
                 ),
-                ExecutionStatus::Aborted | ExecutionStatus::Running => (
+                ExecutionStatus::Aborted
+                | ExecutionStatus::Running
+                | ExecutionStatus::PendingRedrive
+                | ExecutionStatus::Unknown => (
                     EventType::ExecutionAborted,
                     EventDetails::Failure {
                         error: error.clone(),
@@ -529,7 +499,7 @@ impl LocalEngine {
         let now = self.inner.clock.now();
         let details = EventDetails::ExecutionStarted {
             input: input.clone(),
-            role_arn: Arc::from(self.inner.arns.role()),
+            role_arn: self.role_of(machine),
             state_machine_version_arn: via.version_arn.clone(),
             state_machine_alias_arn: via.alias_arn.clone(),
         };
@@ -560,7 +530,7 @@ impl LocalEngine {
     ) -> Execution {
         let now = self.inner.clock.now();
         let machine = launch.machine.clone();
-        let role_arn: Arc<str> = Arc::from(self.inner.arns.role());
+        let role_arn = self.role_of(&machine);
         let (redrive_count, redrive_date) = {
             let r = lock(&entry.redrive);
             (r.count, r.date)

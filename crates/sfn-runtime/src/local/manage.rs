@@ -11,6 +11,8 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+
+pub use crate::client::{CreatedStateMachine, UpdatedStateMachine};
 use sfn_core::{
     StateMachine,
     definition::resolve_activity_arns,
@@ -116,18 +118,6 @@ impl CreateStateMachine {
     }
 }
 
-/// What `CreateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CreatedStateMachine {
-    /// The machine's ARN.
-    pub state_machine_arn: String,
-    /// When the machine was created.
-    pub creation_date: DateTime<Utc>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
-}
-
 /// How to update a state machine: what `UpdateStateMachine` takes.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -164,18 +154,6 @@ impl UpdateStateMachine {
     }
 
     publish_setters!();
-}
-
-/// What `UpdateStateMachine` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct UpdatedStateMachine {
-    /// When the machine was updated.
-    pub update_date: DateTime<Utc>,
-    /// The id of the machine's latest revision (none while it is the first).
-    pub revision_id: Option<String>,
-    /// The version published, when asked to publish.
-    pub state_machine_version_arn: Option<String>,
 }
 
 /// What `DescribeStateMachine` tells about a machine or one of its versions.
@@ -408,6 +386,21 @@ impl LocalEngine {
             arn,
             creation_date: now,
         })
+    }
+
+    /// The role an execution of `machine` runs as: the role of the revision it runs
+    /// (the engine's own for a machine the management API does not know).
+    pub(super) fn role_of(&self, machine: &MachineEntry) -> Arc<str> {
+        let metas = lock(&self.inner.registry.machines);
+        metas
+            .get(&machine.arn)
+            .and_then(|meta| {
+                meta.revisions
+                    .iter()
+                    .find(|r| r.id == machine.revision)
+                    .map(|r| r.role_arn.clone())
+            })
+            .unwrap_or_else(|| Arc::from(self.inner.arns.role()))
     }
 
     /// Reads and validates a definition's text for a machine of this type, its activity

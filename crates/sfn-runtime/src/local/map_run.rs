@@ -25,7 +25,7 @@ use super::{
     history::{EventDetails, EventType},
     interp::{
         ContextIds, DISTRIBUTED_MAP_CONCURRENCY, Failure, Frame, MapRunSettings, Run, StopFlag,
-        TOLERANCE_EXCEEDED, result_writer_failure,
+        TOLERANCE_EXCEEDED,
     },
     lock,
     plan::ScopePlan,
@@ -113,7 +113,9 @@ impl MapRunCounts {
             ExecutionStatus::Failed => self.failed += n,
             ExecutionStatus::TimedOut => self.timed_out += n,
             ExecutionStatus::Aborted => self.aborted += n,
-            ExecutionStatus::Running => self.running += n,
+            ExecutionStatus::Running
+            | ExecutionStatus::PendingRedrive
+            | ExecutionStatus::Unknown => self.running += n,
         }
     }
 }
@@ -432,7 +434,7 @@ impl Run {
         inputs: Vec<Value>,
         sizes: Option<Vec<usize>>,
         frame: &mut Frame,
-    ) -> Result<Vec<Value>, Failure> {
+    ) -> Result<Value, Failure> {
         let now = self.now();
         let id = random_uuid();
         let label = format!("{}/{}", self.machine_name, settings.label);
@@ -563,7 +565,7 @@ impl Run {
         }
         drop(results);
         let now = self.now();
-        let failed = self.stopped.is_set() || fatal.is_some() || exceeded || settings.result_writer;
+        let failed = self.stopped.is_set() || fatal.is_some() || exceeded;
         if failed {
             // A redrive keeps what succeeded.
             frame.redrive.inner = Some(branches_after(&outputs, Vec::new()));
@@ -577,13 +579,19 @@ impl Run {
             run.close(now, MapRunStatus::Aborted);
             return Err(f);
         }
+        // The results are written also when the failures exceed the tolerance, so that
+        // what failed can be read ("ResultWriter (Map)").
+        let written = match &settings.result_writer {
+            Some(plan) => Some(self.write_results(plan, &arn).await),
+            None => None,
+        };
         let failure = if exceeded {
             Some(Failure::new(
                 states::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                 Some(TOLERANCE_EXCEEDED.into()),
             ))
-        } else if settings.result_writer {
-            Some(result_writer_failure())
+        } else if let Some(Err(f)) = &written {
+            Some(f.clone())
         } else {
             None
         };
@@ -600,11 +608,16 @@ impl Run {
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
-        Ok(outputs
-            .into_iter()
-            .flatten()
-            .map(Arc::unwrap_or_clone)
-            .collect())
+        match written {
+            Some(result) => result,
+            None => Ok(Value::Array(
+                outputs
+                    .into_iter()
+                    .flatten()
+                    .map(Arc::unwrap_or_clone)
+                    .collect(),
+            )),
+        }
     }
 
     /// Runs one child execution to its end, registered with the engine.

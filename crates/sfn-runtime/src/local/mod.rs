@@ -2,7 +2,10 @@
 //!
 //! Evaluation (paths, templates, intrinsic functions, JSONata, choice rules, retry
 //! arithmetic) is sfn-core's; this module schedules states, records history, answers
-//! tasks (mocks, Rust handlers, activity queues) and keeps executions.
+//! tasks (mocks, Rust handlers, activity queues, child executions for
+//! `states:startExecution`) and keeps executions. A distributed Map reads its items and
+//! writes its results on the engine's [`ObjectStore`] (see
+//! [`LocalEngineBuilder::object_store`]).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,7 +29,7 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `engine.rs` | [`LocalEngine`]: the machines and executions it keeps, Map Runs, handlers |
-//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock and retention |
+//! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock, retention and object store |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
 //! | `manage.rs` | describing, updating (revisions, publishing at once) and deleting machines, describing activities, tags |
@@ -43,6 +46,7 @@
 //! | `tokens.rs` | task tokens, and the activity queues that hand them to workers |
 //! | `history.rs` | execution history, with AWS's event types |
 //! | `mock.rs` | mocked responses, in AWS's mock configuration format |
+//! | `object_store.rs` | where distributed Maps read items and write results: [`ObjectStore`], in memory or in a folder |
 //! | `clock.rs` | the injectable clock, real or virtual |
 //! | `error.rs` | the engine's [`Error`] |
 //! | `sync.rs` | the lock helper that outlives a panic |
@@ -63,6 +67,7 @@ mod interp;
 mod manage;
 mod map_run;
 mod mock;
+mod object_store;
 mod plan;
 mod redrive;
 mod retention;
@@ -86,6 +91,9 @@ pub use manage::{
 };
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};
+pub use object_store::{
+    FolderObjectStore, MemoryObjectStore, ObjectInfo, ObjectStore, ObjectStoreError,
+};
 pub use redrive::{ExecutionFilter, RedriveFilter, RedriveStatus};
 pub use retention::Retention;
 pub use test_state::{

@@ -23,6 +23,7 @@ on_both!(
     follows_events_as_they_happen,
     stops_and_lists_by_status,
     refuses_bad_input_before_sending,
+    long_machine_names_make_valid_execution_names,
 );
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
@@ -479,4 +480,17 @@ async fn refuses_bad_input_before_sending(fx: &Fixture) {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ExecutionDoesNotExist { .. }), "{err}");
+}
+
+/// sfini made execution names longer than 80 characters from long machine names.
+async fn long_machine_names_make_valid_execution_names(fx: &Fixture) {
+    let name = "m".repeat(80);
+    fx.register_definition(name.as_str(), PASS).await.unwrap();
+    for _ in 0..3 {
+        let run = fx.start_execution(name.as_str()).send().await.unwrap();
+        let execution = run.arn().rsplit(':').next().unwrap();
+        assert_eq!(execution.chars().count(), 80, "{execution}");
+        assert!(sfn_runtime::core::names::check_resource_name(execution).is_ok());
+        assert_eq!(run.wait().await.unwrap().status, ExecutionStatus::Succeeded);
+    }
 }

@@ -126,3 +126,74 @@ async fn jsonata_now_and_millis_read_the_engine_clock() {
         }))
     );
 }
+
+#[tokio::test]
+async fn seconds_path_values_aws_refuses() {
+    // 1.5 is recorded (TestSfnWait_test_base_wait_seconds_path_1.5); a negative value
+    // and a string follow AWS's wording for the same check.
+    let def =
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}"#;
+    for (s, cause) in [
+        (
+            json!(1.5),
+            "The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5",
+        ),
+        (
+            json!(-1),
+            "The SecondsPath parameter references a negative value: $.s == -1",
+        ),
+        (
+            json!("5"),
+            "The SecondsPath parameter cannot be parsed as a long value: $.s == \"5\"",
+        ),
+        (json!(3_000_000_000u64), "Wait state delay is too long."),
+    ] {
+        let done = run(&engine(), "m", def, json!({"s": s})).await;
+        assert_eq!(done.status, ExecutionStatus::Failed, "{s}");
+        assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+        let got = done.cause.unwrap_or_default();
+        assert!(got.ends_with(cause), "{s}: {got}");
+    }
+    let done = run(&engine(), "m", def, json!({"s": 0})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn a_wait_beyond_24855_days_is_too_long() {
+    // TestSfnWait_test_timestamp_too_far_in_future_boundary_24856 records the error (its
+    // timestamp masked): 24,856 days ahead is too long; 24,855 days is not.
+    let def = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.t", "End": true}}}"#;
+    let (e, clock) = crate::support::virtual_engine();
+    let ahead = |days: i64| {
+        (sfn_runtime::local::Clock::now(&*clock) + chrono::Duration::days(days))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let done = run(&e, "m", def, json!({"t": ahead(24_856)})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert!(
+        done.cause
+            .unwrap_or_default()
+            .ends_with("Wait state delay is too long."),
+    );
+    let done = run(&e, "m2", def, json!({"t": ahead(24_855)})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+}
+
+#[tokio::test]
+async fn a_negative_max_concurrency_path_is_refused() {
+    // AWS's words, as LocalStack's AWS-checked tests record them.
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+        "MaxConcurrencyPath": "$.max",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}}"#;
+    let done = run(&engine(), "m", def, json!({"items": [1], "max": -1})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    assert!(
+        done.cause
+            .unwrap_or_default()
+            .ends_with("Expected non-negative integer for MaxConcurrency, got '-1' instead."),
+    );
+    let done = run(&engine(), "m2", def, json!({"items": [1], "max": 0})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+}

@@ -243,13 +243,8 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
             ExecutionFilter::new().machine(arn)
         }
     };
-    match status {
-        Some("RUNNING") => filter = filter.status(ExecutionStatus::Running),
-        Some("SUCCEEDED") => filter = filter.status(ExecutionStatus::Succeeded),
-        Some("FAILED") => filter = filter.status(ExecutionStatus::Failed),
-        Some("TIMED_OUT") => filter = filter.status(ExecutionStatus::TimedOut),
-        Some("ABORTED") => filter = filter.status(ExecutionStatus::Aborted),
-        _ => {}
+    if let Some(status) = status {
+        filter = filter.status(ExecutionStatus::parse(status));
     }
     match redrive {
         Some("REDRIVEN") => filter = filter.redrive(RedriveFilter::Redriven),

@@ -13,8 +13,11 @@ use sfn_core::{
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step, int_field, int_field_signed, number_field,
-    output::ResultFields, retry::RetryState,
+    Entry, Failure, Frame, Run, Step, int_field, int_field_signed,
+    items::{ItemsScope, WriterPlan},
+    number_field,
+    output::ResultFields,
+    retry::RetryState,
 };
 use crate::local::{
     history::{EventDetails, EventType},
@@ -71,12 +74,34 @@ impl Run {
                 "The Map state has no ItemProcessor",
             )));
         };
-        let read = m
-            .item_reader
-            .as_ref()
-            .map(|reader| self.read_items(reader))
-            .transpose()?;
         let vars = frame.vars.clone();
+        // The reader's and the writer's JSONPath arguments see the effective input, as
+        // every other field of the state does.
+        let reader_input: Cow<'_, Value> = match (&m.input_path, st.jsonata) {
+            (Some(path), false) if m.item_reader.is_some() || m.result_writer.is_some() => {
+                let scope = Env {
+                    input,
+                    context: &ctx,
+                    variables: &vars,
+                };
+                Cow::Owned(io::apply_path(path, &scope).map_err(err)?)
+            }
+            _ => Cow::Borrowed(&**input),
+        };
+        let items_scope = ItemsScope {
+            input: &reader_input,
+            ctx: &ctx,
+            vars: &vars,
+            jsonata: st.jsonata,
+        };
+        let read = match &m.item_reader {
+            Some(reader) => Some(self.read_items(reader, &items_scope).await?),
+            None => None,
+        };
+        let writer = match (&m.result_writer, distributed) {
+            (Some(w), true) => Some(self.writer_plan(w, &items_scope)?),
+            _ => None,
+        };
         let (inputs, _count, max_concurrency, tolerated_count, tolerated_pct, run_started, sizes) = {
             let scope = Env {
                 input,
@@ -154,7 +179,7 @@ impl Run {
                     }
                 }
             };
-            let max_concurrency = int_field(
+            let max_concurrency = match int_field_signed(
                 m.max_concurrency.as_ref(),
                 m.max_concurrency_path.as_ref(),
                 "MaxConcurrencyPath",
@@ -162,7 +187,15 @@ impl Run {
                 js.as_ref(),
             )
             .map_err(err)?
-            .unwrap_or(0);
+            {
+                // AWS's words (as LocalStack's AWS-checked tests have them).
+                Some(n) if n < 0 => {
+                    return Err(err(StatesError::runtime(format!(
+                        "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
+                    ))));
+                }
+                n => n.map_or(0, i64::unsigned_abs),
+            };
             let tolerated_count = match int_field_signed(
                 m.tolerated_failure_count.as_ref(),
                 m.tolerated_failure_count_path.as_ref(),
@@ -307,11 +340,11 @@ impl Run {
         };
         let item_in_context = scope_needs_context(processor);
         let mocked = self.mocked_result(st, Some((inputs.len(), tolerated_count, tolerated_pct)));
-        let outputs = if let Some(mocked) = mocked {
+        let result = if let Some(mocked) = mocked {
             // TestState: the mocked result stands for the iterations.
             match mocked? {
-                Value::Array(a) => a,
-                other => vec![other],
+                a @ Value::Array(_) => a,
+                other => Value::Array(vec![other]),
             }
         } else if distributed {
             let settings = MapRunSettings {
@@ -327,16 +360,18 @@ impl Run {
                 tolerated_count,
                 tolerated_pct,
                 item_in_context,
-                result_writer: m.result_writer.is_some(),
+                result_writer: writer,
             };
             self.map_run(settings, inputs, sizes, frame).await?
         } else {
             let writer = m.result_writer.is_some();
             let shape = (limit, item_in_context, writer);
-            self.inline_iterations(st, processor, inputs, shape, run_started, frame)
-                .await?
+            Value::Array(
+                self.inline_iterations(st, processor, inputs, shape, run_started, frame)
+                    .await?,
+            )
         };
-        let result = Arc::new(Value::Array(outputs));
+        let result = Arc::new(result);
         self.finish_result(
             entry,
             ResultFields::from(m),
@@ -460,11 +495,14 @@ impl Run {
     }
 }
 
-/// `ResultWriter` needs a data store the local engine does not have.
-pub(crate) fn result_writer_failure() -> Failure {
+/// An inline Map has no Map Run whose results a `ResultWriter` could write.
+fn result_writer_failure() -> Failure {
     Failure::new(
         states::RESULT_WRITER_FAILED,
-        Some("The local engine has no data store to write results to; remove ResultWriter to get the results as the state's output.".into()),
+        Some(
+            "ResultWriter writes the results of a distributed Map's Map Run; this Map is inline."
+                .into(),
+        ),
     )
 }
 
@@ -482,7 +520,8 @@ pub(crate) struct MapRunSettings<'a> {
     pub(crate) tolerated_count: Option<u64>,
     pub(crate) tolerated_pct: Option<f64>,
     pub(crate) item_in_context: bool,
-    pub(crate) result_writer: bool,
+    /// The `ResultWriter`, evaluated.
+    pub(crate) result_writer: Option<WriterPlan>,
 }
 
 /// Whether any state of a scope, nested ones included, reads the context object.

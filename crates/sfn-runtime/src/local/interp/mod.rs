@@ -13,8 +13,10 @@
 //! | `flow.rs` | Pass, Choice, Succeed, Fail |
 //! | `wait.rs` | Wait, and every sleep on the engine's clock |
 //! | `task.rs` | Task: mocks, handlers, activities, task tokens, timeouts, heartbeats |
+//! | `nested.rs` | Task on `states:startExecution`: a child execution on the same engine |
 //! | `parallel.rs` | Parallel |
 //! | `map.rs` | Map, inline (distributed: `local/map_run.rs`) |
+//! | `items.rs` | a distributed Map's `ItemReader` and `ResultWriter` on the engine's object store |
 //! | `retry.rs` | `Retry` and `Catch` of Task, Parallel and Map |
 //! | `output.rs` | a result into the state's output: `ResultSelector`, `ResultPath`, `OutputPath`, `Output`, `Assign` |
 //! | `events.rs` | history event recording |
@@ -22,7 +24,9 @@
 
 mod events;
 mod flow;
+mod items;
 mod map;
+mod nested;
 mod output;
 mod parallel;
 mod probe;
@@ -64,9 +68,7 @@ use super::{
 };
 
 pub(crate) use events::StateEvents;
-pub(crate) use map::{
-    DISTRIBUTED_MAP_CONCURRENCY, MapRunSettings, TOLERANCE_EXCEEDED, result_writer_failure,
-};
+pub(crate) use map::{DISTRIBUTED_MAP_CONCURRENCY, MapRunSettings, TOLERANCE_EXCEEDED};
 pub(crate) use probe::Probe;
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -5,11 +5,7 @@
 use std::sync::Mutex;
 
 use serde_json::Value;
-use sfn_core::{
-    error::states,
-    eval::retry,
-    model::{ItemReader, Retrier},
-};
+use sfn_core::{error::states, eval::retry, model::Retrier};
 
 use super::{Failure, Run};
 use crate::local::{
@@ -139,26 +135,14 @@ impl Run {
         })
     }
 
-    /// The items a Map's `ItemReader` reads: under TestState, `mapItemReaderData`; the
-    /// engine has no data store to read them from otherwise.
-    pub(super) fn read_items(&self, reader: &ItemReader) -> Result<Vec<Value>, Failure> {
-        match self
-            .probe
-            .as_ref()
-            .and_then(|p| p.item_reader_data.as_ref())
-        {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            Some(other) => Err(Failure::new(
+    /// The items a Map's `ItemReader` reads under TestState: `mapItemReaderData`.
+    pub(super) fn probe_items(&self) -> Option<Result<Vec<Value>, Failure>> {
+        match self.probe.as_ref()?.item_reader_data.as_ref()? {
+            Value::Array(items) => Some(Ok(items.clone())),
+            other => Some(Err(Failure::new(
                 states::ITEM_READER_FAILED,
                 Some(format!("The items read must be an array but were: {other}")),
-            )),
-            None => Err(Failure::new(
-                states::ITEM_READER_FAILED,
-                Some(format!(
-                    "The local engine has no data store to read items from with '{}'; give the items in the input instead.",
-                    reader.resource
-                )),
-            )),
+            ))),
         }
     }
 }

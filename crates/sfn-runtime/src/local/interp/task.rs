@@ -14,11 +14,12 @@ use sfn_core::{
     error::states,
     eval::{Env, io, retry, template},
     model::{IntegrationPattern, ResourceKind, TaskState},
+    resources::{self, Pattern, Recognized},
 };
 
 use super::{
-    Entry, Failure, Frame, Run, Step, events::task_events, int_field, output::ResultFields,
-    over_limit, retry::RetryState,
+    Entry, Failure, Frame, Run, Step, events::task_events, int_field, nested::Via,
+    output::ResultFields, over_limit, retry::RetryState,
 };
 use crate::{
     activity::TaskFailure,
@@ -35,6 +36,9 @@ use crate::{
 enum Answerer {
     Mock,
     Handler(Arc<dyn TaskHandler>),
+    /// `states:startExecution` (or `aws-sdk:sfn:startExecution`): a child execution on
+    /// the same engine.
+    Nested(Pattern, Via),
     Activity,
     Nothing,
 }
@@ -51,12 +55,12 @@ struct Attempt<'a> {
 }
 
 /// One call of a Task state's resource.
-struct Call<'a> {
-    params: Arc<Value>,
-    timeout: Option<u64>,
-    heartbeat: Option<u64>,
-    token: &'a str,
-    started: EventType,
+pub(super) struct Call<'a> {
+    pub(super) params: Arc<Value>,
+    pub(super) timeout: Option<u64>,
+    pub(super) heartbeat: Option<u64>,
+    pub(super) token: &'a str,
+    pub(super) started: EventType,
 }
 
 impl Run {
@@ -280,13 +284,28 @@ impl Run {
 
     /// What answers a Task state: its mocked responses, then a handler registered for
     /// its resource (or for the resource without its `.sync`/`.waitForTaskToken`
-    /// suffix), then, for an activity, the activity's queue.
+    /// suffix), then, for `states:startExecution`, a child execution, then, for an
+    /// activity, the activity's queue.
     fn answerer(&self, t: &TaskState, state: &str) -> Answerer {
         if self.mocks.as_ref().is_some_and(|m| m.get(state).is_some()) {
             return Answerer::Mock;
         }
         if let Some(h) = self.handlers.find(&t.resource) {
             return Answerer::Handler(h);
+        }
+        match resources::recognize(t.resource.as_str()) {
+            Ok(Recognized::Optimized {
+                integration,
+                pattern,
+            }) if (integration.service, integration.action) == ("states", "startExecution") => {
+                return Answerer::Nested(pattern, Via::Optimized);
+            }
+            Ok(Recognized::Sdk {
+                service: "sfn",
+                action: "startExecution",
+                pattern,
+            }) => return Answerer::Nested(pattern, Via::Sdk),
+            _ => {}
         }
         if let ResourceKind::Activity { .. } = t.resource.kind() {
             return Answerer::Activity;
@@ -406,6 +425,7 @@ impl Run {
                 frame.last = last.load(Ordering::Acquire);
                 r
             }
+            Answerer::Nested(pattern, via) => self.nested(entry, (pattern, via), call, frame).await,
             Answerer::Activity => {
                 let arn = t.resource.as_str();
                 let mut wait = self.tasks.register_token(call.token, &self.cancel);
@@ -467,7 +487,7 @@ impl Run {
 
     /// Waits for a token's answer; `HeartbeatSeconds` without a heartbeat fails it with
     /// `States.HeartbeatTimeout`.
-    async fn wait_for_token(
+    pub(super) async fn wait_for_token(
         &self,
         wait: &mut TokenWait,
         heartbeat: Option<Duration>,
@@ -524,7 +544,11 @@ impl Run {
         }
     }
 
-    async fn with_timeout<F>(&self, fut: F, timeout: Option<Duration>) -> Result<Value, Failure>
+    pub(super) async fn with_timeout<F>(
+        &self,
+        fut: F,
+        timeout: Option<Duration>,
+    ) -> Result<Value, Failure>
     where
         F: Future<Output = Result<Value, Failure>>,
     {

@@ -12,6 +12,9 @@ use sfn_core::{
 
 use super::{Entry, Failure, Frame, Run, Step, output::assign, output::effective_output};
 
+/// The longest delay a Wait state takes, in seconds (`i32::MAX`, 24,855 days and a bit).
+const MAX_WAIT_SECONDS: u64 = i32::MAX as u64;
+
 impl Run {
     pub(super) async fn wait(
         &self,
@@ -78,11 +81,16 @@ impl Run {
                 Duration::from_secs(*s)
             } else if let Some(path) = &w.seconds_path {
                 let v = io::select(path, &escope).map_err(err)?;
-                match io::as_integer(&v).filter(|s| *s >= 0) {
-                    Some(s) if v.as_i64().is_some() || v.as_u64().is_some() => {
-                        Duration::from_secs(s.unsigned_abs())
+                match v.as_i64().or_else(|| v.as_u64().map(|_| i64::MAX)) {
+                    Some(s) if s >= 0 => Duration::from_secs(s.unsigned_abs()),
+                    // AWS's wording for a negative delay (as LocalStack's tests, checked
+                    // against AWS, record it).
+                    Some(_) => {
+                        return Err(err(StatesError::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {path} == {v}"
+                        ))));
                     }
-                    _ => {
+                    None => {
                         return Err(err(StatesError::runtime(format!(
                             "The SecondsPath parameter cannot be parsed as a long value: {path} == {v}"
                         ))));
@@ -124,6 +132,11 @@ impl Run {
                 effective_output(w.output_path.as_ref(), effective, &input, scope).map_err(err)?;
             (delay, out, assigned)
         };
+        // AWS keeps a Wait's delay in 32 bits of seconds: a Timestamp 24,856 days ahead
+        // fails (TestSfnWait_test_timestamp_too_far_in_future_boundary_24856).
+        if delay.as_secs() > MAX_WAIT_SECONDS {
+            return Err(err(StatesError::runtime("Wait state delay is too long.")));
+        }
         self.sleep(delay).await?;
         assign(frame, assigned);
         self.transition(entry, out, frame)

@@ -1,0 +1,7 @@
+//! The crate's integration tests, in one binary.
+
+mod support;
+
+mod golden;
+mod overlay;
+mod svg_checks;
