@@ -455,7 +455,7 @@ fn encode_token(scope: &str, key: &Key) -> String {
 }
 
 fn decode_token(token: &str, scope: &str) -> Option<Key> {
-    if !token.len().is_multiple_of(2) {
+    if token.len() % 2 != 0 {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..token.len())
