@@ -294,6 +294,131 @@ pub enum HeartbeatError {
     Unavailable(String),
 }
 
+/// Why [`TaskContext::stop_execution`] could not stop the execution.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StopError {
+    /// What runs the task cannot stop executions (a [`TaskControl`] without
+    /// [`TaskControl::stop_execution`], such as [`NoopControl`]).
+    #[error("stopping the execution is not available here: {0}")]
+    Unsupported(String),
+    /// The task does not know its execution: AWS activity tasks carry only a token and an
+    /// input. Pass the execution's ARN in the input (`"execution.$": "$$.Execution.Id"`
+    /// in the Task state's `Parameters`) and hand it over with
+    /// [`TaskContext::with_execution_arn`].
+    #[error(
+        "the task does not know its execution; pass \"execution.$\": \"$$.Execution.Id\" in the Task state's Parameters and call TaskContext::with_execution_arn"
+    )]
+    UnknownExecution,
+    /// The service does not know the execution.
+    #[error("the execution {execution_arn} does not exist: {message}")]
+    ExecutionDoesNotExist {
+        /// The execution.
+        execution_arn: String,
+        /// The service's message.
+        message: String,
+    },
+    /// The caller may not stop the execution (`AccessDeniedException`).
+    #[error("no permission to stop the execution {execution_arn}: {message}")]
+    AccessDenied {
+        /// The execution.
+        execution_arn: String,
+        /// The service's message.
+        message: String,
+    },
+    /// The execution was asked to stop but did not report `ABORTED` in time.
+    #[error(
+        "the execution {execution_arn} was asked to stop but is still running after {waited:?}"
+    )]
+    TimedOut {
+        /// The execution.
+        execution_arn: String,
+        /// How long the wait lasted.
+        waited: std::time::Duration,
+    },
+    /// The service refused or could not be reached.
+    #[error("cannot stop the execution {execution_arn}: {message}")]
+    Service {
+        /// The execution.
+        execution_arn: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl ActivityError for StopError {
+    fn error_name(&self) -> Cow<'_, str> {
+        Cow::Borrowed("StopExecutionFailed")
+    }
+
+    fn cause(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The error name of the failure a handler returns once it has stopped its own
+/// execution ([`ExecutionStopped`]): the runtime that recognizes it sends no result.
+pub const EXECUTION_STOPPED: &str = "Sfn.ExecutionStopped";
+
+/// The task's execution was stopped by the task itself
+/// ([`TaskContext::stop_execution`]): the handler returns it as its error
+/// (`return Err(ctx.stop_execution(…).await?.into())`), and the runtime sends no result
+/// for the task, neither success nor failure. A runtime that does not know the marker
+/// would send a failure named [`EXECUTION_STOPPED`], which the service refuses since the
+/// execution has ended: nothing reaches the execution either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "return it from the handler, so that the runtime sends no result"]
+pub struct ExecutionStopped(());
+
+impl ExecutionStopped {
+    /// The marker (the runtime's [`TaskControl`] implementations make it once stopped).
+    pub fn new() -> Self {
+        ExecutionStopped(())
+    }
+}
+
+impl Default for ExecutionStopped {
+    fn default() -> Self {
+        ExecutionStopped::new()
+    }
+}
+
+impl fmt::Display for ExecutionStopped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the task stopped its own execution")
+    }
+}
+
+impl ActivityError for ExecutionStopped {
+    fn error_name(&self) -> Cow<'_, str> {
+        Cow::Borrowed(EXECUTION_STOPPED)
+    }
+
+    fn cause(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl TaskFailure {
+    /// Whether this is the marker of a task that stopped its own execution
+    /// ([`ExecutionStopped`]): then no result is to be sent.
+    pub fn is_execution_stopped(&self) -> bool {
+        self.error == EXECUTION_STOPPED
+    }
+}
+
+impl TaskError {
+    /// Whether this is the marker of a task that stopped its own execution
+    /// ([`ExecutionStopped`]): then no result is to be sent.
+    pub fn is_execution_stopped(&self) -> bool {
+        self.0.is_execution_stopped()
+    }
+}
+
+/// How long [`TaskContext::stop_execution`] waits, by default, for the execution to report
+/// `ABORTED`.
+pub const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// How a running task talks back to its worker: heartbeats and stop requests. The runtime
 /// implements it; [`NoopControl`] serves tests.
 pub trait TaskControl: Send + Sync + 'static {
@@ -316,6 +441,22 @@ pub trait TaskControl: Send + Sync + 'static {
     /// knows better.
     fn cancelled(&self) -> BoxFuture<'_, ()> {
         Box::pin(std::future::pending())
+    }
+
+    /// Stops the execution `execution_arn` (`StopExecution` with `error` and `cause`) and
+    /// waits, at most `wait`, until it reports `ABORTED`; does nothing when it has ended
+    /// already. The default answers [`StopError::Unsupported`].
+    fn stop_execution<'a>(
+        &'a self,
+        execution_arn: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+        wait: std::time::Duration,
+    ) -> BoxFuture<'a, Result<(), StopError>> {
+        let _ = (execution_arn, error, cause, wait);
+        Box::pin(std::future::ready(Err(StopError::Unsupported(
+            "the task's runtime gives no way to stop executions".to_owned(),
+        ))))
     }
 }
 
@@ -350,6 +491,31 @@ pub struct ExecutionInfo {
     pub state_name: Option<String>,
 }
 
+impl ExecutionInfo {
+    /// The execution's name, the last part of its ARN
+    /// (`arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`; an Express execution's
+    /// ARN, `…:express:MACHINE:NAME:ID`, gives `NAME`).
+    pub fn execution_name(&self) -> Option<&str> {
+        execution_name(self.execution_arn.as_deref()?)
+    }
+}
+
+/// The field of a task's input that carries the execution's ARN when the Task state's
+/// `Parameters` pass it (`"execution.$": "$$.Execution.Id"`); see
+/// [`TaskContext::with_execution_from_input`].
+pub const EXECUTION_FIELD: &str = "execution";
+
+/// The name of the execution `arn` (its eighth `:`-separated part), if it is an
+/// execution's ARN.
+pub fn execution_name(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    let kind = parts.nth(5)?;
+    if kind != "execution" && kind != "express" {
+        return None;
+    }
+    parts.nth(1).filter(|name| !name.is_empty())
+}
+
 /// What a handler knows about the task it runs, and how it reaches its worker.
 #[derive(Clone)]
 pub struct TaskContext {
@@ -357,6 +523,9 @@ pub struct TaskContext {
     activity: String,
     execution: ExecutionInfo,
     control: Arc<dyn TaskControl>,
+    stop_wait: std::time::Duration,
+    #[cfg(feature = "tools")]
+    state_data: Option<crate::tools::StateData>,
 }
 
 impl TaskContext {
@@ -372,7 +541,40 @@ impl TaskContext {
             activity: activity.into(),
             execution,
             control,
+            stop_wait: STOP_WAIT,
+            #[cfg(feature = "tools")]
+            state_data: None,
         }
+    }
+
+    /// The context with the execution's ARN set: what a handler does on AWS, where an
+    /// activity task carries only a token and an input, after passing the ARN in the
+    /// input (`"execution.$": "$$.Execution.Id"` in the Task state's `Parameters`).
+    pub fn with_execution_arn(mut self, execution_arn: impl Into<String>) -> Self {
+        self.execution.execution_arn = Some(execution_arn.into());
+        self
+    }
+
+    /// The context with the execution's ARN taken from the task's input, when the ARN is
+    /// not known yet and the input is an object whose [`EXECUTION_FIELD`] (`execution`)
+    /// is an execution's ARN: what a Task state passing
+    /// `"execution.$": "$$.Execution.Id"` in its `Parameters` gives. A worker calls it on
+    /// each task's input, before the handler runs.
+    pub fn with_execution_from_input(self, input: &Value) -> Self {
+        if self.execution.execution_arn.is_some() {
+            return self;
+        }
+        match input.get(EXECUTION_FIELD).and_then(Value::as_str) {
+            Some(arn) if execution_name(arn).is_some() => self.with_execution_arn(arn),
+            _ => self,
+        }
+    }
+
+    /// The context with another bound on how long [`stop_execution`](Self::stop_execution)
+    /// waits for the execution to report `ABORTED` ([`STOP_WAIT`], 2 minutes, by default).
+    pub fn with_stop_wait(mut self, wait: std::time::Duration) -> Self {
+        self.stop_wait = wait;
+        self
     }
 
     /// A context for calling a handler in a test: token `test-token`, no execution, and a
@@ -429,6 +631,88 @@ impl TaskContext {
     /// [`is_cancelled`](Self::is_cancelled)).
     pub async fn cancelled(&self) {
         self.control.cancelled().await
+    }
+
+    /// The execution's name (the last part of its ARN), when the execution is known.
+    pub fn execution_name(&self) -> Option<&str> {
+        self.execution.execution_name()
+    }
+
+    /// Stops the task's own execution: `StopExecution` with `error` and `cause`, then a
+    /// wait (bounded: 2 minutes unless [`with_stop_wait`](Self::with_stop_wait) says
+    /// otherwise) until it reports `ABORTED`. Nothing happens when the execution has
+    /// ended already.
+    ///
+    /// The task must then end without a result: return the [`ExecutionStopped`] marker
+    /// as the handler's error, which the runtime recognizes and reports nothing for.
+    ///
+    /// ```
+    /// use sfn_runtime::activity::{TaskContext, TaskError};
+    ///
+    /// async fn handler(enabled: bool, ctx: TaskContext) -> Result<u32, TaskError> {
+    ///     if !enabled {
+    ///         return Err(ctx.stop_execution(Some("Disabled"), Some("the flag is off")).await?.into());
+    ///     }
+    ///     Ok(42)
+    /// }
+    /// ```
+    ///
+    /// On the embedded engine the handler of an activity served in-process
+    /// ([`LocalEngine::serve_activity`](crate::local::LocalEngine::serve_activity)) is
+    /// dropped once its execution has been aborted, so the code after the call may not
+    /// run at all: put nothing there that must happen.
+    ///
+    /// # Errors
+    ///
+    /// [`StopError::UnknownExecution`] when the execution's ARN is not known;
+    /// [`StopError::ExecutionDoesNotExist`], [`StopError::AccessDenied`],
+    /// [`StopError::TimedOut`], [`StopError::Service`] as the service answers;
+    /// [`StopError::Unsupported`] where the runtime cannot stop executions.
+    /// [`StopError`] converts into [`TaskError`] (named `StopExecutionFailed`) with `?`.
+    pub async fn stop_execution(
+        &self,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<ExecutionStopped, StopError> {
+        let arn = self
+            .execution
+            .execution_arn
+            .as_deref()
+            .ok_or(StopError::UnknownExecution)?;
+        self.control
+            .stop_execution(arn, error, cause, self.stop_wait)
+            .await?;
+        Ok(ExecutionStopped::new())
+    }
+}
+
+#[cfg(feature = "tools")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tools")))]
+impl TaskContext {
+    /// The context with a state-data store: what the runtime does when it is configured
+    /// with one (a worker, [`LocalEngine::serve_activity_with_state`](crate::local::LocalEngine::serve_activity_with_state)).
+    pub fn with_state_data(mut self, state_data: crate::tools::StateData) -> Self {
+        self.state_data = Some(state_data);
+        self
+    }
+
+    /// The state data of this task's execution: its local items are namespaced by the
+    /// execution's name.
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::NotConfigured`](crate::tools::StateError::NotConfigured) when the
+    /// runtime was given no store; [`StateError::UnknownExecution`](crate::tools::StateError::UnknownExecution)
+    /// when the execution is not known (see [`with_execution_arn`](Self::with_execution_arn)).
+    pub fn state_data(&self) -> Result<crate::tools::StateData, crate::tools::StateError> {
+        let data = self
+            .state_data
+            .as_ref()
+            .ok_or(crate::tools::StateError::NotConfigured)?;
+        let name = self
+            .execution_name()
+            .ok_or(crate::tools::StateError::UnknownExecution)?;
+        Ok(data.for_namespace(name))
     }
 }
 

@@ -22,6 +22,9 @@
 //!   per activity, automatic heartbeats, retries with backoff and full jitter, and a
 //!   shutdown that never loses a task; with the client over whichever back end is
 //!   enabled (`local`, `aws`) or given.
+//! - `tools`: task tools (`sfn_runtime::tools`): a task stopping its own execution, and
+//!   state data in an embedded on-disk store (redb); `tools-aws` adds the DynamoDB and
+//!   S3 store.
 //!
 //! With `default-features = false` the crate is the States Language and the macros
 //! alone, with no tokio: what a project that only generates ASL and deploys it with other
@@ -100,6 +103,9 @@ pub mod local;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(feature = "tools")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tools")))]
+pub mod tools;
 #[cfg(feature = "worker")]
 #[cfg_attr(docsrs, doc(cfg(feature = "worker")))]
 pub mod worker;

@@ -2,26 +2,35 @@
 //! with `SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat`; or served in this
 //! process ([`LocalEngine::serve_activity`]).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
 
 use serde_json::Value;
 use sfn_core::{eval::limits, names::NameError};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    ActivityTask, Error, LocalEngine, TaskRequest,
-    engine::check_name,
+    ActivityTask, Error, ExecutionStatus, LocalEngine, TaskRequest,
+    engine::{Inner, check_name},
     lock,
     tokens::{Tasks, TokenOutcome},
 };
 use crate::activity::{
-    Activity, BoxFuture, ExecutionInfo, HeartbeatError, TaskContext, TaskControl, TaskFailure,
+    Activity, BoxFuture, ExecutionInfo, HeartbeatError, StopError, TaskContext, TaskControl,
+    TaskFailure,
 };
+
+/// What [`LocalEngine::serve_activity_with`] does to each task's context before the
+/// handler gets it.
+pub(crate) type ContextHook = Arc<dyn Fn(TaskContext) -> TaskContext + Send + Sync>;
 
 /// How an activity served in-process ([`LocalEngine::serve_activity`]) reaches the
 /// engine: heartbeats on its token, and whether its task is over.
 struct EngineControl {
     tasks: Arc<Tasks>,
+    engine: Weak<Inner>,
     token: String,
     done: CancellationToken,
 }
@@ -50,6 +59,48 @@ impl TaskControl for EngineControl {
     fn cancelled(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.done.cancelled())
     }
+
+    /// Stops the execution on this engine and waits for it to end. A task stopping its
+    /// own execution is dropped by the interpreter once the execution is aborted, so the
+    /// wait ends there for it.
+    fn stop_execution<'a>(
+        &'a self,
+        execution_arn: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+        wait: Duration,
+    ) -> BoxFuture<'a, Result<(), StopError>> {
+        Box::pin(async move {
+            let service = |message: String| StopError::Service {
+                execution_arn: execution_arn.to_owned(),
+                message,
+            };
+            let Some(inner) = self.engine.upgrade() else {
+                return Err(service("the engine is gone".to_owned()));
+            };
+            let engine = LocalEngine { inner };
+            let run = engine.get_execution(execution_arn).map_err(|e| match e {
+                Error::ExecutionDoesNotExist { .. } => StopError::ExecutionDoesNotExist {
+                    execution_arn: execution_arn.to_owned(),
+                    message: e.to_string(),
+                },
+                e => service(e.to_string()),
+            })?;
+            if run.describe().status != ExecutionStatus::Running {
+                return Ok(());
+            }
+            run.stop(error.map(str::to_owned), cause.map(str::to_owned))
+                .map_err(|e| service(e.to_string()))?;
+            match tokio::time::timeout(wait, run.wait()).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(service(e.to_string())),
+                Err(_) => Err(StopError::TimedOut {
+                    execution_arn: execution_arn.to_owned(),
+                    waited: wait,
+                }),
+            }
+        })
+    }
 }
 
 impl LocalEngine {
@@ -67,12 +118,23 @@ impl LocalEngine {
     ///
     /// As [`create_activity`](Self::create_activity).
     pub fn serve_activity(&self, activity: &'static dyn Activity) -> Result<String, Error> {
+        self.serve_activity_with(activity, Arc::new(|ctx| ctx))
+    }
+
+    /// [`serve_activity`](Self::serve_activity), `hook` applied to each task's context
+    /// (to hand it a state-data store, for one).
+    pub(crate) fn serve_activity_with(
+        &self,
+        activity: &'static dyn Activity,
+        hook: ContextHook,
+    ) -> Result<String, Error> {
         let arn = self.create_activity(activity.name())?;
         let tasks = Arc::downgrade(&self.inner.tasks);
         let machines = Arc::downgrade(&self.inner);
         self.register_handler(arn.clone(), move |req: TaskRequest| {
             let tasks = tasks.clone();
             let machines = machines.clone();
+            let hook = hook.clone();
             async move {
                 let token = req.task_token.clone().unwrap_or_default();
                 let Some(tasks) = tasks.upgrade() else {
@@ -97,10 +159,14 @@ impl LocalEngine {
                 };
                 let control = Arc::new(EngineControl {
                     tasks,
+                    engine: machines.clone(),
                     token: token.clone(),
                     done,
                 });
-                let ctx = TaskContext::new(token, activity.name(), execution, control);
+                let ctx = hook(TaskContext::new(token, activity.name(), execution, control));
+                // A task that stopped its own execution (`TaskContext::stop_execution`)
+                // reports nothing: the interpreter drops this call once the execution is
+                // aborted, before the handler returns.
                 activity
                     .call(req.input, ctx)
                     .await

@@ -94,6 +94,8 @@ pub struct WorkerBuilder {
     poll_backoff: Backoff,
     send_backoff: Backoff,
     send_deadline: Duration,
+    #[cfg(feature = "tools")]
+    state_data: Option<crate::tools::StateData>,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -144,6 +146,8 @@ impl Sfn {
             poll_backoff: Backoff::POLL,
             send_backoff: Backoff::SEND,
             send_deadline: DEFAULT_SEND_DEADLINE,
+            #[cfg(feature = "tools")]
+            state_data: None,
         }
     }
 }
@@ -183,6 +187,15 @@ impl WorkerBuilder {
     /// [`WorkerHandle::shutdown`](super::WorkerHandle::shutdown).
     pub fn grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
+        self
+    }
+
+    /// The state-data store the tasks reach through
+    /// [`TaskContext::state_data`](crate::activity::TaskContext::state_data).
+    #[cfg(feature = "tools")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tools")))]
+    pub fn state_data(mut self, state_data: crate::tools::StateData) -> Self {
+        self.state_data = Some(state_data);
         self
     }
 
@@ -248,6 +261,8 @@ impl WorkerBuilder {
                 backoff: self.send_backoff,
                 deadline: self.send_deadline,
             },
+            #[cfg(feature = "tools")]
+            state_data: self.state_data,
         });
         runtime.spawn(supervise(shared.clone(), served));
         Ok(WorkerHandle::new(shared))

@@ -75,6 +75,21 @@ impl TaskControl for WorkerControl {
         self.gone.is_cancelled()
     }
 
+    #[cfg(feature = "tools")]
+    fn stop_execution<'a>(
+        &'a self,
+        execution_arn: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+        wait: std::time::Duration,
+    ) -> BoxFuture<'a, Result<(), crate::activity::StopError>> {
+        Box::pin(async move {
+            crate::tools::ClientStopper::new(self.shared.sfn.clone())
+                .stop(execution_arn, error, cause, wait)
+                .await
+        })
+    }
+
     fn cancelled(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.gone.cancelled())
     }

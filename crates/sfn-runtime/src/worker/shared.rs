@@ -13,6 +13,9 @@ pub(super) struct Shared {
     pub(super) shutdown: Shutdown,
     pub(super) poll_backoff: Backoff,
     pub(super) send: SendPolicy,
+    /// The store tasks keep state data in, when the worker was given one.
+    #[cfg(feature = "tools")]
+    pub(super) state_data: Option<crate::tools::StateData>,
 }
 
 /// An activity the worker serves.

@@ -91,12 +91,20 @@ async fn execute(shared: &Arc<Shared>, served: &Served, token: &Arc<str>, input:
         token: token.clone(),
         gone: gone.clone(),
     });
+    // AWS's activity tasks carry no execution ARN: the input may (`"execution.$":
+    // "$$.Execution.Id"` in the state's Parameters).
     let ctx = TaskContext::new(
         &**token,
         served.activity.name(),
         ExecutionInfo::default(),
         control.clone(),
-    );
+    )
+    .with_execution_from_input(&input);
+    #[cfg(feature = "tools")]
+    let ctx = match &shared.state_data {
+        Some(data) => ctx.with_state_data(data.clone()),
+        None => ctx,
+    };
     let activity = &served.activity;
     let handler = match std::panic::catch_unwind(AssertUnwindSafe(|| activity.call(input, ctx))) {
         Ok(f) => f,
@@ -108,6 +116,8 @@ async fn execute(shared: &Arc<Shared>, served: &Served, token: &Arc<str>, input:
         _ = gone.cancelled() => Outcome::Over,
         r = AssertUnwindSafe(handler).catch_unwind() => match r {
             Ok(Ok(output)) => Outcome::Succeeded(output),
+            // The task stopped its own execution: there is nobody to answer.
+            Ok(Err(failure)) if failure.is_execution_stopped() => Outcome::Over,
             Ok(Err(failure)) => Outcome::Failed(failure),
             Err(panic) => Outcome::Panicked(panic_message(&*panic)),
         },

@@ -25,6 +25,8 @@ mod engine_test_state;
 mod engine_versions;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
+#[cfg(feature = "tools-aws")]
+mod tools;
 mod worker;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod worker_http;

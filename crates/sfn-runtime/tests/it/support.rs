@@ -162,3 +162,24 @@ pub(crate) fn counting_engine() -> (LocalEngine, Arc<AtomicUsize>) {
     }
     (engine, most)
 }
+
+/// The variable `scripts/test.sh` sets to the URL of the moto server it starts.
+#[cfg(feature = "tools-aws")]
+pub(crate) const MOTO_URL: &str = "SFN_TEST_MOTO_URL";
+
+/// The URL of the moto server (DynamoDB and S3) the tests may use; `None`, once it is
+/// said that the test is skipped, when `SFN_TEST_MOTO_URL` is unset (a failure under
+/// `CI=true`).
+#[cfg(feature = "tools-aws")]
+pub(crate) fn moto_url() -> Option<String> {
+    match std::env::var(MOTO_URL) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            shared::missing(
+                "moto (DynamoDB and S3)",
+                &format!("{MOTO_URL} is unset; scripts/test.sh starts moto and sets it"),
+            );
+            None
+        }
+    }
+}
