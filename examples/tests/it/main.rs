@@ -3,3 +3,4 @@
 mod add_worker;
 mod adding;
 mod orders;
+mod task_tools;
