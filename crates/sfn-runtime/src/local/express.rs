@@ -10,6 +10,20 @@
 //! such an ARN ([`Error::InvalidArn`]), and listing an Express machine's executions is
 //! refused ([`Error::StateMachineTypeNotSupported`]). A Rust caller still has the
 //! [`Execution`] handle that `start_execution` returned, to wait on it.
+//!
+//! # What differs from AWS
+//!
+//! - **How many times a run happens.** AWS runs an asynchronous Express execution *at
+//!   least once* (a workflow, or a state of it, may run again: tasks must be
+//!   idempotent) and a synchronous one *at most once*. The engine runs each exactly
+//!   once, so a test here never sees the repeats AWS may cause; test idempotency on its
+//!   own.
+//! - **History.** AWS keeps none (only CloudWatch Logs, when logging is on); the
+//!   engine records one while the run lasts, which the returned handle reads, and drops
+//!   it at the end.
+//! - **Billing.** `StartSyncExecution`'s `billingDetails` are computed as AWS bills them
+//!   (memory in 64 MB steps, duration in 100 ms steps) from the engine's own measures,
+//!   which are not AWS's.
 
 use std::sync::Arc;
 
