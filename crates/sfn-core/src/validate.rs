@@ -134,6 +134,8 @@ fn graph_checks(root: &Value, options: ValidateOptions, out: &mut Vec<Diagnostic
     let Value::Object(map) = root else { return };
     let mut seen: HashMap<String, String> = HashMap::new();
     check_scope(map, "", options, &mut seen, out);
+    // Diagnostics superseded by their cause (see `malformed_transition`).
+    out.retain(|d| !d.message.is_empty());
 }
 
 fn state_ptr(scope_ptr: &str, name: &str) -> String {
@@ -199,7 +201,9 @@ fn check_scope(
                     format!(
                         "Missing transition target: '{target}' is not a state of {}{}",
                         scope_name(ptr),
-                        meant.map(|m| format!("; did you mean '{m}'?")).unwrap_or_default()
+                        meant
+                            .map(|m| format!("; did you mean '{m}'?"))
+                            .unwrap_or_default()
                     ),
                 ));
                 broken.push(Broken {
@@ -334,12 +338,38 @@ fn check_scope(
                 queue.extend(reverse.get(n).into_iter().flatten().copied());
             }
         }
+        // Of the states that cannot end, those that lead into a loop: the others only
+        // lead to a transition that cannot be followed, an error reported already.
+        let mut looping: HashSet<&str> = states
+            .keys()
+            .map(String::as_str)
+            .filter(|n| reached.contains(n) && !can_end.contains(n))
+            .collect();
+        loop {
+            let dead_ends: Vec<&str> = looping
+                .iter()
+                .copied()
+                .filter(|n| {
+                    !edges
+                        .get(n)
+                        .into_iter()
+                        .flatten()
+                        .any(|t| looping.contains(t))
+                })
+                .collect();
+            if dead_ends.is_empty() {
+                break;
+            }
+            for n in dead_ends {
+                looping.remove(n);
+            }
+        }
         for name in states.keys() {
-            if reached.contains(name.as_str()) && !can_end.contains(name.as_str()) {
+            if looping.contains(name.as_str()) {
                 out.push(Diagnostic::warning(
                     Code::NoTerminalReachable,
                     state_ptr(ptr, name),
-                    format!("No terminal state can be reached from '{name}': an execution that gets here can only loop until it times out"),
+                    format!("No terminal state can be reached from '{name}': every way on from it leads back into a loop with no way out, so an execution that gets here runs until it times out"),
                 ));
             }
         }
@@ -361,7 +391,13 @@ fn reach<'a>(
         };
         if reached.insert(key.as_str()) {
             newly.push(key.clone());
-            queue.extend(edges.get(n.as_str()).into_iter().flatten().map(|t| (*t).to_owned()));
+            queue.extend(
+                edges
+                    .get(n.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|t| (*t).to_owned()),
+            );
         }
     }
     newly
@@ -540,8 +576,8 @@ fn malformed_transition<'a>(
             let unknown = find(out, &at)?;
             // The misspelled field is the cause; the missing `Next` follows from it.
             out[unknown].message.push_str("; did you mean 'Next'?");
-            out.remove(missing);
-            let unknown = if missing < unknown { unknown - 1 } else { unknown };
+            // Dropped once the checks are done (indices into `out` are held until then).
+            out[missing].message.clear();
             Some(Broken {
                 from: name,
                 diagnostic: unknown,

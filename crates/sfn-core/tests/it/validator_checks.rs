@@ -869,5 +869,8 @@ fn a_true_orphan_is_still_unreachable() {
     let errors = errors_of(&def);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert!(errors[0].contains("did you mean 'B'?"), "{errors:#?}");
-    assert!(errors[1].starts_with("/States/Orphan UNREACHABLE_STATE"), "{errors:#?}");
+    assert!(
+        errors[1].starts_with("/States/Orphan UNREACHABLE_STATE"),
+        "{errors:#?}"
+    );
 }
