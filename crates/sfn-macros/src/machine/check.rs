@@ -98,7 +98,7 @@ pub(crate) fn message(d: &Diagnostic, names: &[(String, String)]) -> String {
 /// a line.
 fn with_notes(mut message: String, d: &Diagnostic) -> String {
     for note in &d.notes {
-        message.push_str("\n       note: ");
+        message.push_str("\nnote: ");
         message.push_str(note);
     }
     message

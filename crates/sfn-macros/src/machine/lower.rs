@@ -180,10 +180,10 @@ impl<'e> Lowerer<'e> {
                 };
                 let hint = meant
                     .as_deref()
-                    .map(|m| format!("; did you mean `{m}`?"))
-                    .unwrap_or_default();
+                    .map(|m| format!(": did you mean `{m}`? Expected"))
+                    .unwrap_or_else(|| "; expected".to_owned());
                 let message = format!(
-                    "unknown field `{name}` of {}{hint}; expected one of: {}",
+                    "unknown field `{name}` of {}{hint} one of: {}",
                     fields::what(object),
                     expected.join(", ")
                 );
