@@ -369,7 +369,7 @@ fn check_scope(
                 out.push(Diagnostic::warning(
                     Code::NoTerminalReachable,
                     state_ptr(ptr, name),
-                    format!("No terminal state can be reached from '{name}': every way on from it leads back into a loop with no way out, so an execution that gets here runs until it times out"),
+                    format!("No terminal state can be reached from '{name}': every way on from it ends in a loop with no way out, so an execution that gets here runs until it times out"),
                 ));
             }
         }
