@@ -531,7 +531,7 @@ fn malformed_transition<'a>(
     s: &'a Map<String, Value>,
     sp: &str,
     states: &'a Map<String, Value>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut [Diagnostic],
 ) -> Option<Broken<'a>> {
     let find = |out: &[Diagnostic], at: &str| {
         out.iter()
