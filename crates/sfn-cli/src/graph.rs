@@ -117,21 +117,15 @@ fn read_machine(args: &Args) -> Result<StateMachine, Stop> {
     match machine {
         Some(m) if diags.is_valid() => Ok(m),
         _ => {
-            let lines: Vec<String> = diags
-                .errors()
-                .map(|d| {
-                    format!(
-                        "{file}: {}: {} {}: {}",
-                        d.location(),
-                        d.severity,
-                        d.code,
-                        d.message
-                    )
-                })
-                .collect();
+            // Warnings are off: these are the errors.
+            let mut lines = Vec::new();
+            crate::validate::write_diagnostics(&mut lines, &file, &diags);
             Err(Stop(
                 2,
-                format!("{file} is not a valid definition:\n{}", lines.join("\n")),
+                format!(
+                    "{file} is not a valid definition:\n{}",
+                    String::from_utf8_lossy(&lines).trim_end()
+                ),
             ))
         }
     }

@@ -22,7 +22,8 @@ mod run;
 mod serve;
 mod validate;
 
-/// Validate, run and manage AWS Step Functions state machines.
+/// Validate, run, serve and draw AWS Step Functions state machines, and manage them on AWS
+/// or any endpoint of its API.
 #[derive(Debug, Parser)]
 #[command(name = "sfn", version, about)]
 struct Cli {
@@ -38,7 +39,8 @@ enum Command {
     Validate(validate::Args),
     /// Run a definition on the embedded engine (no AWS account needed).
     ///
-    /// Prints `{"status", "output"}` or `{"status", "error", "cause"}`. Exit status: 0
+    /// Prints the execution's status and its output or error (`--output json`: one line,
+    /// `{"status", "output"}` or `{"status", "error", "cause"}`). Exit status: 0
     /// when the execution succeeded, 1 when it ended otherwise, 2 when the definition,
     /// the input or the mocks are unreadable or invalid.
     Run(run::Args),

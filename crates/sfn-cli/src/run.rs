@@ -255,20 +255,12 @@ fn task_states(machine: &StateMachine) -> Vec<String> {
 /// output.
 pub(crate) fn report_invalid(file: &str, diags: &Diagnostics, json: bool) {
     let mut err = std::io::stderr().lock();
-    for d in diags {
-        let _ = writeln!(
-            err,
-            "{file}: {}: {} {}: {}",
-            d.location(),
-            d.severity,
-            d.code,
-            d.message
-        );
-    }
+    crate::validate::write_diagnostics(&mut err, file, diags);
     let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
     let _ = writeln!(
         err,
-        "{file}: invalid ({errors} errors, {warnings} warnings)"
+        "{file}: invalid ({})",
+        crate::validate::counted(errors, warnings)
     );
     if json {
         let report = serde_json::json!({"file": file, "valid": false, "diagnostics": diags});

@@ -100,6 +100,15 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 }
 
 fn print_text(out: &mut impl Write, name: &str, diags: &Diagnostics) {
+    write_diagnostics(out, name, diags);
+    let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
+    let verdict = if errors == 0 { "valid" } else { "invalid" };
+    let _ = writeln!(out, "{name}: {verdict} ({})", counted(errors, warnings));
+}
+
+/// One line per diagnostic (`file: /States/X/Next: error CODE: message`), each note on
+/// its own indented line below it.
+pub(crate) fn write_diagnostics(out: &mut impl Write, name: &str, diags: &Diagnostics) {
     for d in diags {
         let _ = writeln!(
             out,
@@ -109,11 +118,33 @@ fn print_text(out: &mut impl Write, name: &str, diags: &Diagnostics) {
             d.code,
             d.message
         );
+        for note in &d.notes {
+            let _ = writeln!(out, "    note: {note}");
+        }
     }
-    let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
-    let verdict = if errors == 0 { "valid" } else { "invalid" };
-    let _ = writeln!(
-        out,
-        "{name}: {verdict} ({errors} errors, {warnings} warnings)"
-    );
+}
+
+/// `1 error, 2 warnings`.
+pub(crate) fn counted(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_singular_or_plural() {
+        assert_eq!(super::counted(1, 1), "1 error, 1 warning");
+        assert_eq!(super::counted(0, 2), "0 errors, 2 warnings");
+    }
 }

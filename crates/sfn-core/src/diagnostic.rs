@@ -123,6 +123,10 @@ pub struct Diagnostic {
     /// text use it to mark the key or the value.
     #[serde(skip)]
     pub subject: Subject,
+    /// What follows from the problem, for a person: the states a broken transition cuts
+    /// off, which are then not reported again as unreachable.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -138,6 +142,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             severity: Severity::Error,
             subject: Subject::Value,
+            notes: Vec::new(),
         }
     }
 
@@ -153,6 +158,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             severity: Severity::Warning,
             subject: Subject::Value,
+            notes: Vec::new(),
         }
     }
 
@@ -162,6 +168,12 @@ impl Diagnostic {
             subject: Subject::Field,
             ..self
         }
+    }
+
+    /// The same diagnostic, with a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
     }
 
     /// Whether this is an error.
@@ -188,7 +200,11 @@ impl fmt::Display for Diagnostic {
             self.severity,
             self.code,
             self.message
-        )
+        )?;
+        for note in &self.notes {
+            write!(f, " (note: {note})")?;
+        }
+        Ok(())
     }
 }
 

@@ -250,22 +250,30 @@ pub fn closest<'a>(name: &str, options: impl IntoIterator<Item = &'a str>) -> Op
         .map(|(_, o)| o)
 }
 
-/// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// The edit distance between two names, in characters: the fewest insertions, deletions,
+/// substitutions and swaps of two adjacent characters that turn `a` into `b` (optimal
+/// string alignment), so that `IsBgi` is one edit from `IsBig`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
+    // Three rows: the one before the previous (for swaps), the previous, the current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(row[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
     }
-    row[b.len()]
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -277,6 +285,28 @@ mod tests {
         assert_eq!(super::closest("positive", names), Some("Positive"));
         assert_eq!(super::closest("Elsewhere", names), None);
         assert_eq!(super::closest("Sign", names), None);
+        assert_eq!(super::closest("IsBgi", ["IsBig", "Small"]), Some("IsBig"));
+        assert_eq!(super::closest("Nxt", ["Next", "End"]), Some("Next"));
+    }
+
+    #[test]
+    fn edit_distances() {
+        use super::edit_distance as d;
+        assert_eq!(d("", ""), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(d("", "abc"), 3);
+        assert_eq!(d("IsBig", "IsBig"), 0);
+        // A swap of two adjacent characters is one edit, not two.
+        assert_eq!(d("IsBgi", "IsBig"), 1);
+        assert_eq!(d("ab", "ba"), 1);
+        assert_eq!(d("Nxet", "Next"), 1);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("Negativ", "Negative"), 1);
+        assert_eq!(d("Sucess", "Success"), 1);
+        // Optimal string alignment: a swapped pair is not edited again.
+        assert_eq!(d("ca", "abc"), 3);
+        // Characters, not bytes.
+        assert_eq!(d("é", "e"), 1);
     }
 
     use super::*;

@@ -106,14 +106,27 @@ fn finish(
     if !options.warnings {
         diagnostics.0.retain(Diagnostic::is_error);
     }
-    // Errors first, then by location, for stable output.
+    // Errors first, causes before what follows from them, then by location.
     diagnostics.0.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then_with(|| cause_rank(a).cmp(&cause_rank(b)))
             .then_with(|| a.pointer.cmp(&b.pointer))
     });
     diagnostics.0.dedup();
     (machine, diagnostics)
+}
+
+/// How early a diagnostic comes: malformed input, then unknown or misplaced fields, then
+/// missing transition targets, then the rest (which often follow from those).
+fn cause_rank(d: &Diagnostic) -> u8 {
+    match d.code {
+        Code::InvalidJsonDescription | Code::DefinitionTooLarge => 0,
+        Code::SchemaValidationFailed if d.subject == crate::diagnostic::Subject::Value => 1,
+        Code::SchemaValidationFailed => 2,
+        Code::MissingTransitionTarget => 3,
+        _ => 4,
+    }
 }
 
 /// The checks that need the whole machine.
@@ -121,6 +134,8 @@ fn graph_checks(root: &Value, options: ValidateOptions, out: &mut Vec<Diagnostic
     let Value::Object(map) = root else { return };
     let mut seen: HashMap<String, String> = HashMap::new();
     check_scope(map, "", options, &mut seen, out);
+    // Diagnostics superseded by their cause (see `malformed_transition`).
+    out.retain(|d| !d.message.is_empty());
 }
 
 fn state_ptr(scope_ptr: &str, name: &str) -> String {
@@ -172,23 +187,33 @@ fn check_scope(
     }
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut terminal: HashSet<&str> = HashSet::new();
+    let mut broken: Vec<Broken<'_>> = Vec::new();
     for (name, state) in states {
         let Value::Object(s) = state else { continue };
         let sp = state_ptr(ptr, name);
         let targets = successors(s, &sp);
         for (target, at) in &targets {
             if !states.contains_key(*target) {
+                let meant = closest_state(target, states);
                 out.push(Diagnostic::error(
                     Code::MissingTransitionTarget,
                     at.clone(),
                     format!(
                         "Missing transition target: '{target}' is not a state of {}{}",
                         scope_name(ptr),
-                        suggestion(target, states.keys())
+                        meant
+                            .map(|m| format!("; did you mean '{m}'?"))
+                            .unwrap_or_default()
                     ),
                 ));
+                broken.push(Broken {
+                    from: name,
+                    diagnostic: out.len() - 1,
+                    meant,
+                });
             }
         }
+        broken.extend(malformed_transition(name, s, &sp, states, out));
         edges.insert(name.as_str(), targets.into_iter().map(|(t, _)| t).collect());
         let ty = s.get("Type").and_then(Value::as_str);
         if matches!(ty, Some("Succeed" | "Fail")) || s.get("End") == Some(&Value::Bool(true)) {
@@ -236,18 +261,57 @@ fn check_scope(
         return;
     };
     let mut reached: HashSet<&str> = HashSet::new();
-    let mut queue = VecDeque::from([start]);
-    while let Some(n) = queue.pop_front() {
-        if reached.insert(n) {
-            queue.extend(
-                edges
-                    .get(n)
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .filter(|t| states.contains_key(*t)),
-            );
+    reach(start, states, &edges, &mut reached);
+    // States unreachable only through a broken transition are not reported on their own:
+    // the diagnostic that broke the transition names them. A broken transition whose
+    // meaning is clear (a misspelled target) is followed as if it were right; the states
+    // still cut off then go to the first broken transition whose meaning is not.
+    let mut cut: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut done = vec![false; broken.len()];
+    loop {
+        let mut progress = false;
+        for (i, b) in broken.iter().enumerate() {
+            if done[i] || !reached.contains(b.from) {
+                continue;
+            }
+            done[i] = true;
+            progress = true;
+            if let Some(meant) = b.meant {
+                let newly = reach(meant, states, &edges, &mut reached);
+                if !newly.is_empty() {
+                    cut.push((b.diagnostic, newly));
+                }
+            }
         }
+        if !progress {
+            break;
+        }
+    }
+    if let Some(b) = broken
+        .iter()
+        .find(|b| b.meant.is_none() && reached.contains(b.from))
+    {
+        let rest: Vec<String> = states
+            .keys()
+            .filter(|n| !reached.contains(n.as_str()))
+            .cloned()
+            .collect();
+        if !rest.is_empty() {
+            for n in &rest {
+                reached.insert(states.get_key_value(n.as_str()).map_or("", |(k, _)| k));
+            }
+            cut.push((b.diagnostic, rest));
+        }
+    }
+    for (diagnostic, names) in cut {
+        let list = names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out[diagnostic]
+            .notes
+            .push(format!("this cuts off {list}, which nothing else leads to"));
     }
     for name in states.keys() {
         if !reached.contains(name.as_str()) {
@@ -274,16 +338,69 @@ fn check_scope(
                 queue.extend(reverse.get(n).into_iter().flatten().copied());
             }
         }
+        // Of the states that cannot end, those that lead into a loop: the others only
+        // lead to a transition that cannot be followed, an error reported already.
+        let mut looping: HashSet<&str> = states
+            .keys()
+            .map(String::as_str)
+            .filter(|n| reached.contains(n) && !can_end.contains(n))
+            .collect();
+        loop {
+            let dead_ends: Vec<&str> = looping
+                .iter()
+                .copied()
+                .filter(|n| {
+                    !edges
+                        .get(n)
+                        .into_iter()
+                        .flatten()
+                        .any(|t| looping.contains(t))
+                })
+                .collect();
+            if dead_ends.is_empty() {
+                break;
+            }
+            for n in dead_ends {
+                looping.remove(n);
+            }
+        }
         for name in states.keys() {
-            if reached.contains(name.as_str()) && !can_end.contains(name.as_str()) {
+            if looping.contains(name.as_str()) {
                 out.push(Diagnostic::warning(
                     Code::NoTerminalReachable,
                     state_ptr(ptr, name),
-                    format!("No terminal state can be reached from '{name}': an execution that gets here can only loop until it times out"),
+                    format!("No terminal state can be reached from '{name}': every way on from it ends in a loop with no way out, so an execution that gets here runs until it times out"),
                 ));
             }
         }
     }
+}
+
+/// Adds to `reached` the states reachable from `from`; returns them in the order reached.
+fn reach<'a>(
+    from: &str,
+    states: &'a Map<String, Value>,
+    edges: &HashMap<&str, Vec<&str>>,
+    reached: &mut HashSet<&'a str>,
+) -> Vec<String> {
+    let mut newly = Vec::new();
+    let mut queue = VecDeque::from([from.to_owned()]);
+    while let Some(n) = queue.pop_front() {
+        let Some((key, _)) = states.get_key_value(n.as_str()) else {
+            continue;
+        };
+        if reached.insert(key.as_str()) {
+            newly.push(key.clone());
+            queue.extend(
+                edges
+                    .get(n.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|t| (*t).to_owned()),
+            );
+        }
+    }
+    newly
 }
 
 /// The states a state can go to, with the pointer of each reference.
@@ -387,6 +504,88 @@ fn suggestion<'a>(target: &str, names: impl Iterator<Item = &'a String>) -> Stri
     crate::names::closest(target, names.map(String::as_str))
         .map(|n| format!("; did you mean '{n}'?"))
         .unwrap_or_default()
+}
+
+/// The state a missing target most likely meant.
+fn closest_state<'a>(target: &str, states: &'a Map<String, Value>) -> Option<&'a str> {
+    crate::names::closest(target, states.keys().map(String::as_str))
+}
+
+/// A transition that cannot be followed: a missing target, a Choice without rules, a
+/// state without `Next` or `End`.
+struct Broken<'a> {
+    /// The state it leaves.
+    from: &'a str,
+    /// The index of the diagnostic that reports it.
+    diagnostic: usize,
+    /// The state it most likely meant, when that is clear.
+    meant: Option<&'a str>,
+}
+
+/// A state whose way on is malformed, with the diagnostic the reader gave it: a Choice
+/// without rules, or a state with neither `Next` nor `End` (say, because `Next` was
+/// misspelled: then the misspelled field is what is reported, and its value is followed
+/// as the target it meant).
+fn malformed_transition<'a>(
+    name: &'a str,
+    s: &'a Map<String, Value>,
+    sp: &str,
+    states: &'a Map<String, Value>,
+    out: &mut [Diagnostic],
+) -> Option<Broken<'a>> {
+    let find = |out: &[Diagnostic], at: &str| {
+        out.iter()
+            .position(|d| d.is_error() && d.code == Code::SchemaValidationFailed && d.pointer == at)
+    };
+    match s.get("Type").and_then(Value::as_str) {
+        Some("Choice") => {
+            let at = if s.contains_key("Choices") {
+                format!("{sp}/Choices")
+            } else {
+                sp.to_owned()
+            };
+            let rules = matches!(s.get("Choices"), Some(Value::Array(a)) if !a.is_empty());
+            if rules {
+                return None;
+            }
+            Some(Broken {
+                from: name,
+                diagnostic: find(out, &at)?,
+                meant: None,
+            })
+        }
+        Some("Pass" | "Task" | "Wait" | "Parallel" | "Map")
+            if !s.contains_key("Next") && !s.contains_key("End") =>
+        {
+            let missing = find(out, sp)?;
+            // A field spelled like `Next`, holding a state's name.
+            let misspelled = s.iter().find_map(|(key, value)| {
+                let target = value.as_str()?;
+                crate::names::closest(key, ["Next"])?;
+                Some((key, target))
+            });
+            let Some((key, target)) = misspelled else {
+                return Some(Broken {
+                    from: name,
+                    diagnostic: missing,
+                    meant: None,
+                });
+            };
+            let mut at = sp.to_owned();
+            push_pointer(&mut at, key);
+            let unknown = find(out, &at)?;
+            // The misspelled field is the cause; the missing `Next` follows from it.
+            out[unknown].message.push_str("; did you mean 'Next'?");
+            // Dropped once the checks are done (indices into `out` are held until then).
+            out[missing].message.clear();
+            Some(Broken {
+                from: name,
+                diagnostic: unknown,
+                meant: states.get_key_value(target).map(|(k, _)| k.as_str()),
+            })
+        }
+        _ => None,
+    }
 }
 
 fn scope_name(ptr: &str) -> String {

@@ -35,7 +35,42 @@ fn invalid_definition_lists_every_problem_and_exits_one() {
         text.contains(&format!("{name}: /States/B: error")),
         "{text}"
     );
-    assert!(text.contains("UNREACHABLE_STATE"), "{text}");
+    // B is cut off by the missing target: named in its note, not reported apart.
+    assert!(text.contains("note: this cuts off 'B'"), "{text}");
+    assert!(!text.contains("UNREACHABLE_STATE"), "{text}");
+}
+
+#[test]
+fn the_root_cause_comes_first_and_names_what_it_cuts_off() {
+    let dir = TempDir::new("cascade");
+    let f = dir.write(
+        "m.json",
+        r#"{
+  "StartAt": "Start",
+  "States": {
+    "Start": {"Type": "Pass", "Next": "IsBgi"},
+    "IsBig": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.n", "NumericGreaterThan": 100, "Next": "Big"}],
+      "Default": "Small"
+    },
+    "Big": {"Type": "Pass", "Next": "Done"},
+    "Small": {"Type": "Pass", "Nxt": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+}"#,
+    );
+    let out = validate(["--no-warnings", path(&f)]);
+    assert_eq!(out.status.code(), Some(1));
+    let name = f.display().to_string();
+    let expected = format!(
+        "{name}: /States/Small/Nxt: error SCHEMA_VALIDATION_FAILED: Field 'Nxt' is not a known field of a Pass state; did you mean 'Next'?
+{name}: /States/Start/Next: error MISSING_TRANSITION_TARGET: Missing transition target: 'IsBgi' is not a state of the state machine; did you mean 'IsBig'?
+    note: this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to
+{name}: invalid (2 errors, 0 warnings)
+"
+    );
+    assert_eq!(stdout(&out), expected);
 }
 
 #[test]

@@ -205,10 +205,17 @@ fn unreachable_and_terminal() {
     })));
     assert!(d.is_valid(), "{d}");
     assert!(
-        d.warnings()
-            .any(|w| w.code == C::NoTerminalReachable && w.pointer == "/States/L"),
+        d.warnings().any(|w| w.code == C::NoTerminalReachable
+            && w.pointer == "/States/L"
+            && w.message.contains("ends in a loop")),
         "{d}"
     );
+    // A state that only leads to a missing target does not loop: its error says it all.
+    let d = validate_value(&machine(json!({
+        "A": {"Type": "Pass", "Next": "Nowhere"},
+        "E": {"Type": "Succeed"}
+    })));
+    assert!(!d.iter().any(|w| w.code == C::NoTerminalReachable), "{d}");
 }
 
 #[test]
@@ -778,5 +785,99 @@ fn every_problem_at_once() {
         "B": {"Type": "Wait", "End": true},
         "C": {"Type": "Fail", "Bogus": 1}
     })));
-    assert!(d.errors().count() >= 5, "{d}");
+    // B and C, cut off by the missing target, are named in its note, not reported apart.
+    assert!(d.errors().count() >= 4, "{d}");
+    assert!(d.to_string().contains("this cuts off 'B', 'C'"), "{d}");
+}
+
+/// The errors, as `pointer CODE message (notes)`, in the order reported.
+fn errors_of(def: &Value) -> Vec<String> {
+    let d = validate_value_with(
+        def,
+        ValidateOptions {
+            warnings: false,
+            ..ValidateOptions::default()
+        },
+    )
+    .1;
+    d.errors()
+        .map(|x| format!("{} {} {} {:?}", x.pointer, x.code, x.message, x.notes))
+        .collect()
+}
+
+#[test]
+fn a_misspelled_target_is_the_one_error_and_names_what_it_cuts_off() {
+    let def = machine(json!({
+        "Start": {"Type": "Pass", "Next": "IsBgi"},
+        "IsBig": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 100, "Next": "Big"}], "Default": "Small"},
+        "Big": {"Type": "Pass", "Next": "Done"},
+        "Small": {"Type": "Pass", "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    }));
+    assert_eq!(
+        errors_of(&def),
+        [
+            "/States/Start/Next MISSING_TRANSITION_TARGET Missing transition target: 'IsBgi' is not a state of the state machine; did you mean 'IsBig'? [\"this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to\"]"
+        ]
+    );
+}
+
+#[test]
+fn a_target_with_no_likely_meaning_takes_the_cut_off_states() {
+    let def = machine(json!({
+        "A": {"Type": "Pass", "Next": "Nowhere"},
+        "B": {"Type": "Succeed"},
+    }));
+    assert_eq!(
+        errors_of(&def),
+        [
+            "/States/A/Next MISSING_TRANSITION_TARGET Missing transition target: 'Nowhere' is not a state of the state machine [\"this cuts off 'B', which nothing else leads to\"]"
+        ]
+    );
+}
+
+#[test]
+fn a_choice_without_rules_takes_the_cut_off_states() {
+    let def = machine(json!({
+        "IsBig": {"Type": "Choice", "Choices": []},
+        "Big": {"Type": "Pass", "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    }));
+    assert_eq!(
+        errors_of(&def),
+        [
+            "/States/IsBig/Choices SCHEMA_VALIDATION_FAILED A Choice state must have at least one rule in 'Choices' [\"this cuts off 'Big', 'Done', which nothing else leads to\"]"
+        ]
+    );
+}
+
+#[test]
+fn a_misspelled_next_is_the_one_error() {
+    let def = machine(json!({
+        "Start": {"Type": "Pass", "Nxt": "Work"},
+        "Work": {"Type": "Pass", "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    }));
+    assert_eq!(
+        errors_of(&def),
+        [
+            "/States/Start/Nxt SCHEMA_VALIDATION_FAILED Field 'Nxt' is not a known field of a Pass state; did you mean 'Next'? [\"this cuts off 'Work', 'Done', which nothing else leads to\"]"
+        ]
+    );
+}
+
+#[test]
+fn a_true_orphan_is_still_unreachable() {
+    let def = machine(json!({
+        "A": {"Type": "Pass", "Next": "Bb"},
+        "B": {"Type": "Succeed"},
+        "Orphan": {"Type": "Succeed"},
+    }));
+    let errors = errors_of(&def);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].contains("did you mean 'B'?"), "{errors:#?}");
+    assert!(
+        errors[1].starts_with("/States/Orphan UNREACHABLE_STATE"),
+        "{errors:#?}"
+    );
 }

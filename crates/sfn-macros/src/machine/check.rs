@@ -1,6 +1,8 @@
 //! Runs sfn-core's validator on the lowered JSON and turns each diagnostic into a compile
 //! error on the token behind its JSON Pointer.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value as Json;
 use sfn_core::{
     Diagnostic, StateMachine, Subject,
@@ -20,6 +22,7 @@ pub(crate) fn validate(
     json: &Json,
     machine_type: ExecutionType,
     spans: &Spans,
+    misspelled: &BTreeMap<String, String>,
     errors: &mut Errors,
 ) -> Option<StateMachine> {
     let (model, diagnostics) = validate_value_with(
@@ -31,6 +34,7 @@ pub(crate) fn validate(
     );
     let names = fields::field_names();
     let mut any = false;
+    let mut reported = Vec::new();
     for d in diagnostics.errors() {
         any = true;
         let (key, value, exact) = spans.find(&d.pointer).unwrap_or_else(|| {
@@ -42,7 +46,21 @@ pub(crate) fn validate(
         } else {
             value
         };
-        errors.at(span, message(d, &names));
+        let text = match misspelled.get(&d.pointer) {
+            Some(own) if exact => {
+                reported.push(d.pointer.as_str());
+                with_notes(own.clone(), d)
+            }
+            _ => message(d, &names),
+        };
+        errors.at(span, text);
+    }
+    for (ptr, own) in misspelled {
+        if !reported.contains(&ptr.as_str())
+            && let Some((key, _, _)) = spans.find(ptr)
+        {
+            errors.at(key, own);
+        }
     }
     if any || !errors.is_empty() {
         None
@@ -73,5 +91,15 @@ pub(crate) fn message(d: &Diagnostic, names: &[(String, String)]) -> String {
             m = format!("{}{}{}", &m[..open], list.join(", "), &m[open + len..]);
         }
     }
-    format!("{m} [{}]", d.code)
+    with_notes(format!("{m} [{}]", d.code), d)
+}
+
+/// `message` followed by the diagnostic's notes (which name states, kept as written), one
+/// a line.
+fn with_notes(mut message: String, d: &Diagnostic) -> String {
+    for note in &d.notes {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
+    message
 }

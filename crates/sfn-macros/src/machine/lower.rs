@@ -64,6 +64,9 @@ pub(crate) struct Lowered {
     pub(crate) spans: Spans,
     pub(crate) activities: Vec<ActivityTask>,
     pub(crate) machine_type: ExecutionType,
+    /// The errors for misspelled fields passed on to the validator, by JSON Pointer: the
+    /// validator's diagnostic there is reported with this message.
+    pub(crate) misspelled: BTreeMap<String, String>,
 }
 
 /// Whether `Task(first::…)` names a service integration: `aws_sdk`, or a service of
@@ -80,6 +83,7 @@ pub(crate) struct Lowerer<'e> {
     spans: Spans,
     activities: Vec<ActivityTask>,
     machine_type: ExecutionType,
+    misspelled: BTreeMap<String, String>,
 }
 
 /// `ptr` with the token `key` appended.
@@ -96,6 +100,7 @@ impl<'e> Lowerer<'e> {
             spans: Spans::default(),
             activities: Vec::new(),
             machine_type: ExecutionType::Standard,
+            misspelled: BTreeMap::new(),
         }
     }
 
@@ -108,6 +113,7 @@ impl<'e> Lowerer<'e> {
             spans: self.spans,
             activities: self.activities,
             machine_type: self.machine_type,
+            misspelled: self.misspelled,
         }
     }
 
@@ -164,21 +170,41 @@ impl<'e> Lowerer<'e> {
             }
             let Some((key, kind)) = fields::find(object, &name) else {
                 let expected = fields::expected(object);
-                let hint = if name.chars().any(|c| c.is_ascii_uppercase())
+                let meant = if name.chars().any(|c| c.is_ascii_uppercase())
                     && expected.contains(&snake(&name))
                 {
-                    format!("; did you mean `{}`?", snake(&name))
+                    Some(snake(&name))
                 } else {
-                    String::new()
+                    sfn_core::names::closest(&name, expected.iter().map(String::as_str))
+                        .map(str::to_owned)
                 };
-                self.errors.at(
-                    f.key.span(),
-                    format!(
-                        "unknown field `{name}` of {}{hint}; expected one of: {}",
-                        fields::what(object),
-                        expected.join(", ")
-                    ),
+                let hint = meant
+                    .as_deref()
+                    .map(|m| format!(": did you mean `{m}`? Expected"))
+                    .unwrap_or_else(|| "; expected".to_owned());
+                let message = format!(
+                    "unknown field `{name}` of {}{hint} one of: {}",
+                    fields::what(object),
+                    expected.join(", ")
                 );
+                // A misspelled `next` goes on to the validator, which follows it as the
+                // transition it meant rather than report the states behind it as
+                // unreachable; its error is this one.
+                let target = match &f.value {
+                    Value::Call(c) => c.bare_ident().map(|i| i.unraw().to_string()),
+                    Value::Str(s) => Some(s.value()),
+                    _ => None,
+                };
+                if let (ObjectKind::State(_), Some("next"), Some(target)) =
+                    (object, meant.as_deref(), target)
+                {
+                    let at = push(ptr, &pascal(&name));
+                    self.spans.record(&at, f.key.span(), f.value.span());
+                    self.misspelled.insert(at, message);
+                    map.insert(pascal(&name), Json::String(target));
+                } else {
+                    self.errors.at(f.key.span(), message);
+                }
                 continue;
             };
             if kind == Kind::MachineType {

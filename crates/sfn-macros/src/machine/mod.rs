@@ -37,6 +37,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 &lowered.json,
                 lowered.machine_type,
                 &lowered.spans,
+                &lowered.misspelled,
                 &mut errors,
             );
             emit::Emitted::dsl(model, &lowered, &errors)
