@@ -149,6 +149,44 @@ async fn a_poll_held_its_full_time_comes_back_empty_and_polling_goes_on() {
     );
 }
 
+/// The service holds a poll 60 s: the client the worker uses must not cut it (sfini's
+/// 60 s read timeout did), and the worker polls again when it comes back empty. The
+/// client is the one `Sfn::with_endpoint` makes, with its default timeouts (10 s an
+/// attempt, 30 s a call, but for `GetActivityTask`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_held_the_full_60_seconds_is_not_cut_by_the_client() {
+    let server = serve(Duration::from_secs(60), "").await;
+    let engine = server.engine().clone();
+    let arn = engine
+        .create_activity("add")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let machine = machine(&engine, "adder", &arn, None);
+    let sfn = Sfn::with_endpoint(server.endpoint_url());
+    let worker = spawn(sfn.worker().activity(add));
+    let started = std::time::Instant::now();
+    // The first poll comes back empty after the hold.
+    while worker.stats().polls < 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(75),
+            "the held poll never came back: {:?}",
+            worker.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(59),
+        "{:?}",
+        started.elapsed()
+    );
+    let stats = worker.stats();
+    assert_eq!((stats.polled, stats.poll_errors), (0, 0), "{stats:?}");
+    // The next poll is out already: a task is taken at once.
+    let done = wait(&start(&engine, &machine, json!({"a": 1, "b": 2})).await).await;
+    assert_eq!(done.output, Some(json!(3)));
+    assert!(started.elapsed() < Duration::from_secs(70));
+    drop(worker);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shutdown_with_polls_out_and_tasks_running_leaves_no_token_unanswered() {
     let server = serve(Duration::from_secs(2), "").await;
