@@ -110,16 +110,6 @@ fn tags_json(tags: &[Tag]) -> Value {
     )
 }
 
-fn logging_json(l: &LoggingConfig) -> Value {
-    json!({
-        "level": l.level.as_str(),
-        "includeExecutionData": l.include_execution_data,
-        "destinations": l.destinations.iter()
-            .map(|d| json!({"cloudWatchLogsLogGroup": {"logGroupArn": d}}))
-            .collect::<Vec<_>>(),
-    })
-}
-
 fn logging_of(v: &Value) -> LoggingConfig {
     let l = &v["loggingConfiguration"];
     LoggingConfig {
@@ -205,7 +195,7 @@ impl Backend for LocalBackend {
                 "type": request.machine_type.as_str(),
             });
             if let Some(l) = &request.logging {
-                r["loggingConfiguration"] = logging_json(l);
+                r["loggingConfiguration"] = l.to_json();
             }
             if request.tracing {
                 r["tracingConfiguration"] = json!({"enabled": true});
@@ -241,7 +231,7 @@ impl Backend for LocalBackend {
                 r["roleArn"] = json!(role);
             }
             if let Some(l) = &request.logging {
-                r["loggingConfiguration"] = logging_json(l);
+                r["loggingConfiguration"] = l.to_json();
             }
             if let Some(t) = request.tracing {
                 r["tracingConfiguration"] = json!({"enabled": t});

@@ -505,7 +505,7 @@ impl Register<'_> {
             }
         };
         let placeholders = placeholder_names(&self.definition);
-        let mut activities = Vec::with_capacity(placeholders.len());
+        let mut wanted = Vec::with_capacity(placeholders.len());
         for short in placeholders {
             let full = format!("{}{short}", self.prefix);
             names::check(&full).map_err(|e| {
@@ -514,13 +514,24 @@ impl Register<'_> {
                     self.prefix
                 ))
             })?;
-            let arn = match self.sfn.activity_arn(&full).await {
-                Ok(arn) => Some(arn),
-                Err(Error::ActivityDoesNotExist { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            activities.push((full, arn));
+            wanted.push(full);
         }
+        // The activities that exist, read once: one list, however many the machine calls.
+        let mut existing_activities = std::collections::HashMap::new();
+        if !wanted.is_empty() {
+            use futures_util::TryStreamExt;
+            let mut listed = std::pin::pin!(self.sfn.list_activities());
+            while let Some(a) = listed.try_next().await? {
+                existing_activities.insert(a.name, a.activity_arn);
+            }
+        }
+        let activities: Vec<(String, Option<String>)> = wanted
+            .into_iter()
+            .map(|full| {
+                let arn = existing_activities.remove(&full);
+                (full, arn)
+            })
+            .collect();
         let existing = match self.sfn.find_state_machine(&self.name).await? {
             None => None,
             Some(arn) => {
@@ -585,8 +596,8 @@ impl Register<'_> {
         if machine.logging != logging {
             changes.push(Change {
                 what: "loggingConfiguration".into(),
-                before: Some(logging_json(&machine.logging)),
-                after: Some(logging_json(&logging)),
+                before: Some(machine.logging.to_json()),
+                after: Some(logging.to_json()),
             });
         }
         if machine.tracing != self.tracing {
@@ -627,14 +638,6 @@ fn missing_tags(wanted: &[Tag], present: &[Tag]) -> Vec<Tag> {
         .filter(|t| !present.contains(t))
         .cloned()
         .collect()
-}
-
-fn logging_json(l: &LoggingConfig) -> Value {
-    serde_json::json!({
-        "level": l.level.as_str(),
-        "includeExecutionData": l.include_execution_data,
-        "destinations": l.destinations,
-    })
 }
 
 /// The names of the activities a definition calls through placeholder resources, each

@@ -152,6 +152,17 @@ impl LoggingConfig {
         self.include_execution_data = include;
         self
     }
+
+    /// The configuration as the API writes it (`loggingConfiguration`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "level": self.level.as_str(),
+            "includeExecutionData": self.include_execution_data,
+            "destinations": self.destinations.iter()
+                .map(|d| serde_json::json!({"cloudWatchLogsLogGroup": {"logGroupArn": d}}))
+                .collect::<Vec<_>>(),
+        })
+    }
 }
 
 /// A state machine, as `DescribeStateMachine` tells.

@@ -450,7 +450,9 @@ impl Execution {
             notified.as_mut().enable();
             done.borrow_and_update();
             let last = lock(&self.entry.history).last_id();
-            if last > after || self.describe().status != ExecutionStatus::Running {
+            // The status alone: a description would copy the input and output each time.
+            let status = lock(&self.entry.state).status;
+            if last > after || status != ExecutionStatus::Running {
                 return;
             }
             tokio::select! {

@@ -2,7 +2,7 @@
 //! logging, machine types, pages.
 
 use aws_sdk_sfn::{
-    error::{DisplayErrorContext, ProvideErrorMetadata, SdkError},
+    error::{ProvideErrorMetadata, SdkError},
     primitives::DateTime as SdkDateTime,
     types as sdk,
 };
@@ -17,7 +17,7 @@ use crate::client::{Error, LogLevel, LoggingConfig, Tag};
 pub(super) fn sdk_error<E, R>(err: SdkError<E, R>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     if let SdkError::ServiceError(service) = &err
         && let Some(code) = service.err().code()
@@ -25,8 +25,24 @@ where
         return Error::from_service(code, service.err().message().unwrap_or_default());
     }
     Error::Transport {
-        message: DisplayErrorContext(&err).to_string(),
+        message: chain(&err),
     }
+}
+
+/// An error and its sources, each as it displays itself, joined with `: ` and without
+/// repeats (the SDK's `DisplayErrorContext` adds a debug dump, too long for a one-line
+/// reason).
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// A timestamp, to the millisecond; one out of chrono's range is clamped to it.
