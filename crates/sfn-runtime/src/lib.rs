@@ -97,6 +97,7 @@ pub mod aws;
 )]
 pub mod client;
 pub mod definition;
+pub mod guide;
 #[cfg(feature = "local")]
 #[cfg_attr(docsrs, doc(cfg(feature = "local")))]
 pub mod local;
