@@ -16,8 +16,8 @@ use sfn_runtime::{
         validate::{ValidateOptions, validate_str_with},
     },
     local::{
-        EventDetails, ExecutionDescription, ExecutionStatus, History, LocalEngine, MockConfig,
-        Mocks, StartExecution, VirtualClock,
+        EventDetails, ExecutionDescription, ExecutionStatus, FolderObjectStore, History,
+        LocalEngine, MockConfig, Mocks, StartExecution, VirtualClock,
     },
 };
 
@@ -59,6 +59,10 @@ pub(crate) struct Args {
     /// `virtual` makes Waits, retry intervals and timeouts pass instantly.
     #[arg(long, value_enum, value_name = "CLOCK", default_value_t = ClockKind::System)]
     clock: ClockKind,
+    /// A folder standing in for S3: distributed Maps read their `ItemReader` objects
+    /// from `DIR/BUCKET/KEY` and write their `ResultWriter` files there.
+    #[arg(long, value_name = "DIR")]
+    objects: Option<PathBuf>,
     /// Also print the execution history.
     #[arg(long)]
     history: bool,
@@ -113,7 +117,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(execute(prepared, args.clock)) {
+    match runtime.block_on(execute(prepared, args.clock, args.objects.clone())) {
         Ok((done, history)) => {
             print_result(&done, args.history.then_some(&history), args.output);
             if done.status == ExecutionStatus::Succeeded {
@@ -171,13 +175,16 @@ fn prepare(args: &Args) -> Result<Prepared, Refusal> {
 async fn execute(
     prepared: Prepared,
     clock: ClockKind,
+    objects: Option<PathBuf>,
 ) -> Result<(ExecutionDescription, History), String> {
-    let engine = match clock {
-        ClockKind::System => LocalEngine::new(),
-        ClockKind::Virtual => {
-            LocalEngine::with_clock(Arc::new(VirtualClock::new(chrono::Utc::now())))
-        }
-    };
+    let mut builder = LocalEngine::builder();
+    if let ClockKind::Virtual = clock {
+        builder = builder.clock(Arc::new(VirtualClock::new(chrono::Utc::now())));
+    }
+    if let Some(dir) = objects {
+        builder = builder.object_store(Arc::new(FolderObjectStore::new(dir)));
+    }
+    let engine = builder.build();
     let name = &prepared.name;
     let arn = engine
         .create_state_machine(name, prepared.machine)

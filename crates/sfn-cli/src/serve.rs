@@ -4,7 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 use sfn_runtime::{
-    local::{LocalEngine, MockConfig, Retention, VirtualClock},
+    local::{FolderObjectStore, LocalEngine, MockConfig, Retention, VirtualClock},
     server::{Faults, Server, ServerHandle},
 };
 
@@ -25,6 +25,10 @@ pub(crate) struct Args {
     /// `GetActivityTask` calls too, and activity timeouts, with workers outside).
     #[arg(long, value_enum, value_name = "CLOCK", default_value_t = ClockKind::System)]
     clock: ClockKind,
+    /// A folder standing in for S3: distributed Maps read their `ItemReader` objects
+    /// from `DIR/BUCKET/KEY` and write their `ResultWriter` files there.
+    #[arg(long, value_name = "DIR")]
+    objects: Option<PathBuf>,
     /// The account in every ARN the endpoint hands out.
     #[arg(long, value_name = "ID", default_value = sfn_runtime::local::DEFAULT_ACCOUNT)]
     account: String,
@@ -104,10 +108,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             args.retain_executions,
             Duration::from_secs(args.retain_days.saturating_mul(24 * 60 * 60)),
         );
-        let builder = LocalEngine::builder()
+        let mut builder = LocalEngine::builder()
             .region(args.region.as_str())
             .account(args.account.as_str())
             .retention(retention);
+        if let Some(dir) = &args.objects {
+            builder = builder.object_store(Arc::new(FolderObjectStore::new(dir)));
+        }
         let engine = match args.clock {
             ClockKind::System => builder.build(),
             ClockKind::Virtual => builder

@@ -385,3 +385,43 @@ fn mocking_a_state_that_is_not_a_task_warns() {
         stderr(&out)
     );
 }
+
+/// `--objects DIR` stands in for S3: a distributed Map reads its items from
+/// `DIR/BUCKET/KEY` and writes its results under `DIR`; without it such a Map fails with
+/// `States.ItemReaderFailed`, as the engine documents.
+#[test]
+fn a_distributed_map_reads_and_writes_a_folder_given_by_objects() {
+    let dir = TempDir::new("objects");
+    let objects = dir.join("s3");
+    std::fs::create_dir_all(objects.join("data")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(objects.join("data/items.json"), r#"[{"n": 1}, {"n": 2}, {"n": 3}]"#)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let def = dir.write(
+        "reader.asl.json",
+        r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "JSON"},
+                "Parameters": {"Bucket": "data", "Key": "items.json"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Double", "States": {"Double": {"Type": "Pass",
+                    "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": true}}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": {"Bucket": "out", "Prefix": "runs"}},
+            "End": true}}}"#,
+    );
+    let out = run([path(&def), "--objects", path(&objects), "--output", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let output = &json_of(&out)["output"];
+    assert_eq!(output["ResultWriterDetails"]["Bucket"], json!("out"), "{output}");
+    let manifest_key = output["ResultWriterDetails"]["Key"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no manifest key: {output}"));
+    let manifest = objects.join("out").join(manifest_key);
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap_or_else(|e| panic!("{}: {e}", manifest.display()));
+    assert!(text.contains("SUCCEEDED"), "{text}");
+
+    let without = run([path(&def), "--output", "json"]);
+    assert_eq!(without.status.code(), Some(1), "{}", stderr(&without));
+    assert_eq!(json_of(&without)["error"], json!("States.ItemReaderFailed"));
+}
