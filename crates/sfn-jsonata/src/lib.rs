@@ -264,6 +264,42 @@ mod tests {
         });
     }
 
+    /// The functions Step Functions adds follow JSONata's sequence rules: a sequence a path
+    /// makes is an array argument, a single value is a one-member array where an array is
+    /// expected, and an array result stays an array even with one member.
+    #[test]
+    fn step_functions_functions_follow_sequence_rules() {
+        let input = serde_json::json!({"items": [{"id": 1}, {"id": 2}, {"id": 3}], "one": [{"id": 7, "s": "5"}]});
+        let eval = |s: &str| {
+            Expression::parse(s)
+                .and_then(|e| e.evaluate(Some(&input), &NoVariables))
+                .ok()
+                .flatten()
+        };
+        let j = |v| Some(v);
+        assert_eq!(
+            eval("$partition(items.id, 2)"),
+            j(serde_json::json!([[1, 2], [3]]))
+        );
+        assert_eq!(eval("$partition(one.id, 2)"), j(serde_json::json!([[7]])));
+        assert_eq!(eval("$partition('a', 1)"), j(serde_json::json!([["a"]])));
+        assert_eq!(eval("$partition(nothing, 1)"), None);
+        assert_eq!(eval("$range(1, 1)"), j(serde_json::json!([1])));
+        assert_eq!(eval("$range(5, 1, -2)"), j(serde_json::json!([5, 3, 1])));
+        assert_eq!(eval("$range(0, 1, 0.5)"), j(serde_json::json!([0, 0.5, 1])));
+        assert_eq!(eval("$range(nothing, 1)"), None);
+        assert_eq!(eval("$parse(one.s)"), j(serde_json::json!(5)));
+        assert_eq!(
+            eval("$parse('{\"a\": [1, 2]}').a"),
+            j(serde_json::json!([1, 2]))
+        );
+        assert_eq!(eval("$hash(nothing)"), None);
+        let err = Expression::parse("$hash(items.id)")
+            .and_then(|e| e.evaluate(Some(&input), &NoVariables))
+            .expect_err("a sequence of three is not a string");
+        assert_eq!(err.code, "T0410");
+    }
+
     #[test]
     fn step_functions_functions() {
         let eval = |s: &str| Expression::parse(s).and_then(|e| e.evaluate(None, &NoVariables));

@@ -394,8 +394,11 @@ fn a_distributed_map_reads_and_writes_a_folder_given_by_objects() {
     let dir = TempDir::new("objects");
     let objects = dir.join("s3");
     std::fs::create_dir_all(objects.join("data")).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(objects.join("data/items.json"), r#"[{"n": 1}, {"n": 2}, {"n": 3}]"#)
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        objects.join("data/items.json"),
+        r#"[{"n": 1}, {"n": 2}, {"n": 3}]"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let def = dir.write(
         "reader.asl.json",
         r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map",
@@ -412,7 +415,11 @@ fn a_distributed_map_reads_and_writes_a_folder_given_by_objects() {
     let out = run([path(&def), "--objects", path(&objects), "--output", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let output = &json_of(&out)["output"];
-    assert_eq!(output["ResultWriterDetails"]["Bucket"], json!("out"), "{output}");
+    assert_eq!(
+        output["ResultWriterDetails"]["Bucket"],
+        json!("out"),
+        "{output}"
+    );
     let manifest_key = output["ResultWriterDetails"]["Key"]
         .as_str()
         .unwrap_or_else(|| panic!("no manifest key: {output}"));

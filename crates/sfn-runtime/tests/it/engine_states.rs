@@ -197,3 +197,31 @@ async fn a_negative_max_concurrency_path_is_refused() {
     let done = run(&engine(), "m2", def, json!({"items": [1], "max": 0})).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded);
 }
+
+/// Each field that takes a JSONata expression also takes the literal AWS documents for it
+/// ("Transforming data with JSONata"): integers for `Seconds`, `MaxConcurrency`,
+/// `ToleratedFailureCount`/`Percentage`; a
+/// timestamp string for `Timestamp`; an array for `Items`, with `{% %}` strings inside it
+/// evaluated; any JSON for `Output`, `Assign` and `ItemSelector`, with `{% %}` strings at any
+/// depth evaluated and other values kept as they are.
+#[tokio::test]
+async fn jsonata_fields_take_their_literal_forms() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 0, "Next": "W2"},
+        "W2": {"Type": "Wait", "Seconds": "{% 0 %}", "Next": "W3"},
+        "W3": {"Type": "Wait", "Timestamp": "2020-01-01T00:00:00Z", "Next": "M"},
+        "M": {"Type": "Map", "Items": [1, "{% 1 + 1 %}", 3], "MaxConcurrency": 2,
+              "ToleratedFailureCount": 0, "ToleratedFailurePercentage": 0,
+              "ItemSelector": {"v": "{% $states.context.Map.Item.Value %}", "lit": 5},
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "P",
+                  "States": {"P": {"Type": "Pass", "Output": "{% $states.input.v * $states.input.lit %}", "End": true}}},
+              "Output": {"r": "{% $states.result %}", "x": [true, null, 1.5, "{% 'a' & 'b' %}", "plain"]},
+              "Assign": {"z": {"deep": ["{% 40 + 2 %}"]}}, "Next": "Z"},
+        "Z": {"Type": "Pass", "Output": "{% $merge([$states.input, {'z': $z}]) %}", "End": true}}}"#;
+    let done = run(&engine(), "literals", def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!({"r": [5, 10, 15], "x": [true, null, 1.5, "ab", "plain"], "z": {"deep": [42]}}))
+    );
+}
