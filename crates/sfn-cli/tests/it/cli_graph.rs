@@ -285,3 +285,47 @@ fn history_of_sfn_run() {
     }
     assert!(text.contains("1/3 succeeded, 1 failed"), "{text}");
 }
+
+/// The README's picture, `docs/orders-run.svg`, is what `sfn graph` draws today for a run
+/// of `examples/machines/orders.asl.json` (its `HappyPath` test case): a run of `sfn run`
+/// overlaid on the machine. `UPDATE_GOLDEN=1` rewrites it.
+#[test]
+fn the_readme_picture_is_current() {
+    let machines = crate::support::examples();
+    let def = machines.join("orders.asl.json");
+    let run = sfn()
+        .arg("run")
+        .arg(&def)
+        .arg("--input")
+        .arg(format!("@{}", path(&machines.join("orders.input.json"))))
+        .arg("--mocks")
+        .arg(machines.join("orders.mocks.json"))
+        .args([
+            "--test-case",
+            "HappyPath",
+            "--clock",
+            "virtual",
+            "--history",
+        ])
+        .args(["--output", "json"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sfn run: {e}"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let dir = TempDir::new("readme-picture");
+    let history = dir.write("run.json", &stdout(&run));
+    let out = graph([path(&def), "--history", path(&history)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let drawn = stdout(&out);
+    let committed = machines.join("../../docs/orders-run.svg");
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::write(&committed, &drawn)
+            .unwrap_or_else(|e| panic!("{}: {e}", committed.display()));
+    }
+    let text = std::fs::read_to_string(&committed)
+        .unwrap_or_else(|e| panic!("{}: {e}", committed.display()));
+    assert!(
+        text == drawn,
+        "{} is not what `sfn graph` draws today; run this test with UPDATE_GOLDEN=1 to redraw it",
+        committed.display()
+    );
+}

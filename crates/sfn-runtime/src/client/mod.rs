@@ -1,9 +1,8 @@
 //! One client for AWS Step Functions and the embedded engine: register activities and
 //! machines, start and follow executions, read their history, tidy up.
 //!
-//! [`Sfn`] talks to a [`Backend`]: AWS (feature `aws`: `Sfn::aws`, or
-//! `Sfn::from_env`, which picks by the environment) or the embedded engine (feature
-//! `local`: [`Sfn::local`]). Every operation answers the same on both: same types, same
+//! [`Sfn`] talks to a [`Backend`]: AWS (feature `aws`: `Sfn::aws`) or the embedded engine
+//! (feature `local`: [`Sfn::local`]); [`Sfn::from_env`] picks by the environment. Every operation answers the same on both: same types, same
 //! errors ([`Error`]), same pages.
 //!
 //! # Where things are
@@ -13,7 +12,8 @@
 //! | `sfn.rs` | [`Sfn`]: constructors, activities and machines by name or ARN, lists as streams |
 //! | `backend.rs` | the [`Backend`] trait, the API apart from its implementations |
 //! | `local.rs` | [`LocalBackend`]: the embedded engine's API, in-process |
-//! | `aws/` | `AwsBackend`: AWS over `aws-sdk-sfn`; `Sfn::aws`, `Sfn::from_env` (feature `aws`) |
+//! | `aws/` | `AwsBackend`: AWS over `aws-sdk-sfn`; `Sfn::aws` (feature `aws`) |
+//! | `env.rs` | [`Sfn::from_env`]: the back end the environment asks for |
 //! | `execution.rs` | starting an execution; the [`Execution`] handle: describe, wait, output, stop, history |
 //! | `names.rs` | execution names made up, names checked |
 //! | `register.rs` | registering a machine and its activities, dry runs, deregistering exactly what was registered |
@@ -24,6 +24,7 @@
 #[cfg(feature = "aws")]
 mod aws;
 mod backend;
+mod env;
 mod error;
 mod execution;
 mod format;

@@ -1,6 +1,5 @@
 //! The AWS back end (feature `aws`): [`AwsBackend`] over [`aws_sdk_sfn`], and the
-//! constructors [`Sfn::aws`](super::Sfn::aws), [`Sfn::from_env`](super::Sfn::from_env),
-//! [`Sfn::with_endpoint`](super::Sfn::with_endpoint) and
+//! constructors [`Sfn::aws`](super::Sfn::aws), [`Sfn::with_endpoint`](super::Sfn::with_endpoint) and
 //! [`Sfn::from_sdk`](super::Sfn::from_sdk).
 //!
 //! | file | what it holds |
@@ -9,11 +8,9 @@
 //! | `convert.rs` | errors, timestamps, tags, logging: the SDK's types to the client's |
 //! | `history.rs` | history events, their details written as AWS's JSON names them |
 //! | `sfn.rs` | the constructors of [`Sfn`](super::Sfn) for AWS |
-//! | `env.rs` | what the environment asks for: back end, endpoint, credentials |
 
 mod backend;
 mod convert;
-mod env;
 mod history;
 mod sfn;
 

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use aws_sdk_sfn::config::Region;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
-use super::{AwsBackend, env};
+use super::AwsBackend;
+use crate::client::env;
 use crate::{
     aws::{
         LOCAL_REGION, LongCallTimeouts, NoSyncPrefix, behavior_version, local_config,
         stalled_stream_protection, test_credentials, timeouts,
     },
-    client::{BackendKind, Error, Sfn},
+    client::{Error, Sfn},
 };
 
 #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
@@ -63,40 +64,6 @@ impl Sfn {
     pub async fn aws() -> Result<Sfn, Error> {
         let client = aws_client(&env::process_var, env::shared_files_exist()).await?;
         Ok(Sfn::from_sdk(client))
-    }
-
-    /// A client of the back end the environment asks for:
-    ///
-    /// | `SFN_BACKEND` | other variables | back end |
-    /// |---|---|---|
-    /// | `aws` | | AWS ([`Sfn::aws`]) |
-    /// | `local` | | the embedded engine (`Sfn::local`) |
-    /// | unset or empty | any of `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL`, `AWS_PROFILE`, `AWS_REGION`, `AWS_DEFAULT_REGION` set | AWS |
-    /// | unset or empty | none of them | the embedded engine |
-    ///
-    /// Without the feature `local`, the embedded engine is never chosen: AWS is. The
-    /// choice and its reason are logged at `info` level (`tracing`).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidArgument`] when `SFN_BACKEND` has another value, and the errors of
-    /// [`Sfn::aws`].
-    pub async fn from_env() -> Result<Sfn, Error> {
-        let choice = env::choose(&env::process_var, cfg!(feature = "local"))?;
-        tracing::info!(
-            backend = ?choice.backend,
-            reason = %choice.reason,
-            "Step Functions client: {}",
-            match choice.backend {
-                BackendKind::Local => "the embedded engine",
-                _ => "AWS",
-            }
-        );
-        #[cfg(feature = "local")]
-        if choice.backend == BackendKind::Local {
-            return Ok(Sfn::local());
-        }
-        Sfn::aws().await
     }
 }
 

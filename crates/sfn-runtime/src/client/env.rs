@@ -1,11 +1,64 @@
-//! What the environment says: which back end [`Sfn::from_env`](crate::client::Sfn::from_env)
-//! picks, where the endpoint is, and whether credentials are configured. Pure functions of
-//! the variables, so that they are tested without touching the process environment.
+//! What the environment says: which back end [`Sfn::from_env`] picks, where the endpoint
+//! is, and whether credentials are configured. Pure functions of the variables, so that
+//! they are tested without touching the process environment.
+// The endpoint and credential rules serve the AWS back end alone.
+#![cfg_attr(not(feature = "aws"), allow(dead_code))]
 
-use crate::client::{BackendKind, Error};
+use crate::client::{BackendKind, Error, Sfn};
+
+impl Sfn {
+    /// A client of the back end the environment asks for:
+    ///
+    /// | `SFN_BACKEND` | other variables | back end |
+    /// |---|---|---|
+    /// | `aws` | | AWS (`Sfn::aws`, feature `aws`) |
+    /// | `local` | | the embedded engine (`Sfn::local`) |
+    /// | unset or empty | any of `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL`, `AWS_PROFILE`, `AWS_REGION`, `AWS_DEFAULT_REGION` set | AWS |
+    /// | unset or empty | none of them | the embedded engine |
+    ///
+    /// Without the feature `local`, the embedded engine is never chosen: AWS is. Without
+    /// the feature `aws`, a choice of AWS is an error that says which variable asked for
+    /// it, so that a program built for the embedded engine alone never runs elsewhere by
+    /// surprise. The choice and its reason are logged at `info` level (`tracing`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `SFN_BACKEND` has another value, or when AWS is
+    /// chosen and the feature `aws` is off; and the errors of `Sfn::aws`.
+    pub async fn from_env() -> Result<Sfn, Error> {
+        let choice = choose(&process_var, cfg!(feature = "local"))?;
+        tracing::info!(
+            backend = ?choice.backend,
+            reason = %choice.reason,
+            "Step Functions client: {}",
+            match choice.backend {
+                BackendKind::Local => "the embedded engine",
+                _ => "AWS",
+            }
+        );
+        #[cfg(feature = "local")]
+        if choice.backend == BackendKind::Local {
+            return Ok(Sfn::local());
+        }
+        #[cfg(feature = "aws")]
+        return Sfn::aws().await;
+        #[cfg(not(feature = "aws"))]
+        Err(aws_not_built_in(&choice.reason))
+    }
+}
+
+/// The error of [`Sfn::from_env`] when the environment asks for AWS (`reason`) and the
+/// feature `aws` is off.
+#[cfg_attr(feature = "aws", allow(dead_code))]
+fn aws_not_built_in(reason: &str) -> Error {
+    Error::InvalidArgument(format!(
+        "the environment asks for AWS ({reason}), but sfn-runtime is built without its `aws` \
+         feature: add `features = [\"aws\"]` to its dependency line, or set {SFN_BACKEND}=local"
+    ))
+}
 
 /// The variable that names the back end: `aws` or `local`.
-pub(super) const SFN_BACKEND: &str = "SFN_BACKEND";
+pub(crate) const SFN_BACKEND: &str = "SFN_BACKEND";
 
 /// The variables that, set, say AWS is configured.
 const AWS_SETTINGS: &[&str] = &[
@@ -28,24 +81,24 @@ const CREDENTIAL_SETTINGS: &[&str] = &[
 ];
 
 /// A process environment variable, none when unset, empty or not Unicode.
-pub(super) fn process_var(name: &str) -> Option<String> {
+pub(crate) fn process_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// The back end chosen, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Choice {
+pub(crate) struct Choice {
     /// The back end.
-    pub(super) backend: BackendKind,
+    pub(crate) backend: BackendKind,
     /// Why, for the log.
-    pub(super) reason: String,
+    pub(crate) reason: String,
 }
 
 /// The back end the variables `var` ask for (see [`Sfn::from_env`] for the rule);
 /// `local_available`: whether the embedded engine is built in.
 ///
 /// [`Sfn::from_env`]: crate::client::Sfn::from_env
-pub(super) fn choose(
+pub(crate) fn choose(
     var: &dyn Fn(&str) -> Option<String>,
     local_available: bool,
 ) -> Result<Choice, Error> {
@@ -86,18 +139,18 @@ pub(super) fn choose(
 }
 
 /// The endpoint URL the variables configure for Step Functions, if any.
-pub(super) fn endpoint_url(var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub(crate) fn endpoint_url(var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     var("AWS_ENDPOINT_URL_SFN").or_else(|| var("AWS_ENDPOINT_URL"))
 }
 
 /// Whether a region is configured by the variables.
-pub(super) fn region_configured(var: &dyn Fn(&str) -> Option<String>) -> bool {
+pub(crate) fn region_configured(var: &dyn Fn(&str) -> Option<String>) -> bool {
     var("AWS_REGION").is_some() || var("AWS_DEFAULT_REGION").is_some()
 }
 
 /// Whether credentials are configured: by a variable, or by a shared credentials or
 /// config file (`files_exist`).
-pub(super) fn credentials_configured(
+pub(crate) fn credentials_configured(
     var: &dyn Fn(&str) -> Option<String>,
     files_exist: bool,
 ) -> bool {
@@ -105,7 +158,7 @@ pub(super) fn credentials_configured(
 }
 
 /// Whether `~/.aws/credentials` or `~/.aws/config` exists.
-pub(super) fn shared_files_exist() -> bool {
+pub(crate) fn shared_files_exist() -> bool {
     let home = process_var("HOME").or_else(|| process_var("USERPROFILE"));
     home.is_some_and(|home| {
         let dir = std::path::Path::new(&home).join(".aws");
@@ -115,7 +168,7 @@ pub(super) fn shared_files_exist() -> bool {
 
 /// Whether `url` names this machine: `127.0.0.1` (any of `127.0.0.0/8`), `localhost` or
 /// `[::1]`.
-pub(super) fn is_loopback(url: &str) -> bool {
+pub(crate) fn is_loopback(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
@@ -135,6 +188,14 @@ pub(super) fn is_loopback(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_the_aws_feature_the_error_says_what_asked_for_aws_and_what_to_do() {
+        let e = aws_not_built_in("AWS_REGION is set").to_string();
+        assert!(e.contains("(AWS_REGION is set)"), "{e}");
+        assert!(e.contains("features = [\"aws\"]"), "{e}");
+        assert!(e.contains("SFN_BACKEND=local"), "{e}");
+    }
 
     fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {
