@@ -3,4 +3,5 @@
 mod add_worker;
 mod adding;
 mod orders;
+mod print_asl;
 mod task_tools;
