@@ -3,3 +3,4 @@
 mod compiletest;
 mod macros_design;
 mod macros_states;
+mod readme;
