@@ -10,24 +10,11 @@
 use serde_json::Value;
 
 use super::{
-    ExportOptions,
     idents::{Taken, pascal},
-    substitute::{AslExport, SubstitutionKind},
+    render::Machine,
+    substitute::SubstitutionKind,
     yaml::Node,
 };
-use crate::model::ExecutionType;
-
-/// What every format is made from.
-pub(super) struct Machine<'a> {
-    /// The machine's name.
-    pub(super) name: &'a str,
-    /// Its definition, with substitution variables.
-    pub(super) asl: &'a AslExport,
-    /// Standard or Express.
-    pub(super) machine_type: ExecutionType,
-    /// The options.
-    pub(super) options: &'a ExportOptions,
-}
 
 /// The parts CloudFormation and SAM templates share.
 pub(super) struct Parts {

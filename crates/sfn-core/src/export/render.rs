@@ -1,7 +1,8 @@
 //! The one entry point: a machine in the format asked for.
 
 use super::{
-    ExportError, ExportFormat, ExportOptions, cloudformation, sam, substitute::with_substitutions,
+    ExportError, ExportFormat, ExportOptions, cloudformation, sam,
+    substitute::{AslExport, with_substitutions},
     terraform,
 };
 use crate::{StateMachine, model::ExecutionType, names::check_resource_name};
@@ -27,7 +28,7 @@ pub fn export(
         reason,
     })?;
     let asl = with_substitutions(machine);
-    let machine = cloudformation::Machine {
+    let machine = Machine {
         name,
         asl: &asl,
         machine_type,
@@ -39,4 +40,16 @@ pub fn export(
         ExportFormat::Sam => sam::template(&machine),
         ExportFormat::Terraform => Ok(terraform::configuration(&machine)),
     }
+}
+
+/// What every format is made from.
+pub(super) struct Machine<'a> {
+    /// The machine's name.
+    pub(super) name: &'a str,
+    /// Its definition, with substitution variables.
+    pub(super) asl: &'a AslExport,
+    /// Standard or Express.
+    pub(super) machine_type: ExecutionType,
+    /// The options.
+    pub(super) options: &'a ExportOptions,
 }

@@ -6,7 +6,8 @@
 
 use super::{
     ExportError,
-    cloudformation::{Machine, ROLE_PARAMETER, description, intrinsic_key, parts},
+    cloudformation::{ROLE_PARAMETER, description, intrinsic_key, parts},
+    render::Machine,
     yaml::Node,
 };
 

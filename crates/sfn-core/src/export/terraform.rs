@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use super::{
-    cloudformation::Machine,
     hcl::{self, Item, attr},
     idents::{Taken, function_part, snake, terraform_name},
+    render::Machine,
     substitute::SubstitutionKind,
 };
 
@@ -32,7 +32,7 @@ pub(super) fn configuration(m: &Machine<'_>) -> String {
     let mut blocks = vec![
         format!(
             "# The state machine {} and the activities it calls.\n",
-            m.name.replace('\n', " ")
+            m.name
         ),
         PROVIDERS.to_owned(),
     ];
