@@ -4,7 +4,9 @@
 #
 # Needs the Rust toolchain and python3 (with venv): the state-data tests run against moto's
 # DynamoDB and S3, installed from PyPI into a virtual environment under the target
-# directory (reused between runs) and started on a free port for the length of the run.
+# directory (reused between runs) and started on a free port for the length of the run;
+# cfn-lint, installed in the same environment, checks the exported CloudFormation and SAM
+# templates.
 # Build output goes to the checkout's own target/, or to $CARGO_TARGET_DIR when it is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +32,7 @@ cargo clippy -p sfn-runtime --no-default-features --features tools --lib -- -D w
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
 
-echo "== moto (DynamoDB and S3 for the state-data tests)"
+echo "== moto (DynamoDB and S3 for the state-data tests) and cfn-lint (exported templates)"
 mkdir -p "$target_dir"
 moto_venv="$target_dir/moto-venv"
 moto_pid=""
@@ -42,11 +44,13 @@ stop_moto() {
     fi
 }
 trap stop_moto EXIT INT TERM
-if [ ! -x "$moto_venv/bin/moto_server" ]; then
+if [ ! -x "$moto_venv/bin/moto_server" ] || [ ! -x "$moto_venv/bin/cfn-lint" ]; then
     rm -rf "$moto_venv"
     python3 -m venv "$moto_venv"
-    "$moto_venv/bin/pip" install --quiet --disable-pip-version-check 'moto[dynamodb,s3]' flask flask-cors
+    "$moto_venv/bin/pip" install --quiet --disable-pip-version-check 'moto[dynamodb,s3]' flask flask-cors cfn-lint
 fi
+# The exported CloudFormation and SAM templates are checked with cfn-lint.
+export SFN_TEST_CFN_LINT="$moto_venv/bin/cfn-lint"
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 "$moto_venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$target_dir/moto.log" 2>&1 &
 moto_pid=$!

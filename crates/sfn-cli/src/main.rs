@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod endpoint;
 mod executions;
+mod export;
 mod failure;
 mod graph;
 mod manage;
@@ -59,6 +60,15 @@ enum Command {
     Graph(graph::Args),
     /// Print the JSON Schema of state machine definitions.
     Schema,
+    /// Write a machine for infrastructure as code: a CloudFormation or SAM template, a
+    /// Terraform configuration, or the definition with `${…}` substitution variables.
+    ///
+    /// Activity placeholders become activities the template creates (`${ActivityX}`),
+    /// Lambda functions template parameters defaulting to what the definition names
+    /// (`${LambdaX}`), the role a parameter. Exit status: 0 written, 2 the definition is
+    /// unreadable or invalid, or the name is not valid, 3 the service refused or could
+    /// not be reached (`--machine`).
+    Export(export::Args),
     /// Create or update a state machine from a definition file, with the activities it
     /// names; unchanged when it is registered as it is.
     ///
@@ -106,6 +116,7 @@ fn main() -> ExitCode {
         Command::Machines(args) => manage::machines(&args),
         Command::Activities(args) => manage::activities(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Schema => {
             let schema = sfn_runtime::core::schema::definition_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -45,6 +45,35 @@ pub fn resolve_activity_arns(machine: &mut StateMachine, mut arn: impl FnMut(&st
     });
 }
 
+/// Replaces the ARN of every activity of `region` and `account`
+/// (`arn:PARTITION:states:REGION:ACCOUNT:activity:NAME`), in every scope, with its
+/// placeholder, `arn:aws:states:::activity:NAME`: the reverse of
+/// [`resolve_activity_arns`], for a definition read back from the service. Activities of
+/// other regions or accounts are left as they are.
+///
+/// ```
+/// use sfn_core::definition::restore_activity_placeholders;
+///
+/// let mut machine: sfn_core::StateMachine = r#"{"StartAt": "Add", "States": {
+///     "Add": {"Type": "Task", "Resource": "arn:aws:states:eu-west-1:123456789012:activity:add", "End": true}
+/// }}"#.parse()?;
+/// restore_activity_placeholders(&mut machine, "eu-west-1", "123456789012");
+/// assert!(machine.to_json().contains("\"arn:aws:states:::activity:add\""));
+/// # Ok::<(), sfn_core::ParseError>(())
+/// ```
+pub fn restore_activity_placeholders(machine: &mut StateMachine, region: &str, account: &str) {
+    for_each_task(machine, &mut |t: &mut Task| {
+        let parts: Vec<&str> = t.resource.as_str().splitn(7, ':').collect();
+        if let ["arn", _, "states", r, a, "activity", name] = parts.as_slice()
+            && *r == region
+            && *a == account
+            && !name.is_empty()
+        {
+            t.resource = crate::model::Resource::new(activity_placeholder_arn(name));
+        }
+    });
+}
+
 /// The activities the definition's Task states call, in every scope, each once, in the
 /// order met: placeholder resources (`arn:aws:states:::activity:NAME`) and full activity
 /// ARNs alike.
@@ -129,6 +158,23 @@ mod tests {
             [
                 "arn:aws:states:::activity:add",
                 "arn:aws:states:eu-west-1:123456789012:activity:sub"
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_restored_for_one_region_and_account() {
+        let mut m: crate::StateMachine = r#"{"StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"arn:aws:states:eu-west-1:123456789012:activity:add","Next":"B"},
+            "B":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:sub","End":true}}}"#
+            .parse()
+            .expect("valid");
+        restore_activity_placeholders(&mut m, "eu-west-1", "123456789012");
+        assert_eq!(
+            activity_resources(&m),
+            [
+                "arn:aws:states:::activity:add",
+                "arn:aws:states:us-east-1:123456789012:activity:sub"
             ]
         );
     }

@@ -26,6 +26,7 @@ pub mod definition;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod fields;
 pub mod intrinsic;
 pub use sfn_jsonata as jsonata;

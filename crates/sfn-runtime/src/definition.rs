@@ -1,10 +1,13 @@
 //! State machines defined in Rust: the trait `state_machine!` implements.
 //!
 //! The definition's activity resources are placeholders until the machine is registered:
-//! see [`sfn_core::definition`].
+//! see [`sfn_core::definition`]. To deploy the machine with CloudFormation, SAM,
+//! Terraform or the CDK instead, export it: [`StateMachineDefinition::export`].
 
 use serde::{Serialize, de::DeserializeOwned};
 use sfn_core::model::{ExecutionType, StateMachine};
+
+pub use sfn_core::export::{ExportError, ExportFormat, ExportOptions};
 
 use crate::activity::Activity;
 
@@ -33,6 +36,43 @@ pub trait StateMachineDefinition: 'static {
 
     /// The activities the machine's Task states call, each once.
     fn activities() -> Vec<&'static dyn Activity>;
+
+    /// The machine for infrastructure as code: a CloudFormation or SAM template that
+    /// creates it with its activities, a Terraform configuration that does the same, or
+    /// its definition with `${…}` substitution variables where the activity placeholders
+    /// and Lambda functions were (see [`sfn_core::export`]). Pure and deterministic.
+    ///
+    /// ```
+    /// use sfn_runtime::definition::{ExportFormat, ExportOptions, StateMachineDefinition};
+    /// use sfn_runtime::state_machine;
+    ///
+    /// state_machine! {
+    ///     /// Says hello.
+    ///     pub Hello {
+    ///         start_at: Greet,
+    ///         states: { Greet: Pass { result: "hello", end: true } }
+    ///     }
+    /// }
+    ///
+    /// let tf = Hello::export(ExportFormat::Terraform, &ExportOptions::new())?;
+    /// assert!(tf.contains("resource \"aws_sfn_state_machine\" \"hello\""));
+    /// # Ok::<(), sfn_runtime::definition::ExportError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::InvalidName`] when AWS would refuse the machine's name;
+    /// [`ExportError::IntrinsicKey`] for SAM when the definition has an object with a
+    /// `Ref` or `Fn::…` key.
+    fn export(format: ExportFormat, options: &ExportOptions) -> Result<String, ExportError> {
+        sfn_core::export::export(
+            format,
+            Self::NAME,
+            &Self::definition(),
+            Self::MACHINE_TYPE,
+            options,
+        )
+    }
 }
 
 /// Support for the code `state_machine!` and `#[activity]` generate. Not a public API.

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod cli_export;
 mod cli_graph;
 mod cli_manage;
 mod cli_run;

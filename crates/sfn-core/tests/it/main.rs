@@ -3,6 +3,8 @@
 mod support;
 
 mod conformance;
+mod export_golden;
+mod export_terraform;
 mod mutations;
 mod paths_intrinsics;
 mod validator_checks;

@@ -23,6 +23,7 @@ mod engine_retention;
 mod engine_states;
 mod engine_test_state;
 mod engine_versions;
+mod export;
 #[cfg(all(feature = "server", feature = "aws"))]
 mod server;
 #[cfg(feature = "tools-aws")]
