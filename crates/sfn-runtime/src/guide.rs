@@ -5,7 +5,7 @@
 //! | chapter | what it answers |
 //! |---|---|
 //! | [`defining`] | the four ways to define a machine: the DSL, an ASL file, the builder, JSON at run time; validation; typed activities |
-//! | [`reference`] | every state and field of `state_machine!`, in both query languages |
+//! | [`reference`](mod@reference) | every state and field of `state_machine!`, in both query languages |
 //! | [`activities_and_workers`] | activities, the task context, heartbeats, typed errors; workers that never lose a task |
 //! | [`local_testing`] | the embedded engine, mock configuration files, the virtual clock, TestState, `sfn run` |
 //! | [`deploying`] | registering machines and activities on AWS, placeholders and ARNs, versions and aliases |
