@@ -5,6 +5,7 @@
 pub(super) fn shown(id: &str, at: &str, asl: &str) {
     let page = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/guide/reference.md"));
     let marker = format!("<!-- asl: {id} -->");
+    assert_eq!(page.matches(marker.as_str()).count(), 1, "{marker} must be in the page once");
     let block = page
         .split(marker.as_str())
         .nth(1)
