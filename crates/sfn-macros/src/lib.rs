@@ -47,6 +47,9 @@ pub fn activity(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Defines a state machine in Rust, checked at compile time by sfn-core's validator.
 ///
+/// The whole language, every state type and field in both query languages with the ASL
+/// each produces, is the guide's reference chapter: `sfn_runtime::guide::reference`.
+///
 /// ```
 /// use sfn_runtime::prelude::*;
 ///

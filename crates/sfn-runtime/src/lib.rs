@@ -10,6 +10,10 @@
 //! follows executions and reads their history, with the same code on the embedded
 //! engine and on AWS. The `sfn` program is the `sfn-cli` crate.
 //!
+//! The [`guide`] explains it chapter by chapter: defining machines, activities and workers,
+//! testing locally, deploying to AWS, task tools, `sfn serve` with every SDK, the `sfn`
+//! command, and AWS's limits.
+//!
 //! # Features
 //!
 //! - `local` (default): the embedded engine, on tokio, and the client over it.

@@ -10,9 +10,11 @@ pub(super) fn check(name: &str) -> Result<(), String> {
 }
 
 /// The name in a machine's ARN (`arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:V]`),
-/// or the whole text when it is not an ARN.
+/// or the whole text when it is not an ARN; without the `#TestCase` that picks a test
+/// case of a local endpoint's mock configuration.
 pub(super) fn machine_of(arn: &str) -> &str {
-    arn.split(':').nth(6).unwrap_or(arn)
+    let name = arn.split(':').nth(6).unwrap_or(arn);
+    name.split('#').next().unwrap_or(name)
 }
 
 /// A generated execution name: `{machine}-{UTC time}-{8 hex digits}`, the machine's name
@@ -62,5 +64,9 @@ mod tests {
             "orders"
         );
         assert_eq!(machine_of("orders"), "orders");
+        assert_eq!(
+            machine_of("arn:aws:states:us-east-1:123456789012:stateMachine:orders#HappyPath"),
+            "orders"
+        );
     }
 }
