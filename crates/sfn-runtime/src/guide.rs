@@ -9,6 +9,7 @@
 //! | [`activities_and_workers`] | activities, the task context, heartbeats, typed errors; workers that never lose a task |
 //! | [`local_testing`] | the embedded engine, mock configuration files, the virtual clock, TestState, `sfn run` |
 //! | [`deploying`] | registering machines and activities on AWS, placeholders and ARNs, versions and aliases |
+//! | [`infrastructure_as_code`] | `sfn export` and `M::export`: CloudFormation, SAM and Terraform templates |
 //! | [`state_data`] | a task stopping its execution; state data beyond 256 KiB, in a file or DynamoDB and S3; Map fan-out |
 //! | [`serve`] | `sfn serve` with the AWS CLI and the SDKs for Python, Rust, JavaScript, Go and Java |
 //! | [`cli`] | every `sfn` command, its output formats and exit status |
@@ -28,6 +29,9 @@ pub mod local_testing {}
 
 #[doc = include_str!("../guide/deploying.md")]
 pub mod deploying {}
+
+#[doc = include_str!("../guide/infrastructure-as-code.md")]
+pub mod infrastructure_as_code {}
 
 #[doc = include_str!("../guide/state_data.md")]
 pub mod state_data {}
