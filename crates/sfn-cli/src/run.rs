@@ -66,8 +66,8 @@ pub(crate) struct Args {
     /// Also print the execution history.
     #[arg(long)]
     history: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Output::Text)]
+    /// Output format (`--format` is the same option, as the other commands spell it).
+    #[arg(long, visible_alias = "format", value_enum, default_value_t = Output::Text)]
     output: Output,
 }
 

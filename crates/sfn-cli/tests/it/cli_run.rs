@@ -432,3 +432,19 @@ fn a_distributed_map_reads_and_writes_a_folder_given_by_objects() {
     assert_eq!(without.status.code(), Some(1), "{}", stderr(&without));
     assert_eq!(json_of(&without)["error"], json!("States.ItemReaderFailed"));
 }
+
+/// `--format json`, as every other command spells it, is `--output json`.
+#[test]
+fn format_is_output_as_the_other_commands_spell_it() {
+    let dir = TempDir::new("format");
+    let def = dir.write("hello.asl.json", HELLO);
+    let out = run([
+        path(&def),
+        "--input",
+        r#"{"name": "ada"}"#,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["output"], json!({"greeting": "hello ada"}));
+}
