@@ -303,6 +303,7 @@ impl<'e> Lowerer<'e> {
                 "an item processor `{ start_at: …, states: { … } }`",
             ),
             Nested(t) => self.nested(v, ptr, t, "an object `{ … }`"),
+            Resource(object) => self.io_resource(v, object).map(Json::String),
         }
     }
 
@@ -599,6 +600,50 @@ impl<'e> Lowerer<'e> {
                 None
             }
         }
+    }
+
+    /// An `ItemReader`'s or `ResultWriter`'s `Resource` (`object` says which): an ARN
+    /// string, or `service::action` as in `Task(…)`.
+    fn io_resource(&mut self, v: &Value, object: ObjectKind) -> Option<String> {
+        if let Value::Str(s) = v {
+            return Some(s.value());
+        }
+        let table = match object {
+            ObjectKind::ResultWriter => sfn_core::resources::RESULT_WRITERS,
+            _ => sfn_core::resources::ITEM_READERS,
+        };
+        if let Value::Call(c) = v
+            && c.arg.is_none()
+            && c.body.is_none()
+            && c.path.leading_colon.is_none()
+        {
+            let segs: Vec<String> = c
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.unraw().to_string())
+                .collect();
+            // The validator says whether the reader or writer takes that action.
+            if segs.len() >= 2
+                && (is_service(&segs[0]) || table.iter().any(|(service, _)| *service == segs[0]))
+            {
+                return self.integration(c, &segs);
+            }
+        }
+        let forms: Vec<String> = table
+            .iter()
+            .map(|(service, action)| format!("`{service}::{}`", snake(action)))
+            .collect();
+        let (service, action) = table.first().copied().unwrap_or_default();
+        self.errors.at(
+            v.span(),
+            format!(
+                "expected {} or an ARN such as `\"arn:aws:states:::{service}:{action}\"`, not {}",
+                forms.join(" or "),
+                v.kind()
+            ),
+        );
+        None
     }
 
     fn integration(&mut self, c: &Call, segs: &[String]) -> Option<String> {
