@@ -16,6 +16,13 @@ impl Errors {
         }
     }
 
+    /// Adds the errors of `other`, after these.
+    pub(crate) fn append(&mut self, other: Errors) {
+        if let Some(e) = other.0 {
+            self.push(e);
+        }
+    }
+
     /// Adds an error at `span`.
     pub(crate) fn at(&mut self, span: Span, message: impl Display) {
         self.push(syn::Error::new(span, message));

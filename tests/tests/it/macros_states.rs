@@ -320,6 +320,45 @@ fn map() {
 }
 
 state_machine! {
+    // A distributed Map's reader and writer written as `service::action`, as in `Task(…)`.
+    MapResources {
+        start_at: Each,
+        states: {
+            Each: Map {
+                item_processor: {
+                    processor_config: { mode: Distributed, execution_type: Express },
+                    start_at: Work,
+                    states: { Work: Succeed },
+                },
+                item_reader: { resource: s3::list_objects_v2, parameters: { "Bucket": "b" } },
+                result_writer: { resource: s3::put_object, parameters: { "Bucket": "b", "Prefix": "out" } },
+                end: true,
+            },
+        }
+    }
+}
+
+#[test]
+fn map_resources_as_service_actions() {
+    assert_asl::<MapResources>(json!({
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                    "StartAt": "Work",
+                    "States": { "Work": { "Type": "Succeed" } }
+                },
+                "ItemReader": { "Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": { "Bucket": "b" } },
+                "ResultWriter": { "Resource": "arn:aws:states:::s3:putObject", "Parameters": { "Bucket": "b", "Prefix": "out" } },
+                "End": true
+            }
+        }
+    }));
+}
+
+state_machine! {
     /// A JSONata machine.
     Jsonata {
         query_language: JSONata,

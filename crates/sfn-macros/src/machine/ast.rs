@@ -155,6 +155,12 @@ impl Value {
             Value::Bool(_) => "a boolean",
             Value::Array { .. } => "a list",
             Value::Object(_) => "an object",
+            Value::Call(c) if c.path.leading_colon.is_some() || c.path.segments.len() > 1 => {
+                "a path"
+            }
+            Value::Call(c) if c.suffix.is_some() => "a name followed by `.…`",
+            Value::Call(c) if c.arg.is_some() => "a name followed by `(…)`",
+            Value::Call(c) if c.body.is_some() => "a name followed by `{ … }`",
             Value::Call(_) => "a name",
         }
     }

@@ -55,17 +55,28 @@ pub(crate) fn validate(
         };
         errors.at(span, text);
     }
+    misspelled_fields(spans, misspelled, &reported, errors);
+    if any || !errors.is_empty() {
+        None
+    } else {
+        model
+    }
+}
+
+/// Reports the errors of the misspelled fields the lowering passed on, but for those at
+/// the pointers in `reported`, on their keys.
+pub(crate) fn misspelled_fields(
+    spans: &Spans,
+    misspelled: &BTreeMap<String, String>,
+    reported: &[&str],
+    errors: &mut Errors,
+) {
     for (ptr, own) in misspelled {
         if !reported.contains(&ptr.as_str())
             && let Some((key, _, _)) = spans.find(ptr)
         {
             errors.at(key, own);
         }
-    }
-    if any || !errors.is_empty() {
-        None
-    } else {
-        model
     }
 }
 

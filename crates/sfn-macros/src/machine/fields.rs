@@ -39,6 +39,9 @@ pub(crate) enum Kind {
     Processor,
     /// An object with fields of its own.
     Nested(ObjectKind),
+    /// An `ItemReader`'s or `ResultWriter`'s `Resource`: an ARN, or `s3::get_object` as in
+    /// `Task(…)`.
+    Resource(ObjectKind),
     /// Not ASL: the machine's type.
     MachineType,
 }
@@ -91,7 +94,7 @@ pub(crate) fn find(object: ObjectKind, name: &str) -> Option<(&'static str, Kind
     }
     body_fields(object)
         .find(|f| key(f.name) == name || snake(f.name) == name)
-        .map(|f| (f.name, kind(f.name)))
+        .map(|f| (f.name, kind(object, f.name)))
 }
 
 /// The keys an object of kind `object` takes, for "expected one of …": for a state, the
@@ -125,8 +128,8 @@ pub(crate) fn what(object: ObjectKind) -> String {
     }
 }
 
-/// How the value of the ASL field `asl` is read.
-fn kind(asl: &str) -> Kind {
+/// How the value of the ASL field `asl` of an object of kind `object` is read.
+fn kind(object: ObjectKind, asl: &str) -> Kind {
     use EnumStyle::*;
     match asl {
         "StartAt" | "Next" | "Default" => Kind::Ref,
@@ -144,6 +147,9 @@ fn kind(asl: &str) -> Kind {
         "Catch" => Kind::Catch,
         "Branches" => Kind::Branches,
         "ItemProcessor" | "Iterator" => Kind::Processor,
+        // A Task's `Resource` is written in its head, `Task(…)`: this one is a reader's or
+        // a writer's.
+        "Resource" => Kind::Resource(object),
         "ProcessorConfig" => Kind::Nested(ObjectKind::ProcessorConfig),
         "ItemReader" => Kind::Nested(ObjectKind::ItemReader),
         "ReaderConfig" => Kind::Nested(ObjectKind::ReaderConfig),
@@ -194,6 +200,8 @@ mod tests {
         let choices = find(ObjectKind::State(StateType::Pass), "choices");
         assert!(choices.is_some_and(|(asl, k)| asl == "Choices" && k == Kind::Rules));
         assert!(find(ObjectKind::State(StateType::Task), "resource").is_none());
+        let reader = find(ObjectKind::ItemReader, "resource");
+        assert!(reader.is_some_and(|(_, k)| k == Kind::Resource(ObjectKind::ItemReader)));
         let csv = find(ObjectKind::ReaderConfig, "csv_headers");
         assert!(csv.is_some_and(|(asl, _)| asl == "CSVHeaders"));
         let names = field_names();

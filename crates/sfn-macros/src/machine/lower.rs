@@ -178,14 +178,10 @@ impl<'e> Lowerer<'e> {
                     sfn_core::names::closest(&name, expected.iter().map(String::as_str))
                         .map(str::to_owned)
                 };
-                let hint = meant
-                    .as_deref()
-                    .map(|m| format!(": did you mean `{m}`? Expected"))
-                    .unwrap_or_else(|| "; expected".to_owned());
                 let message = format!(
-                    "unknown field `{name}` of {}{hint} one of: {}",
+                    "unknown field `{name}` of {}{}",
                     fields::what(object),
-                    expected.join(", ")
+                    one_of(meant.as_deref(), &expected.join(", "))
                 );
                 // A misspelled `next` goes on to the validator, which follows it as the
                 // transition it meant rather than report the states behind it as
@@ -237,10 +233,7 @@ impl<'e> Lowerer<'e> {
             Enum(style) => match self.enum_text(v, style) {
                 Some(s) => Some(Json::String(s)),
                 None => {
-                    self.errors.at(
-                        v.span(),
-                        format!("expected a name or a string, not {}", v.kind()),
-                    );
+                    self.errors.at(v.span(), enum_expected(v, style));
                     None
                 }
             },
@@ -310,6 +303,7 @@ impl<'e> Lowerer<'e> {
                 "an item processor `{ start_at: …, states: { … } }`",
             ),
             Nested(t) => self.nested(v, ptr, t, "an object `{ … }`"),
+            Resource(object) => self.io_resource(v, object).map(Json::String),
         }
     }
 
@@ -497,11 +491,18 @@ impl<'e> Lowerer<'e> {
             .ident()
             .and_then(|i| Some((i, StateType::from_name(&i.to_string())?)))
         else {
+            let written = call
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.unraw().to_string());
+            let meant = written
+                .and_then(|w| sfn_core::names::closest(&w, StateType::ALL.map(StateType::as_str)));
             self.errors.at(
                 call.path.span_of_first(),
                 format!(
-                    "unknown state type; expected one of: {}",
-                    fields::state_types()
+                    "unknown state type{}",
+                    one_of(meant, &fields::state_types())
                 ),
             );
             return None;
@@ -601,15 +602,72 @@ impl<'e> Lowerer<'e> {
         }
     }
 
+    /// An `ItemReader`'s or `ResultWriter`'s `Resource` (`object` says which): an ARN
+    /// string, or `service::action` as in `Task(…)`.
+    fn io_resource(&mut self, v: &Value, object: ObjectKind) -> Option<String> {
+        if let Value::Str(s) = v {
+            return Some(s.value());
+        }
+        let table = match object {
+            ObjectKind::ResultWriter => sfn_core::resources::RESULT_WRITERS,
+            _ => sfn_core::resources::ITEM_READERS,
+        };
+        if let Value::Call(c) = v
+            && c.arg.is_none()
+            && c.body.is_none()
+            && c.path.leading_colon.is_none()
+        {
+            let segs: Vec<String> = c
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.unraw().to_string())
+                .collect();
+            // The validator says whether the reader or writer takes that action.
+            if segs.len() >= 2
+                && (is_service(&segs[0]) || table.iter().any(|(service, _)| *service == segs[0]))
+            {
+                return self.integration(c, &segs);
+            }
+        }
+        let forms: Vec<String> = table
+            .iter()
+            .map(|(service, action)| format!("`{service}::{}`", snake(action)))
+            .collect();
+        let (service, action) = table.first().copied().unwrap_or_default();
+        self.errors.at(
+            v.span(),
+            format!(
+                "expected {} or an ARN such as `\"arn:aws:states:::{service}:{action}\"`, not {}",
+                forms.join(" or "),
+                v.kind()
+            ),
+        );
+        None
+    }
+
     fn integration(&mut self, c: &Call, segs: &[String]) -> Option<String> {
         let pattern = match c.suffix.as_ref().map(|s| s.to_string()) {
             None => "",
             Some(s) if s == "sync" => ".sync",
             Some(s) if s == "sync2" => ".sync:2",
             Some(s) if s == "wait_for_task_token" => ".waitForTaskToken",
-            Some(_) => {
+            Some(written) => {
+                const PATTERNS: [&str; 3] = ["sync", "sync2", "wait_for_task_token"];
+                let snake_case = snake(&written);
+                let meant = sfn_core::names::closest(&snake_case, PATTERNS).or_else(|| {
+                    PATTERNS
+                        .into_iter()
+                        .find(|p| snake_case.len() >= 3 && p.starts_with(&snake_case))
+                });
                 if let Some(s) = &c.suffix {
-                    self.errors.at(s.span(), "unknown integration pattern; expected one of: sync, sync2, wait_for_task_token");
+                    self.errors.at(
+                        s.span(),
+                        format!(
+                            "unknown integration pattern{}",
+                            one_of(meant, &PATTERNS.join(", "))
+                        ),
+                    );
                 }
                 return None;
             }
@@ -629,6 +687,37 @@ impl<'e> Lowerer<'e> {
         };
         Some(format!("arn:aws:states:::{service}:{action}{pattern}"))
     }
+}
+
+/// The end of an "unknown …" message: the name `meant` if there is one, then the
+/// `options`.
+fn one_of(meant: Option<&str>, options: &str) -> String {
+    match meant {
+        Some(m) => format!(": did you mean `{m}`? Expected one of: {options}"),
+        None => format!("; expected one of: {options}"),
+    }
+}
+
+/// The error for `v`, written where an enumeration's value is expected: for a path or a
+/// name with more after it, what to write instead.
+fn enum_expected(v: &Value, style: EnumStyle) -> String {
+    let Value::Call(c) = v else {
+        return format!("expected a name or a string, not {}", v.kind());
+    };
+    let name = c
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.unraw().to_string())
+        .unwrap_or_default();
+    let text = match style {
+        AsIs => name.clone(),
+        Screaming => screaming(&name),
+    };
+    format!(
+        "write the value as a single name (`{name}`) or a string (`\"{text}\"`), not {}",
+        v.kind()
+    )
 }
 
 /// A state's own `TimeoutSeconds` / `HeartbeatSeconds` (or their `…Path` forms).

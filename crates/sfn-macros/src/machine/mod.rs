@@ -32,14 +32,24 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let doc = docs::text(&input.attrs);
     let out = match &input.body {
         Body::Dsl(obj) => {
-            let lowered = lower::Lowerer::new(&mut errors).machine(obj, &input.name, doc);
-            let model = check::validate(
-                &lowered.json,
-                lowered.machine_type,
-                &lowered.spans,
-                &lowered.misspelled,
-                &mut errors,
-            );
+            // The validator runs once the DSL is well-formed: a mistake in the DSL leaves
+            // a field or a state out of the JSON, and the validator would report that
+            // absence again, as a second error for one mistake.
+            let mut dsl = Errors::default();
+            let lowered = lower::Lowerer::new(&mut dsl).machine(obj, &input.name, doc);
+            let model = if dsl.is_empty() {
+                check::validate(
+                    &lowered.json,
+                    lowered.machine_type,
+                    &lowered.spans,
+                    &lowered.misspelled,
+                    &mut errors,
+                )
+            } else {
+                check::misspelled_fields(&lowered.spans, &lowered.misspelled, &[], &mut dsl);
+                None
+            };
+            errors.append(dsl);
             emit::Emitted::dsl(model, &lowered, &errors)
         }
         Body::File { path, activities } => file::load(path, activities, &mut errors),

@@ -1,0 +1,12 @@
+use sfn_runtime::prelude::*;
+
+state_machine! {
+    pub M {
+        start_at: A,
+        states: {
+            A: Task(lambda::invoke.wait) { end: true },
+        }
+    }
+}
+
+fn main() {}
