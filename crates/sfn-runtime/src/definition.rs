@@ -213,6 +213,18 @@ pub mod support {
         }
     }
 
+    /// Whether sfn's worker beats a task of an activity declaring `activity_heartbeat`
+    /// often enough for a Task state whose own `HeartbeatSeconds` is `state_heartbeat`:
+    /// the worker beats every third of the activity's value, or every 60 s without one
+    /// (`worker::heartbeat_interval`), so the state's value must be at least the
+    /// activity's, or 180 s when the activity declares none.
+    pub const fn beats_in_time(activity_heartbeat: Option<u64>, state_heartbeat: u64) -> bool {
+        match activity_heartbeat {
+            Some(h) if h > 0 => h <= state_heartbeat,
+            _ => state_heartbeat >= 180,
+        }
+    }
+
     /// Whether two strings are equal, at compile time.
     pub const fn str_eq(a: &str, b: &str) -> bool {
         let (a, b) = (a.as_bytes(), b.as_bytes());

@@ -91,12 +91,27 @@ impl Emitted {
                     Some(Some(n)) => Some(quote!(__p::Some(#n))),
                     Some(None) => None,
                 };
+                // A heartbeat of the state's own must leave sfn's worker, which beats by
+                // the activity's declared heartbeat, time to beat.
+                let beats = match t.heartbeat {
+                    Some(Some(n)) => quote_spanned! {path.span()=>
+                        const _: () = ::core::assert!(
+                            __p::beats_in_time(<#path as __p::ActivityDefinition>::HEARTBEAT_SECONDS, #n),
+                            "the Task's heartbeat_seconds is shorter than its activity's `heartbeat` (180 s when it declares none): sfn's worker beats every third of the activity's `heartbeat` (every 60 s without one), so the task would time out; declare `#[activity(heartbeat = N)]` with N no larger than the state's heartbeat_seconds"
+                        );
+                    },
+                    _ => TokenStream::new(),
+                };
                 if t.timeout.is_some() && t.heartbeat.is_some() {
-                    return None;
+                    return Some(beats);
                 }
-                let hb = from_activity(t.heartbeat, quote!(HEARTBEAT_SECONDS))?;
-                let to = from_activity(t.timeout, quote!(TIMEOUT_SECONDS))?;
+                let hb = from_activity(t.heartbeat, quote!(HEARTBEAT_SECONDS));
+                let to = from_activity(t.timeout, quote!(TIMEOUT_SECONDS));
+                let (Some(hb), Some(to)) = (hb, to) else {
+                    return Some(beats);
+                };
                 Some(quote_spanned! {path.span()=>
+                    #beats
                     const _: () = ::core::assert!(
                         __p::heartbeat_below_timeout(#hb, #to),
                         "the Task's HeartbeatSeconds (its own or its activity's default) must be smaller than its TimeoutSeconds"
