@@ -84,7 +84,7 @@ impl Emitted {
         out.checks = lowered
             .activities
             .iter()
-            .filter_map(|t| {
+            .map(|t| {
                 let path = &t.path;
                 let from_activity = |own: Option<Option<u64>>, konst: TokenStream| match own {
                     None => Some(quote!(<#path as __p::ActivityDefinition>::#konst)),
@@ -103,20 +103,20 @@ impl Emitted {
                     _ => TokenStream::new(),
                 };
                 if t.timeout.is_some() && t.heartbeat.is_some() {
-                    return Some(beats);
+                    return beats;
                 }
                 let hb = from_activity(t.heartbeat, quote!(HEARTBEAT_SECONDS));
                 let to = from_activity(t.timeout, quote!(TIMEOUT_SECONDS));
                 let (Some(hb), Some(to)) = (hb, to) else {
-                    return Some(beats);
+                    return beats;
                 };
-                Some(quote_spanned! {path.span()=>
+                quote_spanned! {path.span()=>
                     #beats
                     const _: () = ::core::assert!(
                         __p::heartbeat_below_timeout(#hb, #to),
                         "the Task's HeartbeatSeconds (its own or its activity's default) must be smaller than its TimeoutSeconds"
                     );
-                })
+                }
             })
             .collect();
         out.tasks_for_pieces = lowered
