@@ -12,7 +12,8 @@
 //! Environment: `SFN_BIN` (the `sfn` program; `target/release/sfn` by default),
 //! `FAKECLOUD_BIN` (the peer, run as `fakecloud --addr 127.0.0.1:PORT`; skipped when
 //! unset), `SFN_BENCH_SECONDS` (each wrk run, 10 by default), `SFN_BENCH_ONLY`
-//! (`startup`, `wrk`, `sdk` or `activities`).
+//! (`startup`, `wrk`, `sdk` or `activities`), `SFN_BENCH_CLIENT_THREADS` (the SDK
+//! clients' tokio worker threads, 2 by default; 0 for a current-thread runtime).
 
 use std::{
     io::{Read, Write},
@@ -63,10 +64,22 @@ fn main() -> Result<(), Error> {
             None => println!("fakecloud: FAKECLOUD_BIN is not set, skipped"),
         }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // The SDK clients' runtime: 2 worker threads, or `SFN_BENCH_CLIENT_THREADS` (0: one
+    // current-thread runtime, with no wake-ups across threads).
+    let threads: usize = std::env::var("SFN_BENCH_CLIENT_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let runtime = if threads == 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()?
+    };
     if run("sdk") {
         let ours = Endpoint::spawn_sfn(&sfn)?;
         runtime.block_on(sdk_executions(&ours))?;
