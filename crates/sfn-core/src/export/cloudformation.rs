@@ -161,6 +161,19 @@ pub(super) fn template(m: &Machine<'_>) -> String {
     } else {
         properties.push(("Definition", Node::json(&m.asl.definition)));
     }
+    document(m, p, "AWS::StepFunctions::StateMachine", properties, None)
+}
+
+/// A whole template: the machine's resource of type `resource_type` with `properties`
+/// (and the definition substitutions), its activities, parameters and outputs;
+/// `transform` for SAM's.
+pub(super) fn document(
+    m: &Machine<'_>,
+    p: Parts,
+    resource_type: &str,
+    mut properties: Vec<(&str, Node)>,
+    transform: Option<&str>,
+) -> String {
     if let Some(s) = p.substitutions {
         properties.push(("DefinitionSubstitutions", s));
     }
@@ -168,16 +181,19 @@ pub(super) fn template(m: &Machine<'_>) -> String {
     resources.push((
         p.machine_id,
         Node::map([
-            ("Type", Node::str("AWS::StepFunctions::StateMachine")),
+            ("Type", Node::str(resource_type)),
             ("Properties", Node::map(properties)),
         ]),
     ));
-    Node::map([
-        ("AWSTemplateFormatVersion", Node::str("2010-09-09")),
+    let mut top = vec![("AWSTemplateFormatVersion", Node::str("2010-09-09"))];
+    if let Some(t) = transform {
+        top.push(("Transform", Node::str(t)));
+    }
+    top.extend([
         ("Description", description(m)),
         ("Parameters", p.parameters),
         ("Resources", Node::Map(resources)),
         ("Outputs", p.outputs),
-    ])
-    .to_document()
+    ]);
+    Node::map(top).to_document()
 }
