@@ -12,7 +12,7 @@
 //! Environment: `SFN_BIN` (the `sfn` program; `target/release/sfn` by default),
 //! `FAKECLOUD_BIN` (the peer, run as `fakecloud --addr 127.0.0.1:PORT`; skipped when
 //! unset), `SFN_BENCH_SECONDS` (each wrk run, 10 by default), `SFN_BENCH_ONLY`
-//! (`startup`, `wrk`, `sdk` or `activities`), `SFN_BENCH_CLIENT_THREADS` (the SDK
+//! (`startup`, `wrk`, `wrk-activities`, `sdk` or `activities`), `SFN_BENCH_CLIENT_THREADS` (the SDK
 //! clients' tokio worker threads, 2 by default; 0 for a current-thread runtime).
 
 use std::{
@@ -63,6 +63,10 @@ fn main() -> Result<(), Error> {
             }
             None => println!("fakecloud: FAKECLOUD_BIN is not set, skipped"),
         }
+    }
+    if run("wrk-activities") {
+        let ours = Endpoint::spawn_sfn(&sfn)?;
+        wrk_activities(&ours, seconds)?;
     }
     // The SDK clients' runtime: 2 worker threads, or `SFN_BENCH_CLIENT_THREADS` (0: one
     // current-thread runtime, with no wake-ups across threads).
@@ -300,6 +304,92 @@ fn wrk_start_execution(name: &str, endpoint: &Endpoint, seconds: u64) -> Result<
         endpoint.cpu_per(cpu, requests),
         endpoint.rss_kib().map_or(0.0, mib)
     );
+    Ok(())
+}
+
+/// Activity round trips (GetActivityTask, then SendTaskSuccess with the token it gave)
+/// under `wrk`, 16 connections, 2 threads: what the server sustains without an SDK
+/// client's cost. Each wrk thread keeps the tokens its polls brought and answers them
+/// before polling again.
+fn wrk_activities(endpoint: &Endpoint, seconds: u64) -> Result<(), Error> {
+    // Enough tasks for 30,000 round trips a second: a poll finding none would wait.
+    let tasks = 30_000 * usize::try_from(seconds).unwrap_or(10);
+    let (status, text) = post(endpoint.addr, "CreateActivity", r#"{"name": "wrk"}"#)?;
+    let v: serde_json::Value = serde_json::from_str(&text)?;
+    let activity = v["activityArn"]
+        .as_str()
+        .filter(|_| status == 200)
+        .ok_or_else(|| format!("CreateActivity: {status} {text}"))?
+        .to_owned();
+    let definition = format!(
+        r#"{{"StartAt": "W", "States": {{"W": {{"Type": "Task", "Resource": "{activity}", "End": true}}}}}}"#
+    );
+    let body =
+        serde_json::json!({"name": "wrk-activity", "definition": definition, "roleArn": ROLE});
+    let (status, text) = post(endpoint.addr, "CreateStateMachine", &body.to_string())?;
+    let v: serde_json::Value = serde_json::from_str(&text)?;
+    let machine = v["stateMachineArn"]
+        .as_str()
+        .filter(|_| status == 200)
+        .ok_or_else(|| format!("CreateStateMachine: {status} {text}"))?
+        .to_owned();
+    let start = serde_json::json!({"stateMachineArn": machine}).to_string();
+    for _ in 0..tasks {
+        let (status, text) = post(endpoint.addr, "StartExecution", &start)?;
+        if status != 200 {
+            return Err(format!("StartExecution: {status} {text}").into());
+        }
+    }
+    let script = std::env::temp_dir().join(format!("sfn-bench-act-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            r#"local tokens = {{}}
+local json = "application/x-amz-json-1.0"
+local poll = '{{"activityArn": "{activity}", "workerName": "wrk"}}'
+request = function()
+  local t = table.remove(tokens)
+  if t then
+    return wrk.format("POST", "/", {{["Content-Type"] = json, ["X-Amz-Target"] = "AWSStepFunctions.SendTaskSuccess"}},
+      '{{"taskToken": "' .. t .. '", "output": "{{}}"}}')
+  end
+  return wrk.format("POST", "/", {{["Content-Type"] = json, ["X-Amz-Target"] = "AWSStepFunctions.GetActivityTask"}}, poll)
+end
+response = function(status, headers, body)
+  local t = body:match('"taskToken":"([^"]+)"')
+  if t then table.insert(tokens, t) end
+end
+"#
+        ),
+    )?;
+    let cpu = endpoint.cpu();
+    let out = Command::new("wrk")
+        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(endpoint.url())
+        .output()?;
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!(
+        "sfn serve: wrk activity round trips (GetActivityTask + SendTaskSuccess), 16 connections, {seconds} s:"
+    );
+    for line in text.lines() {
+        println!("  {line}");
+    }
+    let requests: usize = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "sfn serve: {:.0} round trips/s ({requests} requests, two a round trip); {}",
+        requests as f64 / 2.0 / seconds as f64,
+        endpoint.cpu_per(cpu, requests)
+    );
+    if requests / 2 >= tasks {
+        println!("sfn serve: note: the {tasks} tasks ran out before the end; the rate is a floor");
+    }
     Ok(())
 }
 
