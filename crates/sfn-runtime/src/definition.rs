@@ -216,12 +216,13 @@ pub mod support {
     /// Whether sfn's worker beats a task of an activity declaring `activity_heartbeat`
     /// often enough for a Task state whose own `HeartbeatSeconds` is `state_heartbeat`:
     /// the worker beats every third of the activity's value, or every 60 s without one
-    /// (`worker::heartbeat_interval`), so the state's value must be at least the
-    /// activity's, or 180 s when the activity declares none.
+    /// (`worker::heartbeat_interval`); at least two beats must fall in the state's
+    /// window, so that one may be lost: a third of the activity's value at most half the
+    /// state's, or the state's at least 120 s when the activity declares none.
     pub const fn beats_in_time(activity_heartbeat: Option<u64>, state_heartbeat: u64) -> bool {
         match activity_heartbeat {
-            Some(h) if h > 0 => h <= state_heartbeat,
-            _ => state_heartbeat >= 180,
+            Some(h) if h > 0 => 2 * (h as u128) <= 3 * (state_heartbeat as u128),
+            _ => state_heartbeat >= 120,
         }
     }
 
@@ -350,6 +351,19 @@ pub mod support {
 #[cfg(test)]
 mod tests {
     use super::support::*;
+
+    #[test]
+    fn two_beats_of_the_worker_fit_in_the_state_heartbeat() {
+        // The worker beats every h/3 (60 s without h): two beats in the state's window.
+        assert!(!beats_in_time(Some(60), 30));
+        assert!(beats_in_time(Some(60), 40));
+        assert!(!beats_in_time(Some(60), 39));
+        assert!(beats_in_time(Some(20), 20));
+        assert!(beats_in_time(None, 120));
+        assert!(!beats_in_time(None, 119));
+        assert!(!beats_in_time(Some(0), 2));
+        assert!(beats_in_time(Some(u64::MAX), u64::MAX));
+    }
 
     #[test]
     fn pieces_concatenate_at_compile_time() {

@@ -97,7 +97,7 @@ impl Emitted {
                     Some(Some(n)) => quote_spanned! {path.span()=>
                         const _: () = ::core::assert!(
                             __p::beats_in_time(<#path as __p::ActivityDefinition>::HEARTBEAT_SECONDS, #n),
-                            "the Task's heartbeat_seconds is shorter than its activity's `heartbeat` (180 s when it declares none): sfn's worker beats every third of the activity's `heartbeat` (every 60 s without one), so the task would time out; declare `#[activity(heartbeat = N)]` with N no larger than the state's heartbeat_seconds"
+                            "the Task's heartbeat_seconds leaves sfn's worker too little time: it beats every third of the activity's `heartbeat` (every 60 s without one), and two beats must fit in the state's heartbeat_seconds; declare `#[activity(heartbeat = N)]` with N at most one and a half times the state's heartbeat_seconds (or give the state at least 120 s)"
                         );
                     },
                     _ => TokenStream::new(),
