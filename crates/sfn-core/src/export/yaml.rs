@@ -72,6 +72,23 @@ impl Node {
                 let mut out = Vec::new();
                 for (k, v) in m {
                     let key = scalar(k);
+                    // An implicit key holds at most 1,024 characters: a longer one is
+                    // written in the explicit form, `? key` then `: value`.
+                    if key.chars().count() > MAX_IMPLICIT_KEY {
+                        out.push(format!("? {key}"));
+                        match v {
+                            Node::Map(inner) if !inner.is_empty() => {
+                                out.push(":".into());
+                                out.extend(v.lines().into_iter().map(|l| format!("  {l}")));
+                            }
+                            Node::Seq(inner) if !inner.is_empty() => {
+                                out.push(":".into());
+                                out.extend(v.lines().into_iter().map(|l| format!("  {l}")));
+                            }
+                            _ => out.push(format!(": {}", v.lines().concat())),
+                        }
+                        continue;
+                    }
                     match v {
                         Node::Map(inner) if !inner.is_empty() => {
                             out.push(format!("{key}:"));
@@ -102,6 +119,10 @@ impl Node {
         }
     }
 }
+
+/// The longest key written in the implicit form (`key: value`); YAML allows 1,024
+/// characters there.
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// A number as YAML 1.1 and 1.2 both read it: integers as they are; floats with a
 /// fraction and, when they have an exponent, a signed one (`1.0e+300`).
@@ -185,11 +206,13 @@ pub(super) fn quoted(s: &str) -> String {
     out
 }
 
-/// YAML's printable characters (`c-printable`), less the BOM and NEL, which readers treat
-/// as line breaks or marks.
+/// YAML's printable characters (`c-printable`), less the BOM, NEL and the line and
+/// paragraph separators (U+2028, U+2029), which YAML 1.1 readers treat as line breaks or
+/// marks.
 fn is_printable(c: char) -> bool {
     matches!(c as u32,
-        0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfefe | 0xff00..=0xfffd | 0x1_0000..=0x10_ffff)
+        0x20..=0x7e | 0xa0..=0x2027 | 0x202a..=0xd7ff | 0xe000..=0xfefe | 0xff00..=0xfffd
+            | 0x1_0000..=0x10_ffff)
 }
 
 #[cfg(test)]
@@ -219,6 +242,18 @@ mod tests {
         assert_eq!(
             scalar("line\n\"q\" \\ é \u{7f} \u{85} \u{feff}"),
             "\"line\\n\\\"q\\\" \\\\ é \\x7F \\x85 \\uFEFF\""
+        );
+        assert_eq!(scalar("a\u{2028}b \u{2029}"), "\"a\\u2028b \\u2029\"");
+    }
+
+    #[test]
+    fn a_key_too_long_to_be_implicit_is_explicit() {
+        let long = "k".repeat(1100);
+        let v = json!({ long.clone(): {"a": 1}, "b": [1], long.clone() + "x": 2 });
+        let text = Node::json(&v).to_document();
+        assert_eq!(
+            text,
+            format!("? {long}\n:\n  a: 1\nb:\n  - 1\n? {long}x\n: 2\n")
         );
     }
 

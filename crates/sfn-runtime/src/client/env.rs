@@ -13,20 +13,21 @@ impl Sfn {
     /// |---|---|---|
     /// | `aws` | | AWS (`Sfn::aws`, feature `aws`) |
     /// | `local` | | the embedded engine (`Sfn::local`) |
-    /// | unset or empty | any of `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL`, `AWS_PROFILE`, `AWS_REGION`, `AWS_DEFAULT_REGION` set | AWS |
+    /// | unset or empty | any of `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL`, `AWS_PROFILE`, `AWS_REGION`, `AWS_DEFAULT_REGION` set | AWS (without the feature `aws`: only for the endpoint URLs) |
     /// | unset or empty | none of them | the embedded engine |
     ///
     /// Without the feature `local`, the embedded engine is never chosen: AWS is. Without
-    /// the feature `aws`, a choice of AWS is an error that says which variable asked for
-    /// it, so that a program built for the embedded engine alone never runs elsewhere by
-    /// surprise. The choice and its reason are logged at `info` level (`tracing`).
+    /// the feature `aws`, a region or a profile alone (set on most CI runners and
+    /// shells) leaves the choice to the embedded engine; `SFN_BACKEND=aws` or an endpoint
+    /// URL is an error that says which variable asked for AWS, so that a program built
+    /// for the embedded engine alone never talks to the wrong place by surprise. The choice and its reason are logged at `info` level (`tracing`).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] when `SFN_BACKEND` has another value, or when AWS is
     /// chosen and the feature `aws` is off; and the errors of `Sfn::aws`.
     pub async fn from_env() -> Result<Sfn, Error> {
-        let choice = choose(&process_var, cfg!(feature = "local"))?;
+        let choice = choose(&process_var, cfg!(feature = "local"), cfg!(feature = "aws"))?;
         tracing::info!(
             backend = ?choice.backend,
             reason = %choice.reason,
@@ -95,12 +96,14 @@ pub(crate) struct Choice {
 }
 
 /// The back end the variables `var` ask for (see [`Sfn::from_env`] for the rule);
-/// `local_available`: whether the embedded engine is built in.
+/// `local_available`, `aws_available`: whether the embedded engine and the AWS back end
+/// are built in.
 ///
 /// [`Sfn::from_env`]: crate::client::Sfn::from_env
 pub(crate) fn choose(
     var: &dyn Fn(&str) -> Option<String>,
     local_available: bool,
+    aws_available: bool,
 ) -> Result<Choice, Error> {
     let local = |reason: String| {
         if local_available {
@@ -133,6 +136,16 @@ pub(crate) fn choose(
         _ => {}
     }
     Ok(match AWS_SETTINGS.iter().find(|name| var(name).is_some()) {
+        // A region or profile alone is everywhere (CI runners, shells, CloudShell): a
+        // program built without the AWS back end keeps to the engine. An endpoint URL
+        // names where to go, and stays a choice of AWS.
+        Some(name)
+            if !aws_available && local_available && !name.starts_with("AWS_ENDPOINT_URL") =>
+        {
+            local(format!(
+                "{name} is set, but the feature `aws` is off: the embedded engine"
+            ))
+        }
         Some(name) => aws(format!("{name} is set")),
         None => local("no AWS endpoint, profile or region is configured".to_owned()),
     })
@@ -191,8 +204,8 @@ mod tests {
 
     #[test]
     fn without_the_aws_feature_the_error_says_what_asked_for_aws_and_what_to_do() {
-        let e = aws_not_built_in("AWS_REGION is set").to_string();
-        assert!(e.contains("(AWS_REGION is set)"), "{e}");
+        let e = aws_not_built_in("AWS_ENDPOINT_URL is set").to_string();
+        assert!(e.contains("(AWS_ENDPOINT_URL is set)"), "{e}");
         assert!(e.contains("features = [\"aws\"]"), "{e}");
         assert!(e.contains("SFN_BACKEND=local"), "{e}");
     }
@@ -207,10 +220,27 @@ mod tests {
     }
 
     fn backend(pairs: &'static [(&'static str, &'static str)], local: bool) -> BackendKind {
-        match choose(&vars(pairs), local) {
+        match choose(&vars(pairs), local, true) {
             Ok(c) => c.backend,
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn without_the_aws_back_end_a_region_or_profile_leaves_the_engine() {
+        let pick = |pairs: &'static [(&'static str, &'static str)]| {
+            choose(&vars(pairs), true, false).map(|c| c.backend).ok()
+        };
+        assert_eq!(
+            pick(&[("AWS_REGION", "eu-west-1")]),
+            Some(BackendKind::Local)
+        );
+        assert_eq!(pick(&[("AWS_PROFILE", "dev")]), Some(BackendKind::Local));
+        assert_eq!(
+            pick(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:8083")]),
+            Some(BackendKind::Aws)
+        );
+        assert_eq!(pick(&[("SFN_BACKEND", "aws")]), Some(BackendKind::Aws));
     }
 
     #[test]
@@ -229,7 +259,7 @@ mod tests {
             BackendKind::Aws
         );
         assert!(matches!(
-            choose(&vars(&[("SFN_BACKEND", "azure")]), true),
+            choose(&vars(&[("SFN_BACKEND", "azure")]), true, true),
             Err(Error::InvalidArgument(_))
         ));
     }
@@ -239,7 +269,7 @@ mod tests {
         for name in AWS_SETTINGS {
             let var = |n: &str| (n == *name).then(|| "x".to_owned());
             assert_eq!(
-                choose(&var, true).map(|c| c.backend).ok(),
+                choose(&var, true, true).map(|c| c.backend).ok(),
                 Some(BackendKind::Aws),
                 "{name}"
             );
