@@ -156,6 +156,7 @@ pub(super) fn template(m: &Machine<'_>) -> String {
         ("RoleArn", Node::reference(ROLE_PARAMETER)),
     ];
     if intrinsic_key(&m.asl.definition, "").is_some() {
+        // A `Value` always serializes: the fallback is never taken.
         let text = serde_json::to_string_pretty(&m.asl.definition).unwrap_or_default();
         properties.push(("DefinitionString", Node::str(&text)));
     } else {

@@ -19,7 +19,7 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// Every format.
-    pub const ALL: [ExportFormat; 4] = [
+    pub const ALL: &'static [ExportFormat] = &[
         ExportFormat::Asl,
         ExportFormat::CloudFormation,
         ExportFormat::Sam,

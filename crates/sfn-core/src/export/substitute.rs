@@ -57,6 +57,7 @@ pub struct AslExport {
 impl AslExport {
     /// The definition as indented JSON text, ending with a newline.
     pub fn to_json_pretty(&self) -> String {
+        // A `Value` always serializes: the fallback is never taken.
         let mut text = serde_json::to_string_pretty(&self.definition).unwrap_or_default();
         text.push('\n');
         text

@@ -66,7 +66,7 @@ fn every_format_matches_its_golden_file() {
     assert!(!names.is_empty());
     let mut failures = Vec::new();
     for name in &names {
-        for format in ExportFormat::ALL {
+        for &format in ExportFormat::ALL {
             if let Err(e) = check_golden(&golden(name, format), &exported(name, format)) {
                 failures.push(e);
             }
@@ -78,7 +78,7 @@ fn every_format_matches_its_golden_file() {
 #[test]
 fn export_is_deterministic() {
     for name in fixtures() {
-        for format in ExportFormat::ALL {
+        for &format in ExportFormat::ALL {
             assert_eq!(
                 exported(&name, format),
                 exported(&name, format),

@@ -41,7 +41,7 @@ state_machine! {
 #[test]
 fn a_macro_machine_exports_its_activities_and_functions() {
     let options = ExportOptions::new();
-    for format in ExportFormat::ALL {
+    for &format in ExportFormat::ALL {
         let text = SumPairs::export(format, &options).unwrap_or_else(|e| panic!("{format}: {e}"));
         let direct = sfn_runtime::core::export::export(
             format,
