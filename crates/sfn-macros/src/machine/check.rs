@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value as Json;
 use sfn_core::{
     Diagnostic, StateMachine, Subject,
-    model::ExecutionType,
     validate::{ValidateOptions, validate_value_with},
 };
 
-use super::{fields, lower::Spans};
+use super::{
+    fields,
+    lower::{Lowered, Spans},
+};
 use crate::ctxt::Errors;
 
 /// Validates; returns the model when the definition is valid.
@@ -18,17 +19,22 @@ use crate::ctxt::Errors;
 /// Warnings are not reported: a procedural macro cannot emit warnings on stable Rust,
 /// and reporting them as errors would refuse machines AWS accepts. Run
 /// `sfn_core::validate(&T::definition())` to see them.
-pub(crate) fn validate(
-    json: &Json,
-    machine_type: ExecutionType,
-    spans: &Spans,
-    misspelled: &BTreeMap<String, String>,
-    errors: &mut Errors,
-) -> Option<StateMachine> {
+///
+/// The diagnostics that only report what a DSL error left out of the JSON are not
+/// reported: that error already says it.
+pub(crate) fn validate(lowered: &Lowered, errors: &mut Errors) -> Option<StateMachine> {
+    let Lowered {
+        json,
+        spans,
+        misspelled,
+        dropped,
+        machine_type,
+        ..
+    } = lowered;
     let (model, diagnostics) = validate_value_with(
         json,
         ValidateOptions {
-            machine_type,
+            machine_type: *machine_type,
             warnings: false,
         },
     );
@@ -37,6 +43,16 @@ pub(crate) fn validate(
     let mut reported = Vec::new();
     for d in diagnostics.errors() {
         any = true;
+        if dropped.explains(d, json) {
+            continue;
+        }
+        // The notes name the states a broken transition cuts off, which may be cut off by
+        // a state or transition the DSL's errors left out instead.
+        let notes: &[String] = if dropped.changed_graph_at(&d.pointer) {
+            &[]
+        } else {
+            &d.notes
+        };
         let (key, value, exact) = spans.find(&d.pointer).unwrap_or_else(|| {
             let s = proc_macro2::Span::call_site();
             (s, s, false)
@@ -49,9 +65,9 @@ pub(crate) fn validate(
         let text = match misspelled.get(&d.pointer) {
             Some(own) if exact => {
                 reported.push(d.pointer.as_str());
-                with_notes(own.clone(), d)
+                with_notes(own.clone(), notes)
             }
-            _ => message(d, &names),
+            _ => with_notes(message(d, &names), notes),
         };
         errors.at(span, text);
     }
@@ -65,7 +81,7 @@ pub(crate) fn validate(
 
 /// Reports the errors of the misspelled fields the lowering passed on, but for those at
 /// the pointers in `reported`, on their keys.
-pub(crate) fn misspelled_fields(
+fn misspelled_fields(
     spans: &Spans,
     misspelled: &BTreeMap<String, String>,
     reported: &[&str],
@@ -80,7 +96,7 @@ pub(crate) fn misspelled_fields(
     }
 }
 
-/// The validator's message, with ASL field names written as in the DSL.
+/// The validator's message, with ASL field names written as in the DSL, and its code.
 pub(crate) fn message(d: &Diagnostic, names: &[(String, String)]) -> String {
     let mut m = d.message.clone();
     for (pascal, snake) in names {
@@ -102,13 +118,13 @@ pub(crate) fn message(d: &Diagnostic, names: &[(String, String)]) -> String {
             m = format!("{}{}{}", &m[..open], list.join(", "), &m[open + len..]);
         }
     }
-    with_notes(format!("{m} [{}]", d.code), d)
+    format!("{m} [{}]", d.code)
 }
 
-/// `message` followed by the diagnostic's notes (which name states, kept as written), one
-/// a line.
-fn with_notes(mut message: String, d: &Diagnostic) -> String {
-    for note in &d.notes {
+/// `message` followed by a diagnostic's notes (which name states, kept as written), one a
+/// line.
+fn with_notes(mut message: String, notes: &[String]) -> String {
+    for note in notes {
         message.push_str("\nnote: ");
         message.push_str(note);
     }

@@ -19,6 +19,7 @@ use syn::{Ident, ext::IdentExt};
 
 use super::{
     ast::{Call, Field, Key, Object, Value},
+    dropped::Dropped,
     fields::{self, EnumStyle, EnumStyle::*, Kind, Kind::*},
     names::{camel, pascal, screaming, snake},
 };
@@ -67,6 +68,8 @@ pub(crate) struct Lowered {
     /// The errors for misspelled fields passed on to the validator, by JSON Pointer: the
     /// validator's diagnostic there is reported with this message.
     pub(crate) misspelled: BTreeMap<String, String>,
+    /// What a DSL error left out of the JSON.
+    pub(crate) dropped: Dropped,
 }
 
 /// Whether `Task(first::…)` names a service integration: `aws_sdk`, or a service of
@@ -84,6 +87,7 @@ pub(crate) struct Lowerer<'e> {
     activities: Vec<ActivityTask>,
     machine_type: ExecutionType,
     misspelled: BTreeMap<String, String>,
+    dropped: Dropped,
 }
 
 /// `ptr` with the token `key` appended.
@@ -101,6 +105,7 @@ impl<'e> Lowerer<'e> {
             activities: Vec::new(),
             machine_type: ExecutionType::Standard,
             misspelled: BTreeMap::new(),
+            dropped: Dropped::default(),
         }
     }
 
@@ -114,6 +119,7 @@ impl<'e> Lowerer<'e> {
             activities: self.activities,
             machine_type: self.machine_type,
             misspelled: self.misspelled,
+            dropped: self.dropped,
         }
     }
 
@@ -163,6 +169,7 @@ impl<'e> Lowerer<'e> {
                     f.key.span(),
                     format!("write field names as identifiers: `{}`", snake(&name)),
                 );
+                self.dropped.record(&push(ptr, &canonical(&name)));
                 continue;
             }
             if !f.attrs.is_empty() && docs::text(&f.attrs).is_some() {
@@ -200,6 +207,11 @@ impl<'e> Lowerer<'e> {
                     map.insert(pascal(&name), Json::String(target));
                 } else {
                     self.errors.at(f.key.span(), message);
+                    // The field it meant, if any, is missing now.
+                    let meant_field = meant.as_deref().and_then(|m| fields::find(object, m));
+                    if let Some((asl, _)) = meant_field {
+                        self.dropped.record(&push(ptr, asl));
+                    }
                 }
                 continue;
             };
@@ -209,8 +221,11 @@ impl<'e> Lowerer<'e> {
             }
             let at = push(ptr, key);
             self.spans.record(&at, f.key.span(), f.value.span());
-            if let Some(v) = self.field(&f.value, &at, kind) {
-                map.insert(key.to_owned(), v);
+            match self.field(&f.value, &at, kind) {
+                Some(v) => {
+                    map.insert(key.to_owned(), v);
+                }
+                None => self.dropped.record(&at),
             }
         }
         map
@@ -245,13 +260,16 @@ impl<'e> Lowerer<'e> {
                             .record(&format!("{ptr}/{i}"), item.span(), item.span());
                         match item {
                             Value::Str(s) => out.push(Json::String(s.value())),
-                            other => self.errors.at(
-                                other.span(),
-                                format!(
-                                    "error names are strings (`\"States.ALL\"`), not {}",
-                                    other.kind()
-                                ),
-                            ),
+                            other => {
+                                self.errors.at(
+                                    other.span(),
+                                    format!(
+                                        "error names are strings (`\"States.ALL\"`), not {}",
+                                        other.kind()
+                                    ),
+                                );
+                                self.drop_item(&mut out, &format!("{ptr}/{i}"));
+                            }
                         }
                     }
                     Some(Json::Array(out))
@@ -322,9 +340,19 @@ impl<'e> Lowerer<'e> {
         for (i, it) in items.iter().enumerate() {
             let at = format!("{ptr}/{i}");
             self.spans.record(&at, it.span(), it.span());
-            out.extend(item(self, it, &at));
+            match item(self, it, &at) {
+                Some(v) => out.push(v),
+                None => self.drop_item(&mut out, &at),
+            }
         }
         Some(Json::Array(out))
+    }
+
+    /// Keeps the place of a list item that could not be lowered, so that the items after
+    /// it keep their pointers; the validator's diagnostics about it are dropped.
+    fn drop_item(&mut self, out: &mut Vec<Json>, at: &str) {
+        out.push(Json::Null);
+        self.dropped.record(at);
     }
 
     fn nested(&mut self, v: &Value, ptr: &str, t: ObjectKind, what: &str) -> Option<Json> {
@@ -417,7 +445,10 @@ impl<'e> Lowerer<'e> {
                 for (i, it) in items.iter().enumerate() {
                     let at = format!("{ptr}/{i}");
                     self.spans.record(&at, it.span(), it.span());
-                    out.extend(self.json(it, &at));
+                    match self.json(it, &at) {
+                        Some(v) => out.push(v),
+                        None => self.drop_item(&mut out, &at),
+                    }
                 }
                 Json::Array(out)
             }
@@ -432,8 +463,11 @@ impl<'e> Lowerer<'e> {
                         continue;
                     }
                     self.spans.record(&at, f.key.span(), f.value.span());
-                    if let Some(v) = self.json(&f.value, &at) {
-                        map.insert(k, v);
+                    match self.json(&f.value, &at) {
+                        Some(v) => {
+                            map.insert(k, v);
+                        }
+                        None => self.dropped.record(&at),
                     }
                 }
                 Json::Object(map)
@@ -472,8 +506,11 @@ impl<'e> Lowerer<'e> {
                 continue;
             }
             self.spans.record(&at, f.key.span(), f.key.span());
-            if let Some(s) = self.state(f, &at) {
-                map.insert(name, s);
+            match self.state(f, &at) {
+                Some(s) => {
+                    map.insert(name, s);
+                }
+                None => self.dropped.record(&at),
             }
         }
         Some(Json::Object(map))
@@ -519,14 +556,20 @@ impl<'e> Lowerer<'e> {
                 Some(arg) => {
                     let at = push(ptr, "Resource");
                     self.spans.record(&at, arg.span(), arg.span());
-                    if let Some(r) = self.resource(arg, ptr, call.body.as_ref()) {
-                        map.insert("Resource".to_owned(), Json::String(r));
+                    match self.resource(arg, ptr, call.body.as_ref()) {
+                        Some(r) => {
+                            map.insert("Resource".to_owned(), Json::String(r));
+                        }
+                        None => self.dropped.record(&at),
                     }
                 }
-                None => self.errors.at(
-                    ty_ident.span(),
-                    "a Task names what it calls: `Task(my_activity)`, `Task(lambda::invoke)` or `Task(\"arn:…\")`",
-                ),
+                None => {
+                    self.errors.at(
+                        ty_ident.span(),
+                        "a Task names what it calls: `Task(my_activity)`, `Task(lambda::invoke)` or `Task(\"arn:…\")`",
+                    );
+                    self.dropped.record(&push(ptr, "Resource"));
+                }
             }
         } else if let Some(arg) = &call.arg {
             self.errors.at(

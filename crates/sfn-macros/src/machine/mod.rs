@@ -3,6 +3,7 @@
 
 mod ast;
 mod check;
+mod dropped;
 mod emit;
 mod fields;
 mod file;
@@ -32,24 +33,13 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let doc = docs::text(&input.attrs);
     let out = match &input.body {
         Body::Dsl(obj) => {
-            // The validator runs once the DSL is well-formed: a mistake in the DSL leaves
-            // a field or a state out of the JSON, and the validator would report that
-            // absence again, as a second error for one mistake.
+            // The validator always runs, so that its findings come in the same build as
+            // the DSL's errors; those that only report what a DSL error left out of the
+            // JSON are dropped (see `dropped`).
             let mut dsl = Errors::default();
             let lowered = lower::Lowerer::new(&mut dsl).machine(obj, &input.name, doc);
-            let model = if dsl.is_empty() {
-                check::validate(
-                    &lowered.json,
-                    lowered.machine_type,
-                    &lowered.spans,
-                    &lowered.misspelled,
-                    &mut errors,
-                )
-            } else {
-                check::misspelled_fields(&lowered.spans, &lowered.misspelled, &[], &mut dsl);
-                None
-            };
             errors.append(dsl);
+            let model = check::validate(&lowered, &mut errors);
             emit::Emitted::dsl(model, &lowered, &errors)
         }
         Body::File { path, activities } => file::load(path, activities, &mut errors),
