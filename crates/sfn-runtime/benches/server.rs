@@ -58,7 +58,8 @@ fn main() -> Result<(), Error> {
         drop(ours);
         match std::env::var_os("FAKECLOUD_BIN") {
             Some(bin) => {
-                let peer = Endpoint::spawn(Command::new(bin).args(["--log-level", "error"]), "--addr")?;
+                let peer =
+                    Endpoint::spawn(Command::new(bin).args(["--log-level", "error"]), "--addr")?;
                 wrk_start_execution("fakecloud", &peer, seconds)?;
             }
             None => println!("fakecloud: FAKECLOUD_BIN is not set, skipped"),
