@@ -283,29 +283,41 @@ fn wrk_start_execution(name: &str, endpoint: &Endpoint, seconds: u64) -> Result<
         endpoint.rss_kib().map_or(0.0, mib)
     );
     let cpu = endpoint.cpu();
-    let out = Command::new("wrk")
-        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
-        .arg(&script)
-        .arg(endpoint.url())
-        .output()?;
-    let _ = std::fs::remove_file(&script);
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!("{name}: wrk StartExecution, 16 connections, {seconds} s:");
-    for line in text.lines() {
-        println!("  {line}");
-    }
-    let requests = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let requests = run_wrk(
+        &format!("{name}: wrk StartExecution"),
+        endpoint,
+        &script,
+        seconds,
+    )?;
     println!(
         "{name}: {}; RSS after the run {:.1} MiB",
         endpoint.cpu_per(cpu, requests),
         endpoint.rss_kib().map_or(0.0, mib)
     );
     Ok(())
+}
+
+/// Runs `wrk` (2 threads, 16 connections, `seconds`) with the Lua `script` against
+/// `endpoint`, prints its report under `title`, removes the script and answers how many
+/// requests it made.
+fn run_wrk(title: &str, endpoint: &Endpoint, script: &Path, seconds: u64) -> Result<usize, Error> {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
+        .arg(script)
+        .arg(endpoint.url())
+        .output();
+    let _ = std::fs::remove_file(script);
+    let text = String::from_utf8_lossy(&out?.stdout).into_owned();
+    println!("{title}, 16 connections, {seconds} s:");
+    for line in text.lines() {
+        println!("  {line}");
+    }
+    Ok(text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Activity round trips (GetActivityTask, then SendTaskSuccess with the token it gave)
@@ -364,25 +376,12 @@ end
         ),
     )?;
     let cpu = endpoint.cpu();
-    let out = Command::new("wrk")
-        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-s"])
-        .arg(&script)
-        .arg(endpoint.url())
-        .output()?;
-    let _ = std::fs::remove_file(&script);
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!(
-        "sfn serve: wrk activity round trips (GetActivityTask + SendTaskSuccess), 16 connections, {seconds} s:"
-    );
-    for line in text.lines() {
-        println!("  {line}");
-    }
-    let requests: usize = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let requests = run_wrk(
+        "sfn serve: wrk activity round trips (GetActivityTask + SendTaskSuccess)",
+        endpoint,
+        &script,
+        seconds,
+    )?;
     println!(
         "sfn serve: {:.0} round trips/s ({requests} requests, two a round trip); {}",
         requests as f64 / 2.0 / seconds as f64,
