@@ -2,7 +2,8 @@
 //! soon it answers after it is spawned, its idle memory, StartExecution throughput under
 //! `wrk` (side by side with a peer emulator when one is given), and with the Rust SDK
 //! executions started and described and activity round trips per second, and memory
-//! after 100,000 finished executions. Run by hand (see `docs/benchmarks.md`):
+//! after 100,000 finished executions; then the same loads against a bare hyper server
+//! that does no work, the ceiling of this machine. Run by hand (see `docs/benchmarks.md`):
 //!
 //! ```sh
 //! cargo build --release -p sfn-cli
@@ -12,8 +13,9 @@
 //! Environment: `SFN_BIN` (the `sfn` program; `target/release/sfn` by default),
 //! `FAKECLOUD_BIN` (the peer, run as `fakecloud --addr 127.0.0.1:PORT`; skipped when
 //! unset), `SFN_BENCH_SECONDS` (each wrk run, 10 by default), `SFN_BENCH_ONLY`
-//! (`startup`, `wrk`, `wrk-activities`, `sdk` or `activities`), `SFN_BENCH_CLIENT_THREADS` (the SDK
-//! clients' tokio worker threads, 2 by default; 0 for a current-thread runtime).
+//! (`startup`, `wrk`, `wrk-activities`, `sdk`, `activities` or `ceiling`),
+//! `SFN_BENCH_CLIENT_THREADS` (the SDK clients' tokio worker threads, 2 by default; 0 for
+//! a current-thread runtime).
 
 use std::{
     io::{Read, Write},
@@ -40,6 +42,9 @@ fn main() -> Result<(), Error> {
     if !std::env::args().any(|a| a == "--bench") {
         println!("server bench: run with `cargo bench -p sfn-runtime --bench server`");
         return Ok(());
+    }
+    if std::env::var_os(BARE_SERVER).is_some() {
+        return bare::serve();
     }
     let sfn = sfn_bin()?;
     let only = std::env::var("SFN_BENCH_ONLY").ok();
@@ -93,7 +98,140 @@ fn main() -> Result<(), Error> {
         let ours = Endpoint::spawn_sfn(&sfn)?;
         runtime.block_on(sdk_activities(&ours))?;
     }
+    if run("ceiling") {
+        ceiling(&runtime, seconds)?;
+    }
     Ok(())
+}
+
+/// Set in the environment of this program's own child that serves as [`bare`] server.
+const BARE_SERVER: &str = "SFN_BENCH_BARE_SERVER";
+
+/// What this machine allows at all: the same load against a bare hyper server (same
+/// version, same HTTP/1 settings, same runtime as `sfn serve`) that answers every
+/// request with a fixed body and does no other work. No server on hyper here can do
+/// better than these figures.
+fn ceiling(runtime: &tokio::runtime::Runtime, seconds: u64) -> Result<(), Error> {
+    let spawn_bare = || {
+        Endpoint::spawn(
+            Command::new(std::env::current_exe()?)
+                .arg("--bench")
+                .env(BARE_SERVER, "1"),
+            "--bind",
+        )
+    };
+    let bare = spawn_bare()?;
+    let script = std::env::temp_dir().join(format!("sfn-bench-bare-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        "wrk.method = \"POST\"\n\
+         wrk.headers[\"Content-Type\"] = \"application/x-amz-json-1.0\"\n\
+         wrk.headers[\"X-Amz-Target\"] = \"AWSStepFunctions.StartExecution\"\n\
+         wrk.body = '{\"stateMachineArn\": \"arn:aws:states:us-east-1:123456789012:stateMachine:bench-pass\", \"input\": \"{}\"}'\n",
+    )?;
+    let cpu = bare.cpu();
+    let requests = run_wrk(
+        "bare hyper server: wrk StartExecution (a fixed answer)",
+        &bare,
+        &script,
+        seconds,
+    )?;
+    println!("bare hyper server: {}", bare.cpu_per(cpu, requests));
+    drop(bare);
+    let bare = spawn_bare()?;
+    runtime.block_on(async {
+        const N: usize = 50_000;
+        let sfn = client(&bare);
+        let cpu = bare.cpu();
+        let rate = spread(N, move |_| {
+            let sfn = sfn.clone();
+            async move {
+                let task = sfn
+                    .get_activity_task()
+                    .activity_arn("arn:aws:states:us-east-1:123456789012:activity:bench")
+                    .worker_name("bench")
+                    .send()
+                    .await?;
+                let token = task.task_token().ok_or("no task")?;
+                sfn.send_task_success()
+                    .task_token(token)
+                    .output("{}")
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .await?;
+        println!(
+            "bare hyper server: SDK activity round trips, {WORKERS} workers: {rate:.0}/s; {} (two a round trip)",
+            bare.cpu_per(cpu, 2 * N)
+        );
+        Ok::<(), Error>(())
+    })
+}
+
+/// The bare server of [`ceiling`]: hyper's HTTP/1 on a multi-thread tokio runtime,
+/// answering each request, once its body is read, with a fixed AWS JSON 1.0 body that
+/// fits its `X-Amz-Target`.
+mod bare {
+    use std::convert::Infallible;
+
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    use hyper::{Request, Response, body::Incoming, server::conn::http1, service::service_fn};
+    use hyper_util::rt::TokioIo;
+
+    use super::Error;
+
+    pub(super) fn serve() -> Result<(), Error> {
+        let args: Vec<String> = std::env::args().collect();
+        let addr = args
+            .iter()
+            .position(|a| a == "--bind")
+            .and_then(|i| args.get(i + 1))
+            .ok_or("--bind ADDR is missing")?
+            .clone();
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&addr).await?;
+                loop {
+                    let (stream, _) = listener.accept().await?;
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(async move {
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service_fn(answer))
+                            .await;
+                    });
+                }
+            })
+    }
+
+    async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+        let target = req
+            .headers()
+            .get("x-amz-target")
+            .map(|v| v.as_bytes().to_vec())
+            .unwrap_or_default();
+        let _ = req.into_body().collect().await;
+        let body: &'static str = match target.as_slice() {
+            b"AWSStepFunctions.StartExecution" => {
+                r#"{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:bench-pass:00000000-0000-0000-0000-000000000000","startDate":1796044856.0}"#
+            }
+            b"AWSStepFunctions.GetActivityTask" => {
+                r#"{"taskToken":"AAAAKgAAAAIAAAAAAAAAAQ","input":"{}"}"#
+            }
+            b"AWSStepFunctions.ListActivities" => r#"{"activities":[]}"#,
+            _ => "{}",
+        };
+        let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+        response.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/x-amz-json-1.0"),
+        );
+        Ok(response)
+    }
 }
 
 /// The `sfn` program: `SFN_BIN`, or `sfn` next to this bench's `deps/` directory.
