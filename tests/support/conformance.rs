@@ -9,13 +9,13 @@ use serde_json::Value;
 
 use super::shared::{present, shared_dir};
 
-/// The conformance corpus, or `None` when it is absent and the test is to be skipped.
+/// The conformance corpus, or `None` when it is absent and the test is to be skipped:
+/// `SFN_CONFORMANCE_DIR` when set (another corpus of the same layout, such as a larger
+/// set run before a release), else `../shared/conformance`.
 pub(crate) fn corpus() -> Option<PathBuf> {
-    present(
-        "the conformance corpus",
-        shared_dir("conformance"),
-        "execution",
-    )
+    let dir = std::env::var_os("SFN_CONFORMANCE_DIR")
+        .map_or_else(|| shared_dir("conformance"), PathBuf::from);
+    present("the conformance corpus", dir, "execution")
 }
 
 /// Every case (`*.json`) in the corpus folder `dir`, named by its file stem, in name order.
