@@ -66,18 +66,12 @@ pub(crate) fn epoch(t: DateTime<Utc>) -> Value {
     json!(t.timestamp_millis() as f64 / 1000.0)
 }
 
-/// How a member's value is quoted in a validation message.
+/// How a member's value is quoted in a validation message: whole, however long, as AWS
+/// quotes it.
 fn quoted(v: &Value) -> String {
     match v {
-        Value::String(s) => {
-            let short: String = s.chars().take(64).collect();
-            format!("'{short}'")
-        }
-        other => {
-            let text = other.to_string();
-            let short: String = text.chars().take(64).collect();
-            format!("'{short}'")
-        }
+        Value::String(s) => format!("'{s}'"),
+        other => format!("'{other}'"),
     }
 }
 
@@ -343,7 +337,7 @@ impl Input {
 }
 
 /// The same error about a member of a nested structure, named by its full path.
-fn rename(mut e: ApiError, field: &str, path: &str) -> ApiError {
+pub(crate) fn rename(mut e: ApiError, field: &str, path: &str) -> ApiError {
     e.message = e
         .message
         .replace(&format!("at '{field}'"), &format!("at '{path}'"));
@@ -485,6 +479,12 @@ fn digest(text: &str) -> u64 {
 /// Checks that `arn` is a Step Functions ARN of the resource type `kind`
 /// (`stateMachine`, `activity`, `execution`, `mapRun`).
 pub(crate) fn check_arn(arn: &str, kinds: &[&str]) -> Result<(), ApiError> {
+    if !arn.starts_with("arn:") {
+        return Err(ApiError::new(
+            "InvalidArn",
+            format!("Invalid Arn: 'Invalid ARN prefix: {arn}'"),
+        ));
+    }
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
     let valid = parts.len() == 7
         && parts[0] == "arn"
@@ -595,6 +595,7 @@ mod tests {
     fn arns_are_checked_by_kind() {
         assert!(check_arn("arn:aws:states:us-east-1:1:activity:a", &["activity"]).is_ok());
         assert!(check_arn("arn:aws:states:us-east-1:1:activity:a", &["stateMachine"]).is_err());
-        assert!(check_arn("nope", &["activity"]).is_err());
+        let e = check_arn("nope", &["activity"]).expect_err("no ARN");
+        assert_eq!(e.message, "Invalid Arn: 'Invalid ARN prefix: nope'");
     }
 }
