@@ -19,8 +19,9 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             message.push('\'');
             ApiError::new("InvalidDefinition", message)
         }
-        Error::InvalidName { name, reason } => {
-            ApiError::new("InvalidName", format!("Invalid Name: '{name}' ({reason})"))
+        // AWS names the name, not the rule it breaks.
+        Error::InvalidName { name, .. } => {
+            ApiError::new("InvalidName", format!("Invalid Name: '{name}'"))
         }
         Error::StateMachineAlreadyExists { arn } => ApiError::new(
             "StateMachineAlreadyExists",
@@ -43,7 +44,7 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
         }
         Error::InvalidExecutionInput { message } => ApiError::new(
             "InvalidExecutionInput",
-            format!("Invalid Execution Input: {message}"),
+            format!("Invalid State Machine Execution Input: '{message}'"),
         ),
         Error::ActivityDoesNotExist { arn } => ApiError::new(
             "ActivityDoesNotExist",

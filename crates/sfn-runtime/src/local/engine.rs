@@ -21,7 +21,7 @@ use super::{
     execution::{ExecutionEntry, Input},
     express::not_kept,
     handlers::Handlers,
-    lock,
+    input_text, lock,
     map_run::MapRunEntry,
     plan::ScopePlan,
     redrive::Launch,
@@ -244,7 +244,7 @@ impl LocalEngine {
                     return Err(too_large());
                 }
                 serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
-                    message: format!("the input is not JSON: {e}"),
+                    message: input_text::input_error(&text, &e),
                 })?
             }
         };

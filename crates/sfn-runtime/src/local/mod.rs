@@ -63,6 +63,7 @@ mod execution;
 mod express;
 mod handlers;
 mod history;
+mod input_text;
 mod interp;
 mod manage;
 mod map_run;

@@ -1,0 +1,260 @@
+//! Why an execution's input text is not JSON, worded as AWS words it: the messages of
+//! its JSON parser (Jackson), such as `Unrecognized token 'not': was expecting (JSON
+//! String, Number, Array, Object or token 'null', 'true' or 'false')`.
+
+/// What AWS says of an input that is empty (or only whitespace).
+const EMPTY: &str = "Invalid execution input.";
+
+/// The end of Jackson's message about a token that is no JSON value.
+const EXPECTED_VALUE: &str =
+    "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
+
+/// Why `text`, which serde_json refused with `fallback`, is not JSON: Jackson's message
+/// for the first fault a scan finds, or `fallback` when the scan finds none it words.
+pub(super) fn input_error(text: &str, fallback: &serde_json::Error) -> String {
+    if text.trim().is_empty() {
+        return EMPTY.to_owned();
+    }
+    let mut scan = Scan {
+        chars: text.chars().collect(),
+        at: 0,
+    };
+    match scan.value().and_then(|()| scan.trailing()) {
+        Err(Some(message)) => message,
+        Ok(()) | Err(None) => format!("the input is not JSON: {fallback}"),
+    }
+}
+
+/// A fault: Jackson's message, or `None` for one this scan does not word.
+type Fault = Option<String>;
+
+/// A character as Jackson quotes it: `'x' (code 120)`, or `CTRL-CHAR, code 9`.
+fn quote(c: char) -> String {
+    let code = u32::from(c);
+    if c.is_control() {
+        format!("(CTRL-CHAR, code {code})")
+    } else {
+        format!("('{c}' (code {code}))")
+    }
+}
+
+fn unexpected(c: char, expecting: &str) -> Fault {
+    Some(format!("Unexpected character {}: {expecting}", quote(c)))
+}
+
+/// A cursor over the text, checking it as Jackson reads it.
+struct Scan {
+    chars: Vec<char>,
+    at: usize,
+}
+
+impl Scan {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    /// The next character after whitespace, not consumed.
+    fn next_token(&mut self) -> Option<char> {
+        while self
+            .peek()
+            .is_some_and(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+        {
+            self.at += 1;
+        }
+        self.peek()
+    }
+
+    fn value(&mut self) -> Result<(), Fault> {
+        let Some(c) = self.next_token() else {
+            return Err(Some(
+                "Unexpected end-of-input: expected a JSON value".to_owned(),
+            ));
+        };
+        match c {
+            '{' => self.object(),
+            '[' => self.array(),
+            '"' => self.string(),
+            '-' | '0'..='9' => self.number(),
+            c if c.is_alphanumeric() || c == '_' || c == '$' => self.word(),
+            c => Err(unexpected(
+                c,
+                "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+            )),
+        }
+    }
+
+    /// A bare word: `true`, `false` or `null`, else an unrecognized token.
+    fn word(&mut self) -> Result<(), Fault> {
+        let start = self.at;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
+            self.at += 1;
+        }
+        let word: String = self.chars[start..self.at].iter().collect();
+        match word.as_str() {
+            "true" | "false" | "null" => Ok(()),
+            _ => Err(Some(format!(
+                "Unrecognized token '{word}': {EXPECTED_VALUE}"
+            ))),
+        }
+    }
+
+    /// A number's characters; serde_json's message words the faults within one.
+    fn number(&mut self) -> Result<(), Fault> {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+        {
+            self.at += 1;
+        }
+        Ok(())
+    }
+
+    fn string(&mut self) -> Result<(), Fault> {
+        self.at += 1;
+        loop {
+            match self.peek() {
+                None => {
+                    return Err(Some(
+                        "Unexpected end-of-input: was expecting closing quote for a string value"
+                            .to_owned(),
+                    ));
+                }
+                Some('"') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some('\\') => self.at += 2,
+                Some(c) if u32::from(c) < 0x20 => {
+                    return Err(Some(format!(
+                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
+                        quote(c)
+                    )));
+                }
+                Some(_) => self.at += 1,
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<(), Fault> {
+        self.at += 1;
+        if self.next_token() == Some('}') {
+            self.at += 1;
+            return Ok(());
+        }
+        loop {
+            match self.next_token() {
+                Some('"') => self.string()?,
+                Some(c) => {
+                    return Err(unexpected(
+                        c,
+                        "was expecting double-quote to start field name",
+                    ));
+                }
+                None => return Err(end_of_input("Object")),
+            }
+            match self.next_token() {
+                Some(':') => self.at += 1,
+                Some(c) => {
+                    return Err(unexpected(
+                        c,
+                        "was expecting a colon to separate field name and value",
+                    ));
+                }
+                None => return Err(end_of_input("Object")),
+            }
+            self.value()?;
+            match self.next_token() {
+                Some(',') => self.at += 1,
+                Some('}') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(c) => {
+                    return Err(unexpected(
+                        c,
+                        "was expecting comma to separate Object entries",
+                    ));
+                }
+                None => return Err(end_of_input("Object")),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<(), Fault> {
+        self.at += 1;
+        if self.next_token() == Some(']') {
+            self.at += 1;
+            return Ok(());
+        }
+        loop {
+            if self.next_token().is_none() {
+                return Err(end_of_input("Array"));
+            }
+            self.value()?;
+            match self.next_token() {
+                Some(',') => self.at += 1,
+                Some(']') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(c) => {
+                    return Err(unexpected(
+                        c,
+                        "was expecting comma to separate Array entries",
+                    ));
+                }
+                None => return Err(end_of_input("Array")),
+            }
+        }
+    }
+
+    /// Anything after the value: serde_json's message words it.
+    fn trailing(&mut self) -> Result<(), Fault> {
+        match self.next_token() {
+            None => Ok(()),
+            Some(_) => Err(None),
+        }
+    }
+}
+
+fn end_of_input(container: &str) -> Fault {
+    Some(format!(
+        "Unexpected end-of-input: expected close marker for {container}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> String {
+        let e = serde_json::from_str::<serde_json::Value>(text).expect_err("not JSON");
+        input_error(text, &e)
+    }
+
+    #[test]
+    fn faults_are_worded_as_aws_words_them() {
+        assert_eq!(
+            message("not some json"),
+            "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+        );
+        assert_eq!(
+            message("{'not': 'json'"),
+            "Unexpected character (''' (code 39)): was expecting double-quote to start field name"
+        );
+        assert_eq!(message(""), "Invalid execution input.");
+        assert_eq!(message("  \n"), "Invalid execution input.");
+        assert_eq!(
+            message("[1 2]"),
+            "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+        );
+        assert_eq!(
+            message("{\"a\": 1"),
+            "Unexpected end-of-input: expected close marker for Object"
+        );
+        assert!(message("{} x").starts_with("the input is not JSON"));
+    }
+}
