@@ -508,9 +508,9 @@ impl LocalEngine {
             .collect()
     }
 
-    /// Changes a machine's definition or role (`UpdateStateMachine`). A change is a new
-    /// revision with a new id; a definition or role the same as the latest's changes
-    /// nothing (as on AWS, the same text again is no new revision). Running executions
+    /// Changes a machine's definition, role or settings (`UpdateStateMachine`). A change
+    /// is a new revision with a new id; a definition, role or setting the same as the
+    /// latest's changes nothing (as on AWS, the same text again is no new revision). Running executions
     /// go on with the revision they started with. With `publish`, the latest revision is
     /// then published (or its version given, when it is published already).
     ///
@@ -555,13 +555,17 @@ impl LocalEngine {
             }
             None => None,
         };
+        // A setting changed is a new revision too, as on AWS; the same again is none.
+        let settings_changed = settings
+            .iter()
+            .any(|(member, value)| meta.settings.get(member) != Some(value));
         let now = self.inner.clock.now();
         if !settings.is_empty() {
             let mut metas = lock(&self.inner.registry.machines);
             let meta = metas.get_mut(arn).ok_or_else(not_found)?;
             meta.settings.extend(settings);
         }
-        let revision_id = if definition.is_none() && role_arn.is_none() {
+        let revision_id = if definition.is_none() && role_arn.is_none() && !settings_changed {
             current.revision_id.clone()
         } else {
             let revision_id = Some(self.new_revision_id());

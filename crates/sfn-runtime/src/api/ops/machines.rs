@@ -9,7 +9,7 @@ use sfn_core::model::ExecutionType;
 use crate::{
     api::{
         error::from_engine,
-        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page, rename},
     },
     local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
 };
@@ -29,11 +29,52 @@ const SETTINGS: &[&str] = &[
 fn settings(input: &Input) -> Result<Vec<(&'static str, Value)>, ApiError> {
     let mut out = Vec::new();
     for member in SETTINGS {
-        if let Some(v) = input.opt_object(member)? {
+        if let Some(mut v) = input.opt_object(member)? {
+            if *member == "loggingConfiguration" {
+                logging(&mut v)?;
+            }
             out.push((*member, v));
         }
     }
     Ok(out)
+}
+
+const LOG_LEVELS: &[&str] = &["ALL", "ERROR", "FATAL", "OFF"];
+
+/// Checks a `loggingConfiguration` as AWS does, and completes it with AWS's defaults
+/// (`level` `OFF`, `includeExecutionData` false): at most one destination, and exactly
+/// one for a level other than `OFF`.
+fn logging(config: &mut Value) -> Result<(), ApiError> {
+    let Value::Object(members) = config else {
+        return Ok(());
+    };
+    let nested = Input::from_members(members.clone());
+    let level = nested
+        .opt_enum("level", LOG_LEVELS)
+        .map_err(|e| rename(e, "level", "loggingConfiguration.level"))?
+        .unwrap_or("OFF");
+    nested.opt_bool("includeExecutionData").map_err(|e| {
+        rename(
+            e,
+            "includeExecutionData",
+            "loggingConfiguration.includeExecutionData",
+        )
+    })?;
+    let destinations = nested
+        .object_list("destinations", false)
+        .map_err(|e| rename(e, "destinations", "loggingConfiguration.destinations"))?
+        .map_or(0, |d| d.len());
+    if destinations > 1 || (level != "OFF" && destinations == 0) {
+        return Err(ApiError::new(
+            "InvalidLoggingConfiguration",
+            "Invalid Logging Configuration: Must specify exactly one Log Destination.",
+        ));
+    }
+    members.entry("level").or_insert_with(|| Value::from("OFF"));
+    members
+        .entry("includeExecutionData")
+        .or_insert(Value::Bool(false));
+    Ok(())
 }
 
 /// `publish` and `versionDescription`, which CreateStateMachine and UpdateStateMachine
@@ -88,7 +129,7 @@ pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
     if definition.is_none() && role.is_none() && !other_settings {
         return Err(ApiError::new(
             "MissingRequiredParameter",
-            "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified",
+            "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified",
         ));
     }
     let mut update = UpdateStateMachine::new().publish(publish);
@@ -186,17 +227,21 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
         out["mapRunArn"] = m.into();
     }
     defaults(&mut out);
+    for (member, value) in d.settings {
+        out[member.as_str()] = value;
+    }
     Ok(out)
 }
 
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
     const SCOPE: &str = "ListStateMachines";
     let page = page(input, SCOPE, 1024)?;
+    // By name, as AWS lists them.
     let (items, next) = page.take(
         ctx.engine.list_state_machine_descriptions(),
         SCOPE,
         Order::Ascending,
-        |d| Key::dated(d.creation_date, &d.state_machine_arn),
+        |d| Key::new(0, &d.name),
     );
     let machines: Vec<_> = items
         .into_iter()
