@@ -82,6 +82,10 @@ pub struct MapRunCounts {
     pub aborted: u64,
     /// All of them.
     pub total: u64,
+    /// Those whose results were written out, once the Map Run succeeded: the results of
+    /// the children that succeeded, gathered in the Map state's output or written by its
+    /// `ResultWriter` (AWS counts them either way).
+    pub results_written: u64,
 }
 
 impl MapRunCounts {
@@ -95,7 +99,7 @@ impl MapRunCounts {
             "timedOut": self.timed_out,
             "aborted": self.aborted,
             "total": self.total,
-            "resultsWritten": 0,
+            "resultsWritten": self.results_written,
             "failuresNotRedrivable": 0,
             "pendingRedrive": 0,
         })
@@ -129,7 +133,8 @@ pub struct MapRunDescription {
     pub map_run_arn: String,
     /// The execution whose Map state started it.
     pub execution_arn: String,
-    /// That execution's machine.
+    /// The Map Run's own machine, which its child executions run:
+    /// `arn:aws:states:REGION:ACCOUNT:stateMachine:MACHINE/LABEL`, as AWS lists it.
     pub state_machine_arn: String,
     /// Its status.
     pub status: MapRunStatus,
@@ -336,8 +341,10 @@ impl MapRunEntry {
         }
         s.status = status;
         s.stop_date = Some(now);
-        if status != MapRunStatus::Succeeded {
-            for c in [&mut s.items, &mut s.executions] {
+        for c in [&mut s.items, &mut s.executions] {
+            if status == MapRunStatus::Succeeded {
+                c.results_written = c.succeeded;
+            } else {
                 c.aborted += c.pending;
                 c.pending = 0;
             }
@@ -447,11 +454,11 @@ impl Run {
             total,
             ..MapRunCounts::default()
         };
-        let machine_arn = arns.states(format_args!("stateMachine:{}", self.machine_name));
+        let machine_arn = arns.states(format_args!("stateMachine:{label}"));
         let run = Arc::new(MapRunEntry {
             arn: arn.clone(),
             execution_arn: self.execution_arn.to_string(),
-            state_machine_arn: machine_arn,
+            state_machine_arn: machine_arn.clone(),
             start: now,
             state: Mutex::new(MapRunState {
                 status: MapRunStatus::Running,
@@ -490,7 +497,7 @@ impl Run {
             run: &run,
             map_run_arn,
             arn_prefix,
-            machine_arn: Arc::from(arns.states(format_args!("stateMachine:{label}"))),
+            machine_arn: Arc::from(machine_arn),
             machine_name: label,
             flag: Arc::new(StopFlag::child(self.stopped.clone())),
             cancel: self.cancel.child_token(),

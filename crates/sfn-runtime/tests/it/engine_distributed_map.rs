@@ -63,9 +63,10 @@ async fn children_are_listed_and_described_with_their_own_histories() {
     assert_eq!(runs[0], described);
     assert_eq!(described.status, MapRunStatus::Succeeded);
     assert_eq!(described.execution_arn, done.execution_arn);
+    // The Map Run's own machine, as AWS lists it: the machine's name and the label.
     assert_eq!(
         described.state_machine_arn,
-        format!("{PREFIX}:stateMachine:dm")
+        format!("{PREFIX}:stateMachine:dm/fan")
     );
     assert_eq!(described.execution_counts.succeeded, 3);
     assert_eq!(described.execution_counts.total, 3);
