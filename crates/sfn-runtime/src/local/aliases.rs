@@ -179,10 +179,20 @@ impl LocalEngine {
             } else {
                 "less than or equal to 2"
             };
+            // AWS quotes the list as its Java model prints it.
+            let items: Vec<String> = routing
+                .iter()
+                .map(|r| {
+                    format!(
+                        "RoutingConfigurationListItem(stateMachineVersionArn={}, weight={})",
+                        r.state_machine_version_arn, r.weight
+                    )
+                })
+                .collect();
             return Err(Error::validation(format!(
-                "1 validation error detected: Value '{}' at 'routingConfiguration' failed to \
+                "1 validation error detected: Value '[{}]' at 'routingConfiguration' failed to \
                  satisfy constraint: Member must have length {bound}",
-                arns()
+                items.join(", ")
             )));
         }
         for (i, route) in routing.iter().enumerate() {

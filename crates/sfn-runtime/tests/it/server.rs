@@ -1443,6 +1443,11 @@ async fn map_runs_are_described_and_listed_with_their_child_executions() {
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(runs.map_runs().len(), 1);
+    // The Map Run's machine is named after the machine and the Map's label, as on AWS.
+    assert_eq!(
+        runs.map_runs()[0].state_machine_arn(),
+        format!("{PREFIX}:stateMachine:fanout/Each")
+    );
     let map_run = runs.map_runs()[0].map_run_arn().to_owned();
     assert!(
         map_run.starts_with(&format!("{PREFIX}:mapRun:fanout/Each:")),
@@ -1456,6 +1461,9 @@ async fn map_runs_are_described_and_listed_with_their_child_executions() {
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(d.status().as_str(), "SUCCEEDED");
     assert_eq!(d.item_counts().map(|c| c.succeeded()), Some(3));
+    // Without a ResultWriter too, AWS counts the results gathered as written.
+    assert_eq!(d.item_counts().map(|c| c.results_written()), Some(3));
+    assert_eq!(d.execution_counts().map(|c| c.results_written()), Some(3));
     let children = client
         .list_executions()
         .map_run_arn(&map_run)
@@ -2431,6 +2439,286 @@ fn bad_requests_get_aws_shaped_errors() {
         body["creationDate"].is_f64() || body["creationDate"].is_u64(),
         "{body}"
     );
+}
+
+/// Sends `body` to the operation `op` of the shared raw server.
+fn raw(op: &str, body: Value) -> (u16, Value) {
+    let target = target(op);
+    send_raw(
+        &[
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("X-Amz-Target", target.as_str()),
+        ],
+        body.to_string().as_bytes(),
+    )
+}
+
+/// The exception and message of a raw call that failed.
+fn raw_error(op: &str, body: Value) -> (String, String) {
+    let (status, answer) = raw(op, body);
+    assert_eq!(status, 400, "{op}: {answer}");
+    (
+        answer["__type"].as_str().unwrap_or_default().to_owned(),
+        answer["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+fn pair(kind: &str, message: &str) -> (String, String) {
+    (kind.to_owned(), message.to_owned())
+}
+
+#[test]
+fn errors_are_worded_as_aws_words_them() {
+    for (op, member) in [
+        ("DescribeStateMachine", "stateMachineArn"),
+        ("ListExecutions", "stateMachineArn"),
+        ("PublishStateMachineVersion", "stateMachineArn"),
+        ("DescribeExecution", "executionArn"),
+        ("GetExecutionHistory", "executionArn"),
+        ("DescribeActivity", "activityArn"),
+        ("GetActivityTask", "activityArn"),
+    ] {
+        assert_eq!(
+            raw_error(op, json!({ member: "not_a_valid_arn" })),
+            pair(
+                "InvalidArn",
+                "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'"
+            ),
+            "{op}"
+        );
+    }
+    for name in [
+        "activity name",
+        "activity<name",
+        "activity:name",
+        "\u{0}activity",
+    ] {
+        assert_eq!(
+            raw_error("CreateActivity", json!({ "name": name })),
+            pair("InvalidName", &format!("Invalid Name: '{name}'"))
+        );
+    }
+    let (_, created) = raw(
+        "CreateStateMachine",
+        json!({"name": "worded", "definition": PASS, "roleArn": ROLE}),
+    );
+    let machine = created["stateMachineArn"].as_str().unwrap_or_default();
+    let invalid_input = |input: &str| {
+        raw_error(
+            "StartExecution",
+            json!({"stateMachineArn": machine, "input": input}),
+        )
+    };
+    assert_eq!(
+        invalid_input("not some json"),
+        pair(
+            "InvalidExecutionInput",
+            "Invalid State Machine Execution Input: 'Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')'"
+        )
+    );
+    assert_eq!(
+        invalid_input("{'not': 'json'"),
+        pair(
+            "InvalidExecutionInput",
+            "Invalid State Machine Execution Input: 'Unexpected character (''' (code 39)): was expecting double-quote to start field name'"
+        )
+    );
+    assert_eq!(
+        invalid_input(""),
+        pair(
+            "InvalidExecutionInput",
+            "Invalid State Machine Execution Input: 'Invalid execution input.'"
+        )
+    );
+    assert_eq!(
+        raw_error("UpdateStateMachine", json!({ "stateMachineArn": machine })),
+        pair(
+            "MissingRequiredParameter",
+            "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified"
+        )
+    );
+    assert_eq!(
+        raw_error(
+            "ListExecutions",
+            json!({"stateMachineArn": machine, "statusFilter": "succeeded"})
+        ),
+        pair(
+            "ValidationException",
+            "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"
+        )
+    );
+    // A value is quoted whole, however long.
+    let token = "x".repeat(3097);
+    assert_eq!(
+        raw_error(
+            "ListExecutions",
+            json!({"stateMachineArn": machine, "nextToken": token})
+        ),
+        pair(
+            "ValidationException",
+            &format!(
+                "1 validation error detected: Value '{token}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 3096"
+            )
+        )
+    );
+    let (_, activity) = raw("CreateActivity", json!({"name": "described-activity"}));
+    let (_, described) = raw(
+        "DescribeActivity",
+        json!({"activityArn": activity["activityArn"]}),
+    );
+    assert_eq!(
+        described["encryptionConfiguration"],
+        json!({"type": "AWS_OWNED_KEY"})
+    );
+}
+
+#[test]
+fn logging_configurations_are_checked_completed_and_revised_as_on_aws() {
+    let group = json!({"cloudWatchLogsLogGroup": {
+        "logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:sfn:*"}});
+    let create = |name: &str, logging: Value| {
+        raw(
+            "CreateStateMachine",
+            json!({"name": name, "definition": PASS, "roleArn": ROLE,
+                   "loggingConfiguration": logging}),
+        )
+    };
+    for (i, logging) in [
+        json!({"level": "ALL"}),
+        json!({"level": "ERROR", "destinations": []}),
+        json!({"level": "ALL", "destinations": [group, group]}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, answer) = create(&format!("badly-logged-{i}"), logging);
+        assert_eq!(status, 400);
+        assert_eq!(answer["__type"], "InvalidLoggingConfiguration");
+        assert_eq!(
+            answer["message"],
+            "Invalid Logging Configuration: Must specify exactly one Log Destination."
+        );
+    }
+    let logging_of = |arn: &Value| {
+        let (_, d) = raw("DescribeStateMachine", json!({"stateMachineArn": arn}));
+        (d["loggingConfiguration"].clone(), d["revisionId"].clone())
+    };
+    let (_, created) = create("logged-incompletely", json!({"destinations": []}));
+    assert_eq!(
+        logging_of(&created["stateMachineArn"]).0,
+        json!({"level": "OFF", "includeExecutionData": false, "destinations": []})
+    );
+    let mut logging = json!({"level": "ALL", "includeExecutionData": true,
+                             "destinations": [group]});
+    let (_, created) = create("logged", logging.clone());
+    let machine = created["stateMachineArn"].clone();
+    logging["level"] = json!("FATAL");
+    let update = |logging: &Value| {
+        raw(
+            "UpdateStateMachine",
+            json!({"stateMachineArn": machine, "loggingConfiguration": logging}),
+        )
+    };
+    let (status, updated) = update(&logging);
+    assert_eq!(status, 200, "{updated}");
+    let (now, first) = logging_of(&machine);
+    assert_eq!(now, logging);
+    assert!(first.is_string(), "a new revision: {first}");
+    assert_eq!(updated["revisionId"], first);
+    // The same again is no new revision; a change is.
+    update(&logging);
+    assert_eq!(logging_of(&machine).1, first);
+    logging["includeExecutionData"] = json!(false);
+    update(&logging);
+    let (now, second) = logging_of(&machine);
+    assert_eq!(now, logging);
+    assert!(second.is_string() && second != first, "{second}");
+    let (status, answer) = update(&json!({"level": "ALL"}));
+    assert_eq!(
+        (status, answer["__type"].as_str()),
+        (400, Some("InvalidLoggingConfiguration"))
+    );
+}
+
+#[test]
+fn routing_configurations_are_quoted_as_aws_quotes_them() {
+    let (_, created) = raw(
+        "CreateStateMachine",
+        json!({"name": "routed-words", "definition": PASS, "roleArn": ROLE, "publish": true}),
+    );
+    let machine = created["stateMachineArn"].clone();
+    let mut versions = vec![
+        created["stateMachineVersionArn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    ];
+    for comment in ["two", "three"] {
+        let definition = format!(
+            r#"{{"Comment": "{comment}", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}"#
+        );
+        let (_, updated) = raw(
+            "UpdateStateMachine",
+            json!({"stateMachineArn": machine, "definition": definition, "publish": true}),
+        );
+        versions.push(
+            updated["stateMachineVersionArn"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let routes: Vec<Value> = versions
+        .iter()
+        .zip([50, 30, 20])
+        .map(|(v, w)| json!({"stateMachineVersionArn": v, "weight": w}))
+        .collect();
+    assert_eq!(
+        raw_error(
+            "CreateStateMachineAlias",
+            json!({"name": "too-many", "routingConfiguration": routes}),
+        ),
+        pair(
+            "ValidationException",
+            &format!(
+                "1 validation error detected: Value '[RoutingConfigurationListItem(stateMachineVersionArn={}, weight=50), RoutingConfigurationListItem(stateMachineVersionArn={}, weight=30), RoutingConfigurationListItem(stateMachineVersionArn={}, weight=20)]' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2",
+                versions[0], versions[1], versions[2]
+            )
+        )
+    );
+    let (_, message) = raw_error(
+        "CreateStateMachineAlias",
+        json!({"name": "negative", "routingConfiguration":
+               [{"stateMachineVersionArn": versions[0], "weight": -1}]}),
+    );
+    assert_eq!(
+        message,
+        "1 validation error detected: Value '-1' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value greater than or equal to 0"
+    );
+}
+
+#[test]
+fn state_machines_are_listed_by_name() {
+    for name in ["by-name-2", "by-name-10", "by-name-1"] {
+        raw(
+            "CreateStateMachine",
+            json!({"name": name, "definition": PASS, "roleArn": ROLE}),
+        );
+    }
+    let (_, listed) = raw("ListStateMachines", json!({"maxResults": 1000}));
+    let names: Vec<&str> = listed["stateMachines"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|m| m["name"].as_str()).collect())
+        .unwrap_or_default();
+    let ours: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("by-name-"))
+        .collect();
+    assert_eq!(ours, ["by-name-1", "by-name-10", "by-name-2"]);
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
 }
 
 #[test]

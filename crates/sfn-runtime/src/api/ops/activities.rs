@@ -33,6 +33,8 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         "activityArn": a.activity_arn,
         "name": a.name,
         "creationDate": epoch(a.creation_date),
+        // Activities are kept under AWS's own key, as AWS reports by default.
+        "encryptionConfiguration": {"type": "AWS_OWNED_KEY"},
     }))
 }
 

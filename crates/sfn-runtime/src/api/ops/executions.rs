@@ -14,13 +14,14 @@ use crate::{
     },
 };
 
+/// The statuses `statusFilter` takes, in the order AWS lists them.
 const STATUSES: &[&str] = &[
-    "RUNNING",
     "SUCCEEDED",
-    "FAILED",
     "TIMED_OUT",
-    "ABORTED",
     "PENDING_REDRIVE",
+    "ABORTED",
+    "FAILED",
+    "RUNNING",
 ];
 
 /// The ARN kinds an execution ARN may have (Standard, Express).

@@ -8,7 +8,7 @@ use super::{ARN_MAX, Ctx};
 use crate::{
     api::{
         error::from_engine,
-        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page, rename},
     },
     local::{AliasDescription, RoutingConfig},
 };
@@ -75,10 +75,19 @@ fn routing(input: &Input, required: bool) -> Result<Option<Vec<RoutingConfig>>, 
     let mut routes = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let field = format!("routingConfiguration.{}.member", i + 1);
-        let arn = item.string("stateMachineVersionArn", 1, ARN_MAX)?;
+        let arn = item
+            .string("stateMachineVersionArn", 1, ARN_MAX)
+            .map_err(|e| {
+                rename(
+                    e,
+                    "stateMachineVersionArn",
+                    &format!("{field}.stateMachineVersionArn"),
+                )
+            })?;
         // The engine words the check of the upper bound, as AWS does.
         let weight = item
-            .opt_int("weight", 0, i64::from(u32::MAX))?
+            .opt_int("weight", 0, i64::from(u32::MAX))
+            .map_err(|e| rename(e, "weight", &format!("{field}.weight")))?
             .and_then(|w| u32::try_from(w).ok())
             .ok_or_else(|| {
                 ApiError::constraint(
