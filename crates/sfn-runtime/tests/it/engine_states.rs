@@ -225,3 +225,24 @@ async fn jsonata_fields_take_their_literal_forms() {
         Some(json!({"r": [5, 10, 15], "x": [true, null, 1.5, "ab", "plain"], "z": {"deep": [42]}}))
     );
 }
+
+#[tokio::test]
+async fn only_the_states_that_can_retry_count_retries_in_the_context_object() {
+    let def = r#"{"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"state.$": "$$.State"}, "ResultPath": "$.pass", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:echo",
+              "Parameters": {"state.$": "$$.State"}, "ResultPath": "$.task", "End": true}}}"#;
+    let engine = engine();
+    engine.register_handler(
+        "arn:aws:lambda:us-east-1:123456789012:function:echo",
+        |req: sfn_runtime::local::TaskRequest| async move { Ok(req.input) },
+    );
+    let done = run(&engine, "m", def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let output = done.output.unwrap_or_default();
+    let pass = &output["pass"]["state"];
+    assert_eq!(pass["Name"], json!("P"));
+    assert_eq!(pass.get("RetryCount"), None, "{pass}");
+    assert_eq!(output["task"]["state"]["Name"], json!("T"));
+    assert_eq!(output["task"]["state"]["RetryCount"], json!(0));
+}

@@ -8,6 +8,7 @@ use sfn_runtime::local::{
 
 use crate::support::engine;
 
+const ROLE: &str = "arn:aws:iam::123456789012:role/tester";
 const LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:double";
 
 #[tokio::test]
@@ -19,6 +20,7 @@ async fn a_task_without_a_mock_calls_its_handler() {
     let def = json!({"Type": "Task", "Resource": LAMBDA, "ResultPath": "$.out", "Next": "After"});
     let request = TestStateRequest::new(def.to_string())
         .input(r#"{"n": 21}"#)
+        .role_arn(ROLE)
         .inspection_level(InspectionLevel::Debug);
     let tested = engine.test_state(request).await;
     let Ok(tested) = tested else {
@@ -213,4 +215,121 @@ async fn a_state_that_runs_past_five_minutes_times_out() {
     assert_eq!(tested.status, TestStatus::Failed);
     assert_eq!(tested.error.as_deref(), Some("States.Timeout"));
     assert_eq!(tested.next_state, None);
+}
+
+#[tokio::test]
+async fn the_tested_state_sees_the_context_object_aws_builds() {
+    // Named within a machine, the state still runs as `StateName`; a Pass state counts
+    // no retries; with no role given, the execution has none.
+    let machine = json!({"StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Next": "Second"},
+        "Second": {"QueryLanguage": "JSONata", "Type": "Pass",
+                   "Output": "{% $states.context %}", "End": true}}});
+    let tested = engine()
+        .test_state(TestStateRequest::new(machine.to_string()).state_name("Second"))
+        .await;
+    let Ok(tested) = tested else {
+        panic!("{tested:?}")
+    };
+    let context = tested.output.unwrap_or_default();
+    assert_eq!(context["State"]["Name"], json!("StateName"));
+    assert_eq!(context["State"].get("RetryCount"), None, "{context}");
+    assert_eq!(context["Execution"]["RoleArn"], Value::Null);
+
+    // A mocked Task with a role counts its retries and has the role.
+    let task = json!({"Type": "Task", "Resource": LAMBDA, "End": true,
+        "ResultSelector": {"state.$": "$$.State", "role.$": "$$.Execution.RoleArn"}});
+    let tested = engine()
+        .test_state(
+            TestStateRequest::new(task.to_string())
+                .role_arn(ROLE)
+                .mock(MockResponse::Return(json!({}))),
+        )
+        .await;
+    let Ok(tested) = tested else {
+        panic!("{tested:?}")
+    };
+    let out = tested.output.unwrap_or_default();
+    assert_eq!(out["state"]["Name"], json!("StateName"));
+    assert_eq!(out["state"]["RetryCount"], json!(0));
+    assert_eq!(out["role"], json!(ROLE));
+}
+
+fn refusal<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    match r {
+        Err(Error::Validation { message }) => message,
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_given_context_object_is_checked_as_aws_checks_it() {
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    let engine = engine();
+    let with = |def: &Value, context: Value| {
+        TestStateRequest::new(def.to_string())
+            .mock(MockResponse::Return(json!({})))
+            .context(context.to_string())
+    };
+    for (context, why) in [
+        (
+            json!({"Execution": {"Id": 1}}),
+            "Execution.Id must be a string",
+        ),
+        (
+            json!({"Map": {}}),
+            "'Map' field is not supported when mocking a Context object",
+        ),
+        (
+            json!({"Execution": {"pokemon": "squirtle"}}),
+            "Field 'pokemon' is not allowed",
+        ),
+        (json!({"Pokedex": {}}), "Field 'Pokedex' is not allowed"),
+        (
+            json!({"State": {"RetryCount": "0"}}),
+            "State.RetryCount must be an integer",
+        ),
+        (
+            json!({"Task": {"Token": "abc"}}),
+            "Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern",
+        ),
+    ] {
+        let message = refusal(engine.test_state(with(&task, context)).await);
+        assert_eq!(message, format!("Invalid Context object provided: {why}"));
+    }
+
+    // A task that waits for its token reads the one given.
+    let waits = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"token.$": "$$.Task.Token"}, "ResultPath": "$.sent", "End": true});
+    let context =
+        json!({"Task": {"Token": "abc"}, "Execution": {}, "State": {}, "StateMachine": {}});
+    let tested = engine.test_state(with(&waits, context)).await;
+    let Ok(tested) = tested else {
+        panic!("{tested:?}")
+    };
+    assert_eq!(tested.status, TestStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn requests_refused_with_awss_words() {
+    let engine = engine();
+    let task = json!({"Type": "Task", "Resource": LAMBDA, "End": true});
+    let unmocked = engine
+        .test_state(TestStateRequest::new(task.to_string()))
+        .await;
+    assert_eq!(
+        refusal(unmocked),
+        "RoleArn must be specified when testing a Task state"
+    );
+
+    let machine = r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+    let missing = engine
+        .test_state(TestStateRequest::new(machine).state_name("B"))
+        .await;
+    assert_eq!(refusal(missing), "State not found in definition");
+
+    let not_json = TestStateRequest::from_json(&json!({
+        "definition": task.to_string(), "mock": {"result": "not json"}
+    }));
+    assert_eq!(refusal(not_json), "Mocked result must be valid JSON");
 }

@@ -69,7 +69,7 @@ use super::{
 
 pub(crate) use events::StateEvents;
 pub(crate) use map::{DISTRIBUTED_MAP_CONCURRENCY, MapRunSettings, TOLERANCE_EXCEEDED};
-pub(crate) use probe::Probe;
+pub(crate) use probe::{Probe, TESTED_STATE};
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -265,7 +265,8 @@ impl Run {
     }
 
     /// The context object a state sees: the base, the part of the execution input that
-    /// `uses` reads, `$$.State`, and `$$.Task` and `$$.Map.Item` when given.
+    /// `uses` reads, `$$.State` (with `RetryCount` for the states that can retry), and
+    /// `$$.Task` and `$$.Map.Item` when given.
     fn context(
         &self,
         entry: &Entry<'_>,
@@ -288,8 +289,21 @@ impl Run {
             "EnteredTime".into(),
             Value::String(entry.time.to_rfc3339_opts(SecondsFormat::Millis, true)),
         );
-        state.insert("Name".into(), Value::String(entry.st.name.to_string()));
-        state.insert("RetryCount".into(), Value::from(retry_count));
+        // Under TestState the tested state is named `StateName`, also when the request
+        // names it within a machine, as on AWS.
+        let name = if self.probing() {
+            probe::TESTED_STATE
+        } else {
+            &*entry.st.name
+        };
+        state.insert("Name".into(), Value::String(name.to_owned()));
+        // Only the states that can retry (Task, Parallel, Map) count their retries.
+        if matches!(
+            entry.st.def,
+            State::Task(_) | State::Parallel(_) | State::Map(_)
+        ) {
+            state.insert("RetryCount".into(), Value::from(retry_count));
+        }
         ctx.insert("State".into(), Value::Object(state));
         if let Some(token) = token {
             let mut task = Map::new();

@@ -16,6 +16,10 @@ use crate::local::{
     test_state::{InspectionData, InspectionErrorDetails},
 };
 
+/// The name the tested state runs under (`$$.State.Name`), as on AWS, whether given on
+/// its own or named within a machine.
+pub(crate) const TESTED_STATE: &str = "StateName";
+
 /// How the tested state's failure was settled.
 #[derive(Debug, Default)]
 pub(crate) struct Verdict {

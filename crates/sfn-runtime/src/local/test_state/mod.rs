@@ -26,8 +26,10 @@
 //! |---|---|
 //! | `request.rs` | [`TestStateRequest`], [`InspectionLevel`], [`StateConfiguration`], [`FieldValidationMode`] |
 //! | `response.rs` | [`TestStateOutput`], [`TestStatus`], [`InspectionData`], [`InspectionErrorDetails`] |
+//! | `context.rs` | the context object a request gives, checked as AWS checks it |
 //! | `run.rs` | [`LocalEngine::test_state`](super::LocalEngine::test_state): the definition, the run, the verdict |
 
+mod context;
 mod request;
 mod response;
 mod run;

@@ -262,7 +262,7 @@ impl TestStateRequest {
                 }
                 (Some(result), None) => Some(MockResponse::Return(
                     serde_json::from_str(&result)
-                        .map_err(|e| invalid(format!("mock.result is not JSON: {e}")))?,
+                        .map_err(|_| invalid("Mocked result must be valid JSON"))?,
                 )),
                 (None, Some(e)) => {
                     let e = object(e, "mock.errorOutput")?;

@@ -11,16 +11,16 @@ use sfn_core::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, request::invalid};
+use super::{
+    InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, context::check_context,
+    request::invalid,
+};
 use crate::local::{
     Error, LocalEngine, MockResponse, MockedResponses, Mocks,
     history::History,
-    interp::{ContextIds, Failure, Frame, Probe, Run, Step},
+    interp::{ContextIds, Failure, Frame, Probe, Run, Step, TESTED_STATE},
     plan::{self, ScopePlan, StatePlan},
 };
-
-/// The name a state given on its own runs under (`$$.State.Name`), as on AWS.
-const LONE_STATE: &str = "StateName";
 
 /// The machine name in the context object of a state given on its own.
 const TEST_MACHINE: &str = "TestStateMachine";
@@ -45,8 +45,9 @@ impl LocalEngine {
     ///
     /// [`Error::InvalidDefinition`] with the validator's diagnostics;
     /// [`Error::Validation`] for input, variables, context or item reader data that is
-    /// not JSON of the right kind, a state name the machine does not have, or a
-    /// missing mock.
+    /// not JSON of the right kind, a context object with members or fields an
+    /// execution's has not (or a task token for a state that takes none), a state name
+    /// the machine does not have, a missing mock, or an unmocked Task without a role.
     pub async fn test_state(&self, request: TestStateRequest) -> Result<TestStateOutput, Error> {
         let input = json_field("input", request.input.as_deref())?.unwrap_or_else(|| json!({}));
         let vars = match json_field("variables", request.variables.as_deref())? {
@@ -68,11 +69,20 @@ impl LocalEngine {
         let (machine, name) = machine_of(&request)?;
         let plan = self.compile(&machine)?;
         let Some((scope, st)) = find_state(&plan, &name) else {
-            return Err(invalid(format!(
-                "the state '{name}' is not in the definition"
-            )));
+            return Err(invalid("State not found in definition"));
         };
         check_mock(st, &request)?;
+        // AWS calls a Task's service with the role the request gives: one is required
+        // unless the Task is mocked.
+        if request.role_arn.is_none() && request.mock.is_none() && matches!(st.def, State::Task(_))
+        {
+            return Err(invalid(
+                "RoleArn must be specified when testing a Task state",
+            ));
+        }
+        if let Some(Value::Object(given)) = &context {
+            check_context(given, &st.def)?;
+        }
         if let Some(origin) = &configuration.error_caused_by_state
             && !st.nested.iter().any(|s| find_state(s, origin).is_some())
         {
@@ -206,6 +216,18 @@ impl LocalEngine {
             redrive_time: None,
         }
         .context_base();
+        // With no role given, the context object has none (`$$.Execution.RoleArn` is
+        // null), as on AWS.
+        let context_base = match &request.role_arn {
+            Some(_) => context_base,
+            None => {
+                let mut base = Arc::unwrap_or_clone(context_base);
+                if let Some(Value::Object(execution)) = base.get_mut("Execution") {
+                    execution.insert("RoleArn".into(), Value::Null);
+                }
+                Arc::new(base)
+            }
+        };
         Run {
             clock: inner.clock.clone(),
             handlers: inner.handlers.clone(),
@@ -248,13 +270,13 @@ fn machine_of(request: &TestStateRequest) -> Result<(Value, String), Error> {
     }
     let mut states = Map::new();
     for target in transitions(&definition) {
-        if target != LONE_STATE {
+        if target != TESTED_STATE {
             states.insert(target, json!({"Type": "Succeed"}));
         }
     }
-    states.insert(LONE_STATE.to_owned(), definition);
-    let machine = json!({"StartAt": LONE_STATE, "States": states});
-    Ok((machine, LONE_STATE.to_owned()))
+    states.insert(TESTED_STATE.to_owned(), definition);
+    let machine = json!({"StartAt": TESTED_STATE, "States": states});
+    Ok((machine, TESTED_STATE.to_owned()))
 }
 
 /// The states a state's `Next`, `Default`, choice rules and catchers name.
