@@ -428,19 +428,30 @@ async fn a_folder_store_reads_and_writes_files() {
 
 #[tokio::test]
 async fn max_items_path_values_aws_refuses() {
-    // AWS's words for these, as LocalStack's AWS-checked tests record them.
+    // As AWS records them: a MaxItemsPath that is no integer fails the state as the other
+    // `…Path` fields do (States.Runtime); a negative one fails the reader.
     let store = Arc::new(MemoryObjectStore::new());
     store.put("data", "a.json", b"[1, 2]".to_vec()).unwrap();
     let fields = reader(
         r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},"#,
         "a.json",
     );
-    for (max, cause) in [
+    for (max, error, cause) in [
         (
             json!("two"),
-            "The MaxItemsPath field refers to value 'two' which is not a valid integer: $.max",
+            "States.Runtime",
+            "An error occurred while executing the state 'Each' (entered at the event id #2). The MaxItemsPath field refers to value \"two\" which is not a valid integer: $.max",
         ),
-        (json!(-1), "field MaxItems must be positive"),
+        (
+            json!(1.5),
+            "States.Runtime",
+            "An error occurred while executing the state 'Each' (entered at the event id #2). The MaxItemsPath field refers to value \"1.5\" which is not a valid integer: $.max",
+        ),
+        (
+            json!(-1),
+            "States.ItemReaderFailed",
+            "field MaxItems must be positive",
+        ),
     ] {
         let done = run(
             &engine_with(store.clone()),
@@ -450,7 +461,7 @@ async fn max_items_path_values_aws_refuses() {
         )
         .await;
         assert_eq!(done.status, ExecutionStatus::Failed);
-        assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+        assert_eq!(done.error.as_deref(), Some(error));
         assert_eq!(done.cause.as_deref(), Some(cause));
     }
 }
