@@ -509,3 +509,49 @@ async fn reader_arguments_see_the_effective_input() {
     .await;
     assert_eq!(out, json!([7]));
 }
+
+#[tokio::test]
+async fn csv_rows_longer_than_the_headers_keep_the_headed_fields() {
+    // As AWS reads them: fields past the last header are dropped, missing ones are empty,
+    // with the headers given or in the first row; a whitespace line is a row.
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "given.csv", b"1,2,3\n,,,\n   \n".to_vec())
+        .unwrap();
+    store
+        .put("data", "first.csv", b"a,\n1,2,3\n4\n".to_vec())
+        .unwrap();
+    let given = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"]},"#,
+        "given.csv",
+    );
+    assert_eq!(
+        items_read(&store, &given, json!({})).await,
+        json!([{"a": "1", "b": "2"}, {"a": "", "b": ""}, {"a": "   ", "b": ""}])
+    );
+    let first = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},"#,
+        "first.csv",
+    );
+    assert_eq!(
+        items_read(&store, &first, json!({})).await,
+        json!([{"a": "1", "": "2"}, {"a": "4", "": ""}])
+    );
+}
+
+#[tokio::test]
+async fn csv_headers_that_repeat_a_name_fail_the_reader() {
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.csv", b"1,2\n".to_vec()).unwrap();
+    let fields = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["h", "h"]},"#,
+        "a.csv",
+    );
+    let done = run(&engine_with(store), "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("CSV headers cannot contain duplicates.")
+    );
+}
