@@ -24,9 +24,12 @@ use crate::model::ReaderConfig;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ItemsError {
-    /// A `JSON` object is not a JSON array.
-    #[error("The JSON object read is not an array of items: {0}")]
-    NotAnArray(String),
+    /// A `JSON` object holds JSON that is not an array, in AWS's words.
+    #[error("Attempting to map over non-iterable node.")]
+    NotAnArray,
+    /// A `JSON` object is not JSON.
+    #[error("The JSON object read is not JSON: {0}")]
+    BadJson(String),
     /// A line of a `JSONL` object is not JSON.
     #[error("Line {line} of the JSONL object is not JSON: {message}")]
     BadJsonLine {
@@ -170,8 +173,8 @@ pub fn parse_object(
     let mut items = match input_type {
         InputType::Json => match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(a)) => a,
-            Ok(other) => return Err(ItemsError::NotAnArray(kind(&other).to_owned())),
-            Err(e) => return Err(ItemsError::NotAnArray(e.to_string())),
+            Ok(_) => return Err(ItemsError::NotAnArray),
+            Err(e) => return Err(ItemsError::BadJson(e.to_string())),
         },
         InputType::Jsonl => parse_jsonl(text)?,
         InputType::Csv => {
@@ -470,17 +473,6 @@ impl WriterOptions {
         } else {
             Value::Array(results.to_vec()).to_string()
         }
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -555,3 +555,19 @@ async fn csv_headers_that_repeat_a_name_fail_the_reader() {
         Some("CSV headers cannot contain duplicates.")
     );
 }
+
+#[tokio::test]
+async fn a_json_object_that_is_no_array_fails_the_reader_in_aws_words() {
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "a.json", br#"{"Hello": "world"}"#.to_vec())
+        .unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let done = run(&engine_with(store), "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("Attempting to map over non-iterable node.")
+    );
+}
