@@ -66,18 +66,19 @@ pub fn evaluate_dynamic(
 }
 
 /// The error for a path (in the field `field`, when known) that selects nothing, as AWS
-/// words it.
+/// words it: "in the input" also for a context path (`$$.…`), whose data is the context
+/// object.
 pub fn path_not_found(path: &JsonPath, field: Option<&str>, scope: &Env<'_>) -> StatesError {
-    let (what, data) = match path.root_ref() {
-        PathRoot::Context => ("context object", scope.context),
-        PathRoot::Input | PathRoot::Variable(_) => ("input", scope.input),
+    let data = match path.root_ref() {
+        PathRoot::Context => scope.context,
+        PathRoot::Input | PathRoot::Variable(_) => scope.input,
     };
     let data = serde_json::to_string(data).unwrap_or_default();
     StatesError::runtime(match field {
         Some(field) => format!(
-            "The JSONPath '{path}' specified for the field '{field}' could not be found in the {what} '{data}'"
+            "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{data}'"
         ),
-        None => format!("The JSONPath '{path}' could not be found in the {what} '{data}'"),
+        None => format!("The JSONPath '{path}' could not be found in the input '{data}'"),
     })
 }
 

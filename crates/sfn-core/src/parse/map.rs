@@ -349,7 +349,7 @@ impl<'a> StateReader<'_, 'a> {
                 };
                 let max_items = self
                     .p
-                    .int_or_expr(&mut r, "MaxItems", ql, 1, Some(100_000_000));
+                    .int_or_expr(&mut r, "MaxItems", ql, 0, Some(100_000_000));
                 let max_items_path =
                     self.p
                         .path_field(&mut r, ObjectKind::ReaderConfig, ql, "MaxItemsPath");

@@ -288,3 +288,21 @@ fn corpus_pass_state_parameters_evaluate_as_recorded() {
     );
     eprintln!("{compared} recorded Pass states compared");
 }
+
+#[test]
+fn a_context_path_that_selects_nothing_is_worded_as_aws() {
+    // AWS says "in the input" for `$$.…` too, and shows the context object.
+    let input = json!({"a": 1});
+    let ctx = json!({"Execution": {"Id": "id"}});
+    let scope = Env::new(&input).with_context(&ctx);
+    let err = sfn_core::eval::template::path_not_found(
+        &path("$$.Execution.Input.missing"),
+        Some("value.$"),
+        &scope,
+    );
+    assert_eq!(err.error, "States.Runtime");
+    assert_eq!(
+        err.cause,
+        "The JSONPath '$$.Execution.Input.missing' specified for the field 'value.$' could not be found in the input '{\"Execution\":{\"Id\":\"id\"}}'"
+    );
+}

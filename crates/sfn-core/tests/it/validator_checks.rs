@@ -881,3 +881,21 @@ fn a_true_orphan_is_still_unreachable() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn reader_max_items_from_zero_to_a_hundred_million() {
+    // AWS accepts MaxItems 0 (no limit) up to 100,000,000.
+    let with = |n: i64| {
+        machine(json!({"M": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "MaxItems": n},
+                "Parameters": {"Bucket": "b", "Key": "k"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}))
+    };
+    valid(&with(0));
+    valid(&with(100_000_000));
+    error(&with(-1), "/States/M/ItemReader/ReaderConfig/MaxItems");
+    error(&with(100_000_001), "/States/M/ItemReader/ReaderConfig/MaxItems");
+}

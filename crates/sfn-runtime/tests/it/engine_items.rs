@@ -428,19 +428,30 @@ async fn a_folder_store_reads_and_writes_files() {
 
 #[tokio::test]
 async fn max_items_path_values_aws_refuses() {
-    // AWS's words for these, as LocalStack's AWS-checked tests record them.
+    // As AWS records them: a MaxItemsPath that is no integer fails the state as the other
+    // `…Path` fields do (States.Runtime); a negative one fails the reader.
     let store = Arc::new(MemoryObjectStore::new());
     store.put("data", "a.json", b"[1, 2]".to_vec()).unwrap();
     let fields = reader(
         r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},"#,
         "a.json",
     );
-    for (max, cause) in [
+    for (max, error, cause) in [
         (
             json!("two"),
-            "The MaxItemsPath field refers to value 'two' which is not a valid integer: $.max",
+            "States.Runtime",
+            "An error occurred while executing the state 'Each' (entered at the event id #2). The MaxItemsPath field refers to value \"two\" which is not a valid integer: $.max",
         ),
-        (json!(-1), "field MaxItems must be positive"),
+        (
+            json!(1.5),
+            "States.Runtime",
+            "An error occurred while executing the state 'Each' (entered at the event id #2). The MaxItemsPath field refers to value \"1.5\" which is not a valid integer: $.max",
+        ),
+        (
+            json!(-1),
+            "States.ItemReaderFailed",
+            "field MaxItems must be positive",
+        ),
     ] {
         let done = run(
             &engine_with(store.clone()),
@@ -450,7 +461,7 @@ async fn max_items_path_values_aws_refuses() {
         )
         .await;
         assert_eq!(done.status, ExecutionStatus::Failed);
-        assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+        assert_eq!(done.error.as_deref(), Some(error));
         assert_eq!(done.cause.as_deref(), Some(cause));
     }
 }
@@ -497,4 +508,66 @@ async fn reader_arguments_see_the_effective_input() {
     )
     .await;
     assert_eq!(out, json!([7]));
+}
+
+#[tokio::test]
+async fn csv_rows_longer_than_the_headers_keep_the_headed_fields() {
+    // As AWS reads them: fields past the last header are dropped, missing ones are empty,
+    // with the headers given or in the first row; a whitespace line is a row.
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "given.csv", b"1,2,3\n,,,\n   \n".to_vec())
+        .unwrap();
+    store
+        .put("data", "first.csv", b"a,\n1,2,3\n4\n".to_vec())
+        .unwrap();
+    let given = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"]},"#,
+        "given.csv",
+    );
+    assert_eq!(
+        items_read(&store, &given, json!({})).await,
+        json!([{"a": "1", "b": "2"}, {"a": "", "b": ""}, {"a": "   ", "b": ""}])
+    );
+    let first = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},"#,
+        "first.csv",
+    );
+    assert_eq!(
+        items_read(&store, &first, json!({})).await,
+        json!([{"a": "1", "": "2"}, {"a": "4", "": ""}])
+    );
+}
+
+#[tokio::test]
+async fn csv_headers_that_repeat_a_name_fail_the_reader() {
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.csv", b"1,2\n".to_vec()).unwrap();
+    let fields = reader(
+        r#""ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["h", "h"]},"#,
+        "a.csv",
+    );
+    let done = run(&engine_with(store), "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("CSV headers cannot contain duplicates.")
+    );
+}
+
+#[tokio::test]
+async fn a_json_object_that_is_no_array_fails_the_reader_in_aws_words() {
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "a.json", br#"{"Hello": "world"}"#.to_vec())
+        .unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let done = run(&engine_with(store), "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("Attempting to map over non-iterable node.")
+    );
 }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 use sfn_core::{
+    StatesError,
     error::states,
     eval::{
         Env, io,
@@ -104,11 +105,14 @@ impl Run {
     }
 
     /// The items an `ItemReader` reads: under TestState, `mapItemReaderData`; otherwise
-    /// from the engine's object store.
+    /// from the engine's object store. A `MaxItemsPath` that selects nothing or no integer
+    /// fails the state as the other `…Path` fields do (`state_error`: `States.Runtime`);
+    /// a negative one fails the reader.
     pub(super) async fn read_items(
         &self,
         reader: &ItemReader,
         scope: &ItemsScope<'_>,
+        state_error: impl Fn(StatesError) -> Failure,
     ) -> Result<Vec<Value>, Failure> {
         if let Some(items) = self.probe_items() {
             return items;
@@ -130,20 +134,6 @@ impl Run {
                 let js = scope
                     .jsonata
                     .then(|| self.jsonata_scope(scope.input, scope.ctx, scope.vars));
-                // AWS fails the reader for a MaxItemsPath that is not an integer, or is
-                // negative, in these words (as LocalStack's AWS-checked tests have them).
-                if let Some(path) = &c.max_items_path {
-                    let v = io::select(path, &env).map_err(|e| reader_failed(e.cause))?;
-                    if io::as_integer(&v).is_none() {
-                        let shown = match &v {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        return Err(reader_failed(format!(
-                            "The MaxItemsPath field refers to value '{shown}' which is not a valid integer: {path}"
-                        )));
-                    }
-                }
                 match int_field_signed(
                     c.max_items.as_ref(),
                     c.max_items_path.as_ref(),
@@ -151,7 +141,7 @@ impl Run {
                     &env,
                     js.as_ref(),
                 )
-                .map_err(|e| reader_failed(e.cause))?
+                .map_err(state_error)?
                 {
                     Some(n) if n < 0 => {
                         return Err(reader_failed("field MaxItems must be positive"));

@@ -95,7 +95,7 @@ impl Run {
             jsonata: st.jsonata,
         };
         let read = match &m.item_reader {
-            Some(reader) => Some(self.read_items(reader, &items_scope).await?),
+            Some(reader) => Some(self.read_items(reader, &items_scope, err).await?),
             None => None,
         };
         let writer = match (&m.result_writer, distributed) {
