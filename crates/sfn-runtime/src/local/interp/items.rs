@@ -132,9 +132,14 @@ impl Run {
                     .then(|| self.jsonata_scope(scope.input, scope.ctx, scope.vars));
                 // AWS fails the reader for a MaxItemsPath that is not an integer, or is
                 // negative, in these words (as LocalStack's AWS-checked tests have them).
+                // A string that holds an integer (`"2"`) is that integer.
                 if let Some(path) = &c.max_items_path {
                     let v = io::select(path, &env).map_err(|e| reader_failed(e.cause))?;
-                    if io::as_integer(&v).is_none() {
+                    let integer = match &v {
+                        Value::String(s) => s.trim().parse::<i64>().ok(),
+                        other => io::as_integer(other),
+                    };
+                    if integer.is_none() {
                         let shown = match &v {
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
