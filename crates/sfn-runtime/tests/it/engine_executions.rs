@@ -560,3 +560,42 @@ async fn a_handler_hands_out_the_token_of_a_callback_task() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_task_result_over_256_kib_names_the_service_or_the_resource() {
+    // AWS names a service integration by its service and a Lambda function by its ARN
+    // (TestStatesErrors' data-limit cases record both).
+    let big = "a".repeat(257 * 1024);
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:big";
+    for (resource, result, who) in [
+        (
+            "arn:aws:states:::lambda:invoke",
+            json!({"Payload": big, "StatusCode": 200}),
+            "lambda",
+        ),
+        (function, json!(big), function),
+    ] {
+        let def = format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}",
+                "Catch": [{{"ErrorEquals": ["States.ALL"], "Next": "C"}}], "End": true}},
+                "C": {{"Type": "Pass", "End": true}}}}}}"#
+        );
+        let (engine, _) = virtual_engine();
+        let arn = engine.create_state_machine_json("big", &def).unwrap();
+        let mocks = sfn_runtime::local::Mocks::from_value(&json!({"T": {"0": {"Return": result}}}))
+            .unwrap();
+        let run = engine
+            .start_execution(&arn, StartExecution::new(json!({})).mocks(mocks))
+            .await
+            .unwrap();
+        let done = run.wait().await.unwrap();
+        assert_eq!(
+            done.output,
+            Some(json!({
+                "Error": "States.DataLimitExceeded",
+                "Cause": format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.")
+            })),
+            "{resource}"
+        );
+    }
+}

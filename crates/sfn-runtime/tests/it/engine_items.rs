@@ -467,6 +467,46 @@ async fn max_items_path_values_aws_refuses() {
 }
 
 #[tokio::test]
+async fn max_items_path_and_batch_paths_read_integer_strings() {
+    // AWS reads "2" from a variable as 2 (TestAssignReferenceVariables'
+    // MAP_STATE_REFERENCE_IN_MAX_ITEMS_PATH and _MAX_PER_BATCH_PATH assign strings).
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "a.json", b"[1, 2, 3, 4]".to_vec())
+        .unwrap();
+    let fields = reader(
+        r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$max"},"#,
+        "a.json",
+    );
+    let def = format!(
+        r#"{{"StartAt": "Start", "States": {{"Start": {{"Type": "Pass", "Assign": {{"max": "2"}}, "Next": "Each"}},
+            "Each": {{"Type": "Map", {fields}
+            "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, {ECHO}}},
+            "End": true}}}}}}"#
+    );
+    let done = run(&engine_with(store.clone()), "m", &def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(done.output, Some(json!([1, 2])));
+
+    let fields = format!(
+        r#"{} "ItemBatcher": {{"MaxItemsPerBatchPath": "$per", "MaxInputBytesPerBatchPath": "$bytes"}},"#,
+        reader("", "a.json")
+    );
+    let def = format!(
+        r#"{{"StartAt": "Start", "States": {{"Start": {{"Type": "Pass", "Assign": {{"per": "2", "bytes": "15000"}}, "Next": "Each"}},
+            "Each": {{"Type": "Map", {fields}
+            "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, {ECHO}}},
+            "End": true}}}}}}"#
+    );
+    let done = run(&engine_with(store), "m", &def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!([{"Items": [1, 2]}, {"Items": [3, 4]}]))
+    );
+}
+
+#[tokio::test]
 async fn results_are_written_when_the_failures_exceed_the_tolerance() {
     let store = Arc::new(MemoryObjectStore::new());
     let processor = r#""StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom"}}"#;

@@ -159,6 +159,22 @@ async fn seconds_path_values_aws_refuses() {
 }
 
 #[tokio::test]
+async fn a_seconds_path_that_selects_nothing_names_the_path() {
+    // AWS's wording when the path finds no value, not the generic invalid-path one.
+    let def = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.in.s", "End": true}}}"#;
+    let done = run(&engine(), "m", def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'W' (entered at the event id #2). \
+             The SecondsPath parameter does not reference an input value: $.in.s"
+        )
+    );
+}
+
+#[tokio::test]
 async fn a_wait_beyond_24855_days_is_too_long() {
     // TestSfnWait_test_timestamp_too_far_in_future_boundary_24856 records the error (its
     // timestamp masked): 24,856 days ahead is too long; 24,855 days is not.

@@ -225,11 +225,16 @@ impl Run {
             .await;
         let outcome = outcome.and_then(|v| {
             if over_limit(&v) {
+                // AWS names a service integration by its service (`lambda`), any other
+                // resource by its ARN.
+                let who = match t.resource.kind() {
+                    ResourceKind::Service { .. } => &st.resource_type,
+                    _ => &st.resource,
+                };
                 Err(Failure::new(
                     states::DATA_LIMIT_EXCEEDED,
                     Some(format!(
-                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                        st.resource
+                        "The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."
                     )),
                 ))
             } else {

@@ -80,7 +80,13 @@ impl Run {
             let delay = if let Some(IntOrExpr::Int(s)) = &w.seconds {
                 Duration::from_secs(*s)
             } else if let Some(path) = &w.seconds_path {
-                let v = io::select(path, &escope).map_err(err)?;
+                // A path that selects nothing has its own wording, not the generic
+                // invalid-path one.
+                let Some(v) = path.select(&escope) else {
+                    return Err(err(StatesError::runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {path}"
+                    ))));
+                };
                 match v.as_i64().or_else(|| v.as_u64().map(|_| i64::MAX)) {
                     Some(s) if s >= 0 => Duration::from_secs(s.unsigned_abs()),
                     // AWS's wording for a negative delay (as LocalStack's tests, checked
