@@ -28,6 +28,9 @@ const MEMBERS: &[(&str, &[(&str, Kind)])] = &[
             ("Name", Kind::Text),
             ("RoleArn", Kind::Text),
             ("StartTime", Kind::Text),
+            // Not seen refused by AWS; an execution's context object has them.
+            ("RedriveCount", Kind::Integer),
+            ("RedriveTime", Kind::Text),
         ],
     ),
     (
