@@ -26,8 +26,12 @@
 //! |---|---|
 //! | `request.rs` | [`TestStateRequest`], [`InspectionLevel`], [`StateConfiguration`], [`FieldValidationMode`] |
 //! | `response.rs` | [`TestStateOutput`], [`TestStatus`], [`InspectionData`], [`InspectionErrorDetails`] |
+//! | `mock_check.rs` | what AWS checks of a mock before the run: the state types that take one, a Map's or Parallel's mocked result, a task's result against its API's output shape |
+//! | `api_shapes.rs` | the output shapes of the service APIs those checks know, as data |
 //! | `run.rs` | [`LocalEngine::test_state`](super::LocalEngine::test_state): the definition, the run, the verdict |
 
+mod api_shapes;
+mod mock_check;
 mod request;
 mod response;
 mod run;
