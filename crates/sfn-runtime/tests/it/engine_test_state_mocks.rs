@@ -303,3 +303,16 @@ async fn fields_and_apis_the_shapes_do_not_know_are_accepted() {
         assert_eq!(out.status, TestStatus::Succeeded, "{resource}");
     }
 }
+
+#[tokio::test]
+async fn a_mocked_result_must_be_json_whatever_the_mode() {
+    let wire = json!({
+        "definition": task("arn:aws:states:::lambda:invoke").to_string(),
+        "mock": {"result": "not JSON", "fieldValidationMode": "NONE"},
+    });
+    let r = TestStateRequest::from_json(&wire);
+    let Err(Error::Validation { message }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(message, "Mocked result must be valid JSON");
+}
