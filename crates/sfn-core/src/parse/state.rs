@@ -492,6 +492,11 @@ impl<'a> StateReader<'_, 'a> {
         if !self.obj.has("Branches") {
             self.p.error(&ptr, "These fields are required: [Branches]");
         }
+        // AWS refuses a Parallel without branches.
+        if matches!(self.obj.map.get("Branches"), Some(Value::Array(b)) if b.is_empty()) {
+            let at = self.obj.at("Branches");
+            self.p.error(&at, "Value cannot be empty");
+        }
         let branches = self.list("Branches", |r, m, at| {
             let mut obj = Obj::new(m, at);
             let comment = r.p.string(&mut obj, "Comment");

@@ -95,6 +95,10 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "the ASL specification gives a choice rule exactly one of And, Or, Not or a comparison; one holding all three has no defined meaning",
     ),
     (
+        "statelint-py__parallel_state__test_empty_branches__40",
+        "AWS refuses a Parallel with no branches: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches', as its TestState API answered it",
+    ),
+    (
         "asl-validator__valid-task-intrisic-function",
         "'Resource' holds CloudFormation intrinsic objects ({\"Fn::GetAtt\": …}), which CloudFormation replaces before AWS sees the definition; AWS itself rejects a non-string Resource",
     ),

@@ -59,6 +59,19 @@ fn required_fields() {
 }
 
 #[test]
+fn a_parallel_needs_a_branch() {
+    let d = validate_value(&machine(
+        json!({"P": {"Type": "Parallel", "Branches": [], "End": true}}),
+    ));
+    let found = d.errors().find(|x| x.pointer == "/States/P/Branches");
+    assert_eq!(
+        found.map(|x| (x.code, x.message.as_str())),
+        Some((C::SchemaValidationFailed, "Value cannot be empty")),
+        "{d}"
+    );
+}
+
+#[test]
 fn not_an_object() {
     has(&json!([1]), C::SchemaValidationFailed, "");
     let d = sfn_core::validate_str("");

@@ -19,6 +19,8 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             message.push('\'');
             ApiError::new("InvalidDefinition", message)
         }
+        // The engine words the message as AWS does.
+        Error::TestStateUnsupported { message } => ApiError::new("InvalidDefinition", message),
         // AWS names the name, not the rule it breaks.
         Error::InvalidName { name, .. } => {
             ApiError::new("InvalidName", format!("Invalid Name: '{name}'"))

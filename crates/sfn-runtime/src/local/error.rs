@@ -13,6 +13,13 @@ pub enum Error {
         /// The diagnostics (at least one error).
         diagnostics: Diagnostics,
     },
+    /// TestState does not run the state as asked (AWS: `InvalidDefinition`), such as a
+    /// Map or Parallel state without a mock.
+    #[error("TestState does not run the state: {message}")]
+    TestStateUnsupported {
+        /// Why, as AWS says it.
+        message: String,
+    },
     /// A name breaks AWS's naming rules.
     #[error("invalid name '{name}': {reason}")]
     InvalidName {

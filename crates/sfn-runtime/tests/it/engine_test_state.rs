@@ -121,7 +121,7 @@ async fn requests_the_api_refuses() {
         .test_state(TestStateRequest::new(map.to_string()).input("[1]"))
         .await;
     assert!(
-        matches!(refused, Err(Error::Validation { .. })),
+        matches!(refused, Err(Error::TestStateUnsupported { .. })),
         "{refused:?}"
     );
 

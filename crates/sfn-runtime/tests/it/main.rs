@@ -22,6 +22,7 @@ mod engine_redrive;
 mod engine_retention;
 mod engine_states;
 mod engine_test_state;
+mod engine_test_state_mocks;
 mod engine_versions;
 mod export;
 #[cfg(all(feature = "server", feature = "aws"))]

@@ -1972,7 +1972,7 @@ async fn test_state_runs_one_state_at_each_inspection_level() {
     let map = json!({"Type": "Map", "End": true,
         "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
     let r = test_state(&client, &map, "[1]", InspectionLevel::Info, json!({})).await;
-    assert_eq!(code(r), "ValidationException");
+    assert_eq!(code(r), "InvalidDefinition");
     let r = test_state(
         &client,
         &machine,
@@ -2757,6 +2757,37 @@ fn test_state_answers_in_aws_shape() {
     );
     let (_, body) = send_raw(&[ct, t], br#"{"definition": "{}", "mock": []}"#);
     assert_eq!(body["__type"], "ValidationException", "{body}");
+
+    // A mocked result that does not fit the API's output, and a Map without a mock.
+    let mocked = json!({
+        "definition": json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}).to_string(),
+        "mock": {"result": r#"{"StatusCode": "200"}"#},
+    });
+    let (status, body) = send_raw(&[ct, t], mocked.to_string().as_bytes());
+    assert_eq!(
+        (status, &body["__type"], &body["message"]),
+        (
+            400,
+            &json!("ValidationException"),
+            &json!("Mock result schema validation error: Field 'StatusCode' must be a number")
+        ),
+        "{body}"
+    );
+    let map = json!({"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+    let unmocked = json!({"definition": map.to_string()});
+    let (status, body) = send_raw(&[ct, t], unmocked.to_string().as_bytes());
+    assert_eq!(
+        (status, &body["__type"], &body["message"]),
+        (
+            400,
+            &json!("InvalidDefinition"),
+            &json!(
+                "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]"
+            )
+        ),
+        "{body}"
+    );
 }
 
 /// What a random request is made of.

@@ -27,9 +27,13 @@
 //! | `request.rs` | [`TestStateRequest`], [`InspectionLevel`], [`StateConfiguration`], [`FieldValidationMode`] |
 //! | `response.rs` | [`TestStateOutput`], [`TestStatus`], [`InspectionData`], [`InspectionErrorDetails`] |
 //! | `context.rs` | the context object a request gives, checked as AWS checks it |
+//! | `mock_check.rs` | what AWS checks of a mock before the run: the state types that take one, a Map's or Parallel's mocked result, a task's result against its API's output shape |
+//! | `api_shapes.rs` | the output shapes of the service APIs those checks know, as data |
 //! | `run.rs` | [`LocalEngine::test_state`](super::LocalEngine::test_state): the definition, the run, the verdict |
 
+mod api_shapes;
 mod context;
+mod mock_check;
 mod request;
 mod response;
 mod run;

@@ -38,14 +38,17 @@ impl InspectionLevel {
     }
 }
 
-/// How a mocked result is checked against the service's API (`fieldValidationMode`).
+/// How a service integration's mocked result is checked against the API's output
+/// shape (`fieldValidationMode`). Fields the API does not have are accepted in every
+/// mode, as AWS accepts them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FieldValidationMode {
-    /// Every field must be in the API's response shape, with its type (AWS's default).
+    /// The API's required fields must be present, and the fields given of the API's
+    /// types, values and bounds (AWS's default).
     #[default]
     Strict,
-    /// The fields given must have the API's types.
+    /// The fields given must be of the API's types, values and bounds.
     Present,
     /// No check.
     None,
@@ -131,8 +134,9 @@ pub struct TestStateRequest {
     pub state_name: Option<String>,
     /// The mocked result or error of the state's task, Map or Parallel.
     pub mock: Option<MockResponse>,
-    /// How AWS checks the mocked result against the service's API. The engine has no
-    /// API shapes and keeps the result as given, whatever the mode.
+    /// How the mocked result of a service integration is checked against the API's
+    /// output shape (for the APIs the engine has the shapes of; others are not
+    /// checked).
     pub field_validation_mode: FieldValidationMode,
     /// The context object (`$$`), as a JSON object's text; built as an execution's when
     /// not given.
@@ -258,7 +262,9 @@ impl TestStateRequest {
             let error = mock.get("errorOutput").filter(|e| !e.is_null());
             r.mock = match (text(mock, "result")?, error) {
                 (Some(_), Some(_)) => {
-                    return Err(invalid("mock takes result or errorOutput, not both"));
+                    return Err(invalid(
+                        "A test mock should have only one of the following fields: [result, errorOutput].",
+                    ));
                 }
                 (Some(result), None) => Some(MockResponse::Return(
                     serde_json::from_str(&result)

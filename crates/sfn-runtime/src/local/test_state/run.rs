@@ -3,20 +3,19 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
-use sfn_core::{
-    Diagnostics, StateMachine,
-    definition::resolve_activity_arns,
-    error::states,
-    model::{IntegrationPattern, ResourceKind, State},
-};
+use sfn_core::{Diagnostics, StateMachine, definition::resolve_activity_arns, error::states};
 use tokio_util::sync::CancellationToken;
 
 use super::{
+<<<<<<< HEAD
     InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, context::check_context,
+=======
+    InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, mock_check::check_mock,
+>>>>>>> wt-ts1
     request::invalid,
 };
 use crate::local::{
-    Error, LocalEngine, MockResponse, MockedResponses, Mocks,
+    Error, LocalEngine, MockedResponses, Mocks,
     history::History,
     interp::{ContextIds, Failure, Frame, Probe, Run, Step, TESTED_STATE},
     plan::{self, ScopePlan, StatePlan},
@@ -44,10 +43,19 @@ impl LocalEngine {
     /// # Errors
     ///
     /// [`Error::InvalidDefinition`] with the validator's diagnostics;
+    /// [`Error::TestStateUnsupported`] for a Map or Parallel state without a mock;
     /// [`Error::Validation`] for input, variables, context or item reader data that is
+<<<<<<< HEAD
     /// not JSON of the right kind, a context object with members or fields an
     /// execution's has not (or a task token for a state that takes none), a state name
     /// the machine does not have, a missing mock, or an unmocked Task without a role.
+=======
+    /// not JSON of the right kind, a state name the machine does not have, a missing
+    /// mock, or a mock AWS refuses: on a state that is not a Task, Map or Parallel, a
+    /// Map's or Parallel's result of the wrong kind, or a service integration's result
+    /// that does not fit the API's output shape (see
+    /// [`FieldValidationMode`](super::FieldValidationMode)).
+>>>>>>> wt-ts1
     pub async fn test_state(&self, request: TestStateRequest) -> Result<TestStateOutput, Error> {
         let input = json_field("input", request.input.as_deref())?.unwrap_or_else(|| json!({}));
         let vars = match json_field("variables", request.variables.as_deref())? {
@@ -308,39 +316,4 @@ fn find_state<'p>(scope: &'p ScopePlan, name: &str) -> Option<(&'p ScopePlan, &'
             st.nested.iter().find_map(|s| find_state(s, name))
         }
     })
-}
-
-/// AWS runs Map and Parallel states, activities and tasks that wait for a callback or a
-/// job only with a mock; a Map's or Parallel's mocked result is an array.
-fn check_mock(st: &StatePlan, request: &TestStateRequest) -> Result<(), Error> {
-    let branching = matches!(st.def, State::Map(_) | State::Parallel(_));
-    match &request.mock {
-        // A Map's or Parallel's result is an array: one output per iteration or branch.
-        Some(MockResponse::Return(v)) if branching && !v.is_array() => {
-            return Err(invalid(format!(
-                "the mocked result of a {} state must be a JSON array",
-                st.def.state_type()
-            )));
-        }
-        Some(_) => return Ok(()),
-        None => {}
-    }
-    let needs = match &st.def {
-        State::Map(_) => Some("Map states"),
-        State::Parallel(_) => Some("Parallel states"),
-        State::Task(t) => match t.resource.kind() {
-            ResourceKind::Activity { .. } => Some("activities"),
-            ResourceKind::Service { pattern, .. }
-                if pattern != IntegrationPattern::RequestResponse =>
-            {
-                Some("tasks that wait for a callback or a job")
-            }
-            _ => None,
-        },
-        _ => None,
-    };
-    match needs {
-        Some(what) => Err(invalid(format!("TestState runs {what} only with a mock"))),
-        None => Ok(()),
-    }
 }
