@@ -3,16 +3,14 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
-use sfn_core::{Diagnostics, StateMachine, definition::resolve_activity_arns, error::states};
+use sfn_core::{
+    Diagnostics, StateMachine, definition::resolve_activity_arns, error::states, model::State,
+};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-<<<<<<< HEAD
     InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, context::check_context,
-=======
-    InspectionLevel, TestStateOutput, TestStateRequest, TestStatus, mock_check::check_mock,
->>>>>>> wt-ts1
-    request::invalid,
+    mock_check::check_mock, request::invalid,
 };
 use crate::local::{
     Error, LocalEngine, MockedResponses, Mocks,
@@ -45,17 +43,13 @@ impl LocalEngine {
     /// [`Error::InvalidDefinition`] with the validator's diagnostics;
     /// [`Error::TestStateUnsupported`] for a Map or Parallel state without a mock;
     /// [`Error::Validation`] for input, variables, context or item reader data that is
-<<<<<<< HEAD
     /// not JSON of the right kind, a context object with members or fields an
     /// execution's has not (or a task token for a state that takes none), a state name
-    /// the machine does not have, a missing mock, or an unmocked Task without a role.
-=======
-    /// not JSON of the right kind, a state name the machine does not have, a missing
-    /// mock, or a mock AWS refuses: on a state that is not a Task, Map or Parallel, a
-    /// Map's or Parallel's result of the wrong kind, or a service integration's result
-    /// that does not fit the API's output shape (see
+    /// the machine does not have, a missing mock, an unmocked Task without a role, or a
+    /// mock AWS refuses: on a state that is not a Task, Map or Parallel, a Map's or
+    /// Parallel's result of the wrong kind, or a service integration's result that does
+    /// not fit the API's output shape (see
     /// [`FieldValidationMode`](super::FieldValidationMode)).
->>>>>>> wt-ts1
     pub async fn test_state(&self, request: TestStateRequest) -> Result<TestStateOutput, Error> {
         let input = json_field("input", request.input.as_deref())?.unwrap_or_else(|| json!({}));
         let vars = match json_field("variables", request.variables.as_deref())? {
