@@ -2695,6 +2695,40 @@ fn routing_configurations_are_quoted_as_aws_quotes_them() {
         message,
         "1 validation error detected: Value '-1' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value greater than or equal to 0"
     );
+    // Aliases are listed oldest first, whatever their names.
+    for name in ["zz-older", "aa-newer"] {
+        let (status, answer) = raw(
+            "CreateStateMachineAlias",
+            json!({"name": name, "routingConfiguration":
+                   [{"stateMachineVersionArn": versions[0], "weight": 100}]}),
+        );
+        assert_eq!(status, 200, "{answer}");
+    }
+    let (_, listed) = raw(
+        "ListStateMachineAliases",
+        json!({"stateMachineArn": machine, "maxResults": 1}),
+    );
+    let (_, rest) = raw(
+        "ListStateMachineAliases",
+        json!({"stateMachineArn": machine, "nextToken": listed["nextToken"]}),
+    );
+    let names: Vec<String> = [&listed, &rest]
+        .iter()
+        .flat_map(|page| {
+            page["stateMachineAliases"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|a| a["stateMachineAliasArn"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("{}:zz-older", machine.as_str().unwrap_or_default()),
+            format!("{}:aa-newer", machine.as_str().unwrap_or_default())
+        ]
+    );
 }
 
 #[test]
