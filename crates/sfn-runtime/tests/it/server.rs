@@ -2547,6 +2547,13 @@ fn errors_are_worded_as_aws_words_them() {
             "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"
         )
     );
+    assert_eq!(
+        raw_error(
+            "ListStateMachineAliases",
+            json!({"stateMachineArn": machine, "nextToken": "InvalidToken"})
+        ),
+        pair("InvalidToken", "Invalid Token: 'Invalid token'")
+    );
     // A value is quoted whole, however long.
     let token = "x".repeat(3097);
     assert_eq!(
