@@ -2645,6 +2645,32 @@ fn logging_configurations_are_checked_completed_and_revised_as_on_aws() {
         (status, answer["__type"].as_str()),
         (400, Some("InvalidLoggingConfiguration"))
     );
+    // Created again alike, it is the same machine; with other settings, another.
+    let (status, again) = create("logged", logging.clone());
+    assert_eq!(
+        (status, &again["stateMachineArn"]),
+        (200, &machine),
+        "{again}"
+    );
+    let (status, again) = create("logged", json!({"level": "OFF"}));
+    assert_eq!(
+        (status, again["__type"].as_str()),
+        (400, Some("StateMachineAlreadyExists"))
+    );
+    let plain = |name: &str| {
+        raw(
+            "CreateStateMachine",
+            json!({"name": name, "definition": PASS, "roleArn": ROLE}),
+        )
+    };
+    let (status, _) = plain("logged");
+    assert_eq!(status, 400);
+    let (_, first) = plain("unlogged");
+    let (status, again) = create("unlogged", json!({}));
+    assert_eq!(
+        (status, &again["stateMachineArn"]),
+        (200, &first["stateMachineArn"])
+    );
 }
 
 #[test]
