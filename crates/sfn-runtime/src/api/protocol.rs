@@ -392,13 +392,14 @@ pub(crate) fn page(input: &Input, scope: &str, token_max: usize) -> Result<Page,
         None | Some(0) => DEFAULT_PAGE_SIZE,
         Some(n) => usize::try_from(n).unwrap_or(DEFAULT_PAGE_SIZE),
     };
-    let after =
-        match input.opt_string("nextToken", 1, token_max)? {
-            None => None,
-            Some(token) => Some(decode_token(token, scope).ok_or_else(|| {
-                ApiError::new("InvalidToken", format!("Invalid Token: '{token}'"))
-            })?),
-        };
+    let after = match input.opt_string("nextToken", 1, token_max)? {
+        None => None,
+        // AWS names no token, only its fault.
+        Some(token) => Some(
+            decode_token(token, scope)
+                .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
+        ),
+    };
     Ok(Page { after, size })
 }
 

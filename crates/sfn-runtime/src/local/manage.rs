@@ -268,8 +268,8 @@ fn name_in_arn(arn: &str) -> String {
 impl LocalEngine {
     /// Creates a state machine from its JSON text (`CreateStateMachine`), recording the
     /// text, role, type and tags, and returns its description. As on AWS, creating one
-    /// again with the same definition and type returns the existing machine, whatever
-    /// the role and tags (which are then left as they were).
+    /// again with the same definition, type and settings returns the existing machine,
+    /// whatever the role and tags (which are then left as they were).
     ///
     /// With `publish`, the machine's first revision is published as version 1 at once;
     /// created again alike, the version of its latest revision is given.
@@ -277,7 +277,8 @@ impl LocalEngine {
     /// # Errors
     ///
     /// [`Error::InvalidName`], [`Error::InvalidDefinition`] with every diagnostic,
-    /// [`Error::StateMachineAlreadyExists`] (same name, another definition or type),
+    /// [`Error::StateMachineAlreadyExists`] (same name, another definition, type or
+    /// settings),
     /// [`Error::Validation`] for a version description without `publish` or over 256
     /// characters.
     pub fn create_state_machine_from(
@@ -313,8 +314,8 @@ impl LocalEngine {
     /// Registers a machine: the engine's entry, which executions run, and what the
     /// management API reports (its text, role, dates and tags) are written together, so
     /// that a concurrent describe, list or delete sees both or neither. A machine of that
-    /// name with the same definition and type is returned as it is; with another,
-    /// [`Error::StateMachineAlreadyExists`].
+    /// name with the same definition, type and settings is returned as it is; with
+    /// another, [`Error::StateMachineAlreadyExists`].
     pub(super) fn register_machine(&self, new: NewMachine<'_>) -> Result<Registered, Error> {
         let NewMachine {
             name,
@@ -344,7 +345,9 @@ impl LocalEngine {
             } else {
                 *existing.definition == definition
             };
-            if !same || existing.machine_type != machine_type {
+            // The settings too, as AWS's idempotency check has them (the role and the
+            // tags it leaves out).
+            if !same || existing.machine_type != machine_type || meta.settings != settings {
                 return Err(Error::StateMachineAlreadyExists { arn });
             }
             return Ok(Registered {

@@ -2547,6 +2547,13 @@ fn errors_are_worded_as_aws_words_them() {
             "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"
         )
     );
+    assert_eq!(
+        raw_error(
+            "ListStateMachineAliases",
+            json!({"stateMachineArn": machine, "nextToken": "InvalidToken"})
+        ),
+        pair("InvalidToken", "Invalid Token: 'Invalid token'")
+    );
     // A value is quoted whole, however long.
     let token = "x".repeat(3097);
     assert_eq!(
@@ -2638,6 +2645,32 @@ fn logging_configurations_are_checked_completed_and_revised_as_on_aws() {
         (status, answer["__type"].as_str()),
         (400, Some("InvalidLoggingConfiguration"))
     );
+    // Created again alike, it is the same machine; with other settings, another.
+    let (status, again) = create("logged", logging.clone());
+    assert_eq!(
+        (status, &again["stateMachineArn"]),
+        (200, &machine),
+        "{again}"
+    );
+    let (status, again) = create("logged", json!({"level": "OFF"}));
+    assert_eq!(
+        (status, again["__type"].as_str()),
+        (400, Some("StateMachineAlreadyExists"))
+    );
+    let plain = |name: &str| {
+        raw(
+            "CreateStateMachine",
+            json!({"name": name, "definition": PASS, "roleArn": ROLE}),
+        )
+    };
+    let (status, _) = plain("logged");
+    assert_eq!(status, 400);
+    let (_, first) = plain("unlogged");
+    let (status, again) = create("unlogged", json!({}));
+    assert_eq!(
+        (status, &again["stateMachineArn"]),
+        (200, &first["stateMachineArn"])
+    );
 }
 
 #[test]
@@ -2694,6 +2727,40 @@ fn routing_configurations_are_quoted_as_aws_quotes_them() {
     assert_eq!(
         message,
         "1 validation error detected: Value '-1' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value greater than or equal to 0"
+    );
+    // Aliases are listed oldest first, whatever their names.
+    for name in ["zz-older", "aa-newer"] {
+        let (status, answer) = raw(
+            "CreateStateMachineAlias",
+            json!({"name": name, "routingConfiguration":
+                   [{"stateMachineVersionArn": versions[0], "weight": 100}]}),
+        );
+        assert_eq!(status, 200, "{answer}");
+    }
+    let (_, listed) = raw(
+        "ListStateMachineAliases",
+        json!({"stateMachineArn": machine, "maxResults": 1}),
+    );
+    let (_, rest) = raw(
+        "ListStateMachineAliases",
+        json!({"stateMachineArn": machine, "nextToken": listed["nextToken"]}),
+    );
+    let names: Vec<String> = [&listed, &rest]
+        .iter()
+        .flat_map(|page| {
+            page["stateMachineAliases"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|a| a["stateMachineAliasArn"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("{}:zz-older", machine.as_str().unwrap_or_default()),
+            format!("{}:aa-newer", machine.as_str().unwrap_or_default())
+        ]
     );
 }
 

@@ -102,7 +102,15 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(d) = version_description {
         create = create.version_description(d);
     }
-    for (member, value) in settings(input)? {
+    // Every setting is recorded, at its default when not sent: a machine created again
+    // alike but for its settings is another machine, as on AWS.
+    let mut sent = settings(input)?;
+    for (member, value) in default_settings() {
+        if !sent.iter().any(|(m, _)| *m == member) {
+            sent.push((member, value));
+        }
+    }
+    for (member, value) in sent {
         create = create.setting(member, value);
     }
     let d = ctx
@@ -166,11 +174,23 @@ pub(super) fn delete(ctx: &Ctx, input: &Input) -> OpResult {
     Ok(json!({}))
 }
 
-/// The settings this endpoint keeps at their defaults.
+/// Each setting at AWS's default.
+fn default_settings() -> [(&'static str, Value); 3] {
+    [
+        (
+            "loggingConfiguration",
+            json!({"level": "OFF", "includeExecutionData": false}),
+        ),
+        ("tracingConfiguration", json!({"enabled": false})),
+        ("encryptionConfiguration", json!({"type": "AWS_OWNED_KEY"})),
+    ]
+}
+
+/// The settings a machine reports when it was created without them.
 fn defaults(out: &mut Value) {
-    out["loggingConfiguration"] = json!({"level": "OFF", "includeExecutionData": false});
-    out["tracingConfiguration"] = json!({"enabled": false});
-    out["encryptionConfiguration"] = json!({"type": "AWS_OWNED_KEY"});
+    for (member, value) in default_settings() {
+        out[member] = value;
+    }
 }
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {

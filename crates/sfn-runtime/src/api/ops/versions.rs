@@ -174,8 +174,9 @@ pub(super) fn list_aliases(ctx: &Ctx, input: &Input) -> OpResult {
         .engine
         .list_state_machine_aliases(arn)
         .map_err(from_engine)?;
+    // Oldest first, as the engine gives them and AWS lists them.
     let (items, next) = page.take(aliases, &scope, Order::Ascending, |a| {
-        Key::new(0, &a.state_machine_alias_arn)
+        Key::dated(a.creation_date, &a.state_machine_alias_arn)
     });
     let items: Vec<Value> = items
         .into_iter()
