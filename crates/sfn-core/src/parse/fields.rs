@@ -12,6 +12,10 @@ use crate::{
     template::{TemplateProblem, push_pointer},
 };
 
+/// What AWS says of an array that must hold at least one element (`Branches`, `Choices`,
+/// `ErrorEquals`) and holds none.
+pub(super) const EMPTY_ARRAY: &str = "Value cannot be empty";
+
 /// The reader's state: the diagnostics found so far.
 #[derive(Default)]
 pub(super) struct Parser {
@@ -235,13 +239,13 @@ impl Parser {
         match JsonPath::parse(text) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error_code(
-                    Code::InvalidJsonPath,
-                    at,
-                    format!(
-                        "The value for the field '{key}' must be a valid JSONPath: {}",
-                        e.message
-                    ),
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::InvalidJsonPath,
+                        at,
+                        format!("The value for the field '{key}' must be a valid JSONPath"),
+                    )
+                    .with_note(e.message),
                 );
                 None
             }
@@ -341,7 +345,14 @@ impl Parser {
         match PathExpr::parse(&s) {
             Ok(p) => Some(p),
             Err(message) => {
-                self.error_code(message.code(), &at, format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {message}"));
+                self.diags.push(
+                    Diagnostic::error(
+                        message.code(),
+                        at,
+                        format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"),
+                    )
+                    .with_note(message.to_string()),
+                );
                 None
             }
         }
@@ -366,7 +377,10 @@ impl Parser {
         let mut problems: Vec<TemplateProblem> = Vec::new();
         let t = Template::parse(v, ql, &mut problems);
         for pr in problems {
-            self.error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
+            let mut d = Diagnostic::error(pr.code, format!("{at}{}", pr.pointer), pr.message);
+            d.notes.extend(pr.detail);
+            d.subject = pr.subject;
+            self.diags.push(d);
         }
         if ql == QueryLanguage::JSONPath {
             self.no_dollar_warnings(v, &at);

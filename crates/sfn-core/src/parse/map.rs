@@ -224,6 +224,9 @@ impl<'a> StateReader<'_, 'a> {
                     ),
                 );
             }
+            if l.is_empty() {
+                self.p.error(&at, "The field 'Label' must not be empty");
+            }
             if let Err(names::NameError::ForbiddenCharacter(c)) = names::check_resource_name(l) {
                 self.p.error(
                     &at,
@@ -398,7 +401,7 @@ impl<'a> StateReader<'_, 'a> {
             self.p.error(
                 &at,
                 format!(
-                    "The field '{key}' should have one of these values: [{}], not '{s}'",
+                    "The field '{key}' should have one of these values: [{}]",
                     allowed.join(", ")
                 ),
             );

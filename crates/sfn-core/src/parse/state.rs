@@ -46,7 +46,7 @@ impl Parser {
                 let ty = StateType::from_name(t);
                 if ty.is_none() {
                     let at = obj.at("Type");
-                    self.error(&at, format!("The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map], not '{t}'"));
+                    self.error(&at, "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
                 }
                 ty
             }
@@ -313,7 +313,12 @@ impl<'a> StateReader<'_, 'a> {
             .filter(|k| fields.contains_key(*k))
             .collect();
         match present.as_slice() {
-            [] => self.p.error(&at, "These fields are required: [RoleArn]"),
+            // AWS reports the missing role alone, whatever else the object holds.
+            [] => {
+                self.p
+                    .error(&at, "The field 'RoleArn' is required but was missing");
+                return;
+            }
             [_, _] => self.p.field_error(
                 &at,
                 "The field 'Credentials' may have 'RoleArn' or 'RoleArn.$', not both",
@@ -491,6 +496,10 @@ impl<'a> StateReader<'_, 'a> {
         let ql = self.ql;
         if !self.obj.has("Branches") {
             self.p.error(&ptr, "These fields are required: [Branches]");
+        }
+        if matches!(self.obj.map.get("Branches"), Some(Value::Array(a)) if a.is_empty()) {
+            let at = self.at("Branches");
+            self.p.error(&at, super::fields::EMPTY_ARRAY);
         }
         let branches = self.list("Branches", |r, m, at| {
             let mut obj = Obj::new(m, at);
