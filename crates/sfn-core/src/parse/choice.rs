@@ -29,7 +29,7 @@ impl StateReader<'_, '_> {
         }
         if matches!(self.obj.map.get("Choices"), Some(Value::Array(a)) if a.is_empty()) {
             let at = self.at("Choices");
-            self.p.error(&at, super::fields::EMPTY_ARRAY);
+            self.p.empty_array(&at, "choice rule");
         }
         let choices = self.list("Choices", |r, m, at| r.rule_object(m, at, true));
         Some(State::Choice(ChoiceState {

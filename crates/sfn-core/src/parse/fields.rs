@@ -14,7 +14,7 @@ use crate::{
 
 /// What AWS says of an array that must hold at least one element (`Branches`, `Choices`,
 /// `ErrorEquals`) and holds none.
-pub(super) const EMPTY_ARRAY: &str = "Value cannot be empty";
+const EMPTY_ARRAY: &str = "Value cannot be empty";
 
 /// The reader's state: the diagnostics found so far.
 #[derive(Default)]
@@ -80,6 +80,15 @@ impl Parser {
 
     pub(super) fn error_code(&mut self, code: Code, ptr: &str, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(code, ptr, message));
+    }
+
+    /// AWS's error for an array that must hold at least one element and holds none,
+    /// with a note saying what the element is.
+    pub(super) fn empty_array(&mut self, ptr: &str, needed: &str) {
+        self.diags.push(
+            Diagnostic::error(Code::SchemaValidationFailed, ptr, EMPTY_ARRAY)
+                .with_note(format!("at least one {needed} is needed")),
+        );
     }
 
     pub(super) fn warning(&mut self, code: Code, ptr: &str, message: impl Into<String>) {

@@ -53,7 +53,7 @@ impl StateReader<'_, '_> {
             return None;
         };
         if items.is_empty() {
-            self.p.error(&at, super::fields::EMPTY_ARRAY);
+            self.p.empty_array(&at, "error name");
         }
         let mut names = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {

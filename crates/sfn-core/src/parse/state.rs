@@ -499,7 +499,7 @@ impl<'a> StateReader<'_, 'a> {
         }
         if matches!(self.obj.map.get("Branches"), Some(Value::Array(a)) if a.is_empty()) {
             let at = self.at("Branches");
-            self.p.error(&at, super::fields::EMPTY_ARRAY);
+            self.p.empty_array(&at, "branch");
         }
         let branches = self.list("Branches", |r, m, at| {
             let mut obj = Obj::new(m, at);

@@ -862,7 +862,7 @@ fn a_choice_without_rules_takes_the_cut_off_states() {
     assert_eq!(
         errors_of(&def),
         [
-            "/States/IsBig/Choices SCHEMA_VALIDATION_FAILED Value cannot be empty [\"this cuts off 'Big', 'Done', which nothing else leads to\"]"
+            "/States/IsBig/Choices SCHEMA_VALIDATION_FAILED Value cannot be empty [\"at least one choice rule is needed\", \"this cuts off 'Big', 'Done', which nothing else leads to\"]"
         ]
     );
 }
