@@ -1514,6 +1514,40 @@ async fn invalid_definitions_are_answered_in_aws_words() {
     server.shutdown().await;
 }
 
+/// DescribeStateMachine lists the variables each state references, as AWS does, and
+/// leaves the member out when no state references one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn described_machines_list_their_variable_references() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let definition = r#"{"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"errorVar": "E", "causeVar": "C"}, "Next": "Fail"},
+        "Fail": {"Type": "Fail", "ErrorPath": "$errorVar", "CausePath": "$causeVar"}}}"#;
+    let arn = create_machine(&client, "references", definition).await;
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let refs = d
+        .variable_references()
+        .unwrap_or_else(|| panic!("no variableReferences: {d:?}"));
+    assert_eq!(refs.len(), 1, "{refs:?}");
+    assert_eq!(
+        refs.get("Fail").map(Vec::as_slice),
+        Some(&["causeVar".to_owned(), "errorVar".to_owned()][..])
+    );
+    let arn = create_machine(&client, "no-references", PASS).await;
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(d.variable_references().is_none(), "{d:?}");
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn map_runs_are_described_and_listed_with_their_child_executions() {
     let (server, client) = serve(Duration::from_millis(100)).await;
