@@ -4,7 +4,8 @@
 //! then ` at [Source: (String)"<the text>"; line: L, column: C]`, which is also the
 //! diagnostic's location. An unknown bare word is
 //! `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
-//! with the column just past the word.
+//! with the column just past the word; an unquoted field name is
+//! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`.
 
 /// How much of the text the source description quotes; the rest is counted.
 const QUOTED_CHARS: usize = 500;
@@ -13,14 +14,24 @@ const QUOTED_CHARS: usize = 500;
 /// `serde_json` found in `text`.
 pub(super) fn describe(text: &str, error: &serde_json::Error) -> (String, String) {
     let (line, column) = (error.line(), error.column());
-    let (problem, column) = match unrecognized_token(text, line, column) {
-        Some((token, end_column)) => (
+    let unquoted_key = error.to_string().starts_with("key must be a string");
+    let (problem, column) = match (unquoted_key, char_at(text, line, column)) {
+        (true, Some(c)) => (
             format!(
-                "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+                "Unexpected character ('{c}' (code {})): was expecting double-quote to start field name",
+                u32::from(c)
             ),
-            end_column,
+            column + 1,
         ),
-        None => (reworded(error), column),
+        _ => match unrecognized_token(text, line, column) {
+            Some((token, end_column)) => (
+                format!(
+                    "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+                ),
+                end_column,
+            ),
+            None => (reworded(error), column),
+        },
     };
     let source = source(text, line, column);
     (format!("{problem}\n at {source}"), source)
@@ -36,6 +47,14 @@ fn source(text: &str, line: usize, column: usize) -> String {
         String::new()
     };
     format!("[Source: (String)\"{quoted}\"{rest}; line: {line}, column: {column}]")
+}
+
+/// The character at a 1-based line and column.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    text.lines()
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .nth(column.checked_sub(1)?)
 }
 
 /// The bare word the error stopped in, and the column just past it, when the error is
@@ -101,6 +120,18 @@ mod tests {
         );
         let (message, _) = described("{\"a\": yes}");
         assert!(message.starts_with("Unrecognized token 'yes'"), "{message}");
+    }
+
+    #[test]
+    fn a_field_name_must_be_quoted() {
+        let (message, location) = described("{'not': 'json'");
+        assert_eq!(
+            message,
+            format!(
+                "Unexpected character (''' (code 39)): was expecting double-quote to start field name\n at {location}"
+            )
+        );
+        assert!(location.ends_with("; line: 1, column: 3]"), "{location}");
     }
 
     #[test]
