@@ -131,8 +131,16 @@ pub fn parse_value(value: &Value) -> ParseOutcome {
     let mut p = Parser::default();
     let machine = match value {
         Value::Object(map) => p.machine(map),
+        // The same answer as for blank text, without a location.
         _ => {
-            p.error("", "Definition must be a valid JSON object");
+            p.diags.push(
+                Diagnostic::error(
+                    Code::SchemaValidationFailed,
+                    "",
+                    "Definition must be a valid JSON object",
+                )
+                .about_text(),
+            );
             None
         }
     };

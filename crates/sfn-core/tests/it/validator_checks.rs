@@ -968,6 +968,7 @@ fn schema_errors_in_aws_words() {
         "These fields are required: [States, StartAt]",
     );
     aws_error(" \n", s, None, "Definition must be a valid JSON object");
+    aws_error("[]", s, None, "Definition must be a valid JSON object");
     aws_error(
         r#"{"StartAt": "X", "States": {"X": {"Type": "Nope", "End": true}}}"#,
         s,
