@@ -63,6 +63,22 @@ impl<'a> Obj<'a> {
 }
 
 impl Parser {
+    /// AWS's error for a field whose value is not one of `allowed`, with a note naming the
+    /// value (which AWS's message leaves out).
+    pub(super) fn not_one_of(&mut self, ptr: &str, key: &str, value: &str, allowed: &[&str]) {
+        self.diags.push(
+            Diagnostic::error(
+                Code::SchemaValidationFailed,
+                ptr,
+                format!(
+                    "The field '{key}' should have one of these values: [{}]",
+                    allowed.join(", ")
+                ),
+            )
+            .with_note(format!("'{value}' is not one of them")),
+        );
+    }
+
     pub(super) fn error(&mut self, ptr: &str, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(
             Code::SchemaValidationFailed,

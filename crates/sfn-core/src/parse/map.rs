@@ -398,13 +398,7 @@ impl<'a> StateReader<'_, 'a> {
         let at = obj.at(key);
         let s = self.p.string(obj, key)?;
         if !allowed.contains(&s.as_str()) {
-            self.p.error(
-                &at,
-                format!(
-                    "The field '{key}' should have one of these values: [{}]",
-                    allowed.join(", ")
-                ),
-            );
+            self.p.not_one_of(&at, key, &s, allowed);
         }
         Some(s)
     }

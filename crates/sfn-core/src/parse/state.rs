@@ -46,7 +46,14 @@ impl Parser {
                 let ty = StateType::from_name(t);
                 if ty.is_none() {
                     let at = obj.at("Type");
-                    self.error(&at, "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
+                    self.not_one_of(
+                        &at,
+                        "Type",
+                        t,
+                        &[
+                            "Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map",
+                        ],
+                    );
                 }
                 ty
             }
