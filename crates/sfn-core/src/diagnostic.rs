@@ -44,11 +44,11 @@ pub enum DiagnosticCode {
     UnreachableState,
     /// The definition exceeds 1,048,576 characters.
     DefinitionTooLarge,
-    /// A JSONPath is not valid.
+    /// A JSONPath is not valid (AWS's `SCHEMA_VALIDATION_FAILED`).
     InvalidJsonPath,
-    /// An intrinsic function call is not valid.
+    /// An intrinsic function call is not valid (AWS's `SCHEMA_VALIDATION_FAILED`).
     InvalidIntrinsicFunction,
-    /// A JSONata expression is not valid.
+    /// A JSONata expression is not valid (AWS's `SCHEMA_VALIDATION_FAILED`).
     InvalidJsonata,
     /// Warning: a field looks like it holds a path but its name has no `.$`.
     NoDollar,
@@ -73,9 +73,10 @@ impl DiagnosticCode {
             InvalidStateName => "INVALID_STATE_NAME",
             UnreachableState => "UNREACHABLE_STATE",
             DefinitionTooLarge => "DEFINITION_TOO_LARGE",
-            InvalidJsonPath => "INVALID_JSON_PATH",
-            InvalidIntrinsicFunction => "INVALID_INTRINSIC_FUNCTION",
-            InvalidJsonata => "INVALID_JSONATA",
+            // AWS has no codes of their own for these.
+            InvalidJsonPath | InvalidIntrinsicFunction | InvalidJsonata => {
+                "SCHEMA_VALIDATION_FAILED"
+            }
             NoDollar => "NO_DOLLAR",
             PassResultIsStatic => "PASS_RESULT_IS_STATIC",
             NoTerminalReachable => "NO_TERMINAL_REACHABLE",
@@ -105,6 +106,12 @@ pub enum Subject {
     /// The field at the location should not be there (unknown, misplaced, or clashing
     /// with another).
     Field,
+    /// The text as a whole, which holds no JSON object to point into (it is empty, say):
+    /// AWS gives such a diagnostic no location.
+    Text,
+    /// The value of a `.$` field of a payload template (`Parameters`, `ResultSelector`,
+    /// …): AWS locates it at the object that holds the field.
+    Entry,
 }
 
 /// One problem found in a definition.
@@ -115,6 +122,8 @@ pub struct Diagnostic {
     /// What is wrong, for a person.
     pub message: String,
     /// Where: a JSON Pointer into the definition (`/States/Add/Next`); empty for the root.
+    /// For a definition that is not JSON, where in its text, as AWS writes it
+    /// (`[Source: (String)"…"; line: 1, column: 4]`).
     #[serde(rename = "location")]
     pub pointer: String,
     /// How bad.
@@ -179,6 +188,28 @@ impl Diagnostic {
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The same diagnostic, about the text as a whole: it has no location.
+    pub fn about_text(self) -> Self {
+        Diagnostic {
+            subject: Subject::Text,
+            ..self
+        }
+    }
+
+    /// The location AWS reports, if any: the pointer (`/` for the root); none for a
+    /// diagnostic about the text as a whole; the object holding the field for a field of
+    /// a payload template.
+    pub fn aws_location(&self) -> Option<&str> {
+        match self.subject {
+            Subject::Text => None,
+            Subject::Entry => match self.pointer.rfind('/') {
+                Some(0) | None => Some("/"),
+                Some(i) => Some(&self.pointer[..i]),
+            },
+            Subject::Value | Subject::Field => Some(self.location()),
+        }
     }
 
     /// The pointer as shown to people: `/` for the root.
@@ -247,6 +278,27 @@ impl Diagnostics {
     /// Adds one.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
+    }
+
+    /// The message of the `InvalidDefinition` error AWS answers `CreateStateMachine` (and
+    /// `UpdateStateMachine`) with: every error as `CODE: message at location`, joined by
+    /// `, `, quoted after `Invalid State Machine Definition: `.
+    pub fn invalid_definition_message(&self) -> String {
+        let mut message = String::from("Invalid State Machine Definition: '");
+        for (i, d) in self.errors().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(d.code.as_str());
+            message.push_str(": ");
+            message.push_str(&d.message);
+            if let Some(location) = d.aws_location() {
+                message.push_str(" at ");
+                message.push_str(location);
+            }
+        }
+        message.push('\'');
+        message
     }
 }
 

@@ -206,6 +206,11 @@ pub struct TemplateProblem {
     pub pointer: String,
     /// What is wrong.
     pub message: String,
+    /// Why, in more detail than AWS's message gives.
+    pub detail: Option<String>,
+    /// What the problem is about: [`Subject::Entry`](crate::diagnostic::Subject::Entry)
+    /// for the value of a `.$` field, which AWS locates at the object holding it.
+    pub subject: crate::diagnostic::Subject,
 }
 
 impl Template {
@@ -309,6 +314,8 @@ fn parse_node(
                             message: format!(
                                 "The fields '{k}' and '{plain}' would both produce '{plain}'"
                             ),
+                            detail: None,
+                            subject: crate::diagnostic::Subject::Value,
                         });
                         pointer.truncate(len);
                     }
@@ -320,13 +327,17 @@ fn parse_node(
                     match v {
                         Value::String(s) => match PathExpr::parse(s) {
                             Ok(p) => Template::Dynamic(p),
+                            // AWS locates the problem at the object that holds the
+                            // field (see `Subject::Entry`), and says why no further.
                             Err(message) => {
                                 problems.push(TemplateProblem {
                                     code: message.code(),
                                     pointer: pointer.clone(),
                                     message: format!(
-                                        "The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call: {message}"
+                                        "The value for the field '{k}' must be a valid JSONPath or a valid intrinsic function call"
                                     ),
+                                    detail: Some(message.to_string()),
+                                    subject: crate::diagnostic::Subject::Entry,
                                 });
                                 Template::Literal(v.clone())
                             }
@@ -336,6 +347,8 @@ fn parse_node(
                                 code: DiagnosticCode::SchemaValidationFailed,
                                 pointer: pointer.clone(),
                                 message: format!("The value for the field '{k}' must be a STRING that contains a JSONPath or an intrinsic function call"),
+                                detail: None,
+                                subject: crate::diagnostic::Subject::Entry,
                             });
                             Template::Literal(v.clone())
                         }
@@ -377,6 +390,8 @@ fn parse_node(
                     code: DiagnosticCode::InvalidJsonata,
                     pointer: pointer.clone(),
                     message: format!("Invalid JSONata expression: {}", e.message),
+                    detail: None,
+                    subject: crate::diagnostic::Subject::Value,
                 });
                 Template::Literal(value.clone())
             }
@@ -486,6 +501,11 @@ mod tests {
         Template::parse(&v, QueryLanguage::JSONPath, &mut problems);
         let ptrs: Vec<_> = problems.iter().map(|p| p.pointer.as_str()).collect();
         assert_eq!(ptrs, vec!["/a.$", "/b/c.$"]);
+        assert_eq!(
+            problems[1].message,
+            "The value for the field 'c.$' must be a valid JSONPath or a valid intrinsic function call"
+        );
+        assert!(problems[1].detail.is_some());
     }
 
     #[test]

@@ -450,11 +450,12 @@ fn check_task(
                 Pattern::WaitForTaskToken => Some(
                     "Express state machine does not support '.waitForTaskToken' service integration ",
                 ),
+                // AWS's own wording, down to the space that ends the first.
                 Pattern::Sync | Pattern::Sync2 => {
-                    Some("Express state machine does not support '.sync' service integration ")
+                    Some("Express state machine does not support '.sync' service integration")
                 }
                 _ if matches!(r, Recognized::Activity) => {
-                    Some("Express state machine does not support activities")
+                    Some("Express state machine does not support Activity ARN")
                 }
                 _ => None,
             },

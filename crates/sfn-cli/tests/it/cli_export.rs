@@ -65,7 +65,7 @@ fn a_definition_file_in_every_format() {
     let out = export([path(&file), "--format", "sam", "--type", "express"]);
     assert_eq!(code(&out), Some(2));
     assert!(
-        stderr(&out).contains("Express state machine does not support activities"),
+        stderr(&out).contains("Express state machine does not support Activity ARN"),
         "{}",
         stderr(&out)
     );

@@ -60,6 +60,7 @@ pub fn matches(
             Ok(false)
         }
         Condition::Not(rule) => Ok(!matches(&rule.condition, scope, jsonata)?),
+        Condition::Constant(b) => Ok(*b),
         Condition::Jsonata(expr) => {
             let Some(js) = jsonata else {
                 return Err(StatesError::runtime(
@@ -301,5 +302,22 @@ mod tests {
         assert_eq!(pick(json!({"n": 3})), Ok(Some("Small".to_owned())));
         assert_eq!(pick(json!({"n": 0})), Ok(None));
         assert!(pick(json!({})).is_err());
+    }
+
+    #[test]
+    fn a_constant_condition_decides_alone() {
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [
+            {"Condition": false, "Next": "No"},
+            {"Condition": true, "Next": "Yes"}
+        ], "Default": "No"}, "Yes": {"Type": "Succeed"}, "No": {"Type": "Succeed"}}});
+        let m = crate::StateMachine::from_value(&def).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.to_value(), def);
+        let Some(crate::model::State::Choice(c)) = m.states.get("C") else {
+            panic!("choice")
+        };
+        let input = json!({});
+        let picked = choose(&c.choices, &Env::new(&input), None)
+            .map(|r| r.and_then(|r| r.next.as_ref()).map(|n| n.to_string()));
+        assert_eq!(picked, Ok(Some("Yes".to_owned())));
     }
 }

@@ -16,6 +16,9 @@
 //! assert_eq!(reads.below("input").select(&input), Some(json!({"a": {"b": 1}})));
 //! ```
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::{
@@ -23,7 +26,7 @@ use crate::{
     model::{
         Catcher, ChoiceRule, ChoiceState, Condition, FailState, IntOrExpr, ItemBatcher, ItemReader,
         MapState, NullablePath, NumberOrExpr, Operand, ParallelState, PassState, ResultWriter,
-        State, StringOrExpr, SucceedState, TaskState, Template, WaitState,
+        State, StateMachine, StateName, StringOrExpr, SucceedState, TaskState, Template, WaitState,
     },
     path::{JsonPath, PathRoot},
     template::{JsonataString, PathExpr},
@@ -206,14 +209,17 @@ pub struct StateReads {
     pub context: Reads,
     /// What a Map's `ItemSelector` (or `Parameters`) reads of each item's context object.
     pub item_selector_context: Reads,
+    /// The variables the state's JSONPath fields reference (`$name…`), its Map's
+    /// `ItemSelector` included.
+    pub variables: BTreeSet<String>,
 }
 
 impl StateReads {
     /// What `state` reads of the context object. Every field of every state type is
     /// named here, so that a field added to the model must be considered.
     pub fn of(state: &State) -> StateReads {
-        let mut r = Reads::nothing();
-        let mut selector = Reads::nothing();
+        let mut r = Walk::default();
+        let mut selector = Walk::default();
         match state {
             State::Pass(PassState {
                 comment: _,
@@ -354,14 +360,58 @@ impl StateReads {
             }
             State::Map(m) => map_reads(&mut r, &mut selector, m),
         }
+        let mut variables = r.variables;
+        variables.extend(selector.variables);
         StateReads {
-            context: r,
-            item_selector_context: selector,
+            context: r.context,
+            item_selector_context: selector.context,
+            variables,
         }
     }
 }
 
-fn map_reads(r: &mut Reads, selector: &mut Reads, m: &MapState) {
+/// What the walk over a state's fields collects.
+#[derive(Default)]
+struct Walk {
+    /// What is read of the context object.
+    context: Reads,
+    /// The variables JSONPath fields reference.
+    variables: BTreeSet<String>,
+}
+
+/// The variables each state of `machine` references, by state name, the states of Map
+/// processors and Parallel branches included: what AWS answers as `variableReferences`
+/// in `DescribeStateMachine`. The references counted are those of JSONPath fields
+/// (`$name…` paths, in paths, templates, intrinsic functions and choice rules); states
+/// that reference none are left out.
+pub fn variable_references(machine: &StateMachine) -> BTreeMap<String, Vec<String>> {
+    fn scope(states: &IndexMap<StateName, State>, out: &mut BTreeMap<String, Vec<String>>) {
+        for (name, state) in states {
+            let variables = StateReads::of(state).variables;
+            if !variables.is_empty() {
+                out.insert(name.to_string(), variables.into_iter().collect());
+            }
+            match state {
+                State::Parallel(p) => {
+                    for b in &p.branches {
+                        scope(&b.states, out);
+                    }
+                }
+                State::Map(m) => {
+                    for p in [&m.item_processor, &m.iterator].into_iter().flatten() {
+                        scope(&p.states, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    scope(&machine.states, &mut out);
+    out
+}
+
+fn map_reads(r: &mut Walk, selector: &mut Walk, m: &MapState) {
     let MapState {
         comment: _,
         query_language: _,
@@ -448,36 +498,41 @@ fn map_reads(r: &mut Reads, selector: &mut Reads, m: &MapState) {
     catchers(r, catch.as_deref());
 }
 
-/// A JSONPath: what it reads when it starts at `$$`.
-fn path(r: &mut Reads, p: &JsonPath) {
-    if p.root_ref() == &PathRoot::Context {
-        match p.as_str().trim_start().strip_prefix("$$") {
-            Some(rest) => r.merge(Reads::of_jsonpath(rest)),
-            None => r.merge(Reads::everything()),
+/// A JSONPath: what it reads when it starts at `$$`, the variable it names when it starts
+/// at one.
+fn path(r: &mut Walk, p: &JsonPath) {
+    match p.root_ref() {
+        PathRoot::Context => match p.as_str().trim_start().strip_prefix("$$") {
+            Some(rest) => r.context.merge(Reads::of_jsonpath(rest)),
+            None => r.context.merge(Reads::everything()),
+        },
+        PathRoot::Variable(name) => {
+            r.variables.insert(name.clone());
         }
+        PathRoot::Input => {}
     }
 }
 
-fn paths<const N: usize>(r: &mut Reads, ps: [&Option<JsonPath>; N]) {
+fn paths<const N: usize>(r: &mut Walk, ps: [&Option<JsonPath>; N]) {
     for p in ps.into_iter().flatten() {
         path(r, p);
     }
 }
 
-fn nullable<const N: usize>(r: &mut Reads, ps: [&Option<NullablePath>; N]) {
+fn nullable<const N: usize>(r: &mut Walk, ps: [&Option<NullablePath>; N]) {
     for p in ps.into_iter().flatten().filter_map(NullablePath::path) {
         path(r, p);
     }
 }
 
-fn path_expr(r: &mut Reads, p: &PathExpr) {
+fn path_expr(r: &mut Walk, p: &PathExpr) {
     match p {
         PathExpr::Path(p) => path(r, p),
         PathExpr::Intrinsic(call) => intrinsic(r, call),
     }
 }
 
-fn intrinsic(r: &mut Reads, call: &IntrinsicCall) {
+fn intrinsic(r: &mut Walk, call: &IntrinsicCall) {
     for arg in call.args() {
         match arg {
             Arg::Path(p) => path(r, p),
@@ -488,11 +543,12 @@ fn intrinsic(r: &mut Reads, call: &IntrinsicCall) {
 }
 
 /// A JSONata expression: what it reads of `$states.context`.
-fn jsonata(r: &mut Reads, e: &JsonataString) {
-    r.merge(Reads::of_jsonata(e.expression().as_str(), "states").below("context"));
+fn jsonata(r: &mut Walk, e: &JsonataString) {
+    r.context
+        .merge(Reads::of_jsonata(e.expression().as_str(), "states").below("context"));
 }
 
-fn templates<const N: usize>(r: &mut Reads, ts: [&Option<Template>; N]) {
+fn templates<const N: usize>(r: &mut Walk, ts: [&Option<Template>; N]) {
     for t in ts.into_iter().flatten() {
         for (_, p) in t.dynamic_parts() {
             path_expr(r, p);
@@ -503,7 +559,7 @@ fn templates<const N: usize>(r: &mut Reads, ts: [&Option<Template>; N]) {
     }
 }
 
-fn ints<const N: usize>(r: &mut Reads, vs: [&Option<IntOrExpr>; N]) {
+fn ints<const N: usize>(r: &mut Walk, vs: [&Option<IntOrExpr>; N]) {
     for v in vs.into_iter().flatten() {
         if let IntOrExpr::Jsonata(e) = v {
             jsonata(r, e);
@@ -511,7 +567,7 @@ fn ints<const N: usize>(r: &mut Reads, vs: [&Option<IntOrExpr>; N]) {
     }
 }
 
-fn strings<const N: usize>(r: &mut Reads, vs: [&Option<StringOrExpr>; N]) {
+fn strings<const N: usize>(r: &mut Walk, vs: [&Option<StringOrExpr>; N]) {
     for v in vs.into_iter().flatten() {
         if let StringOrExpr::Jsonata(e) = v {
             jsonata(r, e);
@@ -519,7 +575,7 @@ fn strings<const N: usize>(r: &mut Reads, vs: [&Option<StringOrExpr>; N]) {
     }
 }
 
-fn catchers(r: &mut Reads, cs: Option<&[Catcher]>) {
+fn catchers(r: &mut Walk, cs: Option<&[Catcher]>) {
     for Catcher {
         error_equals: _,
         comment: _,
@@ -534,7 +590,7 @@ fn catchers(r: &mut Reads, cs: Option<&[Catcher]>) {
     }
 }
 
-fn choice_rule(r: &mut Reads, rule: &ChoiceRule) {
+fn choice_rule(r: &mut Walk, rule: &ChoiceRule) {
     let ChoiceRule {
         condition,
         comment: _,
@@ -561,6 +617,7 @@ fn choice_rule(r: &mut Reads, rule: &ChoiceRule) {
         }
         Condition::Not(rule) => choice_rule(r, rule),
         Condition::Jsonata(e) => jsonata(r, e),
+        Condition::Constant(_) => {}
     }
 }
 

@@ -29,10 +29,7 @@ impl StateReader<'_, '_> {
         }
         if matches!(self.obj.map.get("Choices"), Some(Value::Array(a)) if a.is_empty()) {
             let at = self.at("Choices");
-            self.p.error(
-                &at,
-                "A Choice state must have at least one rule in 'Choices'",
-            );
+            self.p.empty_array(&at, "choice rule");
         }
         let choices = self.list("Choices", |r, m, at| r.rule_object(m, at, true));
         Some(State::Choice(ChoiceState {
@@ -101,12 +98,14 @@ impl StateReader<'_, '_> {
                             .jsonata_string(s, "Condition", &at)
                             .map(Condition::Jsonata)
                     }
+                    // A constant outcome, which AWS accepts.
+                    Some(Value::Bool(b)) => Some(Condition::Constant(*b)),
                     Some(v) => {
                         let at = obj.at("Condition");
                         self.p.error(
                             &at,
                             format!(
-                                "The field 'Condition' must be a {{% … %}} string, not {}",
+                                "The field 'Condition' must be a {{% … %}} string or a boolean, not {}",
                                 kind(v)
                             ),
                         );

@@ -12,6 +12,10 @@ use crate::{
     template::{TemplateProblem, push_pointer},
 };
 
+/// What AWS says of an array that must hold at least one element (`Branches`, `Choices`,
+/// `ErrorEquals`) and holds none.
+const EMPTY_ARRAY: &str = "Value cannot be empty";
+
 /// The reader's state: the diagnostics found so far.
 #[derive(Default)]
 pub(super) struct Parser {
@@ -59,6 +63,22 @@ impl<'a> Obj<'a> {
 }
 
 impl Parser {
+    /// AWS's error for a field whose value is not one of `allowed`, with a note naming the
+    /// value (which AWS's message leaves out).
+    pub(super) fn not_one_of(&mut self, ptr: &str, key: &str, value: &str, allowed: &[&str]) {
+        self.diags.push(
+            Diagnostic::error(
+                Code::SchemaValidationFailed,
+                ptr,
+                format!(
+                    "The field '{key}' should have one of these values: [{}]",
+                    allowed.join(", ")
+                ),
+            )
+            .with_note(format!("'{value}' is not one of them")),
+        );
+    }
+
     pub(super) fn error(&mut self, ptr: &str, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(
             Code::SchemaValidationFailed,
@@ -76,6 +96,15 @@ impl Parser {
 
     pub(super) fn error_code(&mut self, code: Code, ptr: &str, message: impl Into<String>) {
         self.diags.push(Diagnostic::error(code, ptr, message));
+    }
+
+    /// AWS's error for an array that must hold at least one element and holds none,
+    /// with a note saying what the element is.
+    pub(super) fn empty_array(&mut self, ptr: &str, needed: &str) {
+        self.diags.push(
+            Diagnostic::error(Code::SchemaValidationFailed, ptr, EMPTY_ARRAY)
+                .with_note(format!("at least one {needed} is needed")),
+        );
     }
 
     pub(super) fn warning(&mut self, code: Code, ptr: &str, message: impl Into<String>) {
@@ -235,13 +264,13 @@ impl Parser {
         match JsonPath::parse(text) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error_code(
-                    Code::InvalidJsonPath,
-                    at,
-                    format!(
-                        "The value for the field '{key}' must be a valid JSONPath: {}",
-                        e.message
-                    ),
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::InvalidJsonPath,
+                        at,
+                        format!("The value for the field '{key}' must be a valid JSONPath"),
+                    )
+                    .with_note(e.message),
                 );
                 None
             }
@@ -341,7 +370,14 @@ impl Parser {
         match PathExpr::parse(&s) {
             Ok(p) => Some(p),
             Err(message) => {
-                self.error_code(message.code(), &at, format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {message}"));
+                self.diags.push(
+                    Diagnostic::error(
+                        message.code(),
+                        at,
+                        format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"),
+                    )
+                    .with_note(message.to_string()),
+                );
                 None
             }
         }
@@ -366,7 +402,10 @@ impl Parser {
         let mut problems: Vec<TemplateProblem> = Vec::new();
         let t = Template::parse(v, ql, &mut problems);
         for pr in problems {
-            self.error_code(pr.code, &format!("{at}{}", pr.pointer), pr.message);
+            let mut d = Diagnostic::error(pr.code, format!("{at}{}", pr.pointer), pr.message);
+            d.notes.extend(pr.detail);
+            d.subject = pr.subject;
+            self.diags.push(d);
         }
         if ql == QueryLanguage::JSONPath {
             self.no_dollar_warnings(v, &at);

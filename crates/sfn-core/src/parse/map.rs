@@ -224,6 +224,9 @@ impl<'a> StateReader<'_, 'a> {
                     ),
                 );
             }
+            if l.is_empty() {
+                self.p.error(&at, "The field 'Label' must not be empty");
+            }
             if let Err(names::NameError::ForbiddenCharacter(c)) = names::check_resource_name(l) {
                 self.p.error(
                     &at,
@@ -395,13 +398,7 @@ impl<'a> StateReader<'_, 'a> {
         let at = obj.at(key);
         let s = self.p.string(obj, key)?;
         if !allowed.contains(&s.as_str()) {
-            self.p.error(
-                &at,
-                format!(
-                    "The field '{key}' should have one of these values: [{}], not '{s}'",
-                    allowed.join(", ")
-                ),
-            );
+            self.p.not_one_of(&at, key, &s, allowed);
         }
         Some(s)
     }

@@ -14,6 +14,7 @@
 
 mod choice;
 mod fields;
+mod json_syntax;
 mod map;
 mod retry;
 mod scope;
@@ -105,7 +106,8 @@ pub(crate) fn read_json(text: &str) -> Result<Value, Diagnostic> {
             Code::SchemaValidationFailed,
             "",
             "Definition must be a valid JSON object",
-        ));
+        )
+        .about_text());
     }
     let chars = text.chars().count();
     if chars > MAX_DEFINITION_CHARS {
@@ -118,11 +120,9 @@ pub(crate) fn read_json(text: &str) -> Result<Value, Diagnostic> {
         ));
     }
     serde_json::from_str::<Value>(text).map_err(|e| {
-        Diagnostic::error(
-            Code::InvalidJsonDescription,
-            "",
-            format!("The definition is not valid JSON: {e}"),
-        )
+        // Located, as AWS locates it, in the text rather than by a JSON Pointer.
+        let (message, location) = json_syntax::describe(text, &e);
+        Diagnostic::error(Code::InvalidJsonDescription, location, message)
     })
 }
 
@@ -131,8 +131,16 @@ pub fn parse_value(value: &Value) -> ParseOutcome {
     let mut p = Parser::default();
     let machine = match value {
         Value::Object(map) => p.machine(map),
+        // The same answer as for blank text, without a location.
         _ => {
-            p.error("", "Definition must be a valid JSON object");
+            p.diags.push(
+                Diagnostic::error(
+                    Code::SchemaValidationFailed,
+                    "",
+                    "Definition must be a valid JSON object",
+                )
+                .about_text(),
+            );
             None
         }
     };

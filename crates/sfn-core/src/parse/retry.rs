@@ -53,8 +53,7 @@ impl StateReader<'_, '_> {
             return None;
         };
         if items.is_empty() {
-            self.p
-                .error(&at, "The field 'ErrorEquals' must name at least one error");
+            self.p.empty_array(&at, "error name");
         }
         let mut names = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {

@@ -49,13 +49,11 @@ impl Parser {
         obj: &mut Obj<'_>,
         ql: QueryLanguage,
     ) -> Option<(StateName, IndexMap<StateName, State>)> {
-        let mut missing = Vec::new();
-        if !obj.has("StartAt") {
-            missing.push("StartAt");
-        }
-        if !obj.has("States") {
-            missing.push("States");
-        }
+        // In AWS's order: `These fields are required: [States, StartAt]`.
+        let missing: Vec<&str> = ["States", "StartAt"]
+            .into_iter()
+            .filter(|f| !obj.has(f))
+            .collect();
         if !missing.is_empty() {
             let ptr = obj.ptr.clone();
             self.error(

@@ -46,7 +46,14 @@ impl Parser {
                 let ty = StateType::from_name(t);
                 if ty.is_none() {
                     let at = obj.at("Type");
-                    self.error(&at, format!("The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map], not '{t}'"));
+                    self.not_one_of(
+                        &at,
+                        "Type",
+                        t,
+                        &[
+                            "Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map",
+                        ],
+                    );
                 }
                 ty
             }
@@ -313,7 +320,12 @@ impl<'a> StateReader<'_, 'a> {
             .filter(|k| fields.contains_key(*k))
             .collect();
         match present.as_slice() {
-            [] => self.p.error(&at, "These fields are required: [RoleArn]"),
+            // AWS reports the missing role alone, whatever else the object holds.
+            [] => {
+                self.p
+                    .error(&at, "The field 'RoleArn' is required but was missing");
+                return;
+            }
             [_, _] => self.p.field_error(
                 &at,
                 "The field 'Credentials' may have 'RoleArn' or 'RoleArn.$', not both",
@@ -492,10 +504,9 @@ impl<'a> StateReader<'_, 'a> {
         if !self.obj.has("Branches") {
             self.p.error(&ptr, "These fields are required: [Branches]");
         }
-        // AWS refuses a Parallel without branches.
-        if matches!(self.obj.map.get("Branches"), Some(Value::Array(b)) if b.is_empty()) {
-            let at = self.obj.at("Branches");
-            self.p.error(&at, "Value cannot be empty");
+        if matches!(self.obj.map.get("Branches"), Some(Value::Array(a)) if a.is_empty()) {
+            let at = self.at("Branches");
+            self.p.empty_array(&at, "branch");
         }
         let branches = self.list("Branches", |r, m, at| {
             let mut obj = Obj::new(m, at);

@@ -75,6 +75,10 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "a placeholder Resource ('foo:bar'), and Credentials naming 'roleArn' where AWS requires 'RoleArn'",
     ),
     (
+        "statelint-py__parallel_state__test_empty_branches__40",
+        "AWS rejects a Parallel state without branches: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/…/Branches'",
+    ),
+    (
         "statelint-rb__succeed-with-comment-in-catcher",
         "AWS accepts 'Comment' in a catcher: the AWS-recorded execution corpus runs a definition with one",
     ),
@@ -102,14 +106,6 @@ const DISAGREEMENTS: &[(&str, &str)] = &[
         "asl-validator__valid-task-intrisic-function",
         "'Resource' holds CloudFormation intrinsic objects ({\"Fn::GetAtt\": …}), which CloudFormation replaces before AWS sees the definition; AWS itself rejects a non-string Resource",
     ),
-    (
-        "aws__TestSfnApiExpress_test_illegal_callbacks_WAIT_FOR_TASK_TOKEN___creation_error_81340d",
-        "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
-    ),
-    (
-        "aws__TestSfnApiValidation_test_validate_state_machine_definition_type_express_ILLEGAL_WFTT___validation_response_ca999f",
-        "the verdict is for an EXPRESS machine, which the case does not say; validated as EXPRESS (see express_cases) it is rejected",
-    ),
 ];
 
 /// Third-party suites accept any URI as a Task's (or an ItemReader's, a ResultWriter's)
@@ -130,7 +126,7 @@ fn validation_cases_agree_with_aws() {
             let expected = case["expected"]["valid"]
                 .as_bool()
                 .unwrap_or(verdict == "valid");
-            let (_, diags) = validate_str_with(text, ValidateOptions::default());
+            let (_, diags) = validate_str_with(text, options_for(&name));
             let got = diags.is_valid();
             if let Some((_, why)) = DISAGREEMENTS.iter().find(|(n, _)| *n == name) {
                 assert_ne!(
@@ -218,6 +214,81 @@ fn aws_locations_match() {
             "{name}: AWS reports an error at {loc}; we report:\n{diags}"
         );
     }
+}
+
+/// The machine type a recorded case was validated as: EXPRESS where its name says so.
+fn options_for(name: &str) -> ValidateOptions {
+    let express = name.contains("express") || name.contains("Express");
+    ValidateOptions {
+        machine_type: if express {
+            sfn_core::model::ExecutionType::Express
+        } else {
+            sfn_core::model::ExecutionType::Standard
+        },
+        warnings: false,
+    }
+}
+
+/// Where AWS recorded the text of its answer, ours is the same: `CreateStateMachine`'s
+/// `InvalidDefinition` message, or `ValidateStateMachineDefinition`'s diagnostics.
+#[test]
+fn aws_messages_match() {
+    let Some(dir) = corpus() else { return };
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for (name, case) in cases(&dir.join("validation").join("invalid")) {
+        if !name.starts_with("aws__") {
+            continue;
+        }
+        let aws = &case["expected"]["aws"];
+        let text = case["definition_text"].as_str().unwrap_or_default();
+        let (_, diags) = validate_str_with(text, options_for(&name));
+        if let Some(expected) = aws["diagnostics"].as_array() {
+            let ours: Vec<Value> = diags
+                .errors()
+                .map(|d| {
+                    let mut item = serde_json::json!({
+                        "code": d.code.as_str(),
+                        "message": d.message,
+                        "severity": "ERROR",
+                    });
+                    if let Some(location) = d.aws_location() {
+                        item["location"] = location.into();
+                    }
+                    item
+                })
+                .collect();
+            compared += 1;
+            if &ours != expected {
+                failures.push(format!(
+                    "{name}:\n  AWS: {}\n  ours: {}",
+                    Value::from(expected.clone()),
+                    Value::from(ours)
+                ));
+            }
+        } else if let Some(message) = aws["message"].as_str()
+            && let Some(at) = message.find("Invalid State Machine Definition: '")
+        {
+            compared += 1;
+            let ours = diags.invalid_definition_message();
+            if ours != message[at..] {
+                failures.push(format!(
+                    "{name}:\n  AWS: {}\n  ours: {ours}",
+                    &message[at..]
+                ));
+            }
+        }
+    }
+    println!(
+        "AWS messages: {}/{compared} the same",
+        compared - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -289,6 +289,34 @@ fn corpus_pass_state_parameters_evaluate_as_recorded() {
     eprintln!("{compared} recorded Pass states compared");
 }
 
+/// The variables each state references through JSONPath, nested states included, as AWS
+/// lists them in `DescribeStateMachine`'s `variableReferences`.
+#[test]
+fn variable_references_by_state() {
+    let def = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"n": 1, "items": [1], "s": "x"}, "Next": "Use"},
+        "Use": {"Type": "Pass", "InputPath": "$n",
+            "Parameters": {"a.$": "States.Format('{}', $s)", "b": "$literal"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [
+            {"Variable": "$n", "NumericGreaterThanPath": "$limit", "Next": "Each"}],
+            "Default": "Each"},
+        "Each": {"Type": "Map", "ItemsPath": "$items", "End": true,
+            "ItemProcessor": {"StartAt": "Inner", "States": {
+                "Inner": {"Type": "Wait", "SecondsPath": "$n", "End": true}}}}
+    }});
+    let machine = sfn_core::StateMachine::from_value(&def).unwrap_or_else(|e| panic!("{e}"));
+    let refs = sfn_core::eval::reads::variable_references(&machine);
+    assert_eq!(
+        serde_json::to_value(&refs).ok(),
+        Some(json!({
+            "Use": ["n", "s"],
+            "Check": ["limit", "n"],
+            "Each": ["items"],
+            "Inner": ["n"]
+        }))
+    );
+}
+
 #[test]
 fn a_context_path_that_selects_nothing_is_worded_as_aws() {
     // AWS says "in the input" for `$$.…` too, and shows the context object.

@@ -59,19 +59,6 @@ fn required_fields() {
 }
 
 #[test]
-fn a_parallel_needs_a_branch() {
-    let d = validate_value(&machine(
-        json!({"P": {"Type": "Parallel", "Branches": [], "End": true}}),
-    ));
-    let found = d.errors().find(|x| x.pointer == "/States/P/Branches");
-    assert_eq!(
-        found.map(|x| (x.code, x.message.as_str())),
-        Some((C::SchemaValidationFailed, "Value cannot be empty")),
-        "{d}"
-    );
-}
-
-#[test]
 fn not_an_object() {
     has(&json!([1]), C::SchemaValidationFailed, "");
     let d = sfn_core::validate_str("");
@@ -720,8 +707,24 @@ fn credentials_name_the_role() {
         json!({"RoleArn": "{% $states.input.role %}"}),
     ));
     error(&with("JSONPath", json!({})), "/States/A/Credentials");
+    // AWS reports the missing role alone, whatever else the object holds.
+    let d = validate_value(&with("JSONPath", json!({"roleArn": "x"})));
+    let errors: Vec<_> = d
+        .errors()
+        .map(|e| (e.location(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "/States/A/Credentials",
+            "The field 'RoleArn' is required but was missing"
+        )]
+    );
     error(
-        &with("JSONPath", json!({"roleArn": "x"})),
+        &with(
+            "JSONPath",
+            json!({"RoleArn": "arn:aws:iam::123456789012:role/r", "roleArn": "x"}),
+        ),
         "/States/A/Credentials/roleArn",
     );
     error(
@@ -859,7 +862,7 @@ fn a_choice_without_rules_takes_the_cut_off_states() {
     assert_eq!(
         errors_of(&def),
         [
-            "/States/IsBig/Choices SCHEMA_VALIDATION_FAILED A Choice state must have at least one rule in 'Choices' [\"this cuts off 'Big', 'Done', which nothing else leads to\"]"
+            "/States/IsBig/Choices SCHEMA_VALIDATION_FAILED Value cannot be empty [\"at least one choice rule is needed\", \"this cuts off 'Big', 'Done', which nothing else leads to\"]"
         ]
     );
 }
@@ -892,6 +895,173 @@ fn a_true_orphan_is_still_unreachable() {
     assert!(
         errors[1].starts_with("/States/Orphan UNREACHABLE_STATE"),
         "{errors:#?}"
+    );
+}
+
+/// The errors of `text` validated as `machine_type`, as AWS reports them: code, location
+/// and message.
+fn aws_errors(text: &str, machine_type: ExecutionType) -> Vec<(String, Option<String>, String)> {
+    let options = ValidateOptions {
+        machine_type,
+        warnings: false,
+    };
+    let (_, d) = sfn_core::validate::validate_str_with(text, options);
+    d.errors()
+        .map(|e| {
+            (
+                e.code.to_string(),
+                e.aws_location().map(str::to_owned),
+                e.message.clone(),
+            )
+        })
+        .collect()
+}
+
+#[track_caller]
+fn aws_error(text: &str, machine_type: ExecutionType, location: Option<&str>, message: &str) {
+    assert_eq!(
+        aws_errors(text, machine_type),
+        [(
+            "SCHEMA_VALIDATION_FAILED".to_owned(),
+            location.map(str::to_owned),
+            message.to_owned()
+        )]
+    );
+}
+
+fn task_of(resource: &str) -> String {
+    json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": true}}})
+        .to_string()
+}
+
+#[test]
+fn express_restrictions_in_aws_words() {
+    let e = ExecutionType::Express;
+    aws_error(
+        &task_of("arn:aws:states:us-east-1:123456789012:activity:work"),
+        e,
+        Some("/States/T/Resource"),
+        "Express state machine does not support Activity ARN",
+    );
+    aws_error(
+        &task_of("arn:aws:states:::states:startExecution.sync:2"),
+        e,
+        Some("/States/T/Resource"),
+        "Express state machine does not support '.sync' service integration",
+    );
+    // AWS's message for callbacks ends with a space.
+    aws_error(
+        &task_of("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+        e,
+        Some("/States/T/Resource"),
+        "Express state machine does not support '.waitForTaskToken' service integration ",
+    );
+}
+
+#[test]
+fn schema_errors_in_aws_words() {
+    let s = ExecutionType::Standard;
+    aws_error(
+        "{}",
+        s,
+        Some("/"),
+        "These fields are required: [States, StartAt]",
+    );
+    aws_error(" \n", s, None, "Definition must be a valid JSON object");
+    aws_error("[]", s, None, "Definition must be a valid JSON object");
+    aws_error(
+        r#"{"StartAt": "X", "States": {"X": {"Type": "Nope", "End": true}}}"#,
+        s,
+        Some("/States/X/Type"),
+        "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]",
+    );
+    aws_error(
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [], "End": true}}}"#,
+        s,
+        Some("/States/P/Branches"),
+        "Value cannot be empty",
+    );
+    aws_error(
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,
+            "Parameters": {"a": {"b.$": "States.Nope()"}}}}}"#,
+        s,
+        Some("/States/P/Parameters/a"),
+        "The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call",
+    );
+    // Whatever else Credentials holds, a missing role is all AWS reports.
+    aws_error(
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "End": true,
+            "Resource": "arn:aws:states:::lambda:invoke", "Credentials": {"Other": 1}}}}"#,
+        s,
+        Some("/States/T/Credentials"),
+        "The field 'RoleArn' is required but was missing",
+    );
+}
+
+#[test]
+fn text_that_is_not_json_is_described_as_aws_describes_it() {
+    let source = "[Source: (String)\"nothing here\"; line: 1, column: 8]";
+    assert_eq!(
+        aws_errors("nothing here", ExecutionType::Standard),
+        [(
+            "INVALID_JSON_DESCRIPTION".to_owned(),
+            Some(source.to_owned()),
+            format!(
+                "Unrecognized token 'nothing': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at {source}"
+            )
+        )]
+    );
+}
+
+#[test]
+fn the_invalid_definition_message_lists_every_error() {
+    let d = sfn_core::validate_str(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "C": {"Type": "Nope", "End": true}}}"#,
+    );
+    let m = d.invalid_definition_message();
+    assert!(
+        m.starts_with("Invalid State Machine Definition: '") && m.ends_with('\''),
+        "{m}"
+    );
+    assert_eq!(m.matches(" at /States/").count(), d.errors().count(), "{m}");
+    assert!(d.errors().count() >= 2, "{m}");
+}
+
+#[test]
+fn a_jsonata_condition_may_be_a_constant() {
+    valid(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Condition": true, "Next": "D"}], "Default": "D"},
+        "D": {"Type": "Succeed"}}}),
+    );
+    error(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": 1, "Next": "D"}], "Default": "D"},
+            "D": {"Type": "Succeed"}}}),
+        "/States/C/Choices/0/Condition",
+    );
+}
+
+#[test]
+fn a_map_label_may_not_be_empty() {
+    error(
+        &json!({"StartAt": "M", "States": {"M": {"Type": "Map", "Label": "", "End": true,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}),
+        "/States/M/Label",
+    );
+}
+
+#[test]
+fn a_parallel_needs_a_branch() {
+    let d = validate_value(&machine(
+        json!({"P": {"Type": "Parallel", "Branches": [], "End": true}}),
+    ));
+    let found = d.errors().find(|x| x.pointer == "/States/P/Branches");
+    assert_eq!(
+        found.map(|x| (x.code, x.message.as_str())),
+        Some((C::SchemaValidationFailed, "Value cannot be empty")),
+        "{d}"
     );
 }
 

@@ -1,24 +1,15 @@
 //! The engine's errors as the API's exceptions: one table, here.
 
-use std::fmt::Write as _;
-
 use super::protocol::ApiError;
 use crate::local::Error;
 
 /// The exception AWS answers for an engine error.
 pub(crate) fn from_engine(e: Error) -> ApiError {
     match e {
-        Error::InvalidDefinition { diagnostics } => {
-            let mut message = String::from("Invalid State Machine Definition: '");
-            for (i, d) in diagnostics.errors().enumerate() {
-                if i > 0 {
-                    message.push_str(", ");
-                }
-                let _ = write!(message, "{}: {} at {}", d.code, d.message, d.location());
-            }
-            message.push('\'');
-            ApiError::new("InvalidDefinition", message)
-        }
+        Error::InvalidDefinition { diagnostics } => ApiError::new(
+            "InvalidDefinition",
+            diagnostics.invalid_definition_message(),
+        ),
         // The engine words the message as AWS does.
         Error::TestStateUnsupported { message } => ApiError::new("InvalidDefinition", message),
         // AWS names the name, not the rule it breaks.

@@ -1422,6 +1422,132 @@ async fn definitions_are_validated_with_diagnostics() {
     server.shutdown().await;
 }
 
+/// The answers AWS gives, word for word: CreateStateMachine's `InvalidDefinition` message
+/// and ValidateStateMachineDefinition's diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_definitions_are_answered_in_aws_words() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let express = r#"{"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync", "End": true}}}"#;
+    let r = client
+        .create_state_machine()
+        .name("express-sync")
+        .definition(express)
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.sync' service integration at /States/T/Resource'"
+    );
+    let r = client
+        .create_state_machine()
+        .name("no-states")
+        .definition(r#"{"StartAt": "P"}"#)
+        .role_arn(ROLE)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [States] at /'"
+    );
+
+    let diagnostics = |definition: &'static str| {
+        let client = client.clone();
+        async move {
+            let answer = client
+                .validate_state_machine_definition()
+                .definition(definition)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(
+                *answer.result(),
+                ValidateStateMachineDefinitionResultCode::Fail
+            );
+            answer
+                .diagnostics()
+                .iter()
+                .map(|d| {
+                    (
+                        d.code().to_owned(),
+                        d.location().map(str::to_owned),
+                        d.message().to_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    // Blank text has no location; text that is not JSON is located in the text.
+    assert_eq!(
+        diagnostics(" ").await,
+        [(
+            "SCHEMA_VALIDATION_FAILED".to_owned(),
+            None,
+            "Definition must be a valid JSON object".to_owned()
+        )]
+    );
+    let source = "[Source: (String)\"nope\"; line: 1, column: 5]";
+    assert_eq!(
+        diagnostics("nope").await,
+        [(
+            "INVALID_JSON_DESCRIPTION".to_owned(),
+            Some(source.to_owned()),
+            format!(
+                "Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at {source}"
+            )
+        )]
+    );
+    // A bad field of a payload template is located at the object that holds it.
+    assert_eq!(
+        diagnostics(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "States.Nope()"}, "End": true}}}"#
+        )
+        .await,
+        [(
+            "SCHEMA_VALIDATION_FAILED".to_owned(),
+            Some("/States/P/Parameters".to_owned()),
+            "The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic function call".to_owned()
+        )]
+    );
+    server.shutdown().await;
+}
+
+/// DescribeStateMachine lists the variables each state references, as AWS does, and
+/// leaves the member out when no state references one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn described_machines_list_their_variable_references() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let definition = r#"{"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"errorVar": "E", "causeVar": "C"}, "Next": "Fail"},
+        "Fail": {"Type": "Fail", "ErrorPath": "$errorVar", "CausePath": "$causeVar"}}}"#;
+    let arn = create_machine(&client, "references", definition).await;
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let refs = d
+        .variable_references()
+        .unwrap_or_else(|| panic!("no variableReferences: {d:?}"));
+    assert_eq!(refs.len(), 1, "{refs:?}");
+    assert_eq!(
+        refs.get("Fail").map(Vec::as_slice),
+        Some(&["causeVar".to_owned(), "errorVar".to_owned()][..])
+    );
+    let arn = create_machine(&client, "no-references", PASS).await;
+    let d = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(d.variable_references().is_none(), "{d:?}");
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn map_runs_are_described_and_listed_with_their_child_executions() {
     let (server, client) = serve(Duration::from_millis(100)).await;

@@ -24,6 +24,18 @@ const SETTINGS: &[&str] = &[
     "encryptionConfiguration",
 ];
 
+/// `variableReferences`: the variables each state of the definition references, where
+/// any state references one, as AWS describes a machine.
+fn variable_references(out: &mut Value, definition: &str) {
+    let Some(machine) = sfn_core::parse::parse_str(definition).machine else {
+        return;
+    };
+    let references = sfn_core::eval::reads::variable_references(&machine);
+    if !references.is_empty() {
+        out["variableReferences"] = json!(references);
+    }
+}
+
 /// The settings a CreateStateMachine or UpdateStateMachine request holds, each a
 /// structure.
 fn settings(input: &Input) -> Result<Vec<(&'static str, Value)>, ApiError> {
@@ -213,6 +225,7 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(r) = d.revision_id {
         out["revisionId"] = r.into();
     }
+    variable_references(&mut out, &d.definition);
     if let Some(description) = d.description {
         out["description"] = description.into();
     }
@@ -241,6 +254,7 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(r) = d.revision_id {
         out["revisionId"] = r.into();
     }
+    variable_references(&mut out, &d.definition);
     if let Ok(e) = ctx.engine.describe_execution(arn)
         && let Some(m) = e.map_run_arn
     {

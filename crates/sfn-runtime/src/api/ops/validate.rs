@@ -36,12 +36,15 @@ pub(super) fn validate(input: &Input) -> OpResult {
         .into_iter()
         .take(max)
         .map(|d| {
-            json!({
+            let mut item = json!({
                 "severity": if d.severity == Severity::Error { "ERROR" } else { "WARNING" },
                 "code": d.code.as_str(),
                 "message": d.message,
-                "location": d.location(),
-            })
+            });
+            if let Some(location) = d.aws_location() {
+                item["location"] = json!(location);
+            }
+            item
         })
         .collect();
     Ok(json!({"result": result, "diagnostics": items, "truncated": truncated}))

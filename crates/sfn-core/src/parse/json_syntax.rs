@@ -1,0 +1,156 @@
+//! A definition that is not JSON, described the way AWS describes it.
+//!
+//! AWS reads definitions with a Java JSON reader and passes its words on: the problem,
+//! then ` at [Source: (String)"<the text>"; line: L, column: C]`, which is also the
+//! diagnostic's location. An unknown bare word is
+//! `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
+//! with the column just past the word; an unquoted field name is
+//! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`.
+
+/// How much of the text the source description quotes; the rest is counted.
+const QUOTED_CHARS: usize = 500;
+
+/// What AWS says of a JSON syntax error: the message and the location, from the error
+/// `serde_json` found in `text`.
+pub(super) fn describe(text: &str, error: &serde_json::Error) -> (String, String) {
+    let (line, column) = (error.line(), error.column());
+    let unquoted_key = error.to_string().starts_with("key must be a string");
+    let (problem, column) = match (unquoted_key, char_at(text, line, column)) {
+        (true, Some(c)) => (
+            format!(
+                "Unexpected character ('{c}' (code {})): was expecting double-quote to start field name",
+                u32::from(c)
+            ),
+            column + 1,
+        ),
+        _ => match unrecognized_token(text, line, column) {
+            Some((token, end_column)) => (
+                format!(
+                    "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+                ),
+                end_column,
+            ),
+            None => (reworded(error), column),
+        },
+    };
+    let source = source(text, line, column);
+    (format!("{problem}\n at {source}"), source)
+}
+
+/// `[Source: (String)"…"; line: L, column: C]`.
+fn source(text: &str, line: usize, column: usize) -> String {
+    let total = text.chars().count();
+    let quoted: String = text.chars().take(QUOTED_CHARS).collect();
+    let rest = if total > QUOTED_CHARS {
+        format!("[truncated {} chars]", total - QUOTED_CHARS)
+    } else {
+        String::new()
+    };
+    format!("[Source: (String)\"{quoted}\"{rest}; line: {line}, column: {column}]")
+}
+
+/// The character at a 1-based line and column.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    text.lines()
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .nth(column.checked_sub(1)?)
+}
+
+/// The bare word the error stopped in, and the column just past it, when the error is
+/// one: a value that starts with a letter and is not `true`, `false` or `null`.
+fn unrecognized_token(text: &str, line: usize, column: usize) -> Option<(String, usize)> {
+    let chars: Vec<char> = text.lines().nth(line.checked_sub(1)?)?.chars().collect();
+    // serde_json stops on the character it could not take (column is 1-based).
+    let mut at = column.checked_sub(1)?.min(chars.len().checked_sub(1)?);
+    if !is_word_char(chars[at]) {
+        return None;
+    }
+    while at > 0 && is_word_char(chars[at - 1]) {
+        at -= 1;
+    }
+    if !chars[at].is_alphabetic() {
+        return None;
+    }
+    let end = (at..chars.len())
+        .find(|&i| !is_word_char(chars[i]))
+        .unwrap_or(chars.len());
+    let token: String = chars[at..end].iter().collect();
+    if matches!(token.as_str(), "true" | "false" | "null") {
+        return None;
+    }
+    Some((token, end + 1))
+}
+
+/// A character of a Java identifier, which the reader takes into an unknown word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// serde_json's description without its own position (the source says where).
+fn reworded(error: &serde_json::Error) -> String {
+    let s = error.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn described(text: &str) -> (String, String) {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Err(e) => describe(text, &e),
+            Ok(_) => panic!("{text} is JSON"),
+        }
+    }
+
+    #[test]
+    fn a_bare_word_is_an_unrecognized_token() {
+        let (message, location) = described("not a definition");
+        assert_eq!(
+            location,
+            "[Source: (String)\"not a definition\"; line: 1, column: 4]"
+        );
+        assert_eq!(
+            message,
+            "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: (String)\"not a definition\"; line: 1, column: 4]"
+        );
+        let (message, _) = described("{\"a\": yes}");
+        assert!(message.starts_with("Unrecognized token 'yes'"), "{message}");
+    }
+
+    #[test]
+    fn a_field_name_must_be_quoted() {
+        let (message, location) = described("{'not': 'json'");
+        assert_eq!(
+            message,
+            format!(
+                "Unexpected character (''' (code 39)): was expecting double-quote to start field name\n at {location}"
+            )
+        );
+        assert!(location.ends_with("; line: 1, column: 3]"), "{location}");
+    }
+
+    #[test]
+    fn other_errors_keep_their_words_and_say_where() {
+        let (message, location) = described("{\"a\": 1");
+        assert!(message.contains("EOF"), "{message}");
+        assert!(
+            location.starts_with("[Source: (String)\"{\"a\": 1\"; line: 1, column: "),
+            "{location}"
+        );
+    }
+
+    #[test]
+    fn long_texts_are_quoted_in_part() {
+        let text = format!("[{}", "1,".repeat(400));
+        let (_, location) = described(&text);
+        assert!(
+            location.contains("\"[truncated 301 chars]; line: 1"),
+            "{location}"
+        );
+    }
+}
