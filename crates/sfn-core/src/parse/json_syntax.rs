@@ -1,8 +1,8 @@
 //! A definition that is not JSON, described the way AWS describes it.
 //!
-//! AWS reads definitions with a Java JSON reader and passes its words on: the problem,
-//! then ` at [Source: (String)"<the text>"; line: L, column: C]`, which is also the
-//! diagnostic's location. An unknown bare word is
+//! AWS reads definitions with a Java JSON reader and passes its words on: the problem
+//! (worded by [`super::jackson`]), then ` at [Source: (String)"<the text>"; line: L,
+//! column: C]`, which is also the diagnostic's location. An unknown bare word is
 //! `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
 //! with the column just past the word; an unquoted field name is
 //! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`.
@@ -15,24 +15,12 @@ const QUOTED_CHARS: usize = 500;
 pub(super) fn describe(text: &str, error: &serde_json::Error) -> (String, String) {
     let (line, column) = (error.line(), error.column());
     let unquoted_key = error.to_string().starts_with("key must be a string");
-    let (problem, column) = match (unquoted_key, char_at(text, line, column)) {
-        (true, Some(c)) => (
-            format!(
-                "Unexpected character ('{c}' (code {})): was expecting double-quote to start field name",
-                u32::from(c)
-            ),
-            column + 1,
-        ),
-        _ => match unrecognized_token(text, line, column) {
-            Some((token, end_column)) => (
-                format!(
-                    "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
-                ),
-                end_column,
-            ),
-            None => (reworded(error), column),
-        },
+    // Jackson's column: past the quote it refused, or past the word it did not know.
+    let column = match (unquoted_key, char_at(text, line, column)) {
+        (true, Some(_)) => column + 1,
+        _ => unrecognized_token_end(text, line, column).unwrap_or(column),
     };
+    let problem = super::jackson::problem(text).unwrap_or_else(|| reworded(error));
     let source = source(text, line, column);
     (format!("{problem}\n at {source}"), source)
 }
@@ -57,9 +45,9 @@ fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
         .nth(column.checked_sub(1)?)
 }
 
-/// The bare word the error stopped in, and the column just past it, when the error is
-/// one: a value that starts with a letter and is not `true`, `false` or `null`.
-fn unrecognized_token(text: &str, line: usize, column: usize) -> Option<(String, usize)> {
+/// The column just past the bare word the error stopped in, when the error is one: a
+/// value that starts with a letter and is not `true`, `false` or `null`.
+fn unrecognized_token_end(text: &str, line: usize, column: usize) -> Option<usize> {
     let chars: Vec<char> = text.lines().nth(line.checked_sub(1)?)?.chars().collect();
     // serde_json stops on the character it could not take (column is 1-based).
     let mut at = column.checked_sub(1)?.min(chars.len().checked_sub(1)?);
@@ -79,7 +67,7 @@ fn unrecognized_token(text: &str, line: usize, column: usize) -> Option<(String,
     if matches!(token.as_str(), "true" | "false" | "null") {
         return None;
     }
-    Some((token, end + 1))
+    Some(end + 1)
 }
 
 /// A character of a Java identifier, which the reader takes into an unknown word.
@@ -135,9 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn other_errors_keep_their_words_and_say_where() {
+    fn other_errors_are_worded_and_say_where() {
         let (message, location) = described("{\"a\": 1");
-        assert!(message.contains("EOF"), "{message}");
+        assert!(
+            message.starts_with("Unexpected end-of-input: expected close marker for Object"),
+            "{message}"
+        );
+        // A fault Jackson's words are not known for keeps serde_json's.
+        let (message, _) = described("{} x");
+        assert!(message.starts_with("trailing characters"), "{message}");
         assert!(
             location.starts_with("[Source: (String)\"{\"a\": 1\"; line: 1, column: "),
             "{location}"

@@ -14,6 +14,7 @@
 
 mod choice;
 mod fields;
+pub mod jackson;
 mod json_syntax;
 mod map;
 mod retry;

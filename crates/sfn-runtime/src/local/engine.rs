@@ -21,7 +21,7 @@ use super::{
     execution::{ExecutionEntry, Input},
     express::not_kept,
     handlers::Handlers,
-    input_text, lock,
+    lock,
     map_run::MapRunEntry,
     plan::ScopePlan,
     redrive::Launch,
@@ -244,7 +244,7 @@ impl LocalEngine {
                     return Err(too_large());
                 }
                 serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
-                    message: input_text::input_error(&text, &e),
+                    message: input_error(&text, &e),
                 })?
             }
         };
@@ -512,4 +512,15 @@ mod tests {
         assert_eq!(done.output, Some(json!(42)));
         Ok(())
     }
+}
+
+/// What AWS says of an execution input that is not JSON: "Invalid execution input." for
+/// blank text, else its JSON reader's words for the fault, or `serde_json`'s where those
+/// are not known.
+fn input_error(text: &str, error: &serde_json::Error) -> String {
+    if text.trim().is_empty() {
+        return "Invalid execution input.".to_owned();
+    }
+    sfn_core::parse::jackson::problem(text)
+        .unwrap_or_else(|| format!("the input is not JSON: {error}"))
 }

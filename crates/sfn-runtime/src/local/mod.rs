@@ -63,7 +63,6 @@ mod execution;
 mod express;
 mod handlers;
 mod history;
-mod input_text;
 mod interp;
 mod manage;
 mod map_run;

@@ -1,27 +1,28 @@
-//! Why an execution's input text is not JSON, worded as AWS words it: the messages of
-//! its JSON parser (Jackson), such as `Unrecognized token 'not': was expecting (JSON
-//! String, Number, Array, Object or token 'null', 'true' or 'false')`.
-
-/// What AWS says of an input that is empty (or only whitespace).
-const EMPTY: &str = "Invalid execution input.";
+//! Why a text is not JSON, worded as AWS words it: AWS reads JSON (definitions,
+//! execution input) with a Java reader (Jackson) and passes its messages on, such as
+//! `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token
+//! 'null', 'true' or 'false')` or `Unexpected character (''' (code 39)): was expecting
+//! double-quote to start field name`.
 
 /// The end of Jackson's message about a token that is no JSON value.
 const EXPECTED_VALUE: &str =
     "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
-/// Why `text`, which serde_json refused with `fallback`, is not JSON: Jackson's message
-/// for the first fault a scan finds, or `fallback` when the scan finds none it words.
-pub(super) fn input_error(text: &str, fallback: &serde_json::Error) -> String {
+/// Jackson's message for the first fault in `text`, which is not JSON; `None` when the
+/// fault is one this reading does not word (the caller then words it from `serde_json`'s
+/// error), and for blank text, which each caller words in its own way.
+#[must_use]
+pub fn problem(text: &str) -> Option<String> {
     if text.trim().is_empty() {
-        return EMPTY.to_owned();
+        return None;
     }
     let mut scan = Scan {
         chars: text.chars().collect(),
         at: 0,
     };
     match scan.value().and_then(|()| scan.trailing()) {
-        Err(Some(message)) => message,
-        Ok(()) | Err(None) => format!("the input is not JSON: {fallback}"),
+        Err(fault) => fault,
+        Ok(()) => None,
     }
 }
 
@@ -228,33 +229,41 @@ fn end_of_input(container: &str) -> Fault {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::problem;
 
-    fn message(text: &str) -> String {
-        let e = serde_json::from_str::<serde_json::Value>(text).expect_err("not JSON");
-        input_error(text, &e)
+    fn message(text: &str) -> Option<String> {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(text).is_err(),
+            "{text} is JSON"
+        );
+        problem(text)
     }
 
     #[test]
     fn faults_are_worded_as_aws_words_them() {
         assert_eq!(
-            message("not some json"),
-            "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+            message("not some json").as_deref(),
+            Some(
+                "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+            )
         );
         assert_eq!(
-            message("{'not': 'json'"),
-            "Unexpected character (''' (code 39)): was expecting double-quote to start field name"
-        );
-        assert_eq!(message(""), "Invalid execution input.");
-        assert_eq!(message("  \n"), "Invalid execution input.");
-        assert_eq!(
-            message("[1 2]"),
-            "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+            message("{'not': 'json'").as_deref(),
+            Some(
+                "Unexpected character (''' (code 39)): was expecting double-quote to start field name"
+            )
         );
         assert_eq!(
-            message("{\"a\": 1"),
-            "Unexpected end-of-input: expected close marker for Object"
+            message("[1 2]").as_deref(),
+            Some(
+                "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+            )
         );
-        assert!(message("{} x").starts_with("the input is not JSON"));
+        assert_eq!(
+            message("{\"a\": 1").as_deref(),
+            Some("Unexpected end-of-input: expected close marker for Object")
+        );
+        assert_eq!(message("{} x"), None);
+        assert_eq!(message("  "), None);
     }
 }
