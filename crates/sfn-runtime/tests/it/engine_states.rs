@@ -241,3 +241,33 @@ async fn jsonata_fields_take_their_literal_forms() {
         Some(json!({"r": [5, 10, 15], "x": [true, null, 1.5, "ab", "plain"], "z": {"deep": [42]}}))
     );
 }
+
+#[tokio::test]
+async fn only_states_that_retry_have_a_retry_count_in_the_context_object() {
+    // AWS's `$$.State` of a Pass state is its name and entered time; a Task's has the
+    // retry count too.
+    let def = r#"{"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"state.$": "$$.State"}, "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"state.$": "$$.State", "before.$": "$.state"}, "End": true}}}"#;
+    let (engine, _) = crate::support::virtual_engine();
+    let arn = engine.create_state_machine_json("m", def).unwrap();
+    engine.register_handler(
+        "arn:aws:states:::lambda:invoke",
+        |req: sfn_runtime::local::TaskRequest| async move { Ok(req.input) },
+    );
+    let run = engine
+        .start_execution(&arn, sfn_runtime::local::StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let out = done.output.unwrap_or_default();
+    let keys = |v: &serde_json::Value| {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys(&out["before"]), ["EnteredTime", "Name"]);
+    assert_eq!(keys(&out["state"]), ["EnteredTime", "Name", "RetryCount"]);
+}

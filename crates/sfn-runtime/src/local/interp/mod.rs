@@ -289,7 +289,14 @@ impl Run {
             Value::String(entry.time.to_rfc3339_opts(SecondsFormat::Millis, true)),
         );
         state.insert("Name".into(), Value::String(entry.st.name.to_string()));
-        state.insert("RetryCount".into(), Value::from(retry_count));
+        // Only the states that can retry (Task, Parallel, Map) have a retry count: AWS's
+        // context object of a Pass state has none.
+        if matches!(
+            entry.st.def,
+            State::Task(_) | State::Parallel(_) | State::Map(_)
+        ) {
+            state.insert("RetryCount".into(), Value::from(retry_count));
+        }
         ctx.insert("State".into(), Value::Object(state));
         if let Some(token) = token {
             let mut task = Map::new();
