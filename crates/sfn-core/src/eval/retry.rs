@@ -100,10 +100,12 @@ pub fn retry_delay(retrier: &Retrier, retries_done: u64, jitter: f64) -> Option<
 }
 
 /// The error output a catcher passes on: `{"Error": …, "Cause": …}` (no `Cause` when
-/// there is none).
+/// there is none). A `States.Timeout` without a cause has an empty one, as AWS's caught
+/// task timeouts have it (`{"Error": "States.Timeout", "Cause": ""}`).
 pub fn error_output(error: &str, cause: Option<&str>) -> Value {
     let mut m = Map::with_capacity(2);
     m.insert("Error".to_owned(), Value::String(error.to_owned()));
+    let cause = cause.or((error == crate::error::states::TIMEOUT).then_some(""));
     if let Some(c) = cause {
         m.insert("Cause".to_owned(), Value::String(c.to_owned()));
     }
@@ -174,6 +176,10 @@ mod tests {
             None
         );
         assert_eq!(error_output("E", None), json!({"Error": "E"}));
+        assert_eq!(
+            error_output("States.Timeout", None),
+            json!({"Error": "States.Timeout", "Cause": ""})
+        );
         assert_eq!(
             error_output("E", Some("c")),
             json!({"Error": "E", "Cause": "c"})

@@ -304,8 +304,8 @@ async fn timeout_seconds_covers_the_work() {
     assert_eq!(done.status, ExecutionStatus::Succeeded);
     assert_eq!(
         done.output,
-        Some(json!({"Error": "States.Timeout"})),
-        "the catcher gets the timeout"
+        Some(json!({"Error": "States.Timeout", "Cause": ""})),
+        "the catcher gets the timeout, with AWS's empty cause"
     );
 }
 
