@@ -1455,7 +1455,12 @@ fn f_range(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Val
         }
         x += step;
     }
-    Ok(Value::array(out))
+    // A sequence: one number comes out as that number, as AWS's `$range(1, 9, 9)` gives
+    // `1` (LocalStack's AWS-checked TestArrayJSONata test_array_range).
+    if out.is_empty() {
+        return Ok(Value::array(out));
+    }
+    Ok(Value::seq(out))
 }
 
 fn f_hash(_: &mut Evaluator<'_>, a: Args<'_>, _: &Value, _: &Env) -> Result<Value> {

@@ -284,7 +284,10 @@ mod tests {
         assert_eq!(eval("$partition(one.id, 2)"), j(serde_json::json!([[7]])));
         assert_eq!(eval("$partition('a', 1)"), j(serde_json::json!([["a"]])));
         assert_eq!(eval("$partition(nothing, 1)"), None);
-        assert_eq!(eval("$range(1, 1)"), j(serde_json::json!([1])));
+        assert_eq!(eval("$range(1, 1)"), j(serde_json::json!(1)));
+        assert_eq!(eval("$range(1, 9, 9)"), j(serde_json::json!(1)));
+        assert_eq!(eval("[$range(1, 1)]"), j(serde_json::json!([1])));
+        assert_eq!(eval("$range(2, 1)"), j(serde_json::json!([])));
         assert_eq!(eval("$range(5, 1, -2)"), j(serde_json::json!([5, 3, 1])));
         assert_eq!(eval("$range(0, 1, 0.5)"), j(serde_json::json!([0, 0.5, 1])));
         assert_eq!(eval("$range(nothing, 1)"), None);

@@ -14,6 +14,7 @@
 //! | [`retry`] | retry and catch selection, retry intervals |
 //! | [`wait`] | timestamps |
 //! | [`limits`] | payload sizes |
+//! | [`task_params`] | what AWS checks of a Task's parameters before it starts the task |
 //! | [`reads`] | what an expression, or a state's fields, may read of a value (the context object), so that only that part is copied |
 //!
 //! ```
@@ -35,6 +36,7 @@ pub mod jsonata;
 pub mod limits;
 pub mod reads;
 pub mod retry;
+pub mod task_params;
 pub mod template;
 pub mod wait;
 

@@ -100,10 +100,22 @@ pub fn retry_delay(retrier: &Retrier, retries_done: u64, jitter: f64) -> Option<
 }
 
 /// The error output a catcher passes on: `{"Error": …, "Cause": …}` (no `Cause` when
-/// there is none).
+/// there is none). A `States.Timeout` without a cause has an empty one, as AWS's caught
+/// task timeouts have it (`{"Error": "States.Timeout", "Cause": ""}`). A failure with no
+/// error name (a task failed with neither error nor cause, the name then empty) gives
+/// `{"Error": null, "Cause": null}`, as AWS does.
 pub fn error_output(error: &str, cause: Option<&str>) -> Value {
     let mut m = Map::with_capacity(2);
+    if error.is_empty() {
+        m.insert("Error".to_owned(), Value::Null);
+        m.insert(
+            "Cause".to_owned(),
+            cause.map_or(Value::Null, |c| Value::String(c.to_owned())),
+        );
+        return Value::Object(m);
+    }
     m.insert("Error".to_owned(), Value::String(error.to_owned()));
+    let cause = cause.or((error == crate::error::states::TIMEOUT).then_some(""));
     if let Some(c) = cause {
         m.insert("Cause".to_owned(), Value::String(c.to_owned()));
     }
@@ -174,6 +186,14 @@ mod tests {
             None
         );
         assert_eq!(error_output("E", None), json!({"Error": "E"}));
+        assert_eq!(
+            error_output("States.Timeout", None),
+            json!({"Error": "States.Timeout", "Cause": ""})
+        );
+        assert_eq!(
+            error_output("", None),
+            json!({"Error": null, "Cause": null})
+        );
         assert_eq!(
             error_output("E", Some("c")),
             json!({"Error": "E", "Cause": "c"})

@@ -249,7 +249,9 @@ impl LocalEngine {
             }
         };
         if machine.machine_type == ExecutionType::Express {
-            return Ok(self.start_express(machine, via, name, start_input, start.mocks));
+            let mut launch = Launch::new(machine, start.mocks);
+            launch.sync = start.sync;
+            return Ok(self.start_express(launch, via, name, start_input));
         }
         let arn = self
             .inner

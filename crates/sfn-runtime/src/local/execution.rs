@@ -93,6 +93,9 @@ pub struct StartExecution {
     pub(super) input: Input,
     pub(super) name: Option<String>,
     pub(super) mocks: Option<Arc<Mocks>>,
+    /// Started by `StartSyncExecution`: AWS's context object of such an execution has no
+    /// `$$.Execution.RedriveCount`.
+    pub(super) sync: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +117,7 @@ impl StartExecution {
             input: Input::Value(input),
             name: None,
             mocks: None,
+            sync: false,
         }
     }
 
@@ -125,6 +129,7 @@ impl StartExecution {
             input: Input::Text(input.into()),
             name: None,
             mocks: None,
+            sync: false,
         }
     }
 
@@ -544,7 +549,7 @@ impl LocalEngine {
             start: entry.start,
             machine_arn: &machine.arn,
             machine_name: &machine.name,
-            redrive_count: Some(u64::from(redrive_count)),
+            redrive_count: (!launch.sync).then(|| u64::from(redrive_count)),
             redrive_time: redrive_date,
         }
         .context_base();

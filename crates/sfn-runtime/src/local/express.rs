@@ -35,7 +35,7 @@ use sfn_core::{
 };
 
 use super::{
-    CreateStateMachine, Error, Execution, ExecutionStatus, LocalEngine, Mocks, StartExecution,
+    CreateStateMachine, Error, Execution, ExecutionStatus, LocalEngine, StartExecution,
     engine::{MachineEntry, check_name},
     execution::Via,
     lock,
@@ -212,19 +212,19 @@ impl LocalEngine {
     /// nor described.
     pub(super) fn start_express(
         &self,
-        machine: Arc<MachineEntry>,
+        launch: Launch,
         via: Via,
         name: String,
         input: Value,
-        mocks: Option<Arc<Mocks>>,
     ) -> Execution {
+        let machine = launch.machine.clone();
         let id = uuid::Uuid::new_v4();
         let arn = self
             .inner
             .arns
             .states(format_args!("express:{}:{name}:{id}", machine.name));
         let entry = self.started(arn, name, &machine, via, Arc::new(input), 16);
-        self.launch(entry, Launch::new(machine, mocks), None)
+        self.launch(entry, launch, None)
     }
 
     /// Runs an Express execution to its end and returns how it ended
@@ -254,7 +254,15 @@ impl LocalEngine {
                 arn: machine_arn.to_owned(),
             });
         }
-        let run = self.start_execution(machine_arn, start).await?;
+        let run = self
+            .start_execution(
+                machine_arn,
+                StartExecution {
+                    sync: true,
+                    ..start
+                },
+            )
+            .await?;
         let done = run.wait().await?;
         let stop_date = done.stop_date.unwrap_or(done.start_date);
         let millis = stop_date

@@ -276,6 +276,8 @@ pub(crate) struct Launch {
     pub(crate) machine: Arc<MachineEntry>,
     pub(crate) mocks: Option<Arc<Mocks>>,
     pub(crate) mock_counts: Arc<Mutex<HashMap<Arc<str>, u64>>>,
+    /// Started by `StartSyncExecution` (no `$$.Execution.RedriveCount`).
+    pub(crate) sync: bool,
 }
 
 impl Launch {
@@ -285,6 +287,7 @@ impl Launch {
             machine,
             mocks,
             mock_counts: Arc::default(),
+            sync: false,
         }
     }
 }

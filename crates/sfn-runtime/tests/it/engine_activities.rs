@@ -304,8 +304,8 @@ async fn timeout_seconds_covers_the_work() {
     assert_eq!(done.status, ExecutionStatus::Succeeded);
     assert_eq!(
         done.output,
-        Some(json!({"Error": "States.Timeout"})),
-        "the catcher gets the timeout"
+        Some(json!({"Error": "States.Timeout", "Cause": ""})),
+        "the catcher gets the timeout, with AWS's empty cause"
     );
 }
 
@@ -396,4 +396,38 @@ async fn activity_names_follow_aws_rules() {
     // Creating it again finds the same activity.
     assert_eq!(engine.create_activity(&"a".repeat(80)).unwrap(), arn);
     assert_eq!(engine.list_activities(), [arn]);
+}
+
+#[tokio::test]
+async fn a_failure_with_neither_error_nor_cause_is_caught_as_nulls() {
+    // AWS's catcher output when SendTaskFailure gives no error and no cause
+    // (TestCallback's test_sqs_failure_in_wait_for_task_tok_no_error_field).
+    let engine = engine();
+    let activity = engine.create_activity("silent").unwrap();
+    let def = format!(
+        r#"{{"StartAt": "Work", "States": {{
+            "Work": {{"Type": "Task", "Resource": "{activity}",
+                     "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}}],
+                     "End": true}},
+            "Caught": {{"Type": "Pass", "End": true}}}}}}"#
+    );
+    let machine = engine.create_state_machine_json("silent2", &def).unwrap();
+    let run = engine
+        .start_execution(&machine, StartExecution::new(json!({"n": 1})))
+        .await
+        .unwrap();
+    let task = engine
+        .poll_activity_task(&activity, None)
+        .await
+        .unwrap()
+        .expect("a task");
+    engine
+        .send_task_failure(&task.task_token, None, None)
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    assert_eq!(
+        done.output,
+        Some(json!({"n": 1, "error": {"Error": null, "Cause": null}}))
+    );
 }

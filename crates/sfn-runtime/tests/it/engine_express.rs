@@ -190,3 +190,30 @@ async fn an_async_express_execution_runs_unlisted() {
     ));
     assert!(engine.list_executions(Some(&arn)).is_empty());
 }
+
+#[tokio::test]
+async fn a_sync_run_has_no_redrive_count_in_its_context_object() {
+    // AWS's `$$.Execution` of a StartSyncExecution run has no RedriveCount; an
+    // asynchronous Express execution's has (TestExpressSync and TestExpressAsync's
+    // test_query_runtime_memory).
+    let def = r#"{"StartAt": "Q", "States": {"Q": {"Type": "Pass", "Parameters": {"execution.$": "$$.Execution"}, "End": true}}}"#;
+    let engine = engine();
+    let done = sync_run(&engine, "ctx", def).await;
+    let output = done.output.unwrap_or_default();
+    let mut keys: Vec<&String> = output["execution"]
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    keys.sort();
+    assert_eq!(keys, ["Id", "Input", "Name", "RoleArn", "StartTime"]);
+
+    let arn = engine
+        .create_state_machine_json_of_type("ctx", def, ExecutionType::Express)
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    let output = run.wait().await.unwrap().output.unwrap_or_default();
+    assert_eq!(output["execution"]["RedriveCount"], json!(0));
+}

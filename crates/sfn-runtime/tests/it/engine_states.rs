@@ -262,3 +262,29 @@ async fn only_the_states_that_can_retry_count_retries_in_the_context_object() {
     assert_eq!(output["task"]["state"]["Name"], json!("T"));
     assert_eq!(output["task"]["state"]["RetryCount"], json!(0));
 }
+
+#[tokio::test]
+async fn an_api_gateway_header_that_is_not_a_list_fails_before_the_task_starts() {
+    // AWS refuses the parameters before it schedules the task.
+    let def = r#"{"StartAt": "Api", "States": {"Api": {"Type": "Task",
+        "Resource": "arn:aws:states:::apigateway:invoke",
+        "Parameters": {"ApiEndpoint": "example.com", "Method": "GET", "Headers.$": "$.h"},
+        "End": true}}}"#;
+    let e = engine();
+    let done = run(&e, "m", def, json!({"h": {"custom": "one"}})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Api' (entered at the event id #2). \
+             The Parameters '{\"ApiEndpoint\":\"example.com\",\"Method\":\"GET\",\"Headers\":{\"custom\":\"one\"}}' \
+             could not be used to start the Task: [The value of the field 'Headers' has an invalid format]"
+        )
+    );
+    let types = crate::support::types(&crate::support::history(&e, &done.execution_arn));
+    assert_eq!(
+        types,
+        ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
+    );
+}

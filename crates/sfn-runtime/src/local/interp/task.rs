@@ -12,7 +12,7 @@ use serde_json::Value;
 use sfn_core::{
     StatesError,
     error::states,
-    eval::{Env, io, retry, template},
+    eval::{Env, io, retry, task_params, template},
     model::{IntegrationPattern, ResourceKind, TaskState},
     resources::{self, Pattern, Recognized},
 };
@@ -186,6 +186,7 @@ impl Run {
                 (params, timeout, heartbeat)
             }
         };
+        task_params::check(t.resource.as_str(), &params).map_err(err)?;
         let answer = self.answerer(t, &st.name);
         if let Answerer::Activity = answer
             && !self.tasks.activity_exists(t.resource.as_str())
