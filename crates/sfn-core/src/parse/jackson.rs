@@ -39,6 +39,12 @@ fn quote(c: char) -> String {
     }
 }
 
+/// A character the reader takes into a bare word (a Java identifier's), which it then
+/// reports whole when the word is not `true`, `false` or `null`.
+pub(super) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
 fn unexpected(c: char, expecting: &str) -> Fault {
     Some(format!("Unexpected character {}: {expecting}", quote(c)))
 }
@@ -76,7 +82,7 @@ impl Scan {
             '[' => self.array(),
             '"' => self.string(),
             '-' | '0'..='9' => self.number(),
-            c if c.is_alphanumeric() || c == '_' || c == '$' => self.word(),
+            c if is_word_char(c) => self.word(),
             c => Err(unexpected(
                 c,
                 "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
@@ -87,10 +93,7 @@ impl Scan {
     /// A bare word: `true`, `false` or `null`, else an unrecognized token.
     fn word(&mut self) -> Result<(), Fault> {
         let start = self.at;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        {
+        while self.peek().is_some_and(is_word_char) {
             self.at += 1;
         }
         let word: String = self.chars[start..self.at].iter().collect();

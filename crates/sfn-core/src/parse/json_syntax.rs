@@ -7,6 +7,8 @@
 //! with the column just past the word; an unquoted field name is
 //! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`.
 
+use super::jackson::is_word_char;
+
 /// How much of the text the source description quotes; the rest is counted.
 const QUOTED_CHARS: usize = 500;
 
@@ -68,11 +70,6 @@ fn unrecognized_token_end(text: &str, line: usize, column: usize) -> Option<usiz
         return None;
     }
     Some(end + 1)
-}
-
-/// A character of a Java identifier, which the reader takes into an unknown word.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// serde_json's description without its own position (the source says where).
