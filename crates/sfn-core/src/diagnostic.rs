@@ -97,8 +97,11 @@ impl Serialize for DiagnosticCode {
     }
 }
 
-/// What a diagnostic is about: a field's value, or the field being there at all.
+/// What a diagnostic is about: a field's value, the field being there at all, the text
+/// as a whole, or a payload template's `.$` field; it decides where AWS locates the
+/// diagnostic ([`Diagnostic::aws_location`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Subject {
     /// The value at the location is wrong.
     #[default]

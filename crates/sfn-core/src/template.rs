@@ -199,6 +199,7 @@ pub enum Template {
 
 /// A problem found while reading a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TemplateProblem {
     /// What kind of problem.
     pub code: crate::diagnostic::DiagnosticCode,

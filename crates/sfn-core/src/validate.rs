@@ -445,12 +445,13 @@ fn check_task(
         ));
     }
     if options.machine_type == ExecutionType::Express {
+        // AWS's own wording, down to the space that ends the callback's message (and
+        // that the '.sync' one has not).
         let message = match &recognized {
             Some(Ok(r)) => match r.pattern() {
                 Pattern::WaitForTaskToken => Some(
                     "Express state machine does not support '.waitForTaskToken' service integration ",
                 ),
-                // AWS's own wording, down to the space that ends the first.
                 Pattern::Sync | Pattern::Sync2 => {
                     Some("Express state machine does not support '.sync' service integration")
                 }

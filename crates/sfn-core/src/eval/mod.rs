@@ -15,7 +15,7 @@
 //! | [`wait`] | timestamps |
 //! | [`limits`] | payload sizes |
 //! | [`task_params`] | what AWS checks of a Task's parameters before it starts the task |
-//! | [`reads`] | what an expression, or a state's fields, may read of a value (the context object), so that only that part is copied |
+//! | [`reads`] | what an expression, or a state's fields, may read of a value (the context object), so that only that part is copied; the variables each state references (`variableReferences`) |
 //!
 //! ```
 //! use serde_json::json;

@@ -13,6 +13,13 @@ const EXPECTED_VALUE: &str =
 /// error), and for blank text, which each caller words in its own way.
 #[must_use]
 pub fn problem(text: &str) -> Option<String> {
+    located(text).map(|(message, _)| message)
+}
+
+/// Jackson's message for the first fault in `text`, as [`problem`], with where Jackson
+/// reports it: the number of characters before the point just past the offending token
+/// (past the character it did not expect, the word it did not know, or at the end).
+pub(super) fn located(text: &str) -> Option<(String, usize)> {
     if text.trim().is_empty() {
         return None;
     }
@@ -26,8 +33,9 @@ pub fn problem(text: &str) -> Option<String> {
     }
 }
 
-/// A fault: Jackson's message, or `None` for one this scan does not word.
-type Fault = Option<String>;
+/// A fault: Jackson's message and where it reports it (see [`located`]), or `None` for
+/// one this scan does not word.
+type Fault = Option<(String, usize)>;
 
 /// A character as Jackson quotes it: `'x' (code 120)`, or `CTRL-CHAR, code 9`.
 fn quote(c: char) -> String {
@@ -39,8 +47,10 @@ fn quote(c: char) -> String {
     }
 }
 
-fn unexpected(c: char, expecting: &str) -> Fault {
-    Some(format!("Unexpected character {}: {expecting}", quote(c)))
+/// A character the reader takes into a bare word (a Java identifier's), which it then
+/// reports whole when the word is not `true`, `false` or `null`.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// A cursor over the text, checking it as Jackson reads it.
@@ -50,6 +60,25 @@ struct Scan {
 }
 
 impl Scan {
+    /// The character at the cursor was not expected: reported past it.
+    fn unexpected(&self, c: char, expecting: &str) -> Fault {
+        Some((
+            format!("Unexpected character {}: {expecting}", quote(c)),
+            self.at + 1,
+        ))
+    }
+
+    /// The text ended: reported at its end.
+    fn end_of_input(&self, message: impl Into<String>) -> Fault {
+        Some((message.into(), self.chars.len()))
+    }
+
+    fn end_of_container(&self, container: &str) -> Fault {
+        self.end_of_input(format!(
+            "Unexpected end-of-input: expected close marker for {container}"
+        ))
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.at).copied()
     }
@@ -67,17 +96,15 @@ impl Scan {
 
     fn value(&mut self) -> Result<(), Fault> {
         let Some(c) = self.next_token() else {
-            return Err(Some(
-                "Unexpected end-of-input: expected a JSON value".to_owned(),
-            ));
+            return Err(self.end_of_input("Unexpected end-of-input: expected a JSON value"));
         };
         match c {
             '{' => self.object(),
             '[' => self.array(),
             '"' => self.string(),
             '-' | '0'..='9' => self.number(),
-            c if c.is_alphanumeric() || c == '_' || c == '$' => self.word(),
-            c => Err(unexpected(
+            c if is_word_char(c) => self.word(),
+            c => Err(self.unexpected(
                 c,
                 "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
             )),
@@ -87,17 +114,15 @@ impl Scan {
     /// A bare word: `true`, `false` or `null`, else an unrecognized token.
     fn word(&mut self) -> Result<(), Fault> {
         let start = self.at;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        {
+        while self.peek().is_some_and(is_word_char) {
             self.at += 1;
         }
         let word: String = self.chars[start..self.at].iter().collect();
         match word.as_str() {
             "true" | "false" | "null" => Ok(()),
-            _ => Err(Some(format!(
-                "Unrecognized token '{word}': {EXPECTED_VALUE}"
+            _ => Err(Some((
+                format!("Unrecognized token '{word}': {EXPECTED_VALUE}"),
+                self.at,
             ))),
         }
     }
@@ -118,9 +143,8 @@ impl Scan {
         loop {
             match self.peek() {
                 None => {
-                    return Err(Some(
-                        "Unexpected end-of-input: was expecting closing quote for a string value"
-                            .to_owned(),
+                    return Err(self.end_of_input(
+                        "Unexpected end-of-input: was expecting closing quote for a string value",
                     ));
                 }
                 Some('"') => {
@@ -129,9 +153,12 @@ impl Scan {
                 }
                 Some('\\') => self.at += 2,
                 Some(c) if u32::from(c) < 0x20 => {
-                    return Err(Some(format!(
-                        "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
-                        quote(c)
+                    return Err(Some((
+                        format!(
+                            "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
+                            quote(c)
+                        ),
+                        self.at + 1,
                     )));
                 }
                 Some(_) => self.at += 1,
@@ -149,22 +176,19 @@ impl Scan {
             match self.next_token() {
                 Some('"') => self.string()?,
                 Some(c) => {
-                    return Err(unexpected(
-                        c,
-                        "was expecting double-quote to start field name",
-                    ));
+                    return Err(
+                        self.unexpected(c, "was expecting double-quote to start field name")
+                    );
                 }
-                None => return Err(end_of_input("Object")),
+                None => return Err(self.end_of_container("Object")),
             }
             match self.next_token() {
                 Some(':') => self.at += 1,
                 Some(c) => {
-                    return Err(unexpected(
-                        c,
-                        "was expecting a colon to separate field name and value",
-                    ));
+                    return Err(self
+                        .unexpected(c, "was expecting a colon to separate field name and value"));
                 }
-                None => return Err(end_of_input("Object")),
+                None => return Err(self.end_of_container("Object")),
             }
             self.value()?;
             match self.next_token() {
@@ -174,12 +198,11 @@ impl Scan {
                     return Ok(());
                 }
                 Some(c) => {
-                    return Err(unexpected(
-                        c,
-                        "was expecting comma to separate Object entries",
-                    ));
+                    return Err(
+                        self.unexpected(c, "was expecting comma to separate Object entries")
+                    );
                 }
-                None => return Err(end_of_input("Object")),
+                None => return Err(self.end_of_container("Object")),
             }
         }
     }
@@ -192,7 +215,7 @@ impl Scan {
         }
         loop {
             if self.next_token().is_none() {
-                return Err(end_of_input("Array"));
+                return Err(self.end_of_container("Array"));
             }
             self.value()?;
             match self.next_token() {
@@ -202,12 +225,9 @@ impl Scan {
                     return Ok(());
                 }
                 Some(c) => {
-                    return Err(unexpected(
-                        c,
-                        "was expecting comma to separate Array entries",
-                    ));
+                    return Err(self.unexpected(c, "was expecting comma to separate Array entries"));
                 }
-                None => return Err(end_of_input("Array")),
+                None => return Err(self.end_of_container("Array")),
             }
         }
     }
@@ -219,12 +239,6 @@ impl Scan {
             Some(_) => Err(None),
         }
     }
-}
-
-fn end_of_input(container: &str) -> Fault {
-    Some(format!(
-        "Unexpected end-of-input: expected close marker for {container}"
-    ))
 }
 
 #[cfg(test)]

@@ -5,22 +5,23 @@
 //! column: C]`, which is also the diagnostic's location. An unknown bare word is
 //! `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
 //! with the column just past the word; an unquoted field name is
-//! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`.
+//! `Unexpected character (''' (code 39)): was expecting double-quote to start field name`,
+//! with the column just past the quote. Jackson's scan says where the fault is; for a
+//! fault it does not word, `serde_json`'s error says what and where.
 
 /// How much of the text the source description quotes; the rest is counted.
 const QUOTED_CHARS: usize = 500;
 
-/// What AWS says of a JSON syntax error: the message and the location, from the error
-/// `serde_json` found in `text`.
+/// What AWS says of a JSON syntax error: the message and the location, where
+/// [`super::jackson`] finds the fault, else from the error `serde_json` found in `text`.
 pub(super) fn describe(text: &str, error: &serde_json::Error) -> (String, String) {
-    let (line, column) = (error.line(), error.column());
-    let unquoted_key = error.to_string().starts_with("key must be a string");
-    // Jackson's column: past the quote it refused, or past the word it did not know.
-    let column = match (unquoted_key, char_at(text, line, column)) {
-        (true, Some(_)) => column + 1,
-        _ => unrecognized_token_end(text, line, column).unwrap_or(column),
+    let (problem, line, column) = match super::jackson::located(text) {
+        Some((problem, end)) => {
+            let (line, column) = line_column(text, end);
+            (problem, line, column)
+        }
+        None => (reworded(error), error.line(), error.column()),
     };
-    let problem = super::jackson::problem(text).unwrap_or_else(|| reworded(error));
     let source = source(text, line, column);
     (format!("{problem}\n at {source}"), source)
 }
@@ -37,42 +38,18 @@ fn source(text: &str, line: usize, column: usize) -> String {
     format!("[Source: (String)\"{quoted}\"{rest}; line: {line}, column: {column}]")
 }
 
-/// The character at a 1-based line and column.
-fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
-    text.lines()
-        .nth(line.checked_sub(1)?)?
-        .chars()
-        .nth(column.checked_sub(1)?)
-}
-
-/// The column just past the bare word the error stopped in, when the error is one: a
-/// value that starts with a letter and is not `true`, `false` or `null`.
-fn unrecognized_token_end(text: &str, line: usize, column: usize) -> Option<usize> {
-    let chars: Vec<char> = text.lines().nth(line.checked_sub(1)?)?.chars().collect();
-    // serde_json stops on the character it could not take (column is 1-based).
-    let mut at = column.checked_sub(1)?.min(chars.len().checked_sub(1)?);
-    if !is_word_char(chars[at]) {
-        return None;
+/// The 1-based line and column of the point `end` characters into `text`.
+fn line_column(text: &str, end: usize) -> (usize, usize) {
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars().take(end) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
     }
-    while at > 0 && is_word_char(chars[at - 1]) {
-        at -= 1;
-    }
-    if !chars[at].is_alphabetic() {
-        return None;
-    }
-    let end = (at..chars.len())
-        .find(|&i| !is_word_char(chars[i]))
-        .unwrap_or(chars.len());
-    let token: String = chars[at..end].iter().collect();
-    if matches!(token.as_str(), "true" | "false" | "null") {
-        return None;
-    }
-    Some(end + 1)
-}
-
-/// A character of a Java identifier, which the reader takes into an unknown word.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
+    (line, column)
 }
 
 /// serde_json's description without its own position (the source says where).
@@ -136,6 +113,20 @@ mod tests {
             location.starts_with("[Source: (String)\"{\"a\": 1\"; line: 1, column: "),
             "{location}"
         );
+    }
+
+    #[test]
+    fn the_column_is_just_past_the_offending_token() {
+        let (_, location) = described("[1 2]");
+        assert!(location.ends_with("; line: 1, column: 5]"), "{location}");
+        let (message, location) = described("{\"a\":\n  nope}");
+        assert!(
+            message.starts_with("Unrecognized token 'nope'"),
+            "{message}"
+        );
+        assert!(location.ends_with("; line: 2, column: 7]"), "{location}");
+        let (_, location) = described("\"abc");
+        assert!(location.ends_with("; line: 1, column: 5]"), "{location}");
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //! readers of single fields (strings, integers, paths, templates), `scope` the machine and
 //! the `StartAt`/`States` of every scope, `state` what every state shares and the simple
 //! state types, `retry` `Retry` and `Catch`, `choice` the Choice rules and `map` the Map
-//! state with its processor, reader, batcher and writer.
+//! state with its processor, reader, batcher and writer. Text that is not JSON is
+//! described by `json_syntax` (the message and the location in the text, as AWS gives
+//! them), whose wording of the fault comes from [`jackson`], which execution input
+//! shares.
 
 mod choice;
 mod fields;

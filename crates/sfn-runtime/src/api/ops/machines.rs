@@ -1,7 +1,7 @@
 //! CreateStateMachine, UpdateStateMachine, DeleteStateMachine, DescribeStateMachine,
 //! DescribeStateMachineForExecution, ListStateMachines.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{ARN_MAX, Ctx, DEFINITION_MAX};
 use sfn_core::model::ExecutionType;
@@ -198,10 +198,13 @@ fn default_settings() -> [(&'static str, Value); 3] {
     ]
 }
 
-/// The settings a machine reports when it was created without them.
-fn defaults(out: &mut Value) {
+/// The settings a machine reports: those recorded, each other at AWS's default.
+fn report_settings(out: &mut Value, recorded: Map<String, Value>) {
     for (member, value) in default_settings() {
         out[member] = value;
+    }
+    for (member, value) in recorded {
+        out[member.as_str()] = value;
     }
 }
 
@@ -229,10 +232,7 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(description) = d.description {
         out["description"] = description.into();
     }
-    defaults(&mut out);
-    for (member, value) in d.settings {
-        out[member.as_str()] = value;
-    }
+    report_settings(&mut out, d.settings);
     Ok(out)
 }
 
@@ -260,10 +260,7 @@ pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
     {
         out["mapRunArn"] = m.into();
     }
-    defaults(&mut out);
-    for (member, value) in d.settings {
-        out[member.as_str()] = value;
-    }
+    report_settings(&mut out, d.settings);
     Ok(out)
 }
 

@@ -95,9 +95,10 @@ pub(super) fn check_context(context: &Map<String, Value>, state: &State) -> Resu
     Ok(())
 }
 
-/// Whether `state` is a Task that waits for a job or a callback, the only kind whose
-/// context object holds a task token.
-fn waits(state: &State) -> bool {
+/// Whether `state` is a Task that waits for a job or a callback (`.sync`,
+/// `.waitForTaskToken`): the only kind whose context object holds a task token, and one
+/// TestState runs only with a mock.
+pub(super) fn waits(state: &State) -> bool {
     match state {
         State::Task(t) => matches!(
             t.resource.kind(),

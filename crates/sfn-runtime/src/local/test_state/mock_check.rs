@@ -9,6 +9,7 @@ use sfn_core::model::{IntegrationPattern, ResourceKind, State};
 use super::{
     FieldValidationMode, TestStateRequest,
     api_shapes::{self, ApiModel, Shape},
+    context::waits,
     request::invalid,
 };
 use crate::local::{Error, MockResponse, plan::StatePlan};
@@ -104,15 +105,10 @@ fn check_unmocked(st: &StatePlan) -> Result<(), Error> {
                 message: NEEDS_MOCK.to_owned(),
             });
         }
-        State::Task(t) => match t.resource.kind() {
-            ResourceKind::Activity { .. } => Some("activities"),
-            ResourceKind::Service { pattern, .. }
-                if pattern != IntegrationPattern::RequestResponse =>
-            {
-                Some("tasks that wait for a callback or a job")
-            }
-            _ => None,
-        },
+        State::Task(t) if matches!(t.resource.kind(), ResourceKind::Activity { .. }) => {
+            Some("activities")
+        }
+        def if waits(def) => Some("tasks that wait for a callback or a job"),
         _ => None,
     };
     match needs {
@@ -233,12 +229,10 @@ impl ShapeCheck {
             (Shape::Structure { members, required }, Value::Object(fields)) => {
                 self.structure(members, required, fields)
             }
-            (Shape::Structure { .. } | Shape::Map { .. }, _) if !value.is_object() => {
-                wrong("an object")
-            }
             (Shape::Map { value: of }, Value::Object(entries)) => {
                 entries.values().try_for_each(|v| self.value(field, of, v))
             }
+            (Shape::Structure { .. } | Shape::Map { .. }, _) => wrong("an object"),
             (Shape::List { member }, Value::Array(items)) => {
                 items.iter().try_for_each(|v| self.value(field, member, v))
             }
@@ -276,8 +270,6 @@ impl ShapeCheck {
             (Shape::Integer { .. } | Shape::Float { .. }, _) => wrong("a number"),
             (Shape::Boolean, Value::Bool(_)) => Ok(()),
             (Shape::Boolean, _) => wrong("a boolean"),
-            // Unreachable: a structure or map with an object is matched above.
-            (Shape::Structure { .. } | Shape::Map { .. }, _) => Ok(()),
         }
     }
 }
