@@ -295,7 +295,9 @@ impl Diagnostics {
             message.push_str(d.code.as_str());
             message.push_str(": ");
             message.push_str(&d.message);
-            if let Some(location) = d.aws_location() {
+            // A message that already ends by saying where (a JSON syntax fault's
+            // `… at [Source: …]`) is not told again.
+            if let Some(location) = d.aws_location().filter(|l| !d.message.ends_with(l)) {
                 message.push_str(" at ");
                 message.push_str(location);
             }
