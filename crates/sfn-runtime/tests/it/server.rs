@@ -2705,6 +2705,67 @@ fn errors_are_worded_as_aws_words_them() {
     );
 }
 
+/// Every constraint a request breaks is named, in the order of the request's members, as
+/// AWS names them: "N validation errors detected: …; …".
+#[tokio::test]
+async fn every_broken_constraint_of_a_request_is_named() {
+    let (server, client) = serve(Duration::from_secs(1)).await;
+    let machine = create_machine(&client, "constrained", PASS).await;
+    let long_name = "n".repeat(81);
+    let trace = "t".repeat(257);
+    let r = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name(&long_name)
+        .trace_header(&trace)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        format!(
+            "2 validation errors detected: Value '{long_name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80; Value '{trace}' at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256"
+        )
+    );
+    // One alone is one error.
+    let r = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name(&long_name)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        format!(
+            "1 validation error detected: Value '{long_name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80"
+        )
+    );
+    // An enum and a bound, before the request as a whole is looked at.
+    let r = client
+        .list_executions()
+        .status_filter(ExecutionStatus::from("succeeded"))
+        .max_results(1001)
+        .send()
+        .await;
+    let m = message(r);
+    assert_eq!(
+        m,
+        "2 validation errors detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]; Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"
+    );
+    let r = client
+        .tag_resource()
+        .resource_arn("not_an_arn")
+        .tags(Tag::builder().key("").value("v".repeat(257)).build())
+        .tags(Tag::builder().key("k").build())
+        .tags(Tag::builder().key("k".repeat(129)).build())
+        .send()
+        .await;
+    let m = message(r);
+    assert!(m.starts_with("3 validation errors detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '"), "{m}");
+    assert!(m.contains("' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256; Value '"), "{m}");
+    assert!(m.ends_with("' at 'tags.3.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"), "{m}");
+    server.shutdown().await;
+}
+
 #[test]
 fn logging_configurations_are_checked_completed_and_revised_as_on_aws() {
     let group = json!({"cloudWatchLogsLogGroup": {
