@@ -632,7 +632,7 @@ async fn drive(
         Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
         Some(Err(Failure::Error { error, cause })) => {
             // A Fail state without `Error` fails the execution without an error name.
-            let error = Some(error).filter(|e| !e.is_empty());
+            let error = Failure::reported(&error);
             entry.finish(now, ExecutionStatus::Failed, None, error, cause)
         }
         Some(Err(Failure::HistoryFull)) => entry.finish(

@@ -605,7 +605,7 @@ impl Run {
         if let Some(Failure::Error { error, cause }) = failure {
             run.close(now, MapRunStatus::Failed);
             let details = || EventDetails::Failure {
-                error: Some(error.clone()),
+                error: Failure::reported(&error),
                 cause: cause.clone(),
             };
             self.record(frame, EventType::MapRunFailed, details())?;
@@ -734,7 +734,7 @@ impl Run {
                 (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(out))
             }
             Err(Failure::Error { error, cause }) => {
-                let error = Some(error).filter(|e| !e.is_empty());
+                let error = Failure::reported(&error);
                 entry.finish(now, ExecutionStatus::Failed, None, error, cause);
                 (ExecutionStatus::Failed, ChildOutcome::Failed(items))
             }

@@ -98,6 +98,14 @@ impl Failure {
         }
     }
 
+    /// The error name as the history and the API carry it: none for a failure without
+    /// one (a Fail state without `Error`, a task failed without an error name), which AWS
+    /// leaves out rather than answering an empty name. Within a run, such a failure's
+    /// name is the empty string, which `Retry` and `Catch` match as AWS does.
+    pub(crate) fn reported(error: &str) -> Option<String> {
+        Some(error.to_owned()).filter(|e| !e.is_empty())
+    }
+
     /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
     /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
     fn handleable(&self) -> Option<(&str, Option<&str>)> {

@@ -138,7 +138,7 @@ impl LocalEngine {
                 tested.next_state = state_name(i);
                 if let Some((error, cause)) = verdict.caught {
                     tested.status = TestStatus::CaughtError;
-                    tested.error = Some(error);
+                    tested.error = Failure::reported(&error);
                     tested.cause = cause;
                 }
             }
@@ -158,7 +158,7 @@ impl LocalEngine {
                     ),
                 };
                 // A Fail state without `Error` fails without an error name.
-                tested.error = Some(error).filter(|e| !e.is_empty());
+                tested.error = Failure::reported(&error);
                 tested.cause = cause;
             }
         }
