@@ -24,6 +24,10 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             "StateMachineDoesNotExist",
             format!("State Machine Does Not Exist: '{arn}'"),
         ),
+        Error::StateMachineDeleting { arn } => ApiError::new(
+            "StateMachineDeleting",
+            format!("State Machine is being deleted: '{arn}'"),
+        ),
         Error::ExecutionAlreadyExists { arn } => ApiError::new(
             "ExecutionAlreadyExists",
             format!("Execution Already Exists: '{arn}'"),

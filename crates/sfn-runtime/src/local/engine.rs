@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub(super) retention: Retained,
     /// The versions and aliases of each machine, by the machine's ARN.
     pub(super) published: Mutex<HashMap<String, MachineVersions>>,
+    /// The machines being deleted.
+    pub(super) deleting: super::deletion::Deleting,
     /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
     pub(super) rng: Mutex<fastrand::Rng>,
     /// Where distributed Maps read items and write results.
@@ -215,7 +217,7 @@ impl LocalEngine {
     ///
     /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
     /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
-    /// [`Error::ExecutionAlreadyExists`].
+    /// [`Error::ExecutionAlreadyExists`]; [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub async fn start_execution(
         &self,
         machine_arn: &str,

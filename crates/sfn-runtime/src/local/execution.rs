@@ -567,6 +567,8 @@ impl LocalEngine {
             execution_arn: Arc::from(entry.arn.as_str()),
             engine: self.inner.clone(),
             machine_name: Arc::from(machine.name.as_str()),
+            deletable: (machine.machine_type == ExecutionType::Standard)
+                .then(|| Arc::from(machine.arn.as_str())),
             revision: entry.revision,
             role_arn,
             context_base,
@@ -658,5 +660,6 @@ async fn drive(
     // Queued for eviction once it is finished, never before.
     if machine.machine_type == ExecutionType::Standard {
         run.engine.note_finished(&entry, now);
+        run.engine.execution_ended(&entry.machine_arn);
     }
 }

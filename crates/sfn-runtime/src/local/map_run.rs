@@ -705,6 +705,7 @@ impl Run {
             execution_arn: Arc::from(arn.as_str()),
             engine: self.engine.clone(),
             machine_name: self.machine_name.clone(),
+            deletable: None,
             revision: self.revision,
             role_arn: self.role_arn.clone(),
             context_base,

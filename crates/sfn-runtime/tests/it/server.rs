@@ -2705,6 +2705,73 @@ fn errors_are_worded_as_aws_words_them() {
     );
 }
 
+/// DeleteStateMachine while an execution runs, as on AWS: the machine is described as
+/// `DELETING` and refuses new executions with `StateMachineDeleting` until the execution
+/// ends, then it is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_machine_deleted_while_it_runs_answers_as_deleting() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("deleting-work")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "deleting", &activity_machine(&activity, "")).await;
+    let execution = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    client
+        .delete_state_machine()
+        .state_machine_arn(&machine)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let described = client
+        .describe_state_machine()
+        .state_machine_arn(&machine)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        described.status(),
+        Some(&aws_sdk_sfn::types::StateMachineStatus::Deleting)
+    );
+    let refused = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .send()
+        .await;
+    assert_eq!(code(refused), "StateMachineDeleting");
+    client
+        .send_task_success()
+        .task_token(token)
+        .output("{}")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let mut gone = String::new();
+    for _ in 0..500 {
+        let r = client
+            .describe_state_machine()
+            .state_machine_arn(&machine)
+            .send()
+            .await;
+        if r.is_err() {
+            gone = code(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert_eq!(gone, "StateMachineDoesNotExist");
+    server.shutdown().await;
+}
+
 /// Every constraint a request breaks is named, in the order of the request's members, as
 /// AWS names them: "N validation errors detected: …; …".
 #[tokio::test]

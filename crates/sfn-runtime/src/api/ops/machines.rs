@@ -232,7 +232,7 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     let mut out = json!({
         "stateMachineArn": d.state_machine_arn,
         "name": d.name,
-        "status": "ACTIVE",
+        "status": d.status.as_str(),
         "definition": d.definition,
         "roleArn": d.role_arn,
         "type": d.machine_type.as_str(),

@@ -171,6 +171,10 @@ pub(crate) struct Run {
     pub(crate) engine: Arc<Inner>,
     /// The machine's name, which child executions' ARNs carry.
     pub(crate) machine_name: Arc<str>,
+    /// The machine whose deletion fails the run at its next state transition, as on
+    /// AWS: a Standard execution's; none for an Express or child execution, or a
+    /// tested state.
+    pub(crate) deletable: Option<Arc<str>>,
     /// The revision of the machine it runs (`MachineEntry::revision`), which the child
     /// executions of distributed Maps record as their own (0 for a tested state).
     pub(crate) revision: u64,
@@ -398,6 +402,17 @@ impl Run {
                 }
                 match next {
                     Some(next) => {
+                        if let Some(machine) = &self.deletable
+                            && self.engine.is_deleting(machine)
+                        {
+                            return Err(Failure::new(
+                                states::RUNTIME,
+                                Some(format!(
+                                    "State machine {} has been deleted.",
+                                    self.machine_name
+                                )),
+                            ));
+                        }
                         idx = next;
                         data = out;
                     }

@@ -241,6 +241,7 @@ impl LocalEngine {
             execution_arn: Arc::from(arn.as_str()),
             engine: inner.clone(),
             machine_name: Arc::from(machine_name),
+            deletable: None,
             revision: 0,
             role_arn,
             context_base,
