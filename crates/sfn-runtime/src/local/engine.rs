@@ -234,33 +234,44 @@ impl LocalEngine {
                 limits::MAX_PAYLOAD_BYTES
             ),
         };
-        let start_input = match start.input {
+        // Sent as text, the input is kept as it came: AWS gives the text back.
+        let (start_input, input_text) = match start.input {
             Input::Value(v) => {
                 if limits::exceeds_limit(&v) {
                     return Err(too_large());
                 }
-                v
+                (v, None)
             }
             Input::Text(text) => {
                 if text.len() > limits::MAX_PAYLOAD_BYTES {
                     return Err(too_large());
                 }
-                serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
-                    message: input_error(&text, &e),
-                })?
+                let value =
+                    serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
+                        message: input_error(&text, &e),
+                    })?;
+                (value, Some(Arc::from(text)))
             }
         };
         if machine.machine_type == ExecutionType::Express {
             let mut launch = Launch::new(machine, start.mocks);
             launch.sync = start.sync;
-            return Ok(self.start_express(launch, via, name, start_input));
+            return Ok(self.start_express(launch, via, name, start_input, input_text));
         }
         let arn = self
             .inner
             .arns
             .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
-        let entry = self.started(arn.clone(), name, &machine, via, input.clone(), 64);
+        let entry = self.started(
+            arn.clone(),
+            name,
+            &machine,
+            via,
+            input.clone(),
+            input_text,
+            64,
+        );
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {

@@ -657,6 +657,7 @@ impl Run {
             via: Via::default(),
             revision: self.revision,
             input: input.clone(),
+            input_text: None,
             start: now,
             cancel: cancel.clone(),
             stopped: flag.clone(),
@@ -668,6 +669,7 @@ impl Run {
             EventType::ExecutionStarted,
             EventDetails::ExecutionStarted {
                 input: input.clone(),
+                input_text: None,
                 role_arn: self.role_arn.clone(),
                 state_machine_version_arn: None,
                 state_machine_alias_arn: None,

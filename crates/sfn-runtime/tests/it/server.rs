@@ -494,7 +494,8 @@ async fn executions_start_idempotently_are_listed_described_and_stopped() {
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(*d.status(), ExecutionStatus::Running);
     assert_eq!(d.name(), Some("run-1"));
-    assert_eq!(d.input(), Some(r#"{"a":1}"#));
+    // The input as it was sent, as AWS gives it back.
+    assert_eq!(d.input(), Some(r#"{"a": 1}"#));
     assert_eq!(d.state_machine_arn(), waiting);
 
     // Stop it: ABORTED with the error and cause given; then the name is taken.
@@ -683,7 +684,7 @@ async fn execution_history_pages_forwards_and_backwards_with_or_without_data() {
     let started = all[0]
         .execution_started_event_details()
         .expect("started details");
-    assert_eq!(started.input(), Some(r#"{"x":1}"#));
+    assert_eq!(started.input(), Some(r#"{"x": 1}"#));
 
     let reversed = client
         .get_execution_history()
@@ -2769,6 +2770,55 @@ async fn a_machine_deleted_while_it_runs_answers_as_deleting() {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     assert_eq!(gone, "StateMachineDoesNotExist");
+    server.shutdown().await;
+}
+
+/// An execution's input is kept as the text it was sent as, as AWS keeps it:
+/// DescribeExecution, the `ExecutionStarted` event and StartSyncExecution give the text
+/// back, spacing and all, while the states see its value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_execution_input_is_given_back_as_it_was_sent() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let text = "{\"n\": 1,  \"list\": [1, 2]}";
+    let machine = create_machine(&client, "echoed", PASS).await;
+    let execution = start(&client, &machine, None, text).await;
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let d = describe(&client, &execution).await;
+    assert_eq!(d.input(), Some(text));
+    // The states had its value: the output is the value's JSON.
+    assert_eq!(d.output(), Some(r#"{"n":1,"list":[1,2]}"#));
+    let history = client
+        .get_execution_history()
+        .execution_arn(&execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let started = history.events()[0]
+        .execution_started_event_details()
+        .and_then(|d| d.input());
+    assert_eq!(started, Some(text));
+    let express = client
+        .create_state_machine()
+        .name("echoed-express")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_arn()
+        .to_owned();
+    let done = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input(text)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(done.input(), Some(text));
     server.shutdown().await;
 }
 

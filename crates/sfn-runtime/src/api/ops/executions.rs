@@ -102,7 +102,8 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
         out.insert("cause".into(), c.into());
     }
     if data {
-        out.insert("input".into(), done.input.to_string().into());
+        let text = done.input_text.unwrap_or_else(|| done.input.to_string());
+        out.insert("input".into(), text.into());
     }
     out.insert("inputDetails".into(), json!({"included": data}));
     if let Some(o) = &done.output {
@@ -157,7 +158,8 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         out.insert("stopDate".into(), epoch(stop));
     }
     if data {
-        out.insert("input".into(), d.input.to_string().into());
+        let text = d.input_text.unwrap_or_else(|| d.input.to_string());
+        out.insert("input".into(), text.into());
     }
     out.insert("inputDetails".into(), json!({"included": data}));
     if let Some(o) = &d.output {
