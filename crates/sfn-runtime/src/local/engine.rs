@@ -268,8 +268,7 @@ impl LocalEngine {
             name,
             &machine,
             via,
-            input.clone(),
-            input_text,
+            (input.clone(), input_text),
             64,
         );
         {
@@ -475,6 +474,17 @@ impl LocalEngine {
     }
 }
 
+/// What AWS says of an execution input that is not JSON: "Invalid execution input." for
+/// blank text, else its JSON reader's words for the fault, or `serde_json`'s where those
+/// are not known.
+fn input_error(text: &str, error: &serde_json::Error) -> String {
+    if text.trim().is_empty() {
+        return "Invalid execution input.".to_owned();
+    }
+    sfn_core::parse::jackson::problem(text)
+        .unwrap_or_else(|| format!("the input is not JSON: {error}"))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -527,15 +537,4 @@ mod tests {
         assert_eq!(done.output, Some(json!(42)));
         Ok(())
     }
-}
-
-/// What AWS says of an execution input that is not JSON: "Invalid execution input." for
-/// blank text, else its JSON reader's words for the fault, or `serde_json`'s where those
-/// are not known.
-fn input_error(text: &str, error: &serde_json::Error) -> String {
-    if text.trim().is_empty() {
-        return "Invalid execution input.".to_owned();
-    }
-    sfn_core::parse::jackson::problem(text)
-        .unwrap_or_else(|| format!("the input is not JSON: {error}"))
 }

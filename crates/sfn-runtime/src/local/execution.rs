@@ -504,15 +504,15 @@ impl Execution {
 
 impl LocalEngine {
     /// A new execution of `machine`, started through `via`, starting now, its
-    /// `ExecutionStarted` recorded; its history makes room for `capacity` events.
+    /// `ExecutionStarted` recorded; its history makes room for `capacity` events. Its
+    /// input is a value and, when it was sent as text, the text.
     pub(super) fn started(
         &self,
         arn: String,
         name: String,
         machine: &MachineEntry,
         via: Via,
-        input: Arc<Value>,
-        input_text: Option<Arc<str>>,
+        (input, input_text): (Arc<Value>, Option<Arc<str>>),
         capacity: usize,
     ) -> Arc<ExecutionEntry> {
         let now = self.inner.clock.now();

@@ -228,7 +228,7 @@ impl LocalEngine {
             .inner
             .arns
             .states(format_args!("express:{}:{name}:{id}", machine.name));
-        let entry = self.started(arn, name, &machine, via, Arc::new(input), input_text, 16);
+        let entry = self.started(arn, name, &machine, via, (Arc::new(input), input_text), 16);
         self.launch(entry, launch, None)
     }
 
