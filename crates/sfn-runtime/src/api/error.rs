@@ -24,6 +24,10 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
             "StateMachineDoesNotExist",
             format!("State Machine Does Not Exist: '{arn}'"),
         ),
+        Error::StateMachineDeleting { arn } => ApiError::new(
+            "StateMachineDeleting",
+            format!("State Machine is being deleted: '{arn}'"),
+        ),
         Error::ExecutionAlreadyExists { arn } => ApiError::new(
             "ExecutionAlreadyExists",
             format!("Execution Already Exists: '{arn}'"),
@@ -59,28 +63,22 @@ pub(crate) fn from_engine(e: Error) -> ApiError {
         Error::InvalidArn { message, .. } => ApiError::new("InvalidArn", message),
         Error::Validation { message } => ApiError::validation(message),
         e @ Error::InvalidMocks { .. } => ApiError::validation(e.to_string()),
-        Error::EngineStopped => ApiError {
-            kind: "ServiceUnavailable",
-            message: "the engine is stopping".to_owned(),
-            status: 503,
-        },
+        Error::EngineStopped => ApiError::with_status(
+            "ServiceUnavailable",
+            "the engine is stopping".to_owned(),
+            503,
+        ),
         Error::ResourceNotFound { .. } => ApiError::new(
             "ResourceNotFound",
             "Request references a resource that does not exist.",
         ),
-        Error::Conflict { message } => ApiError {
-            kind: "ConflictException",
-            message,
-            status: 409,
-        },
+        Error::Conflict { message } => ApiError::with_status("ConflictException", message, 409),
         Error::MissingRequiredParameter { message } => {
             ApiError::new("MissingRequiredParameter", message)
         }
-        Error::ServiceQuotaExceeded { message } => ApiError {
-            kind: "ServiceQuotaExceededException",
-            message,
-            status: 402,
-        },
+        Error::ServiceQuotaExceeded { message } => {
+            ApiError::with_status("ServiceQuotaExceededException", message, 402)
+        }
     }
 }
 

@@ -27,15 +27,24 @@ pub(crate) struct ApiError {
     pub(crate) kind: &'static str,
     pub(crate) message: String,
     pub(crate) status: u16,
+    /// The constraints the request's members break (`Value … at '…' failed to satisfy
+    /// constraint: …`), when this is a `ValidationException` about them.
+    violations: Vec<String>,
 }
 
 impl ApiError {
     /// A client error (HTTP 400), as every Step Functions exception is.
     pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        ApiError::with_status(kind, message, 400)
+    }
+
+    /// An error answered with another HTTP status.
+    pub(crate) fn with_status(kind: &'static str, message: impl Into<String>, status: u16) -> Self {
         ApiError {
             kind,
             message: message.into(),
-            status: 400,
+            status,
+            violations: Vec::new(),
         }
     }
 
@@ -46,9 +55,39 @@ impl ApiError {
 
     /// A constraint a member breaks, worded as AWS words it.
     pub(crate) fn constraint(value: &str, field: &str, constraint: &str) -> Self {
-        ApiError::validation(format!(
-            "1 validation error detected: Value {value} at '{field}' failed to satisfy constraint: {constraint}"
-        ))
+        ApiError::violated(vec![format!(
+            "Value {value} at '{field}' failed to satisfy constraint: {constraint}"
+        )])
+    }
+
+    /// The `ValidationException` that lists every constraint broken, as AWS words it:
+    /// `1 validation error detected: …`, `2 validation errors detected: …; …`.
+    fn violated(violations: Vec<String>) -> Self {
+        let n = violations.len();
+        let noun = if n == 1 { "error" } else { "errors" };
+        let mut e = ApiError::validation(format!(
+            "{n} validation {noun} detected: {}",
+            violations.join("; ")
+        ));
+        e.violations = violations;
+        e
+    }
+
+    /// The errors of several members as one: every constraint they break, in their order,
+    /// as AWS checks all of a request's members before anything else; without any, the
+    /// first error.
+    pub(crate) fn combine(errors: Vec<ApiError>) -> Self {
+        let violations: Vec<String> = errors
+            .iter()
+            .flat_map(|e| e.violations.iter().cloned())
+            .collect();
+        if !violations.is_empty() {
+            return ApiError::violated(violations);
+        }
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| ApiError::validation("the request is not valid"))
     }
 
     /// The error's body.
@@ -56,6 +95,49 @@ impl ApiError {
     pub(crate) fn body(&self) -> Value {
         json!({"__type": self.kind, "message": self.message})
     }
+}
+
+/// Several members read at once (a tuple of their results): all of them, or an error
+/// that names every constraint they break ([`ApiError::combine`]).
+pub(crate) trait Members {
+    /// The members' values.
+    type Values;
+    /// The values, or the combined error.
+    fn all(self) -> Result<Self::Values, ApiError>;
+}
+
+macro_rules! members {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t),+> Members for ($(Result<$t, ApiError>,)+) {
+            type Values = ($($t,)+);
+            fn all(self) -> Result<Self::Values, ApiError> {
+                match self {
+                    ($(Ok($v),)+) => Ok(($($v,)+)),
+                    ($($v,)+) => {
+                        let mut errors = Vec::new();
+                        $(if let Err(e) = $v { errors.push(e); })+
+                        Err(ApiError::combine(errors))
+                    }
+                }
+            }
+        }
+    };
+}
+
+members!(A a, B b);
+members!(A a, B b, C c);
+members!(A a, B b, C c, D d);
+members!(A a, B b, C c, D d, E e);
+members!(A a, B b, C c, D d, E e, F f);
+members!(A a, B b, C c, D d, E e, F f, G g);
+members!(A a, B b, C c, D d, E e, F f, G g, H h);
+members!(A a, B b, C c, D d, E e, F f, G g, H h, I i);
+members!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j);
+
+/// The values of several members read at once, or one error naming every constraint
+/// they break: `let (a, b) = all((input.string(…), input.opt_int(…)))?;`.
+pub(crate) fn all<M: Members>(members: M) -> Result<M::Values, ApiError> {
+    members.all()
 }
 
 /// What an operation answers.
@@ -150,11 +232,11 @@ impl Input {
     }
 
     fn type_error(field: &str, v: &Value, expected: &str) -> ApiError {
-        ApiError::validation(format!(
-            "1 validation error detected: Value {} at '{field}' failed to satisfy constraint: Member must be {expected}, not {}",
-            quoted(v),
-            kind(v)
-        ))
+        ApiError::constraint(
+            &quoted(v),
+            field,
+            &format!("Member must be {expected}, not {}", kind(v)),
+        )
     }
 
     /// A required string of `min..=max` characters.
@@ -276,12 +358,13 @@ impl Input {
         let Value::Array(items) = v else {
             return Err(Self::type_error(field, v, "a list"));
         };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, x)| item(&format!("{field}.{}", i + 1), x))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        collect(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| item(&format!("{field}.{}", i + 1), x)),
+        )
+        .map(Some)
     }
 
     /// A list of strings.
@@ -314,18 +397,16 @@ impl Input {
         required: bool,
     ) -> Result<Vec<(String, String)>, ApiError> {
         let items = self.object_list(field, required)?.unwrap_or_default();
-        let mut tags = Vec::with_capacity(items.len());
-        for (i, tag) in items.iter().enumerate() {
+        let tags = collect(items.iter().enumerate().map(|(i, tag)| {
             let at = format!("{field}.{}", i + 1);
-            let key = tag
-                .string("key", 1, 128)
-                .map_err(|e| rename(e, "key", &format!("{at}.member.key")))?;
-            let value = tag
-                .opt_string("value", 0, 256)
-                .map_err(|e| rename(e, "value", &format!("{at}.member.value")))?
-                .unwrap_or_default();
-            tags.push((key.to_owned(), value.to_owned()));
-        }
+            let (key, value) = all((
+                tag.string("key", 1, 128)
+                    .map_err(|e| rename(e, "key", &format!("{at}.member.key"))),
+                tag.opt_string("value", 0, 256)
+                    .map_err(|e| rename(e, "value", &format!("{at}.member.value"))),
+            ))?;
+            Ok((key.to_owned(), value.unwrap_or_default().to_owned()))
+        }))?;
         if tags.len() > 50 {
             return Err(ApiError::new(
                 "TooManyTags",
@@ -336,11 +417,32 @@ impl Input {
     }
 }
 
+/// The values of a list's items, or one error naming every constraint they break.
+pub(crate) fn collect<T>(
+    items: impl Iterator<Item = Result<T, ApiError>>,
+) -> Result<Vec<T>, ApiError> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for item in items {
+        match item {
+            Ok(v) => values.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(ApiError::combine(errors))
+    }
+}
+
 /// The same error about a member of a nested structure, named by its full path.
 pub(crate) fn rename(mut e: ApiError, field: &str, path: &str) -> ApiError {
-    e.message = e
-        .message
-        .replace(&format!("at '{field}'"), &format!("at '{path}'"));
+    let (from, to) = (format!("at '{field}'"), format!("at '{path}'"));
+    e.message = e.message.replace(&from, &to);
+    for v in &mut e.violations {
+        *v = v.replace(&from, &to);
+    }
     e
 }
 
@@ -388,19 +490,47 @@ pub(crate) struct Page {
 /// The page a request asks for: `maxResults` (0 or absent: 100; at most 1,000) and
 /// `nextToken`, which must come from the same operation with the same filters (`scope`).
 pub(crate) fn page(input: &Input, scope: &str, token_max: usize) -> Result<Page, ApiError> {
-    let size = match input.opt_int("maxResults", 0, MAX_PAGE_SIZE)? {
+    page_members(input, token_max)?.resolve(scope)
+}
+
+/// The members `maxResults` and `nextToken` of a list request, checked, before their
+/// token is read ([`PageMembers::resolve`]): for operations that read them among others.
+pub(crate) fn page_members(input: &Input, token_max: usize) -> Result<PageMembers<'_>, ApiError> {
+    let (size, token) = all((
+        input.opt_int("maxResults", 0, MAX_PAGE_SIZE),
+        input.opt_string("nextToken", 1, token_max),
+    ))?;
+    let size = match size {
         None | Some(0) => DEFAULT_PAGE_SIZE,
         Some(n) => usize::try_from(n).unwrap_or(DEFAULT_PAGE_SIZE),
     };
-    let after = match input.opt_string("nextToken", 1, token_max)? {
-        None => None,
-        // AWS names no token, only its fault.
-        Some(token) => Some(
-            decode_token(token, scope)
-                .ok_or_else(|| ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"))?,
-        ),
-    };
-    Ok(Page { after, size })
+    Ok(PageMembers { size, token })
+}
+
+/// A list request's page members, checked ([`page_members`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PageMembers<'a> {
+    size: usize,
+    token: Option<&'a str>,
+}
+
+impl PageMembers<'_> {
+    /// The page asked for: the token must come from the same operation with the same
+    /// filters (`scope`).
+    pub(crate) fn resolve(self, scope: &str) -> Result<Page, ApiError> {
+        let after =
+            match self.token {
+                None => None,
+                // AWS names no token, only its fault.
+                Some(token) => Some(decode_token(token, scope).ok_or_else(|| {
+                    ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'")
+                })?),
+            };
+        Ok(Page {
+            after,
+            size: self.size,
+        })
+    }
 }
 
 impl Page {

@@ -521,6 +521,7 @@ mod tests {
         let details = match t {
             ExecutionStarted => EventDetails::ExecutionStarted {
                 input: input.clone(),
+                input_text: None,
                 role_arn: "arn:aws:iam::1:role/r".into(),
                 state_machine_version_arn: None,
                 state_machine_alias_arn: None,

@@ -295,7 +295,8 @@ impl LocalEngine {
     /// configuration AWS refuses;
     /// [`Error::ResourceNotFound`] for a version that does not exist;
     /// [`Error::Conflict`] when an alias of that name exists with another description or
-    /// routing; [`Error::ServiceQuotaExceeded`] past 100 aliases.
+    /// routing; [`Error::ServiceQuotaExceeded`] past 100 aliases;
+    /// [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub fn create_state_machine_alias(
         &self,
         name: &str,
@@ -305,6 +306,7 @@ impl LocalEngine {
         check_alias_name(name)?;
         check_description(description)?;
         let checked = self.check_routing(routing)?;
+        self.inner.refuse_deleting(&checked.machine_arn)?;
         let mut published = lock(&self.inner.published);
         checked.check_published(published.get(&checked.machine_arn), routing)?;
         let Routing {
@@ -377,7 +379,7 @@ impl LocalEngine {
     /// # Errors
     ///
     /// [`Error::ResourceNotFound`]; [`Error::InvalidArn`];
-    /// [`Error::MissingRequiredParameter`] when neither is given; as
+    /// [`Error::MissingRequiredParameter`] when neither is given; [`Error::StateMachineDeleting`] while the machine is being deleted; as
     /// [`create_state_machine_alias`](Self::create_state_machine_alias) for the
     /// description and routing, which must name versions of the alias's machine.
     pub fn update_state_machine_alias(
@@ -387,6 +389,7 @@ impl LocalEngine {
         routing: Option<&[RoutingConfig]>,
     ) -> Result<DateTime<Utc>, Error> {
         let (machine_arn, name) = self.alias_ref(alias_arn)?;
+        self.inner.refuse_deleting(&machine_arn)?;
         if description.is_none() && routing.is_none() {
             return Err(Error::MissingRequiredParameter {
                 message: "Either the description or the routing configuration must be given"
@@ -447,7 +450,7 @@ impl LocalEngine {
     ///
     /// [`Error::StateMachineDoesNotExist`]; [`Error::ResourceNotFound`] for a version
     /// that does not exist; [`Error::InvalidArn`] for an ARN that is neither a machine's
-    /// nor a version's.
+    /// nor a version's; [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub fn list_state_machine_aliases(
         &self,
         machine_arn: &str,
@@ -468,6 +471,7 @@ impl LocalEngine {
                 arn: machine_arn.to_owned(),
             });
         }
+        self.inner.refuse_deleting(&machine)?;
         if version.is_some_and(|n| self.version_entry(&machine, n).is_none()) {
             return Err(Error::ResourceNotFound {
                 arn: machine_arn.to_owned(),

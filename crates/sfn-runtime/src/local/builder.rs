@@ -135,6 +135,7 @@ impl LocalEngineBuilder {
                 registry: super::manage::Registry::default(),
                 retention: Retained::new(self.retention),
                 published: Mutex::default(),
+                deleting: super::deletion::Deleting::default(),
                 rng: Mutex::new(
                     self.seed
                         .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),

@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub(super) retention: Retained,
     /// The versions and aliases of each machine, by the machine's ARN.
     pub(super) published: Mutex<HashMap<String, MachineVersions>>,
+    /// The machines being deleted.
+    pub(super) deleting: super::deletion::Deleting,
     /// The engine's random numbers (seeded by [`LocalEngineBuilder::seed`]).
     pub(super) rng: Mutex<fastrand::Rng>,
     /// Where distributed Maps read items and write results.
@@ -215,7 +217,7 @@ impl LocalEngine {
     ///
     /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
     /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
-    /// [`Error::ExecutionAlreadyExists`].
+    /// [`Error::ExecutionAlreadyExists`]; [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub async fn start_execution(
         &self,
         machine_arn: &str,
@@ -232,33 +234,43 @@ impl LocalEngine {
                 limits::MAX_PAYLOAD_BYTES
             ),
         };
-        let start_input = match start.input {
+        // Sent as text, the input is kept as it came: AWS gives the text back.
+        let (start_input, input_text) = match start.input {
             Input::Value(v) => {
                 if limits::exceeds_limit(&v) {
                     return Err(too_large());
                 }
-                v
+                (v, None)
             }
             Input::Text(text) => {
                 if text.len() > limits::MAX_PAYLOAD_BYTES {
                     return Err(too_large());
                 }
-                serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
-                    message: input_error(&text, &e),
-                })?
+                let value =
+                    serde_json::from_str(&text).map_err(|e| Error::InvalidExecutionInput {
+                        message: input_error(&text, &e),
+                    })?;
+                (value, Some(Arc::from(text)))
             }
         };
         if machine.machine_type == ExecutionType::Express {
             let mut launch = Launch::new(machine, start.mocks);
             launch.sync = start.sync;
-            return Ok(self.start_express(launch, via, name, start_input));
+            return Ok(self.start_express(launch, via, name, start_input, input_text));
         }
         let arn = self
             .inner
             .arns
             .states(format_args!("execution:{}:{name}", machine.name));
         let input = Arc::new(start_input);
-        let entry = self.started(arn.clone(), name, &machine, via, input.clone(), 64);
+        let entry = self.started(
+            arn.clone(),
+            name,
+            &machine,
+            via,
+            (input.clone(), input_text),
+            64,
+        );
         {
             let mut executions = lock(&self.inner.executions);
             if let Some(existing) = executions.get(&arn) {

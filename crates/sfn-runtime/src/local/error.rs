@@ -40,6 +40,13 @@ pub enum Error {
         /// The ARN asked for.
         arn: String,
     },
+    /// The state machine is being deleted: it waits for its executions to end
+    /// ([`LocalEngine::delete_state_machine`](super::LocalEngine::delete_state_machine)).
+    #[error("state machine is being deleted: {arn}")]
+    StateMachineDeleting {
+        /// The ARN asked for.
+        arn: String,
+    },
     /// An execution with this name exists for the machine, with another input.
     #[error("execution already exists: {arn}")]
     ExecutionAlreadyExists {

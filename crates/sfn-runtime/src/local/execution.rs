@@ -42,6 +42,10 @@ pub struct ExecutionDescription {
     pub stop_date: Option<DateTime<Utc>>,
     /// Its input.
     pub input: Value,
+    /// Its input as it was sent, when it was sent as JSON text
+    /// ([`StartExecution::from_json`]): AWS keeps the text and gives it back as it came
+    /// (none: the JSON of `input`).
+    pub input_text: Option<String>,
     /// Its output, when it succeeded.
     pub output: Option<Value>,
     /// The error, when it failed, timed out or was stopped.
@@ -167,6 +171,8 @@ pub(crate) struct ExecutionEntry {
     /// `DescribeStateMachineForExecution` describes.
     pub(super) revision: u64,
     pub(super) input: Arc<Value>,
+    /// The input as it was sent, when it was sent as text: what AWS gives back.
+    pub(super) input_text: Option<Arc<str>>,
     pub(super) start: DateTime<Utc>,
     pub(super) history: Arc<Mutex<History>>,
     pub(super) state: Mutex<ExecState>,
@@ -216,6 +222,8 @@ pub(crate) struct NewExecution {
     /// The revision of its machine it starts with.
     pub(crate) revision: u64,
     pub(crate) input: Arc<Value>,
+    /// The input as it was sent, when it was sent as text.
+    pub(crate) input_text: Option<Arc<str>>,
     pub(crate) start: DateTime<Utc>,
     /// Cancelled when the execution ends or is stopped.
     pub(crate) cancel: CancellationToken,
@@ -234,6 +242,7 @@ impl ExecutionEntry {
             via,
             revision,
             input,
+            input_text,
             start,
             cancel,
             stopped,
@@ -248,6 +257,7 @@ impl ExecutionEntry {
             via,
             revision,
             input,
+            input_text,
             start,
             history: Arc::new(Mutex::new(History::with_capacity(history_capacity))),
             state: Mutex::new(ExecState {
@@ -305,6 +315,7 @@ impl ExecutionEntry {
             start_date: self.start,
             stop_date: s.stop_date,
             input: (*self.input).clone(),
+            input_text: self.input_text.as_deref().map(str::to_owned),
             output: s.output.as_deref().cloned(),
             error: s.error.clone(),
             cause: s.cause.clone(),
@@ -493,19 +504,21 @@ impl Execution {
 
 impl LocalEngine {
     /// A new execution of `machine`, started through `via`, starting now, its
-    /// `ExecutionStarted` recorded; its history makes room for `capacity` events.
+    /// `ExecutionStarted` recorded; its history makes room for `capacity` events. Its
+    /// input is a value and, when it was sent as text, the text.
     pub(super) fn started(
         &self,
         arn: String,
         name: String,
         machine: &MachineEntry,
         via: Via,
-        input: Arc<Value>,
+        (input, input_text): (Arc<Value>, Option<Arc<str>>),
         capacity: usize,
     ) -> Arc<ExecutionEntry> {
         let now = self.inner.clock.now();
         let details = EventDetails::ExecutionStarted {
             input: input.clone(),
+            input_text: input_text.clone(),
             role_arn: self.role_of(machine),
             state_machine_version_arn: via.version_arn.clone(),
             state_machine_alias_arn: via.alias_arn.clone(),
@@ -518,6 +531,7 @@ impl LocalEngine {
             via,
             revision: machine.revision,
             input,
+            input_text,
             start: now,
             cancel: CancellationToken::new(),
             stopped: Arc::default(),
@@ -567,6 +581,8 @@ impl LocalEngine {
             execution_arn: Arc::from(entry.arn.as_str()),
             engine: self.inner.clone(),
             machine_name: Arc::from(machine.name.as_str()),
+            deletable: (machine.machine_type == ExecutionType::Standard)
+                .then(|| Arc::from(machine.arn.as_str())),
             revision: entry.revision,
             role_arn,
             context_base,
@@ -632,7 +648,7 @@ async fn drive(
         Some(Ok(out)) => entry.finish(now, ExecutionStatus::Succeeded, Some(out), None, None),
         Some(Err(Failure::Error { error, cause })) => {
             // A Fail state without `Error` fails the execution without an error name.
-            let error = Some(error).filter(|e| !e.is_empty());
+            let error = Failure::reported(&error);
             entry.finish(now, ExecutionStatus::Failed, None, error, cause)
         }
         Some(Err(Failure::HistoryFull)) => entry.finish(
@@ -658,5 +674,6 @@ async fn drive(
     // Queued for eviction once it is finished, never before.
     if machine.machine_type == ExecutionType::Standard {
         run.engine.note_finished(&entry, now);
+        run.engine.execution_ended(&entry.machine_arn);
     }
 }

@@ -125,6 +125,10 @@ pub struct SyncExecution {
     pub stop_date: DateTime<Utc>,
     /// Its input.
     pub input: Value,
+    /// Its input as it was sent, when it was sent as JSON text
+    /// ([`StartExecution::from_json`]): AWS keeps the text and gives it back as it came
+    /// (none: the JSON of `input`).
+    pub input_text: Option<String>,
     /// Its output, when it succeeded.
     pub output: Option<Value>,
     /// The error, when it did not.
@@ -216,6 +220,7 @@ impl LocalEngine {
         via: Via,
         name: String,
         input: Value,
+        input_text: Option<Arc<str>>,
     ) -> Execution {
         let machine = launch.machine.clone();
         let id = uuid::Uuid::new_v4();
@@ -223,7 +228,7 @@ impl LocalEngine {
             .inner
             .arns
             .states(format_args!("express:{}:{name}:{id}", machine.name));
-        let entry = self.started(arn, name, &machine, via, Arc::new(input), 16);
+        let entry = self.started(arn, name, &machine, via, (Arc::new(input), input_text), 16);
         self.launch(entry, launch, None)
     }
 
@@ -284,6 +289,7 @@ impl LocalEngine {
             start_date: done.start_date,
             stop_date,
             input: done.input,
+            input_text: done.input_text,
             output: done.output,
             error: done.error,
             cause: done.cause,

@@ -158,6 +158,9 @@ pub enum EventDetails {
     ExecutionStarted {
         /// The execution input.
         input: Arc<Value>,
+        /// The input as it was sent, when it was sent as JSON text: AWS keeps the text
+        /// and gives it back as it came (none: the JSON of `input`).
+        input_text: Option<Arc<str>>,
         /// The role.
         role_arn: Arc<str>,
         /// The version the execution runs, when started through a version or an alias.
@@ -302,12 +305,17 @@ impl HistoryEvent {
             EventDetails::None => None,
             EventDetails::ExecutionStarted {
                 input,
+                input_text,
                 role_arn,
                 state_machine_version_arn,
                 state_machine_alias_arn,
             } => {
+                let input = match input_text {
+                    Some(text) => Value::String(text.to_string()),
+                    None => payload(input),
+                };
                 let mut details = json!({
-                    "input": payload(input), "inputDetails": {"truncated": false}, "roleArn": &**role_arn
+                    "input": input, "inputDetails": {"truncated": false}, "roleArn": &**role_arn
                 });
                 if let Value::Object(m) = &mut details {
                     if let Some(alias) = state_machine_alias_arn {

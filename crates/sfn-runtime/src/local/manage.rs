@@ -183,6 +183,29 @@ pub struct StateMachineDescription {
     /// The settings recorded (see [`CreateStateMachine::settings`]); empty for a
     /// version.
     pub settings: Map<String, Value>,
+    /// `ACTIVE`, or `DELETING` while a deleted machine waits for its executions to end.
+    pub status: StateMachineStatus,
+}
+
+/// A state machine's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StateMachineStatus {
+    /// It can be started.
+    Active,
+    /// It was deleted and waits for its executions to end
+    /// ([`LocalEngine::delete_state_machine`]).
+    Deleting,
+}
+
+impl StateMachineStatus {
+    /// The status as AWS names it: `ACTIVE`, `DELETING`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateMachineStatus::Active => "ACTIVE",
+            StateMachineStatus::Deleting => "DELETING",
+        }
+    }
 }
 
 /// What `DescribeActivity` tells about an activity.
@@ -257,7 +280,7 @@ impl MachineMeta {
 pub(crate) struct Registry {
     pub(super) machines: std::sync::Mutex<HashMap<String, MachineMeta>>,
     activities: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
-    tags: std::sync::Mutex<HashMap<String, IndexMap<String, String>>>,
+    pub(super) tags: std::sync::Mutex<HashMap<String, IndexMap<String, String>>>,
 }
 
 /// The name in a machine or activity ARN: what follows `:stateMachine:` or `:activity:`.
@@ -280,7 +303,8 @@ impl LocalEngine {
     /// [`Error::StateMachineAlreadyExists`] (same name, another definition, type or
     /// settings),
     /// [`Error::Validation`] for a version description without `publish` or over 256
-    /// characters.
+    /// characters; [`Error::StateMachineDeleting`] while a machine of that name is being
+    /// deleted.
     pub fn create_state_machine_from(
         &self,
         create: CreateStateMachine,
@@ -331,6 +355,7 @@ impl LocalEngine {
             diagnostics: sfn_core::Diagnostics(vec![e.to_diagnostic()]),
         })?;
         let arn = self.inner.arns.states(format_args!("stateMachine:{name}"));
+        self.inner.refuse_deleting(&arn)?;
         let role = role_arn.unwrap_or_else(|| self.inner.arns.role());
         let now = self.inner.clock.now();
         // The order `update_state_machine` and `delete_state_machine` take them in.
@@ -452,7 +477,11 @@ impl LocalEngine {
             Some(MachineRef::Alias { .. }) => Err(not_found()),
             Some(MachineRef::Machine { .. }) | None => {
                 let meta = self.machine_meta(arn)?;
-                Ok(describe(arn, &meta, meta.current()))
+                let mut d = describe(arn, &meta, meta.current());
+                if self.inner.is_deleting(arn) {
+                    d.status = StateMachineStatus::Deleting;
+                }
+                Ok(d)
             }
         }
     }
@@ -522,7 +551,8 @@ impl LocalEngine {
     /// [`Error::StateMachineDoesNotExist`] (also for a version's or an alias's ARN, as
     /// on AWS), [`Error::InvalidDefinition`], [`Error::Validation`] for a version
     /// description without `publish`; as
-    /// [`publish_state_machine_version`](Self::publish_state_machine_version).
+    /// [`publish_state_machine_version`](Self::publish_state_machine_version);
+    /// [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub fn update_state_machine(
         &self,
         arn: &str,
@@ -544,6 +574,7 @@ impl LocalEngine {
             return Err(not_found());
         }
         check_publish(publish, version_description.as_deref())?;
+        self.inner.refuse_deleting(arn)?;
         let meta = self.machine_meta(arn)?;
         let current = meta.current();
         let definition = definition.filter(|d| d.as_str() != &*current.definition);
@@ -616,22 +647,6 @@ impl LocalEngine {
             revision_id: revision_id.as_deref().map(str::to_owned),
             state_machine_version_arn: version.map(|v| v.state_machine_version_arn),
         })
-    }
-
-    /// Deletes a state machine with its versions and aliases (`DeleteStateMachine`):
-    /// none can be described or started any more; running executions go on. Deleting
-    /// one that does not exist does nothing, as on AWS.
-    pub fn delete_state_machine(&self, arn: &str) {
-        // All at once, in the order `register_machine` takes them: a machine created
-        // again meanwhile keeps all it was created with.
-        let mut machines = lock(&self.inner.machines);
-        let mut metas = lock(&self.inner.registry.machines);
-        let mut published = lock(&self.inner.published);
-        let mut tags = lock(&self.inner.registry.tags);
-        machines.shift_remove(arn);
-        metas.remove(arn);
-        published.remove(arn);
-        tags.remove(arn);
     }
 
     /// Creates an activity (or finds it) and describes it (`CreateActivity`), with tags.
@@ -820,5 +835,6 @@ pub(super) fn describe_revision(
         revision_id: revision.revision_id.as_deref().map(str::to_owned),
         description: None,
         settings: Map::new(),
+        status: StateMachineStatus::Active,
     }
 }

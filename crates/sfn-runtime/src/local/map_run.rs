@@ -605,7 +605,7 @@ impl Run {
         if let Some(Failure::Error { error, cause }) = failure {
             run.close(now, MapRunStatus::Failed);
             let details = || EventDetails::Failure {
-                error: Some(error.clone()),
+                error: Failure::reported(&error),
                 cause: cause.clone(),
             };
             self.record(frame, EventType::MapRunFailed, details())?;
@@ -657,6 +657,7 @@ impl Run {
             via: Via::default(),
             revision: self.revision,
             input: input.clone(),
+            input_text: None,
             start: now,
             cancel: cancel.clone(),
             stopped: flag.clone(),
@@ -668,6 +669,7 @@ impl Run {
             EventType::ExecutionStarted,
             EventDetails::ExecutionStarted {
                 input: input.clone(),
+                input_text: None,
                 role_arn: self.role_arn.clone(),
                 state_machine_version_arn: None,
                 state_machine_alias_arn: None,
@@ -705,6 +707,7 @@ impl Run {
             execution_arn: Arc::from(arn.as_str()),
             engine: self.engine.clone(),
             machine_name: self.machine_name.clone(),
+            deletable: None,
             revision: self.revision,
             role_arn: self.role_arn.clone(),
             context_base,
@@ -734,7 +737,7 @@ impl Run {
                 (ExecutionStatus::Succeeded, ChildOutcome::Succeeded(out))
             }
             Err(Failure::Error { error, cause }) => {
-                let error = Some(error).filter(|e| !e.is_empty());
+                let error = Failure::reported(&error);
                 entry.finish(now, ExecutionStatus::Failed, None, error, cause);
                 (ExecutionStatus::Failed, ChildOutcome::Failed(items))
             }

@@ -32,7 +32,8 @@
 //! | `builder.rs` | [`LocalEngineBuilder`]: an engine's region, account, clock, retention and object store |
 //! | `arn.rs` | the engine's ARNs, in its region and account |
 //! | `execution.rs` | an execution: [`StartExecution`], the [`Execution`] handle, [`ExecutionDescription`], [`ExecutionStatus`] |
-//! | `manage.rs` | describing, updating (revisions, publishing at once) and deleting machines, describing activities, tags |
+//! | `manage.rs` | describing and updating machines (revisions, publishing at once), describing activities, tags |
+//! | `deletion.rs` | deleting machines: at once, or `DELETING` until their executions end |
 //! | `redrive.rs` | [`LocalEngine::redrive_execution`]: an execution resumed where it failed |
 //! | `express.rs` | Express machines: [`LocalEngine::start_sync_execution`], the five-minute limit |
 //! | `retention.rs` | [`Retention`]: how many finished executions are kept, and how long |
@@ -57,6 +58,7 @@ mod aliases;
 mod arn;
 mod builder;
 mod clock;
+mod deletion;
 mod engine;
 mod error;
 mod execution;
@@ -87,7 +89,7 @@ pub use handlers::{TaskHandler, TaskRequest};
 pub use history::{EventDetails, EventType, History, HistoryEvent, MAX_HISTORY_EVENTS};
 pub use manage::{
     ActivityDescription, CreateStateMachine, CreatedStateMachine, StateMachineDescription,
-    UpdateStateMachine, UpdatedStateMachine,
+    StateMachineStatus, UpdateStateMachine, UpdatedStateMachine,
 };
 pub use map_run::{MapRunCounts, MapRunDescription, MapRunStatus, MapRunUpdate};
 pub use mock::{MockConfig, MockResponse, MockedResponses, Mocks};

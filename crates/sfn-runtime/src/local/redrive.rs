@@ -477,6 +477,7 @@ impl LocalEngine {
                 via: current.via.clone(),
                 revision: current.revision,
                 input: current.input.clone(),
+                input_text: current.input_text.clone(),
                 start: current.start,
                 cancel: CancellationToken::new(),
                 stopped: Arc::default(),

@@ -160,7 +160,8 @@ impl LocalEngine {
     /// [`Error::StateMachineDoesNotExist`] (also for a version's or an alias's ARN),
     /// [`Error::InvalidArn`], [`Error::Conflict`] when `revision_id` is not the latest,
     /// [`Error::Validation`] for a description over 256 characters,
-    /// [`Error::ServiceQuotaExceeded`] past 1,000 versions.
+    /// [`Error::ServiceQuotaExceeded`] past 1,000 versions;
+    /// [`Error::StateMachineDeleting`] while the machine is being deleted.
     pub fn publish_state_machine_version(
         &self,
         machine_arn: &str,
@@ -174,6 +175,7 @@ impl LocalEngine {
         let MachineRef::Machine { .. } = self.machine_ref(machine_arn)? else {
             return Err(not_found());
         };
+        self.inner.refuse_deleting(machine_arn)?;
         // The machine and its revisions stay locked until the version is recorded: no
         // update comes between.
         let machines = lock(&self.inner.machines);
@@ -336,6 +338,16 @@ impl LocalEngine {
     /// Where an execution started through `arn` begins: the machine's latest revision,
     /// a version, or a version an alias picks by weight.
     pub(super) fn start_target(&self, arn: &str) -> Result<StartTarget, Error> {
+        let target = self.find_start_target(arn)?;
+        if self.inner.is_deleting(&target.machine.arn) {
+            return Err(Error::StateMachineDeleting {
+                arn: arn.to_owned(),
+            });
+        }
+        Ok(target)
+    }
+
+    fn find_start_target(&self, arn: &str) -> Result<StartTarget, Error> {
         // Most starts name the machine itself: found at once.
         if let Some(machine) = lock(&self.inner.machines).get(arn).cloned() {
             return Ok(StartTarget {

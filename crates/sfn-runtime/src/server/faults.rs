@@ -303,13 +303,12 @@ impl Injector {
             match rule.fault {
                 Fault::Delay(d) => decision.delay = decision.delay.saturating_add(d),
                 Fault::Error if decision.answer.is_none() => {
-                    decision.answer = Some(ApiError {
-                        kind: "InternalFailure",
-                        message:
-                            "The request processing has failed (a fault injected by the endpoint)"
-                                .to_owned(),
-                        status: 500,
-                    });
+                    decision.answer = Some(ApiError::with_status(
+                        "InternalFailure",
+                        "The request processing has failed (a fault injected by the endpoint)"
+                            .to_owned(),
+                        500,
+                    ));
                 }
                 Fault::Throttle if decision.answer.is_none() => {
                     decision.answer = Some(ApiError::new(

@@ -307,13 +307,15 @@ async fn respond(req: Request<Incoming>, target: &Target, ctx: &Served) -> Resul
     }
     let body = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(req.into_body()))
         .await
-        .map_err(|_| ApiError {
-            kind: "RequestTimeoutException",
-            message: format!(
-                "the request body did not arrive within {} seconds",
-                BODY_READ_TIMEOUT.as_secs()
-            ),
-            status: 408,
+        .map_err(|_| {
+            ApiError::with_status(
+                "RequestTimeoutException",
+                format!(
+                    "the request body did not arrive within {} seconds",
+                    BODY_READ_TIMEOUT.as_secs()
+                ),
+                408,
+            )
         })??;
     let operation = match target {
         Target::Operation(op) => *op,
@@ -350,13 +352,15 @@ async fn respond(req: Request<Incoming>, target: &Target, ctx: &Served) -> Resul
 /// a bound) and refused, so that the client gets the answer rather than a reset.
 async fn read_body(mut body: Incoming) -> Result<Bytes, ApiError> {
     const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-    let too_large = || ApiError {
-        kind: "RequestEntityTooLargeException",
-        message: format!(
-            "the request body is larger than {} bytes",
-            protocol::MAX_BODY_BYTES
-        ),
-        status: 413,
+    let too_large = || {
+        ApiError::with_status(
+            "RequestEntityTooLargeException",
+            format!(
+                "the request body is larger than {} bytes",
+                protocol::MAX_BODY_BYTES
+            ),
+            413,
+        )
     };
     let declared = body.size_hint().exact();
     if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {

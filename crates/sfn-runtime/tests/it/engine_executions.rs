@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sfn_runtime::core::model::IntegrationPattern;
 use sfn_runtime::local::{
     Clock, Error, EventType, ExecutionStatus, LocalEngine, MAX_HISTORY_EVENTS, StartExecution,
-    TaskRequest,
+    StateMachineStatus, TaskRequest, UpdateStateMachine,
 };
 
 use crate::support::{chain, history, manual_engine, run, settle, types, until, virtual_engine};
@@ -598,4 +598,98 @@ async fn a_task_result_over_256_kib_names_the_service_or_the_resource() {
             "{resource}"
         );
     }
+}
+
+/// A machine deleted while an execution runs is `DELETING`, as on AWS: it cannot be
+/// started, updated or created again; the execution fails at its next state transition;
+/// and the machine goes when the execution has ended.
+#[tokio::test]
+async fn a_machine_deleted_while_it_runs_is_deleting_until_its_executions_end() {
+    let (engine, clock) = manual_engine();
+    let arn = engine
+        .create_state_machine_json("wait_1_min", WAIT_1_MIN)
+        .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})))
+        .await
+        .unwrap();
+    until(|| clock.pending_sleeps() == 1).await;
+    engine.delete_state_machine(&arn);
+    let described = engine.describe_state_machine(&arn).unwrap();
+    assert_eq!(described.status, StateMachineStatus::Deleting);
+    assert_eq!(described.status.as_str(), "DELETING");
+    let deleting = Err(Error::StateMachineDeleting { arn: arn.clone() });
+    assert_eq!(
+        engine
+            .start_execution(&arn, StartExecution::new(json!({})))
+            .await
+            .map(|_| ()),
+        deleting
+    );
+    assert_eq!(
+        engine
+            .create_state_machine_json("wait_1_min", WAIT_1_MIN)
+            .map(drop),
+        deleting
+    );
+    assert_eq!(
+        engine
+            .update_state_machine(&arn, UpdateStateMachine::new().definition(PASS))
+            .map(drop),
+        deleting
+    );
+    // The Wait ends; the next transition fails the execution.
+    clock.advance(Duration::from_secs(60));
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        done.cause.as_deref(),
+        Some("State machine wait_1_min has been deleted.")
+    );
+    assert_eq!(
+        types(&run.history()),
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "ExecutionFailed"
+        ]
+    );
+    until(|| engine.describe_state_machine(&arn).is_err()).await;
+    assert_eq!(
+        engine.describe_state_machine(&arn).map(drop),
+        Err(Error::StateMachineDoesNotExist { arn: arn.clone() })
+    );
+    // The execution is still described, and the name free again.
+    assert_eq!(
+        engine.describe_execution(run.arn()).unwrap().status,
+        ExecutionStatus::Failed
+    );
+    engine
+        .create_state_machine_json("wait_1_min", PASS)
+        .unwrap();
+}
+
+/// A machine whose execution is in its last state when it is deleted: the execution ends
+/// as it would have (no transition is left), and the machine goes with it.
+#[tokio::test]
+async fn an_execution_in_its_last_state_ends_as_usual_when_its_machine_is_deleted() {
+    let (engine, clock) = manual_engine();
+    let def = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}"#;
+    let arn = engine.create_state_machine_json("last_wait", def).unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({"n": 1})))
+        .await
+        .unwrap();
+    until(|| clock.pending_sleeps() == 1).await;
+    engine.delete_state_machine(&arn);
+    clock.advance(Duration::from_secs(5));
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+    until(|| engine.describe_state_machine(&arn).is_err()).await;
+    // Deleting a machine none of whose executions runs removes it at once.
+    let idle = engine.create_state_machine_json("idle", PASS).unwrap();
+    engine.delete_state_machine(&idle);
+    assert!(engine.describe_state_machine(&idle).is_err());
 }

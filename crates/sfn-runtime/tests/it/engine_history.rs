@@ -128,3 +128,60 @@ async fn a_callback_task_submitted_while_a_sibling_branch_moves_on_follows_its_o
         submitted.id
     );
 }
+
+/// A task that fails without an error name: AWS leaves `error` out of every event that
+/// reports the failure and out of the execution's description, rather than answering an
+/// empty name.
+#[tokio::test]
+async fn a_failure_without_an_error_name_has_no_error_member() {
+    let engine = engine();
+    engine.register_handler(
+        "arn:aws:states:::sqs:sendMessage",
+        |_req: TaskRequest| async move {
+            Err::<serde_json::Value, _>(sfn_runtime::activity::TaskFailure {
+                error: String::new(),
+                cause: None,
+            })
+        },
+    );
+    let task = r#"{"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}"#;
+    let def = format!(
+        r#"{{"StartAt": "Branches", "States": {{
+            "Branches": {{"Type": "Parallel", "End": true, "Branches": [
+                {{"StartAt": "Items", "States": {{"Items": {{"Type": "Map", "End": true,
+                    "ItemProcessor": {{"StartAt": "Work", "States": {{"Work": {task}}}}}}}}}}}
+            ]}}}}}}"#
+    );
+    let done = run(&engine, "nameless", &def, json!([1])).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!((done.error.as_deref(), done.cause.as_deref()), (None, None));
+    let h = history(&engine, &done.execution_arn);
+    let failures: Vec<_> = h
+        .to_json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["type"].as_str().is_some_and(|t| t.ends_with("Failed")))
+        .cloned()
+        .collect();
+    let types: Vec<_> = failures.iter().map(|e| e["type"].clone()).collect();
+    assert_eq!(
+        types,
+        [
+            "TaskFailed",
+            "MapIterationFailed",
+            "MapStateFailed",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    for e in &failures {
+        let details = e
+            .as_object()
+            .and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")))
+            .map(|(_, d)| d.clone());
+        if let Some(d) = details {
+            assert!(d.get("error").is_none(), "{e}");
+        }
+    }
+}

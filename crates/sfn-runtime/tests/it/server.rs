@@ -494,7 +494,8 @@ async fn executions_start_idempotently_are_listed_described_and_stopped() {
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(*d.status(), ExecutionStatus::Running);
     assert_eq!(d.name(), Some("run-1"));
-    assert_eq!(d.input(), Some(r#"{"a":1}"#));
+    // The input as it was sent, as AWS gives it back.
+    assert_eq!(d.input(), Some(r#"{"a": 1}"#));
     assert_eq!(d.state_machine_arn(), waiting);
 
     // Stop it: ABORTED with the error and cause given; then the name is taken.
@@ -683,7 +684,7 @@ async fn execution_history_pages_forwards_and_backwards_with_or_without_data() {
     let started = all[0]
         .execution_started_event_details()
         .expect("started details");
-    assert_eq!(started.input(), Some(r#"{"x":1}"#));
+    assert_eq!(started.input(), Some(r#"{"x": 1}"#));
 
     let reversed = client
         .get_execution_history()
@@ -2703,6 +2704,183 @@ fn errors_are_worded_as_aws_words_them() {
         described["encryptionConfiguration"],
         json!({"type": "AWS_OWNED_KEY"})
     );
+}
+
+/// DeleteStateMachine while an execution runs, as on AWS: the machine is described as
+/// `DELETING` and refuses new executions with `StateMachineDeleting` until the execution
+/// ends, then it is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_machine_deleted_while_it_runs_answers_as_deleting() {
+    let (server, client) = serve(Duration::from_secs(5)).await;
+    let activity = client
+        .create_activity()
+        .name("deleting-work")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .activity_arn()
+        .to_owned();
+    let machine = create_machine(&client, "deleting", &activity_machine(&activity, "")).await;
+    let execution = start(&client, &machine, None, "{}").await;
+    let (token, _) = poll_task(&client, &activity).await;
+    client
+        .delete_state_machine()
+        .state_machine_arn(&machine)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let described = client
+        .describe_state_machine()
+        .state_machine_arn(&machine)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        described.status(),
+        Some(&aws_sdk_sfn::types::StateMachineStatus::Deleting)
+    );
+    let refused = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .send()
+        .await;
+    assert_eq!(code(refused), "StateMachineDeleting");
+    client
+        .send_task_success()
+        .task_token(token)
+        .output("{}")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let mut gone = String::new();
+    for _ in 0..500 {
+        let r = client
+            .describe_state_machine()
+            .state_machine_arn(&machine)
+            .send()
+            .await;
+        if r.is_err() {
+            gone = code(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert_eq!(gone, "StateMachineDoesNotExist");
+    server.shutdown().await;
+}
+
+/// An execution's input is kept as the text it was sent as, as AWS keeps it:
+/// DescribeExecution, the `ExecutionStarted` event and StartSyncExecution give the text
+/// back, spacing and all, while the states see its value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_execution_input_is_given_back_as_it_was_sent() {
+    let (server, client) = serve(Duration::from_millis(100)).await;
+    let text = "{\"n\": 1,  \"list\": [1, 2]}";
+    let machine = create_machine(&client, "echoed", PASS).await;
+    let execution = start(&client, &machine, None, text).await;
+    assert_eq!(
+        finished(&client, &execution).await,
+        ExecutionStatus::Succeeded
+    );
+    let d = describe(&client, &execution).await;
+    assert_eq!(d.input(), Some(text));
+    // The states had its value: the output is the value's JSON.
+    assert_eq!(d.output(), Some(r#"{"n":1,"list":[1,2]}"#));
+    let history = client
+        .get_execution_history()
+        .execution_arn(&execution)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let started = history.events()[0]
+        .execution_started_event_details()
+        .and_then(|d| d.input());
+    assert_eq!(started, Some(text));
+    let express = client
+        .create_state_machine()
+        .name("echoed-express")
+        .definition(PASS)
+        .role_arn(ROLE)
+        .r#type(StateMachineType::Express)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .state_machine_arn()
+        .to_owned();
+    let done = client
+        .start_sync_execution()
+        .state_machine_arn(&express)
+        .input(text)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(done.input(), Some(text));
+    server.shutdown().await;
+}
+
+/// Every constraint a request breaks is named, in the order of the request's members, as
+/// AWS names them: "N validation errors detected: …; …".
+#[tokio::test]
+async fn every_broken_constraint_of_a_request_is_named() {
+    let (server, client) = serve(Duration::from_secs(1)).await;
+    let machine = create_machine(&client, "constrained", PASS).await;
+    let long_name = "n".repeat(81);
+    let trace = "t".repeat(257);
+    let r = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name(&long_name)
+        .trace_header(&trace)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        format!(
+            "2 validation errors detected: Value '{long_name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80; Value '{trace}' at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256"
+        )
+    );
+    // One alone is one error.
+    let r = client
+        .start_execution()
+        .state_machine_arn(&machine)
+        .name(&long_name)
+        .send()
+        .await;
+    assert_eq!(
+        message(r),
+        format!(
+            "1 validation error detected: Value '{long_name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80"
+        )
+    );
+    // An enum and a bound, before the request as a whole is looked at.
+    let r = client
+        .list_executions()
+        .status_filter(ExecutionStatus::from("succeeded"))
+        .max_results(1001)
+        .send()
+        .await;
+    let m = message(r);
+    assert_eq!(
+        m,
+        "2 validation errors detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]; Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"
+    );
+    let r = client
+        .tag_resource()
+        .resource_arn("not_an_arn")
+        .tags(Tag::builder().key("").value("v".repeat(257)).build())
+        .tags(Tag::builder().key("k").build())
+        .tags(Tag::builder().key("k".repeat(129)).build())
+        .send()
+        .await;
+    let m = message(r);
+    assert!(m.starts_with("3 validation errors detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '"), "{m}");
+    assert!(m.contains("' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256; Value '"), "{m}");
+    assert!(m.ends_with("' at 'tags.3.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"), "{m}");
+    server.shutdown().await;
 }
 
 #[test]

@@ -5,12 +5,11 @@ use serde_json::json;
 use super::{ARN_MAX, Ctx};
 use crate::api::{
     error::from_engine,
-    protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
+    protocol::{Input, Key, OpResult, Order, all, check_arn, epoch, page},
 };
 
 pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
-    let name = input.string("name", 1, 80)?;
-    let tags = input.tags("tags", false)?;
+    let (name, tags) = all((input.string("name", 1, 80), input.tags("tags", false)))?;
     let a = ctx
         .engine
         .create_activity_with_tags(name, tags)

@@ -7,7 +7,7 @@ use super::{ARN_MAX, Ctx, LONG_ARN_MAX, until_shutdown};
 use crate::{
     api::{
         error::from_engine,
-        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page},
+        protocol::{ApiError, Input, Key, OpResult, Order, all, check_arn, epoch, page_members},
     },
     local::{
         ExecutionDescription, ExecutionFilter, ExecutionStatus, RedriveFilter, StartExecution,
@@ -28,10 +28,12 @@ const STATUSES: &[&str] = &[
 const EXECUTION_KINDS: &[&str] = &["execution", "express"];
 
 pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
-    let target = input.string("stateMachineArn", 1, ARN_MAX)?;
-    let name = input.opt_string("name", 1, 80)?;
-    let execution_input = input.opt_string("input", 0, usize::MAX)?;
-    input.opt_string("traceHeader", 0, 256)?;
+    let (target, name, execution_input, _) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        input.opt_string("name", 1, 80),
+        input.opt_string("input", 0, usize::MAX),
+        input.opt_string("traceHeader", 0, 256),
+    ))?;
     // `<stateMachineArn>#<TestCase>` picks a test case of the mock configuration.
     let (arn, test_case) = match target.split_once('#') {
         Some((arn, case)) => (arn, Some(case)),
@@ -65,11 +67,13 @@ pub(super) async fn start(ctx: &Ctx, input: &Input) -> OpResult {
 /// `StartSyncExecution`: runs an Express machine to its end and answers with the result
 /// ([`LocalEngine::start_sync_execution`](crate::local::LocalEngine::start_sync_execution)).
 pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
-    let name = input.opt_string("name", 1, 80)?;
-    let execution_input = input.opt_string("input", 0, usize::MAX)?;
-    let trace_header = input.opt_string("traceHeader", 0, 256)?;
-    let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
+    let (arn, name, execution_input, trace_header, included) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        input.opt_string("name", 1, 80),
+        input.opt_string("input", 0, usize::MAX),
+        input.opt_string("traceHeader", 0, 256),
+        input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"]),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let mut start = StartExecution::from_json(execution_input.unwrap_or("{}"));
     if let Some(n) = name {
@@ -98,7 +102,8 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
         out.insert("cause".into(), c.into());
     }
     if data {
-        out.insert("input".into(), done.input.to_string().into());
+        let text = done.input_text.unwrap_or_else(|| done.input.to_string());
+        out.insert("input".into(), text.into());
     }
     out.insert("inputDetails".into(), json!({"included": data}));
     if let Some(o) = &done.output {
@@ -122,9 +127,11 @@ pub(super) async fn start_sync(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
-    let error = input.opt_string("error", 0, 256)?;
-    let cause = input.opt_string("cause", 0, 32_768)?;
+    let (arn, error, cause) = all((
+        input.string("executionArn", 1, ARN_MAX),
+        input.opt_string("error", 0, 256),
+        input.opt_string("cause", 0, 32_768),
+    ))?;
     check_arn(arn, EXECUTION_KINDS)?;
     let date = ctx
         .engine
@@ -134,8 +141,10 @@ pub(super) fn stop(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
-    let included = input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"])?;
+    let (arn, included) = all((
+        input.string("executionArn", 1, ARN_MAX),
+        input.opt_enum("includedData", &["ALL_DATA", "METADATA_ONLY"]),
+    ))?;
     check_arn(arn, EXECUTION_KINDS)?;
     let d = ctx.engine.describe_execution(arn).map_err(from_engine)?;
     let data = included != Some("METADATA_ONLY");
@@ -149,7 +158,8 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
         out.insert("stopDate".into(), epoch(stop));
     }
     if data {
-        out.insert("input".into(), d.input.to_string().into());
+        let text = d.input_text.unwrap_or_else(|| d.input.to_string());
+        out.insert("input".into(), text.into());
     }
     out.insert("inputDetails".into(), json!({"included": data}));
     if let Some(o) = &d.output {
@@ -212,10 +222,13 @@ fn list_item(d: ExecutionDescription) -> Value {
 }
 
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
-    let machine = input.opt_string("stateMachineArn", 1, ARN_MAX)?;
-    let map_run = input.opt_string("mapRunArn", 1, LONG_ARN_MAX)?;
-    let status = input.opt_enum("statusFilter", STATUSES)?;
-    let redrive = input.opt_enum("redriveFilter", &["REDRIVEN", "NOT_REDRIVEN"])?;
+    let (machine, status, page_members, map_run, redrive) = all((
+        input.opt_string("stateMachineArn", 1, ARN_MAX),
+        input.opt_enum("statusFilter", STATUSES),
+        page_members(input, 3096),
+        input.opt_string("mapRunArn", 1, LONG_ARN_MAX),
+        input.opt_enum("redriveFilter", &["REDRIVEN", "NOT_REDRIVEN"]),
+    ))?;
     let scope = format!(
         "ListExecutions\n{}\n{}\n{}\n{}",
         machine.unwrap_or(""),
@@ -223,7 +236,7 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
         status.unwrap_or(""),
         redrive.unwrap_or("")
     );
-    let page = page(input, &scope, 3096)?;
+    let page = page_members.resolve(&scope)?;
     let mut filter = match (machine, map_run) {
         (Some(_), Some(_)) => {
             return Err(ApiError::validation(
@@ -275,17 +288,15 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
 /// the states that did not succeed
 /// ([`LocalEngine::redrive_execution`](crate::local::LocalEngine::redrive_execution)).
 pub(super) async fn redrive(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
-    let token = input.opt_string("clientToken", 1, 64)?;
-    if let Some(t) = token
-        && !t.chars().all(|c| c.is_ascii_graphic())
-    {
-        return Err(ApiError::constraint(
+    let client_token = || match input.opt_string("clientToken", 1, 64)? {
+        Some(t) if !t.chars().all(|c| c.is_ascii_graphic()) => Err(ApiError::constraint(
             &format!("'{t}'"),
             "clientToken",
             "Member must satisfy regular expression pattern: [!-~]+",
-        ));
-    }
+        )),
+        token => Ok(token),
+    };
+    let (arn, token) = all((input.string("executionArn", 1, ARN_MAX), client_token()))?;
     check_arn(arn, EXECUTION_KINDS)?;
     let run = ctx
         .engine
@@ -306,12 +317,16 @@ const DATA_MEMBERS: &[&str] = &[
 ];
 
 pub(super) fn history(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
-    let reverse = input.opt_bool("reverseOrder")?.unwrap_or(false);
-    let data = input.opt_bool("includeExecutionData")?.unwrap_or(true);
+    let (arn, page_members, reverse, data) = all((
+        input.string("executionArn", 1, ARN_MAX),
+        page_members(input, 1024),
+        input.opt_bool("reverseOrder"),
+        input.opt_bool("includeExecutionData"),
+    ))?;
+    let (reverse, data) = (reverse.unwrap_or(false), data.unwrap_or(true));
     check_arn(arn, EXECUTION_KINDS)?;
     let scope = format!("GetExecutionHistory\n{arn}\n{reverse}");
-    let page = page(input, &scope, 1024)?;
+    let page = page_members.resolve(&scope)?;
     let history = ctx.engine.get_execution_history(arn).map_err(from_engine)?;
     let events: Vec<Value> = history
         .events()

@@ -9,7 +9,9 @@ use sfn_core::model::ExecutionType;
 use crate::{
     api::{
         error::from_engine,
-        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page, rename},
+        protocol::{
+            ApiError, Input, Key, OpResult, Order, all, check_arn, collect, epoch, page, rename,
+        },
     },
     local::{CreateStateMachine, StateMachineDescription, UpdateStateMachine},
 };
@@ -39,16 +41,16 @@ fn variable_references(out: &mut Value, definition: &str) {
 /// The settings a CreateStateMachine or UpdateStateMachine request holds, each a
 /// structure.
 fn settings(input: &Input) -> Result<Vec<(&'static str, Value)>, ApiError> {
-    let mut out = Vec::new();
-    for member in SETTINGS {
-        if let Some(mut v) = input.opt_object(member)? {
-            if *member == "loggingConfiguration" {
-                logging(&mut v)?;
-            }
-            out.push((*member, v));
+    let read = SETTINGS.iter().map(|member| {
+        let mut v = input.opt_object(member)?;
+        if let Some(v) = &mut v
+            && *member == "loggingConfiguration"
+        {
+            logging(v)?;
         }
-    }
-    Ok(out)
+        Ok(v.map(|v| (*member, v)))
+    });
+    Ok(collect(read)?.into_iter().flatten().collect())
 }
 
 const LOG_LEVELS: &[&str] = &["ALL", "ERROR", "FATAL", "OFF"];
@@ -61,21 +63,23 @@ fn logging(config: &mut Value) -> Result<(), ApiError> {
         return Ok(());
     };
     let nested = Input::from_members(members.clone());
-    let level = nested
-        .opt_enum("level", LOG_LEVELS)
-        .map_err(|e| rename(e, "level", "loggingConfiguration.level"))?
-        .unwrap_or("OFF");
-    nested.opt_bool("includeExecutionData").map_err(|e| {
-        rename(
-            e,
-            "includeExecutionData",
-            "loggingConfiguration.includeExecutionData",
-        )
-    })?;
-    let destinations = nested
-        .object_list("destinations", false)
-        .map_err(|e| rename(e, "destinations", "loggingConfiguration.destinations"))?
-        .map_or(0, |d| d.len());
+    let (level, _, destinations) = all((
+        nested
+            .opt_enum("level", LOG_LEVELS)
+            .map_err(|e| rename(e, "level", "loggingConfiguration.level")),
+        nested.opt_bool("includeExecutionData").map_err(|e| {
+            rename(
+                e,
+                "includeExecutionData",
+                "loggingConfiguration.includeExecutionData",
+            )
+        }),
+        nested
+            .object_list("destinations", false)
+            .map_err(|e| rename(e, "destinations", "loggingConfiguration.destinations")),
+    ))?;
+    let level = level.unwrap_or("OFF");
+    let destinations = destinations.map_or(0, |d| d.len());
     if destinations > 1 || (level != "OFF" && destinations == 0) {
         return Err(ApiError::new(
             "InvalidLoggingConfiguration",
@@ -92,20 +96,28 @@ fn logging(config: &mut Value) -> Result<(), ApiError> {
 /// `publish` and `versionDescription`, which CreateStateMachine and UpdateStateMachine
 /// both take.
 fn publishing(input: &Input) -> Result<(bool, Option<&str>), ApiError> {
-    let publish = input.opt_bool("publish")?.unwrap_or(false);
-    Ok((publish, input.opt_string("versionDescription", 0, 256)?))
+    let (publish, description) = all((
+        input.opt_bool("publish"),
+        input.opt_string("versionDescription", 0, 256),
+    ))?;
+    Ok((publish.unwrap_or(false), description))
 }
 
 pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
-    let name = input.string("name", 1, 80)?;
-    let definition = input.string("definition", 1, DEFINITION_MAX)?;
-    let role = input.string("roleArn", 1, 256)?;
-    let machine_type = match input.opt_enum("type", TYPES)? {
+    let (name, definition, role, machine_type, mut sent, tags, (publish, version_description)) =
+        all((
+            input.string("name", 1, 80),
+            input.string("definition", 1, DEFINITION_MAX),
+            input.string("roleArn", 1, 256),
+            input.opt_enum("type", TYPES),
+            settings(input),
+            input.tags("tags", false),
+            publishing(input),
+        ))?;
+    let machine_type = match machine_type {
         Some("EXPRESS") => ExecutionType::Express,
         _ => ExecutionType::Standard,
     };
-    let tags = input.tags("tags", false)?;
-    let (publish, version_description) = publishing(input)?;
     let mut create = CreateStateMachine::new(name, definition)
         .role_arn(role)
         .machine_type(machine_type)
@@ -116,7 +128,6 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
     }
     // Every setting is recorded, at its default when not sent: a machine created again
     // alike but for its settings is another machine, as on AWS.
-    let mut sent = settings(input)?;
     for (member, value) in default_settings() {
         if !sent.iter().any(|(m, _)| *m == member) {
             sent.push((member, value));
@@ -140,10 +151,13 @@ pub(super) fn create(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
-    let definition = input.opt_string("definition", 1, DEFINITION_MAX)?;
-    let role = input.opt_string("roleArn", 1, 256)?;
-    let (publish, version_description) = publishing(input)?;
+    let (arn, definition, role, sent, (publish, version_description)) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        input.opt_string("definition", 1, DEFINITION_MAX),
+        input.opt_string("roleArn", 1, 256),
+        settings(input),
+        publishing(input),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let other_settings = SETTINGS.iter().any(|k| input.has(k));
     if definition.is_none() && role.is_none() && !other_settings {
@@ -162,7 +176,7 @@ pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
     if let Some(d) = version_description {
         update = update.version_description(d);
     }
-    for (member, value) in settings(input)? {
+    for (member, value) in sent {
         update = update.setting(member, value);
     }
     let u = ctx
@@ -209,8 +223,10 @@ fn report_settings(out: &mut Value, recorded: Map<String, Value>) {
 }
 
 pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
-    input.opt_enum("includedData", INCLUDED_DATA)?;
+    let (arn, _) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        input.opt_enum("includedData", INCLUDED_DATA),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let d = ctx
         .engine
@@ -219,7 +235,7 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
     let mut out = json!({
         "stateMachineArn": d.state_machine_arn,
         "name": d.name,
-        "status": "ACTIVE",
+        "status": d.status.as_str(),
         "definition": d.definition,
         "roleArn": d.role_arn,
         "type": d.machine_type.as_str(),
@@ -237,8 +253,10 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn describe_for_execution(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
-    input.opt_enum("includedData", INCLUDED_DATA)?;
+    let (arn, _) = all((
+        input.string("executionArn", 1, ARN_MAX),
+        input.opt_enum("includedData", INCLUDED_DATA),
+    ))?;
     check_arn(arn, &["execution", "express"])?;
     let d: StateMachineDescription = ctx
         .engine

@@ -6,7 +6,7 @@ use super::{ARN_MAX, Ctx, LONG_ARN_MAX};
 use crate::{
     api::{
         error::from_engine,
-        protocol::{Input, Key, OpResult, Order, check_arn, epoch, page},
+        protocol::{Input, Key, OpResult, Order, all, check_arn, epoch, page_members},
     },
     local::MapRunUpdate,
 };
@@ -19,10 +19,13 @@ pub(super) fn describe(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("executionArn", 1, ARN_MAX)?;
+    let (arn, page_members) = all((
+        input.string("executionArn", 1, ARN_MAX),
+        page_members(input, 1024),
+    ))?;
     check_arn(arn, &["execution"])?;
     let scope = format!("ListMapRuns\n{arn}");
-    let page = page(input, &scope, 1024)?;
+    let page = page_members.resolve(&scope)?;
     let runs = ctx.engine.list_map_runs(arn).map_err(from_engine)?;
     let (items, next) = page.take(runs, &scope, Order::Ascending, |r| {
         Key::dated(r.start_date, &r.map_run_arn)
@@ -53,10 +56,12 @@ pub(super) fn list(ctx: &Ctx, input: &Input) -> OpResult {
 /// `toleratedFailureCount` for a running Map Run
 /// ([`LocalEngine::update_map_run`](crate::local::LocalEngine::update_map_run)).
 pub(super) fn update(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("mapRunArn", 1, LONG_ARN_MAX)?;
-    let concurrency = input.opt_int("maxConcurrency", 0, i64::from(i32::MAX))?;
-    let percentage = input.opt_float("toleratedFailurePercentage", 0.0, 100.0)?;
-    let count = input.opt_int("toleratedFailureCount", 0, i64::MAX)?;
+    let (arn, concurrency, percentage, count) = all((
+        input.string("mapRunArn", 1, LONG_ARN_MAX),
+        input.opt_int("maxConcurrency", 0, i64::from(i32::MAX)),
+        input.opt_float("toleratedFailurePercentage", 0.0, 100.0),
+        input.opt_int("toleratedFailureCount", 0, i64::MAX),
+    ))?;
     check_arn(arn, &["mapRun"])?;
     let mut update = MapRunUpdate::new();
     if let Some(n) = concurrency.and_then(|n| u64::try_from(n).ok()) {

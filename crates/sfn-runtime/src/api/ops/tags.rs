@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{ARN_MAX, Ctx};
 use crate::api::{
     error::resource_not_found,
-    protocol::{ApiError, Input, OpResult, check_arn},
+    protocol::{ApiError, Input, OpResult, all, check_arn},
 };
 
 /// The resources that take tags.
@@ -15,8 +15,10 @@ const TAGGABLE: &[&str] = &["stateMachine", "activity"];
 const MAX_TAGS: usize = 50;
 
 pub(super) fn tag(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("resourceArn", 1, ARN_MAX)?;
-    let tags = input.tags("tags", true)?;
+    let (arn, tags) = all((
+        input.string("resourceArn", 1, ARN_MAX),
+        input.tags("tags", true),
+    ))?;
     check_arn(arn, TAGGABLE)?;
     let existing = ctx
         .engine
@@ -39,8 +41,10 @@ pub(super) fn tag(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn untag(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("resourceArn", 1, ARN_MAX)?;
-    let keys = input.string_list("tagKeys", true)?;
+    let (arn, keys) = all((
+        input.string("resourceArn", 1, ARN_MAX),
+        input.string_list("tagKeys", true),
+    ))?;
     check_arn(arn, TAGGABLE)?;
     ctx.engine
         .untag_resource(arn, &keys)

@@ -5,15 +5,17 @@ use serde_json::{Value, json};
 use super::{ARN_MAX, Ctx};
 use crate::api::{
     error::from_engine,
-    protocol::{ApiError, Input, OpResult, check_arn},
+    protocol::{ApiError, Input, OpResult, all, check_arn},
 };
 
 /// The longest task token.
 const TOKEN_MAX: usize = 2048;
 
 pub(super) async fn get_activity_task(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("activityArn", 1, ARN_MAX)?;
-    let worker = input.opt_string("workerName", 1, 80)?;
+    let (arn, worker) = all((
+        input.string("activityArn", 1, ARN_MAX),
+        input.opt_string("workerName", 1, 80),
+    ))?;
     check_arn(arn, &["activity"])?;
     if ctx.shutdown.is_cancelled() {
         return Ok(json!({}));
@@ -32,8 +34,10 @@ pub(super) async fn get_activity_task(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn send_success(ctx: &Ctx, input: &Input) -> OpResult {
-    let token = input.string("taskToken", 1, TOKEN_MAX)?;
-    let output = input.string("output", 0, usize::MAX)?;
+    let (token, output) = all((
+        input.string("taskToken", 1, TOKEN_MAX),
+        input.string("output", 0, usize::MAX),
+    ))?;
     if output.len() > sfn_core::eval::limits::MAX_PAYLOAD_BYTES {
         return Err(ApiError::new(
             "InvalidOutput",
@@ -52,9 +56,11 @@ pub(super) fn send_success(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn send_failure(ctx: &Ctx, input: &Input) -> OpResult {
-    let token = input.string("taskToken", 1, TOKEN_MAX)?;
-    let error = input.opt_string("error", 0, 256)?;
-    let cause = input.opt_string("cause", 0, 32_768)?;
+    let (token, error, cause) = all((
+        input.string("taskToken", 1, TOKEN_MAX),
+        input.opt_string("error", 0, 256),
+        input.opt_string("cause", 0, 32_768),
+    ))?;
     ctx.engine
         .send_task_failure(token, error.map(str::to_owned), cause.map(str::to_owned))
         .map_err(from_engine)?;

@@ -7,13 +7,15 @@ use sfn_core::{
     validate::{ValidateOptions, validate_str_with},
 };
 
-use crate::api::protocol::{Input, OpResult};
+use crate::api::protocol::{Input, OpResult, all};
 
 pub(super) fn validate(input: &Input) -> OpResult {
-    let definition = input.string("definition", 1, super::DEFINITION_MAX)?;
-    let machine_type = input.opt_enum("type", &["STANDARD", "EXPRESS"])?;
-    let severity = input.opt_enum("severity", &["ERROR", "WARNING"])?;
-    let max = input.opt_int("maxResults", 0, 100)?;
+    let (definition, machine_type, severity, max) = all((
+        input.string("definition", 1, super::DEFINITION_MAX),
+        input.opt_enum("type", &["STANDARD", "EXPRESS"]),
+        input.opt_enum("severity", &["ERROR", "WARNING"]),
+        input.opt_int("maxResults", 0, 100),
+    ))?;
     let max = match max {
         None | Some(0) => 100,
         Some(n) => usize::try_from(n).unwrap_or(100),

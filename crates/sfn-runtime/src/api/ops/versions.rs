@@ -8,7 +8,10 @@ use super::{ARN_MAX, Ctx};
 use crate::{
     api::{
         error::from_engine,
-        protocol::{ApiError, Input, Key, OpResult, Order, check_arn, epoch, page, rename},
+        protocol::{
+            ApiError, Input, Key, OpResult, Order, all, check_arn, collect, epoch, page_members,
+            rename,
+        },
     },
     local::{AliasDescription, RoutingConfig},
 };
@@ -17,9 +20,11 @@ use crate::{
 const DESCRIPTION_MAX: usize = 256;
 
 pub(super) fn publish(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
-    let revision_id = input.opt_string("revisionId", 0, usize::MAX)?;
-    let description = input.opt_string("description", 0, DESCRIPTION_MAX)?;
+    let (arn, revision_id, description) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        input.opt_string("revisionId", 0, usize::MAX),
+        input.opt_string("description", 0, DESCRIPTION_MAX),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let v = ctx
         .engine
@@ -32,10 +37,13 @@ pub(super) fn publish(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn list_versions(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let (arn, page_members) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        page_members(input, 1024),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let scope = format!("ListStateMachineVersions\n{arn}");
-    let page = page(input, &scope, 1024)?;
+    let page = page_members.resolve(&scope)?;
     let versions = ctx
         .engine
         .list_state_machine_versions(arn)
@@ -72,8 +80,7 @@ fn routing(input: &Input, required: bool) -> Result<Option<Vec<RoutingConfig>>, 
     let Some(items) = items else {
         return Ok(None);
     };
-    let mut routes = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+    let routes = collect(items.iter().enumerate().map(|(i, item)| {
         let field = format!("routingConfiguration.{}.member", i + 1);
         let arn = item
             .string("stateMachineVersionArn", 1, ARN_MAX)
@@ -83,21 +90,23 @@ fn routing(input: &Input, required: bool) -> Result<Option<Vec<RoutingConfig>>, 
                     "stateMachineVersionArn",
                     &format!("{field}.stateMachineVersionArn"),
                 )
-            })?;
+            });
         // The engine words the check of the upper bound, as AWS does.
         let weight = item
             .opt_int("weight", 0, i64::from(u32::MAX))
-            .map_err(|e| rename(e, "weight", &format!("{field}.weight")))?
-            .and_then(|w| u32::try_from(w).ok())
-            .ok_or_else(|| {
-                ApiError::constraint(
-                    "null",
-                    &format!("{field}.weight"),
-                    "Member must not be null",
-                )
-            })?;
-        routes.push(RoutingConfig::new(arn, weight));
-    }
+            .map_err(|e| rename(e, "weight", &format!("{field}.weight")))
+            .and_then(|w| {
+                w.and_then(|w| u32::try_from(w).ok()).ok_or_else(|| {
+                    ApiError::constraint(
+                        "null",
+                        &format!("{field}.weight"),
+                        "Member must not be null",
+                    )
+                })
+            });
+        let (arn, weight) = all((arn, weight))?;
+        Ok(RoutingConfig::new(arn, weight))
+    }))?;
     Ok(Some(routes))
 }
 
@@ -121,9 +130,12 @@ fn alias_json(a: AliasDescription) -> Value {
 }
 
 pub(super) fn create_alias(ctx: &Ctx, input: &Input) -> OpResult {
-    let name = input.string("name", 1, 80)?;
-    let description = input.opt_string("description", 0, DESCRIPTION_MAX)?;
-    let routes = routing(input, true)?.unwrap_or_default();
+    let (description, name, routes) = all((
+        input.opt_string("description", 0, DESCRIPTION_MAX),
+        input.string("name", 1, 80),
+        routing(input, true),
+    ))?;
+    let routes = routes.unwrap_or_default();
     let a = ctx
         .engine
         .create_state_machine_alias(name, description, &routes)
@@ -145,9 +157,11 @@ pub(super) fn describe_alias(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn update_alias(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineAliasArn", 1, ARN_MAX)?;
-    let description = input.opt_string("description", 0, DESCRIPTION_MAX)?;
-    let routes = routing(input, false)?;
+    let (arn, description, routes) = all((
+        input.string("stateMachineAliasArn", 1, ARN_MAX),
+        input.opt_string("description", 0, DESCRIPTION_MAX),
+        routing(input, false),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let date = ctx
         .engine
@@ -166,10 +180,13 @@ pub(super) fn delete_alias(ctx: &Ctx, input: &Input) -> OpResult {
 }
 
 pub(super) fn list_aliases(ctx: &Ctx, input: &Input) -> OpResult {
-    let arn = input.string("stateMachineArn", 1, ARN_MAX)?;
+    let (arn, page_members) = all((
+        input.string("stateMachineArn", 1, ARN_MAX),
+        page_members(input, 1024),
+    ))?;
     check_arn(arn, &["stateMachine"])?;
     let scope = format!("ListStateMachineAliases\n{arn}");
-    let page = page(input, &scope, 1024)?;
+    let page = page_members.resolve(&scope)?;
     let aliases = ctx
         .engine
         .list_state_machine_aliases(arn)

@@ -469,7 +469,7 @@ impl Run {
                             frame,
                             EventType::MapStateFailed,
                             EventDetails::Failure {
-                                error: Some(error.clone()),
+                                error: Failure::reported(error),
                                 cause: cause.clone(),
                             },
                         )?;

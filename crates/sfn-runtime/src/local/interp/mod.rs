@@ -98,6 +98,14 @@ impl Failure {
         }
     }
 
+    /// The error name as the history and the API carry it: none for a failure without
+    /// one (a Fail state without `Error`, a task failed without an error name), which AWS
+    /// leaves out rather than answering an empty name. Within a run, such a failure's
+    /// name is the empty string, which `Retry` and `Catch` match as AWS does.
+    pub(crate) fn reported(error: &str) -> Option<String> {
+        Some(error.to_owned()).filter(|e| !e.is_empty())
+    }
+
     /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
     /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
     fn handleable(&self) -> Option<(&str, Option<&str>)> {
@@ -163,6 +171,10 @@ pub(crate) struct Run {
     pub(crate) engine: Arc<Inner>,
     /// The machine's name, which child executions' ARNs carry.
     pub(crate) machine_name: Arc<str>,
+    /// The machine whose deletion fails the run at its next state transition, as on
+    /// AWS: a Standard execution's; none for an Express or child execution, or a
+    /// tested state.
+    pub(crate) deletable: Option<Arc<str>>,
     /// The revision of the machine it runs (`MachineEntry::revision`), which the child
     /// executions of distributed Maps record as their own (0 for a tested state).
     pub(crate) revision: u64,
@@ -390,6 +402,17 @@ impl Run {
                 }
                 match next {
                     Some(next) => {
+                        if let Some(machine) = &self.deletable
+                            && self.engine.is_deleting(machine)
+                        {
+                            return Err(Failure::new(
+                                states::RUNTIME,
+                                Some(format!(
+                                    "State machine {} has been deleted.",
+                                    self.machine_name
+                                )),
+                            ));
+                        }
                         idx = next;
                         data = out;
                     }

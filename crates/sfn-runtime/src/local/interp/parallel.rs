@@ -148,7 +148,7 @@ impl Run {
                         frame,
                         EventType::ParallelStateFailed,
                         EventDetails::Failure {
-                            error: Some(error.clone()),
+                            error: Failure::reported(error),
                             cause: cause.clone(),
                         },
                     )?;

@@ -256,7 +256,7 @@ impl Run {
                     EventDetails::TaskFailed {
                         resource_type: st.resource_type.clone(),
                         resource: st.resource.clone(),
-                        error: Some(error.clone()),
+                        error: Failure::reported(&error),
                         cause: cause.clone(),
                     },
                 )?;

@@ -138,7 +138,7 @@ impl LocalEngine {
                 tested.next_state = state_name(i);
                 if let Some((error, cause)) = verdict.caught {
                     tested.status = TestStatus::CaughtError;
-                    tested.error = Some(error);
+                    tested.error = Failure::reported(&error);
                     tested.cause = cause;
                 }
             }
@@ -158,7 +158,7 @@ impl LocalEngine {
                     ),
                 };
                 // A Fail state without `Error` fails without an error name.
-                tested.error = Some(error).filter(|e| !e.is_empty());
+                tested.error = Failure::reported(&error);
                 tested.cause = cause;
             }
         }
@@ -241,6 +241,7 @@ impl LocalEngine {
             execution_arn: Arc::from(arn.as_str()),
             engine: inner.clone(),
             machine_name: Arc::from(machine_name),
+            deletable: None,
             revision: 0,
             role_arn,
             context_base,
