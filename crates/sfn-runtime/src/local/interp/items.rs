@@ -23,7 +23,7 @@ use sfn_core::{
     StatesError,
     error::states,
     eval::{
-        Env, io,
+        Env,
         items::{self, InputType, WriterOptions},
         template,
     },
