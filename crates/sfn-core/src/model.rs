@@ -544,6 +544,9 @@ pub enum Condition {
     Not(Box<ChoiceRule>),
     /// JSONata `Condition`.
     Jsonata(JsonataString),
+    /// JSONata `Condition` written as a boolean (`"Condition": true`), which AWS accepts:
+    /// the rule always, or never, matches.
+    Literal(bool),
 }
 
 /// What a comparison is compared with.
@@ -733,6 +736,9 @@ impl ChoiceRule {
             }
             Condition::Jsonata(j) => {
                 m.insert("Condition".into(), Value::String(j.as_str().to_owned()));
+            }
+            Condition::Literal(b) => {
+                m.insert("Condition".into(), Value::Bool(*b));
             }
         }
         if let Some(c) = &self.comment {

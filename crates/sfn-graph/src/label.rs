@@ -37,6 +37,7 @@ fn condition(c: &Condition) -> String {
         Condition::Or(rules) => format!("Or({})", list(rules)),
         Condition::Not(rule) => format!("Not({})", condition(&rule.condition)),
         Condition::Jsonata(j) => jsonata(j.as_str()),
+        Condition::Literal(b) => b.to_string(),
         _ => "…".to_owned(),
     }
 }

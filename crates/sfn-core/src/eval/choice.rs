@@ -60,6 +60,7 @@ pub fn matches(
             Ok(false)
         }
         Condition::Not(rule) => Ok(!matches(&rule.condition, scope, jsonata)?),
+        Condition::Literal(b) => Ok(*b),
         Condition::Jsonata(expr) => {
             let Some(js) = jsonata else {
                 return Err(StatesError::runtime(

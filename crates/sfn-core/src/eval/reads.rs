@@ -561,6 +561,7 @@ fn choice_rule(r: &mut Reads, rule: &ChoiceRule) {
         }
         Condition::Not(rule) => choice_rule(r, rule),
         Condition::Jsonata(e) => jsonata(r, e),
+        Condition::Literal(_) => {}
     }
 }
 

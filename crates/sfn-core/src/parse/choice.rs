@@ -101,6 +101,8 @@ impl StateReader<'_, '_> {
                             .jsonata_string(s, "Condition", &at)
                             .map(Condition::Jsonata)
                     }
+                    // AWS accepts a boolean literal, and runs the rule on it.
+                    Some(Value::Bool(b)) => Some(Condition::Literal(*b)),
                     Some(v) => {
                         let at = obj.at("Condition");
                         self.p.error(

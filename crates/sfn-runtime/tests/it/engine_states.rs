@@ -225,3 +225,22 @@ async fn jsonata_fields_take_their_literal_forms() {
         Some(json!({"r": [5, 10, 15], "x": [true, null, 1.5, "ab", "plain"], "z": {"deep": [42]}}))
     );
 }
+
+#[tokio::test]
+async fn a_jsonata_choice_condition_may_be_a_boolean_literal() {
+    // AWS accepts `"Condition": true` (and false) and runs the rule on it.
+    for (literal, output) in [
+        (true, json!({"took": "yes"})),
+        (false, json!({"took": "no"})),
+    ] {
+        let def = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "C", "States": {{
+                "C": {{"Type": "Choice", "Choices": [{{"Condition": {literal}, "Next": "Yes"}}], "Default": "No"}},
+                "Yes": {{"Type": "Pass", "Output": {{"took": "yes"}}, "End": true}},
+                "No": {{"Type": "Pass", "Output": {{"took": "no"}}, "End": true}}}}}}"#
+        );
+        let done = run(&engine(), "m", &def, json!({})).await;
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(done.output, Some(output));
+    }
+}
