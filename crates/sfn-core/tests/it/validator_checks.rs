@@ -897,5 +897,8 @@ fn reader_max_items_from_zero_to_a_hundred_million() {
     valid(&with(0));
     valid(&with(100_000_000));
     error(&with(-1), "/States/M/ItemReader/ReaderConfig/MaxItems");
-    error(&with(100_000_001), "/States/M/ItemReader/ReaderConfig/MaxItems");
+    error(
+        &with(100_000_001),
+        "/States/M/ItemReader/ReaderConfig/MaxItems",
+    );
 }
