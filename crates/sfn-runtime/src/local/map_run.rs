@@ -597,12 +597,12 @@ impl Run {
         };
         if let Some(Failure::Error { error, cause }) = failure {
             run.close(now, MapRunStatus::Failed);
-            let details = || EventDetails::Failure {
+            let details = EventDetails::Failure {
                 error: Some(error.clone()),
                 cause: cause.clone(),
             };
-            self.record(frame, EventType::MapRunFailed, details())?;
-            self.record(frame, EventType::MapStateFailed, details())?;
+            self.record(frame, EventType::MapRunFailed, details)?;
+            self.record(frame, EventType::MapStateFailed, EventDetails::None)?;
             return Err(Failure::Error { error, cause });
         }
         run.close(now, MapRunStatus::Succeeded);

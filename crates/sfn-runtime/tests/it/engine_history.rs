@@ -128,3 +128,29 @@ async fn a_callback_task_submitted_while_a_sibling_branch_moves_on_follows_its_o
         submitted.id
     );
 }
+
+#[tokio::test]
+async fn a_failed_map_or_parallel_state_event_has_no_details() {
+    // AWS records `MapStateFailed` and `ParallelStateFailed` without details; the error is
+    // the execution's, or the catcher's.
+    let def = r#"{"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Next": "M", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "M"}],
+            "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}]},
+        "M": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+            "ItemProcessor": {"StartAt": "G", "States": {"G": {"Type": "Fail", "Error": "E", "Cause": "c"}}}}}}"#;
+    let engine = engine();
+    let done = run(&engine, "m", def, json!({"items": [1]})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    let h = history(&engine, &done.execution_arn);
+    for ty in [EventType::ParallelStateFailed, EventType::MapStateFailed] {
+        let event = find(&h, ty).to_json();
+        let keys: Vec<&String> = event
+            .as_object()
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        assert!(
+            keys.iter().all(|k| !k.ends_with("EventDetails")),
+            "{ty:?}: {event}"
+        );
+    }
+}

@@ -463,15 +463,9 @@ impl Run {
                     outputs.push(None);
                     frame.redrive.inner = Some(branches_after(&outputs, stopped));
                     frame.last = last;
-                    if let Failure::Error { error, cause } = &f {
-                        self.record(
-                            frame,
-                            EventType::MapStateFailed,
-                            EventDetails::Failure {
-                                error: Some(error.clone()),
-                                cause: cause.clone(),
-                            },
-                        )?;
+                    if let Failure::Error { .. } = &f {
+                        // As AWS records it: no details; the error is the execution's.
+                        self.record(frame, EventType::MapStateFailed, EventDetails::None)?;
                     }
                     return Err(f);
                 }

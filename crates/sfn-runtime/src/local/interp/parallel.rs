@@ -143,15 +143,9 @@ impl Run {
             None => outputs.into_iter().flatten().collect::<Vec<_>>(),
             Some(f) => {
                 frame.redrive.inner = Some(branches_after(&outputs, stopped));
-                if let Failure::Error { error, cause } = &f {
-                    self.record(
-                        frame,
-                        EventType::ParallelStateFailed,
-                        EventDetails::Failure {
-                            error: Some(error.clone()),
-                            cause: cause.clone(),
-                        },
-                    )?;
+                if let Failure::Error { .. } = &f {
+                    // As AWS records it: no details; the error is the execution's.
+                    self.record(frame, EventType::ParallelStateFailed, EventDetails::None)?;
                 }
                 return Err(f);
             }
