@@ -602,7 +602,7 @@ impl Run {
                 cause: cause.clone(),
             };
             self.record(frame, EventType::MapRunFailed, details)?;
-            self.record(frame, EventType::MapStateFailed, EventDetails::None)?;
+            frame.closing_failure = Some(EventType::MapStateFailed);
             return Err(Failure::Error { error, cause });
         }
         run.close(now, MapRunStatus::Succeeded);
@@ -712,6 +712,7 @@ impl Run {
             map_item: children.item_in_context.then(|| (index, (*input).clone())),
             verified: None,
             redrive: Slot::default(),
+            closing_failure: None,
         };
         let result = run.run_scope(children.processor, input, &mut frame).await;
         let now = self.now();

@@ -154,3 +154,44 @@ async fn a_failed_map_or_parallel_state_event_has_no_details() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_retried_map_or_parallel_attempt_records_no_failed_event() {
+    // As AWS records it: each attempt starts again (`MapStateStarted`), and only the
+    // attempt no retrier takes closes with `MapStateFailed` (`ParallelStateFailed`).
+    let retry = r#""Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "MaxAttempts": 2}]"#;
+    let fail = r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}"#;
+    for (def, started, failed) in [
+        (
+            format!(
+                r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemsPath": "$.items", "End": true, {retry}, "ItemProcessor": {fail}}}}}}}"#
+            ),
+            "MapStateStarted",
+            "MapStateFailed",
+        ),
+        (
+            format!(
+                r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Parallel", "End": true, {retry}, "Branches": [{fail}]}}}}}}"#
+            ),
+            "ParallelStateStarted",
+            "ParallelStateFailed",
+        ),
+    ] {
+        let engine = engine();
+        let done = run(&engine, "m", &def, json!({"items": [1]})).await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        let h = history(&engine, &done.execution_arn);
+        let types = crate::support::types(&h);
+        assert_eq!(
+            types.iter().filter(|t| **t == started).count(),
+            3,
+            "{types:?}"
+        );
+        assert_eq!(
+            types.iter().filter(|t| **t == failed).count(),
+            1,
+            "{types:?}"
+        );
+        assert_eq!(types[types.len() - 2], failed, "{types:?}");
+    }
+}

@@ -405,6 +405,7 @@ impl Run {
                 map_item: item_in_context.then(|| (index, v.clone())),
                 verified: None,
                 redrive: Slot::default(),
+                closing_failure: None,
             };
             let name = name.clone();
             let prior = prior.next().unwrap_or(Branch::Fresh);
@@ -464,8 +465,7 @@ impl Run {
                     frame.redrive.inner = Some(branches_after(&outputs, stopped));
                     frame.last = last;
                     if let Failure::Error { .. } = &f {
-                        // As AWS records it: no details; the error is the execution's.
-                        self.record(frame, EventType::MapStateFailed, EventDetails::None)?;
+                        frame.closing_failure = Some(EventType::MapStateFailed);
                     }
                     return Err(f);
                 }

@@ -60,7 +60,7 @@ use super::{
     clock::Clock,
     engine::Inner,
     handlers::Handlers,
-    history::{EventDetails, History},
+    history::{EventDetails, EventType, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
     redrive::Slot,
@@ -232,6 +232,9 @@ pub(crate) struct Frame {
     pub(crate) verified: Option<Arc<Value>>,
     /// Where a redrive resumes this thread, and where it stopped.
     pub(crate) redrive: Slot,
+    /// The event that closes a failed Map or Parallel attempt (`MapStateFailed`,
+    /// `ParallelStateFailed`), recorded only once no retrier takes the error.
+    pub(crate) closing_failure: Option<EventType>,
 }
 
 /// Where a state leads: the next state (its index in the scope) with its input, or the

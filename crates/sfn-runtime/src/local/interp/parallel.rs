@@ -102,6 +102,7 @@ impl Run {
                         .clone()
                         .filter(|v| Arc::ptr_eq(v, &branch_input)),
                     redrive: Slot::default(),
+                    closing_failure: None,
                 };
                 let data = branch_input.clone();
                 let prior = prior.next().unwrap_or(Branch::Fresh);
@@ -144,8 +145,7 @@ impl Run {
             Some(f) => {
                 frame.redrive.inner = Some(branches_after(&outputs, stopped));
                 if let Failure::Error { .. } = &f {
-                    // As AWS records it: no details; the error is the execution's.
-                    self.record(frame, EventType::ParallelStateFailed, EventDetails::None)?;
+                    frame.closing_failure = Some(EventType::ParallelStateFailed);
                 }
                 return Err(f);
             }

@@ -99,6 +99,7 @@ impl LocalEngine {
             map_item: None,
             verified: None,
             redrive: Default::default(),
+            closing_failure: None,
         };
         // As on AWS, a tested state runs for five minutes at most (States.Timeout).
         let clock = run.clock.clone();
