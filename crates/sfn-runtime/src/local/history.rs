@@ -487,6 +487,7 @@ fn details_key(t: EventType) -> Option<&'static str> {
         LambdaFunctionTimedOut => "lambdaFunctionTimedOutEventDetails",
         MapRunStarted => "mapRunStartedEventDetails",
         MapRunFailed => "mapRunFailedEventDetails",
+        MapStateFailed | ParallelStateFailed => "evaluationFailedEventDetails",
         _ => return None,
     })
 }
