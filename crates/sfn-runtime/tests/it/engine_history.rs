@@ -195,3 +195,61 @@ async fn a_retried_map_or_parallel_attempt_records_no_failed_event() {
         assert_eq!(types[types.len() - 2], failed, "{types:?}");
     }
 }
+
+#[tokio::test]
+async fn task_events_name_a_service_integration_by_its_action() {
+    // As AWS records them: `resource` is what follows the service in the ARN, the
+    // pattern suffix included; a Lambda function called directly keeps its ARN.
+    let def = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Next": "B"},
+        "B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"}, "Next": "C"},
+        "C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}"#;
+    let engine = engine();
+    let arn = engine.create_state_machine_json("m", def).unwrap();
+    let mocks = sfn_runtime::local::Mocks::from_value(&json!({
+        "A": {"0": {"Return": {"Payload": 1}}},
+        "B": {"0": {"Return": {"Body": "x"}}},
+        "C": {"0": {"Return": 2}}
+    }))
+    .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})).mocks(mocks))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = history(&engine, &done.execution_arn);
+    let scheduled: Vec<(String, String)> = h
+        .events()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event_type,
+                EventType::TaskScheduled | EventType::LambdaFunctionScheduled
+            )
+        })
+        .map(|e| {
+            let j = e.to_json();
+            let d = j
+                .as_object()
+                .and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (
+                d["resourceType"].as_str().unwrap_or("-").to_owned(),
+                d["resource"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scheduled,
+        vec![
+            ("lambda".to_owned(), "invoke".to_owned()),
+            ("aws-sdk:s3".to_owned(), "getObject".to_owned()),
+            (
+                "-".to_owned(),
+                "arn:aws:lambda:us-east-1:123456789012:function:f".to_owned()
+            ),
+        ]
+    );
+}

@@ -229,7 +229,7 @@ impl Run {
                     states::DATA_LIMIT_EXCEEDED,
                     Some(format!(
                         "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                        st.resource
+                        t.resource
                     )),
                 ))
             } else {
