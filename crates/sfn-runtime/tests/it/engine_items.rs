@@ -571,3 +571,20 @@ async fn a_json_object_that_is_no_array_fails_the_reader_in_aws_words() {
         Some("Attempting to map over non-iterable node.")
     );
 }
+
+#[tokio::test]
+async fn a_map_state_that_reads_its_items_starts_with_length_zero() {
+    // As AWS records it: the Map Run reads and counts the items, `MapStateStarted` has 0.
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.json", b"[1, 2, 3]".to_vec()).unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let engine = engine_with(store);
+    let done = run(&engine, "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = crate::support::history(&engine, &done.execution_arn);
+    let started = crate::support::find(&h, sfn_runtime::local::EventType::MapStateStarted);
+    assert_eq!(
+        started.to_json()["mapStateStartedEventDetails"],
+        json!({"length": 0})
+    );
+}

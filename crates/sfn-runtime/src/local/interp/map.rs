@@ -274,10 +274,13 @@ impl Run {
             };
             let (items, sizes): (Vec<Value>, Option<Vec<usize>>) = items;
             let count = items.len();
+            // AWS records a length of 0 when an ItemReader reads the items: the Map Run,
+            // not the state, reads and counts them.
+            let length = if m.item_reader.is_some() { 0 } else { count };
             let run_started = self.record(
                 frame,
                 EventType::MapStateStarted,
-                EventDetails::MapStateStarted { length: count },
+                EventDetails::MapStateStarted { length },
             )?;
             // Each iteration's input.
             let selector = m.item_selector.as_ref().or(m.parameters.as_ref());
