@@ -244,3 +244,22 @@ async fn a_jsonata_choice_condition_may_be_a_boolean_literal() {
         assert_eq!(done.output, Some(output));
     }
 }
+
+#[tokio::test]
+async fn a_request_response_task_sees_no_task_token_in_the_context_object() {
+    // As AWS records it: `$$` of a `lambda:invoke` task has Execution, StateMachine and
+    // State, no `Task` (the token is for `.sync` and `.waitForTaskToken`).
+    let engine = engine();
+    engine.register_handler(
+        "arn:aws:states:::lambda:invoke",
+        |req: sfn_runtime::local::TaskRequest| async move { Ok(req.input) },
+    );
+    let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload": {"ctx.$": "$$"}}, "End": true}}}"#;
+    let done = run(&engine, "m", def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let ctx = &done.output.unwrap_or_default()["Payload"]["ctx"];
+    assert!(ctx["State"]["Name"] == json!("T"), "{ctx}");
+    assert!(ctx.get("Task").is_none(), "{ctx}");
+}
