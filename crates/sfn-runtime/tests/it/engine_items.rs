@@ -588,3 +588,46 @@ async fn a_map_state_that_reads_its_items_starts_with_length_zero() {
         json!({"length": 0})
     );
 }
+
+#[tokio::test]
+async fn a_distributed_map_starts_before_its_run_settings_are_read() {
+    // As AWS records it: `MapStateStarted` (0 with an ItemReader, else the items' count),
+    // then the failure of a setting that cannot be read.
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.json", b"[1, 2]".to_vec()).unwrap();
+    let with_reader = map(
+        &reader(
+            r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},"#,
+            "a.json",
+        ),
+        ECHO,
+    );
+    let with_items = map(
+        r#""ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.pct","#,
+        ECHO,
+    );
+    for (def, input, length) in [
+        (with_reader, json!({"max": "x"}), 0),
+        (with_items, json!({"items": [1, 2, 3], "pct": "x"}), 3),
+    ] {
+        let engine = engine_with(store.clone());
+        let done = run(&engine, "m", &def, input).await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+        let h = crate::support::history(&engine, &done.execution_arn);
+        assert_eq!(
+            crate::support::types(&h),
+            vec![
+                "ExecutionStarted",
+                "MapStateEntered",
+                "MapStateStarted",
+                "ExecutionFailed"
+            ]
+        );
+        let started = crate::support::find(&h, sfn_runtime::local::EventType::MapStateStarted);
+        assert_eq!(
+            started.to_json()["mapStateStartedEventDetails"],
+            json!({"length": length})
+        );
+    }
+}

@@ -94,6 +94,17 @@ impl Run {
             vars: &vars,
             jsonata: st.jsonata,
         };
+        // A distributed Map starts (`MapStateStarted`) before its Map Run's settings are
+        // read, as AWS records it: with a length of 0 when an ItemReader reads the items
+        // (the Map Run reads and counts them), or the count of the items it was given.
+        let mut started = None;
+        if distributed && m.item_reader.is_some() {
+            started = Some(self.record(
+                frame,
+                EventType::MapStateStarted,
+                EventDetails::MapStateStarted { length: 0 },
+            )?);
+        }
         let read = match &m.item_reader {
             Some(reader) => Some(self.read_items(reader, &items_scope, err).await?),
             None => None,
@@ -179,6 +190,15 @@ impl Run {
                     }
                 }
             };
+            if distributed && started.is_none() {
+                started = Some(self.record(
+                    frame,
+                    EventType::MapStateStarted,
+                    EventDetails::MapStateStarted {
+                        length: items.len(),
+                    },
+                )?);
+            }
             let max_concurrency = match int_field_signed(
                 m.max_concurrency.as_ref(),
                 m.max_concurrency_path.as_ref(),
@@ -274,14 +294,14 @@ impl Run {
             };
             let (items, sizes): (Vec<Value>, Option<Vec<usize>>) = items;
             let count = items.len();
-            // AWS records a length of 0 when an ItemReader reads the items: the Map Run,
-            // not the state, reads and counts them.
-            let length = if m.item_reader.is_some() { 0 } else { count };
-            let run_started = self.record(
-                frame,
-                EventType::MapStateStarted,
-                EventDetails::MapStateStarted { length },
-            )?;
+            let run_started = match started {
+                Some(id) => id,
+                None => self.record(
+                    frame,
+                    EventType::MapStateStarted,
+                    EventDetails::MapStateStarted { length: count },
+                )?,
+            };
             // Each iteration's input.
             let selector = m.item_selector.as_ref().or(m.parameters.as_ref());
             let mut inputs = Vec::with_capacity(count);
