@@ -631,3 +631,36 @@ async fn a_distributed_map_starts_before_its_run_settings_are_read() {
         );
     }
 }
+
+#[tokio::test]
+async fn what_the_reader_cannot_read_fails_the_map_run() {
+    // As AWS records it: the Map Run starts and fails with the reader's error, then the
+    // state fails.
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "a.json", br#"{"not": "a list"}"#.to_vec())
+        .unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let engine = engine_with(store);
+    let done = run(&engine, "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    let h = crate::support::history(&engine, &done.execution_arn);
+    assert_eq!(
+        crate::support::types(&h),
+        vec![
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let failed = crate::support::find(&h, sfn_runtime::local::EventType::MapRunFailed);
+    assert_eq!(
+        failed.to_json()["mapRunFailedEventDetails"],
+        json!({"error": "States.ItemReaderFailed", "cause": "Attempting to map over non-iterable node."})
+    );
+}

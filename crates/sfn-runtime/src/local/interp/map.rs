@@ -106,7 +106,20 @@ impl Run {
             )?);
         }
         let read = match &m.item_reader {
-            Some(reader) => Some(self.read_items(reader, &items_scope, err).await?),
+            Some(reader) => match self.read_items(reader, &items_scope, err).await {
+                Ok(items) => Some(items),
+                // What the reader could not read fails the Map Run; a setting that
+                // cannot be evaluated fails the state before any run.
+                Err(f @ Failure::Error { .. })
+                    if distributed
+                        && self.probe.is_none()
+                        && f.error_name() == Some(states::ITEM_READER_FAILED) =>
+                {
+                    let label = m.label.as_deref().unwrap_or(&st.name);
+                    return Err(self.reader_failed_map_run(label, f, frame));
+                }
+                Err(f) => return Err(f),
+            },
             None => None,
         };
         let writer = match (&m.result_writer, distributed) {

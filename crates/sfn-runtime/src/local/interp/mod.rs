@@ -98,6 +98,14 @@ impl Failure {
         }
     }
 
+    /// The error's name, when it is an error.
+    pub(crate) fn error_name(&self) -> Option<&str> {
+        match self {
+            Failure::Error { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
     /// end the execution, as AWS does, even under an explicit `States.Runtime` catcher.
     fn handleable(&self) -> Option<(&str, Option<&str>)> {
