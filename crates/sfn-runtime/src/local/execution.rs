@@ -605,6 +605,7 @@ async fn drive(
         verified: Some(input.clone()),
         redrive: Slot::resuming(resume),
         closing_failure: None,
+        assigned: None,
     };
     let body = run.run_scope(&machine.plan, input, &mut frame);
     let timer = async {

@@ -773,6 +773,7 @@ impl Run {
             verified: None,
             redrive: Slot::default(),
             closing_failure: None,
+            assigned: None,
         };
         let result = run.run_scope(children.processor, input, &mut frame).await;
         let now = self.now();

@@ -253,3 +253,31 @@ async fn task_events_name_a_service_integration_by_its_action() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_state_exit_shows_the_variables_it_assigned() {
+    // As AWS records it: `assignedVariables` (each value as JSON text) on the exit event
+    // of a state with `Assign`, none on the others.
+    let def = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"n": 1, "s.$": "$.s"}, "Next": "B"},
+        "B": {"Type": "Pass", "End": true}}}"#;
+    let engine = engine();
+    let done = run(&engine, "m", def, json!({"s": "x"})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = history(&engine, &done.execution_arn);
+    let exits: Vec<serde_json::Value> = h
+        .events()
+        .iter()
+        .filter(|e| e.event_type == EventType::PassStateExited)
+        .map(|e| e.to_json()["stateExitedEventDetails"].clone())
+        .collect();
+    assert_eq!(
+        exits[0]["assignedVariables"],
+        json!({"n": "1", "s": "\"x\""})
+    );
+    assert_eq!(
+        exits[0]["assignedVariablesDetails"],
+        json!({"truncated": false})
+    );
+    assert!(exits[1].get("assignedVariables").is_none(), "{}", exits[1]);
+}

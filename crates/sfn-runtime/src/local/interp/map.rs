@@ -442,6 +442,7 @@ impl Run {
                 verified: None,
                 redrive: Slot::default(),
                 closing_failure: None,
+                assigned: None,
             };
             let name = name.clone();
             let prior = prior.next().unwrap_or(Branch::Fresh);

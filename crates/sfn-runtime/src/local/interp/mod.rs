@@ -243,6 +243,8 @@ pub(crate) struct Frame {
     /// The event that closes a failed Map or Parallel attempt (`MapStateFailed`,
     /// `ParallelStateFailed`), recorded only once no retrier takes the error.
     pub(crate) closing_failure: Option<EventType>,
+    /// What the running state assigned (`Assign`), for its exit event.
+    pub(crate) assigned: Option<Map<String, Value>>,
 }
 
 /// Where a state leads: the next state (its index in the scope) with its input, or the
@@ -375,6 +377,7 @@ impl Run {
                     Step::Next(next, out) => (Some(next), out),
                     Step::End(out) => (None, out),
                 };
+                let assigned_variables = frame.assigned.take();
                 if let Some(ty) = st.events.exited {
                     self.record(
                         frame,
@@ -382,6 +385,7 @@ impl Run {
                         EventDetails::StateExited {
                             name: st.name.clone(),
                             output: out.clone(),
+                            assigned_variables,
                         },
                     )?;
                 }
@@ -415,6 +419,7 @@ impl Run {
             },
         )?;
         let entry = Entry { st, event_id, time };
+        frame.assigned = None;
         let step = match &st.def {
             State::Pass(p) => self.pass(&entry, p, data, frame),
             State::Choice(_) => self.choice(&entry, data, frame),

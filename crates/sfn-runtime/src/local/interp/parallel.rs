@@ -103,6 +103,7 @@ impl Run {
                         .filter(|v| Arc::ptr_eq(v, &branch_input)),
                     redrive: Slot::default(),
                     closing_failure: None,
+                    assigned: None,
                 };
                 let data = branch_input.clone();
                 let prior = prior.next().unwrap_or(Branch::Fresh);
