@@ -667,7 +667,7 @@ impl Run {
         }
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
-        self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        self.record_aside(frame, EventType::MapStateSucceeded)?;
         match written {
             Some(result) => result,
             None => Ok(Value::Array(

@@ -281,3 +281,28 @@ async fn a_state_exit_shows_the_variables_it_assigned() {
     );
     assert!(exits[1].get("assignedVariables").is_none(), "{}", exits[1]);
 }
+
+#[tokio::test]
+async fn a_map_state_closes_as_aws_chains_its_events() {
+    // As AWS records it: `MapStateExited` follows the event before `MapStateSucceeded`,
+    // and `MapStateFailed` the failed iteration's last state event, not its
+    // `MapIterationFailed`.
+    let ok = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#;
+    let engine = engine();
+    let done = run(&engine, "ok", ok, json!([1])).await;
+    let h = history(&engine, &done.execution_arn);
+    let succeeded = find(&h, EventType::MapStateSucceeded);
+    let exited = find(&h, EventType::MapStateExited);
+    assert_eq!(exited.previous_event_id, succeeded.previous_event_id);
+
+    let failing = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}}}}"#;
+    let done = run(&engine, "failing", failing, json!([1])).await;
+    let h = history(&engine, &done.execution_arn);
+    let fail_entered = find(&h, EventType::FailStateEntered);
+    let iteration_failed = find(&h, EventType::MapIterationFailed);
+    let map_failed = find(&h, EventType::MapStateFailed);
+    assert_eq!(iteration_failed.previous_event_id, fail_entered.id);
+    assert_eq!(map_failed.previous_event_id, fail_entered.id);
+}

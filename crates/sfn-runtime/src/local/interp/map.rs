@@ -471,9 +471,14 @@ impl Run {
                         self.record_abort(&mut f, EventType::MapIterationAborted, details);
                         Ok(())
                     }
-                    Err(_) => self
-                        .record(&mut f, EventType::MapIterationFailed, details)
-                        .map(drop),
+                    // As AWS records it, what follows a failed iteration (`MapStateFailed`,
+                    // a retry's `MapStateStarted`) follows its last state event.
+                    Err(_) => {
+                        let before = f.last;
+                        let r = self.record(&mut f, EventType::MapIterationFailed, details);
+                        f.last = before;
+                        r.map(drop)
+                    }
                 };
                 (recorded.and(r), f.last, stopped)
             }
@@ -517,7 +522,7 @@ impl Run {
         if result_writer {
             return Err(result_writer_failure());
         }
-        self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        self.record_aside(frame, EventType::MapStateSucceeded)?;
         Ok(outputs
             .into_iter()
             .flatten()
