@@ -533,7 +533,7 @@ impl Run {
             clock: self.clock.clone(),
         };
         let map_run_arn: Arc<str> = Arc::from(arn.as_str());
-        self.record(
+        let run_started = self.record(
             frame,
             EventType::MapRunStarted,
             EventDetails::MapRunStarted {
@@ -667,7 +667,9 @@ impl Run {
         }
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
-        self.record_aside(frame, EventType::MapStateSucceeded)?;
+        self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        // As AWS records a Map Run that succeeded, `MapStateExited` follows `MapRunStarted`.
+        frame.last = run_started;
         match written {
             Some(result) => result,
             None => Ok(Value::Array(

@@ -47,11 +47,11 @@ async fn children_are_listed_and_described_with_their_own_histories() {
             "ExecutionSucceeded"
         ]
     );
-    // Each event follows the one before it, but MapStateExited, which follows the event
-    // before MapStateSucceeded, as AWS records it.
+    // Each event follows the one before it, but MapStateExited, which follows
+    // MapRunStarted, as AWS records it.
     for e in &parent.events()[2..] {
         let before = if e.event_type == EventType::MapStateExited {
-            e.id - 2
+            e.id - 3
         } else {
             e.id - 1
         };
