@@ -544,6 +544,7 @@ mod tests {
                 EventDetails::StateExited {
                     name: "S".into(),
                     output: input.clone(),
+                    assigned_variables: None,
                 }
             }
             MapStateStarted => EventDetails::MapStateStarted { length: 3 },

@@ -625,6 +625,8 @@ async fn drive(
         // The execution's input was measured when it started.
         verified: Some(input.clone()),
         redrive: Slot::resuming(resume),
+        closing_failure: None,
+        assigned: None,
     };
     let body = run.run_scope(&machine.plan, input, &mut frame);
     let timer = async {

@@ -180,12 +180,14 @@ pub enum EventDetails {
         /// The state's input.
         input: Arc<Value>,
     },
-    /// A state exited: its name and output.
+    /// A state exited: its name and output, and the variables it assigned.
     StateExited {
         /// The state.
         name: Arc<str>,
         /// The state's output.
         output: Arc<Value>,
+        /// The variables its `Assign` set (`assignedVariables`), when it has one.
+        assigned_variables: Option<Map<String, Value>>,
     },
     /// A failure (execution, task, Map, Parallel) or an abort.
     Failure {
@@ -333,9 +335,23 @@ impl HistoryEvent {
             EventDetails::StateEntered { name, input } => Some(
                 json!({"name": &**name, "input": payload(input), "inputDetails": {"truncated": false}}),
             ),
-            EventDetails::StateExited { name, output } => Some(
-                json!({"name": &**name, "output": payload(output), "outputDetails": {"truncated": false}}),
-            ),
+            EventDetails::StateExited {
+                name,
+                output,
+                assigned_variables,
+            } => {
+                let mut d = json!({"name": &**name, "output": payload(output), "outputDetails": {"truncated": false}});
+                if let (Some(vars), Value::Object(m)) = (assigned_variables, &mut d) {
+                    // As AWS gives them: each value as JSON text.
+                    let texts = vars.iter().map(|(k, v)| (k.clone(), payload(v))).collect();
+                    m.insert("assignedVariables".into(), Value::Object(texts));
+                    m.insert(
+                        "assignedVariablesDetails".into(),
+                        json!({"truncated": false}),
+                    );
+                }
+                Some(d)
+            }
             EventDetails::Failure { error, cause } => {
                 let mut d = Map::new();
                 if let Some(e) = error {

@@ -433,22 +433,20 @@ pub(crate) fn over_tolerance(
 }
 
 impl Run {
-    /// Runs a distributed Map's items (`inputs`, of `sizes` items each when batched) as
-    /// the child executions of a Map Run; returns their outputs in item order.
-    pub(crate) async fn map_run(
+    /// Registers a running Map Run of `count` children (`item_total` items) for the
+    /// state labelled `label`: the run, its label (`machine/label`) and its id.
+    fn register_map_run(
         &self,
-        settings: MapRunSettings<'_>,
-        inputs: Vec<Value>,
-        sizes: Option<Vec<usize>>,
-        frame: &mut Frame,
-    ) -> Result<Value, Failure> {
+        label: &str,
+        config: MapRunConfig,
+        item_total: u64,
+        count: usize,
+    ) -> (Arc<MapRunEntry>, String, uuid::Uuid) {
         let now = self.now();
         let id = random_uuid();
-        let label = format!("{}/{}", self.machine_name, settings.label);
+        let label = format!("{}/{}", self.machine_name, label);
         let arns = &self.engine.arns;
         let arn = arns.states(format_args!("mapRun:{label}:{id}"));
-        let count = inputs.len();
-        let item_total = sizes.as_ref().map_or(count, |s| s.iter().sum()) as u64;
         let counts = |total: u64| MapRunCounts {
             pending: total,
             total,
@@ -462,25 +460,87 @@ impl Run {
             start: now,
             state: Mutex::new(MapRunState {
                 status: MapRunStatus::Running,
-                config: MapRunConfig {
-                    max_concurrency: settings.max_concurrency,
-                    limit: settings.limit.max(1),
-                    tolerated_count: settings.tolerated_count,
-                    tolerated_pct: settings.tolerated_pct,
-                },
+                config,
                 stop_date: None,
                 items: counts(item_total),
                 executions: counts(count as u64),
             }),
             changed: tokio::sync::Notify::new(),
         });
-        lock(&self.engine.map_runs).insert(arn.clone(), run.clone());
+        lock(&self.engine.map_runs).insert(arn, run.clone());
+        (run, label, id)
+    }
+
+    /// A Map Run whose `ItemReader` could not read the items: as AWS records it, the run
+    /// starts and fails with the reader's error (`MapRunStarted`, `MapRunFailed`), and the
+    /// state fails with it (`MapStateFailed`, recorded once no retrier takes it).
+    pub(crate) fn reader_failed_map_run(
+        &self,
+        label: &str,
+        failure: Failure,
+        frame: &mut Frame,
+    ) -> Failure {
+        let Failure::Error { error, cause } = failure else {
+            return failure;
+        };
+        let config = MapRunConfig {
+            max_concurrency: 0,
+            limit: 1,
+            tolerated_count: None,
+            tolerated_pct: None,
+        };
+        let (run, _, _) = self.register_map_run(label, config, 0, 0);
+        let started = self.record(
+            frame,
+            EventType::MapRunStarted,
+            EventDetails::MapRunStarted {
+                map_run_arn: Arc::from(run.arn.as_str()),
+            },
+        );
+        run.close(self.now(), MapRunStatus::Failed);
+        let failed = started.and_then(|_| {
+            self.record(
+                frame,
+                EventType::MapRunFailed,
+                EventDetails::Failure {
+                    error: Some(error.clone()),
+                    cause: cause.clone(),
+                },
+            )
+        });
+        if let Err(f) = failed {
+            return f;
+        }
+        frame.closing_failure = Some(EventType::MapStateFailed);
+        Failure::Error { error, cause }
+    }
+
+    /// Runs a distributed Map's items (`inputs`, of `sizes` items each when batched) as
+    /// the child executions of a Map Run; returns their outputs in item order.
+    pub(crate) async fn map_run(
+        &self,
+        settings: MapRunSettings<'_>,
+        inputs: Vec<Value>,
+        sizes: Option<Vec<usize>>,
+        frame: &mut Frame,
+    ) -> Result<Value, Failure> {
+        let count = inputs.len();
+        let item_total = sizes.as_ref().map_or(count, |s| s.iter().sum()) as u64;
+        let config = MapRunConfig {
+            max_concurrency: settings.max_concurrency,
+            limit: settings.limit.max(1),
+            tolerated_count: settings.tolerated_count,
+            tolerated_pct: settings.tolerated_pct,
+        };
+        let (run, label, id) = self.register_map_run(settings.label, config, item_total, count);
+        let arns = &self.engine.arns;
+        let arn = run.arn.clone();
         let _guard = MapRunGuard {
             run: run.clone(),
             clock: self.clock.clone(),
         };
         let map_run_arn: Arc<str> = Arc::from(arn.as_str());
-        self.record(
+        let run_started = self.record(
             frame,
             EventType::MapRunStarted,
             EventDetails::MapRunStarted {
@@ -497,7 +557,7 @@ impl Run {
             run: &run,
             map_run_arn,
             arn_prefix,
-            machine_arn: Arc::from(machine_arn),
+            machine_arn: Arc::from(arns.states(format_args!("stateMachine:{label}"))),
             machine_name: label,
             flag: Arc::new(StopFlag::child(self.stopped.clone())),
             cancel: self.cancel.child_token(),
@@ -604,17 +664,19 @@ impl Run {
         };
         if let Some(Failure::Error { error, cause }) = failure {
             run.close(now, MapRunStatus::Failed);
-            let details = || EventDetails::Failure {
+            let details = EventDetails::Failure {
                 error: Failure::reported(&error),
                 cause: cause.clone(),
             };
-            self.record(frame, EventType::MapRunFailed, details())?;
-            self.record(frame, EventType::MapStateFailed, details())?;
+            self.record(frame, EventType::MapRunFailed, details)?;
+            frame.closing_failure = Some(EventType::MapStateFailed);
             return Err(Failure::Error { error, cause });
         }
         run.close(now, MapRunStatus::Succeeded);
         self.record(frame, EventType::MapRunSucceeded, EventDetails::None)?;
         self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        // As AWS records a Map Run that succeeded, `MapStateExited` follows `MapRunStarted`.
+        frame.last = run_started;
         match written {
             Some(result) => result,
             None => Ok(Value::Array(
@@ -722,6 +784,8 @@ impl Run {
             map_item: children.item_in_context.then(|| (index, (*input).clone())),
             verified: None,
             redrive: Slot::default(),
+            closing_failure: None,
+            assigned: None,
         };
         let result = run.run_scope(children.processor, input, &mut frame).await;
         let now = self.now();

@@ -83,6 +83,7 @@ pub(crate) struct StatePlan {
     pub(crate) default_next: Option<usize>,
     pub(crate) catch_next: Vec<usize>,
     pub(crate) nested: Vec<ScopePlan>,
+    /// The Task's resource as its history events name it (`resource`, `resourceType`).
     pub(crate) resource: Arc<str>,
     pub(crate) resource_type: Arc<str>,
 }
@@ -200,14 +201,22 @@ fn compile_scope(
         let reads = StateReads::of(def);
         let (resource, resource_type) = match &def {
             State::Task(t) => {
-                let kind: Arc<str> = match t.resource.kind() {
-                    ResourceKind::Activity { .. } => "activity".into(),
-                    ResourceKind::LambdaFunction { .. } => "lambda".into(),
-                    ResourceKind::Service { service, .. } => service.into(),
+                let arn = t.resource.as_str();
+                let (resource, kind): (&str, &str) = match t.resource.kind() {
+                    ResourceKind::Activity { .. } => (arn, "activity"),
+                    ResourceKind::LambdaFunction { .. } => (arn, "lambda"),
+                    // AWS's task events name a service integration by what follows the
+                    // service in its ARN: `invoke`, `sendMessage.waitForTaskToken`,
+                    // `startExecution.sync:2`, `getObject` (of `aws-sdk:s3`).
+                    ResourceKind::Service { service, .. } => (
+                        arn.split_once(&format!(":{service}:"))
+                            .map_or(arn, |(_, action)| action),
+                        service,
+                    ),
                     // Any other ARN.
-                    _ => "task".into(),
+                    _ => (arn, "task"),
                 };
-                (Arc::from(t.resource.as_str()), kind)
+                (Arc::from(resource), Arc::from(kind))
             }
             _ => (Arc::from(""), Arc::from("")),
         };

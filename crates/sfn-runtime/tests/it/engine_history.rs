@@ -185,3 +185,181 @@ async fn a_failure_without_an_error_name_has_no_error_member() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_failed_map_or_parallel_state_event_has_no_details() {
+    // AWS records `MapStateFailed` and `ParallelStateFailed` without details; the error is
+    // the execution's, or the catcher's.
+    let def = r#"{"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Next": "M", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "M"}],
+            "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}]},
+        "M": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+            "ItemProcessor": {"StartAt": "G", "States": {"G": {"Type": "Fail", "Error": "E", "Cause": "c"}}}}}}"#;
+    let engine = engine();
+    let done = run(&engine, "m", def, json!({"items": [1]})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    let h = history(&engine, &done.execution_arn);
+    for ty in [EventType::ParallelStateFailed, EventType::MapStateFailed] {
+        let event = find(&h, ty).to_json();
+        let keys: Vec<&String> = event
+            .as_object()
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        assert!(
+            keys.iter().all(|k| !k.ends_with("EventDetails")),
+            "{ty:?}: {event}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retried_map_or_parallel_attempt_records_no_failed_event() {
+    // As AWS records it: each attempt starts again (`MapStateStarted`), and only the
+    // attempt no retrier takes closes with `MapStateFailed` (`ParallelStateFailed`).
+    let retry = r#""Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "MaxAttempts": 2}]"#;
+    let fail = r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}"#;
+    for (def, started, failed) in [
+        (
+            format!(
+                r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemsPath": "$.items", "End": true, {retry}, "ItemProcessor": {fail}}}}}}}"#
+            ),
+            "MapStateStarted",
+            "MapStateFailed",
+        ),
+        (
+            format!(
+                r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Parallel", "End": true, {retry}, "Branches": [{fail}]}}}}}}"#
+            ),
+            "ParallelStateStarted",
+            "ParallelStateFailed",
+        ),
+    ] {
+        let engine = engine();
+        let done = run(&engine, "m", &def, json!({"items": [1]})).await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        let h = history(&engine, &done.execution_arn);
+        let types = crate::support::types(&h);
+        assert_eq!(
+            types.iter().filter(|t| **t == started).count(),
+            3,
+            "{types:?}"
+        );
+        assert_eq!(
+            types.iter().filter(|t| **t == failed).count(),
+            1,
+            "{types:?}"
+        );
+        assert_eq!(types[types.len() - 2], failed, "{types:?}");
+    }
+}
+
+#[tokio::test]
+async fn task_events_name_a_service_integration_by_its_action() {
+    // As AWS records them: `resource` is what follows the service in the ARN, the
+    // pattern suffix included; a Lambda function called directly keeps its ARN.
+    let def = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Next": "B"},
+        "B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"}, "Next": "C"},
+        "C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}"#;
+    let engine = engine();
+    let arn = engine.create_state_machine_json("m", def).unwrap();
+    let mocks = sfn_runtime::local::Mocks::from_value(&json!({
+        "A": {"0": {"Return": {"Payload": 1}}},
+        "B": {"0": {"Return": {"Body": "x"}}},
+        "C": {"0": {"Return": 2}}
+    }))
+    .unwrap();
+    let run = engine
+        .start_execution(&arn, StartExecution::new(json!({})).mocks(mocks))
+        .await
+        .unwrap();
+    let done = run.wait().await.unwrap();
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = history(&engine, &done.execution_arn);
+    let scheduled: Vec<(String, String)> = h
+        .events()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event_type,
+                EventType::TaskScheduled | EventType::LambdaFunctionScheduled
+            )
+        })
+        .map(|e| {
+            let j = e.to_json();
+            let d = j
+                .as_object()
+                .and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (
+                d["resourceType"].as_str().unwrap_or("-").to_owned(),
+                d["resource"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scheduled,
+        vec![
+            ("lambda".to_owned(), "invoke".to_owned()),
+            ("aws-sdk:s3".to_owned(), "getObject".to_owned()),
+            (
+                "-".to_owned(),
+                "arn:aws:lambda:us-east-1:123456789012:function:f".to_owned()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_state_exit_shows_the_variables_it_assigned() {
+    // As AWS records it: `assignedVariables` (each value as JSON text) on the exit event
+    // of a state with `Assign`, none on the others.
+    let def = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"n": 1, "s.$": "$.s"}, "Next": "B"},
+        "B": {"Type": "Pass", "End": true}}}"#;
+    let engine = engine();
+    let done = run(&engine, "m", def, json!({"s": "x"})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = history(&engine, &done.execution_arn);
+    let exits: Vec<serde_json::Value> = h
+        .events()
+        .iter()
+        .filter(|e| e.event_type == EventType::PassStateExited)
+        .map(|e| e.to_json()["stateExitedEventDetails"].clone())
+        .collect();
+    assert_eq!(
+        exits[0]["assignedVariables"],
+        json!({"n": "1", "s": "\"x\""})
+    );
+    assert_eq!(
+        exits[0]["assignedVariablesDetails"],
+        json!({"truncated": false})
+    );
+    assert!(exits[1].get("assignedVariables").is_none(), "{}", exits[1]);
+}
+
+#[tokio::test]
+async fn a_map_state_closes_as_aws_chains_its_events() {
+    // As AWS records it: `MapStateExited` follows the event before `MapStateSucceeded`,
+    // and `MapStateFailed` the failed iteration's last state event, not its
+    // `MapIterationFailed`.
+    let ok = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#;
+    let engine = engine();
+    let done = run(&engine, "ok", ok, json!([1])).await;
+    let h = history(&engine, &done.execution_arn);
+    let succeeded = find(&h, EventType::MapStateSucceeded);
+    let exited = find(&h, EventType::MapStateExited);
+    assert_eq!(exited.previous_event_id, succeeded.previous_event_id);
+
+    let failing = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}}}}"#;
+    let done = run(&engine, "failing", failing, json!([1])).await;
+    let h = history(&engine, &done.execution_arn);
+    let fail_entered = find(&h, EventType::FailStateEntered);
+    let iteration_failed = find(&h, EventType::MapIterationFailed);
+    let map_failed = find(&h, EventType::MapStateFailed);
+    assert_eq!(iteration_failed.previous_event_id, fail_entered.id);
+    assert_eq!(map_failed.previous_event_id, fail_entered.id);
+}

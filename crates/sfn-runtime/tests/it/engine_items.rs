@@ -611,3 +611,96 @@ async fn a_json_object_that_is_no_array_fails_the_reader_in_aws_words() {
         Some("Attempting to map over non-iterable node.")
     );
 }
+
+#[tokio::test]
+async fn a_map_state_that_reads_its_items_starts_with_length_zero() {
+    // As AWS records it: the Map Run reads and counts the items, `MapStateStarted` has 0.
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.json", b"[1, 2, 3]".to_vec()).unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let engine = engine_with(store);
+    let done = run(&engine, "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let h = crate::support::history(&engine, &done.execution_arn);
+    let started = crate::support::find(&h, sfn_runtime::local::EventType::MapStateStarted);
+    assert_eq!(
+        started.to_json()["mapStateStartedEventDetails"],
+        json!({"length": 0})
+    );
+}
+
+#[tokio::test]
+async fn a_distributed_map_starts_before_its_run_settings_are_read() {
+    // As AWS records it: `MapStateStarted` (0 with an ItemReader, else the items' count),
+    // then the failure of a setting that cannot be read.
+    let store = Arc::new(MemoryObjectStore::new());
+    store.put("data", "a.json", b"[1, 2]".to_vec()).unwrap();
+    let with_reader = map(
+        &reader(
+            r#""ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},"#,
+            "a.json",
+        ),
+        ECHO,
+    );
+    let with_items = map(
+        r#""ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.pct","#,
+        ECHO,
+    );
+    for (def, input, length) in [
+        (with_reader, json!({"max": "x"}), 0),
+        (with_items, json!({"items": [1, 2, 3], "pct": "x"}), 3),
+    ] {
+        let engine = engine_with(store.clone());
+        let done = run(&engine, "m", &def, input).await;
+        assert_eq!(done.status, ExecutionStatus::Failed);
+        assert_eq!(done.error.as_deref(), Some("States.Runtime"));
+        let h = crate::support::history(&engine, &done.execution_arn);
+        assert_eq!(
+            crate::support::types(&h),
+            vec![
+                "ExecutionStarted",
+                "MapStateEntered",
+                "MapStateStarted",
+                "ExecutionFailed"
+            ]
+        );
+        let started = crate::support::find(&h, sfn_runtime::local::EventType::MapStateStarted);
+        assert_eq!(
+            started.to_json()["mapStateStartedEventDetails"],
+            json!({"length": length})
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_the_reader_cannot_read_fails_the_map_run() {
+    // As AWS records it: the Map Run starts and fails with the reader's error, then the
+    // state fails.
+    let store = Arc::new(MemoryObjectStore::new());
+    store
+        .put("data", "a.json", br#"{"not": "a list"}"#.to_vec())
+        .unwrap();
+    let fields = reader(r#""ReaderConfig": {"InputType": "JSON"},"#, "a.json");
+    let engine = engine_with(store);
+    let done = run(&engine, "m", &map(&fields, ECHO), json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("States.ItemReaderFailed"));
+    let h = crate::support::history(&engine, &done.execution_arn);
+    assert_eq!(
+        crate::support::types(&h),
+        vec![
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let failed = crate::support::find(&h, sfn_runtime::local::EventType::MapRunFailed);
+    assert_eq!(
+        failed.to_json()["mapRunFailedEventDetails"],
+        json!({"error": "States.ItemReaderFailed", "cause": "Attempting to map over non-iterable node."})
+    );
+}

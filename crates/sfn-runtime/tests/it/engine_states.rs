@@ -288,3 +288,41 @@ async fn an_api_gateway_header_that_is_not_a_list_fails_before_the_task_starts()
         ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
     );
 }
+
+#[tokio::test]
+async fn a_jsonata_choice_condition_may_be_a_boolean_literal() {
+    // AWS accepts `"Condition": true` (and false) and runs the rule on it.
+    for (literal, output) in [
+        (true, json!({"took": "yes"})),
+        (false, json!({"took": "no"})),
+    ] {
+        let def = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "C", "States": {{
+                "C": {{"Type": "Choice", "Choices": [{{"Condition": {literal}, "Next": "Yes"}}], "Default": "No"}},
+                "Yes": {{"Type": "Pass", "Output": {{"took": "yes"}}, "End": true}},
+                "No": {{"Type": "Pass", "Output": {{"took": "no"}}, "End": true}}}}}}"#
+        );
+        let done = run(&engine(), "m", &def, json!({})).await;
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(done.output, Some(output));
+    }
+}
+
+#[tokio::test]
+async fn a_request_response_task_sees_no_task_token_in_the_context_object() {
+    // As AWS records it: `$$` of a `lambda:invoke` task has Execution, StateMachine and
+    // State, no `Task` (the token is for `.sync` and `.waitForTaskToken`).
+    let engine = engine();
+    engine.register_handler(
+        "arn:aws:states:::lambda:invoke",
+        |req: sfn_runtime::local::TaskRequest| async move { Ok(req.input) },
+    );
+    let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload": {"ctx.$": "$$"}}, "End": true}}}"#;
+    let done = run(&engine, "m", def, json!({})).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+    let ctx = &done.output.unwrap_or_default()["Payload"]["ctx"];
+    assert!(ctx["State"]["Name"] == json!("T"), "{ctx}");
+    assert!(ctx.get("Task").is_none(), "{ctx}");
+}

@@ -39,6 +39,15 @@ impl Run {
         Ok(id)
     }
 
+    /// Records an event that the thread's next event does not follow: as AWS records
+    /// `MapStateSucceeded`, whose `MapStateExited` follows the event before it.
+    pub(crate) fn record_aside(&self, frame: &mut Frame, ty: EventType) -> Result<u64, Failure> {
+        let before = frame.last;
+        let id = self.record(frame, ty, EventDetails::None)?;
+        frame.last = before;
+        Ok(id)
+    }
+
     /// Records the abort of something in flight (a state, an iteration, a Map Run) in a
     /// stopped execution.
     pub(crate) fn record_abort(&self, frame: &mut Frame, ty: EventType, details: EventDetails) {

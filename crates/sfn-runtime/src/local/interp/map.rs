@@ -94,8 +94,32 @@ impl Run {
             vars: &vars,
             jsonata: st.jsonata,
         };
+        // A distributed Map starts (`MapStateStarted`) before its Map Run's settings are
+        // read, as AWS records it: with a length of 0 when an ItemReader reads the items
+        // (the Map Run reads and counts them), or the count of the items it was given.
+        let mut started = None;
+        if distributed && m.item_reader.is_some() {
+            started = Some(self.record(
+                frame,
+                EventType::MapStateStarted,
+                EventDetails::MapStateStarted { length: 0 },
+            )?);
+        }
         let read = match &m.item_reader {
-            Some(reader) => Some(self.read_items(reader, &items_scope, err).await?),
+            Some(reader) => match self.read_items(reader, &items_scope, err).await {
+                Ok(items) => Some(items),
+                // What the reader could not read fails the Map Run; a setting that
+                // cannot be evaluated fails the state before any run.
+                Err(f @ Failure::Error { .. })
+                    if distributed
+                        && self.probe.is_none()
+                        && f.error_name() == Some(states::ITEM_READER_FAILED) =>
+                {
+                    let label = m.label.as_deref().unwrap_or(&st.name);
+                    return Err(self.reader_failed_map_run(label, f, frame));
+                }
+                Err(f) => return Err(f),
+            },
             None => None,
         };
         let writer = match (&m.result_writer, distributed) {
@@ -179,6 +203,15 @@ impl Run {
                     }
                 }
             };
+            if distributed && started.is_none() {
+                started = Some(self.record(
+                    frame,
+                    EventType::MapStateStarted,
+                    EventDetails::MapStateStarted {
+                        length: items.len(),
+                    },
+                )?);
+            }
             let max_concurrency = match int_field_signed(
                 m.max_concurrency.as_ref(),
                 m.max_concurrency_path.as_ref(),
@@ -274,11 +307,14 @@ impl Run {
             };
             let (items, sizes): (Vec<Value>, Option<Vec<usize>>) = items;
             let count = items.len();
-            let run_started = self.record(
-                frame,
-                EventType::MapStateStarted,
-                EventDetails::MapStateStarted { length: count },
-            )?;
+            let run_started = match started {
+                Some(id) => id,
+                None => self.record(
+                    frame,
+                    EventType::MapStateStarted,
+                    EventDetails::MapStateStarted { length: count },
+                )?,
+            };
             // Each iteration's input.
             let selector = m.item_selector.as_ref().or(m.parameters.as_ref());
             let mut inputs = Vec::with_capacity(count);
@@ -406,6 +442,8 @@ impl Run {
                 map_item: item_in_context.then(|| (index, v.clone())),
                 verified: None,
                 redrive: Slot::default(),
+                closing_failure: None,
+                assigned: None,
             };
             let name = name.clone();
             let prior = prior.next().unwrap_or(Branch::Fresh);
@@ -434,9 +472,14 @@ impl Run {
                         self.record_abort(&mut f, EventType::MapIterationAborted, details);
                         Ok(())
                     }
-                    Err(_) => self
-                        .record(&mut f, EventType::MapIterationFailed, details)
-                        .map(drop),
+                    // As AWS records it, what follows a failed iteration (`MapStateFailed`,
+                    // a retry's `MapStateStarted`) follows its last state event.
+                    Err(_) => {
+                        let before = f.last;
+                        let r = self.record(&mut f, EventType::MapIterationFailed, details);
+                        f.last = before;
+                        r.map(drop)
+                    }
                 };
                 (recorded.and(r), f.last, stopped)
             }
@@ -464,15 +507,8 @@ impl Run {
                     outputs.push(None);
                     frame.redrive.inner = Some(branches_after(&outputs, stopped));
                     frame.last = last;
-                    if let Failure::Error { error, cause } = &f {
-                        self.record(
-                            frame,
-                            EventType::MapStateFailed,
-                            EventDetails::Failure {
-                                error: Failure::reported(error),
-                                cause: cause.clone(),
-                            },
-                        )?;
+                    if let Failure::Error { .. } = &f {
+                        frame.closing_failure = Some(EventType::MapStateFailed);
                     }
                     return Err(f);
                 }
@@ -487,7 +523,7 @@ impl Run {
         if result_writer {
             return Err(result_writer_failure());
         }
-        self.record(frame, EventType::MapStateSucceeded, EventDetails::None)?;
+        self.record_aside(frame, EventType::MapStateSucceeded)?;
         Ok(outputs
             .into_iter()
             .flatten()

@@ -60,7 +60,7 @@ use super::{
     clock::Clock,
     engine::Inner,
     handlers::Handlers,
-    history::{EventDetails, History},
+    history::{EventDetails, EventType, History},
     mock::Mocks,
     plan::{ContextUse, ScopePlan, StatePlan},
     redrive::Slot,
@@ -104,6 +104,14 @@ impl Failure {
     /// name is the empty string, which `Retry` and `Catch` match as AWS does.
     pub(crate) fn reported(error: &str) -> Option<String> {
         Some(error.to_owned()).filter(|e| !e.is_empty())
+    }
+
+    /// The error's name, when it is an error.
+    pub(crate) fn error_name(&self) -> Option<&str> {
+        match self {
+            Failure::Error { error, .. } => Some(error),
+            _ => None,
+        }
     }
 
     /// Whether `Retry` and `Catch` may see it: evaluation errors named `States.Runtime`
@@ -244,6 +252,11 @@ pub(crate) struct Frame {
     pub(crate) verified: Option<Arc<Value>>,
     /// Where a redrive resumes this thread, and where it stopped.
     pub(crate) redrive: Slot,
+    /// The event that closes a failed Map or Parallel attempt (`MapStateFailed`,
+    /// `ParallelStateFailed`), recorded only once no retrier takes the error.
+    pub(crate) closing_failure: Option<EventType>,
+    /// What the running state assigned (`Assign`), for its exit event.
+    pub(crate) assigned: Option<Map<String, Value>>,
 }
 
 /// Where a state leads: the next state (its index in the scope) with its input, or the
@@ -390,6 +403,7 @@ impl Run {
                     Step::Next(next, out) => (Some(next), out),
                     Step::End(out) => (None, out),
                 };
+                let assigned_variables = frame.assigned.take();
                 if let Some(ty) = st.events.exited {
                     self.record(
                         frame,
@@ -397,6 +411,7 @@ impl Run {
                         EventDetails::StateExited {
                             name: st.name.clone(),
                             output: out.clone(),
+                            assigned_variables,
                         },
                     )?;
                 }
@@ -441,6 +456,7 @@ impl Run {
             },
         )?;
         let entry = Entry { st, event_id, time };
+        frame.assigned = None;
         let step = match &st.def {
             State::Pass(p) => self.pass(&entry, p, data, frame),
             State::Choice(_) => self.choice(&entry, data, frame),

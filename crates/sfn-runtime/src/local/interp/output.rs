@@ -194,8 +194,9 @@ impl Run {
 /// Sets the variables an `Assign` evaluated to.
 pub(super) fn assign(frame: &mut Frame, assigned: Option<Map<String, Value>>) {
     if let Some(vars) = assigned {
-        for (k, v) in vars {
-            frame.vars.insert(k, v);
+        for (k, v) in &vars {
+            frame.vars.insert(k.clone(), v.clone());
         }
+        frame.assigned = Some(vars);
     }
 }

@@ -102,6 +102,8 @@ impl Run {
                         .clone()
                         .filter(|v| Arc::ptr_eq(v, &branch_input)),
                     redrive: Slot::default(),
+                    closing_failure: None,
+                    assigned: None,
                 };
                 let data = branch_input.clone();
                 let prior = prior.next().unwrap_or(Branch::Fresh);
@@ -143,15 +145,8 @@ impl Run {
             None => outputs.into_iter().flatten().collect::<Vec<_>>(),
             Some(f) => {
                 frame.redrive.inner = Some(branches_after(&outputs, stopped));
-                if let Failure::Error { error, cause } = &f {
-                    self.record(
-                        frame,
-                        EventType::ParallelStateFailed,
-                        EventDetails::Failure {
-                            error: Failure::reported(error),
-                            cause: cause.clone(),
-                        },
-                    )?;
+                if let Failure::Error { .. } = &f {
+                    frame.closing_failure = Some(EventType::ParallelStateFailed);
                 }
                 return Err(f);
             }

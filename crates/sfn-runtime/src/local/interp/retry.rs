@@ -9,12 +9,15 @@ use sfn_core::{
 };
 
 use super::{Entry, Failure, Frame, Run, Step, output::assign};
+use crate::local::history::{EventDetails, EventType};
 
 impl Run {
     /// What follows an attempt of a state with `Retry` and `Catch` (Task, Parallel,
     /// Map): its step; `None`, to try again once the policy's delay has passed; or the
     /// step of the catcher that takes the error. Errors no retrier or catcher takes are
-    /// returned.
+    /// returned. A failed Map or Parallel attempt's closing event (`frame.closing_failure`)
+    /// is recorded only when the error is not retried, as AWS records it: before the
+    /// catcher's step, or the execution's failure.
     pub(super) async fn settle(
         &self,
         entry: &Entry<'_>,
@@ -23,25 +26,37 @@ impl Run {
         input: &Arc<Value>,
         frame: &mut Frame,
     ) -> Result<Option<Step>, Failure> {
+        let closing = frame.closing_failure.take();
         let failure = match attempt {
             Ok(step) => return Ok(Some(step)),
             Err(f) => f,
         };
         let Some((error, cause)) = failure.handleable() else {
+            self.close_failed(closing, frame)?;
             return Err(failure);
         };
         if let Some(probe) = &self.probe {
             // TestState: one attempt; a retry is reported, not made.
             if probe.retriable(retry.retriers, error, origin) {
+                self.close_failed(closing, frame)?;
                 return Err(failure);
             }
         } else if let Some(delay) = retry.next_delay(error, origin) {
             self.sleep(delay).await?;
             return Ok(None);
         }
+        self.close_failed(closing, frame)?;
         let error = (error.to_owned(), cause.map(str::to_owned), origin);
         self.catch(entry, retry.catchers, input.clone(), error, frame)
             .map(Some)
+    }
+
+    /// Records a failed attempt's closing event, if it has one.
+    fn close_failed(&self, closing: Option<EventType>, frame: &mut Frame) -> Result<(), Failure> {
+        if let Some(ty) = closing {
+            self.record(frame, ty, EventDetails::None)?;
+        }
+        Ok(())
     }
 
     /// Applies the first matching catcher, or gives the failure back.

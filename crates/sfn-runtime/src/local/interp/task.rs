@@ -109,7 +109,19 @@ impl Run {
         let err = |e| self.state_error(entry, e);
         let ctx = if st.context.any {
             let item = frame.map_item.as_ref().map(|(i, v)| (*i, v));
-            self.context(entry, &st.context, attempt.retry_count, item, Some(token))
+            // `$$.Task.Token` is there for a task that waits (an activity, a `.sync` or
+            // `.waitForTaskToken` integration); AWS gives a request-response task or a
+            // Lambda function called directly no `Task`.
+            let callback = matches!(
+                t.resource.kind(),
+                ResourceKind::Activity { .. }
+                    | ResourceKind::Service {
+                        pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync,
+                        ..
+                    }
+            );
+            let token = callback.then_some(token);
+            self.context(entry, &st.context, attempt.retry_count, item, token)
         } else {
             Value::Null
         };
@@ -229,8 +241,8 @@ impl Run {
                 // AWS names a service integration by its service (`lambda`), any other
                 // resource by its ARN.
                 let who = match t.resource.kind() {
-                    ResourceKind::Service { .. } => &st.resource_type,
-                    _ => &st.resource,
+                    ResourceKind::Service { .. } => st.resource_type.to_string(),
+                    _ => t.resource.to_string(),
                 };
                 Err(Failure::new(
                     states::DATA_LIMIT_EXCEEDED,

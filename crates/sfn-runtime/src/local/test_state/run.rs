@@ -111,6 +111,8 @@ impl LocalEngine {
             map_item: None,
             verified: None,
             redrive: Default::default(),
+            closing_failure: None,
+            assigned: None,
         };
         // As on AWS, a tested state runs for five minutes at most (States.Timeout).
         let clock = run.clock.clone();
