@@ -220,7 +220,9 @@ impl StateReader<'_, '_> {
                             found.push(("Variable", Condition::Compare { variable, op: *op, operand }));
                         }
                 }
-                [_, rest @ ..] => {
+                [(first, _, _), rest @ ..] => {
+                    // The first operator is a known field, not an unsupported one.
+                    obj.get(first);
                     for (key, _, _) in rest {
                         let at = obj.at(key);
                         obj.get(key);

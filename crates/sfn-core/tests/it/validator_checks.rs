@@ -429,6 +429,22 @@ fn choice_rules() {
 }
 
 #[test]
+fn two_comparison_operators_are_not_unknown_fields() {
+    let def = machine(
+        json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": "a", "NumericEquals": 1, "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}}),
+    );
+    let d = validate_value(&def);
+    let errors: Vec<_> = d.errors().collect();
+    assert!(
+        !errors.is_empty()
+            && errors
+                .iter()
+                .all(|e| e.message.contains("only one comparison operator")),
+        "expected only 'one comparison operator' errors; got:\n{d}"
+    );
+}
+
+#[test]
 fn wait_forms() {
     error(
         &machine(json!({"A": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}})),
