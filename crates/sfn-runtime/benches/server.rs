@@ -143,25 +143,7 @@ fn ceiling(runtime: &tokio::runtime::Runtime, seconds: u64) -> Result<(), Error>
         const N: usize = 50_000;
         let sfn = client(&bare);
         let cpu = bare.cpu();
-        let rate = spread(N, move |_| {
-            let sfn = sfn.clone();
-            async move {
-                let task = sfn
-                    .get_activity_task()
-                    .activity_arn("arn:aws:states:us-east-1:123456789012:activity:bench")
-                    .worker_name("bench")
-                    .send()
-                    .await?;
-                let token = task.task_token().ok_or("no task")?;
-                sfn.send_task_success()
-                    .task_token(token)
-                    .output("{}")
-                    .send()
-                    .await?;
-                Ok(())
-            }
-        })
-        .await?;
+        let rate = round_trips(sfn, "arn:aws:states:us-east-1:123456789012:activity:bench".to_owned(), N).await?;
         println!(
             "bare hyper server: SDK activity round trips, {WORKERS} workers: {rate:.0}/s; {} (two a round trip)",
             bare.cpu_per(cpu, 2 * N)
@@ -675,7 +657,18 @@ async fn sdk_activities(endpoint: &Endpoint) -> Result<(), Error> {
     };
     println!("sdk: StartExecution (an activity task each), {N} executions: {rate:.0}/s");
     let cpu = endpoint.cpu();
-    let rate = spread(N, move |_| {
+    let rate = round_trips(sfn, activity, N).await?;
+    println!(
+        "sdk: activity round trips (GetActivityTask + SendTaskSuccess), {WORKERS} workers: {rate:.0}/s; {} (two a round trip)",
+        endpoint.cpu_per(cpu, 2 * N)
+    );
+    Ok(())
+}
+
+/// `total` activity round trips (GetActivityTask, then SendTaskSuccess with the token it
+/// brought) on [`WORKERS`] tasks; the rate per second.
+async fn round_trips(sfn: Client, activity: String, total: usize) -> Result<f64, Error> {
+    spread(total, move |_| {
         let (sfn, activity) = (sfn.clone(), activity.clone());
         async move {
             let task = sfn
@@ -693,12 +686,7 @@ async fn sdk_activities(endpoint: &Endpoint) -> Result<(), Error> {
             Ok(())
         }
     })
-    .await?;
-    println!(
-        "sdk: activity round trips (GetActivityTask + SendTaskSuccess), {WORKERS} workers: {rate:.0}/s; {} (two a round trip)",
-        endpoint.cpu_per(cpu, 2 * N)
-    );
-    Ok(())
+    .await
 }
 
 fn ms(d: Duration) -> f64 {
