@@ -120,7 +120,7 @@ pub const STATE_FIELDS: &[StateField] = &[
     state("Resource", BOTH, &[Task]),
     state("Branches", BOTH, &[Parallel]),
     state("ItemProcessor", BOTH, &[Map]),
-    state("Iterator", JSONPATH, &[Map]),
+    state("Iterator", BOTH, &[Map]),
     state("InputPath", JSONPATH, DATA),
     state("ItemsPath", JSONPATH, &[Map]),
     state("Items", JSONATA, &[Map]),

@@ -1100,3 +1100,24 @@ fn reader_max_items_from_zero_to_a_hundred_million() {
         "/States/M/ItemReader/ReaderConfig/MaxItems",
     );
 }
+
+#[test]
+fn a_jsonata_map_may_name_its_processor_iterator() {
+    // 'Iterator' is the former name of 'ItemProcessor', not a JSONPath field: AWS lists
+    // only the path fields (InputPath, Parameters, ResultSelector, ResultPath,
+    // OutputPath, ItemsPath, *Path) as JSONPath-only.
+    valid(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Items": "{% [1, 2] %}",
+        "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}}),
+    );
+    error(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+            "Type": "Map",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}}),
+        "/States/M",
+    );
+}
