@@ -423,7 +423,7 @@ fn unreachable_states(
                     .map(|n| format!("'{n}'"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                d = d.with_note(format!("nor are {list}, which only it leads to"));
+                d = d.with_note(format!("so are the states it leads to: {list}"));
             }
             out.push(d);
         }

@@ -850,7 +850,7 @@ fn a_misspelled_target_names_what_it_cuts_off_which_is_unreachable() {
         errors_of(&def),
         [
             "/States/Start/Next MISSING_TRANSITION_TARGET Missing 'Next' target: IsBgi [\"did you mean 'IsBig'?\", \"this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to\"]",
-            "/States/IsBig MISSING_TRANSITION_TARGET State \"IsBig\" is not reachable. [\"nor are 'Small', 'Big', 'Done', which only it leads to\"]",
+            "/States/IsBig MISSING_TRANSITION_TARGET State \"IsBig\" is not reachable. [\"so are the states it leads to: 'Small', 'Big', 'Done'\"]",
         ]
     );
 }
