@@ -1288,3 +1288,28 @@ fn no_terminal_state_is_answered_as_aws_does() {
         "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: NOPE at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at null'"
     );
 }
+
+#[test]
+fn a_graph_fault_in_a_branch_is_located_with_the_branch_index_in_brackets() {
+    let def = machine(json!({
+        "P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}},
+            {"StartAt": "Y", "States": {"Y": {"Type": "Pass", "Next": "Nowhere"}, "Z": {"Type": "Succeed"}}},
+        ]},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/P/Branches[1]/States/Y/Next"),
+                "Missing 'Next' target: Nowhere"
+            ),
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/P/Branches[1]/States/Z"),
+                "State \"Z\" is not reachable."
+            ),
+        ]
+    );
+}
