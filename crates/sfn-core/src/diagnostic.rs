@@ -1,6 +1,6 @@
 //! Diagnostics: what the validator found, where, and how bad it is.
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
 use serde::Serialize;
 
@@ -40,7 +40,7 @@ pub enum DiagnosticCode {
     DuplicateStateName,
     /// A state name breaks the naming rules.
     InvalidStateName,
-    /// A state cannot be reached from `StartAt`.
+    /// A state cannot be reached from `StartAt` (AWS's `MISSING_TRANSITION_TARGET`).
     UnreachableState,
     /// The definition exceeds 1,048,576 characters.
     DefinitionTooLarge,
@@ -71,9 +71,9 @@ impl DiagnosticCode {
             MissingEndState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             InvalidStateName => "INVALID_STATE_NAME",
-            UnreachableState => "UNREACHABLE_STATE",
             DefinitionTooLarge => "DEFINITION_TOO_LARGE",
             // AWS has no codes of their own for these.
+            UnreachableState => "MISSING_TRANSITION_TARGET",
             InvalidJsonPath | InvalidIntrinsicFunction | InvalidJsonata => {
                 "SCHEMA_VALIDATION_FAILED"
             }
@@ -115,6 +115,10 @@ pub enum Subject {
     /// The value of a `.$` field of a payload template (`Parameters`, `ResultSelector`,
     /// …): AWS locates it at the object that holds the field.
     Entry,
+    /// The workflow as a whole (it has no terminal state, say): AWS gives such a
+    /// diagnostic no location, and writes `at null` for it in an `InvalidDefinition`
+    /// message.
+    Workflow,
 }
 
 /// One problem found in a definition.
@@ -135,8 +139,8 @@ pub struct Diagnostic {
     /// text use it to mark the key or the value.
     #[serde(skip)]
     pub subject: Subject,
-    /// What follows from the problem, for a person: the states a broken transition cuts
-    /// off, which are then not reported again as unreachable.
+    /// What follows from the problem, or what was likely meant, for a person: the states
+    /// a broken transition cuts off, the state a missing target most likely names.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -201,17 +205,33 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic, about the workflow as a whole: AWS gives it no location.
+    pub fn about_workflow(self) -> Self {
+        Diagnostic {
+            subject: Subject::Workflow,
+            ..self
+        }
+    }
+
     /// The location AWS reports, if any: the pointer (`/` for the root); none for a
-    /// diagnostic about the text as a whole; the object holding the field for a field of
-    /// a payload template.
-    pub fn aws_location(&self) -> Option<&str> {
+    /// diagnostic about the text or the workflow as a whole; the object holding the field
+    /// for a field of a payload template. AWS's graph checks (missing targets,
+    /// unreachable states) write the index of an element of an ASL array in brackets
+    /// (`/States/C/Choices[0]/Next`); no answer of AWS's shows its schema checks doing
+    /// so, and they keep the pointer's form.
+    pub fn aws_location(&self) -> Option<Cow<'_, str>> {
         match self.subject {
-            Subject::Text => None,
+            Subject::Text | Subject::Workflow => None,
             Subject::Entry => match self.pointer.rfind('/') {
-                Some(0) | None => Some("/"),
-                Some(i) => Some(&self.pointer[..i]),
+                Some(0) | None => Some(Cow::Borrowed("/")),
+                Some(i) => Some(Cow::Borrowed(&self.pointer[..i])),
             },
-            Subject::Value | Subject::Field => Some(self.location()),
+            Subject::Value | Subject::Field => match self.code {
+                DiagnosticCode::MissingTransitionTarget | DiagnosticCode::UnreachableState => {
+                    Some(aws_pointer(self.location()))
+                }
+                _ => Some(Cow::Borrowed(self.location())),
+            },
         }
     }
 
@@ -296,10 +316,15 @@ impl Diagnostics {
             message.push_str(": ");
             message.push_str(&d.message);
             // A message that already ends by saying where (a JSON syntax fault's
-            // `… at [Source: …]`) is not told again.
-            if let Some(location) = d.aws_location().filter(|l| !d.message.ends_with(l)) {
+            // `… at [Source: …]`) is not told again; the workflow as a whole is `null`.
+            if let Some(location) = d
+                .aws_location()
+                .filter(|l| !d.message.ends_with(l.as_ref()))
+            {
                 message.push_str(" at ");
-                message.push_str(location);
+                message.push_str(&location);
+            } else if d.subject == Subject::Workflow {
+                message.push_str(" at null");
             }
         }
         message.push('\'');
@@ -330,6 +355,41 @@ impl fmt::Display for Diagnostics {
         }
         Ok(())
     }
+}
+
+/// The ASL fields that hold arrays whose elements a location may point into.
+const ARRAY_FIELDS: [&str; 7] = [
+    "Branches",
+    "Choices",
+    "Catch",
+    "Retry",
+    "And",
+    "Or",
+    "ErrorEquals",
+];
+
+/// A JSON Pointer as AWS writes a location: an index into one of the ASL arrays in
+/// brackets (`/States/C/Choices[0]/Next`, not `/States/C/Choices/0/Next`).
+fn aws_pointer(pointer: &str) -> Cow<'_, str> {
+    let is_index = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let tokens: Vec<&str> = pointer.split('/').collect();
+    let bracketed =
+        |i: usize| i > 1 && is_index(tokens[i]) && ARRAY_FIELDS.contains(&tokens[i - 1]);
+    if !(0..tokens.len()).any(bracketed) {
+        return Cow::Borrowed(pointer);
+    }
+    let mut out = String::with_capacity(pointer.len() + 2);
+    for (i, token) in tokens.iter().enumerate().skip(1) {
+        if bracketed(i) {
+            out.push('[');
+            out.push_str(token);
+            out.push(']');
+        } else {
+            out.push('/');
+            out.push_str(token);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Appends one JSON Pointer token (`/key`) to `pointer`, escaped as RFC 6901 says.

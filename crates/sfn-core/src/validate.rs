@@ -171,19 +171,11 @@ fn check_scope(
         }
     }
 
-    // Transition targets.
+    // Transition targets: AWS calls every one of them 'Next', `StartAt` too.
     if let Some(start) = start_at
         && !states.contains_key(start)
     {
-        out.push(Diagnostic::error(
-            Code::MissingTransitionTarget,
-            format!("{ptr}/StartAt"),
-            format!(
-                "Missing 'StartAt' target: '{start}' is not a state of {}{}",
-                scope_name(ptr),
-                suggestion(start, states.keys())
-            ),
-        ));
+        out.push(missing_target(start, format!("{ptr}/StartAt"), states));
     }
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut terminal: HashSet<&str> = HashSet::new();
@@ -194,22 +186,12 @@ fn check_scope(
         let targets = successors(s, &sp);
         for (target, at) in &targets {
             if !states.contains_key(*target) {
-                let meant = closest_state(target, states);
-                out.push(Diagnostic::error(
-                    Code::MissingTransitionTarget,
-                    at.clone(),
-                    format!(
-                        "Missing transition target: '{target}' is not a state of {}{}",
-                        scope_name(ptr),
-                        meant
-                            .map(|m| format!("; did you mean '{m}'?"))
-                            .unwrap_or_default()
-                    ),
-                ));
+                out.push(missing_target(target, at.clone(), states));
                 broken.push(Broken {
                     from: name,
                     diagnostic: out.len() - 1,
-                    meant,
+                    meant: closest_state(target, states),
+                    excuses: false,
                 });
             }
         }
@@ -249,24 +231,39 @@ fn check_scope(
     }
 
     if terminal.is_empty() && !states.is_empty() {
-        out.push(Diagnostic::error(
-            Code::MissingEndState,
-            if ptr.is_empty() { String::new() } else { ptr.to_owned() },
-            format!("{} has no terminal state: no state has 'End: true' and there is no Succeed or Fail state", capitalize(&scope_name(ptr))),
-        ));
+        // AWS then reports no state as unreachable.
+        out.push(
+            Diagnostic::error(
+                Code::MissingEndState,
+                ptr.to_owned(),
+                "Workflow has no terminal state",
+            )
+            .about_workflow()
+            .with_note(format!(
+                "no state of {} has 'End: true', and it has no Succeed or Fail state",
+                scope_name(ptr)
+            )),
+        );
+        return;
     }
 
-    // Reachability from StartAt.
-    let Some(start) = start_at.filter(|s| states.contains_key(*s)) else {
+    // Reachability from StartAt (with no `StartAt` at all, AWS reports that alone; with
+    // one that names no state, nothing is reached from it).
+    let Some(start) = start_at else {
         return;
     };
     let mut reached: HashSet<&str> = HashSet::new();
-    reach(start, states, &edges, &mut reached);
-    // States unreachable only through a broken transition are not reported on their own:
-    // the diagnostic that broke the transition names them. A broken transition whose
-    // meaning is clear (a misspelled target) is followed as if it were right; the states
-    // still cut off then go to the first broken transition whose meaning is not.
-    let mut cut: Vec<(usize, Vec<String>)> = Vec::new();
+    if states.contains_key(start) {
+        reach(start, states, &edges, &mut reached);
+    }
+    let truly_reached = reached.clone();
+    // The states a broken transition cuts off are named in a note on its diagnostic. A
+    // broken transition whose meaning is clear (a misspelled target) is followed as if it
+    // were right; the states still cut off then go to the first broken transition whose
+    // meaning is not. AWS reports the states a missing target cuts off as unreachable;
+    // those a malformed field cuts off (AWS reports that field alone) are not reported
+    // again.
+    let mut cut: Vec<(usize, Vec<String>, bool)> = Vec::new();
     let mut done = vec![false; broken.len()];
     loop {
         let mut progress = false;
@@ -279,7 +276,7 @@ fn check_scope(
             if let Some(meant) = b.meant {
                 let newly = reach(meant, states, &edges, &mut reached);
                 if !newly.is_empty() {
-                    cut.push((b.diagnostic, newly));
+                    cut.push((b.diagnostic, newly, b.excuses));
                 }
             }
         }
@@ -300,10 +297,11 @@ fn check_scope(
             for n in &rest {
                 reached.insert(states.get_key_value(n.as_str()).map_or("", |(k, _)| k));
             }
-            cut.push((b.diagnostic, rest));
+            cut.push((b.diagnostic, rest, b.excuses));
         }
     }
-    for (diagnostic, names) in cut {
+    let mut excused: HashSet<String> = HashSet::new();
+    for (diagnostic, names, excuses) in cut {
         let list = names
             .iter()
             .map(|n| format!("'{n}'"))
@@ -312,19 +310,14 @@ fn check_scope(
         out[diagnostic]
             .notes
             .push(format!("this cuts off {list}, which nothing else leads to"));
-    }
-    for name in states.keys() {
-        if !reached.contains(name.as_str()) {
-            out.push(Diagnostic::error(
-                Code::UnreachableState,
-                state_ptr(ptr, name),
-                format!("The state '{name}' cannot be reached from 'StartAt' ('{start}'): no 'Next', 'Default', choice rule or catcher leads to it"),
-            ));
+        if excuses {
+            excused.extend(names);
         }
     }
+    unreachable_states(ptr, states, &edges, &truly_reached, &excused, out);
 
     // Warning: reachable states from which no terminal state can be reached.
-    if options.warnings && !terminal.is_empty() {
+    if options.warnings {
         let mut reverse: HashMap<&str, Vec<&str>> = HashMap::new();
         for (from, tos) in &edges {
             for to in tos {
@@ -372,6 +365,67 @@ fn check_scope(
                     format!("No terminal state can be reached from '{name}': every way on from it ends in a loop with no way out, so an execution that gets here runs until it times out"),
                 ));
             }
+        }
+    }
+}
+
+/// A missing transition target, as AWS words it, with the state most likely meant as a
+/// note.
+fn missing_target(target: &str, at: String, states: &Map<String, Value>) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::MissingTransitionTarget,
+        at,
+        format!("Missing 'Next' target: {target}"),
+    );
+    match closest_state(target, states) {
+        Some(meant) => d.with_note(format!("did you mean '{meant}'?")),
+        None => d,
+    }
+}
+
+/// Reports the states neither reached from `StartAt` nor cut off by a malformed field, as
+/// AWS does: each that no transition names (`State "X" is not reachable.`); of a set of
+/// them that only name each other (a loop), the first.
+fn unreachable_states(
+    ptr: &str,
+    states: &Map<String, Value>,
+    edges: &HashMap<&str, Vec<&str>>,
+    reached: &HashSet<&str>,
+    excused: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let unreached: Vec<&str> = states
+        .keys()
+        .map(String::as_str)
+        .filter(|n| !reached.contains(n) && !excused.contains(*n))
+        .collect();
+    if unreached.is_empty() {
+        return;
+    }
+    let named: HashSet<&str> = edges.values().flatten().copied().collect();
+    let mut covered: HashSet<&str> = reached.clone();
+    covered.extend(excused.iter().map(String::as_str));
+    for roots_only in [true, false] {
+        for &name in &unreached {
+            if covered.contains(name) || (roots_only && named.contains(name)) {
+                continue;
+            }
+            let mut behind = reach(name, states, edges, &mut covered);
+            behind.retain(|n| n != name);
+            let mut d = Diagnostic::error(
+                Code::UnreachableState,
+                state_ptr(ptr, name),
+                format!("State \"{name}\" is not reachable."),
+            );
+            if !behind.is_empty() {
+                let list = behind
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                d = d.with_note(format!("so are the states it leads to: {list}"));
+            }
+            out.push(d);
         }
     }
 }
@@ -501,13 +555,6 @@ fn check_reader_writer(s: &Map<String, Value>, sp: &str, out: &mut Vec<Diagnosti
     }
 }
 
-/// `; did you mean 'X'?` for the closest state name, when one is close.
-fn suggestion<'a>(target: &str, names: impl Iterator<Item = &'a String>) -> String {
-    crate::names::closest(target, names.map(String::as_str))
-        .map(|n| format!("; did you mean '{n}'?"))
-        .unwrap_or_default()
-}
-
 /// The state a missing target most likely meant.
 fn closest_state<'a>(target: &str, states: &'a Map<String, Value>) -> Option<&'a str> {
     crate::names::closest(target, states.keys().map(String::as_str))
@@ -522,6 +569,9 @@ struct Broken<'a> {
     diagnostic: usize,
     /// The state it most likely meant, when that is clear.
     meant: Option<&'a str>,
+    /// Whether the states it cuts off are not reported as unreachable (AWS reports the
+    /// malformed field alone), or are (a missing target: AWS reports both).
+    excuses: bool,
 }
 
 /// A state whose way on is malformed, with the diagnostic the reader gave it: a Choice
@@ -554,6 +604,7 @@ fn malformed_transition<'a>(
                 from: name,
                 diagnostic: find(out, &at)?,
                 meant: None,
+                excuses: true,
             })
         }
         Some("Pass" | "Task" | "Wait" | "Parallel" | "Map")
@@ -571,6 +622,7 @@ fn malformed_transition<'a>(
                     from: name,
                     diagnostic: missing,
                     meant: None,
+                    excuses: true,
                 });
             };
             let mut at = sp.to_owned();
@@ -584,6 +636,7 @@ fn malformed_transition<'a>(
                 from: name,
                 diagnostic: unknown,
                 meant: states.get_key_value(target).map(|(k, _)| k.as_str()),
+                excuses: true,
             })
         }
         _ => None,
@@ -595,13 +648,5 @@ fn scope_name(ptr: &str) -> String {
         "the state machine".to_owned()
     } else {
         format!("the scope at {ptr}")
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

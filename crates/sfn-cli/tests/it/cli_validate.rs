@@ -35,9 +35,15 @@ fn invalid_definition_lists_every_problem_and_exits_one() {
         text.contains(&format!("{name}: /States/B: error")),
         "{text}"
     );
-    // B is cut off by the missing target: named in its note, not reported apart.
+    // B is cut off by the missing target: named in its note, and unreachable, as AWS
+    // reports it.
     assert!(text.contains("note: this cuts off 'B'"), "{text}");
-    assert!(!text.contains("UNREACHABLE_STATE"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{name}: /States/B: error MISSING_TRANSITION_TARGET: State \"B\" is not reachable."
+        )),
+        "{text}"
+    );
 }
 
 #[test]
@@ -65,9 +71,12 @@ fn the_root_cause_comes_first_and_names_what_it_cuts_off() {
     let name = f.display().to_string();
     let expected = format!(
         "{name}: /States/Small/Nxt: error SCHEMA_VALIDATION_FAILED: Field 'Nxt' is not a known field of a Pass state; did you mean 'Next'?
-{name}: /States/Start/Next: error MISSING_TRANSITION_TARGET: Missing transition target: 'IsBgi' is not a state of the state machine; did you mean 'IsBig'?
+{name}: /States/Start/Next: error MISSING_TRANSITION_TARGET: Missing 'Next' target: IsBgi
+    note: did you mean 'IsBig'?
     note: this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to
-{name}: invalid (2 errors, 0 warnings)
+{name}: /States/IsBig: error MISSING_TRANSITION_TARGET: State \"IsBig\" is not reachable.
+    note: so are the states it leads to: 'Small', 'Big', 'Done'
+{name}: invalid (3 errors, 0 warnings)
 "
     );
     assert_eq!(stdout(&out), expected);

@@ -838,7 +838,7 @@ fn errors_of(def: &Value) -> Vec<String> {
 }
 
 #[test]
-fn a_misspelled_target_is_the_one_error_and_names_what_it_cuts_off() {
+fn a_misspelled_target_names_what_it_cuts_off_which_is_unreachable() {
     let def = machine(json!({
         "Start": {"Type": "Pass", "Next": "IsBgi"},
         "IsBig": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 100, "Next": "Big"}], "Default": "Small"},
@@ -849,7 +849,8 @@ fn a_misspelled_target_is_the_one_error_and_names_what_it_cuts_off() {
     assert_eq!(
         errors_of(&def),
         [
-            "/States/Start/Next MISSING_TRANSITION_TARGET Missing transition target: 'IsBgi' is not a state of the state machine; did you mean 'IsBig'? [\"this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to\"]"
+            "/States/Start/Next MISSING_TRANSITION_TARGET Missing 'Next' target: IsBgi [\"did you mean 'IsBig'?\", \"this cuts off 'IsBig', 'Small', 'Big', 'Done', which nothing else leads to\"]",
+            "/States/IsBig MISSING_TRANSITION_TARGET State \"IsBig\" is not reachable. [\"so are the states it leads to: 'Small', 'Big', 'Done'\"]",
         ]
     );
 }
@@ -863,7 +864,8 @@ fn a_target_with_no_likely_meaning_takes_the_cut_off_states() {
     assert_eq!(
         errors_of(&def),
         [
-            "/States/A/Next MISSING_TRANSITION_TARGET Missing transition target: 'Nowhere' is not a state of the state machine [\"this cuts off 'B', which nothing else leads to\"]"
+            "/States/A/Next MISSING_TRANSITION_TARGET Missing 'Next' target: Nowhere [\"this cuts off 'B', which nothing else leads to\"]",
+            "/States/B MISSING_TRANSITION_TARGET State \"B\" is not reachable. []",
         ]
     );
 }
@@ -906,10 +908,16 @@ fn a_true_orphan_is_still_unreachable() {
         "Orphan": {"Type": "Succeed"},
     }));
     let errors = errors_of(&def);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(errors[0].contains("did you mean 'B'?"), "{errors:#?}");
     assert!(
-        errors[1].starts_with("/States/Orphan UNREACHABLE_STATE"),
+        errors[1].starts_with("/States/B MISSING_TRANSITION_TARGET State \"B\" is not reachable."),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[2].starts_with(
+            "/States/Orphan MISSING_TRANSITION_TARGET State \"Orphan\" is not reachable."
+        ),
         "{errors:#?}"
     );
 }
@@ -926,7 +934,7 @@ fn aws_errors(text: &str, machine_type: ExecutionType) -> Vec<(String, Option<St
         .map(|e| {
             (
                 e.code.to_string(),
-                e.aws_location().map(str::to_owned),
+                e.aws_location().map(|l| l.into_owned()),
                 e.message.clone(),
             )
         })
@@ -1120,4 +1128,225 @@ fn a_jsonata_map_may_name_its_processor_iterator() {
             "End": true}}}),
         "/States/M",
     );
+}
+
+/// The errors of a definition as AWS answers them: code, location, message.
+fn aws_answer(def: &Value) -> Vec<(String, Option<String>, String)> {
+    aws_errors(&def.to_string(), ExecutionType::Standard)
+}
+
+fn answer(code: &str, location: Option<&str>, message: &str) -> (String, Option<String>, String) {
+    (
+        code.to_owned(),
+        location.map(str::to_owned),
+        message.to_owned(),
+    )
+}
+
+#[test]
+fn a_missing_target_is_answered_as_aws_does() {
+    let def = machine(json!({"A": {"Type": "Pass", "Next": "NOPE"}, "B": {"Type": "Succeed"}}));
+    assert_eq!(
+        aws_answer(&def),
+        [
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/A/Next"),
+                "Missing 'Next' target: NOPE"
+            ),
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/B"),
+                "State \"B\" is not reachable."
+            ),
+        ]
+    );
+    assert_eq!(
+        validate_value(&def).invalid_definition_message(),
+        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: NOPE at /States/A/Next, MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B'"
+    );
+}
+
+#[test]
+fn every_missing_target_is_a_missing_next_with_arrays_indexed_in_brackets() {
+    let def = machine(json!({
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "X1"}], "Default": "X2"},
+    }));
+    let mut def = def;
+    def["States"]["T"] = json!({
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 5, "End": true,
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "X3"}],
+    });
+    def["States"]["C"]["Default"] = json!("T");
+    assert_eq!(
+        aws_answer(&def),
+        [
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/C/Choices[0]/Next"),
+                "Missing 'Next' target: X1"
+            ),
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/T/Catch[0]/Next"),
+                "Missing 'Next' target: X3"
+            ),
+        ]
+    );
+    let def = machine(json!({
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "E"}], "Default": "Gone"},
+        "E": {"Type": "Succeed"},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_TRANSITION_TARGET",
+            Some("/States/A/Default"),
+            "Missing 'Next' target: Gone"
+        )]
+    );
+    // Our own pointers stay JSON Pointers.
+    let d = validate_value(&def);
+    assert_eq!(
+        d.errors().next().map(|e| e.pointer.as_str()),
+        Some("/States/A/Default")
+    );
+}
+
+#[test]
+fn a_missing_start_at_is_a_missing_next_and_what_nothing_names_is_unreachable() {
+    let def = json!({"StartAt": "Not sure", "States": {
+        "Pass One": {"Type": "Pass", "Next": "Success"},
+        "Success": {"Type": "Succeed"},
+    }});
+    assert_eq!(
+        validate_value(&def).invalid_definition_message(),
+        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Not sure at /StartAt, MISSING_TRANSITION_TARGET: State \"Pass One\" is not reachable. at /States/Pass One'"
+    );
+}
+
+#[test]
+fn an_unreachable_state_is_answered_as_aws_does() {
+    let def = machine(json!({
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Succeed"},
+        "X": {"Type": "Pass", "Next": "B"},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_TRANSITION_TARGET",
+            Some("/States/X"),
+            "State \"X\" is not reachable."
+        )]
+    );
+    let d = validate_value(&def);
+    assert_eq!(d.errors().next().map(|e| e.code), Some(C::UnreachableState));
+    // A loop nothing leads to is reported once, at its first state.
+    let def = machine(json!({
+        "A": {"Type": "Succeed"},
+        "L1": {"Type": "Pass", "Next": "L2"},
+        "L2": {"Type": "Pass", "Next": "L1"},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_TRANSITION_TARGET",
+            Some("/States/L1"),
+            "State \"L1\" is not reachable."
+        )]
+    );
+}
+
+#[test]
+fn no_terminal_state_is_answered_as_aws_does() {
+    let def =
+        machine(json!({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_END_STATE",
+            None,
+            "Workflow has no terminal state"
+        )]
+    );
+    assert_eq!(
+        validate_value(&def).invalid_definition_message(),
+        "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'"
+    );
+    // It suppresses the unreachable states.
+    let def = machine(json!({
+        "A": {"Type": "Pass", "Next": "A"},
+        "X": {"Type": "Pass", "Next": "A"},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_END_STATE",
+            None,
+            "Workflow has no terminal state"
+        )]
+    );
+    // An unreachable terminal state is a terminal state.
+    let def = machine(json!({
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Next": "A"},
+        "C": {"Type": "Pass", "End": true},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [answer(
+            "MISSING_TRANSITION_TARGET",
+            Some("/States/C"),
+            "State \"C\" is not reachable."
+        )]
+    );
+    // With a missing target, both, the missing target first.
+    let def =
+        machine(json!({"A": {"Type": "Pass", "Next": "NOPE"}, "X": {"Type": "Pass", "Next": "A"}}));
+    assert_eq!(
+        validate_value(&def).invalid_definition_message(),
+        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: NOPE at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at null'"
+    );
+}
+
+#[test]
+fn a_graph_fault_in_a_branch_is_located_with_the_branch_index_in_brackets() {
+    let def = machine(json!({
+        "P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}},
+            {"StartAt": "Y", "States": {"Y": {"Type": "Pass", "Next": "Nowhere"}, "Z": {"Type": "Succeed"}}},
+        ]},
+    }));
+    assert_eq!(
+        aws_answer(&def),
+        [
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/P/Branches[1]/States/Y/Next"),
+                "Missing 'Next' target: Nowhere"
+            ),
+            answer(
+                "MISSING_TRANSITION_TARGET",
+                Some("/States/P/Branches[1]/States/Z"),
+                "State \"Z\" is not reachable."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_schema_error_inside_an_array_keeps_the_pointer_form() {
+    // Only AWS's graph checks are known to write array indexes in brackets.
+    let def = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": 1, "Next": "D"}],
+            "Default": "D"},
+        "D": {"Type": "Succeed"}}});
+    let errors = aws_errors(&def.to_string(), ExecutionType::Standard);
+    assert!(!errors.is_empty());
+    for (code, location, _) in &errors {
+        assert_eq!(code, "SCHEMA_VALIDATION_FAILED");
+        let location = location.as_deref().unwrap_or_default();
+        assert!(location.starts_with("/States/C/Choices/0"), "{errors:?}");
+    }
 }
