@@ -222,6 +222,17 @@ proptest! {
         }
         let _ = sfn_core::template::PathExpr::parse(&text);
     }
+
+    /// Text that is not JSON, whatever its characters, is one error that says so, and
+    /// the reader that words it as AWS does never panics.
+    #[test]
+    fn any_text_is_read_or_refused_in_one_error(text in "[\\PC{}\\[\\]\":,\\\\ \n\t0-9a-z-]{0,40}") {
+        let _ = sfn_core::parse::jackson::problem(&text);
+        let d = sfn_core::validate_str(&text);
+        if serde_json::from_str::<Value>(&text).is_err() {
+            prop_assert_eq!(d.errors().count(), 1, "{}", d);
+        }
+    }
 }
 
 #[test]
