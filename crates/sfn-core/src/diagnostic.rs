@@ -72,8 +72,9 @@ impl DiagnosticCode {
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             InvalidStateName => "INVALID_STATE_NAME",
             DefinitionTooLarge => "DEFINITION_TOO_LARGE",
-            // AWS has no codes of their own for these.
+            // AWS reports an unreachable state under the code of a missing target.
             UnreachableState => "MISSING_TRANSITION_TARGET",
+            // AWS has no codes of their own for these.
             InvalidJsonPath | InvalidIntrinsicFunction | InvalidJsonata => {
                 "SCHEMA_VALIDATION_FAILED"
             }
