@@ -503,7 +503,7 @@ impl Run {
                 frame,
                 EventType::MapRunFailed,
                 EventDetails::Failure {
-                    error: Some(error.clone()),
+                    error: Failure::reported(&error),
                     cause: cause.clone(),
                 },
             )
