@@ -379,7 +379,8 @@ impl LocalEngine {
     /// # Errors
     ///
     /// [`Error::ResourceNotFound`]; [`Error::InvalidArn`];
-    /// [`Error::MissingRequiredParameter`] when neither is given; [`Error::StateMachineDeleting`] while the machine is being deleted; as
+    /// [`Error::MissingRequiredParameter`] when neither is given;
+    /// [`Error::StateMachineDeleting`] while the machine is being deleted; as
     /// [`create_state_machine_alias`](Self::create_state_machine_alias) for the
     /// description and routing, which must name versions of the alias's machine.
     pub fn update_state_machine_alias(
@@ -450,7 +451,8 @@ impl LocalEngine {
     ///
     /// [`Error::StateMachineDoesNotExist`]; [`Error::ResourceNotFound`] for a version
     /// that does not exist; [`Error::InvalidArn`] for an ARN that is neither a machine's
-    /// nor a version's; [`Error::StateMachineDeleting`] while the machine is being deleted.
+    /// nor a version's; [`Error::StateMachineDeleting`] while the machine is being
+    /// deleted.
     pub fn list_state_machine_aliases(
         &self,
         machine_arn: &str,

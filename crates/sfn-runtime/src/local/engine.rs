@@ -217,7 +217,8 @@ impl LocalEngine {
     ///
     /// [`Error::StateMachineDoesNotExist`] (also for a version or alias that does not
     /// exist), [`Error::InvalidName`], [`Error::InvalidExecutionInput`] (over 256 KiB),
-    /// [`Error::ExecutionAlreadyExists`]; [`Error::StateMachineDeleting`] while the machine is being deleted.
+    /// [`Error::ExecutionAlreadyExists`]; [`Error::StateMachineDeleting`] while the machine
+    /// is being deleted.
     pub async fn start_execution(
         &self,
         machine_arn: &str,
