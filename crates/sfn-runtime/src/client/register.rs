@@ -219,7 +219,10 @@ impl Sfn {
     /// Deletes the machine `name_or_arn` and the activities its registration created:
     /// of the activities its definition calls, those tagged [`REGISTERED_BY`] with the
     /// machine's name. Nothing else. A machine that does not exist is not an error
-    /// (`state_machine_arn` is none).
+    /// (`state_machine_arn` is none). As on AWS, a machine with running executions is
+    /// `DELETING` until they end: it cannot be started or registered again meanwhile
+    /// ([`Error::StateMachineDeleting`]), and its Standard executions fail at their next
+    /// state transition.
     ///
     /// # Errors
     ///

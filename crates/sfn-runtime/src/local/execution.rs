@@ -127,7 +127,9 @@ impl StartExecution {
 
     /// An execution whose input is JSON text, as the `StartExecution` API takes it. The
     /// text is checked when the execution starts: it must be JSON and at most 256 KiB
-    /// ([`Error::InvalidExecutionInput`] otherwise).
+    /// ([`Error::InvalidExecutionInput`] otherwise). As on AWS, the text is kept as it
+    /// was sent and given back so ([`ExecutionDescription::input_text`], the
+    /// `ExecutionStarted` event); the states see its value.
     pub fn from_json(input: impl Into<String>) -> Self {
         StartExecution {
             input: Input::Text(input.into()),
