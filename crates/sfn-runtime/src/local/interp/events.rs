@@ -40,12 +40,18 @@ impl Run {
     }
 
     /// Records an event that the thread's next event does not follow: as AWS records
-    /// `MapStateSucceeded`, whose `MapStateExited` follows the event before it.
-    pub(crate) fn record_aside(&self, frame: &mut Frame, ty: EventType) -> Result<u64, Failure> {
+    /// `MapStateSucceeded`, whose `MapStateExited` follows the event before it, and
+    /// `MapIterationFailed`, whose successor follows the iteration's last state event.
+    pub(crate) fn record_aside(
+        &self,
+        frame: &mut Frame,
+        ty: EventType,
+        details: EventDetails,
+    ) -> Result<u64, Failure> {
         let before = frame.last;
-        let id = self.record(frame, ty, EventDetails::None)?;
+        let id = self.record(frame, ty, details);
         frame.last = before;
-        Ok(id)
+        id
     }
 
     /// Records the abort of something in flight (a state, an iteration, a Map Run) in a

@@ -474,12 +474,9 @@ impl Run {
                     }
                     // As AWS records it, what follows a failed iteration (`MapStateFailed`,
                     // a retry's `MapStateStarted`) follows its last state event.
-                    Err(_) => {
-                        let before = f.last;
-                        let r = self.record(&mut f, EventType::MapIterationFailed, details);
-                        f.last = before;
-                        r.map(drop)
-                    }
+                    Err(_) => self
+                        .record_aside(&mut f, EventType::MapIterationFailed, details)
+                        .map(drop),
                 };
                 (recorded.and(r), f.last, stopped)
             }
@@ -523,7 +520,7 @@ impl Run {
         if result_writer {
             return Err(result_writer_failure());
         }
-        self.record_aside(frame, EventType::MapStateSucceeded)?;
+        self.record_aside(frame, EventType::MapStateSucceeded, EventDetails::None)?;
         Ok(outputs
             .into_iter()
             .flatten()
