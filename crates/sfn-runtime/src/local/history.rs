@@ -200,7 +200,9 @@ pub enum EventDetails {
     TaskScheduled {
         /// `lambda`, `activity`, `sqs`, …
         resource_type: Arc<str>,
-        /// The resource.
+        /// The resource as AWS's task events name it: an activity's or another ARN, or a
+        /// service integration's action, what follows its service in the ARN (`invoke`,
+        /// `sendMessage.waitForTaskToken`); the other task events name it alike.
         resource: Arc<str>,
         /// The engine's region, which a service integration's event gives.
         region: Arc<str>,
