@@ -817,9 +817,13 @@ fn every_problem_at_once() {
         "B": {"Type": "Wait", "End": true},
         "C": {"Type": "Fail", "Bogus": 1}
     })));
-    // B and C, cut off by the missing target, are named in its note, not reported apart.
+    // B and C, cut off by the missing target, are named in its note, and reported as
+    // unreachable too, as AWS reports them.
     assert!(d.errors().count() >= 4, "{d}");
-    assert!(d.to_string().contains("this cuts off 'B', 'C'"), "{d}");
+    let text = d.to_string();
+    assert!(text.contains("this cuts off 'B', 'C'"), "{d}");
+    assert!(text.contains("State \"B\" is not reachable."), "{d}");
+    assert!(text.contains("State \"C\" is not reachable."), "{d}");
 }
 
 /// The errors, as `pointer CODE message (notes)`, in the order reported.
