@@ -70,7 +70,8 @@ event_types! {
     ParallelStateStarted,
     /// Every branch of a Parallel state succeeded.
     ParallelStateSucceeded,
-    /// A branch of a Parallel state failed.
+    /// A Parallel state failed: a branch failed, and no retrier takes the error. As on
+    /// AWS, without details.
     ParallelStateFailed,
     /// A Parallel state was exited.
     ParallelStateExited,
@@ -80,7 +81,7 @@ event_types! {
     MapStateStarted,
     /// Every iteration of a Map state succeeded.
     MapStateSucceeded,
-    /// A Map state failed.
+    /// A Map state failed, and no retrier takes the error. As on AWS, without details.
     MapStateFailed,
     /// A Map state was exited.
     MapStateExited,
@@ -96,7 +97,7 @@ event_types! {
     MapRunStarted,
     /// A distributed Map's child executions succeeded.
     MapRunSucceeded,
-    /// A distributed Map's child executions failed.
+    /// A distributed Map's Map Run failed: its child executions, or its `ItemReader`.
     MapRunFailed,
     /// A distributed Map's Map Run was stopped.
     MapRunAborted,
@@ -247,7 +248,8 @@ pub enum EventDetails {
     },
     /// A Map state started.
     MapStateStarted {
-        /// The number of iterations.
+        /// The number of iterations: the items given, or 0 when an `ItemReader` reads
+        /// them (the Map Run reads and counts them), as AWS records it.
         length: usize,
     },
     /// `ExecutionRedriven`: how many times the execution has been redriven, this one
