@@ -131,8 +131,6 @@ members!(A a, B b, C c, D d, E e);
 members!(A a, B b, C c, D d, E e, F f);
 members!(A a, B b, C c, D d, E e, F f, G g);
 members!(A a, B b, C c, D d, E e, F f, G g, H h);
-members!(A a, B b, C c, D d, E e, F f, G g, H h, I i);
-members!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j);
 
 /// The values of several members read at once, or one error naming every constraint
 /// they break: `let (a, b) = all((input.string(…), input.opt_int(…)))?;`.
