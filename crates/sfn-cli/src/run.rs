@@ -313,6 +313,13 @@ fn history_text(history: &History) -> String {
                 name.to_string()
             }
             EventDetails::MapIteration { name, index } => format!("{name} #{index}"),
+            // A service integration's events name its action (`invoke`): with its
+            // service, the line says what was called (`lambda:invoke`).
+            EventDetails::TaskScheduled {
+                resource,
+                resource_type,
+                ..
+            } if !resource.starts_with("arn:") => format!("{resource_type}:{resource}"),
             EventDetails::TaskScheduled { resource, .. } => resource.to_string(),
             EventDetails::Failure { error, cause }
             | EventDetails::TaskFailed { error, cause, .. } => match (error, cause) {

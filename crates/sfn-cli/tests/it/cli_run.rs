@@ -281,6 +281,38 @@ fn history_is_readable_by_default() {
 }
 
 #[test]
+fn a_service_integration_is_named_by_service_and_action_in_the_history() {
+    // Its task events name the action (`invoke`); the line gives the service too.
+    let dir = TempDir::new("action");
+    let def = dir.write(
+        "call.asl.json",
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Arguments": {"FunctionName": "f"}, "QueryLanguage": "JSONata", "End": true}}}"#,
+    );
+    let mocks = dir.write(
+        "mocks.json",
+        r#"{"StateMachines": {"call": {"TestCases": {"Ok": {"Call": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {"Payload": 1}}}}}"#,
+    );
+    let out = run([
+        path(&def),
+        "--mocks",
+        path(&mocks),
+        "--test-case",
+        "Ok",
+        "--history",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = stdout(&out);
+    let scheduled = s.lines().find(|l| l.contains("TaskScheduled"));
+    assert!(
+        scheduled.is_some_and(|l| l.trim_end().ends_with("lambda:invoke")),
+        "{s}"
+    );
+}
+
+#[test]
 fn the_example_machine_runs_with_its_mocks() {
     let dir = examples();
     let def = dir.join("orders.asl.json");
