@@ -316,11 +316,12 @@ impl Diagnostics {
             message.push_str(d.code.as_str());
             message.push_str(": ");
             message.push_str(&d.message);
-            // A message that already ends by saying where (a JSON syntax fault's
-            // `… at [Source: …]`) is not told again; the workflow as a whole is `null`.
+            // A JSON syntax fault's message already ends by saying where
+            // (`… at [Source: …]`), which is not told again; the workflow as a whole is
+            // `null`.
             if let Some(location) = d
                 .aws_location()
-                .filter(|l| !d.message.ends_with(l.as_ref()))
+                .filter(|_| d.code != DiagnosticCode::InvalidJsonDescription)
             {
                 message.push_str(" at ");
                 message.push_str(&location);
