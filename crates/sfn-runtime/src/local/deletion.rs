@@ -4,7 +4,10 @@
 //! fail at their next state transition (`States.Runtime`, "State machine NAME has been
 //! deleted."), and it is removed when the last of them ends.
 
-use std::collections::HashSet;
+use std::{
+    collections::HashSet,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 use super::{
     engine::{Inner, LocalEngine},
@@ -17,14 +20,30 @@ use super::{
 #[derive(Debug, Default)]
 pub(crate) struct Deleting {
     machines: std::sync::Mutex<HashSet<String>>,
+    /// Whether `machines` holds any, kept under its lock: every state transition asks
+    /// [`Inner::is_deleting`], which then takes no lock while no machine is being
+    /// deleted.
+    any: AtomicBool,
+}
+
+impl Deleting {
+    /// Marks `arn` as being deleted, or no longer, under the held lock `machines`.
+    fn set(&self, machines: &mut HashSet<String>, arn: &str, deleting: bool) {
+        if deleting {
+            machines.insert(arn.to_owned());
+        } else {
+            machines.remove(arn);
+        }
+        self.any.store(!machines.is_empty(), Ordering::Release);
+    }
 }
 
 impl Inner {
     /// Whether the machine `arn` is being deleted. Read on every state transition of a
-    /// Standard execution: without a machine being deleted, a look at an empty set.
+    /// Standard execution: without a machine being deleted, one atomic load. (A
+    /// transition racing the delete itself may go on; the next one stops.)
     pub(crate) fn is_deleting(&self, arn: &str) -> bool {
-        let deleting = lock(&self.deleting.machines);
-        !deleting.is_empty() && deleting.contains(arn)
+        self.deleting.any.load(Ordering::Acquire) && lock(&self.deleting.machines).contains(arn)
     }
 
     /// [`Error::StateMachineDeleting`] for a machine being deleted.
@@ -48,9 +67,11 @@ impl Inner {
     /// An execution of the machine `arn` ended: a machine being deleted goes once none
     /// of its executions runs.
     pub(super) fn execution_ended(&self, arn: &str) {
+        // Under the lock, not the flag: a delete that saw this execution running must be
+        // seen here.
         let mut deleting = lock(&self.deleting.machines);
         if deleting.contains(arn) && !self.runs(arn) {
-            deleting.remove(arn);
+            self.deleting.set(&mut deleting, arn, false);
             self.remove_machine(arn);
         }
     }
@@ -82,9 +103,9 @@ impl LocalEngine {
         // the machine goes now, or it finds the machine being deleted and removes it.
         let mut deleting = lock(&inner.deleting.machines);
         if lock(&inner.machines).contains_key(arn) && inner.runs(arn) {
-            deleting.insert(arn.to_owned());
+            inner.deleting.set(&mut deleting, arn, true);
         } else {
-            deleting.remove(arn);
+            inner.deleting.set(&mut deleting, arn, false);
             inner.remove_machine(arn);
         }
     }
